@@ -1,0 +1,343 @@
+/* main.c — portholed, the Porthole sandbox agent
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib-unix.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "porthole-auth.h"
+#include "porthole-config.h"
+#include "porthole-daemon.h"
+#include "porthole-http-server.h"
+
+/* The daemon must outlive the code it runs when memory is short
+ * (SECURITY.md G16); children are raised back before they exec. */
+#define DAEMON_OOM_SCORE_ADJ "-900"
+
+typedef struct
+{
+  char *config_file;
+  char **listen;
+  char **listen_fds;
+  char *workspace;
+  char *state_dir;
+  char *display;
+  char *display_size;
+  char *jwt_secret_file;
+  char *jwt_public_key_file;
+  char *jwt_alg;
+  char *jwt_audience;
+  char *jwt_issuer;
+  char *jwt_max_lifetime;
+  char *api_key_file;
+  char *sandbox_id;
+  char *tls_cert;
+  char *tls_key;
+  gboolean insecure_no_auth;
+  gboolean verbose;
+  gboolean version;
+} Options;
+
+static void
+options_clear (Options *options)
+{
+  g_free (options->config_file);
+  g_strfreev (options->listen);
+  g_strfreev (options->listen_fds);
+  g_free (options->workspace);
+  g_free (options->state_dir);
+  g_free (options->display);
+  g_free (options->display_size);
+  g_free (options->jwt_secret_file);
+  g_free (options->jwt_public_key_file);
+  g_free (options->jwt_alg);
+  g_free (options->jwt_audience);
+  g_free (options->jwt_issuer);
+  g_free (options->jwt_max_lifetime);
+  g_free (options->api_key_file);
+  g_free (options->sandbox_id);
+  g_free (options->tls_cert);
+  g_free (options->tls_key);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
+
+/* Command-line settings become a key file with the same keys as
+ * --config's, so one parser reads both and the command line wins. */
+static GKeyFile *
+options_to_overrides (Options *options)
+{
+  GKeyFile *file = g_key_file_new ();
+  const struct { const char *key; const char *value; } strings[] = {
+    { "workspace", options->workspace },
+    { "state-dir", options->state_dir },
+    { "display", options->display },
+    { "display-size", options->display_size },
+    { "jwt-secret-file", options->jwt_secret_file },
+    { "jwt-public-key-file", options->jwt_public_key_file },
+    { "jwt-alg", options->jwt_alg },
+    { "jwt-audience", options->jwt_audience },
+    { "jwt-issuer", options->jwt_issuer },
+    { "jwt-max-lifetime", options->jwt_max_lifetime },
+    { "api-key-file", options->api_key_file },
+    { "sandbox-id", options->sandbox_id },
+    { "tls-cert", options->tls_cert },
+    { "tls-key", options->tls_key },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (strings); i++)
+    if (strings[i].value != NULL)
+      g_key_file_set_string (file, PORTHOLE_CONFIG_GROUP, strings[i].key, strings[i].value);
+
+  if (options->listen != NULL)
+    g_key_file_set_string_list (file, PORTHOLE_CONFIG_GROUP, "listen",
+                                (const char *const *) options->listen,
+                                g_strv_length (options->listen));
+  if (options->listen_fds != NULL)
+    g_key_file_set_string_list (file, PORTHOLE_CONFIG_GROUP, "listen-fd",
+                                (const char *const *) options->listen_fds,
+                                g_strv_length (options->listen_fds));
+  if (options->insecure_no_auth)
+    g_key_file_set_boolean (file, PORTHOLE_CONFIG_GROUP, "insecure-no-auth", TRUE);
+  if (options->verbose)
+    g_key_file_set_boolean (file, PORTHOLE_CONFIG_GROUP, "verbose", TRUE);
+
+  return file;
+}
+
+static int
+run_token (int    argc,
+           char **argv)
+{
+  g_autofree char *secret_file = NULL;
+  g_autofree char *ttl_text = NULL;
+  g_autofree char *audience = NULL;
+  g_autofree char *sandbox_id = NULL;
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GBytes) secret = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  gint64 ttl = 24 * 3600;
+  GOptionEntry entries[] = {
+    { "secret-file", 0, 0, G_OPTION_ARG_FILENAME, &secret_file, "The HS256 secret portholed verifies with", "FILE" },
+    { "ttl", 0, 0, G_OPTION_ARG_STRING, &ttl_text, "Lifetime (default 24h)", "DURATION" },
+    { "audience", 0, 0, G_OPTION_ARG_STRING, &audience, "The aud claim", "AUDIENCE" },
+    { "sandbox-id", 0, 0, G_OPTION_ARG_STRING, &sandbox_id, "The sandbox_id claim", "ID" },
+    { NULL }
+  };
+
+  context = g_option_context_new ("- print a token for portholed");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("portholed token: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
+
+  if (secret_file == NULL)
+    {
+      g_printerr ("portholed token: --secret-file is required\n");
+      return EXIT_FAILURE;
+    }
+  if (ttl_text != NULL && (!porthole_parse_duration (ttl_text, &ttl) || ttl <= 0))
+    {
+      g_printerr ("portholed token: invalid --ttl %s (e.g. 30m, 24h)\n", ttl_text);
+      return EXIT_FAILURE;
+    }
+
+  if (!(secret = porthole_auth_load_secret (secret_file, &error)) ||
+      !(token = porthole_auth_mint_token (secret, g_get_real_time () / G_USEC_PER_SEC, ttl,
+                                          audience, sandbox_id, &error)))
+    {
+      g_printerr ("portholed token: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
+
+  g_print ("%s\n", token);
+  return EXIT_SUCCESS;
+}
+
+static void
+raise_fd_limit (void)
+{
+  struct rlimit limit;
+
+  /* Terminals, pipes and sockets: the descriptor count must never be the
+   * limit. CAP_SYS_RESOURCE may be missing, so only the soft limit moves. */
+  if (getrlimit (RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max)
+    {
+      limit.rlim_cur = limit.rlim_max;
+      if (setrlimit (RLIMIT_NOFILE, &limit) != 0)
+        g_debug ("Could not raise RLIMIT_NOFILE");
+    }
+}
+
+static void
+protect_from_oom_killer (void)
+{
+  int fd = open ("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+
+  /* Lowering it needs privileges; unprivileged daemons keep their score. */
+  if (fd < 0 || write (fd, DAEMON_OOM_SCORE_ADJ, strlen (DAEMON_OOM_SCORE_ADJ)) < 0)
+    g_debug ("Could not lower oom_score_adj: %s", g_strerror (errno));
+  if (fd >= 0)
+    close (fd);
+}
+
+static gboolean
+on_terminate (gpointer user_data)
+{
+  PortholeDaemon *daemon = user_data;
+
+  g_message ("Stopping");
+  porthole_daemon_stop (daemon);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_hangup (gpointer user_data)
+{
+  porthole_daemon_reload (user_data);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_request_done (PortholeHttpServer  *server,
+                 const PortholeRoute *route,
+                 const char          *method,
+                 guint                status,
+                 gint64               duration,
+                 const char          *request_id,
+                 PortholeDaemon      *daemon)
+{
+  g_autofree char *duration_text = g_strdup_printf ("%.3f", duration / 1000.0);
+  g_autofree char *status_text = g_strdup_printf ("%u", status);
+
+  /* Never the query string or a body: they may carry tokens or data. */
+  g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_INFO,
+                    "MESSAGE", "%s %s %u %s ms request_id=%s", method,
+                    route ? route->path : "(unknown route)", status, duration_text, request_id,
+                    "PORTHOLE_REQUEST_ID", request_id,
+                    "PORTHOLE_STATUS", status_text,
+                    "PORTHOLE_DURATION_MS", duration_text);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_auto(Options) options = { 0 };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GKeyFile) overrides = NULL;
+  g_autoptr(PortholeConfig) config = NULL;
+  g_autoptr(PortholeDaemon) daemon = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(GError) error = NULL;
+  GOptionEntry entries[] = {
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &options.config_file, "Key file with a [portholed] group", "FILE" },
+    { "listen", 'l', 0, G_OPTION_ARG_STRING_ARRAY, &options.listen, "Address to listen on (repeatable; default 0.0.0.0:7777 and [::]:7777)", "ADDR:PORT" },
+    { "listen-fd", 0, 0, G_OPTION_ARG_STRING_ARRAY, &options.listen_fds, "Serve an already listening socket (repeatable)", "FD" },
+    { "workspace", 'w', 0, G_OPTION_ARG_FILENAME, &options.workspace, "Default working directory (default /workspace)", "DIR" },
+    { "state-dir", 0, 0, G_OPTION_ARG_FILENAME, &options.state_dir, "Where state survives restarts", "DIR" },
+    { "display", 'd', 0, G_OPTION_ARG_STRING, &options.display, "X display: auto, :N or none (default auto)", "DISPLAY" },
+    { "display-size", 0, 0, G_OPTION_ARG_STRING, &options.display_size, "Size of the embedded display (default 1920x1080x24)", "WxHxD" },
+    { "jwt-secret-file", 0, 0, G_OPTION_ARG_FILENAME, &options.jwt_secret_file, "HS256 secret for verifying tokens", "FILE" },
+    { "jwt-public-key-file", 0, 0, G_OPTION_ARG_FILENAME, &options.jwt_public_key_file, "PEM public key for RS256/ES256 tokens", "FILE" },
+    { "jwt-alg", 0, 0, G_OPTION_ARG_STRING, &options.jwt_alg, "The only accepted algorithm: HS256, RS256 or ES256", "ALG" },
+    { "jwt-audience", 0, 0, G_OPTION_ARG_STRING, &options.jwt_audience, "Required aud claim", "AUDIENCE" },
+    { "jwt-issuer", 0, 0, G_OPTION_ARG_STRING, &options.jwt_issuer, "Required iss claim", "ISSUER" },
+    { "jwt-max-lifetime", 0, 0, G_OPTION_ARG_STRING, &options.jwt_max_lifetime, "Longest accepted token lifetime (default 24h; 0 = no cap)", "DURATION" },
+    { "api-key-file", 0, 0, G_OPTION_ARG_FILENAME, &options.api_key_file, "Also accept this key in X-API-Key", "FILE" },
+    { "sandbox-id", 0, 0, G_OPTION_ARG_STRING, &options.sandbox_id, "This sandbox's id (tokens must name it)", "ID" },
+    { "insecure-no-auth", 0, 0, G_OPTION_ARG_NONE, &options.insecure_no_auth, "No authentication (loopback listeners only)", NULL },
+    { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &options.tls_cert, "Serve TLS with this certificate", "FILE" },
+    { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &options.tls_key, "Private key of --tls-cert", "FILE" },
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &options.verbose, "Log every request", NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &options.version, "Print the version and exit", NULL },
+    { NULL }
+  };
+
+  setlocale (LC_ALL, "");
+
+  /* HTTP/2 server code is reachable only through this variable
+   * (SECURITY.md §2); it must not leak into children either. */
+  g_unsetenv ("SOUP_SERVER_HTTP2");
+
+  if (argc > 1 && g_str_equal (argv[1], "token"))
+    return run_token (argc - 1, argv + 1);
+
+  context = g_option_context_new ("- the Porthole sandbox agent");
+  g_option_context_set_summary (context,
+                                "Serves the HopX VM agent API: code execution, commands, files,\n"
+                                "environment, terminal, metrics and the desktop.\n\n"
+                                "  portholed token --secret-file FILE [--ttl 24h] [--audience A]\n"
+                                "      prints a token this daemon accepts.");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("portholed: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
+
+  if (options.version)
+    {
+      g_print ("portholed %s (HopX VM agent API %s)\n", PACKAGE_VERSION, PORTHOLE_API_VERSION);
+      return EXIT_SUCCESS;
+    }
+
+  overrides = options_to_overrides (&options);
+  if (!(config = porthole_config_new (options.config_file, overrides, &error)))
+    {
+      g_printerr ("portholed: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
+
+  if (porthole_config_get_verbose (config))
+    g_log_set_debug_enabled (TRUE);
+
+  /* Writes to a closed pipe or socket are errors, not a reason to die;
+   * children get the default disposition back before exec. */
+  signal (SIGPIPE, SIG_IGN);
+  raise_fd_limit ();
+  protect_from_oom_killer ();
+
+  loop = g_main_loop_new (NULL, FALSE);
+  daemon = porthole_daemon_new (config);
+  g_signal_connect_swapped (daemon, "stopped", G_CALLBACK (g_main_loop_quit), loop);
+
+  if (!porthole_daemon_start (daemon, &error))
+    {
+      g_printerr ("portholed: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
+
+  if (porthole_config_get_verbose (config))
+    g_signal_connect (porthole_daemon_get_http_server (daemon), "request-done",
+                      G_CALLBACK (on_request_done), daemon);
+
+  g_unix_signal_add (SIGINT, on_terminate, daemon);
+  g_unix_signal_add (SIGTERM, on_terminate, daemon);
+  g_unix_signal_add (SIGHUP, on_hangup, daemon);
+
+  g_message ("portholed %s serving on port %u, workspace %s",
+             PACKAGE_VERSION,
+             porthole_http_server_get_port (porthole_daemon_get_http_server (daemon)),
+             porthole_daemon_get_workspace (daemon));
+
+  g_main_loop_run (loop);
+
+  return EXIT_SUCCESS;
+}

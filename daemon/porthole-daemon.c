@@ -1,0 +1,398 @@
+/* porthole-daemon.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <unistd.h>
+
+#include "porthole-auth.h"
+#include "porthole-config.h"
+#include "porthole-daemon.h"
+#include "porthole-env-store.h"
+#include "porthole-http-server.h"
+#include "porthole-route.h"
+#include "porthole-sysinfo.h"
+
+/* After SIGTERM, in-flight requests get this long to finish. */
+#define STOP_GRACE_USEC (5 * G_USEC_PER_SEC)
+
+struct _PortholeDaemon
+{
+  GObject parent_instance;
+
+  PortholeConfig *config;
+  PortholeAuth *auth;
+  PortholeHttpServer *http_server;
+  PortholeEnvStore *env_store;
+  PortholeSysinfo *sysinfo;
+
+  char *workspace;
+  char *vm_id;
+  gint64 start_time;
+  gint64 start_monotonic;
+  guint active_streams;
+
+  gint64 stop_started;
+  guint stop_poll_id;
+  guint stopping : 1;
+};
+
+enum {
+  STOPPING,
+  STOPPED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (PortholeDaemon, porthole_daemon, G_TYPE_OBJECT)
+
+static void
+porthole_daemon_dispose (GObject *object)
+{
+  PortholeDaemon *self = (PortholeDaemon *)object;
+
+  g_clear_handle_id (&self->stop_poll_id, g_source_remove);
+  g_clear_object (&self->http_server);
+  g_clear_object (&self->env_store);
+  g_clear_object (&self->sysinfo);
+  g_clear_object (&self->auth);
+
+  G_OBJECT_CLASS (porthole_daemon_parent_class)->dispose (object);
+}
+
+static void
+porthole_daemon_finalize (GObject *object)
+{
+  PortholeDaemon *self = (PortholeDaemon *)object;
+
+  g_clear_object (&self->config);
+  g_clear_pointer (&self->workspace, g_free);
+  g_clear_pointer (&self->vm_id, g_free);
+
+  G_OBJECT_CLASS (porthole_daemon_parent_class)->finalize (object);
+}
+
+static void
+porthole_daemon_class_init (PortholeDaemonClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = porthole_daemon_dispose;
+  object_class->finalize = porthole_daemon_finalize;
+
+  /**
+   * PortholeDaemon::stopping:
+   *
+   * SIGTERM or SIGINT: stop work, kill child process groups, close
+   * WebSockets. Emitted once.
+   */
+  signals[STOPPING] =
+    g_signal_new ("stopping",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+
+  /**
+   * PortholeDaemon::stopped:
+   *
+   * Every request has finished (or the grace period ended): the main
+   * loop may quit.
+   */
+  signals[STOPPED] =
+    g_signal_new ("stopped",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+}
+
+static void
+porthole_daemon_init (PortholeDaemon *self)
+{
+  self->start_time = g_get_real_time ();
+  self->start_monotonic = g_get_monotonic_time ();
+}
+
+PortholeDaemon *
+porthole_daemon_new (PortholeConfig *config)
+{
+  PortholeDaemon *self;
+
+  g_return_val_if_fail (PORTHOLE_IS_CONFIG (config), NULL);
+
+  self = g_object_new (PORTHOLE_TYPE_DAEMON, NULL);
+  self->config = g_object_ref (config);
+  self->auth = porthole_auth_new ();
+
+  return self;
+}
+
+static gboolean
+ensure_directory (const char  *path,
+                  int          mode,
+                  GError     **error)
+{
+  if (g_mkdir_with_parents (path, mode) != 0)
+    {
+      int errsv = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                   "Cannot create %s: %s", path, g_strerror (errsv));
+      return FALSE;
+    }
+
+  if (access (path, W_OK | X_OK) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                   "%s is not writable", path);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+setup_workspace (PortholeDaemon  *self,
+                 GError         **error)
+{
+  const char *configured = porthole_config_get_workspace (self->config);
+  g_autoptr(GError) local_error = NULL;
+
+  if (ensure_directory (configured, 0755, &local_error))
+    {
+      self->workspace = g_canonicalize_filename (configured, NULL);
+      return TRUE;
+    }
+
+  /* An unprivileged daemon falls back to a workspace of its own. */
+  if (geteuid () != 0)
+    {
+      g_autofree char *fallback = g_build_filename (g_get_home_dir (), "workspace", NULL);
+
+      if (ensure_directory (fallback, 0755, NULL))
+        {
+          g_message ("%s; using %s as the workspace", local_error->message, fallback);
+          self->workspace = g_steal_pointer (&fallback);
+          return TRUE;
+        }
+    }
+
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
+}
+
+/**
+ * porthole_daemon_start:
+ *
+ * Prepares the workspace and state, loads the verification key and
+ * starts serving.
+ */
+gboolean
+porthole_daemon_start (PortholeDaemon  *self,
+                       GError         **error)
+{
+  const char *sandbox_id;
+
+  g_return_val_if_fail (PORTHOLE_IS_DAEMON (self), FALSE);
+
+  if (!setup_workspace (self, error) ||
+      !ensure_directory (porthole_config_get_state_dir (self->config), 0700, error))
+    return FALSE;
+
+  if (!porthole_auth_configure (self->auth, self->config, error))
+    return FALSE;
+
+  if (porthole_auth_is_insecure (self->auth))
+    g_warning ("Authentication is disabled (--insecure-no-auth): anyone who can reach "
+               "the listening addresses controls this machine");
+  else if (porthole_config_get_jwt_secret_file (self->config) == NULL &&
+           porthole_config_get_jwt_public_key_file (self->config) == NULL)
+    g_warning ("No verification key configured: every authenticated route answers 401");
+
+  sandbox_id = porthole_config_get_sandbox_id (self->config);
+  self->vm_id = g_strdup (sandbox_id ? sandbox_id : g_get_host_name ());
+
+  self->sysinfo = porthole_sysinfo_new (self->workspace);
+  self->env_store = porthole_env_store_new (porthole_config_get_state_dir (self->config));
+
+  self->http_server = porthole_http_server_new (self);
+  if (!porthole_http_server_start (self->http_server, error))
+    return FALSE;
+
+  return TRUE;
+}
+
+/**
+ * porthole_daemon_reload:
+ *
+ * SIGHUP: reads the key file and the verification key again. Listening
+ * addresses stay as they are.
+ */
+void
+porthole_daemon_reload (PortholeDaemon *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!porthole_config_reload (self->config, &error) ||
+      !porthole_auth_configure (self->auth, self->config, &error))
+    {
+      g_warning ("Reload failed, keeping the previous settings: %s", error->message);
+      return;
+    }
+
+  g_message ("Configuration and verification key reloaded");
+}
+
+static gboolean
+stop_poll_cb (gpointer user_data)
+{
+  PortholeDaemon *self = user_data;
+
+  if (porthole_http_server_get_n_active (self->http_server) > 0 &&
+      g_get_monotonic_time () - self->stop_started < STOP_GRACE_USEC)
+    return G_SOURCE_CONTINUE;
+
+  self->stop_poll_id = 0;
+  g_signal_emit (self, signals[STOPPED], 0);
+
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * porthole_daemon_stop:
+ *
+ * Stops accepting, tells every part to wind down ("stopping"), and emits
+ * "stopped" once requests in flight have finished or the grace period
+ * is over.
+ */
+void
+porthole_daemon_stop (PortholeDaemon *self)
+{
+  g_return_if_fail (PORTHOLE_IS_DAEMON (self));
+
+  if (self->stopping)
+    return;
+
+  self->stopping = TRUE;
+  self->stop_started = g_get_monotonic_time ();
+
+  if (self->http_server != NULL)
+    porthole_http_server_stop (self->http_server);
+  g_signal_emit (self, signals[STOPPING], 0);
+
+  if (self->http_server == NULL)
+    {
+      g_signal_emit (self, signals[STOPPED], 0);
+      return;
+    }
+
+  self->stop_poll_id = g_timeout_add (50, stop_poll_cb, self);
+}
+
+gboolean
+porthole_daemon_is_stopping (PortholeDaemon *self)
+{
+  return self->stopping;
+}
+
+PortholeConfig *
+porthole_daemon_get_config (PortholeDaemon *self)
+{
+  return self->config;
+}
+
+PortholeAuth *
+porthole_daemon_get_auth (PortholeDaemon *self)
+{
+  return self->auth;
+}
+
+PortholeHttpServer *
+porthole_daemon_get_http_server (PortholeDaemon *self)
+{
+  return self->http_server;
+}
+
+PortholeEnvStore *
+porthole_daemon_get_env_store (PortholeDaemon *self)
+{
+  return self->env_store;
+}
+
+PortholeSysinfo *
+porthole_daemon_get_sysinfo (PortholeDaemon *self)
+{
+  return self->sysinfo;
+}
+
+/**
+ * porthole_daemon_get_workspace:
+ *
+ * Returns: the workspace in use: the configured one, or the unprivileged
+ *   fallback
+ */
+const char *
+porthole_daemon_get_workspace (PortholeDaemon *self)
+{
+  return self->workspace;
+}
+
+const char *
+porthole_daemon_get_state_dir (PortholeDaemon *self)
+{
+  return porthole_config_get_state_dir (self->config);
+}
+
+/**
+ * porthole_daemon_get_vm_id:
+ *
+ * Returns: the configured sandbox id, else the host name
+ */
+const char *
+porthole_daemon_get_vm_id (PortholeDaemon *self)
+{
+  return self->vm_id;
+}
+
+/**
+ * porthole_daemon_get_start_time:
+ *
+ * Returns: the start time, in microseconds since the epoch
+ */
+gint64
+porthole_daemon_get_start_time (PortholeDaemon *self)
+{
+  return self->start_time;
+}
+
+double
+porthole_daemon_get_uptime (PortholeDaemon *self)
+{
+  return (g_get_monotonic_time () - self->start_monotonic) / (double) G_USEC_PER_SEC;
+}
+
+guint
+porthole_daemon_get_active_streams (PortholeDaemon *self)
+{
+  return self->active_streams;
+}
+
+void
+porthole_daemon_stream_opened (PortholeDaemon *self)
+{
+  self->active_streams++;
+}
+
+void
+porthole_daemon_stream_closed (PortholeDaemon *self)
+{
+  g_return_if_fail (self->active_streams > 0);
+
+  self->active_streams--;
+}

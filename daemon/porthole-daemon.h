@@ -1,0 +1,42 @@
+/* porthole-daemon.h — the context every part of portholed hangs from
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib-object.h>
+
+#include "porthole-types.h"
+
+G_BEGIN_DECLS
+
+#define PORTHOLE_TYPE_DAEMON (porthole_daemon_get_type ())
+
+G_DECLARE_FINAL_TYPE (PortholeDaemon, porthole_daemon, PORTHOLE, DAEMON, GObject)
+
+PortholeDaemon     *porthole_daemon_new              (PortholeConfig  *config);
+gboolean            porthole_daemon_start            (PortholeDaemon  *self,
+                                                      GError         **error);
+void                porthole_daemon_stop             (PortholeDaemon  *self);
+void                porthole_daemon_reload           (PortholeDaemon  *self);
+
+PortholeConfig     *porthole_daemon_get_config       (PortholeDaemon  *self);
+PortholeAuth       *porthole_daemon_get_auth         (PortholeDaemon  *self);
+PortholeHttpServer *porthole_daemon_get_http_server  (PortholeDaemon  *self);
+PortholeEnvStore   *porthole_daemon_get_env_store    (PortholeDaemon  *self);
+PortholeSysinfo    *porthole_daemon_get_sysinfo      (PortholeDaemon  *self);
+
+const char         *porthole_daemon_get_workspace    (PortholeDaemon  *self);
+const char         *porthole_daemon_get_state_dir    (PortholeDaemon  *self);
+const char         *porthole_daemon_get_vm_id        (PortholeDaemon  *self);
+gint64              porthole_daemon_get_start_time   (PortholeDaemon  *self);
+double              porthole_daemon_get_uptime       (PortholeDaemon  *self);
+gboolean            porthole_daemon_is_stopping      (PortholeDaemon  *self);
+
+/* Open WebSocket sessions, for /health "active_streams". */
+guint               porthole_daemon_get_active_streams (PortholeDaemon *self);
+void                porthole_daemon_stream_opened    (PortholeDaemon  *self);
+void                porthole_daemon_stream_closed    (PortholeDaemon  *self);
+
+G_END_DECLS

@@ -1,0 +1,1266 @@
+/* porthole-http-server.c
+ *
+ * libsoup 3.2's server has no limits of its own (SECURITY.md §0, §4): no
+ * header or idle deadline, no connection cap, and its listener stops
+ * accepting for good after one failed accept(). So portholed accepts
+ * connections itself and hands them to the SoupServer with
+ * soup_server_accept_iostream(), keeping a record per connection with its
+ * deadline. Every request goes through one early handler (route, auth,
+ * body limit, before any body byte is read) and one handler (dispatch or
+ * WebSocket upgrade).
+ *
+ * Keep-alive needs care: soup 3.2.3 never drops a kept-alive connection
+ * that the client closes between requests (fixed upstream in 3.3.0,
+ * commit d20c6601), leaking its socket and objects. So once a request has
+ * been read and answered on a keep-alive connection, the connection is
+ * taken back from soup and handed over again as a fresh one, whose
+ * first request soup does clean up. Clients do not pipeline requests, so
+ * nothing is left in soup's read buffer at that point.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "porthole-auth.h"
+#include "porthole-config.h"
+#include "porthole-daemon.h"
+#include "porthole-http-server.h"
+#include "porthole-json.h"
+#include "porthole-protocol.h"
+#include "porthole-request.h"
+#include "porthole-router.h"
+
+/* A rejected request's body is read and dropped up to this size (so the
+ * client gets its 401/413); beyond it the connection is closed. */
+#define MAX_DISCARDED_BODY (128 * 1024 * 1024)
+/* How long in-flight requests may take to finish after SIGTERM. */
+#define STOP_GRACE_SECONDS 5
+/* Accepts per dispatch of a listening socket, so one busy port cannot
+ * starve the main loop. */
+#define ACCEPT_BATCH 32
+
+typedef enum
+{
+  CONNECTION_WAITING,     /* for the (next) request's headers */
+  CONNECTION_READING,     /* the request body */
+  CONNECTION_PROCESSING,  /* a handler owns the request */
+  CONNECTION_UPGRADED,    /* a WebSocket owns the stream */
+} ConnectionState;
+
+typedef struct
+{
+  PortholeHttpServer *server;
+  /* The stream soup owns; we only watch it die. */
+  GIOStream *stream;
+  GSocket *socket;
+  GSocketAddress *local;
+  GSocketAddress *remote;
+  GSource *deadline;
+  GSource *hangup_watch;
+  PortholeRequest *current;
+  ConnectionState state;
+  guint n_requests;
+  /* The current request's body has been read to its end. */
+  guint body_complete : 1;
+} Connection;
+
+typedef struct
+{
+  PortholeHttpServer *server;
+  GSocket *socket;
+  GSource *source;
+  guint retry_id;
+} Listener;
+
+struct _PortholeHttpServer
+{
+  GObject parent_instance;
+
+  PortholeDaemon *daemon;
+  PortholeConfig *config;
+  PortholeAuth *auth;
+  PortholeRouter *router;
+  SoupServer *soup;
+  GTlsCertificate *tls_certificate;
+
+  /* soup keeps connections alive only while it owns a listener (3.2.3
+   * request_finished()), so it gets one for each socket, attached to
+   * this context, which nobody iterates: we accept, it never does. */
+  GMainContext *parked_context;
+
+  GPtrArray *listeners;
+  GHashTable *connections;
+  GHashTable *active_requests;
+  guint stop_timeout_id;
+  guint stopping : 1;
+};
+
+enum {
+  REQUEST_DONE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (PortholeHttpServer, porthole_http_server, G_TYPE_OBJECT)
+
+static const char connection_key[] = "porthole-connection";
+static const char request_key[] = "porthole-request";
+
+/* Connections */
+
+static void
+connection_clear_deadline (Connection *conn)
+{
+  if (conn->deadline != NULL)
+    {
+      g_source_destroy (conn->deadline);
+      g_clear_pointer (&conn->deadline, g_source_unref);
+    }
+}
+
+static void
+connection_clear_hangup_watch (Connection *conn)
+{
+  if (conn->hangup_watch != NULL)
+    {
+      g_source_destroy (conn->hangup_watch);
+      g_clear_pointer (&conn->hangup_watch, g_source_unref);
+    }
+}
+
+static void
+connection_close (Connection *conn)
+{
+  /* soup sees end-of-stream on its next read and drops the connection;
+   * closing under its feet would race with its own I/O. */
+  g_socket_shutdown (conn->socket, TRUE, TRUE, NULL);
+}
+
+static gboolean
+connection_deadline_cb (gpointer user_data)
+{
+  Connection *conn = user_data;
+
+  g_debug ("closing connection %p: no progress while %s", conn,
+           conn->state == CONNECTION_READING ? "reading the body" : "waiting for headers");
+  g_clear_pointer (&conn->deadline, g_source_unref);
+  connection_close (conn);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+connection_set_deadline (Connection *conn,
+                         guint       seconds)
+{
+  connection_clear_deadline (conn);
+  conn->deadline = g_timeout_source_new_seconds (seconds);
+  g_source_set_callback (conn->deadline, connection_deadline_cb, conn, NULL);
+  g_source_set_static_name (conn->deadline, "[porthole] connection deadline");
+  g_source_attach (conn->deadline, NULL);
+}
+
+static void
+connection_free (Connection *conn)
+{
+  connection_clear_deadline (conn);
+  connection_clear_hangup_watch (conn);
+  g_clear_object (&conn->socket);
+  g_clear_object (&conn->local);
+  g_clear_object (&conn->remote);
+  g_free (conn);
+}
+
+static void
+connection_gone (gpointer  user_data,
+                 GObject  *where_the_stream_was)
+{
+  Connection *conn = user_data;
+
+  conn->stream = NULL;
+  g_hash_table_remove (conn->server->connections, conn);
+}
+
+static Connection *
+connection_for_message (SoupServerMessage *msg)
+{
+  GSocketAddress *remote = soup_server_message_get_remote_address (msg);
+
+  return remote ? g_object_get_data (G_OBJECT (remote), connection_key) : NULL;
+}
+
+/* A client that goes away while its request is being processed is only
+ * noticed by soup when it writes the answer, which may be minutes later
+ * for an /execute. Peek at the socket meanwhile. */
+static gboolean
+connection_hangup_cb (GSocket      *socket,
+                      GIOCondition  condition,
+                      gpointer      user_data)
+{
+  Connection *conn = user_data;
+  char byte;
+  gssize n;
+
+  n = recv (g_socket_get_fd (socket), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  if (n < 0 && (errno == EAGAIN || errno == EINTR))
+    return G_SOURCE_CONTINUE;
+
+  /* n > 0: a pipelined request; it will be read after this one. */
+  if (n <= 0 && conn->current != NULL)
+    {
+      g_debug ("client of request %s went away", porthole_request_get_id (conn->current));
+      g_cancellable_cancel (porthole_request_get_cancellable (conn->current));
+    }
+
+  g_clear_pointer (&conn->hangup_watch, g_source_unref);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+connection_watch_hangup (Connection *conn)
+{
+  connection_clear_hangup_watch (conn);
+  conn->hangup_watch = g_socket_create_source (conn->socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
+  g_source_set_callback (conn->hangup_watch, G_SOURCE_FUNC (connection_hangup_cb), conn, NULL);
+  g_source_set_static_name (conn->hangup_watch, "[porthole] client hangup");
+  g_source_attach (conn->hangup_watch, NULL);
+}
+
+/* Accepting */
+
+static void
+refuse_over_capacity (PortholeHttpServer *self,
+                      GSocket            *socket)
+{
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *request_id = g_uuid_string_random ();
+  g_autofree char *head = NULL;
+
+  body = porthole_error_body_new (PORTHOLE_ERROR_SERVICE_UNAVAILABLE,
+                                  "Too many connections; try again later",
+                                  NULL, request_id);
+  bytes = porthole_json_object_to_bytes (body);
+  head = g_strdup_printf ("HTTP/1.1 503 Service Unavailable\r\n"
+                          "Content-Type: application/json\r\n"
+                          "Content-Length: %zu\r\n"
+                          "Connection: close\r\n"
+                          "Retry-After: 1\r\n"
+                          "X-Request-ID: %s\r\n\r\n",
+                          g_bytes_get_size (bytes), request_id);
+
+  /* Small enough for the socket buffer of a fresh connection; whatever
+   * does not fit is dropped with the connection. */
+  g_socket_send (socket, head, strlen (head), NULL, NULL);
+  g_socket_send (socket, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL, NULL);
+  g_socket_shutdown (socket, FALSE, TRUE, NULL);
+  g_socket_close (socket, NULL);
+}
+
+static void
+accept_one (PortholeHttpServer *self,
+            GSocket            *socket)
+{
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GIOStream) stream = NULL;
+  g_autoptr(GSocketAddress) local = NULL;
+  g_autoptr(GSocketAddress) remote = NULL;
+  g_autoptr(GError) error = NULL;
+  Connection *conn;
+
+  if (g_hash_table_size (self->connections) >= porthole_config_get_max_connections (self->config))
+    {
+      refuse_over_capacity (self, socket);
+      return;
+    }
+
+  if (g_socket_get_family (socket) != G_SOCKET_FAMILY_UNIX)
+    g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, TRUE, NULL);
+
+  local = g_socket_get_local_address (socket, NULL);
+  remote = g_socket_get_remote_address (socket, NULL);
+  if (remote == NULL)
+    remote = g_unix_socket_address_new ("");
+
+  connection = g_socket_connection_factory_create_connection (socket);
+  if (self->tls_certificate != NULL)
+    {
+      stream = (GIOStream *) g_tls_server_connection_new (G_IO_STREAM (connection),
+                                                           self->tls_certificate, &error);
+      if (stream == NULL)
+        {
+          g_warning ("Could not set up TLS for a connection: %s", error->message);
+          return;
+        }
+    }
+  else
+    stream = g_object_ref (G_IO_STREAM (connection));
+
+  conn = g_new0 (Connection, 1);
+  conn->server = self;
+  conn->socket = g_object_ref (socket);
+  conn->local = g_steal_pointer (&local);
+  conn->remote = g_steal_pointer (&remote);
+  conn->stream = stream;
+  conn->state = CONNECTION_WAITING;
+  g_hash_table_add (self->connections, conn);
+  g_object_weak_ref (G_OBJECT (stream), connection_gone, conn);
+
+  /* soup keeps the remote address with the connection and hands it back
+   * for each message: that is how a message finds its record. */
+  g_object_set_data (G_OBJECT (conn->remote), connection_key, conn);
+
+  soup_server_accept_iostream (self->soup, stream, conn->local, conn->remote, NULL);
+}
+
+static gboolean listener_accept_cb (GSocket      *socket,
+                                    GIOCondition  condition,
+                                    gpointer      user_data);
+
+static void
+listener_watch (Listener *listener)
+{
+  listener->source = g_socket_create_source (listener->socket, G_IO_IN, NULL);
+  g_source_set_callback (listener->source, G_SOURCE_FUNC (listener_accept_cb), listener, NULL);
+  g_source_set_static_name (listener->source, "[porthole] accept");
+  g_source_attach (listener->source, NULL);
+}
+
+static gboolean
+listener_retry_cb (gpointer user_data)
+{
+  Listener *listener = user_data;
+
+  listener->retry_id = 0;
+  listener_watch (listener);
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+listener_accept_cb (GSocket      *socket,
+                    GIOCondition  condition,
+                    gpointer      user_data)
+{
+  Listener *listener = user_data;
+  PortholeHttpServer *self = listener->server;
+
+  for (guint i = 0; i < ACCEPT_BATCH; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GSocket) client = g_socket_accept (socket, NULL, &error);
+
+      if (client != NULL)
+        {
+          accept_one (self, client);
+          continue;
+        }
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        break;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TOO_MANY_OPEN_FILES) ||
+          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
+        {
+          /* Out of descriptors or memory: pause accepting instead of
+           * spinning, and try again shortly. */
+          g_warning ("Cannot accept connections: %s; retrying in 100 ms", error->message);
+          g_clear_pointer (&listener->source, g_source_unref);
+          listener->retry_id = g_timeout_add (100, listener_retry_cb, listener);
+          return G_SOURCE_REMOVE;
+        }
+
+      /* ECONNABORTED and friends concern that one client only. */
+      g_debug ("accept: %s", error->message);
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+listener_free (Listener *listener)
+{
+  if (listener->source != NULL)
+    {
+      g_source_destroy (listener->source);
+      g_source_unref (listener->source);
+    }
+  g_clear_handle_id (&listener->retry_id, g_source_remove);
+  g_clear_object (&listener->socket);
+  g_free (listener);
+}
+
+/* Request ids */
+
+static gboolean
+request_id_is_sane (const char *id)
+{
+  gsize length = id ? strlen (id) : 0;
+
+  if (length == 0 || length > 128)
+    return FALSE;
+
+  for (gsize i = 0; i < length; i++)
+    if (!g_ascii_isalnum (id[i]) && strchr ("._:-", id[i]) == NULL)
+      return FALSE;
+
+  return TRUE;
+}
+
+/* Soup signals */
+
+static void on_got_body   (PortholeHttpServer *self,
+                           SoupServerMessage  *msg);
+static void on_wrote_body (PortholeHttpServer *self,
+                           SoupServerMessage  *msg);
+
+static void
+on_request_started (PortholeHttpServer *self,
+                    SoupServerMessage  *msg)
+{
+  Connection *conn = connection_for_message (msg);
+  g_autofree char *request_id = g_uuid_string_random ();
+
+  /* Even answers soup makes on its own (400 for a broken request line)
+   * carry an id; the early handler replaces it with the client's. */
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                PORTHOLE_HEADER_REQUEST_ID, request_id);
+
+  if (conn == NULL)
+    return;
+
+  g_signal_connect_object (msg, "got-body", G_CALLBACK (on_got_body), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (msg, "wrote-body", G_CALLBACK (on_wrote_body), self, G_CONNECT_SWAPPED);
+
+  conn->state = CONNECTION_WAITING;
+  conn->body_complete = FALSE;
+  connection_set_deadline (conn, conn->n_requests == 0
+                                 ? porthole_config_get_header_timeout (self->config)
+                                 : porthole_config_get_idle_timeout (self->config));
+}
+
+static void
+on_got_chunk (SoupServerMessage *msg,
+              GBytes            *chunk,
+              PortholeRequest   *req)
+{
+  PortholeHttpServer *self = porthole_daemon_get_http_server (porthole_request_get_daemon (req));
+  Connection *conn = connection_for_message (msg);
+  const PortholeRoute *route = porthole_request_get_route (req);
+  gsize *received = g_object_get_data (G_OBJECT (req), "porthole-body-received");
+  gsize limit;
+
+  if (conn != NULL && conn->deadline != NULL)
+    connection_set_deadline (conn, porthole_config_get_body_timeout (self->config));
+
+  *received += g_bytes_get_size (chunk);
+
+  if (porthole_request_is_replied (req))
+    {
+      if (*received > MAX_DISCARDED_BODY && conn != NULL)
+        connection_close (conn);
+      return;
+    }
+
+  limit = route && route->body_limit ? route->body_limit
+                                     : porthole_config_get_max_body_size (self->config);
+  if (*received > limit)
+    {
+      /* A chunked body that grew past the limit: stop keeping it. */
+      soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+      porthole_request_reply_error (req, 0, PORTHOLE_ERROR_PAYLOAD_TOO_LARGE, NULL,
+                                    "Request body larger than %zu bytes", limit);
+      return;
+    }
+
+  if (porthole_request_get_body_stream (req) != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      GOutputStream *stream = porthole_request_get_body_stream (req);
+
+      if (_porthole_request_get_body_error (req) == NULL &&
+          !g_output_stream_write_all (stream, g_bytes_get_data (chunk, NULL),
+                                      g_bytes_get_size (chunk), NULL, NULL, &error))
+        {
+          /* Keep reading (and dropping) the body; the error is the answer. */
+          _porthole_request_take_body_error (req, g_steal_pointer (&error));
+          g_output_stream_close (stream, NULL, NULL);
+        }
+    }
+}
+
+static void
+reject_body (SoupServerMessage *msg)
+{
+  SoupMessageHeaders *request_headers = soup_server_message_get_request_headers (msg);
+
+  /* Nothing of a refused body is kept, and the connection ends after the
+   * answer so a client still sending has to stop. */
+  soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+  if (soup_message_headers_get_encoding (request_headers) != SOUP_ENCODING_NONE &&
+      soup_message_headers_get_content_length (request_headers) != 0)
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+}
+
+static void
+early_handler (SoupServer        *soup,
+               SoupServerMessage *msg,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           user_data)
+{
+  PortholeHttpServer *self = user_data;
+  SoupMessageHeaders *request_headers = soup_server_message_get_request_headers (msg);
+  Connection *conn = connection_for_message (msg);
+  g_autoptr(PortholeRequest) req = NULL;
+  g_autoptr(GHashTable) params = NULL;
+  g_autofree char *allowed = NULL;
+  g_autofree char *generated_id = NULL;
+  g_autoptr(GError) error = NULL;
+  const PortholeRoute *route = NULL;
+  PortholeRouterResult found;
+  const char *request_id;
+  gint64 expires = 0;
+  goffset length;
+  gsize limit;
+
+  if (conn != NULL)
+    {
+      conn->n_requests++;
+      conn->state = CONNECTION_READING;
+      connection_set_deadline (conn, porthole_config_get_body_timeout (self->config));
+    }
+
+  request_id = soup_message_headers_get_one (request_headers, PORTHOLE_HEADER_REQUEST_ID);
+  if (!request_id_is_sane (request_id))
+    request_id = generated_id = g_uuid_string_random ();
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                PORTHOLE_HEADER_REQUEST_ID, request_id);
+
+  found = porthole_router_lookup (self->router, soup_server_message_get_method (msg), path,
+                                  &route, &params, &allowed);
+
+  req = porthole_request_new (self->daemon, msg, route, params, query, request_id);
+  g_object_set_data_full (G_OBJECT (msg), request_key, g_object_ref (req), g_object_unref);
+  g_object_set_data_full (G_OBJECT (req), "porthole-body-received", g_new0 (gsize, 1), g_free);
+  g_signal_connect_object (msg, "got-chunk", G_CALLBACK (on_got_chunk), req, 0);
+  g_hash_table_add (self->active_requests, g_object_ref (req));
+
+  if (self->stopping)
+    {
+      reject_body (msg);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+      porthole_request_reply_error (req, 0, PORTHOLE_ERROR_SERVICE_UNAVAILABLE, NULL,
+                                    "portholed is shutting down");
+      return;
+    }
+
+  if (found == PORTHOLE_ROUTER_NO_PATH)
+    {
+      g_autoptr(JsonObject) details = json_object_new ();
+
+      json_object_set_string_member (details, "resource", "route");
+      reject_body (msg);
+      porthole_request_reply_error (req, 0, PORTHOLE_ERROR_NOT_FOUND, details,
+                                    "Route not found: %s", path);
+      return;
+    }
+
+  if (found == PORTHOLE_ROUTER_NO_METHOD)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", allowed);
+      reject_body (msg);
+      porthole_request_reply_error (req, 0, PORTHOLE_ERROR_METHOD_NOT_ALLOWED, NULL,
+                                    "Method %s not allowed for %s (allowed: %s)",
+                                    soup_server_message_get_method (msg), path, allowed);
+      return;
+    }
+
+  /* Authentication comes before anything else reads or does work. */
+  if (!(route->flags & PORTHOLE_ROUTE_FLAGS_PUBLIC) &&
+      !porthole_auth_check_message (self->auth, msg, query,
+                                    (route->flags & PORTHOLE_ROUTE_FLAGS_WEBSOCKET) != 0,
+                                    &expires, &error))
+    {
+      reject_body (msg);
+      porthole_request_reply_gerror (req, error);
+      return;
+    }
+  porthole_request_set_token_expiry (req, expires);
+
+  limit = route->body_limit ? route->body_limit : porthole_config_get_max_body_size (self->config);
+  length = soup_message_headers_get_encoding (request_headers) == SOUP_ENCODING_CONTENT_LENGTH
+           ? soup_message_headers_get_content_length (request_headers) : 0;
+  if (length > 0 && (guint64) length > limit)
+    {
+      reject_body (msg);
+      porthole_request_reply_error (req, 0, PORTHOLE_ERROR_PAYLOAD_TOO_LARGE, NULL,
+                                    "Request body of %" G_GOFFSET_FORMAT " bytes is larger than %zu bytes",
+                                    length, limit);
+      return;
+    }
+
+  if ((route->flags & PORTHOLE_ROUTE_FLAGS_STREAM_BODY) && route->open_body != NULL)
+    {
+      g_autoptr(GOutputStream) stream = NULL;
+
+      soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+      stream = route->open_body (req, &error);
+      if (stream == NULL)
+        {
+          reject_body (msg);
+          porthole_request_reply_gerror (req, error);
+          return;
+        }
+      _porthole_request_set_body_stream (req, stream);
+    }
+}
+
+static gboolean
+websocket_origin_allowed (PortholeHttpServer *self,
+                          SoupServerMessage  *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *origin = soup_message_headers_get_one (headers, "Origin");
+  const char *const *allowed = porthole_config_get_ws_allowed_origins (self->config);
+  const char *host = soup_message_headers_get_one (headers, "Host");
+  const char *origin_host;
+
+  /* The SDK clients send no Origin (API.md §1.9); browsers always do. */
+  if (origin == NULL)
+    return TRUE;
+
+  if (allowed != NULL && g_strv_contains (allowed, origin))
+    return TRUE;
+
+  /* Same origin: the page came from this daemon. */
+  origin_host = strstr (origin, "://");
+  return host != NULL && origin_host != NULL && g_ascii_strcasecmp (origin_host + 3, host) == 0;
+}
+
+static void
+complete_upgrade (SoupServerMessage *msg,
+                  PortholeRequest   *req)
+{
+  PortholeHttpServer *self = porthole_daemon_get_http_server (porthole_request_get_daemon (req));
+  const PortholeRoute *route = porthole_request_get_route (req);
+  Connection *conn = connection_for_message (msg);
+  g_autoptr(SoupWebsocketConnection) ws = NULL;
+  g_autoptr(GIOStream) stream = NULL;
+  g_autoptr(PortholeRequest) hold = g_object_ref (req);
+
+  g_signal_handlers_disconnect_by_func (msg, complete_upgrade, req);
+
+  if (conn != NULL)
+    {
+      conn->state = CONNECTION_UPGRADED;
+      conn->current = NULL;
+      connection_clear_deadline (conn);
+      connection_clear_hangup_watch (conn);
+    }
+
+  stream = soup_server_message_steal_connection (msg);
+  ws = soup_websocket_connection_new (stream, soup_server_message_get_uri (msg),
+                                      SOUP_WEBSOCKET_CONNECTION_SERVER,
+                                      soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Origin"),
+                                      NULL, NULL);
+  soup_websocket_connection_set_max_incoming_payload_size (ws, porthole_config_get_ws_max_message_size (self->config));
+  soup_websocket_connection_set_keepalive_interval (ws, porthole_config_get_ws_keepalive_interval (self->config));
+
+  /* A stolen message never emits "finished"; account for it here. */
+  g_hash_table_remove (self->active_requests, req);
+  g_object_set_data (G_OBJECT (msg), request_key, NULL);
+  g_signal_emit (self, signals[REQUEST_DONE], 0, route, soup_server_message_get_method (msg),
+                 SOUP_STATUS_SWITCHING_PROTOCOLS,
+                 g_get_monotonic_time () - porthole_request_get_start_time (req),
+                 porthole_request_get_id (req));
+
+  route->websocket (req, ws);
+}
+
+static gboolean
+is_upgrade_request (SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+
+  return soup_message_headers_header_contains (headers, "Connection", "upgrade") &&
+         soup_message_headers_header_equals (headers, "Upgrade", "websocket");
+}
+
+static void
+upgrade (PortholeHttpServer *self,
+         PortholeRequest    *req,
+         SoupServerMessage  *msg)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!websocket_origin_allowed (self, msg))
+    {
+      porthole_request_reply_error (req, SOUP_STATUS_FORBIDDEN, PORTHOLE_ERROR_PERMISSION_DENIED, NULL,
+                                    "WebSocket origin not allowed");
+      return;
+    }
+
+  /* No extensions are offered: permessage-deflate is never negotiated
+   * (SECURITY.md G9), whatever the client proposes. */
+  if (!soup_websocket_server_check_handshake (msg, NULL, NULL, NULL, &error))
+    {
+      porthole_request_reply_error (req, 0, PORTHOLE_ERROR_INVALID_REQUEST, NULL,
+                                    "Invalid WebSocket handshake: %s", error->message);
+      return;
+    }
+
+  soup_websocket_server_process_handshake (msg, NULL, NULL, NULL, NULL);
+  _porthole_request_mark_upgraded (req);
+  g_signal_connect_object (msg, "wrote-informational", G_CALLBACK (complete_upgrade), req, 0);
+}
+
+static void
+handler (SoupServer        *soup,
+         SoupServerMessage *msg,
+         const char        *path,
+         GHashTable        *query,
+         gpointer           user_data)
+{
+  PortholeHttpServer *self = user_data;
+  PortholeRequest *req = g_object_get_data (G_OBJECT (msg), request_key);
+  Connection *conn = connection_for_message (msg);
+  const PortholeRoute *route;
+
+  if (req == NULL)
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, NULL);
+      return;
+    }
+
+  route = porthole_request_get_route (req);
+
+  if (conn != NULL)
+    {
+      conn->state = CONNECTION_PROCESSING;
+      conn->current = req;
+      connection_clear_deadline (conn);
+    }
+
+  if (route->websocket != NULL && is_upgrade_request (msg))
+    {
+      upgrade (self, req, msg);
+      return;
+    }
+
+  if (route->handler == NULL && route->websocket != NULL && !is_upgrade_request (msg))
+    {
+      porthole_request_reply_error (req, 0, PORTHOLE_ERROR_INVALID_REQUEST, NULL,
+                                    "%s is a WebSocket endpoint: send an Upgrade request",
+                                    route->path);
+      return;
+    }
+
+  _porthole_request_dispatch (req);
+
+  if (conn != NULL && !porthole_request_is_replied (req))
+    connection_watch_hangup (conn);
+}
+
+/* The end of a request, whichever way it ended: metrics, the log line,
+ * and the connection back to waiting for the next one. */
+static void
+request_done (PortholeHttpServer *self,
+              SoupServerMessage  *msg)
+{
+  PortholeRequest *req = g_object_get_data (G_OBJECT (msg), request_key);
+  Connection *conn = connection_for_message (msg);
+
+  if (conn != NULL && conn->state != CONNECTION_UPGRADED)
+    {
+      conn->current = NULL;
+      connection_clear_hangup_watch (conn);
+      conn->state = CONNECTION_WAITING;
+      connection_set_deadline (conn, porthole_config_get_idle_timeout (self->config));
+    }
+
+  if (req == NULL)
+    return;
+
+  g_signal_emit (self, signals[REQUEST_DONE], 0,
+                 porthole_request_get_route (req),
+                 soup_server_message_get_method (msg),
+                 soup_server_message_get_status (msg),
+                 g_get_monotonic_time () - porthole_request_get_start_time (req),
+                 porthole_request_get_id (req));
+
+  g_hash_table_remove (self->active_requests, req);
+  /* The request holds the message until its handler lets go; the
+   * message must not hold the request back, or neither is ever freed. */
+  g_object_set_data (G_OBJECT (msg), request_key, NULL);
+}
+
+static void
+on_request_finished (PortholeHttpServer *self,
+                     SoupServerMessage  *msg)
+{
+  request_done (self, msg);
+}
+
+static void
+on_got_body (PortholeHttpServer *self,
+             SoupServerMessage  *msg)
+{
+  Connection *conn = connection_for_message (msg);
+
+  if (conn != NULL)
+    conn->body_complete = TRUE;
+}
+
+/* HTTP/1.1 keeps connections alive unless either side says "close";
+ * HTTP/1.0 only when asked to; a body ended by closing cannot. */
+static gboolean
+message_is_keepalive (SoupServerMessage *msg)
+{
+  SoupMessageHeaders *request = soup_server_message_get_request_headers (msg);
+  SoupMessageHeaders *response = soup_server_message_get_response_headers (msg);
+
+  if (soup_message_headers_header_contains (request, "Connection", "close") ||
+      soup_message_headers_header_contains (response, "Connection", "close") ||
+      soup_message_headers_get_encoding (response) == SOUP_ENCODING_EOF)
+    return FALSE;
+
+  if (soup_server_message_get_http_version (msg) == SOUP_HTTP_1_0)
+    return soup_message_headers_header_contains (request, "Connection", "Keep-Alive");
+
+  return TRUE;
+}
+
+static void
+on_wrote_body (PortholeHttpServer *self,
+               SoupServerMessage  *msg)
+{
+  Connection *conn = connection_for_message (msg);
+  g_autoptr(GIOStream) soup_stream = NULL;
+
+  /* Only a request read to its end, answered on a connection both sides
+   * keep alive, can start over; everything else soup closes itself. */
+  if (conn == NULL || conn->state == CONNECTION_UPGRADED || !conn->body_complete ||
+      self->stopping || !message_is_keepalive (msg))
+    return;
+
+  /* A stolen message never gets "request-finished": account for it now. */
+  request_done (self, msg);
+
+  soup_stream = soup_server_message_steal_connection (msg);
+  /* soup's wrapper does not close our stream when it goes; hand ours over
+   * again (see the comment at the top). */
+  soup_server_accept_iostream (self->soup, conn->stream, conn->local, conn->remote, NULL);
+}
+
+/* Listening */
+
+static gboolean
+parse_listen_address (const char      *text,
+                      GSocketAddress **address,
+                      GError         **error)
+{
+  g_autofree char *host = NULL;
+  const char *colon;
+  guint64 port;
+
+  if (text[0] == '[')
+    {
+      const char *end = strchr (text, ']');
+
+      if (end == NULL || end[1] != ':')
+        goto invalid;
+      host = g_strndup (text + 1, end - text - 1);
+      colon = end + 1;
+    }
+  else
+    {
+      colon = strrchr (text, ':');
+      if (colon == NULL)
+        goto invalid;
+      host = g_strndup (text, colon - text);
+    }
+
+  if (!g_ascii_string_to_unsigned (colon + 1, 10, 0, 65535, &port, NULL))
+    goto invalid;
+
+  if (host[0] == '\0' || g_str_equal (host, "*"))
+    {
+      g_free (host);
+      host = g_strdup ("0.0.0.0");
+    }
+  else if (g_str_equal (host, "localhost"))
+    {
+      g_free (host);
+      host = g_strdup ("127.0.0.1");
+    }
+
+  *address = g_inet_socket_address_new_from_string (host, port);
+  if (*address == NULL)
+    goto invalid;
+
+  return TRUE;
+
+invalid:
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+               "Invalid listen address %s (expected ADDRESS:PORT or [IPv6]:PORT)", text);
+  return FALSE;
+}
+
+static gboolean
+address_is_loopback (GSocketAddress *address)
+{
+  if (G_IS_UNIX_SOCKET_ADDRESS (address))
+    return TRUE;
+
+  return G_IS_INET_SOCKET_ADDRESS (address) &&
+         g_inet_address_get_is_loopback (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address)));
+}
+
+static gboolean
+add_listener (PortholeHttpServer  *self,
+              GSocket             *socket,
+              GError             **error)
+{
+  g_autoptr(GSocketAddress) local = g_socket_get_local_address (socket, error);
+  Listener *listener;
+
+  if (local == NULL)
+    return FALSE;
+
+  if (porthole_config_get_insecure_no_auth (self->config) && !address_is_loopback (local))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                   "--insecure-no-auth is refused unless every listen address is loopback");
+      return FALSE;
+    }
+
+  g_socket_set_blocking (socket, FALSE);
+
+  g_main_context_push_thread_default (self->parked_context);
+  if (!soup_server_listen_socket (self->soup, socket, 0, error))
+    {
+      g_main_context_pop_thread_default (self->parked_context);
+      return FALSE;
+    }
+  g_main_context_pop_thread_default (self->parked_context);
+
+  listener = g_new0 (Listener, 1);
+  listener->server = self;
+  listener->socket = g_object_ref (socket);
+  g_ptr_array_add (self->listeners, listener);
+  listener_watch (listener);
+
+  return TRUE;
+}
+
+static gboolean
+listen_on (PortholeHttpServer  *self,
+           const char          *text,
+           gboolean             is_default,
+           GError             **error)
+{
+  g_autoptr(GSocketAddress) address = NULL;
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GError) local_error = NULL;
+  GSocketFamily family;
+
+  if (!parse_listen_address (text, &address, error))
+    return FALSE;
+
+  family = g_socket_address_get_family (address);
+  socket = g_socket_new (family, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &local_error);
+  if (socket == NULL && is_default && family == G_SOCKET_FAMILY_IPV6)
+    {
+      g_debug ("No IPv6 here (%s); listening on IPv4 only", local_error->message);
+      return TRUE;
+    }
+  if (socket == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  /* [::] and 0.0.0.0 on the same port must not collide. */
+  if (family == G_SOCKET_FAMILY_IPV6)
+    g_socket_set_option (socket, IPPROTO_IPV6, IPV6_V6ONLY, TRUE, NULL);
+  g_socket_set_listen_backlog (socket, 1024);
+
+  if (!g_socket_bind (socket, address, TRUE, &local_error))
+    {
+      if (is_default && family == G_SOCKET_FAMILY_IPV6 &&
+          g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED))
+        return TRUE;
+      g_set_error (error, G_IO_ERROR, local_error->code, "Cannot listen on %s: %s",
+                   text, local_error->message);
+      return FALSE;
+    }
+
+  if (!g_socket_listen (socket, error))
+    return FALSE;
+
+  return add_listener (self, socket, error);
+}
+
+/* GObject */
+
+static void
+porthole_http_server_dispose (GObject *object)
+{
+  PortholeHttpServer *self = (PortholeHttpServer *)object;
+
+  g_clear_handle_id (&self->stop_timeout_id, g_source_remove);
+  g_clear_pointer (&self->listeners, g_ptr_array_unref);
+  if (self->soup != NULL)
+    soup_server_disconnect (self->soup);
+  g_clear_object (&self->soup);
+  g_clear_pointer (&self->active_requests, g_hash_table_unref);
+  g_clear_pointer (&self->connections, g_hash_table_unref);
+  g_clear_object (&self->router);
+  g_clear_object (&self->auth);
+  g_clear_object (&self->config);
+  g_clear_object (&self->tls_certificate);
+  g_clear_pointer (&self->parked_context, g_main_context_unref);
+
+  G_OBJECT_CLASS (porthole_http_server_parent_class)->dispose (object);
+}
+
+static void
+porthole_http_server_class_init (PortholeHttpServerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = porthole_http_server_dispose;
+
+  /**
+   * PortholeHttpServer::request-done:
+   * @route: (nullable): the matched route (a `const PortholeRoute *`)
+   * @method: the request method
+   * @status: the status sent
+   * @duration: microseconds from headers to the end of the answer
+   * @request_id: the request id
+   *
+   * For metrics and the request log.
+   */
+  signals[REQUEST_DONE] =
+    g_signal_new ("request-done",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 5,
+                  G_TYPE_POINTER, G_TYPE_STRING, G_TYPE_UINT, G_TYPE_INT64, G_TYPE_STRING);
+}
+
+static void
+connection_forget (gpointer data)
+{
+  Connection *conn = data;
+
+  if (conn->stream != NULL)
+    g_object_weak_unref (G_OBJECT (conn->stream), connection_gone, conn);
+  connection_free (conn);
+}
+
+static void
+porthole_http_server_init (PortholeHttpServer *self)
+{
+  self->parked_context = g_main_context_new ();
+  self->listeners = g_ptr_array_new_with_free_func ((GDestroyNotify) listener_free);
+  self->connections = g_hash_table_new_full (NULL, NULL, connection_forget, NULL);
+  self->active_requests = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+}
+
+PortholeHttpServer *
+porthole_http_server_new (PortholeDaemon *daemon)
+{
+  PortholeHttpServer *self = g_object_new (PORTHOLE_TYPE_HTTP_SERVER, NULL);
+  const PortholeRoute *routes;
+  guint n_routes;
+
+  /* The daemon owns us; a strong reference back would be a cycle. */
+  self->daemon = daemon;
+  self->config = g_object_ref (porthole_daemon_get_config (daemon));
+  self->auth = g_object_ref (porthole_daemon_get_auth (daemon));
+
+  routes = porthole_routes_get (&n_routes);
+  self->router = porthole_router_new (routes, n_routes);
+
+  return self;
+}
+
+/**
+ * porthole_http_server_start:
+ *
+ * Binds every configured address (and takes over the --listen-fd
+ * sockets) and starts accepting.
+ */
+gboolean
+porthole_http_server_start (PortholeHttpServer  *self,
+                            GError             **error)
+{
+  const char *const *addresses = porthole_config_get_listen (self->config);
+  const char *tls_cert = porthole_config_get_tls_cert (self->config);
+  const int *fds;
+  guint n_fds;
+
+  g_return_val_if_fail (PORTHOLE_IS_HTTP_SERVER (self), FALSE);
+  g_return_val_if_fail (self->soup == NULL, FALSE);
+
+  if (tls_cert != NULL)
+    {
+      self->tls_certificate = g_tls_certificate_new_from_files (tls_cert,
+                                                                porthole_config_get_tls_key (self->config),
+                                                                error);
+      if (self->tls_certificate == NULL)
+        return FALSE;
+    }
+
+  self->soup = soup_server_new ("server-header", "portholed/" PACKAGE_VERSION " ", NULL);
+  /* permessage-deflate is on by default in soup 3.2 (SECURITY.md §0.3). */
+  soup_server_remove_websocket_extension (self->soup, SOUP_TYPE_WEBSOCKET_EXTENSION_DEFLATE);
+  soup_server_add_early_handler (self->soup, NULL, early_handler, self, NULL);
+  soup_server_add_handler (self->soup, NULL, handler, self, NULL);
+  g_signal_connect_object (self->soup, "request-started", G_CALLBACK (on_request_started),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->soup, "request-finished", G_CALLBACK (on_request_finished),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->soup, "request-aborted", G_CALLBACK (on_request_finished),
+                           self, G_CONNECT_SWAPPED);
+
+  fds = porthole_config_get_listen_fds (self->config, &n_fds);
+  for (guint i = 0; i < n_fds; i++)
+    {
+      g_autoptr(GSocket) socket = g_socket_new_from_fd (fds[i], error);
+
+      if (socket == NULL || !add_listener (self, socket, error))
+        return FALSE;
+    }
+
+  for (guint i = 0; addresses && addresses[i]; i++)
+    {
+      if (!listen_on (self, addresses[i], porthole_config_get_listen_is_default (self->config), error))
+        return FALSE;
+    }
+
+  if (self->listeners->len == 0)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Nothing to listen on");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+stop_timeout_cb (gpointer user_data)
+{
+  PortholeHttpServer *self = user_data;
+
+  self->stop_timeout_id = 0;
+  soup_server_disconnect (self->soup);
+
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * porthole_http_server_stop:
+ *
+ * Stops accepting, closes idle connections, cancels requests in flight
+ * and drops every connection after a short grace.
+ */
+void
+porthole_http_server_stop (PortholeHttpServer *self)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  g_return_if_fail (PORTHOLE_IS_HTTP_SERVER (self));
+
+  if (self->stopping || self->soup == NULL)
+    return;
+
+  self->stopping = TRUE;
+  g_ptr_array_set_size (self->listeners, 0);
+
+  g_hash_table_iter_init (&iter, self->connections);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      Connection *conn = key;
+
+      if (conn->state == CONNECTION_WAITING)
+        connection_close (conn);
+    }
+
+  g_hash_table_iter_init (&iter, self->active_requests);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_cancellable_cancel (porthole_request_get_cancellable (key));
+
+  self->stop_timeout_id = g_timeout_add_seconds (STOP_GRACE_SECONDS, stop_timeout_cb, self);
+}
+
+/**
+ * porthole_http_server_get_n_active:
+ *
+ * Returns: requests being read or processed, not counting WebSockets
+ */
+guint
+porthole_http_server_get_n_active (PortholeHttpServer *self)
+{
+  return g_hash_table_size (self->active_requests);
+}
+
+guint
+porthole_http_server_get_n_connections (PortholeHttpServer *self)
+{
+  return g_hash_table_size (self->connections);
+}
+
+/**
+ * porthole_http_server_get_port:
+ *
+ * Returns: the TCP port of the first listening socket, or 0
+ */
+guint
+porthole_http_server_get_port (PortholeHttpServer *self)
+{
+  for (guint i = 0; self->listeners && i < self->listeners->len; i++)
+    {
+      Listener *listener = g_ptr_array_index (self->listeners, i);
+      g_autoptr(GSocketAddress) local = g_socket_get_local_address (listener->socket, NULL);
+
+      if (G_IS_INET_SOCKET_ADDRESS (local))
+        return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
+    }
+
+  return 0;
+}
+
+/**
+ * porthole_http_server_get_listen_sockets:
+ *
+ * Returns: (transfer container) (element-type GSocket): the listening
+ *   sockets, for handing over to a new daemon binary
+ */
+GPtrArray *
+porthole_http_server_get_listen_sockets (PortholeHttpServer *self)
+{
+  GPtrArray *sockets = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; self->listeners && i < self->listeners->len; i++)
+    {
+      Listener *listener = g_ptr_array_index (self->listeners, i);
+
+      g_ptr_array_add (sockets, g_object_ref (listener->socket));
+    }
+
+  return sockets;
+}

@@ -1,0 +1,22 @@
+/* porthole-types.h — forward declarations shared by the daemon's files
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct _PortholeAuth        PortholeAuth;
+typedef struct _PortholeConfig      PortholeConfig;
+typedef struct _PortholeDaemon      PortholeDaemon;
+typedef struct _PortholeEnvStore    PortholeEnvStore;
+typedef struct _PortholeHttpServer  PortholeHttpServer;
+typedef struct _PortholeRequest     PortholeRequest;
+typedef struct _PortholeRouter      PortholeRouter;
+typedef struct _PortholeSysinfo     PortholeSysinfo;
+typedef struct _PortholeWsChannel   PortholeWsChannel;
+
+G_END_DECLS

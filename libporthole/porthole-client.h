@@ -1,0 +1,66 @@
+/* porthole-client.h — a client of portholed over HTTP and WebSocket
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+#define PORTHOLE_TYPE_CLIENT (porthole_client_get_type ())
+
+G_DECLARE_FINAL_TYPE (PortholeClient, porthole_client, PORTHOLE, CLIENT, GObject)
+
+PortholeClient          *porthole_client_new                      (const char           *base_url,
+                                                                   const char           *token);
+const char              *porthole_client_get_base_url             (PortholeClient       *self);
+const char              *porthole_client_get_token                (PortholeClient       *self);
+void                     porthole_client_set_token                (PortholeClient       *self,
+                                                                   const char           *token);
+SoupSession             *porthole_client_get_session              (PortholeClient       *self);
+char                    *porthole_client_build_url                (PortholeClient       *self,
+                                                                   const char           *path);
+
+void                     porthole_client_call_async               (PortholeClient       *self,
+                                                                   const char           *method,
+                                                                   const char           *path,
+                                                                   JsonObject           *body,
+                                                                   GCancellable         *cancellable,
+                                                                   GAsyncReadyCallback   callback,
+                                                                   gpointer              user_data);
+JsonObject              *porthole_client_call_finish              (PortholeClient       *self,
+                                                                   GAsyncResult         *result,
+                                                                   GError              **error);
+
+void                     porthole_client_get_health_async         (PortholeClient       *self,
+                                                                   GCancellable         *cancellable,
+                                                                   GAsyncReadyCallback   callback,
+                                                                   gpointer              user_data);
+JsonObject              *porthole_client_get_health_finish        (PortholeClient       *self,
+                                                                   GAsyncResult         *result,
+                                                                   GError              **error);
+void                     porthole_client_get_info_async           (PortholeClient       *self,
+                                                                   GCancellable         *cancellable,
+                                                                   GAsyncReadyCallback   callback,
+                                                                   gpointer              user_data);
+JsonObject              *porthole_client_get_info_finish          (PortholeClient       *self,
+                                                                   GAsyncResult         *result,
+                                                                   GError              **error);
+
+void                     porthole_client_websocket_connect_async  (PortholeClient       *self,
+                                                                   const char           *path,
+                                                                   GCancellable         *cancellable,
+                                                                   GAsyncReadyCallback   callback,
+                                                                   gpointer              user_data);
+SoupWebsocketConnection *porthole_client_websocket_connect_finish (PortholeClient       *self,
+                                                                   GAsyncResult         *result,
+                                                                   GError              **error);
+
+GError                  *porthole_client_error_from_response      (guint                 status,
+                                                                   GBytes               *body);
+
+G_END_DECLS

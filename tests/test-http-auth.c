@@ -1,0 +1,311 @@
+/* test-http-auth.c — who gets in, over HTTP and WebSocket handshakes
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <gio/gio.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "porthole-auth.h"
+#include "porthole-protocol.h"
+#include "test-tokens.h"
+#include "test-utils.h"
+
+static PortholeTestDaemon *daemon_under_test;
+static TestKeys *keys;
+
+static GBytes *
+daemon_secret (PortholeTestDaemon *daemon)
+{
+  g_autoptr(GError) error = NULL;
+  GBytes *secret = porthole_auth_load_secret (daemon->secret_file, &error);
+
+  g_assert_no_error (error);
+  return secret;
+}
+
+static SoupMessage *
+websocket_handshake (PortholeTestDaemon *daemon,
+                     const char         *path,
+                     const char         *token)
+{
+  g_autofree char *url = g_strconcat (daemon->url, path, NULL);
+  SoupMessage *msg = soup_message_new ("GET", url);
+  SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
+
+  soup_message_headers_replace (headers, "Connection", "Upgrade");
+  soup_message_headers_replace (headers, "Upgrade", "websocket");
+  soup_message_headers_replace (headers, "Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==");
+  soup_message_headers_replace (headers, "Sec-WebSocket-Version", "13");
+  if (token != NULL)
+    {
+      g_autofree char *value = g_strconcat ("Bearer ", token, NULL);
+
+      soup_message_headers_replace (headers, "Authorization", value);
+    }
+
+  return msg;
+}
+
+/* Every hostile token, on a public route, a JSON route and a WebSocket
+ * upgrade: only the public route answers, and never with the token. */
+static void
+test_hostile_matrix (void)
+{
+  g_autoptr(GBytes) secret = daemon_secret (daemon_under_test);
+  g_autoptr(GPtrArray) tokens = test_tokens_hostile (secret, keys, g_get_real_time () / G_USEC_PER_SEC);
+
+  g_assert_cmpuint (tokens->len, >=, 30);
+  for (guint i = 0; i < tokens->len; i++)
+    {
+      TestToken *t = g_ptr_array_index (tokens, i);
+      g_autoptr(PortholeTestResponse) pub = NULL;
+      g_autoptr(PortholeTestResponse) json = NULL;
+      g_autoptr(PortholeTestResponse) ws = NULL;
+      g_autoptr(SoupMessage) upgrade = NULL;
+      /* An empty Bearer credential is still a credential. */
+      const char *token = t->token[0] ? t->token : " ";
+
+      g_test_message ("hostile token: %s", t->name);
+      pub = porthole_test_request (daemon_under_test, "GET", "/health", token, NULL);
+      g_assert_cmpuint (pub->status, ==, 200);
+
+      json = porthole_test_request (daemon_under_test, "GET", "/env", token, NULL);
+      porthole_test_assert_error_body (json, 401, t->expected_code);
+
+      upgrade = websocket_handshake (daemon_under_test, "/terminal", token);
+      ws = porthole_test_send (daemon_under_test, upgrade);
+      porthole_test_assert_error_body (ws, 401, t->expected_code);
+      g_assert_cmpstr (soup_message_headers_get_one (ws->headers, "WWW-Authenticate"), ==, "Bearer");
+    }
+}
+
+static void
+test_good_token (void)
+{
+  g_autoptr(PortholeTestResponse) r = porthole_test_request (daemon_under_test, "GET", "/env", NULL, NULL);
+  g_autoptr(SoupMessage) upgrade = websocket_handshake (daemon_under_test, "/terminal", daemon_under_test->token);
+  g_autoptr(PortholeTestResponse) ws = porthole_test_send (daemon_under_test, upgrade);
+
+  g_assert_cmpuint (r->status, ==, 200);
+  /* Past authentication: whatever the route answers, it is not 401. */
+  g_assert_cmpuint (ws->status, !=, 401);
+}
+
+static void
+test_scheme_variants (void)
+{
+  g_autofree char *url = g_strconcat (daemon_under_test->url, "/env", NULL);
+  const struct { const char *prefix; guint status; } cases[] = {
+    { "Bearer ", 200 },
+    { "bearer ", 200 },
+    { "BEARER  ", 200 },
+    { "Basic ", 401 },
+    { "Token ", 401 },
+    { "", 401 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+      g_autofree char *value = g_strconcat (cases[i].prefix, daemon_under_test->token, NULL);
+      g_autoptr(PortholeTestResponse) r = NULL;
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", value);
+      r = porthole_test_send (daemon_under_test, msg);
+      g_assert_cmpuint (r->status, ==, cases[i].status);
+    }
+}
+
+static void
+test_query_token_only_for_websockets (void)
+{
+  g_autofree char *env_path = g_strconcat ("/env?token=", daemon_under_test->token, NULL);
+  g_autofree char *ws_path = g_strconcat ("/terminal?token=", daemon_under_test->token, NULL);
+  g_autofree char *ws_path2 = g_strconcat ("/terminal?access_token=", daemon_under_test->token, NULL);
+  g_autoptr(PortholeTestResponse) env = porthole_test_request (daemon_under_test, "GET", env_path, "", NULL);
+  g_autoptr(SoupMessage) up1 = websocket_handshake (daemon_under_test, ws_path, NULL);
+  g_autoptr(SoupMessage) up2 = websocket_handshake (daemon_under_test, ws_path2, NULL);
+  g_autoptr(SoupMessage) up3 = websocket_handshake (daemon_under_test, "/terminal?token=nope", NULL);
+  g_autoptr(PortholeTestResponse) ws1 = porthole_test_send (daemon_under_test, up1);
+  g_autoptr(PortholeTestResponse) ws2 = porthole_test_send (daemon_under_test, up2);
+  g_autoptr(PortholeTestResponse) ws3 = porthole_test_send (daemon_under_test, up3);
+
+  /* A bearer in a URL lands in logs: plain routes refuse it. */
+  porthole_test_assert_error_body (env, 401, "TOKEN_INVALID");
+  g_assert_cmpuint (ws1->status, !=, 401);
+  g_assert_cmpuint (ws2->status, !=, 401);
+  porthole_test_assert_error_body (ws3, 401, "TOKEN_INVALID");
+}
+
+static void
+test_fail_closed_without_key (void)
+{
+  g_autoptr(PortholeTestDaemon) keyless = porthole_test_daemon_new_full (NULL, NULL, FALSE);
+  g_autoptr(PortholeTestResponse) health = porthole_test_request (keyless, "GET", "/health", "", NULL);
+  g_autoptr(PortholeTestResponse) env = porthole_test_request (keyless, "GET", "/env", "", NULL);
+  g_autoptr(PortholeTestResponse) forged = porthole_test_request (keyless, "GET", "/env", daemon_under_test->token, NULL);
+
+  g_assert_cmpuint (health->status, ==, 200);
+  porthole_test_assert_error_body (env, 401, "TOKEN_INVALID");
+  porthole_test_assert_error_body (forged, 401, "TOKEN_INVALID");
+}
+
+static void
+test_api_key (void)
+{
+  g_autofree char *dir = porthole_test_make_tmpdir ();
+  g_autofree char *key_file = g_build_filename (dir, "api-key", NULL);
+  g_autofree char *arg = NULL;
+  g_autoptr(PortholeTestDaemon) daemon = NULL;
+  g_autofree char *url = NULL;
+  struct { const char *api_key; const char *bearer; guint status; } cases[] = {
+    { "the-api-key-of-this-sandbox", NULL, 200 },
+    { "the-api-key-of-this-sandboX", NULL, 401 },
+    { "the-api-key-of-this-sandbox", "bad.bad.bad", 401 },
+  };
+
+  g_file_set_contents_full (key_file, "the-api-key-of-this-sandbox\n", -1, G_FILE_SET_CONTENTS_NONE, 0600, NULL);
+  arg = g_strconcat ("--api-key-file=", key_file, NULL);
+  daemon = porthole_test_daemon_new ((const char *[]) { arg, NULL });
+  url = g_strconcat (daemon->url, "/env", NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+      g_autoptr(PortholeTestResponse) r = NULL;
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "X-API-Key", cases[i].api_key);
+      if (cases[i].bearer)
+        {
+          g_autofree char *value = g_strconcat ("Bearer ", cases[i].bearer, NULL);
+
+          /* A Bearer header alone decides (API.md §1.2). */
+          soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", value);
+        }
+      r = porthole_test_send (daemon, msg);
+      g_assert_cmpuint (r->status, ==, cases[i].status);
+    }
+
+  porthole_test_rm_rf (dir);
+}
+
+static void
+test_insecure_mode (void)
+{
+  const char *argv[] = { porthole_test_get_daemon_path (), "--insecure-no-auth", "--listen", "0.0.0.0:0",
+                         "--display=none", "--workspace", NULL, "--state-dir", NULL, NULL };
+  g_autofree char *dir = porthole_test_make_tmpdir ();
+  g_autofree char *workspace = g_build_filename (dir, "ws", NULL);
+  g_autofree char *state = g_build_filename (dir, "state", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  int status;
+
+  argv[6] = workspace;
+  argv[8] = state;
+
+  /* Refused on a non-loopback address. */
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, &err, &status, &error);
+  g_assert_no_error (error);
+  g_assert_false (g_spawn_check_wait_status (status, NULL));
+  g_assert_nonnull (strstr (err, "loopback"));
+
+  /* Loopback: no token needed, and a warning says so. */
+  {
+    g_autoptr(PortholeTestDaemon) open = porthole_test_daemon_new_full (NULL, (const char *[]) { "--insecure-no-auth", NULL }, FALSE);
+    g_autoptr(PortholeTestResponse) r = porthole_test_request (open, "GET", "/env", "", NULL);
+
+    g_assert_cmpuint (r->status, ==, 200);
+  }
+
+  porthole_test_rm_rf (dir);
+}
+
+static gsize
+read_hwm (GPid pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/status", pid);
+  g_autofree char *contents = NULL;
+  gsize kib = 0;
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  sscanf (strstr (contents, "VmHWM:"), "VmHWM: %zu", &kib);
+  return kib * 1024;
+}
+
+/* A 64 MiB upload without a token is refused without being kept. */
+static void
+test_unauthenticated_upload_memory (void)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) conn = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *head = NULL;
+  g_autofree guint8 *chunk = g_malloc0 (64 * 1024);
+  GOutputStream *out;
+  GInputStream *in;
+  char response[512] = { 0 };
+  gsize before, after;
+  GPid pid = porthole_test_daemon_get_pid (daemon_under_test);
+  const gsize total = 64 * 1024 * 1024;
+
+  if (porthole_test_skip_if_sanitized ())
+    return;
+
+  /* Warm up allocations of an ordinary refused request first. */
+  {
+    g_autoptr(PortholeTestResponse) r = porthole_test_request (daemon_under_test, "POST", "/files/upload", "", "{}");
+    g_assert_cmpuint (r->status, ==, 401);
+  }
+  before = read_hwm (pid);
+
+  conn = g_socket_client_connect_to_host (client, "127.0.0.1", daemon_under_test->port, NULL, &error);
+  g_assert_no_error (error);
+  out = g_io_stream_get_output_stream (G_IO_STREAM (conn));
+  in = g_io_stream_get_input_stream (G_IO_STREAM (conn));
+
+  head = g_strdup_printf ("POST /files/upload HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                          "Content-Type: multipart/form-data; boundary=x\r\n"
+                          "Content-Length: %zu\r\n\r\n", total);
+  g_assert_true (g_output_stream_write_all (out, head, strlen (head), NULL, NULL, &error));
+  for (gsize sent = 0; sent < total; sent += 64 * 1024)
+    if (!g_output_stream_write_all (out, chunk, 64 * 1024, NULL, NULL, NULL))
+      break;
+
+  g_input_stream_read (in, response, sizeof response - 1, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (response, "HTTP/1.1 401"));
+
+  after = read_hwm (pid);
+  g_test_message ("daemon peak RSS before %zu KiB, after %zu KiB", before / 1024, after / 1024);
+  g_assert_cmpuint (after, <, before + 2 * 1024 * 1024);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int ret;
+
+  porthole_test_init (&argc, &argv);
+  keys = test_keys_new ();
+  daemon_under_test = porthole_test_daemon_new (NULL);
+
+  g_test_add_func ("/auth/hostile-matrix", test_hostile_matrix);
+  g_test_add_func ("/auth/good-token", test_good_token);
+  g_test_add_func ("/auth/scheme-variants", test_scheme_variants);
+  g_test_add_func ("/auth/query-token-only-for-websockets", test_query_token_only_for_websockets);
+  g_test_add_func ("/auth/fail-closed-without-key", test_fail_closed_without_key);
+  g_test_add_func ("/auth/api-key", test_api_key);
+  g_test_add_func ("/auth/insecure-mode", test_insecure_mode);
+  g_test_add_func ("/auth/unauthenticated-upload-memory", test_unauthenticated_upload_memory);
+
+  ret = g_test_run ();
+  porthole_test_daemon_free (daemon_under_test);
+  test_keys_free (keys);
+  return ret;
+}

@@ -1,0 +1,188 @@
+/* test-json.c — lenient field conversions, timestamps, durations, sizes
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "porthole-config.h"
+#include "porthole-error.h"
+#include "porthole-json.h"
+#include "test-utils.h"
+
+static JsonNode *
+parse (const char *json)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *node = porthole_json_parse (json, -1, &error);
+
+  g_assert_no_error (error);
+  return node;
+}
+
+static void
+test_int_coercion (void)
+{
+  struct { const char *json; gboolean ok; gint64 value; } cases[] = {
+    { "12", TRUE, 12 },
+    { "12.0", TRUE, 12 },
+    { "\"12\"", TRUE, 12 },
+    { "\"12.0\"", TRUE, 12 },
+    { "-3", TRUE, -3 },
+    { "12.5", FALSE, 0 },
+    { "\"12abc\"", FALSE, 0 },
+    { "\"\"", FALSE, 0 },
+    { "true", FALSE, 0 },
+    { "null", FALSE, 0 },
+    { "1e300", FALSE, 0 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(JsonNode) node = parse (cases[i].json);
+      gint64 value = 0;
+
+      g_assert_cmpint (porthole_json_node_get_int (node, &value), ==, cases[i].ok);
+      if (cases[i].ok)
+        g_assert_cmpint (value, ==, cases[i].value);
+    }
+}
+
+static void
+test_boolean_coercion (void)
+{
+  struct { const char *json; gboolean ok; gboolean value; } cases[] = {
+    { "true", TRUE, TRUE }, { "false", TRUE, FALSE }, { "1", TRUE, TRUE }, { "0", TRUE, FALSE },
+    { "\"true\"", TRUE, TRUE }, { "\"False\"", TRUE, FALSE }, { "2", FALSE, FALSE }, { "\"maybe\"", FALSE, FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(JsonNode) node = parse (cases[i].json);
+      gboolean value = !cases[i].value;
+
+      g_assert_cmpint (porthole_json_node_get_boolean (node, &value), ==, cases[i].ok);
+      if (cases[i].ok)
+        g_assert_cmpint (value, ==, cases[i].value);
+    }
+}
+
+static void
+test_timestamps (void)
+{
+  g_autofree char *text = porthole_timestamp_from_unix (G_GINT64_CONSTANT (1737973800123456));
+  g_autofree char *now = porthole_timestamp_now ();
+  gint64 parsed;
+
+  g_assert_cmpstr (text, ==, "2025-01-27T10:30:00.123Z");
+  g_assert_true (porthole_timestamp_parse (text, &parsed));
+  g_assert_cmpint (parsed, ==, G_GINT64_CONSTANT (1737973800123000));
+  g_assert_true (porthole_timestamp_parse (now, &parsed));
+  g_assert_true (porthole_timestamp_parse ("2025-01-27T11:30:00+01:00", &parsed));
+  g_assert_cmpint (parsed, ==, G_GINT64_CONSTANT (1737973800000000));
+  /* A naive timestamp has no zone: refused. */
+  g_assert_false (porthole_timestamp_parse ("2025-01-27T10:30:00", &parsed));
+}
+
+static void
+test_invalid_json (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = porthole_json_parse ("{\"a\":", -1, &error);
+
+  g_assert_null (node);
+  g_assert_error (error, PORTHOLE_ERROR, PORTHOLE_ERROR_INVALID_JSON);
+}
+
+static void
+test_durations_and_sizes (void)
+{
+  gint64 seconds;
+  guint64 bytes;
+
+  g_assert_true (porthole_parse_duration ("90", &seconds) && seconds == 90);
+  g_assert_true (porthole_parse_duration ("24h", &seconds) && seconds == 86400);
+  g_assert_true (porthole_parse_duration ("1h30m", &seconds) && seconds == 5400);
+  g_assert_true (porthole_parse_duration ("7d", &seconds) && seconds == 7 * 86400);
+  g_assert_false (porthole_parse_duration ("", &seconds));
+  g_assert_false (porthole_parse_duration ("h", &seconds));
+  g_assert_false (porthole_parse_duration ("5x", &seconds));
+  g_assert_false (porthole_parse_duration ("-5", &seconds));
+  g_assert_false (porthole_parse_duration ("99999999999999999999h", &seconds));
+
+  g_assert_true (porthole_parse_size ("1048576", &bytes) && bytes == 1048576);
+  g_assert_true (porthole_parse_size ("64M", &bytes) && bytes == 64 << 20);
+  g_assert_true (porthole_parse_size ("2GiB", &bytes) && bytes == G_GUINT64_CONSTANT (2) << 30);
+  g_assert_false (porthole_parse_size ("12Q", &bytes));
+  g_assert_false (porthole_parse_size ("M", &bytes));
+}
+
+static void
+test_error_codes (void)
+{
+  PortholeErrorCode code;
+
+  for (guint i = 0; i <= PORTHOLE_ERROR_PROTOCOL; i++)
+    {
+      g_assert_true (porthole_error_code_from_string (porthole_error_code_to_string (i), &code));
+      g_assert_cmpint (code, ==, i);
+    }
+  g_assert_cmpuint (porthole_error_code_get_status (PORTHOLE_ERROR_TOKEN_EXPIRED), ==, 401);
+  g_assert_cmpuint (porthole_error_code_get_status (PORTHOLE_ERROR_DESKTOP_NOT_AVAILABLE), ==, 503);
+  g_assert_false (porthole_error_code_from_string ("INVALID_TOKEN", &code));
+}
+
+static void
+test_config_file_and_overrides (void)
+{
+  g_autofree char *dir = porthole_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "portholed.conf", NULL);
+  g_autoptr(GKeyFile) overrides = g_key_file_new ();
+  g_autoptr(PortholeConfig) config = NULL;
+  g_autoptr(GError) error = NULL;
+  guint w, h, d;
+
+  g_file_set_contents (path,
+                       "[portholed]\n"
+                       "workspace=/from/file\n"
+                       "display-size=1280x720x24\n"
+                       "max-connections=7\n"
+                       "idle-timeout=2m\n", -1, &error);
+  g_assert_no_error (error);
+  g_key_file_set_string (overrides, PORTHOLE_CONFIG_GROUP, "workspace", "/from/flag");
+
+  config = porthole_config_new (path, overrides, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (porthole_config_get_workspace (config), ==, "/from/flag");
+  porthole_config_get_display_size (config, &w, &h, &d);
+  g_assert_cmpuint (w, ==, 1280);
+  g_assert_cmpuint (h, ==, 720);
+  g_assert_cmpuint (porthole_config_get_max_connections (config), ==, 7);
+  g_assert_cmpuint (porthole_config_get_idle_timeout (config), ==, 120);
+  g_assert_true (porthole_config_get_listen_is_default (config));
+
+  /* A reload that fails keeps the previous settings. */
+  g_file_set_contents (path, "[portholed]\nmax-connections=zero\n", -1, NULL);
+  g_assert_false (porthole_config_reload (config, &error));
+  g_assert_nonnull (error);
+  g_assert_cmpuint (porthole_config_get_max_connections (config), ==, 7);
+
+  porthole_test_rm_rf (dir);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  porthole_test_init (&argc, &argv);
+
+  g_test_add_func ("/json/int-coercion", test_int_coercion);
+  g_test_add_func ("/json/boolean-coercion", test_boolean_coercion);
+  g_test_add_func ("/json/timestamps", test_timestamps);
+  g_test_add_func ("/json/invalid", test_invalid_json);
+  g_test_add_func ("/config/durations-and-sizes", test_durations_and_sizes);
+  g_test_add_func ("/config/file-and-overrides", test_config_file_and_overrides);
+  g_test_add_func ("/error/codes", test_error_codes);
+
+  return g_test_run ();
+}

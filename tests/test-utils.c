@@ -1,0 +1,533 @@
+/* test-utils.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+
+#include "porthole-json.h"
+#include "porthole-protocol.h"
+#include "test-utils.h"
+
+void
+porthole_test_init (int    *argc,
+                    char ***argv)
+{
+  g_test_init (argc, argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  /* A daemon that dies under a request must fail the test, not kill it. */
+  signal (SIGPIPE, SIG_IGN);
+}
+
+/**
+ * porthole_test_skip_if_sanitized:
+ *
+ * Memory measurements are meaningless under ASan (its quarantine keeps
+ * freed memory resident); the default test setup runs them.
+ *
+ * Returns: %TRUE if the test was skipped
+ */
+gboolean
+porthole_test_skip_if_sanitized (void)
+{
+  if (g_getenv ("PORTHOLE_TEST_SANITIZED") == NULL)
+    return FALSE;
+
+  g_test_skip ("memory figures are not meaningful under AddressSanitizer");
+  return TRUE;
+}
+
+/**
+ * porthole_test_get_daemon_path:
+ *
+ * Returns: the portholed under test (meson sets PORTHOLED)
+ */
+const char *
+porthole_test_get_daemon_path (void)
+{
+  const char *path = g_getenv ("PORTHOLED");
+
+  g_assert_nonnull (path);
+  return path;
+}
+
+char *
+porthole_test_make_tmpdir (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("porthole-test-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return dir;
+}
+
+void
+porthole_test_rm_rf (const char *path)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+  GStatBuf st;
+
+  if (g_lstat (path, &st) != 0)
+    return;
+
+  if (S_ISDIR (st.st_mode) && (dir = g_dir_open (path, 0, NULL)))
+    {
+      while ((name = g_dir_read_name (dir)))
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          porthole_test_rm_rf (child);
+        }
+      g_rmdir (path);
+    }
+  else
+    g_unlink (path);
+}
+
+static int
+bind_loopback (guint *port)
+{
+  struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+  socklen_t len = sizeof addr;
+  int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_no_errno (bind (fd, (struct sockaddr *) &addr, sizeof addr));
+  g_assert_no_errno (listen (fd, 1024));
+  g_assert_no_errno (getsockname (fd, (struct sockaddr *) &addr, &len));
+  *port = ntohs (addr.sin_port);
+
+  return fd;
+}
+
+static void
+write_secret (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  guint8 raw[32];
+  g_autoptr(GString) hex = g_string_new (NULL);
+
+  for (guint i = 0; i < sizeof raw; i++)
+    raw[i] = g_random_int_range (0, 256);
+  for (guint i = 0; i < sizeof raw; i++)
+    g_string_append_printf (hex, "%02x", raw[i]);
+
+  g_file_set_contents_full (path, hex->str, hex->len, G_FILE_SET_CONTENTS_NONE, 0600, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+daemon_is_healthy (PortholeTestDaemon *daemon)
+{
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autofree char *url = g_strconcat (daemon->url, PORTHOLE_ROUTE_HEALTH, NULL);
+
+  msg = soup_message_new ("GET", url);
+  body = soup_session_send_and_read (daemon->session, msg, NULL, NULL);
+
+  return body != NULL && soup_message_get_status (msg) == SOUP_STATUS_OK;
+}
+
+/* A test that crashes must not leave its daemon behind, holding the
+ * test's output pipe open and meson waiting on it. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+static void
+on_daemon_exited (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  PortholeTestDaemon *daemon = user_data;
+
+  daemon->exited = TRUE;
+}
+
+/**
+ * porthole_test_daemon_new_full:
+ * @tmpdir: (nullable): reuse this directory (a restart); otherwise a new one
+ * @extra_args: (nullable): more portholed arguments
+ * @with_secret: configure --jwt-secret-file
+ */
+PortholeTestDaemon *
+porthole_test_daemon_new_full (const char        *tmpdir,
+                               const char *const *extra_args,
+                               gboolean           with_secret)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  PortholeTestDaemon *daemon = g_new0 (PortholeTestDaemon, 1);
+  g_autofree char *home = NULL;
+  gint64 deadline;
+  int fd;
+
+  daemon->tmpdir = tmpdir ? g_strdup (tmpdir) : porthole_test_make_tmpdir ();
+  daemon->secret_file = g_build_filename (daemon->tmpdir, "secret", NULL);
+  daemon->workspace = g_build_filename (daemon->tmpdir, "workspace", NULL);
+  daemon->state_dir = g_build_filename (daemon->tmpdir, "state", NULL);
+  home = g_build_filename (daemon->tmpdir, "home", NULL);
+  g_mkdir_with_parents (home, 0700);
+
+  if (with_secret)
+    {
+      if (!g_file_test (daemon->secret_file, G_FILE_TEST_EXISTS))
+        write_secret (daemon->secret_file);
+      daemon->token = porthole_test_daemon_mint_token (daemon, 3600);
+    }
+
+  fd = bind_loopback (&daemon->port);
+  daemon->url = g_strdup_printf ("http://127.0.0.1:%u", daemon->port);
+
+  g_ptr_array_add (argv, (gpointer) porthole_test_get_daemon_path ());
+  g_ptr_array_add (argv, "--listen-fd=3");
+  g_ptr_array_add (argv, "--workspace");
+  g_ptr_array_add (argv, daemon->workspace);
+  g_ptr_array_add (argv, "--state-dir");
+  g_ptr_array_add (argv, daemon->state_dir);
+  g_ptr_array_add (argv, "--display=none");
+  if (with_secret)
+    {
+      g_ptr_array_add (argv, "--jwt-secret-file");
+      g_ptr_array_add (argv, daemon->secret_file);
+    }
+  for (guint i = 0; extra_args && extra_args[i]; i++)
+    g_ptr_array_add (argv, (gpointer) extra_args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  g_subprocess_launcher_setenv (launcher, "HOME", home, TRUE);
+  g_subprocess_launcher_setenv (launcher, "G_DEBUG", "gc-friendly", TRUE);
+  g_subprocess_launcher_setenv (launcher, "PORTHOLE_TEST_MARKER", "private", TRUE);
+  g_subprocess_launcher_setenv (launcher, "TEST_VISIBLE_MARKER", "visible", TRUE);
+  g_subprocess_launcher_take_fd (launcher, fd, 3);
+  /* stdout is the TAP stream; the daemon's output goes to stderr. */
+  g_subprocess_launcher_take_stdout_fd (launcher, dup (STDERR_FILENO));
+  daemon->process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_wait_async (daemon->process, NULL, on_daemon_exited, daemon);
+
+  daemon->session = soup_session_new_with_options ("timeout", 60, NULL);
+  daemon->client = porthole_client_new (daemon->url, daemon->token);
+
+  /* The socket listens already, so the first request just waits for the
+   * daemon to accept it. */
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (!daemon_is_healthy (daemon))
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_assert_false (daemon->exited);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (20000);
+    }
+
+  return daemon;
+}
+
+PortholeTestDaemon *
+porthole_test_daemon_new (const char *const *extra_args)
+{
+  return porthole_test_daemon_new_full (NULL, extra_args, TRUE);
+}
+
+GPid
+porthole_test_daemon_get_pid (PortholeTestDaemon *daemon)
+{
+  const char *id = g_subprocess_get_identifier (daemon->process);
+
+  return id ? atoi (id) : 0;
+}
+
+/**
+ * porthole_test_daemon_get_rss:
+ *
+ * Returns: the daemon's resident set, in bytes (VmRSS)
+ */
+gsize
+porthole_test_daemon_get_rss (PortholeTestDaemon *daemon)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/status", porthole_test_daemon_get_pid (daemon));
+  g_autofree char *contents = NULL;
+  const char *line;
+  gsize kib = 0;
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  line = strstr (contents, "VmRSS:");
+  g_assert_nonnull (line);
+  sscanf (line, "VmRSS: %zu", &kib);
+
+  return kib * 1024;
+}
+
+char *
+porthole_test_daemon_mint_token (PortholeTestDaemon *daemon,
+                                 gint64              ttl)
+{
+  g_autofree char *ttl_arg = g_strdup_printf ("--ttl=%" G_GINT64_FORMAT, ttl);
+  const char *argv[] = { porthole_test_get_daemon_path (), "token", "--secret-file",
+                         daemon->secret_file, ttl_arg, NULL };
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+
+  return g_strstrip (g_steal_pointer (&out));
+}
+
+/**
+ * porthole_test_daemon_stop:
+ *
+ * SIGTERM, then asserts a clean exit (status 0) within 15 s.
+ */
+void
+porthole_test_daemon_stop (PortholeTestDaemon *daemon)
+{
+  gint64 deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
+
+  if (daemon->process == NULL)
+    return;
+
+  g_subprocess_send_signal (daemon->process, SIGTERM);
+  while (!daemon->exited)
+    {
+      if (g_get_monotonic_time () > deadline)
+        {
+          g_subprocess_force_exit (daemon->process);
+          g_subprocess_wait (daemon->process, NULL, NULL);
+          g_error ("portholed did not stop within 15 s of SIGTERM");
+        }
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10000);
+    }
+
+  g_assert_true (g_subprocess_get_if_exited (daemon->process));
+  g_assert_cmpint (g_subprocess_get_exit_status (daemon->process), ==, 0);
+  g_clear_object (&daemon->process);
+}
+
+void
+porthole_test_daemon_free (PortholeTestDaemon *daemon)
+{
+  porthole_test_daemon_stop (daemon);
+  g_clear_object (&daemon->client);
+  g_clear_object (&daemon->session);
+  porthole_test_rm_rf (daemon->tmpdir);
+  g_free (daemon->tmpdir);
+  g_free (daemon->secret_file);
+  g_free (daemon->workspace);
+  g_free (daemon->state_dir);
+  g_free (daemon->token);
+  g_free (daemon->url);
+  g_free (daemon);
+}
+
+PortholeTestResponse *
+porthole_test_send (PortholeTestDaemon *daemon,
+                    SoupMessage        *msg)
+{
+  PortholeTestResponse *response = g_new0 (PortholeTestResponse, 1);
+  g_autoptr(GError) error = NULL;
+  const char *content_type;
+
+  response->body = soup_session_send_and_read (daemon->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  response->status = soup_message_get_status (msg);
+  response->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
+
+  content_type = soup_message_headers_get_content_type (response->headers, NULL);
+  if (g_strcmp0 (content_type, "application/json") == 0 && g_bytes_get_size (response->body) > 0)
+    {
+      g_autoptr(JsonNode) node = porthole_json_parse (g_bytes_get_data (response->body, NULL),
+                                                      g_bytes_get_size (response->body), &error);
+
+      g_assert_no_error (error);
+      g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
+      response->json = json_object_ref (json_node_get_object (node));
+    }
+
+  return response;
+}
+
+PortholeTestResponse *
+porthole_test_request (PortholeTestDaemon *daemon,
+                       const char         *method,
+                       const char         *path,
+                       const char         *token,
+                       const char         *body)
+{
+  g_autofree char *url = g_strconcat (daemon->url, path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+
+  g_assert_nonnull (msg);
+
+  if (token == NULL)
+    token = daemon->token;
+  if (token != NULL && token[0] != '\0')
+    {
+      g_autofree char *value = g_strconcat ("Bearer ", token, NULL);
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", value);
+    }
+
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+
+  return porthole_test_send (daemon, msg);
+}
+
+void
+porthole_test_response_free (PortholeTestResponse *response)
+{
+  g_clear_pointer (&response->headers, soup_message_headers_unref);
+  g_clear_pointer (&response->body, g_bytes_unref);
+  g_clear_pointer (&response->json, json_object_unref);
+  g_free (response);
+}
+
+/**
+ * porthole_test_assert_error_body:
+ *
+ * Checks @response is the error body of API.md §1.5 with @status and @code.
+ */
+void
+porthole_test_assert_error_body (PortholeTestResponse *response,
+                                 guint                 status,
+                                 const char           *code)
+{
+  JsonObject *json = response->json;
+  const char *request_id = soup_message_headers_get_one (response->headers, PORTHOLE_HEADER_REQUEST_ID);
+  gint64 when;
+
+  g_assert_cmpuint (response->status, ==, status);
+  g_assert_nonnull (json);
+  g_assert_cmpstr (json_object_get_string_member (json, PORTHOLE_MEMBER_CODE), ==, code);
+  g_assert_nonnull (json_object_get_string_member (json, PORTHOLE_MEMBER_ERROR));
+  g_assert_cmpstr (json_object_get_string_member (json, PORTHOLE_MEMBER_ERROR), ==,
+                   json_object_get_string_member (json, PORTHOLE_MEMBER_MESSAGE));
+  g_assert_nonnull (json_object_get_object_member (json, PORTHOLE_MEMBER_DETAILS));
+  g_assert_true (json_object_has_member (json, PORTHOLE_MEMBER_PATH));
+  g_assert_nonnull (request_id);
+  g_assert_cmpstr (json_object_get_string_member (json, PORTHOLE_MEMBER_REQUEST_ID), ==, request_id);
+  g_assert_true (porthole_timestamp_parse (json_object_get_string_member (json, PORTHOLE_MEMBER_TIMESTAMP), &when));
+  g_assert_true (g_str_has_suffix (json_object_get_string_member (json, PORTHOLE_MEMBER_TIMESTAMP), "Z"));
+}
+
+#include "porthole-auth.h"
+#include "porthole-config.h"
+#include "porthole-daemon.h"
+#include "porthole-http-server.h"
+
+PortholeTestServer *
+porthole_test_server_new (void)
+{
+  PortholeTestServer *server = g_new0 (PortholeTestServer, 1);
+  g_autoptr(GKeyFile) overrides = g_key_file_new ();
+  g_autoptr(PortholeConfig) config = NULL;
+  g_autoptr(GBytes) secret = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *secret_file = NULL;
+  g_autofree char *workspace = NULL;
+  g_autofree char *state = NULL;
+  const char *listen[] = { "127.0.0.1:0", NULL };
+
+  server->tmpdir = porthole_test_make_tmpdir ();
+  secret_file = g_build_filename (server->tmpdir, "secret", NULL);
+  workspace = g_build_filename (server->tmpdir, "workspace", NULL);
+  state = g_build_filename (server->tmpdir, "state", NULL);
+  write_secret (secret_file);
+
+  g_key_file_set_string_list (overrides, PORTHOLE_CONFIG_GROUP, "listen", listen, 1);
+  g_key_file_set_string (overrides, PORTHOLE_CONFIG_GROUP, "workspace", workspace);
+  g_key_file_set_string (overrides, PORTHOLE_CONFIG_GROUP, "state-dir", state);
+  g_key_file_set_string (overrides, PORTHOLE_CONFIG_GROUP, "display", "none");
+  g_key_file_set_string (overrides, PORTHOLE_CONFIG_GROUP, "jwt-secret-file", secret_file);
+
+  config = porthole_config_new (NULL, overrides, &error);
+  g_assert_no_error (error);
+  server->daemon = porthole_daemon_new (config);
+  porthole_daemon_start (server->daemon, &error);
+  g_assert_no_error (error);
+
+  secret = porthole_auth_load_secret (secret_file, &error);
+  g_assert_no_error (error);
+  server->token = porthole_auth_mint_token (secret, g_get_real_time () / G_USEC_PER_SEC, 3600, NULL, NULL, &error);
+  g_assert_no_error (error);
+  server->url = g_strdup_printf ("http://127.0.0.1:%u",
+                                 porthole_http_server_get_port (porthole_daemon_get_http_server (server->daemon)));
+  server->client = porthole_client_new (server->url, server->token);
+
+  return server;
+}
+
+static void
+on_stopped (gboolean *stopped)
+{
+  *stopped = TRUE;
+}
+
+void
+porthole_test_server_free (PortholeTestServer *server)
+{
+  gboolean stopped = FALSE;
+
+  g_clear_object (&server->client);
+  g_signal_connect_swapped (server->daemon, "stopped", G_CALLBACK (on_stopped), &stopped);
+  porthole_daemon_stop (server->daemon);
+  PORTHOLE_TEST_WAIT_UNTIL (stopped);
+  g_clear_object (&server->daemon);
+  porthole_test_rm_rf (server->tmpdir);
+  g_free (server->tmpdir);
+  g_free (server->url);
+  g_free (server->token);
+  g_free (server);
+}
+
+void
+porthole_test_store_result (GObject      *object,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  GAsyncResult **slot = user_data;
+
+  *slot = g_object_ref (result);
+}
+
+/**
+ * porthole_test_wait_result:
+ * @slot: where porthole_test_store_result() puts the result
+ *
+ * Returns: (transfer full): the result, once the operation finished
+ */
+GAsyncResult *
+porthole_test_wait_result (GAsyncResult **slot)
+{
+  PORTHOLE_TEST_WAIT_UNTIL (*slot != NULL);
+  return g_steal_pointer (slot);
+}

@@ -1,0 +1,113 @@
+/* test-utils.h — fixtures and helpers shared by the test programs
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "porthole-client.h"
+
+G_BEGIN_DECLS
+
+/* Spins the default main context until @cond holds (libsoup's tests). */
+#define PORTHOLE_TEST_WAIT_UNTIL(cond)                                  \
+  G_STMT_START {                                                        \
+    gint64 _deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;   \
+    while (!(cond))                                                     \
+      {                                                                 \
+        g_assert_cmpint (g_get_monotonic_time (), <, _deadline);        \
+        g_main_context_iteration (NULL, TRUE);                          \
+      }                                                                 \
+  } G_STMT_END
+
+/* The real portholed, started on a socket the test bound itself
+ * (--listen-fd), with a fresh secret, workspace, state and HOME. */
+typedef struct
+{
+  char *tmpdir;
+  char *secret_file;
+  char *workspace;
+  char *state_dir;
+  char *token;
+  char *url;
+  guint port;
+  GSubprocess *process;
+  gboolean exited;
+  PortholeClient *client;
+  SoupSession *session;
+} PortholeTestDaemon;
+
+typedef struct
+{
+  guint status;
+  SoupMessageHeaders *headers;
+  GBytes *body;
+  JsonObject *json;
+} PortholeTestResponse;
+
+void                  porthole_test_init              (int                  *argc,
+                                                       char               ***argv);
+gboolean              porthole_test_skip_if_sanitized (void);
+const char           *porthole_test_get_daemon_path   (void);
+char                 *porthole_test_make_tmpdir       (void);
+void                  porthole_test_rm_rf             (const char           *path);
+
+PortholeTestDaemon   *porthole_test_daemon_new        (const char *const    *extra_args);
+PortholeTestDaemon   *porthole_test_daemon_new_full   (const char           *tmpdir,
+                                                       const char *const    *extra_args,
+                                                       gboolean              with_secret);
+void                  porthole_test_daemon_stop       (PortholeTestDaemon   *daemon);
+void                  porthole_test_daemon_free       (PortholeTestDaemon   *daemon);
+GPid                  porthole_test_daemon_get_pid    (PortholeTestDaemon   *daemon);
+gsize                 porthole_test_daemon_get_rss    (PortholeTestDaemon   *daemon);
+char                 *porthole_test_daemon_mint_token (PortholeTestDaemon   *daemon,
+                                                       gint64                ttl);
+
+/* A request to @daemon. @token NULL sends the fixture's token, "" none.
+ * @body may be NULL; it is sent as application/json. */
+PortholeTestResponse *porthole_test_request           (PortholeTestDaemon   *daemon,
+                                                       const char           *method,
+                                                       const char           *path,
+                                                       const char           *token,
+                                                       const char           *body);
+PortholeTestResponse *porthole_test_send              (PortholeTestDaemon   *daemon,
+                                                       SoupMessage          *msg);
+void                  porthole_test_response_free     (PortholeTestResponse *response);
+void                  porthole_test_assert_error_body (PortholeTestResponse *response,
+                                                       guint                 status,
+                                                       const char           *code);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PortholeTestDaemon, porthole_test_daemon_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PortholeTestResponse, porthole_test_response_free)
+
+G_END_DECLS
+
+G_BEGIN_DECLS
+
+/* portholed's daemon object running inside the test process, on
+ * 127.0.0.1 with an ephemeral port: client and server share the main
+ * context, so tests spin it (PORTHOLE_TEST_WAIT_UNTIL). */
+typedef struct _PortholeDaemon PortholeDaemon;
+
+typedef struct
+{
+  char *tmpdir;
+  char *url;
+  char *token;
+  PortholeDaemon *daemon;
+  PortholeClient *client;
+} PortholeTestServer;
+
+PortholeTestServer   *porthole_test_server_new        (void);
+void                  porthole_test_server_free       (PortholeTestServer   *server);
+GAsyncResult         *porthole_test_wait_result       (GAsyncResult        **slot);
+void                  porthole_test_store_result      (GObject              *object,
+                                                       GAsyncResult         *result,
+                                                       gpointer              user_data);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PortholeTestServer, porthole_test_server_free)
+
+G_END_DECLS
