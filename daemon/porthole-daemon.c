@@ -14,7 +14,9 @@
 #include "porthole-daemon.h"
 #include "porthole-env-store.h"
 #include "porthole-http-server.h"
+#include "porthole-process.h"
 #include "porthole-route.h"
+#include "porthole-run-table.h"
 #include "porthole-sysinfo.h"
 
 /* After SIGTERM, in-flight requests get this long to finish. */
@@ -29,6 +31,7 @@ struct _PortholeDaemon
   PortholeHttpServer *http_server;
   PortholeEnvStore *env_store;
   PortholeSysinfo *sysinfo;
+  PortholeRunTable *run_table;
 
   char *workspace;
   char *vm_id;
@@ -59,6 +62,7 @@ porthole_daemon_dispose (GObject *object)
   g_clear_handle_id (&self->stop_poll_id, g_source_remove);
   g_clear_object (&self->http_server);
   g_clear_object (&self->env_store);
+  g_clear_object (&self->run_table);
   g_clear_object (&self->sysinfo);
   g_clear_object (&self->auth);
 
@@ -117,6 +121,7 @@ porthole_daemon_init (PortholeDaemon *self)
 {
   self->start_time = g_get_real_time ();
   self->start_monotonic = g_get_monotonic_time ();
+  self->run_table = porthole_run_table_new ();
 }
 
 PortholeDaemon *
@@ -259,6 +264,8 @@ stop_poll_cb (gpointer user_data)
     return G_SOURCE_CONTINUE;
 
   self->stop_poll_id = 0;
+  /* Whatever ignored SIGTERM goes now. */
+  porthole_process_kill_all (TRUE);
   g_signal_emit (self, signals[STOPPED], 0);
 
   return G_SOURCE_REMOVE;
@@ -285,6 +292,9 @@ porthole_daemon_stop (PortholeDaemon *self)
   if (self->http_server != NULL)
     porthole_http_server_stop (self->http_server);
   g_signal_emit (self, signals[STOPPING], 0);
+  /* Every child tree gets SIGTERM, and SIGKILL 2 s later. */
+  porthole_run_table_kill_all (self->run_table);
+  porthole_process_kill_all (FALSE);
 
   if (self->http_server == NULL)
     {
@@ -329,6 +339,17 @@ PortholeSysinfo *
 porthole_daemon_get_sysinfo (PortholeDaemon *self)
 {
   return self->sysinfo;
+}
+
+/**
+ * porthole_daemon_get_run_table:
+ *
+ * Returns: (transfer none): the background runs (/execute/processes)
+ */
+PortholeRunTable *
+porthole_daemon_get_run_table (PortholeDaemon *self)
+{
+  return self->run_table;
 }
 
 /**

@@ -673,6 +673,9 @@ complete_upgrade (SoupServerMessage *msg,
                                       SOUP_WEBSOCKET_CONNECTION_SERVER,
                                       soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Origin"),
                                       NULL, NULL);
+  /* For the channel's kernel-backlog check (TCP_NODELAY is set already). */
+  if (conn != NULL)
+    g_object_set_data_full (G_OBJECT (ws), "porthole-socket", g_object_ref (conn->socket), g_object_unref);
   soup_websocket_connection_set_max_incoming_payload_size (ws, porthole_config_get_ws_max_message_size (self->config));
   soup_websocket_connection_set_keepalive_interval (ws, porthole_config_get_ws_keepalive_interval (self->config));
 

@@ -553,6 +553,43 @@ porthole_request_get_body (PortholeRequest *self)
   return self->body;
 }
 
+/**
+ * porthole_request_dup_fields:
+ *
+ * Returns: (transfer full) (nullable): the body's members with the query
+ *   parameters on top (they win, API.md §1.3), for parsers shared with
+ *   WebSocket messages; %NULL after replying 400 to an invalid body
+ */
+JsonObject *
+porthole_request_dup_fields (PortholeRequest *self)
+{
+  JsonObject *body = porthole_request_get_body (self);
+  JsonObject *fields;
+  JsonObjectIter iter;
+  const char *member;
+  JsonNode *value;
+
+  if (body == NULL)
+    return NULL;
+
+  fields = json_object_new ();
+  json_object_iter_init (&iter, body);
+  while (json_object_iter_next (&iter, &member, &value))
+    json_object_set_member (fields, member, json_node_copy (value));
+
+  if (self->query != NULL)
+    {
+      GHashTableIter query_iter;
+      gpointer key, text;
+
+      g_hash_table_iter_init (&query_iter, self->query);
+      while (g_hash_table_iter_next (&query_iter, &key, &text))
+        json_object_set_string_member (fields, key, text);
+    }
+
+  return fields;
+}
+
 /* Finds the first of @names in the query, then in the body. Returns FALSE
  * only when the body is invalid (and has been answered). */
 static gboolean

@@ -48,6 +48,7 @@ gboolean             porthole_request_accepts_json      (PortholeRequest      *s
 /* The JSON body: an empty body is {}. NULL after replying 400 when the
  * body is not a JSON object. */
 JsonObject          *porthole_request_get_body          (PortholeRequest      *self);
+JsonObject          *porthole_request_dup_fields        (PortholeRequest      *self);
 
 /* Fields, looked up in the query string first, then in the JSON body.
  * @names lists synonyms separated by '|', canonical first, e.g.

@@ -11,9 +11,11 @@
 
 #include "config.h"
 
+#include "porthole-commands-routes.h"
 #include "porthole-env-routes.h"
 #include "porthole-health-routes.h"
 #include "porthole-route.h"
+#include "porthole-runs-routes.h"
 
 static const PortholeRoute routes[] = {
   /* method, path, name in /info "endpoints" (NULL for aliases), handler */
@@ -30,10 +32,10 @@ static const PortholeRoute routes[] = {
   { "POST", "/execute/ipython", "execute_ipython", NULL },
   { "POST", "/execute/background", "execute_background", NULL },
   { "POST", "/execute/async", "execute_async", NULL },
-  { "GET", "/execute/processes", "execute_processes", NULL },
-  { "DELETE", "/execute/kill", "execute_kill", NULL },
-  { "POST", "/execute/kill/{id}", NULL, NULL },
-  { "POST", "/processes/{id}/kill", NULL, NULL },
+  { "GET", "/execute/processes", "execute_processes", porthole_runs_handle_list },
+  { "DELETE", "/execute/kill", "execute_kill", porthole_runs_handle_kill },
+  { "POST", "/execute/kill/{id}", NULL, porthole_runs_handle_kill },
+  { "POST", "/processes/{id}/kill", NULL, porthole_runs_handle_kill },
   { "GET", "/execute/stream", "execute_stream", NULL, .flags = PORTHOLE_ROUTE_FLAGS_WEBSOCKET },
   { "GET", "/stream", "stream", NULL, .flags = PORTHOLE_ROUTE_FLAGS_WEBSOCKET },
   { "GET", "/stream/ipython", "stream_ipython", NULL, .flags = PORTHOLE_ROUTE_FLAGS_WEBSOCKET },
@@ -41,14 +43,14 @@ static const PortholeRoute routes[] = {
   { "GET", "/cache", NULL, NULL },
   { "GET", "/cache/stats", "cache_stats", NULL },
   { "POST", "/cache/clear", "cache_clear", NULL },
-  { "POST", "/execute/kill", NULL, NULL },
-  { "DELETE", "/execute/kill/{id}", NULL, NULL },
+  { "POST", "/execute/kill", NULL, porthole_runs_handle_kill },
+  { "DELETE", "/execute/kill/{id}", NULL, porthole_runs_handle_kill },
   { "GET", "/jupyter/status", NULL, NULL },
 
   /* commands */
-  { "POST", "/commands/run", "commands_run", NULL },
-  { "POST", "/commands/background", "commands_background", NULL },
-  { "GET", "/commands/stream", "commands_stream", NULL, .flags = PORTHOLE_ROUTE_FLAGS_WEBSOCKET },
+  { "POST", "/commands/run", "commands_run", porthole_commands_handle_run },
+  { "POST", "/commands/background", "commands_background", porthole_commands_handle_background },
+  { "GET", "/commands/stream", "commands_stream", NULL, .websocket = porthole_commands_handle_stream, .flags = PORTHOLE_ROUTE_FLAGS_WEBSOCKET },
 
   /* files */
   { "GET", "/files/read", "files_read", NULL },

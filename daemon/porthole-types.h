@@ -16,6 +16,7 @@ typedef struct _PortholeEnvStore    PortholeEnvStore;
 typedef struct _PortholeHttpServer  PortholeHttpServer;
 typedef struct _PortholeRequest     PortholeRequest;
 typedef struct _PortholeRouter      PortholeRouter;
+typedef struct _PortholeRunTable    PortholeRunTable;
 typedef struct _PortholeSysinfo     PortholeSysinfo;
 typedef struct _PortholeWsChannel   PortholeWsChannel;
 

@@ -531,3 +531,133 @@ porthole_test_wait_result (GAsyncResult **slot)
   PORTHOLE_TEST_WAIT_UNTIL (*slot != NULL);
   return g_steal_pointer (slot);
 }
+
+/* WebSockets */
+
+static void
+socket_message_cb (SoupWebsocketConnection *connection,
+                   int                      type,
+                   GBytes                  *bytes,
+                   PortholeTestSocket      *socket)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = porthole_json_parse (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &error);
+
+  /* The daemon sends only JSON objects, never empty frames (API.md §1.9). */
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
+  g_assert_nonnull (json_object_get_string_member (json_node_get_object (node), "type"));
+  g_ptr_array_add (socket->messages, json_object_ref (json_node_get_object (node)));
+}
+
+static void
+socket_closed_cb (SoupWebsocketConnection *connection,
+                  PortholeTestSocket      *socket)
+{
+  socket->closed = TRUE;
+  socket->close_code = soup_websocket_connection_get_close_code (connection);
+}
+
+/**
+ * porthole_test_socket_open:
+ * @token: (nullable): NULL for the fixture's
+ */
+PortholeTestSocket *
+porthole_test_socket_open (PortholeTestDaemon *daemon,
+                           const char         *path,
+                           const char         *token)
+{
+  g_autoptr(PortholeClient) client = porthole_client_new (daemon->url, token ? token : daemon->token);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  PortholeTestSocket *socket = g_new0 (PortholeTestSocket, 1);
+  GAsyncResult *slot = NULL;
+
+  porthole_client_websocket_connect_async (client, path, NULL, porthole_test_store_result, &slot);
+  result = porthole_test_wait_result (&slot);
+  socket->connection = porthole_client_websocket_connect_finish (client, result, &error);
+  g_assert_no_error (error);
+  socket->messages = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_signal_connect (socket->connection, "message", G_CALLBACK (socket_message_cb), socket);
+  g_signal_connect (socket->connection, "closed", G_CALLBACK (socket_closed_cb), socket);
+
+  return socket;
+}
+
+void
+porthole_test_socket_send (PortholeTestSocket *socket,
+                           const char         *json)
+{
+  soup_websocket_connection_send_text (socket->connection, json);
+}
+
+static JsonObject *
+find_type (PortholeTestSocket *socket,
+           const char         *type)
+{
+  for (guint i = 0; i < socket->messages->len; i++)
+    {
+      JsonObject *message = g_ptr_array_index (socket->messages, i);
+
+      if (g_strcmp0 (json_object_get_string_member (message, "type"), type) == 0)
+        return message;
+    }
+
+  return NULL;
+}
+
+/**
+ * porthole_test_socket_wait_type:
+ *
+ * Returns: (transfer none): the first message of @type
+ */
+JsonObject *
+porthole_test_socket_wait_type (PortholeTestSocket *socket,
+                                const char         *type)
+{
+  PORTHOLE_TEST_WAIT_UNTIL (find_type (socket, type) != NULL || socket->closed);
+  g_assert_nonnull (find_type (socket, type));
+  return find_type (socket, type);
+}
+
+void
+porthole_test_socket_wait_closed (PortholeTestSocket *socket)
+{
+  PORTHOLE_TEST_WAIT_UNTIL (socket->closed);
+}
+
+/**
+ * porthole_test_socket_collect:
+ *
+ * Returns: the `data` of every message of @type, in order, joined
+ */
+GString *
+porthole_test_socket_collect (PortholeTestSocket *socket,
+                              const char         *type)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < socket->messages->len; i++)
+    {
+      JsonObject *message = g_ptr_array_index (socket->messages, i);
+
+      if (g_strcmp0 (json_object_get_string_member (message, "type"), type) == 0)
+        g_string_append (text, json_object_get_string_member_with_default (message, "data", ""));
+    }
+
+  return text;
+}
+
+void
+porthole_test_socket_free (PortholeTestSocket *socket)
+{
+  if (socket->connection != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (socket->connection, socket);
+      if (soup_websocket_connection_get_state (socket->connection) == SOUP_WEBSOCKET_STATE_OPEN)
+        soup_websocket_connection_close (socket->connection, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+    }
+  g_clear_object (&socket->connection);
+  g_clear_pointer (&socket->messages, g_ptr_array_unref);
+  g_free (socket);
+}

@@ -80,7 +80,30 @@ void                  porthole_test_assert_error_body (PortholeTestResponse *res
                                                        guint                 status,
                                                        const char           *code);
 
+/* A WebSocket session against the daemon: messages are collected as they
+ * arrive (JsonObject each), until the server closes. */
+typedef struct
+{
+  SoupWebsocketConnection *connection;
+  GPtrArray *messages;
+  gboolean closed;
+  gushort close_code;
+} PortholeTestSocket;
+
+PortholeTestSocket   *porthole_test_socket_open       (PortholeTestDaemon   *daemon,
+                                                       const char           *path,
+                                                       const char           *token);
+void                  porthole_test_socket_send       (PortholeTestSocket   *socket,
+                                                       const char           *json);
+JsonObject           *porthole_test_socket_wait_type  (PortholeTestSocket   *socket,
+                                                       const char           *type);
+void                  porthole_test_socket_wait_closed (PortholeTestSocket  *socket);
+void                  porthole_test_socket_free       (PortholeTestSocket   *socket);
+GString              *porthole_test_socket_collect    (PortholeTestSocket   *socket,
+                                                       const char           *type);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PortholeTestDaemon, porthole_test_daemon_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PortholeTestSocket, porthole_test_socket_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PortholeTestResponse, porthole_test_response_free)
 
 G_END_DECLS

@@ -1,0 +1,390 @@
+/* porthole-commands-routes.c
+ *
+ * With `args`, `command` is a program run without a shell (PATH lookup);
+ * without, `command` goes to /bin/sh -c. Non-zero exits and timeouts are
+ * results (200), never errors: the SDKs retry 5xx, re-running commands.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "porthole-commands-routes.h"
+#include "porthole-daemon.h"
+#include "porthole-json.h"
+#include "porthole-protocol.h"
+#include "porthole-run-options.h"
+#include "porthole-run-stream.h"
+#include "porthole-run-table.h"
+#include "porthole-ws-channel.h"
+
+#define DEFAULT_TIMEOUT 30
+#define DEFAULT_BACKGROUND_TIMEOUT 300
+
+typedef struct
+{
+  PortholeRunOptions options;
+  GStrv argv;
+  char *display;
+  gboolean with_args;
+} Command;
+
+static void
+command_clear (Command *command)
+{
+  porthole_run_options_clear (&command->options);
+  g_clear_pointer (&command->argv, g_strfreev);
+  g_clear_pointer (&command->display, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Command, command_clear)
+
+static gboolean
+command_parse (Command         *command,
+               PortholeDaemon  *daemon,
+               JsonObject      *fields,
+               guint            default_timeout,
+               gboolean         zero_is_unlimited,
+               GError         **error)
+{
+  g_autoptr(GStrvBuilder) argv = g_strv_builder_new ();
+  JsonNode *node = json_object_get_member (fields, "command");
+  JsonNode *args = json_object_get_member (fields, "args");
+  const char *text;
+
+  memset (command, 0, sizeof *command);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING ||
+      *(text = json_node_get_string (node)) == '\0')
+    {
+      g_set_error_literal (error, PORTHOLE_ERROR, PORTHOLE_ERROR_MISSING_PARAMETER,
+                           "Missing required parameter: command");
+      return FALSE;
+    }
+
+  if (args != NULL && !JSON_NODE_HOLDS_NULL (args))
+    {
+      JsonArray *array;
+      g_autoptr(GString) display = g_string_new (text);
+
+      if (!JSON_NODE_HOLDS_ARRAY (args))
+        {
+          g_set_error_literal (error, PORTHOLE_ERROR, PORTHOLE_ERROR_INVALID_REQUEST,
+                               "Invalid value for 'args': expected an array of strings");
+          return FALSE;
+        }
+
+      array = json_node_get_array (args);
+      g_strv_builder_add (argv, text);
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+
+          if (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_STRING)
+            {
+              g_set_error_literal (error, PORTHOLE_ERROR, PORTHOLE_ERROR_INVALID_REQUEST,
+                                   "Invalid value for 'args': expected an array of strings");
+              return FALSE;
+            }
+          g_strv_builder_add (argv, json_node_get_string (element));
+          g_string_append_printf (display, " %s", json_node_get_string (element));
+        }
+      command->with_args = TRUE;
+      command->display = g_string_free (g_steal_pointer (&display), FALSE);
+    }
+  else
+    {
+      g_strv_builder_add_many (argv, "/bin/sh", "-c", text, NULL);
+      command->display = g_strdup (text);
+    }
+  command->argv = g_strv_builder_end (argv);
+
+  return porthole_run_options_parse (&command->options, daemon, fields, default_timeout,
+                                     zero_is_unlimited, error);
+}
+
+/* Spawns @command. A program that cannot be found or run is the
+ * command's own failure (127 or 126, as a shell says), reported in
+ * @exit_code and @message; only daemon-side failures are errors. */
+static PortholeProcess *
+command_spawn (Command               *command,
+               PortholeProcessFlags   flags,
+               int                   *exit_code,
+               char                 **message,
+               GError               **error)
+{
+  g_autoptr(PortholeProcess) process = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  *exit_code = -1;
+  *message = NULL;
+
+  if (command->with_args)
+    flags |= PORTHOLE_PROCESS_FLAGS_SEARCH_PATH;
+  process = porthole_process_new ((const char *const *) command->argv,
+                                  (const char *const *) command->options.envp,
+                                  command->options.workdir, flags);
+  porthole_process_set_timeout (process, command->options.timeout);
+
+  if (porthole_process_spawn (process, &local_error))
+    return g_steal_pointer (&process);
+
+  *exit_code = porthole_process_exit_code_for_spawn_error (local_error);
+  if (*exit_code < 0)
+    {
+      g_set_error (error, PORTHOLE_ERROR, PORTHOLE_ERROR_COMMAND_FAILED,
+                   "Cannot start the command: %s", local_error->message);
+      return NULL;
+    }
+
+  *message = g_strdup_printf ("%s: %s\n", command->argv[0],
+                              *exit_code == 127 ? "command not found" : local_error->message);
+  return NULL;
+}
+
+static void
+reply_result (PortholeRequest *req,
+              const char      *display,
+              const char      *out,
+              const char      *err,
+              int              exit_code,
+              gboolean         timed_out,
+              gboolean         truncated,
+              double           execution_time,
+              GPid             pid)
+{
+  g_autoptr(JsonObject) result = json_object_new ();
+  g_autofree char *timestamp = porthole_timestamp_now ();
+
+  json_object_set_string_member (result, "stdout", out);
+  json_object_set_string_member (result, "stderr", err);
+  json_object_set_int_member (result, PORTHOLE_MEMBER_EXIT_CODE, exit_code);
+  json_object_set_boolean_member (result, PORTHOLE_MEMBER_SUCCESS, exit_code == 0 && !timed_out);
+  json_object_set_double_member (result, "execution_time", execution_time);
+  json_object_set_string_member (result, "command", display);
+  json_object_set_int_member (result, "pid", pid);
+  json_object_set_boolean_member (result, "timed_out", timed_out);
+  json_object_set_boolean_member (result, "truncated", truncated);
+  json_object_set_string_member (result, PORTHOLE_MEMBER_TIMESTAMP, timestamp);
+
+  porthole_request_reply_json (req, SOUP_STATUS_OK, result);
+}
+
+typedef struct
+{
+  PortholeRequest *req;
+  char *display;
+  gulong cancelled_id;
+} RunState;
+
+static void
+on_run_exited (PortholeProcess *process,
+               RunState        *state)
+{
+  g_autofree char *err = NULL;
+  const char *captured = porthole_process_get_stderr (process);
+
+  if (porthole_process_get_timed_out (process))
+    err = g_strdup_printf ("%s%sCommand timed out\n", captured,
+                           captured[0] && !g_str_has_suffix (captured, "\n") ? "\n" : "");
+  else
+    err = g_strdup (captured);
+
+  reply_result (state->req, state->display, porthole_process_get_stdout (process), err,
+                porthole_process_get_exit_code (process), porthole_process_get_timed_out (process),
+                porthole_process_get_truncated (process), porthole_process_get_duration (process),
+                porthole_process_get_pid (process));
+
+  g_cancellable_disconnect (porthole_request_get_cancellable (state->req), state->cancelled_id);
+  g_signal_handlers_disconnect_by_data (process, state);
+  g_object_unref (state->req);
+  g_free (state->display);
+  g_free (state);
+  g_object_unref (process);
+}
+
+static void
+on_client_gone (GCancellable *cancellable,
+                gpointer      process)
+{
+  porthole_process_kill (process);
+}
+
+void
+porthole_commands_handle_run (PortholeRequest *req)
+{
+  PortholeDaemon *daemon = porthole_request_get_daemon (req);
+  g_autoptr(JsonObject) fields = porthole_request_dup_fields (req);
+  g_auto(Command) command = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  PortholeProcess *process;
+  RunState *state;
+  int exit_code;
+
+  if (fields == NULL)
+    return;
+
+  if (!command_parse (&command, daemon, fields, DEFAULT_TIMEOUT, FALSE, &error))
+    {
+      porthole_request_reply_gerror (req, error);
+      return;
+    }
+
+  process = command_spawn (&command, PORTHOLE_PROCESS_FLAGS_CAPTURE, &exit_code, &message, &error);
+  if (process == NULL)
+    {
+      if (error != NULL)
+        porthole_request_reply_gerror (req, error);
+      else
+        reply_result (req, command.display, "", message, exit_code, FALSE, FALSE, 0.0, 0);
+      return;
+    }
+
+  state = g_new0 (RunState, 1);
+  state->req = g_object_ref (req);
+  state->display = g_steal_pointer (&command.display);
+  g_signal_connect (process, "exited", G_CALLBACK (on_run_exited), state);
+  /* A client that gives up does not leave its command running. */
+  state->cancelled_id = g_cancellable_connect (porthole_request_get_cancellable (req),
+                                               G_CALLBACK (on_client_gone), process, NULL);
+}
+
+void
+porthole_commands_handle_background (PortholeRequest *req)
+{
+  PortholeDaemon *daemon = porthole_request_get_daemon (req);
+  g_autoptr(JsonObject) fields = porthole_request_dup_fields (req);
+  g_autoptr(JsonObject) reply = json_object_new ();
+  g_autoptr(PortholeProcess) process = NULL;
+  g_autoptr(PortholeRun) run = NULL;
+  g_auto(Command) command = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *start = NULL;
+  const char *name = NULL;
+  int exit_code;
+
+  if (fields == NULL || !porthole_request_get_string (req, "name", NULL, &name))
+    return;
+
+  if (!command_parse (&command, daemon, fields, DEFAULT_BACKGROUND_TIMEOUT, TRUE, &error))
+    {
+      porthole_request_reply_gerror (req, error);
+      return;
+    }
+
+  run = porthole_run_new ("command", name, NULL, command.display, command.options.workdir);
+  process = command_spawn (&command, PORTHOLE_PROCESS_FLAGS_CAPTURE | PORTHOLE_PROCESS_FLAGS_CAPTURE_TAIL,
+                           &exit_code, &message, &error);
+  if (process == NULL && error != NULL)
+    {
+      porthole_request_reply_gerror (req, error);
+      return;
+    }
+
+  if (process != NULL)
+    {
+      porthole_process_set_capture_limit (process, PORTHOLE_RUN_OUTPUT_TAIL);
+      porthole_run_attach (run, process);
+    }
+  else
+    porthole_run_fail_to_start (run, exit_code, message);
+  porthole_run_table_add (porthole_daemon_get_run_table (daemon), run);
+
+  start = porthole_timestamp_from_unix (process ? porthole_process_get_start_time (process) : g_get_real_time ());
+  json_object_set_boolean_member (reply, PORTHOLE_MEMBER_SUCCESS, TRUE);
+  json_object_set_string_member (reply, "process_id", porthole_run_get_process_id (run));
+  json_object_set_string_member (reply, "execution_id", porthole_run_get_execution_id (run));
+  json_object_set_string_member (reply, PORTHOLE_MEMBER_STATUS,
+                                 porthole_run_status_to_string (porthole_run_get_status (run)));
+  if (process != NULL)
+    json_object_set_int_member (reply, "pid", porthole_process_get_pid (process));
+  else
+    json_object_set_null_member (reply, "pid");
+  json_object_set_string_member (reply, "command", command.display);
+  if (name != NULL)
+    json_object_set_string_member (reply, "name", name);
+  else
+    json_object_set_null_member (reply, "name");
+  json_object_set_string_member (reply, "start_time", start);
+  json_object_set_string_member (reply, PORTHOLE_MEMBER_MESSAGE,
+                                 process ? "Background command started" : message);
+  porthole_request_reply_json (req, SOUP_STATUS_OK, reply);
+}
+
+/* /commands/stream: the first message starts the command; the session
+ * lives until the socket closes. */
+
+typedef struct
+{
+  PortholeWsChannel *channel;
+  PortholeRunStream *stream;
+  gulong message_id;
+} StreamSession;
+
+static void
+stream_session_free (StreamSession *session)
+{
+  g_clear_signal_handler (&session->message_id, session->channel);
+  g_clear_object (&session->stream);
+  g_clear_object (&session->channel);
+  g_free (session);
+}
+
+static void
+on_stream_first_message (PortholeWsChannel *channel,
+                         JsonObject        *message,
+                         const char        *text,
+                         StreamSession     *session)
+{
+  PortholeDaemon *daemon = porthole_ws_channel_get_daemon (channel);
+  g_autoptr(PortholeProcess) process = NULL;
+  g_autoptr(PortholeRun) run = NULL;
+  g_auto(Command) command = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *failure = NULL;
+  const char *type = message ? json_object_get_string_member_with_default (message, PORTHOLE_MEMBER_TYPE, NULL) : NULL;
+  int exit_code;
+
+  if (message == NULL || (type != NULL && g_strcmp0 (type, "execute") != 0 &&
+                          g_strcmp0 (type, "command") != 0 && g_strcmp0 (type, "run") != 0))
+    return;
+
+  g_clear_signal_handler (&session->message_id, channel);
+
+  run = porthole_run_new ("command", NULL, NULL, NULL, NULL);
+  session->stream = porthole_run_stream_new (channel, porthole_run_get_execution_id (run));
+
+  if (!command_parse (&command, daemon, message, DEFAULT_TIMEOUT, FALSE, &error) ||
+      (!(process = command_spawn (&command, PORTHOLE_PROCESS_FLAGS_NONE, &exit_code, &failure, &error)) &&
+       error != NULL))
+    {
+      porthole_run_stream_fail (session->stream, error);
+      return;
+    }
+
+  porthole_run_stream_send_start (session->stream);
+  if (process == NULL)
+    {
+      porthole_run_stream_push (session->stream, PORTHOLE_PROCESS_STDERR, failure, strlen (failure));
+      porthole_run_stream_finish (session->stream, exit_code, FALSE, 0.0, NULL);
+      return;
+    }
+
+  porthole_run_stream_attach_process (session->stream, process);
+}
+
+void
+porthole_commands_handle_stream (PortholeRequest         *req,
+                                 SoupWebsocketConnection *connection)
+{
+  StreamSession *session = g_new0 (StreamSession, 1);
+
+  session->channel = porthole_ws_channel_new (req, connection);
+  session->message_id = g_signal_connect (session->channel, "message",
+                                          G_CALLBACK (on_stream_first_message), session);
+  /* The session ends with the socket. */
+  g_signal_connect_swapped (session->channel, "closed", G_CALLBACK (stream_session_free), session);
+}

@@ -1,0 +1,40 @@
+/* porthole-ws-channel.h — one WebSocket session: paced JSON frames out,
+ * parsed JSON messages in
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "porthole-types.h"
+
+G_BEGIN_DECLS
+
+/* Frames waiting to be sent beyond this make the channel congested;
+ * producers should pause until "drained" (SECURITY.md G11). */
+#define PORTHOLE_WS_CHANNEL_HIGH_WATER (1024 * 1024)
+#define PORTHOLE_WS_CHANNEL_LOW_WATER (256 * 1024)
+/* Largest data chunk a producer should put in one frame (API.md §1.9). */
+#define PORTHOLE_WS_CHANNEL_MAX_CHUNK (64 * 1024)
+
+#define PORTHOLE_TYPE_WS_CHANNEL (porthole_ws_channel_get_type ())
+
+G_DECLARE_FINAL_TYPE (PortholeWsChannel, porthole_ws_channel, PORTHOLE, WS_CHANNEL, GObject)
+
+PortholeWsChannel *porthole_ws_channel_new          (PortholeRequest         *req,
+                                                     SoupWebsocketConnection *connection);
+void               porthole_ws_channel_send         (PortholeWsChannel       *self,
+                                                     JsonObject              *message);
+void               porthole_ws_channel_send_error   (PortholeWsChannel       *self,
+                                                     const GError            *error);
+gboolean           porthole_ws_channel_is_congested (PortholeWsChannel       *self);
+gboolean           porthole_ws_channel_is_open      (PortholeWsChannel       *self);
+void               porthole_ws_channel_close        (PortholeWsChannel       *self,
+                                                     gushort                  code,
+                                                     const char              *reason);
+PortholeDaemon    *porthole_ws_channel_get_daemon   (PortholeWsChannel       *self);
+
+G_END_DECLS

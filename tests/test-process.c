@@ -1,0 +1,369 @@
+/* test-process.c — PortholeProcess with real children
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "porthole-process.h"
+#include "test-utils.h"
+
+typedef struct
+{
+  GString *out;
+  GString *err;
+  guint chunks;
+  gsize largest_chunk;
+} Collected;
+
+static void
+on_output (PortholeProcess *process,
+           guint            stream,
+           const char      *text,
+           guint64          length,
+           Collected       *collected)
+{
+  g_assert_true (g_utf8_validate_len (text, length, NULL));
+  g_string_append_len (stream == PORTHOLE_PROCESS_STDOUT ? collected->out : collected->err, text, length);
+  collected->chunks++;
+  collected->largest_chunk = MAX (collected->largest_chunk, length);
+}
+
+static char **
+environ_for_tests (void)
+{
+  return g_get_environ ();
+}
+
+static PortholeProcess *
+run_full (const char *const    *argv,
+          PortholeProcessFlags  flags,
+          guint                 timeout,
+          Collected            *collected)
+{
+  g_auto(GStrv) envp = environ_for_tests ();
+  g_autoptr(GError) error = NULL;
+  PortholeProcess *process = porthole_process_new (argv, (const char *const *) envp, NULL,
+                                                   flags | PORTHOLE_PROCESS_FLAGS_CAPTURE);
+
+  if (collected != NULL)
+    g_signal_connect (process, "output", G_CALLBACK (on_output), collected);
+  porthole_process_set_timeout (process, timeout);
+  porthole_process_spawn (process, &error);
+  g_assert_no_error (error);
+
+  return process;
+}
+
+static void
+wait_exited (PortholeProcess *process)
+{
+  PORTHOLE_TEST_WAIT_UNTIL (porthole_process_has_exited (process));
+}
+
+static PortholeProcess *
+sh (const char *script,
+    guint       timeout)
+{
+  const char *argv[] = { "/bin/sh", "-c", script, NULL };
+  PortholeProcess *process = run_full (argv, PORTHOLE_PROCESS_FLAGS_NONE, timeout, NULL);
+
+  wait_exited (process);
+  return process;
+}
+
+static gboolean
+pid_is_running (int pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", pid);
+  g_autofree char *stat = NULL;
+  const char *after;
+
+  if (!g_file_get_contents (path, &stat, NULL, NULL))
+    return FALSE;
+  after = strrchr (stat, ')');
+  /* A zombie is dead: it only waits for its (new) parent to reap it. */
+  return after != NULL && after[2] != 'Z';
+}
+
+static void
+wait_pid_gone (int pid)
+{
+  PORTHOLE_TEST_WAIT_UNTIL (!pid_is_running (pid));
+}
+
+static int
+read_pid_file (const char *path)
+{
+  g_autofree char *text = NULL;
+
+  PORTHOLE_TEST_WAIT_UNTIL (g_file_get_contents (path, &text, NULL, NULL) && strchr (text, '\n'));
+  return atoi (text);
+}
+
+static void
+test_exit_codes (void)
+{
+  g_autoptr(PortholeProcess) ok = sh ("echo hello; echo oops >&2", 0);
+  g_autoptr(PortholeProcess) three = sh ("exit 3", 0);
+  g_autoptr(PortholeProcess) killed = sh ("kill -KILL $$", 0);
+
+  g_assert_cmpint (porthole_process_get_exit_code (ok), ==, 0);
+  g_assert_cmpstr (porthole_process_get_stdout (ok), ==, "hello\n");
+  g_assert_cmpstr (porthole_process_get_stderr (ok), ==, "oops\n");
+  g_assert_cmpint (porthole_process_get_exit_code (three), ==, 3);
+  g_assert_cmpint (porthole_process_get_exit_code (killed), ==, 128 + SIGKILL);
+  g_assert_false (porthole_process_get_timed_out (three));
+}
+
+static void
+test_stdin_is_dev_null (void)
+{
+  g_autoptr(PortholeProcess) process = sh ("cat; echo \"[$?]\"", 0);
+
+  g_assert_cmpstr (porthole_process_get_stdout (process), ==, "[0]\n");
+}
+
+static void
+test_missing_program (void)
+{
+  const char *argv[] = { "/nonexistent/program", NULL };
+  g_auto(GStrv) envp = environ_for_tests ();
+  g_autoptr(PortholeProcess) process = porthole_process_new (argv, (const char *const *) envp, NULL,
+                                                             PORTHOLE_PROCESS_FLAGS_NONE);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (porthole_process_spawn (process, &error));
+  g_assert_cmpint (porthole_process_exit_code_for_spawn_error (error), ==, 127);
+}
+
+/* A timeout ends the whole tree, children that left the process group
+ * with setsid() and double-forked orphans included. */
+static void
+test_timeout_kills_tree (void)
+{
+  g_autofree char *dir = porthole_test_make_tmpdir ();
+  g_autofree char *script = g_strdup_printf (
+    "setsid sleep 300 & echo $! > %s/setsid.pid; "
+    "( setsid sh -c 'sleep 300 & echo $! > %s/orphan.pid' & ); "
+    "sleep 300", dir, dir);
+  g_autofree char *setsid_file = g_build_filename (dir, "setsid.pid", NULL);
+  g_autofree char *orphan_file = g_build_filename (dir, "orphan.pid", NULL);
+  const char *argv[] = { "/bin/sh", "-c", script, NULL };
+  g_autoptr(PortholeProcess) process = run_full (argv, PORTHOLE_PROCESS_FLAGS_NONE, 1, NULL);
+  int setsid_pid = read_pid_file (setsid_file);
+  int orphan_pid = read_pid_file (orphan_file);
+
+  g_assert_true (pid_is_running (setsid_pid));
+  g_assert_true (pid_is_running (orphan_pid));
+
+  wait_exited (process);
+  g_assert_true (porthole_process_get_timed_out (process));
+  g_assert_cmpint (porthole_process_get_exit_code (process), ==, 124);
+
+  wait_pid_gone (setsid_pid);
+  wait_pid_gone (orphan_pid);
+  porthole_test_rm_rf (dir);
+}
+
+/* API.md §1.8: a backgrounded child holding stdout does not hold the run;
+ * it keeps running, and is not hit by SIGPIPE. */
+static void
+test_background_child_does_not_hold_run (void)
+{
+  g_autofree char *dir = porthole_test_make_tmpdir ();
+  g_autofree char *script = g_strdup_printf (
+    "(trap '' PIPE; sleep 1; echo late; sleep 300) & echo $! > %s/bg.pid; echo done", dir);
+  g_autofree char *pid_file = g_build_filename (dir, "bg.pid", NULL);
+  g_autoptr(PortholeProcess) process = sh (script, 0);
+  int background;
+
+  g_assert_cmpint (porthole_process_get_exit_code (process), ==, 0);
+  g_assert_cmpstr (porthole_process_get_stdout (process), ==, "done\n");
+  background = read_pid_file (pid_file);
+  g_assert_true (pid_is_running (background));
+  kill (background, SIGKILL);
+  porthole_test_rm_rf (dir);
+}
+
+static void
+test_kill_escalates (void)
+{
+  const char *polite[] = { "/bin/sh", "-c", "sleep 300", NULL };
+  const char *stubborn[] = { "/bin/sh", "-c", "trap '' TERM; while :; do sleep 1; done", NULL };
+  g_autoptr(PortholeProcess) a = run_full (polite, PORTHOLE_PROCESS_FLAGS_NONE, 0, NULL);
+  g_autoptr(PortholeProcess) b = run_full (stubborn, PORTHOLE_PROCESS_FLAGS_NONE, 0, NULL);
+
+  g_usleep (200000);
+  porthole_process_kill (a);
+  porthole_process_kill (b);
+  wait_exited (a);
+  wait_exited (b);
+
+  g_assert_true (porthole_process_get_killed (a));
+  g_assert_cmpint (porthole_process_get_exit_code (a), ==, 128 + SIGTERM);
+  /* Ignoring SIGTERM only buys the 2 s grace. */
+  g_assert_cmpint (porthole_process_get_exit_code (b), ==, 128 + SIGKILL);
+}
+
+static void
+test_utf8 (void)
+{
+  Collected collected = { g_string_new (NULL), g_string_new (NULL) };
+  /* é split across two writes, then an invalid byte, then a lone lead byte
+   * at the very end. */
+  const char *argv[] = { "/bin/sh", "-c", "printf 'a\\303'; sleep 0.3; printf '\\251b\\377c\\342'", NULL };
+  g_autoptr(PortholeProcess) process = run_full (argv, PORTHOLE_PROCESS_FLAGS_NONE, 0, &collected);
+
+  wait_exited (process);
+  g_assert_cmpstr (collected.out->str, ==, "a\xC3\xA9" "b\xEF\xBF\xBD" "c\xEF\xBF\xBD");
+  g_assert_cmpstr (porthole_process_get_stdout (process), ==, collected.out->str);
+  g_string_free (collected.out, TRUE);
+  g_string_free (collected.err, TRUE);
+}
+
+static void
+test_capture_limits (void)
+{
+  Collected collected = { g_string_new (NULL), g_string_new (NULL) };
+  const char *argv[] = { "/bin/sh", "-c", "head -c 3000000 /dev/zero | tr '\\000' x", NULL };
+  g_auto(GStrv) envp = environ_for_tests ();
+  g_autoptr(PortholeProcess) head = NULL;
+  g_autoptr(PortholeProcess) tail = NULL;
+  g_autoptr(GError) error = NULL;
+
+  head = porthole_process_new (argv, (const char *const *) envp, NULL, PORTHOLE_PROCESS_FLAGS_CAPTURE);
+  porthole_process_set_capture_limit (head, 1000000);
+  g_signal_connect (head, "output", G_CALLBACK (on_output), &collected);
+  porthole_process_spawn (head, &error);
+  g_assert_no_error (error);
+  wait_exited (head);
+  g_assert_true (porthole_process_get_truncated (head));
+  g_assert_cmpuint (strlen (porthole_process_get_stdout (head)), ==, 1000000);
+  /* The stream sees everything, in chunks of at most 64 KiB. */
+  g_assert_cmpuint (collected.out->len, ==, 3000000);
+  g_assert_cmpuint (collected.largest_chunk, <=, 64 * 1024);
+
+  tail = porthole_process_new ((const char *[]) { "/bin/sh", "-c", "seq 1 20000", NULL },
+                               (const char *const *) envp, NULL,
+                               PORTHOLE_PROCESS_FLAGS_CAPTURE | PORTHOLE_PROCESS_FLAGS_CAPTURE_TAIL);
+  porthole_process_set_capture_limit (tail, 100);
+  porthole_process_spawn (tail, &error);
+  g_assert_no_error (error);
+  wait_exited (tail);
+  g_assert_true (g_str_has_suffix (porthole_process_get_stdout (tail), "19999\n20000\n"));
+  g_assert_cmpuint (strlen (porthole_process_get_stdout (tail)), <=, 200);
+
+  g_string_free (collected.out, TRUE);
+  g_string_free (collected.err, TRUE);
+}
+
+static void
+test_pty (void)
+{
+  Collected collected = { g_string_new (NULL), g_string_new (NULL) };
+  const char *argv[] = { "/bin/sh", "-c", "stty size; test -t 0 && echo tty; read line; echo \"got:$line\"", NULL };
+  g_auto(GStrv) envp = environ_for_tests ();
+  g_autoptr(PortholeProcess) process = porthole_process_new (argv, (const char *const *) envp, NULL,
+                                                             PORTHOLE_PROCESS_FLAGS_PTY);
+  g_autoptr(GError) error = NULL;
+
+  porthole_process_set_pty_size (process, 101, 33);
+  g_signal_connect (process, "output", G_CALLBACK (on_output), &collected);
+  porthole_process_spawn (process, &error);
+  g_assert_no_error (error);
+
+  PORTHOLE_TEST_WAIT_UNTIL (strstr (collected.out->str, "tty") != NULL);
+  g_assert_nonnull (strstr (collected.out->str, "33 101"));
+  porthole_process_write (process, "hello\r", 6, &error);
+  g_assert_no_error (error);
+  wait_exited (process);
+  g_assert_nonnull (strstr (collected.out->str, "got:hello"));
+  g_assert_cmpint (porthole_process_get_exit_code (process), ==, 0);
+
+  g_string_free (collected.out, TRUE);
+  g_string_free (collected.err, TRUE);
+}
+
+static guint
+count_fds (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  guint n = 0;
+
+  while (g_dir_read_name (dir))
+    n++;
+  return n;
+}
+
+static guint
+count_zombie_children (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc", 0, NULL);
+  const char *name;
+  guint zombies = 0;
+
+  while ((name = g_dir_read_name (dir)))
+    {
+      g_autofree char *path = g_strdup_printf ("/proc/%s/stat", name);
+      g_autofree char *stat = NULL;
+      const char *after;
+      char state;
+      int ppid;
+
+      if (!g_ascii_isdigit (name[0]) || !g_file_get_contents (path, &stat, NULL, NULL) ||
+          (after = strrchr (stat, ')')) == NULL || sscanf (after + 2, "%c %d", &state, &ppid) != 2)
+        continue;
+      if (ppid == getpid () && state == 'Z')
+        zombies++;
+    }
+
+  return zombies;
+}
+
+static void
+test_no_leaks (void)
+{
+  guint fds_before;
+
+  /* Warm up lazily created state (cgroup base, GLib's child watch). */
+  g_object_unref (sh ("true", 0));
+  fds_before = count_fds ();
+
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autoptr(PortholeProcess) process = sh (i % 2 ? "true" : "echo x; exit 1", 0);
+
+      g_assert_cmpint (porthole_process_get_exit_code (process), ==, i % 2 ? 0 : 1);
+    }
+
+  g_assert_cmpuint (count_fds (), ==, fds_before);
+  g_assert_cmpuint (count_zombie_children (), ==, 0);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  porthole_test_init (&argc, &argv);
+
+  g_test_add_func ("/process/exit-codes", test_exit_codes);
+  g_test_add_func ("/process/stdin-is-dev-null", test_stdin_is_dev_null);
+  g_test_add_func ("/process/missing-program", test_missing_program);
+  g_test_add_func ("/process/timeout-kills-tree", test_timeout_kills_tree);
+  g_test_add_func ("/process/background-child-does-not-hold-run", test_background_child_does_not_hold_run);
+  g_test_add_func ("/process/kill-escalates", test_kill_escalates);
+  g_test_add_func ("/process/utf8", test_utf8);
+  g_test_add_func ("/process/capture-limits", test_capture_limits);
+  g_test_add_func ("/process/pty", test_pty);
+  g_test_add_func ("/process/no-leaks", test_no_leaks);
+
+  return g_test_run ();
+}
