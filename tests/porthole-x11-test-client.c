@@ -397,6 +397,7 @@ main (int    argc,
   long pid = getpid ();
   GString *input = g_string_new (NULL);
   gboolean ready = FALSE;
+  gboolean stdin_open = TRUE;
 
   big_text = argc > 6 ? argv[6] : NULL;
   dpy = XOpenDisplay (NULL);
@@ -438,7 +439,7 @@ main (int    argc,
     {
       struct pollfd fds[2] = {
         { .fd = ConnectionNumber (dpy), .events = POLLIN },
-        { .fd = STDIN_FILENO, .events = POLLIN },
+        { .fd = stdin_open ? STDIN_FILENO : -1, .events = POLLIN },
       };
 
       while (XPending (dpy) > 0)
@@ -465,7 +466,10 @@ main (int    argc,
           char *newline;
 
           if (n <= 0)
-            return 0;
+            {
+              stdin_open = FALSE;
+              continue;
+            }
           g_string_append_len (input, buffer, n);
           while ((newline = strchr (input->str, '\n')) != NULL)
             {

@@ -93,6 +93,7 @@ spawn_server (PortholeTestX11 *x11)
   g_ptr_array_add (argv, "0");
   g_ptr_array_add (argv, screen);
   g_ptr_array_add (argv, "-noreset");
+  g_ptr_array_add (argv, "-br");
   g_ptr_array_add (argv, "-nolisten");
   g_ptr_array_add (argv, "tcp");
   g_ptr_array_add (argv, NULL);

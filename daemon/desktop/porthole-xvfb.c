@@ -3,7 +3,8 @@
  * Xvfb on the first free display number from :1, at the configured size
  * (the largest RandR will ever offer: Xvfb cannot grow, PLATFORM.md §3),
  * with -noreset so the last client leaving does not throw our RandR
- * modes away, no TCP, and no -shmem (its segment is world-writable and
+ * modes away, a black root (-br: the default weave costs PNG size and
+ * OCR accuracy), no TCP, and no -shmem (its segment is world-writable and
  * outlives the server). -displayfd 1 makes Xvfb print the display
  * number on stdout once it accepts connections: that is "ready".
  * Restarts keep the display number, so DISPLAY stays right for
@@ -223,7 +224,7 @@ porthole_xvfb_start (PortholeXvfb       *self,
 
   screen = g_strdup_printf ("%ux%ux%u", self->width, self->height, self->depth);
   {
-    const char *argv[] = { xvfb, self->display_name, "-screen", "0", screen, "-noreset",
+    const char *argv[] = { xvfb, self->display_name, "-screen", "0", screen, "-noreset", "-br",
                            "-nolisten", "tcp", "-displayfd", "1", NULL };
 
     porthole_helper_process_set_argv (self->helper, argv);
