@@ -18,7 +18,8 @@
  *   delete-window               WM_DELETE_WINDOW arrived; we exit
  *
  * Commands on stdin: "copy BASE64" (own CLIPBOARD with that text, INCR
- * for large texts), "paste" (read CLIPBOARD, INCR accepted), "quit".
+ * for large texts), "paste [SELECTION]" (read CLIPBOARD or SELECTION,
+ * INCR accepted), "quit".
  *
  * The pattern, in window coordinates: background #204080; 50x50 squares
  * at (10,10) red, (70,10) green, (130,10) blue, (190,10) white.
@@ -261,11 +262,13 @@ handle_command (const char *line)
       XSync (dpy, False);
       emit ("copied %zu", length);
     }
-  else if (g_str_equal (line, "paste"))
+  else if (g_str_has_prefix (line, "paste"))
     {
+      const char *selection = line[5] == ' ' ? line + 6 : "CLIPBOARD";
+
       pasting = g_byte_array_new ();
       XDeleteProperty (dpy, window, atom ("_PASTE"));
-      XConvertSelection (dpy, atom ("CLIPBOARD"), atom ("UTF8_STRING"), atom ("_PASTE"), window, CurrentTime);
+      XConvertSelection (dpy, atom (selection), atom ("UTF8_STRING"), atom ("_PASTE"), window, CurrentTime);
       XFlush (dpy);
     }
   else if (g_str_equal (line, "quit"))
