@@ -206,6 +206,9 @@ porthole_test_x11_start_wm (PortholeTestX11 *x11)
 
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   g_subprocess_launcher_setenv (launcher, "DISPLAY", x11->name, TRUE);
+  /* The test's isolated XDG directories have no theme: openbox would exit. */
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_DIRS", "/usr/local/share:/usr/share", TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_DIRS", "/etc/xdg", TRUE);
   x11->wm = g_subprocess_launcher_spawn (launcher, &error, "openbox", "--sm-disable", NULL);
   g_assert_no_error (error);
 

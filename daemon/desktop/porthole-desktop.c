@@ -302,6 +302,29 @@ build_envp (PortholeDesktop *self)
   return porthole_env_store_build_envp (self->env_store, NULL);
 }
 
+/* Window managers exit without a theme: make sure the system data and
+ * config directories are searched whatever XDG_*_DIRS say. */
+static GStrv
+with_system_dirs (GStrv envp)
+{
+  static const struct { const char *name; const char *dirs; } defaults[] = {
+    { "XDG_DATA_DIRS", "/usr/local/share:/usr/share" },
+    { "XDG_CONFIG_DIRS", "/etc/xdg" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (defaults); i++)
+    {
+      const char *value = g_environ_getenv (envp, defaults[i].name);
+      g_autofree char *joined = NULL;
+
+      if (value != NULL && *value != '\0')
+        joined = g_strconcat (value, ":", defaults[i].dirs, NULL);
+      envp = g_environ_setenv (envp, defaults[i].name, joined ? joined : defaults[i].dirs, TRUE);
+    }
+
+  return envp;
+}
+
 static void
 start_window_manager (PortholeDesktop *self)
 {
@@ -340,7 +363,7 @@ start_window_manager (PortholeDesktop *self)
       porthole_helper_process_set_argv (self->window_manager, (const char *const *) argv);
     }
 
-  envp = build_envp (self);
+  envp = with_system_dirs (build_envp (self));
   porthole_helper_process_set_envp (self->window_manager, (const char *const *) envp);
   porthole_helper_process_start (self->window_manager);
 }
