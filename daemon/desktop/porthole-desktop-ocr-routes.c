@@ -223,7 +223,7 @@ on_recognized (GObject      *object,
   found = porthole_ocr_result_find (ocr, call->text, call->exact, &match);
   now = g_get_monotonic_time ();
 
-  if (found || call->kind != OCR_WAIT || now + call->interval_ms * 1000 >= call->deadline ||
+  if (found || call->kind != OCR_WAIT || now >= call->deadline ||
       g_cancellable_is_cancelled (porthole_request_get_cancellable (call->req)))
     {
       reply_found (call, found ? &match : NULL);
@@ -231,7 +231,8 @@ on_recognized (GObject      *object,
       return;
     }
 
-  call->timer_id = g_timeout_add (call->interval_ms, retry_cb, call);
+  /* One more look at the deadline at the latest. */
+  call->timer_id = g_timeout_add (MIN (call->interval_ms, (call->deadline - now) / 1000 + 1), retry_cb, call);
   call->interval_ms = MIN (call->interval_ms * 3 / 2, MAX_INTERVAL_MS);
 }
 

@@ -112,6 +112,20 @@ porthole_ocr_new (void)
   return g_object_new (PORTHOLE_TYPE_OCR, NULL);
 }
 
+/* Removes and returns the idle engines of @language. */
+static GSList *
+take_idle_locked (PortholeOcr *self,
+                  const char  *language)
+{
+  gpointer key = NULL, value = NULL;
+
+  if (!g_hash_table_steal_extended (self->idle, language, &key, &value))
+    return NULL;
+
+  g_free (key);
+  return value;
+}
+
 static TessBaseAPI *
 take_engine (PortholeOcr  *self,
              const char   *language,
@@ -121,11 +135,13 @@ take_engine (PortholeOcr  *self,
   GSList *idle;
 
   g_mutex_lock (&self->mutex);
-  idle = g_hash_table_lookup (self->idle, language);
+  idle = take_idle_locked (self, language);
   if (idle != NULL)
     {
       api = idle->data;
-      g_hash_table_insert (self->idle, g_strdup (language), g_slist_delete_link (idle, idle));
+      idle = g_slist_delete_link (idle, idle);
+      if (idle != NULL)
+        g_hash_table_insert (self->idle, g_strdup (language), idle);
     }
   g_mutex_unlock (&self->mutex);
 
@@ -157,8 +173,7 @@ give_back_engine (PortholeOcr *self,
   TessBaseAPIClear (api);
 
   g_mutex_lock (&self->mutex);
-  idle = g_hash_table_lookup (self->idle, language);
-  g_hash_table_steal (self->idle, language);
+  idle = take_idle_locked (self, language);
   g_hash_table_insert (self->idle, g_strdup (language), g_slist_prepend (idle, api));
   g_mutex_unlock (&self->mutex);
 }
