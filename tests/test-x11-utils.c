@@ -177,8 +177,13 @@ porthole_test_x11_restart_server (PortholeTestX11 *x11)
   spawn_server (x11);
 }
 
-static gboolean
-has_wm (PortholeTestX11 *x11)
+/**
+ * porthole_test_display_has_wm:
+ *
+ * Returns: TRUE when an EWMH window manager runs on @xdisplay
+ */
+gboolean
+porthole_test_display_has_wm (Display *xdisplay)
 {
   Atom type;
   int format;
@@ -186,8 +191,8 @@ has_wm (PortholeTestX11 *x11)
   unsigned char *data = NULL;
   gboolean found;
 
-  XGetWindowProperty (x11->xdisplay, DefaultRootWindow (x11->xdisplay),
-                      XInternAtom (x11->xdisplay, "_NET_SUPPORTING_WM_CHECK", False), 0, 1, False,
+  XGetWindowProperty (xdisplay, DefaultRootWindow (xdisplay),
+                      XInternAtom (xdisplay, "_NET_SUPPORTING_WM_CHECK", False), 0, 1, False,
                       XA_WINDOW, &type, &format, &n_items, &after, &data);
   found = n_items == 1;
   if (data != NULL)
@@ -212,7 +217,7 @@ porthole_test_x11_start_wm (PortholeTestX11 *x11)
   x11->wm = g_subprocess_launcher_spawn (launcher, &error, "openbox", "--sm-disable", NULL);
   g_assert_no_error (error);
 
-  PORTHOLE_TEST_X11_WAIT (has_wm (x11));
+  PORTHOLE_TEST_X11_WAIT (porthole_test_display_has_wm (x11->xdisplay));
 }
 
 /* portholed on this server. */

@@ -42,6 +42,7 @@ void                porthole_test_x11_kill_server    (PortholeTestX11    *x11);
 void                porthole_test_x11_restart_server (PortholeTestX11    *x11);
 void                porthole_test_x11_start_wm       (PortholeTestX11    *x11);
 PortholeTestDaemon *porthole_test_x11_daemon_new     (PortholeTestX11    *x11);
+gboolean            porthole_test_display_has_wm     (Display            *xdisplay);
 
 typedef struct
 {

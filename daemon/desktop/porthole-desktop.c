@@ -374,6 +374,14 @@ on_xvfb_ready (PortholeDesktop *self)
   if (self->stopped)
     return;
 
+  /* Normally the same number every time, but the server chooses. */
+  if (g_strcmp0 (self->display_name, porthole_xvfb_get_display_name (self->xvfb)) != 0)
+    {
+      drop_connection (self);
+      g_free (self->display_name);
+      self->display_name = g_strdup (porthole_xvfb_get_display_name (self->xvfb));
+    }
+
   porthole_env_store_set_base (self->env_store, "DISPLAY", self->display_name);
   if (self->display == NULL && !try_connect (self, self->display_name, NULL))
     schedule_reconnect (self);
@@ -407,9 +415,8 @@ start_embedded (PortholeDesktop *self)
       return;
     }
 
-  self->display_name = g_strdup (porthole_xvfb_get_display_name (self->xvfb));
-  porthole_log_buffer_append (self->log, NULL, "Starting the embedded X server on %s (%ux%ux%u)",
-                              self->display_name, width, height, depth);
+  porthole_log_buffer_append (self->log, NULL, "Starting the embedded X server (%ux%ux%u)",
+                              width, height, depth);
 }
 
 /**
@@ -499,8 +506,11 @@ porthole_desktop_ensure (PortholeDesktop  *self,
 
   if (self->disabled || self->stopped || self->display_name == NULL)
     {
-      g_set_error (error, PORTHOLE_ERROR, PORTHOLE_ERROR_DESKTOP_NOT_AVAILABLE, "%s",
-                   self->unavailable ? self->unavailable : "The desktop is not available");
+      const char *reason = self->unavailable;
+
+      if (reason == NULL)
+        reason = self->xvfb != NULL ? "The embedded X server is starting" : "The desktop is not available";
+      g_set_error (error, PORTHOLE_ERROR, PORTHOLE_ERROR_DESKTOP_NOT_AVAILABLE, "%s", reason);
       return FALSE;
     }
 
@@ -650,42 +660,30 @@ add_helper (PortholeDesktop       *self,
                                                 porthole_helper_process_get_status (helper)));
 }
 
-/* An X server we did not start: its lock file names its pid. */
+/* An X server we did not start: the peer of our connection. */
 static void
 add_external_server (PortholeDesktop *self,
                      GPtrArray       *processes)
 {
-  g_autofree char *lock = NULL;
-  g_autofree char *contents = NULL;
   g_autofree char *cmdline_path = NULL;
   g_autofree char *cmdline = NULL;
+  g_autofree char *name = NULL;
   gsize length = 0;
-  gint64 pid;
-  const char *digits;
+  int pid;
 
-  if (self->display_name == NULL || (digits = strrchr (self->display_name, ':')) == NULL)
+  if (self->display == NULL || (pid = porthole_x11_display_get_server_pid (self->display)) <= 0)
     return;
 
-  lock = g_strdup_printf ("/tmp/.X%.*s-lock", (int) strcspn (digits + 1, "."), digits + 1);
-  if (!g_file_get_contents (lock, &contents, NULL, NULL) ||
-      !g_ascii_string_to_signed (g_strstrip (contents), 10, 1, G_MAXINT, &pid, NULL))
-    return;
-
-  cmdline_path = g_strdup_printf ("/proc/%d/cmdline", (int) pid);
+  cmdline_path = g_strdup_printf ("/proc/%d/cmdline", pid);
   if (g_file_get_contents (cmdline_path, &cmdline, &length, NULL))
     for (gsize i = 0; i + 1 < length; i++)
       if (cmdline[i] == '\0')
         cmdline[i] = ' ';
 
-  {
-    g_autofree char *name = g_path_get_basename (cmdline && *cmdline ? cmdline : "X");
-    char *space = strchr (name, ' ');
-
-    if (space != NULL)
-      *space = '\0';
-    g_ptr_array_add (processes, describe_process (self, pid, name, g_strdup (cmdline ? cmdline : ""),
-                                                  self->display != NULL ? "running" : "unreachable"));
-  }
+  name = g_path_get_basename (cmdline && *cmdline ? cmdline : "X");
+  if (strchr (name, ' ') != NULL)
+    *strchr (name, ' ') = '\0';
+  g_ptr_array_add (processes, describe_process (self, pid, name, g_strdup (cmdline ? cmdline : ""), "running"));
 }
 
 /**

@@ -16,6 +16,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/socket.h>
 #include <X11/Xlib.h>
 #include <X11/Xatom.h>
 #include <X11/extensions/XShm.h>
@@ -59,6 +60,7 @@ struct _PortholeX11Display
   int width;
   int height;
   int depth;
+  int server_pid;
 
   PortholeX11Extensions extensions;
   int damage_event_base;
@@ -421,6 +423,15 @@ porthole_x11_display_open (const char         *name,
   query_extensions (self);
   porthole_x11_display_refresh_size (self);
 
+  /* A local server: the other end of the socket. */
+  {
+    struct ucred credentials;
+    socklen_t length = sizeof credentials;
+
+    if (getsockopt (ConnectionNumber (xdisplay), SOL_SOCKET, SO_PEERCRED, &credentials, &length) == 0)
+      self->server_pid = credentials.pid;
+  }
+
   /* Owns selections, receives property notifications and gives us
    * server timestamps. */
   self->helper = XCreateWindow (xdisplay, self->root, -10, -10, 1, 1, 0, 0, InputOnly,
@@ -514,6 +525,17 @@ PortholeLogBuffer *
 porthole_x11_display_get_log (PortholeX11Display *self)
 {
   return self->log;
+}
+
+/**
+ * porthole_x11_display_get_server_pid:
+ *
+ * Returns: the X server's pid when it runs on this machine, else 0
+ */
+int
+porthole_x11_display_get_server_pid (PortholeX11Display *self)
+{
+  return self->server_pid;
 }
 
 void

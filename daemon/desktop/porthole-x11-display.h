@@ -47,6 +47,7 @@ void                porthole_x11_display_get_size         (PortholeX11Display  *
                                                            int                 *height);
 void                porthole_x11_display_refresh_size     (PortholeX11Display  *self);
 PortholeLogBuffer  *porthole_x11_display_get_log          (PortholeX11Display  *self);
+int                 porthole_x11_display_get_server_pid   (PortholeX11Display  *self);
 
 gboolean            porthole_x11_display_has_extensions   (PortholeX11Display  *self,
                                                            PortholeX11Extensions extensions);

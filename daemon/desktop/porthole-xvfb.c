@@ -1,14 +1,16 @@
 /* porthole-xvfb.c
  *
- * Xvfb on the first free display number from :1, at the configured size
+ * Xvfb on a free display number, at the configured size
  * (the largest RandR will ever offer: Xvfb cannot grow, PLATFORM.md §3),
  * with -noreset so the last client leaving does not throw our RandR
  * modes away, a black root (-br: the default weave costs PNG size and
  * OCR accuracy), no TCP, and no -shmem (its segment is world-writable and
  * outlives the server). -displayfd 1 makes Xvfb print the display
  * number on stdout once it accepts connections: that is "ready".
- * Restarts keep the display number, so DISPLAY stays right for
- * everything started meanwhile.
+ * Without a number Xvfb takes the first free one itself, atomically
+ * (lock files), so concurrent servers never collide. Restarts ask for
+ * the same number, so DISPLAY stays right for everything started
+ * meanwhile; if that fails (someone took it), the next try picks anew.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -16,14 +18,10 @@
 #include "config.h"
 
 #include <string.h>
-#include <glib/gstdio.h>
 
 #include "porthole-error.h"
 #include "porthole-process.h"
 #include "porthole-xvfb.h"
-
-#define FIRST_DISPLAY 1
-#define LAST_DISPLAY 99
 
 struct _PortholeXvfb
 {
@@ -36,8 +34,10 @@ struct _PortholeXvfb
   guint depth;
   int number;
   char *display_name;
+  char *xvfb_path;
   GString *stdout_text;
   guint ready : 1;
+  guint was_ready : 1;
 };
 
 enum {
@@ -72,6 +72,7 @@ porthole_xvfb_finalize (GObject *object)
 
   g_clear_object (&self->log);
   g_clear_pointer (&self->display_name, g_free);
+  g_clear_pointer (&self->xvfb_path, g_free);
   g_string_free (self->stdout_text, TRUE);
 
   G_OBJECT_CLASS (porthole_xvfb_parent_class)->finalize (object);
@@ -137,15 +138,6 @@ porthole_xvfb_new (PortholeLogBuffer *log,
   return self;
 }
 
-static gboolean
-display_is_free (int number)
-{
-  g_autofree char *lock = g_strdup_printf ("/tmp/.X%d-lock", number);
-  g_autofree char *socket = g_strdup_printf ("/tmp/.X11-unix/X%d", number);
-
-  return !g_file_test (lock, G_FILE_TEST_EXISTS) && !g_file_test (socket, G_FILE_TEST_EXISTS);
-}
-
 static void
 on_output (PortholeXvfb *self,
            guint         stream,
@@ -159,7 +151,19 @@ on_output (PortholeXvfb *self,
   g_string_append_len (self->stdout_text, text, length);
   if (strchr (self->stdout_text->str, '\n') != NULL)
     {
-      self->ready = TRUE;
+      gint64 number;
+
+      if (!g_ascii_string_to_signed (g_strstrip (self->stdout_text->str), 10, 0, G_MAXINT, &number, NULL))
+        {
+          porthole_log_buffer_append (self->log, "Xvfb", "Unexpected -displayfd output: %s",
+                                      self->stdout_text->str);
+          return;
+        }
+
+      self->number = number;
+      g_free (self->display_name);
+      self->display_name = g_strdup_printf (":%d", self->number);
+      self->ready = self->was_ready = TRUE;
       g_string_truncate (self->stdout_text, 0);
       porthole_log_buffer_append (self->log, "Xvfb", "Display %s is ready", self->display_name);
       g_signal_emit (self, signals[READY], 0);
@@ -167,9 +171,32 @@ on_output (PortholeXvfb *self,
 }
 
 static void
+set_argv (PortholeXvfb *self)
+{
+  g_autofree char *screen = g_strdup_printf ("%ux%ux%u", self->width, self->height, self->depth);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+
+  g_ptr_array_add (argv, self->xvfb_path);
+  if (self->number >= 0)
+    g_ptr_array_add (argv, self->display_name);
+  g_ptr_array_add (argv, "-screen");
+  g_ptr_array_add (argv, "0");
+  g_ptr_array_add (argv, screen);
+  g_ptr_array_add (argv, "-noreset");
+  g_ptr_array_add (argv, "-br");
+  g_ptr_array_add (argv, "-nolisten");
+  g_ptr_array_add (argv, "tcp");
+  g_ptr_array_add (argv, "-displayfd");
+  g_ptr_array_add (argv, "1");
+  g_ptr_array_add (argv, NULL);
+
+  porthole_helper_process_set_argv (self->helper, (const char *const *) argv->pdata);
+}
+
+static void
 on_started (PortholeXvfb *self)
 {
-  self->ready = FALSE;
+  self->ready = self->was_ready = FALSE;
   g_string_truncate (self->stdout_text, 0);
 }
 
@@ -179,6 +206,14 @@ on_exited (PortholeXvfb *self)
   gboolean was_ready = self->ready;
 
   self->ready = FALSE;
+
+  /* It never came up on its number: let the next start choose again. */
+  if (!self->was_ready && self->number >= 0)
+    {
+      self->number = -1;
+      set_argv (self);
+    }
+
   if (was_ready)
     g_signal_emit (self, signals[LOST], 0);
 }
@@ -195,40 +230,18 @@ porthole_xvfb_start (PortholeXvfb       *self,
                      const char *const  *envp,
                      GError            **error)
 {
-  g_autofree char *screen = NULL;
-  g_autofree char *xvfb = NULL;
-
   g_return_val_if_fail (PORTHOLE_IS_XVFB (self), FALSE);
 
-  xvfb = g_find_program_in_path ("Xvfb");
-  if (xvfb == NULL)
+  g_clear_pointer (&self->xvfb_path, g_free);
+  self->xvfb_path = g_find_program_in_path ("Xvfb");
+  if (self->xvfb_path == NULL)
     {
       g_set_error (error, PORTHOLE_ERROR, PORTHOLE_ERROR_DESKTOP_NOT_AVAILABLE,
                    "Xvfb is not installed");
       return FALSE;
     }
 
-  if (self->number < 0)
-    {
-      for (int n = FIRST_DISPLAY; n <= LAST_DISPLAY && self->number < 0; n++)
-        if (display_is_free (n))
-          self->number = n;
-      if (self->number < 0)
-        {
-          g_set_error (error, PORTHOLE_ERROR, PORTHOLE_ERROR_DESKTOP_NOT_AVAILABLE,
-                       "No free X display number between :%d and :%d", FIRST_DISPLAY, LAST_DISPLAY);
-          return FALSE;
-        }
-      self->display_name = g_strdup_printf (":%d", self->number);
-    }
-
-  screen = g_strdup_printf ("%ux%ux%u", self->width, self->height, self->depth);
-  {
-    const char *argv[] = { xvfb, self->display_name, "-screen", "0", screen, "-noreset", "-br",
-                           "-nolisten", "tcp", "-displayfd", "1", NULL };
-
-    porthole_helper_process_set_argv (self->helper, argv);
-  }
+  set_argv (self);
   porthole_helper_process_set_envp (self->helper, envp);
 
   g_signal_handlers_disconnect_by_data (self->helper, self);
@@ -258,7 +271,7 @@ porthole_xvfb_is_ready (PortholeXvfb *self)
 /**
  * porthole_xvfb_get_display_name:
  *
- * Returns: (nullable): ":N", once a number was chosen
+ * Returns: (nullable): ":N", once the server was ready
  */
 const char *
 porthole_xvfb_get_display_name (PortholeXvfb *self)
