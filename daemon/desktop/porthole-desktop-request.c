@@ -62,6 +62,11 @@ porthole_desktop_request_begin (PortholeRequest *req)
       return NULL;
     }
 
+  /* The probe comes often and says nothing. */
+  if (!g_str_equal (porthole_request_get_route (req)->path, PORTHOLE_ROUTE_DESKTOP_VNC_STATUS))
+    porthole_log_buffer_append (porthole_desktop_get_log (desktop), "api", "%s %s",
+                                porthole_request_get_method (req), porthole_request_get_path (req));
+
   return desktop;
 }
 

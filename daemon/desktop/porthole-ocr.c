@@ -21,13 +21,17 @@
 
 /* Areas up to this many pixels are upscaled 2x before recognition. */
 #define UPSCALE_MAX_PIXELS (800 * 600)
+/* Engines alive at once, all languages: each holds tens of MB. */
+#define MAX_ENGINES 2
 
 struct _PortholeOcr
 {
   GObject parent_instance;
 
   GMutex mutex;
+  GCond engine_returned;
   GHashTable *idle;       /* language -> GSList of TessBaseAPI* */
+  guint n_engines;        /* idle or in use */
 };
 
 G_DEFINE_FINAL_TYPE (PortholeOcr, porthole_ocr, G_TYPE_OBJECT)
@@ -89,6 +93,7 @@ porthole_ocr_finalize (GObject *object)
 
   g_clear_pointer (&self->idle, g_hash_table_unref);
   g_mutex_clear (&self->mutex);
+  g_cond_clear (&self->engine_returned);
 
   G_OBJECT_CLASS (porthole_ocr_parent_class)->finalize (object);
 }
@@ -103,6 +108,7 @@ static void
 porthole_ocr_init (PortholeOcr *self)
 {
   g_mutex_init (&self->mutex);
+  g_cond_init (&self->engine_returned);
   self->idle = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, free_engines);
 }
 
@@ -126,25 +132,66 @@ take_idle_locked (PortholeOcr *self,
   return value;
 }
 
+/* Any idle engine, to be deleted so another language can have one. */
+static TessBaseAPI *
+take_any_idle_locked (PortholeOcr *self)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, self->idle);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      g_autofree char *language = g_strdup (key);
+      GSList *idle = take_idle_locked (self, language);
+      TessBaseAPI *api = idle->data;
+
+      idle = g_slist_delete_link (idle, idle);
+      if (idle != NULL)
+        g_hash_table_insert (self->idle, g_steal_pointer (&language), idle);
+      return api;
+    }
+
+  return NULL;
+}
+
+/* An engine for @language: an idle one, a new one while fewer than
+ * MAX_ENGINES exist, or the next one given back. Runs in a thread. */
 static TessBaseAPI *
 take_engine (PortholeOcr  *self,
              const char   *language,
              GError      **error)
 {
   TessBaseAPI *api = NULL;
+  TessBaseAPI *spare = NULL;
   GSList *idle;
 
   g_mutex_lock (&self->mutex);
-  idle = take_idle_locked (self, language);
-  if (idle != NULL)
+  for (;;)
     {
-      api = idle->data;
-      idle = g_slist_delete_link (idle, idle);
+      idle = take_idle_locked (self, language);
       if (idle != NULL)
-        g_hash_table_insert (self->idle, g_strdup (language), idle);
+        {
+          api = idle->data;
+          idle = g_slist_delete_link (idle, idle);
+          if (idle != NULL)
+            g_hash_table_insert (self->idle, g_strdup (language), idle);
+          break;
+        }
+      if (self->n_engines < MAX_ENGINES)
+        {
+          self->n_engines++;
+          break;
+        }
+      /* All busy or idle in other languages: reuse a slot. */
+      if ((spare = take_any_idle_locked (self)) != NULL)
+        break;
+      g_cond_wait (&self->engine_returned, &self->mutex);
     }
   g_mutex_unlock (&self->mutex);
 
+  if (spare != NULL)
+    TessBaseAPIDelete (spare);
   if (api != NULL)
     return api;
 
@@ -154,6 +201,10 @@ take_engine (PortholeOcr  *self,
   if (TessBaseAPIInit3 (api, NULL, language) != 0)
     {
       TessBaseAPIDelete (api);
+      g_mutex_lock (&self->mutex);
+      self->n_engines--;
+      g_cond_signal (&self->engine_returned);
+      g_mutex_unlock (&self->mutex);
       g_set_error (error, PORTHOLE_ERROR, PORTHOLE_ERROR_DESKTOP_NOT_AVAILABLE,
                    "No tesseract data for language \"%s\"", language);
       return NULL;
@@ -175,6 +226,7 @@ give_back_engine (PortholeOcr *self,
   g_mutex_lock (&self->mutex);
   idle = take_idle_locked (self, language);
   g_hash_table_insert (self->idle, g_strdup (language), g_slist_prepend (idle, api));
+  g_cond_signal (&self->engine_returned);
   g_mutex_unlock (&self->mutex);
 }
 
