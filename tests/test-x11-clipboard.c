@@ -10,30 +10,9 @@
 
 #include "test-x11-utils.h"
 
-typedef struct
-{
-  PortholeTestX11 *x11;
-  PortholeTestDaemon *daemon;
-  PortholeTestClient *client;
-} Fixture;
+typedef PortholeTestDesktop Fixture;
 
-static void
-fixture_setup (Fixture       *fixture,
-               gconstpointer  data)
-{
-  fixture->x11 = porthole_test_x11_new (640, 480);
-  fixture->daemon = porthole_test_x11_daemon_new (fixture->x11);
-  fixture->client = porthole_test_client_new (fixture->x11, "Clipboard test", 10, 10, 200, 100, NULL);
-}
-
-static void
-fixture_teardown (Fixture       *fixture,
-                  gconstpointer  data)
-{
-  g_clear_pointer (&fixture->client, porthole_test_client_free);
-  porthole_test_daemon_free (fixture->daemon);
-  porthole_test_x11_free (fixture->x11);
-}
+static const PortholeTestDesktopSpec spec = { 640, 480, "Clipboard test", 10, 10, 200, 100, NULL };
 
 static char *
 json_body (const char *member,
@@ -259,13 +238,9 @@ test_primary_and_fallback (Fixture       *fixture,
   fallback = api_get (fixture, "/desktop/clipboard/get");
   g_assert_cmpstr (fallback, ==, "set last");
 
-  r = porthole_test_request (fixture->daemon, "POST", "/desktop/clipboard/set", NULL, "{}");
-  porthole_test_assert_error_body (r, 400, "MISSING_PARAMETER");
-  g_clear_pointer (&r, porthole_test_response_free);
+  porthole_test_expect_error (fixture->daemon, "POST", "/desktop/clipboard/set", "{}", 400, "MISSING_PARAMETER");
 
-  r = porthole_test_request (fixture->daemon, "POST", "/desktop/clipboard/set", NULL,
-                             "{\"text\": \"x\", \"selection\": \"secondary\"}");
-  porthole_test_assert_error_body (r, 400, "INVALID_REQUEST");
+  porthole_test_expect_error (fixture->daemon, "POST", "/desktop/clipboard/set", "{\"text\": \"x\", \"selection\": \"secondary\"}", 400, "INVALID_REQUEST");
 }
 
 int
@@ -274,7 +249,7 @@ main (int    argc,
 {
   porthole_test_init (&argc, &argv);
 
-#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+#define ADD(path, func) g_test_add (path, Fixture, &spec, porthole_test_desktop_setup, func, porthole_test_desktop_teardown)
   ADD ("/x11/clipboard/api-to-client", test_api_to_client);
   ADD ("/x11/clipboard/client-to-api", test_client_to_api);
   ADD ("/x11/clipboard/history", test_history);

@@ -116,6 +116,54 @@ test_frames (void)
   porthole_x11_capture_remove_consumer (capture, consumer);
 }
 
+/* MIT-SHM and the XGetImage fallback see the same pixels. */
+static void
+test_capture_paths (void)
+{
+  g_autoptr(PortholeTestX11) x11 = porthole_test_x11_new (320, 240);
+  g_autoptr(PortholeTestClient) client = porthole_test_client_new (x11, "Capture", 20, 30, 260, 100, NULL);
+  g_autoptr(PortholeLogBuffer) log = porthole_log_buffer_new ("test", 100);
+  g_autoptr(PortholeX11Display) display = NULL;
+  g_autoptr(PortholeX11Capture) capture = NULL;
+  g_autoptr(PortholeFrame) shm = NULL;
+  g_autoptr(PortholeFrame) plain = NULL;
+  g_autoptr(GError) error = NULL;
+  PortholeRect area = { 10, 20, 200, 80 };
+
+  display = porthole_x11_display_open (x11->name, log, &error);
+  g_assert_no_error (error);
+  capture = porthole_x11_capture_new (display);
+
+  shm = porthole_x11_capture_grab (capture, &area, &error);
+  g_assert_no_error (error);
+  g_assert_true (porthole_x11_capture_uses_shm (capture));
+
+  porthole_x11_capture_set_use_shm (capture, FALSE);
+  plain = porthole_x11_capture_grab (capture, &area, &error);
+  g_assert_no_error (error);
+  g_assert_false (porthole_x11_capture_uses_shm (capture));
+
+  g_assert_cmpint (porthole_frame_get_width (plain), ==, 200);
+  g_assert_cmpint (porthole_frame_get_height (plain), ==, 80);
+  for (int y = 0; y < 80; y++)
+    for (int x = 0; x < 200; x++)
+      {
+        guint8 r1, g1, b1, r2, g2, b2;
+
+        g_assert_true (porthole_frame_get_pixel (shm, x, y, &r1, &g1, &b1));
+        g_assert_true (porthole_frame_get_pixel (plain, x, y, &r2, &g2, &b2));
+        g_assert_cmpuint ((r1 << 16) | (g1 << 8) | b1, ==, (r2 << 16) | (g2 << 8) | b2);
+      }
+
+  /* The client's red square: window (20,30) + (10..59, 10..59). */
+  {
+    guint8 r, g, b;
+
+    g_assert_true (porthole_frame_get_pixel (plain, 20 + 35 - 10, 30 + 35 - 20, &r, &g, &b));
+    g_assert_cmpuint ((r << 16) | (g << 8) | b, ==, 0xff0000);
+  }
+}
+
 static void
 on_closed (gboolean *closed)
 {
@@ -156,6 +204,7 @@ main (int    argc,
 
   g_test_add_func ("/x11/display/error-trap", test_error_trap);
   g_test_add_func ("/x11/display/frames", test_frames);
+  g_test_add_func ("/x11/display/capture-paths", test_capture_paths);
   g_test_add_func ("/x11/display/closed", test_closed);
 
   return g_test_run ();

@@ -16,12 +16,9 @@
 #define WIN_X 100
 #define WIN_Y 120
 
-typedef struct
-{
-  PortholeTestX11 *x11;
-  PortholeTestDaemon *daemon;
-  PortholeTestClient *client;
-} Fixture;
+typedef PortholeTestDesktop Fixture;
+
+static const PortholeTestDesktopSpec spec = { 1280, 800, "Input test", WIN_X, WIN_Y, 500, 400, NULL };
 
 static void
 call (Fixture    *fixture,
@@ -35,22 +32,11 @@ static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  fixture->x11 = porthole_test_x11_new (1280, 800);
-  fixture->daemon = porthole_test_x11_daemon_new (fixture->x11);
-  fixture->client = porthole_test_client_new (fixture->x11, "Input test", WIN_X, WIN_Y, 500, 400, NULL);
+  porthole_test_desktop_setup (fixture, data);
 
   /* Keys go to the window under the pointer (no window manager). */
   call (fixture, "/desktop/mouse/move", "{\"x\": 300, \"y\": 300}");
   porthole_test_client_skip (fixture->client);
-}
-
-static void
-fixture_teardown (Fixture       *fixture,
-                  gconstpointer  data)
-{
-  porthole_test_client_free (fixture->client);
-  porthole_test_daemon_free (fixture->daemon);
-  porthole_test_x11_free (fixture->x11);
 }
 
 static void
@@ -215,28 +201,17 @@ test_bad_keys (Fixture       *fixture,
 {
   g_autoptr(PortholeTestResponse) r = NULL;
 
-  r = porthole_test_request (fixture->daemon, "POST", "/desktop/keyboard/press", NULL, "{\"key\": \"NoSuchKey\"}");
-  porthole_test_assert_error_body (r, 400, "INVALID_REQUEST");
-  g_clear_pointer (&r, porthole_test_response_free);
+  porthole_test_expect_error (fixture->daemon, "POST", "/desktop/keyboard/press", "{\"key\": \"NoSuchKey\"}", 400, "INVALID_REQUEST");
 
   /* Nothing is pressed when part of a chord is unknown. */
-  r = porthole_test_request (fixture->daemon, "POST", "/desktop/keyboard/combination", NULL,
-                             "{\"modifiers\": [\"ctrl\"], \"key\": \"bogus\"}");
-  porthole_test_assert_error_body (r, 400, "INVALID_REQUEST");
-  g_clear_pointer (&r, porthole_test_response_free);
+  porthole_test_expect_error (fixture->daemon, "POST", "/desktop/keyboard/combination", "{\"modifiers\": [\"ctrl\"], \"key\": \"bogus\"}", 400, "INVALID_REQUEST");
   g_assert_false (any_key_down (fixture->x11->xdisplay));
 
-  r = porthole_test_request (fixture->daemon, "POST", "/desktop/keyboard/press", NULL, "{}");
-  porthole_test_assert_error_body (r, 400, "MISSING_PARAMETER");
-  g_clear_pointer (&r, porthole_test_response_free);
+  porthole_test_expect_error (fixture->daemon, "POST", "/desktop/keyboard/press", "{}", 400, "MISSING_PARAMETER");
 
-  r = porthole_test_request (fixture->daemon, "POST", "/desktop/keyboard/type", NULL, "{}");
-  porthole_test_assert_error_body (r, 400, "MISSING_PARAMETER");
-  g_clear_pointer (&r, porthole_test_response_free);
+  porthole_test_expect_error (fixture->daemon, "POST", "/desktop/keyboard/type", "{}", 400, "MISSING_PARAMETER");
 
-  r = porthole_test_request (fixture->daemon, "POST", "/desktop/keyboard", NULL, "{\"action\": \"dance\"}");
-  porthole_test_assert_error_body (r, 400, "INVALID_REQUEST");
-  g_clear_pointer (&r, porthole_test_response_free);
+  porthole_test_expect_error (fixture->daemon, "POST", "/desktop/keyboard", "{\"action\": \"dance\"}", 400, "INVALID_REQUEST");
 
   /* Modifiers are released after every chord. */
   call (fixture, "/desktop/keyboard/combination", "{\"keys\": [\"ctrl\", \"shift\", \"alt\", \"x\"]}");
@@ -293,21 +268,13 @@ test_click_errors (Fixture       *fixture,
 {
   g_autoptr(PortholeTestResponse) r = NULL;
 
-  r = porthole_test_request (fixture->daemon, "POST", "/desktop/mouse/click", NULL, "{\"x\": 5}");
-  porthole_test_assert_error_body (r, 400, "MISSING_PARAMETER");
-  g_clear_pointer (&r, porthole_test_response_free);
+  porthole_test_expect_error (fixture->daemon, "POST", "/desktop/mouse/click", "{\"x\": 5}", 400, "MISSING_PARAMETER");
 
-  r = porthole_test_request (fixture->daemon, "POST", "/desktop/mouse/click", NULL,
-                             "{\"x\": 5, \"y\": 5, \"button\": \"fourth\"}");
-  porthole_test_assert_error_body (r, 400, "INVALID_REQUEST");
-  g_clear_pointer (&r, porthole_test_response_free);
+  porthole_test_expect_error (fixture->daemon, "POST", "/desktop/mouse/click", "{\"x\": 5, \"y\": 5, \"button\": \"fourth\"}", 400, "INVALID_REQUEST");
 
-  r = porthole_test_request (fixture->daemon, "POST", "/desktop/mouse/scroll", NULL, "{\"direction\": \"sideways\"}");
-  porthole_test_assert_error_body (r, 400, "INVALID_REQUEST");
-  g_clear_pointer (&r, porthole_test_response_free);
+  porthole_test_expect_error (fixture->daemon, "POST", "/desktop/mouse/scroll", "{\"direction\": \"sideways\"}", 400, "INVALID_REQUEST");
 
-  r = porthole_test_request (fixture->daemon, "POST", "/desktop/mouse/drag", NULL, "{\"from_x\": 1, \"from_y\": 1}");
-  porthole_test_assert_error_body (r, 400, "MISSING_PARAMETER");
+  porthole_test_expect_error (fixture->daemon, "POST", "/desktop/mouse/drag", "{\"from_x\": 1, \"from_y\": 1}", 400, "MISSING_PARAMETER");
 }
 
 static void
@@ -439,7 +406,7 @@ main (int    argc,
 {
   porthole_test_init (&argc, &argv);
 
-#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+#define ADD(path, func) g_test_add (path, Fixture, &spec, fixture_setup, func, porthole_test_desktop_teardown)
   ADD ("/x11/input/type-text", test_type_text);
   ADD ("/x11/input/type-delay-and-aliases", test_type_delay_and_aliases);
   ADD ("/x11/input/press-keys", test_press_keys);

@@ -17,31 +17,9 @@
 #define TEXT_X (WIN_X + 10)
 #define TEXT_Y (WIN_Y + 80)
 
-typedef struct
-{
-  PortholeTestX11 *x11;
-  PortholeTestDaemon *daemon;
-  PortholeTestClient *client;
-} Fixture;
+typedef PortholeTestDesktop Fixture;
 
-static void
-fixture_setup (Fixture       *fixture,
-               gconstpointer  data)
-{
-  fixture->x11 = porthole_test_x11_new (1024, 600);
-  fixture->daemon = porthole_test_x11_daemon_new (fixture->x11);
-  fixture->client = porthole_test_client_new (fixture->x11, "OCR test", WIN_X, WIN_Y, 900, 200,
-                                              "Porthole reads PIXELS 42");
-}
-
-static void
-fixture_teardown (Fixture       *fixture,
-                  gconstpointer  data)
-{
-  porthole_test_client_free (fixture->client);
-  porthole_test_daemon_free (fixture->daemon);
-  porthole_test_x11_free (fixture->x11);
-}
+static const PortholeTestDesktopSpec spec = { 1024, 600, "OCR test", WIN_X, WIN_Y, 900, 200, "Porthole reads PIXELS 42" };
 
 static void
 test_ocr (Fixture       *fixture,
@@ -159,8 +137,7 @@ test_wait_for (Fixture       *fixture,
   g_assert_cmpuint (json_object_get_size (element), ==, 0);
   g_assert_cmpfloat (json_object_get_double_member (reply, "elapsed"), >=, 0.5);
 
-  r = porthole_test_request (fixture->daemon, "POST", "/desktop/x11/wait_for", NULL, "{}");
-  porthole_test_assert_error_body (r, 400, "MISSING_PARAMETER");
+  porthole_test_expect_error (fixture->daemon, "POST", "/desktop/x11/wait_for", "{}", 400, "MISSING_PARAMETER");
 }
 
 static void
@@ -170,9 +147,7 @@ test_errors (Fixture       *fixture,
   g_autoptr(PortholeTestResponse) r = NULL;
 
   /* Language codes only: nothing that could name a file elsewhere. */
-  r = porthole_test_request (fixture->daemon, "POST", "/desktop/x11/ocr", NULL, "{\"language\": \"../../etc/passwd\"}");
-  porthole_test_assert_error_body (r, 400, "INVALID_REQUEST");
-  g_clear_pointer (&r, porthole_test_response_free);
+  porthole_test_expect_error (fixture->daemon, "POST", "/desktop/x11/ocr", "{\"language\": \"../../etc/passwd\"}", 400, "INVALID_REQUEST");
 
   /* A language whose data is not installed: that package is missing. */
   r = porthole_test_request (fixture->daemon, "POST", "/desktop/x11/ocr", NULL, "{\"language\": \"qqq\"}");
@@ -180,13 +155,11 @@ test_errors (Fixture       *fixture,
   g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (r->json, "missing_dependencies"), 0),
                    ==, "tesseract-ocr-qqq");
   g_clear_pointer (&r, porthole_test_response_free);
-
-  r = porthole_test_request (fixture->daemon, "POST", "/desktop/x11/ocr", NULL, "{\"x\": 10, \"y\": 10}");
-  porthole_test_assert_error_body (r, 400, "MISSING_PARAMETER");
   g_clear_pointer (&r, porthole_test_response_free);
 
-  r = porthole_test_request (fixture->daemon, "POST", "/desktop/x11/find_element", NULL, "{}");
-  porthole_test_assert_error_body (r, 400, "MISSING_PARAMETER");
+  porthole_test_expect_error (fixture->daemon, "POST", "/desktop/x11/ocr", "{\"x\": 10, \"y\": 10}", 400, "MISSING_PARAMETER");
+
+  porthole_test_expect_error (fixture->daemon, "POST", "/desktop/x11/find_element", "{}", 400, "MISSING_PARAMETER");
 }
 
 int
@@ -195,7 +168,7 @@ main (int    argc,
 {
   porthole_test_init (&argc, &argv);
 
-#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+#define ADD(path, func) g_test_add (path, Fixture, &spec, porthole_test_desktop_setup, func, porthole_test_desktop_teardown)
   ADD ("/x11/ocr/ocr", test_ocr);
   ADD ("/x11/ocr/find-element", test_find_element);
   ADD ("/x11/ocr/get-bounds", test_get_bounds);

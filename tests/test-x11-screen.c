@@ -34,30 +34,9 @@ static const struct
   { 5, 5, 0x204080 },
 };
 
-typedef struct
-{
-  PortholeTestX11 *x11;
-  PortholeTestDaemon *daemon;
-  PortholeTestClient *client;
-} Fixture;
+typedef PortholeTestDesktop Fixture;
 
-static void
-fixture_setup (Fixture       *fixture,
-               gconstpointer  data)
-{
-  fixture->x11 = porthole_test_x11_new (SCREEN_W, SCREEN_H);
-  fixture->daemon = porthole_test_x11_daemon_new (fixture->x11);
-  fixture->client = porthole_test_client_new (fixture->x11, "Screen test", WIN_X, WIN_Y, WIN_W, WIN_H, NULL);
-}
-
-static void
-fixture_teardown (Fixture       *fixture,
-                  gconstpointer  data)
-{
-  porthole_test_client_free (fixture->client);
-  porthole_test_daemon_free (fixture->daemon);
-  porthole_test_x11_free (fixture->x11);
-}
+static const PortholeTestDesktopSpec spec = { SCREEN_W, SCREEN_H, "Screen test", WIN_X, WIN_Y, WIN_W, WIN_H, NULL };
 
 static guint8 *
 get_image (PortholeTestDaemon *daemon,
@@ -239,18 +218,11 @@ test_region (Fixture       *fixture,
   g_assert_cmpint (json_object_get_int_member (r->json, "height"), ==, 32);
   g_clear_pointer (&r, porthole_test_response_free);
 
-  r = porthole_test_request (fixture->daemon, "POST", "/desktop/screenshot/region", NULL,
-                             "{\"x\": 0, \"y\": 0, \"width\": 0, \"height\": 10}");
-  porthole_test_assert_error_body (r, 400, "INVALID_REQUEST");
-  g_clear_pointer (&r, porthole_test_response_free);
+  porthole_test_expect_error (fixture->daemon, "POST", "/desktop/screenshot/region", "{\"x\": 0, \"y\": 0, \"width\": 0, \"height\": 10}", 400, "INVALID_REQUEST");
 
-  r = porthole_test_request (fixture->daemon, "POST", "/desktop/screenshot/region", NULL, "{\"x\": 0, \"y\": 0}");
-  porthole_test_assert_error_body (r, 400, "MISSING_PARAMETER");
-  g_clear_pointer (&r, porthole_test_response_free);
+  porthole_test_expect_error (fixture->daemon, "POST", "/desktop/screenshot/region", "{\"x\": 0, \"y\": 0}", 400, "MISSING_PARAMETER");
 
-  r = porthole_test_request (fixture->daemon, "POST", "/desktop/screenshot/region", NULL,
-                             "{\"x\": 5000, \"y\": 0, \"width\": 10, \"height\": 10}");
-  porthole_test_assert_error_body (r, 400, "INVALID_REQUEST");
+  porthole_test_expect_error (fixture->daemon, "POST", "/desktop/screenshot/region", "{\"x\": 5000, \"y\": 0, \"width\": 10, \"height\": 10}", 400, "INVALID_REQUEST");
 }
 
 static void
@@ -285,9 +257,9 @@ test_window_capture (Fixture       *fixture,
   porthole_test_assert_error_body (r, 404, "NOT_FOUND");
   g_assert_nonnull (strstr (json_object_get_string_member (r->json, "message"), "not found"));
   g_clear_pointer (&r, porthole_test_response_free);
+  g_clear_pointer (&r, porthole_test_response_free);
 
-  r = porthole_test_request (fixture->daemon, "GET", "/desktop/screenshot?window_id=nonsense", NULL, NULL);
-  porthole_test_assert_error_body (r, 400, "INVALID_REQUEST");
+  porthole_test_expect_error (fixture->daemon, "GET", "/desktop/screenshot?window_id=nonsense", NULL, 400, "INVALID_REQUEST");
 }
 
 static void
@@ -406,14 +378,13 @@ test_display (Fixture       *fixture,
   assert_display_size (fixture, SCREEN_W, SCREEN_H);
   g_clear_pointer (&reply, json_object_unref);
 
-  r = porthole_test_request (fixture->daemon, "POST", "/desktop/display/set", NULL,
-                             "{\"width\": 3840, \"height\": 2160}");
+  r = porthole_test_request (fixture->daemon, "POST", "/desktop/display/set", NULL, "{\"width\": 3840, \"height\": 2160}");
   porthole_test_assert_error_body (r, 400, "INVALID_REQUEST");
   g_assert_true (json_object_has_member (json_object_get_object_member (r->json, "details"), "available"));
   g_clear_pointer (&r, porthole_test_response_free);
+  g_clear_pointer (&r, porthole_test_response_free);
 
-  r = porthole_test_request (fixture->daemon, "POST", "/desktop/display/set", NULL, "{\"width\": 800}");
-  porthole_test_assert_error_body (r, 400, "MISSING_PARAMETER");
+  porthole_test_expect_error (fixture->daemon, "POST", "/desktop/display/set", "{\"width\": 800}", 400, "MISSING_PARAMETER");
 }
 
 int
@@ -422,7 +393,7 @@ main (int    argc,
 {
   porthole_test_init (&argc, &argv);
 
-#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+#define ADD(path, func) g_test_add (path, Fixture, &spec, porthole_test_desktop_setup, func, porthole_test_desktop_teardown)
   ADD ("/x11/screen/full-png", test_full_png);
   ADD ("/x11/screen/jpeg-and-scale", test_jpeg_and_scale);
   ADD ("/x11/screen/json-forms", test_json_forms);

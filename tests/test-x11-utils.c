@@ -474,3 +474,38 @@ porthole_test_request_accept (PortholeTestDaemon *daemon,
 
   return porthole_test_send (daemon, msg);
 }
+
+/* A request that must fail with @status and @code (API.md §1.5 body). */
+void
+porthole_test_expect_error (PortholeTestDaemon *daemon,
+                            const char         *method,
+                            const char         *path,
+                            const char         *body,
+                            guint               status,
+                            const char         *code)
+{
+  g_autoptr(PortholeTestResponse) r = porthole_test_request (daemon, method, path, NULL, body);
+
+  porthole_test_assert_error_body (r, status, code);
+}
+
+/* g_test_add() fixture functions; @spec is a PortholeTestDesktopSpec. */
+void
+porthole_test_desktop_setup (PortholeTestDesktop *desktop,
+                             gconstpointer        spec)
+{
+  const PortholeTestDesktopSpec *s = spec;
+
+  desktop->x11 = porthole_test_x11_new (s->screen_width, s->screen_height);
+  desktop->daemon = porthole_test_x11_daemon_new (desktop->x11);
+  desktop->client = porthole_test_client_new (desktop->x11, s->title, s->x, s->y, s->width, s->height, s->text);
+}
+
+void
+porthole_test_desktop_teardown (PortholeTestDesktop *desktop,
+                                gconstpointer        spec)
+{
+  g_clear_pointer (&desktop->client, porthole_test_client_free);
+  g_clear_pointer (&desktop->daemon, porthole_test_daemon_free);
+  g_clear_pointer (&desktop->x11, porthole_test_x11_free);
+}

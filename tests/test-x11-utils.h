@@ -93,6 +93,39 @@ PortholeTestResponse *porthole_test_request_accept   (PortholeTestDaemon *daemon
                                                       const char         *body,
                                                       const char         *accept);
 
+void                porthole_test_expect_error       (PortholeTestDaemon *daemon,
+                                                      const char         *method,
+                                                      const char         *path,
+                                                      const char         *body,
+                                                      guint               status,
+                                                      const char         *code);
+
+/* The usual x11 test: a server, portholed on it, one client window. */
+typedef struct
+{
+  PortholeTestX11 *x11;
+  PortholeTestDaemon *daemon;
+  PortholeTestClient *client;
+} PortholeTestDesktop;
+
+/* What a PortholeTestDesktop is made of: g_test_add()'s test data. */
+typedef struct
+{
+  int screen_width;
+  int screen_height;
+  const char *title;
+  int x;
+  int y;
+  int width;
+  int height;
+  const char *text;
+} PortholeTestDesktopSpec;
+
+void                porthole_test_desktop_setup      (PortholeTestDesktop *desktop,
+                                                      gconstpointer       spec);
+void                porthole_test_desktop_teardown   (PortholeTestDesktop *desktop,
+                                                      gconstpointer       spec);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PortholeTestX11, porthole_test_x11_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PortholeTestClient, porthole_test_client_free)
 

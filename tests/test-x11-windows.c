@@ -338,21 +338,18 @@ test_errors (Fixture       *fixture,
       g_assert_nonnull (strstr (json_object_get_string_member (r->json, "message"), "not found"));
       g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (r->json, "details"), "resource"), ==, "window");
       g_clear_pointer (&r, porthole_test_response_free);
+      g_clear_pointer (&r, porthole_test_response_free);
 
-      r = porthole_test_request (fixture->daemon, "POST", paths[i], NULL, "{}");
-      porthole_test_assert_error_body (r, 400, "MISSING_PARAMETER");
+      porthole_test_expect_error (fixture->daemon, "POST", paths[i], "{}", 400, "MISSING_PARAMETER");
     }
 
   {
     g_autoptr(PortholeTestResponse) r = NULL;
     g_autofree char *body = window_body (fixture->first->window, "\"width\": 0, \"height\": 10");
 
-    r = porthole_test_request (fixture->daemon, "POST", "/desktop/windows/resize", NULL, body);
-    porthole_test_assert_error_body (r, 400, "INVALID_REQUEST");
-    g_clear_pointer (&r, porthole_test_response_free);
+    porthole_test_expect_error (fixture->daemon, "POST", "/desktop/windows/resize", body, 400, "INVALID_REQUEST");
 
-    r = porthole_test_request (fixture->daemon, "POST", "/desktop/windows/resize", NULL, "{\"window_id\": \"zzz\", \"width\": 5, \"height\": 5}");
-    porthole_test_assert_error_body (r, 400, "INVALID_REQUEST");
+    porthole_test_expect_error (fixture->daemon, "POST", "/desktop/windows/resize", "{\"window_id\": \"zzz\", \"width\": 5, \"height\": 5}", 400, "INVALID_REQUEST");
   }
 }
 

@@ -341,38 +341,55 @@ porthole_desktop_handle_mouse_scroll (PortholeRequest *req)
   run_script (req, desktop, script, reply);
 }
 
-/* The seed's POST /desktop/mouse: "action", or guessed from the fields. */
-void
-porthole_desktop_handle_mouse (PortholeRequest *req)
+typedef struct
+{
+  const char *action;
+  PortholeRouteHandler handler;
+  /* Fields whose presence means this action when none is named. */
+  const char *implied_by;
+} SeedAction;
+
+/* The seed's single routes (/desktop/mouse, /desktop/keyboard): "action"
+ * names the route, or the fields give it away; the last entry is the
+ * default. */
+static void
+dispatch_seed_action (PortholeRequest  *req,
+                      const SeedAction *actions,
+                      guint             n_actions,
+                      const char       *expected)
 {
   const char *action;
 
   if (!porthole_request_get_string (req, "action", NULL, &action))
     return;
 
-  if (action == NULL)
+  for (guint i = 0; i < n_actions; i++)
     {
-      if (porthole_request_has_field (req, "from_x"))
-        action = "drag";
-      else if (porthole_request_has_field (req, "amount|direction|delta_x|delta_y|deltaX|deltaY"))
-        action = "scroll";
-      else if (porthole_request_has_field (req, "button|clicks|double"))
-        action = "click";
-      else
-        action = "move";
+      gboolean named = action != NULL && g_ascii_strcasecmp (action, actions[i].action) == 0;
+      gboolean implied = action == NULL &&
+                         (actions[i].implied_by == NULL || porthole_request_has_field (req, actions[i].implied_by));
+
+      if (named || implied)
+        {
+          actions[i].handler (req);
+          return;
+        }
     }
 
-  if (g_ascii_strcasecmp (action, "click") == 0)
-    porthole_desktop_handle_mouse_click (req);
-  else if (g_ascii_strcasecmp (action, "move") == 0)
-    porthole_desktop_handle_mouse_move (req);
-  else if (g_ascii_strcasecmp (action, "drag") == 0)
-    porthole_desktop_handle_mouse_drag (req);
-  else if (g_ascii_strcasecmp (action, "scroll") == 0)
-    porthole_desktop_handle_mouse_scroll (req);
-  else
-    porthole_request_reply_invalid (req, "action",
-                                    "Invalid action \"%s\": expected click, move, drag or scroll", action);
+  porthole_request_reply_invalid (req, "action", "Invalid action \"%s\": expected %s", action, expected);
+}
+
+void
+porthole_desktop_handle_mouse (PortholeRequest *req)
+{
+  static const SeedAction actions[] = {
+    { "drag", porthole_desktop_handle_mouse_drag, "from_x" },
+    { "scroll", porthole_desktop_handle_mouse_scroll, "amount|direction|delta_x|delta_y|deltaX|deltaY" },
+    { "click", porthole_desktop_handle_mouse_click, "button|clicks|double" },
+    { "move", porthole_desktop_handle_mouse_move, NULL },
+  };
+
+  dispatch_seed_action (req, actions, G_N_ELEMENTS (actions), "click, move, drag or scroll");
 }
 
 /* Keyboard */
@@ -581,32 +598,15 @@ porthole_desktop_handle_keyboard_combination (PortholeRequest *req)
   run_script (req, desktop, script, reply);
 }
 
-/* The seed's POST /desktop/keyboard: "action", or guessed from fields. */
 void
 porthole_desktop_handle_keyboard (PortholeRequest *req)
 {
-  const char *action;
+  static const SeedAction actions[] = {
+    { "type", porthole_desktop_handle_keyboard_type, "text" },
+    { "combination", porthole_desktop_handle_keyboard_combination, "keys|modifiers" },
+    { "hotkey", porthole_desktop_handle_keyboard_combination, "keys|modifiers" },
+    { "press", porthole_desktop_handle_keyboard_press, NULL },
+  };
 
-  if (!porthole_request_get_string (req, "action", NULL, &action))
-    return;
-
-  if (action == NULL)
-    {
-      if (porthole_request_has_field (req, "text"))
-        action = "type";
-      else if (porthole_request_has_field (req, "keys|modifiers"))
-        action = "combination";
-      else
-        action = "press";
-    }
-
-  if (g_ascii_strcasecmp (action, "type") == 0)
-    porthole_desktop_handle_keyboard_type (req);
-  else if (g_ascii_strcasecmp (action, "press") == 0 || g_ascii_strcasecmp (action, "key") == 0)
-    porthole_desktop_handle_keyboard_press (req);
-  else if (g_ascii_strcasecmp (action, "combination") == 0 || g_ascii_strcasecmp (action, "hotkey") == 0)
-    porthole_desktop_handle_keyboard_combination (req);
-  else
-    porthole_request_reply_invalid (req, "action",
-                                    "Invalid action \"%s\": expected type, press or combination", action);
+  dispatch_seed_action (req, actions, G_N_ELEMENTS (actions), "type, press or combination");
 }

@@ -237,6 +237,22 @@ porthole_x11_capture_uses_shm (PortholeX11Capture *self)
 }
 
 /**
+ * porthole_x11_capture_set_use_shm:
+ *
+ * %FALSE: plain XGetImage from now on, as when MIT-SHM is unavailable.
+ */
+void
+porthole_x11_capture_set_use_shm (PortholeX11Capture *self,
+                                  gboolean            use_shm)
+{
+  g_return_if_fail (PORTHOLE_IS_X11_CAPTURE (self));
+
+  if (!use_shm)
+    destroy_shm (self);
+  self->shm_failed = !use_shm;
+}
+
+/**
  * porthole_x11_capture_clip:
  *
  * Clips @area to the screen.

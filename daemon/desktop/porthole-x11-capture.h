@@ -21,6 +21,8 @@ PortholeFrame      *porthole_x11_capture_grab            (PortholeX11Capture  *s
 gboolean            porthole_x11_capture_clip            (PortholeX11Capture  *self,
                                                           PortholeRect        *area);
 gboolean            porthole_x11_capture_uses_shm        (PortholeX11Capture  *self);
+void                porthole_x11_capture_set_use_shm     (PortholeX11Capture  *self,
+                                                          gboolean             use_shm);
 
 /* Frames for continuous consumers (VNC server, recorder): while at
  * least one consumer is registered, "frame-ready" is emitted at most
