@@ -48,20 +48,9 @@ porthole_desktop_handle_clipboard_set (PortholeRequest *req)
 
   /* "" is a text too: it empties the clipboard. */
   if (desktop == NULL ||
-      !porthole_request_get_string (req, "text|content|data", NULL, &text) ||
+      !porthole_desktop_request_get_text (req, "text|content|data", &text) ||
       !get_selection (req, &selection))
     return;
-
-  if (text == NULL)
-    {
-      porthole_request_reply_missing (req, "text");
-      return;
-    }
-  if (!g_utf8_validate (text, -1, NULL))
-    {
-      porthole_request_reply_invalid (req, "text", "text is not valid UTF-8");
-      return;
-    }
 
   if (!porthole_x11_clipboard_set_text (porthole_desktop_get_clipboard (desktop), selection, text, &error))
     {

@@ -470,20 +470,9 @@ porthole_desktop_handle_keyboard_type (PortholeRequest *req)
   gint64 delay_ms, length = 0;
 
   if (desktop == NULL ||
-      !porthole_request_get_string (req, "text|content", NULL, &text) ||
+      !porthole_desktop_request_get_text (req, "text|content", &text) ||
       !get_bounded_int (req, "delay_ms|delay", DEFAULT_TYPE_DELAY_MS, 0, MAX_DELAY_MS, &delay_ms))
     return;
-
-  if (text == NULL)
-    {
-      porthole_request_reply_missing (req, "text");
-      return;
-    }
-  if (!g_utf8_validate (text, -1, NULL))
-    {
-      porthole_request_reply_invalid (req, "text", "text is not valid UTF-8");
-      return;
-    }
 
   script = porthole_input_script_new ();
   for (const char *p = text; *p; p = g_utf8_next_char (p))

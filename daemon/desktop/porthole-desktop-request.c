@@ -322,3 +322,32 @@ porthole_desktop_request_get_point (PortholeRequest *req,
   *y = vy;
   return TRUE;
 }
+
+/**
+ * porthole_desktop_request_get_text:
+ *
+ * A required text that may be empty ("" clears a clipboard), in UTF-8.
+ */
+gboolean
+porthole_desktop_request_get_text (PortholeRequest  *req,
+                                   const char       *names,
+                                   const char      **text)
+{
+  g_auto(GStrv) alternatives = g_strsplit (names, "|", 2);
+
+  if (!porthole_request_get_string (req, names, NULL, text))
+    return FALSE;
+
+  if (*text == NULL)
+    {
+      porthole_request_reply_missing (req, alternatives[0]);
+      return FALSE;
+    }
+  if (!g_utf8_validate (*text, -1, NULL))
+    {
+      porthole_request_reply_invalid (req, alternatives[0], "%s is not valid UTF-8", alternatives[0]);
+      return FALSE;
+    }
+
+  return TRUE;
+}

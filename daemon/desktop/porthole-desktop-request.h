@@ -35,6 +35,9 @@ gboolean         porthole_desktop_request_get_point        (PortholeRequest     
                                                             const char          *y_name,
                                                             int                 *x,
                                                             int                 *y);
+gboolean         porthole_desktop_request_get_text         (PortholeRequest     *req,
+                                                            const char          *names,
+                                                            const char         **text);
 gboolean         porthole_parse_window_id                  (const char          *text,
                                                             Window              *window);
 
