@@ -144,6 +144,21 @@ command_spawn (Command               *command,
 }
 
 static void
+execution_ended (PortholeDaemon *daemon)
+{
+  porthole_daemon_activity_end (daemon, PORTHOLE_ACTIVITY_EXECUTIONS);
+}
+
+/* Counts @process as an execution until it exits. */
+static void
+track_execution (PortholeDaemon  *daemon,
+                 PortholeProcess *process)
+{
+  porthole_daemon_activity_begin (daemon, PORTHOLE_ACTIVITY_EXECUTIONS);
+  g_signal_connect_object (process, "exited", G_CALLBACK (execution_ended), daemon, G_CONNECT_SWAPPED);
+}
+
+static void
 reply_result (PortholeRequest *req,
               const char      *display,
               const char      *out,
@@ -242,6 +257,7 @@ porthole_commands_handle_run (PortholeRequest *req)
       return;
     }
 
+  track_execution (daemon, process);
   state = g_new0 (RunState, 1);
   state->req = g_object_ref (req);
   state->display = g_steal_pointer (&command.display);
@@ -288,6 +304,7 @@ porthole_commands_handle_background (PortholeRequest *req)
     {
       porthole_process_set_capture_limit (process, PORTHOLE_RUN_OUTPUT_TAIL);
       porthole_run_attach (run, process);
+      track_execution (daemon, process);
     }
   else
     porthole_run_fail_to_start (run, exit_code, message);
@@ -373,6 +390,7 @@ on_stream_first_message (PortholeWsChannel *channel,
       return;
     }
 
+  track_execution (daemon, process);
   porthole_run_stream_attach_process (session->stream, process);
 }
 

@@ -42,6 +42,8 @@ struct _PortholeDaemon
   gint64 start_time;
   gint64 start_monotonic;
   guint active_streams;
+  guint activity[PORTHOLE_N_ACTIVITIES];
+  guint64 activity_total[PORTHOLE_N_ACTIVITIES];
 
   gint64 stop_started;
   guint stop_poll_id;
@@ -422,6 +424,54 @@ double
 porthole_daemon_get_uptime (PortholeDaemon *self)
 {
   return (g_get_monotonic_time () - self->start_monotonic) / (double) G_USEC_PER_SEC;
+}
+
+void
+porthole_daemon_activity_begin (PortholeDaemon   *self,
+                                PortholeActivity  activity)
+{
+  g_return_if_fail (activity < PORTHOLE_N_ACTIVITIES);
+
+  self->activity[activity]++;
+  self->activity_total[activity]++;
+}
+
+void
+porthole_daemon_activity_end (PortholeDaemon   *self,
+                              PortholeActivity  activity)
+{
+  g_return_if_fail (activity < PORTHOLE_N_ACTIVITIES);
+  g_return_if_fail (self->activity[activity] > 0);
+
+  self->activity[activity]--;
+}
+
+/**
+ * porthole_daemon_get_activity:
+ *
+ * Returns: how many of @activity are in progress
+ */
+guint
+porthole_daemon_get_activity (PortholeDaemon   *self,
+                              PortholeActivity  activity)
+{
+  g_return_val_if_fail (activity < PORTHOLE_N_ACTIVITIES, 0);
+
+  return self->activity[activity];
+}
+
+/**
+ * porthole_daemon_get_activity_total:
+ *
+ * Returns: how many of @activity began since the start (a counter)
+ */
+guint64
+porthole_daemon_get_activity_total (PortholeDaemon   *self,
+                                    PortholeActivity  activity)
+{
+  g_return_val_if_fail (activity < PORTHOLE_N_ACTIVITIES, 0);
+
+  return self->activity_total[activity];
 }
 
 guint

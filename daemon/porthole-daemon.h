@@ -15,6 +15,17 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (PortholeDaemon, porthole_daemon, PORTHOLE, DAEMON, GObject)
 
+/* Work in progress, for /health, /metrics and Prometheus gauges. Each
+ * area calls begin/end around what it runs. */
+typedef enum
+{
+  PORTHOLE_ACTIVITY_EXECUTIONS,  /* code and command runs, any route */
+  PORTHOLE_ACTIVITY_TERMINALS,   /* open /terminal sessions */
+  PORTHOLE_ACTIVITY_VNC_CLIENTS, /* connected VNC viewers */
+  PORTHOLE_ACTIVITY_RECORDINGS,  /* screen recordings in progress */
+  PORTHOLE_N_ACTIVITIES
+} PortholeActivity;
+
 PortholeDaemon     *porthole_daemon_new              (PortholeConfig  *config);
 gboolean            porthole_daemon_start            (PortholeDaemon  *self,
                                                       GError         **error);
@@ -35,6 +46,15 @@ const char         *porthole_daemon_get_vm_id        (PortholeDaemon  *self);
 gint64              porthole_daemon_get_start_time   (PortholeDaemon  *self);
 double              porthole_daemon_get_uptime       (PortholeDaemon  *self);
 gboolean            porthole_daemon_is_stopping      (PortholeDaemon  *self);
+
+void                porthole_daemon_activity_begin   (PortholeDaemon  *self,
+                                                      PortholeActivity activity);
+void                porthole_daemon_activity_end     (PortholeDaemon  *self,
+                                                      PortholeActivity activity);
+guint               porthole_daemon_get_activity     (PortholeDaemon  *self,
+                                                      PortholeActivity activity);
+guint64             porthole_daemon_get_activity_total (PortholeDaemon *self,
+                                                        PortholeActivity activity);
 
 /* Open WebSocket sessions, for /health "active_streams". */
 guint               porthole_daemon_get_active_streams (PortholeDaemon *self);

@@ -9,7 +9,8 @@
  *
  * Whatever produces the output (a process, a Jupyter kernel) pushes it
  * here; a client's `cancel` or disconnect emits "cancel" for the producer
- * to stop, and a congested channel pauses an attached process.
+ * to stop, and a congested channel pauses an attached process. A stream
+ * keeps itself alive until its run has finished, whoever else lets go.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -201,6 +202,7 @@ porthole_run_stream_finish (PortholeRunStream *self,
                             double             execution_time,
                             JsonObject        *result_extra)
 {
+  g_autoptr(PortholeRunStream) hold = g_object_ref (self);
   g_autoptr(JsonObject) result = json_object_new ();
   g_autofree char *timestamp = porthole_timestamp_now ();
   gboolean success = exit_code == 0 && !timed_out;
@@ -212,6 +214,7 @@ porthole_run_stream_finish (PortholeRunStream *self,
 
   flush_pending (self);
   self->finished = TRUE;
+  g_object_unref (self);
 
   json_object_set_string_member (result, PORTHOLE_MEMBER_TYPE, PORTHOLE_WS_TYPE_RESULT);
   json_object_set_int_member (result, PORTHOLE_MEMBER_EXIT_CODE, exit_code);
@@ -243,6 +246,8 @@ void
 porthole_run_stream_fail (PortholeRunStream *self,
                           const GError      *error)
 {
+  g_autoptr(PortholeRunStream) hold = g_object_ref (self);
+
   g_return_if_fail (PORTHOLE_IS_RUN_STREAM (self));
 
   if (self->finished)
@@ -250,6 +255,7 @@ porthole_run_stream_fail (PortholeRunStream *self,
 
   flush_pending (self);
   self->finished = TRUE;
+  g_object_unref (self);
   porthole_ws_channel_send_error (self->channel, error);
   send_complete (self, FALSE, -1);
 }
@@ -407,6 +413,8 @@ porthole_run_stream_new (PortholeWsChannel *channel,
   self->channel = g_object_ref (channel);
   self->execution_id = g_strdup (execution_id);
   self->mirror = porthole_config_get_ws_output_mirror (config);
+  /* Released when the run finishes (porthole_run_stream_finish/fail). */
+  g_object_ref (self);
   self->message_handler = g_signal_connect_swapped (channel, "message", G_CALLBACK (on_channel_message), self);
   self->closed_handler = g_signal_connect_swapped (channel, "closed", G_CALLBACK (on_channel_closed), self);
   self->drained_handler = g_signal_connect_swapped (channel, "drained", G_CALLBACK (on_channel_drained), self);

@@ -355,11 +355,13 @@ test_stream_cancel_and_disconnect (void)
   porthole_test_socket_free (ws);
 
   /* A client that goes away mid-run takes its run with it. */
-  ws = porthole_test_socket_open (daemon_under_test, "/commands/stream", NULL);
-  porthole_test_socket_send (ws, second);
-  pid = read_pid_file (pid_file2);
-  porthole_test_socket_free (ws);
-  PORTHOLE_TEST_WAIT_UNTIL (!pid_is_running (pid));
+  {
+    g_autoptr(GSocketConnection) raw = porthole_test_raw_websocket (daemon_under_test, "/commands/stream", second);
+
+    pid = read_pid_file (pid_file2);
+    g_io_stream_close (G_IO_STREAM (raw), NULL, NULL);
+    PORTHOLE_TEST_WAIT_UNTIL (!pid_is_running (pid));
+  }
 }
 
 static void

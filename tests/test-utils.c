@@ -648,14 +648,83 @@ porthole_test_socket_collect (PortholeTestSocket *socket,
   return text;
 }
 
+/**
+ * porthole_test_raw_websocket:
+ * @first_message: (nullable): a text frame to send once upgraded
+ *
+ * A WebSocket made by hand on a plain TCP connection, for tests that
+ * must drop the connection the way a dying client does (closing it sends
+ * FIN; soup's client keeps its socket open inside the session).
+ *
+ * Returns: (transfer full): the connection, upgraded
+ */
+GSocketConnection *
+porthole_test_raw_websocket (PortholeTestDaemon *daemon,
+                             const char         *path,
+                             const char         *first_message)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *request = NULL;
+  GSocketConnection *conn;
+  GOutputStream *out;
+  char answer[1024] = { 0 };
+
+  conn = g_socket_client_connect_to_host (client, "127.0.0.1", daemon->port, NULL, &error);
+  g_assert_no_error (error);
+  out = g_io_stream_get_output_stream (G_IO_STREAM (conn));
+
+  request = g_strdup_printf ("GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                             "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                             "Sec-WebSocket-Version: 13\r\nAuthorization: Bearer %s\r\n\r\n",
+                             path, daemon->token);
+  g_output_stream_write_all (out, request, strlen (request), NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (conn)), answer, sizeof answer - 1, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 101"));
+
+  if (first_message != NULL)
+    {
+      gsize length = strlen (first_message);
+      g_autoptr(GByteArray) frame = g_byte_array_new ();
+      const guint8 mask[4] = { 0x12, 0x34, 0x56, 0x78 };
+
+      g_assert_cmpuint (length, <, 65536);
+      g_byte_array_append (frame, (const guint8 *) "\x81", 1);
+      if (length < 126)
+        g_byte_array_append (frame, &(guint8) { 0x80 | length }, 1);
+      else
+        {
+          guint8 ext[3] = { 0x80 | 126, length >> 8, length & 0xff };
+
+          g_byte_array_append (frame, ext, 3);
+        }
+      g_byte_array_append (frame, mask, 4);
+      for (gsize i = 0; i < length; i++)
+        g_byte_array_append (frame, &(guint8) { first_message[i] ^ mask[i % 4] }, 1);
+      g_output_stream_write_all (out, frame->data, frame->len, NULL, NULL, &error);
+      g_assert_no_error (error);
+    }
+
+  return conn;
+}
+
 void
 porthole_test_socket_free (PortholeTestSocket *socket)
 {
   if (socket->connection != NULL)
     {
-      g_signal_handlers_disconnect_by_data (socket->connection, socket);
+      /* A clean close: the handshake completes before the socket goes. */
       if (soup_websocket_connection_get_state (socket->connection) == SOUP_WEBSOCKET_STATE_OPEN)
-        soup_websocket_connection_close (socket->connection, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+        {
+          gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+          soup_websocket_connection_close (socket->connection, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+          while (!socket->closed && g_get_monotonic_time () < deadline)
+            g_main_context_iteration (NULL, TRUE);
+        }
+      g_signal_handlers_disconnect_by_data (socket->connection, socket);
     }
   g_clear_object (&socket->connection);
   g_clear_pointer (&socket->messages, g_ptr_array_unref);

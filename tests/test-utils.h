@@ -12,14 +12,17 @@
 
 G_BEGIN_DECLS
 
-/* Spins the default main context until @cond holds (libsoup's tests). */
+/* Spins the default main context until @cond holds, for at most 30 s.
+ * It polls rather than blocks: @cond may depend on other processes (a
+ * file appearing, a pid going away) that wake no source of ours. */
 #define PORTHOLE_TEST_WAIT_UNTIL(cond)                                  \
   G_STMT_START {                                                        \
     gint64 _deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;   \
     while (!(cond))                                                     \
       {                                                                 \
         g_assert_cmpint (g_get_monotonic_time (), <, _deadline);        \
-        g_main_context_iteration (NULL, TRUE);                          \
+        if (!g_main_context_iteration (NULL, FALSE))                    \
+          g_usleep (1000);                                              \
       }                                                                 \
   } G_STMT_END
 
@@ -98,6 +101,9 @@ void                  porthole_test_socket_send       (PortholeTestSocket   *soc
 JsonObject           *porthole_test_socket_wait_type  (PortholeTestSocket   *socket,
                                                        const char           *type);
 void                  porthole_test_socket_wait_closed (PortholeTestSocket  *socket);
+GSocketConnection    *porthole_test_raw_websocket     (PortholeTestDaemon   *daemon,
+                                                       const char           *path,
+                                                       const char           *first_message);
 void                  porthole_test_socket_free       (PortholeTestSocket   *socket);
 GString              *porthole_test_socket_collect    (PortholeTestSocket   *socket,
                                                        const char           *type);
