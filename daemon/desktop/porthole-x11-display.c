@@ -715,9 +715,15 @@ porthole_x11_display_error_trap_push (PortholeX11Display *self)
   self->traps = g_slist_prepend (self->traps, trap);
 }
 
-static int
-error_trap_pop (PortholeX11Display *self,
-                gboolean            sync)
+/**
+ * porthole_x11_display_error_trap_pop:
+ *
+ * Returns: the first error code of the requests since the matching push
+ *   (a round trip collects them), 0 if none; a dead connection counts
+ *   as BadImplementation
+ */
+int
+porthole_x11_display_error_trap_pop (PortholeX11Display *self)
 {
   ErrorTrap *trap;
   int code;
@@ -728,8 +734,7 @@ error_trap_pop (PortholeX11Display *self,
   if (!self->closed)
     {
       trap->end_serial = NextRequest (self->xdisplay);
-      /* Errors of our requests arrive with the reply to a round trip. */
-      if (sync && LastKnownRequestProcessed (self->xdisplay) + 1 < trap->end_serial)
+      if (LastKnownRequestProcessed (self->xdisplay) + 1 < trap->end_serial)
         XSync (self->xdisplay, False);
     }
 
@@ -737,22 +742,15 @@ error_trap_pop (PortholeX11Display *self,
   code = trap->error_code;
   g_free (trap);
 
-  /* A dead connection answers nothing: report it as an error. */
   if (self->closed && code == 0)
     code = BadImplementation;
 
   return code;
 }
 
-int
-porthole_x11_display_error_trap_pop (PortholeX11Display *self)
-{
-  return error_trap_pop (self, TRUE);
-}
-
 /* Syncs too, so late errors cannot land in an outer trap or the log. */
 void
 porthole_x11_display_error_trap_pop_ignored (PortholeX11Display *self)
 {
-  error_trap_pop (self, TRUE);
+  porthole_x11_display_error_trap_pop (self);
 }
