@@ -188,6 +188,28 @@ test_embedded (void)
   PORTHOLE_TEST_X11_WAIT (process_is_gone (new_pid) && process_is_gone (wm_pid));
 }
 
+/* --display auto with a $DISPLAY that answers: that one, nothing started. */
+static void
+test_auto_uses_display (void)
+{
+  const char *args[] = { "--display=auto", NULL };
+  g_autoptr(PortholeTestX11) x11 = porthole_test_x11_new (500, 400);
+  g_autoptr(PortholeTestDaemon) daemon = NULL;
+  g_autoptr(JsonObject) status = NULL;
+  g_autoptr(JsonObject) processes = NULL;
+
+  g_setenv ("DISPLAY", x11->name, TRUE);
+  daemon = porthole_test_daemon_new (args);
+  g_unsetenv ("DISPLAY");
+
+  status = porthole_test_desktop_call (daemon, "GET", "/desktop/vnc/status", NULL);
+  g_assert_cmpstr (json_object_get_string_member (status, "display_name"), ==, x11->name);
+  assert_screenshot_size (daemon, 500, 400);
+  processes = porthole_test_desktop_call (daemon, "GET", "/desktop/debug/processes", NULL);
+  g_assert_cmpint (find_process (processes, "Xvfb"), ==, atoi (g_subprocess_get_identifier (x11->server)));
+  g_assert_cmpint (find_process (processes, "openbox"), ==, 0);
+}
+
 static void
 test_display_none (void)
 {
@@ -216,6 +238,7 @@ main (int    argc,
 
   g_test_add_func ("/x11/recovery/server-restart", test_server_restart);
   g_test_add_func ("/x11/recovery/embedded", test_embedded);
+  g_test_add_func ("/x11/recovery/auto-uses-display", test_auto_uses_display);
   g_test_add_func ("/x11/recovery/display-none", test_display_none);
 
   return g_test_run ();

@@ -7,8 +7,9 @@
  * OCR accuracy), no TCP, and no -shmem (its segment is world-writable and
  * outlives the server). -displayfd 1 makes Xvfb print the display
  * number on stdout once it accepts connections: that is "ready".
- * Without a number Xvfb takes the first free one itself, atomically
- * (lock files), so concurrent servers never collide. Restarts ask for
+ * It runs on :1 when that looks free (API.md §8.0: the SDKs' default
+ * display); otherwise, or if :1 fails, Xvfb takes the first free number
+ * itself, atomically, so concurrent servers never collide. Restarts ask for
  * the same number, so DISPLAY stays right for everything started
  * meanwhile; if that fails (someone took it), the next try picks anew.
  *
@@ -17,11 +18,17 @@
 
 #include "config.h"
 
+#include <stddef.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include "porthole-error.h"
 #include "porthole-process.h"
 #include "porthole-xvfb.h"
+
+#define PREFERRED_DISPLAY 1
 
 struct _PortholeXvfb
 {
@@ -170,6 +177,35 @@ on_output (PortholeXvfb *self,
     }
 }
 
+/* Nothing answers on the display's sockets (files left by a killed
+ * server do not count: Xvfb replaces them). */
+static gboolean
+display_looks_free (int number)
+{
+  g_autofree char *path = g_strdup_printf ("/tmp/.X11-unix/X%d", number);
+
+  for (int abstract = 0; abstract < 2; abstract++)
+    {
+      struct sockaddr_un address = { .sun_family = AF_UNIX };
+      socklen_t length;
+      int fd, connected;
+
+      /* Linux also listens on the abstract name "\0/tmp/.X11-unix/XN". */
+      memcpy (address.sun_path + abstract, path, strlen (path));
+      length = offsetof (struct sockaddr_un, sun_path) + abstract + strlen (path);
+
+      fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+      if (fd < 0)
+        return FALSE;
+      connected = connect (fd, (struct sockaddr *) &address, length) == 0;
+      close (fd);
+      if (connected)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 static void
 set_argv (PortholeXvfb *self)
 {
@@ -239,6 +275,13 @@ porthole_xvfb_start (PortholeXvfb       *self,
       g_set_error (error, PORTHOLE_ERROR, PORTHOLE_ERROR_DESKTOP_NOT_AVAILABLE,
                    "Xvfb is not installed");
       return FALSE;
+    }
+
+  if (self->number < 0 && display_looks_free (PREFERRED_DISPLAY))
+    {
+      self->number = PREFERRED_DISPLAY;
+      g_free (self->display_name);
+      self->display_name = g_strdup_printf (":%d", self->number);
     }
 
   set_argv (self);
