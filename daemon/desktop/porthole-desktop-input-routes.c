@@ -75,10 +75,10 @@ get_button (PortholeRequest *req,
             guint           *button,
             const char     **name)
 {
-  static const struct { const char *name; guint button; } buttons[] = {
-    { "left", PORTHOLE_BUTTON_LEFT }, { "middle", PORTHOLE_BUTTON_MIDDLE },
-    { "right", PORTHOLE_BUTTON_RIGHT }, { "1", PORTHOLE_BUTTON_LEFT },
-    { "2", PORTHOLE_BUTTON_MIDDLE }, { "3", PORTHOLE_BUTTON_RIGHT },
+  static const struct { const char *name; const char *number; guint button; } buttons[] = {
+    { "left", "1", PORTHOLE_BUTTON_LEFT },
+    { "middle", "2", PORTHOLE_BUTTON_MIDDLE },
+    { "right", "3", PORTHOLE_BUTTON_RIGHT },
   };
   const char *text;
 
@@ -86,10 +86,10 @@ get_button (PortholeRequest *req,
     return FALSE;
 
   for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
-    if (g_ascii_strcasecmp (text, buttons[i].name) == 0)
+    if (g_ascii_strcasecmp (text, buttons[i].name) == 0 || g_str_equal (text, buttons[i].number))
       {
         *button = buttons[i].button;
-        *name = buttons[i + (i >= 3 ? -3 : 0)].name;
+        *name = buttons[i].name;
         return TRUE;
       }
 
