@@ -88,15 +88,14 @@ remove_stale (const char *parent)
       g_autofree char *path = NULL;
       g_autoptr(GDir) runs = NULL;
       const char *run;
-      gint64 pid;
+
+      guint64 pid;
 
       if (!g_str_has_prefix (name, "portholed-") || g_str_equal (name, ours))
         continue;
-      /* Another live daemon's (tests run many at once): a run cgroup of
-       * its that is empty for a moment, before its child joins, is not
-       * stale. */
-      if (g_ascii_string_to_signed (name + strlen ("portholed-"), 10, 1, G_MAXINT, &pid, NULL) &&
-          (kill (pid, 0) == 0 || errno == EPERM))
+      /* Only those of daemons that are gone: others are in use. */
+      if (!g_ascii_string_to_unsigned (name + strlen ("portholed-"), 10, 1, G_MAXINT, &pid, NULL) ||
+          kill ((pid_t) pid, 0) == 0 || errno != ESRCH)
         continue;
       path = g_build_filename (parent, name, NULL);
       runs = g_dir_open (path, 0, NULL);
