@@ -34,6 +34,16 @@ status_of (PortholeTestDaemon *daemon,
   return r->status;
 }
 
+/* /health says whether the desktop is usable now, not merely built. */
+static gboolean
+desktop_feature (PortholeTestDaemon *daemon)
+{
+  g_autoptr(PortholeTestResponse) r = porthole_test_request (daemon, "GET", "/health", NULL, NULL);
+
+  g_assert_cmpuint (r->status, ==, 200);
+  return json_object_get_boolean_member (json_object_get_object_member (r->json, "features"), "desktop");
+}
+
 static void
 assert_screenshot_size (PortholeTestDaemon *daemon,
                         int                 width,
@@ -75,6 +85,7 @@ test_server_restart (void)
 
   status = porthole_test_desktop_call (daemon, "GET", "/desktop/vnc/status", NULL);
   g_assert_true (json_object_get_boolean_member (status, "desktop_available"));
+  g_assert_true (desktop_feature (daemon));
   g_assert_false (json_object_get_boolean_member (status, "running"));
   g_assert_cmpint (json_object_get_int_member (status, "display"), ==, x11->number);
   g_assert_cmpstr (json_object_get_string_member (status, "display_name"), ==, x11->name);
@@ -89,6 +100,7 @@ test_server_restart (void)
 
   porthole_test_x11_kill_server (x11);
   PORTHOLE_TEST_X11_WAIT (status_of (daemon, "GET", "/desktop/vnc/status") == 503);
+  g_assert_false (desktop_feature (daemon));
   g_assert_cmpuint (status_of (daemon, "GET", "/desktop/screenshot"), ==, 503);
   g_assert_cmpuint (status_of (daemon, "POST", "/desktop/mouse/click"), ==, 503);
   /* The rest of the API keeps working. */
@@ -98,6 +110,7 @@ test_server_restart (void)
 
   porthole_test_x11_restart_server (x11);
   PORTHOLE_TEST_X11_WAIT (status_of (daemon, "GET", "/desktop/vnc/status") == 200);
+  g_assert_true (desktop_feature (daemon));
   assert_screenshot_size (daemon, 640, 480);
   g_assert_true (logs_mention (daemon, "Connected to X display"));
 }
@@ -228,6 +241,7 @@ test_display_none (void)
       n_checked++;
     }
   g_assert_cmpuint (n_checked, >=, 40);
+  g_assert_false (desktop_feature (daemon));
 }
 
 int
