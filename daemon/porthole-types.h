@@ -13,6 +13,8 @@ typedef struct _PortholeAuth        PortholeAuth;
 typedef struct _PortholeConfig      PortholeConfig;
 typedef struct _PortholeDaemon      PortholeDaemon;
 typedef struct _PortholeEnvStore    PortholeEnvStore;
+typedef struct _PortholeFileWatcher PortholeFileWatcher;
+typedef struct _PortholeFsPolicy    PortholeFsPolicy;
 typedef struct _PortholeHttpServer  PortholeHttpServer;
 typedef struct _PortholeRequest     PortholeRequest;
 typedef struct _PortholeRouter      PortholeRouter;
