@@ -440,7 +440,20 @@ porthole_fs_path_open (PortholeFsPolicy  *self,
 
   if (fd < 0)
     {
-      porthole_fs_set_error (error, errno, path->path);
+      int errsv = errno;
+
+      /* A denied place is refused as such, whatever else is wrong with
+       * opening it (a link to /etc/shadow is not "not a directory"). */
+      if (errsv != ENOENT && errsv != EXDEV && !(flags & O_PATH) &&
+          (fd = open_below (self, path, path->relative, O_PATH, 0)) >= 0)
+        {
+          gboolean allowed = check_real_path (self, fd, NULL, path->path, error);
+
+          close (fd);
+          if (!allowed)
+            return -1;
+        }
+      porthole_fs_set_error (error, errsv, path->path);
       return -1;
     }
 
