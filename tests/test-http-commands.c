@@ -375,6 +375,52 @@ test_stream_bad_request (void)
   error = porthole_test_socket_wait_type (ws, "error");
   g_assert_cmpstr (json_object_get_string_member (error, "code"), ==, "MISSING_PARAMETER");
   porthole_test_socket_wait_type (ws, "complete");
+
+  /* An unknown first message, or one that is not JSON, is an error too. */
+  {
+    const struct { const char *text; const char *code; } cases[] = {
+      { "{\"type\":\"dance\",\"command\":\"true\"}", "INVALID_REQUEST" },
+      { "ls -l", "INVALID_JSON" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        g_autoptr(PortholeTestSocket) other = porthole_test_socket_open (daemon_under_test, "/commands/stream", NULL);
+
+        porthole_test_socket_send (other, cases[i].text);
+        porthole_test_socket_wait_closed (other);
+        error = porthole_test_socket_wait_type (other, "error");
+        g_assert_cmpstr (json_object_get_string_member (error, "code"), ==, cases[i].code);
+        porthole_test_socket_wait_type (other, "complete");
+        g_assert_cmpuint (other->close_code, ==, SOUP_WEBSOCKET_CLOSE_NORMAL);
+      }
+  }
+}
+
+/* Managed /env variables reach background runs and streams too. */
+static void
+test_managed_env_everywhere (void)
+{
+  g_autofree char *out_file = g_build_filename (daemon_under_test->tmpdir, "bg-env.txt", NULL);
+  g_autofree char *body = g_strdup_printf ("{\"command\":\"echo $EVERYWHERE > %s.tmp && mv %s.tmp %s\"}",
+                                           out_file, out_file, out_file);
+  g_autoptr(PortholeTestResponse) patch = porthole_test_request (daemon_under_test, "PATCH", "/env", NULL,
+                                                                 "{\"env_vars\":{\"EVERYWHERE\":\"managed-value\"}}");
+  g_autoptr(PortholeTestResponse) background = porthole_test_request (daemon_under_test, "POST", "/commands/background",
+                                                                      NULL, body);
+  g_autoptr(PortholeTestSocket) ws = porthole_test_socket_open (daemon_under_test, "/commands/stream", NULL);
+  g_autoptr(GString) out = NULL;
+  g_autofree char *contents = NULL;
+
+  g_assert_cmpuint (patch->status, ==, 200);
+  g_assert_cmpuint (background->status, ==, 200);
+  PORTHOLE_TEST_WAIT_UNTIL (g_file_get_contents (out_file, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "managed-value\n");
+
+  porthole_test_socket_send (ws, "{\"type\":\"execute\",\"command\":\"echo $EVERYWHERE\"}");
+  porthole_test_socket_wait_closed (ws);
+  out = porthole_test_socket_collect (ws, "stdout");
+  g_assert_cmpstr (out->str, ==, "managed-value\n");
 }
 
 int
@@ -399,6 +445,7 @@ main (int    argc,
   g_test_add_func ("/commands/stream", test_stream);
   g_test_add_func ("/commands/stream-cancel-and-disconnect", test_stream_cancel_and_disconnect);
   g_test_add_func ("/commands/stream-bad-request", test_stream_bad_request);
+  g_test_add_func ("/commands/managed-env-everywhere", test_managed_env_everywhere);
 
   ret = g_test_run ();
   porthole_test_daemon_free (daemon_under_test);
