@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -985,6 +986,105 @@ test_out_of_space (void)
   g_assert_no_errno (umount (mount_point));
 }
 
+static guint
+count_open_fds (void)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/fd", porthole_test_daemon_get_pid (daemon_under_test));
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+
+  return n;
+}
+
+/* Clients that go away in the middle of a transfer leave nothing open
+ * and nothing half-written. */
+static void
+test_aborted_transfers (void)
+{
+  g_autofree char *big = in_workspace ("aborted/big.bin");
+  g_autofree char *dir = in_workspace ("aborted");
+  g_autofree char *block = g_strnfill (1024 * 1024, 'q');
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  guint baseline;
+
+  g_assert_no_errno (g_mkdir_with_parents (dir, 0755));
+  {
+    FILE *f = fopen (big, "w");
+
+    for (guint i = 0; i < 64; i++)
+      fwrite (block, 1, 1024 * 1024, f);
+    fclose (f);
+  }
+  /* Settle: connections of earlier tests close. */
+  {
+    g_autoptr(PortholeTestResponse) r = request ("GET", "/files/exists?path=aborted", NULL);
+
+    g_assert_cmpuint (r->status, ==, 200);
+  }
+  baseline = count_open_fds ();
+
+  {
+    g_autoptr(GSocketConnection) conn = g_socket_client_connect_to_host (client, "127.0.0.1", daemon_under_test->port,
+                                                                         NULL, NULL);
+    g_autofree char *head = g_strdup_printf ("GET /files/download?path=aborted/big.bin HTTP/1.1\r\nHost: x\r\n"
+                                             "Authorization: Bearer %s\r\n\r\n", daemon_under_test->token);
+    char buffer[65536];
+    gsize got = 0;
+
+    g_assert_nonnull (conn);
+    g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)), head, strlen (head), NULL, NULL, NULL);
+    while (got < 1024 * 1024)
+      {
+        gssize n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (conn)), buffer, sizeof buffer, NULL, NULL);
+
+        g_assert_cmpint (n, >, 0);
+        got += n;
+      }
+  }
+  {
+    g_autoptr(GSocketConnection) conn = g_socket_client_connect_to_host (client, "127.0.0.1", daemon_under_test->port,
+                                                                         NULL, NULL);
+    g_autofree char *head = g_strdup_printf ("POST /files/upload HTTP/1.1\r\nHost: x\r\n"
+                                             "Authorization: Bearer %s\r\n"
+                                             "Content-Type: multipart/form-data; boundary=b\r\n"
+                                             "Content-Length: %d\r\n\r\n"
+                                             "--b\r\nContent-Disposition: form-data; name=\"path\"\r\n\r\n"
+                                             "aborted/partial.bin\r\n--b\r\n"
+                                             "Content-Disposition: form-data; name=\"file\"; filename=\"p\"\r\n\r\n",
+                                             daemon_under_test->token, 64 * 1024 * 1024);
+    GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (conn));
+
+    g_assert_nonnull (conn);
+    g_output_stream_write_all (out, head, strlen (head), NULL, NULL, NULL);
+    for (guint i = 0; i < 8; i++)
+      g_output_stream_write_all (out, block, 1024 * 1024, NULL, NULL, NULL);
+  }
+
+  /* Both connections are closed now: the daemon lets go of everything. */
+  PORTHOLE_TEST_WAIT_UNTIL (count_open_fds () <= baseline);
+  {
+    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+    const char *name;
+
+    while ((name = g_dir_read_name (d)) != NULL)
+      g_assert_cmpstr (name, ==, "big.bin");
+  }
+}
+
+static void
+test_health_features (void)
+{
+  g_autoptr(PortholeTestResponse) r = request ("GET", "/health", NULL);
+  JsonObject *features = json_object_get_object_member (r->json, "features");
+
+  g_assert_true (json_object_get_boolean_member (features, "file_operations"));
+  g_assert_true (json_object_get_boolean_member (features, "terminal_access"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1009,6 +1109,8 @@ main (int    argc,
   g_test_add_func ("/files/upload-errors", test_upload_errors);
   g_test_add_func ("/files/size-limits", test_size_limits);
   g_test_add_func ("/files/out-of-space", test_out_of_space);
+  g_test_add_func ("/files/aborted-transfers", test_aborted_transfers);
+  g_test_add_func ("/files/health-features", test_health_features);
 
   ret = g_test_run ();
   porthole_test_daemon_free (daemon_under_test);
