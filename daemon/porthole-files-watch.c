@@ -219,8 +219,11 @@ unwatch (WatchSession *session,
       return;
     }
 
-  if (g_hash_table_steal_extended (session->watches, path.path, NULL, &id))
-    porthole_file_watcher_remove (porthole_daemon_get_file_watcher (session->daemon), GPOINTER_TO_UINT (id));
+  if (g_hash_table_lookup_extended (session->watches, path.path, NULL, &id))
+    {
+      porthole_file_watcher_remove (porthole_daemon_get_file_watcher (session->daemon), GPOINTER_TO_UINT (id));
+      g_hash_table_remove (session->watches, path.path);
+    }
 
   send_message (session, PORTHOLE_WS_TYPE_UNWATCHED, path.path);
 }
