@@ -46,6 +46,15 @@ struct _PortholeAtomicFile
 
 /* Names this daemon's temporary files carry, so the start-up cleaner of
  * a later run can tell leftovers from files in use. */
+static void
+random_name (char  *out,
+             guint  length)
+{
+  for (guint i = 0; i < length; i++)
+    out[i] = "abcdefghijklmnopqrstuvwxyz0123456789"[g_random_int_range (0, 36)];
+  out[length] = '\0';
+}
+
 static const char *
 run_token (void)
 {
@@ -54,8 +63,7 @@ run_token (void)
 
   if (g_once_init_enter (&initialised))
     {
-      for (guint i = 0; i < 8; i++)
-        token[i] = "abcdefghijklmnopqrstuvwxyz0123456789"[g_random_int_range (0, 36)];
+      random_name (token, 8);
       g_once_init_leave (&initialised, 1);
     }
 
@@ -67,10 +75,7 @@ make_temp_name (void)
 {
   char suffix[13];
 
-  for (guint i = 0; i < 12; i++)
-    suffix[i] = "abcdefghijklmnopqrstuvwxyz0123456789"[g_random_int_range (0, 36)];
-  suffix[12] = '\0';
-
+  random_name (suffix, 12);
   return g_strdup_printf (PORTHOLE_ATOMIC_FILE_TEMP_PREFIX "%s-%s", run_token (), suffix);
 }
 

@@ -29,6 +29,7 @@
 #include "porthole-atomic-file.h"
 #include "porthole-error.h"
 #include "porthole-file-watcher.h"
+#include "porthole-fs-policy.h"
 
 #define WATCH_MASK (IN_CREATE | IN_DELETE | IN_MODIFY | IN_ATTRIB | IN_MOVED_FROM | IN_MOVED_TO | \
                     IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR | IN_DONT_FOLLOW | IN_EXCL_UNLINK)
@@ -83,18 +84,6 @@ porthole_file_event_to_string (PortholeFileEvent event)
     case PORTHOLE_FILE_EVENT_OVERFLOW: return "overflow";
     default: g_assert_not_reached ();
     }
-}
-
-static gboolean
-is_under (const char *path,
-          const char *top)
-{
-  gsize length = strlen (top);
-
-  if (g_str_equal (top, "/"))
-    return TRUE;
-
-  return strncmp (path, top, length) == 0 && (path[length] == '\0' || path[length] == '/');
 }
 
 static gboolean
@@ -155,7 +144,8 @@ emit (PortholeFileWatcher *self,
         sub->func (event, NULL, NULL, FALSE, sub->user_data);
       else if (event == PORTHOLE_FILE_EVENT_RENAMED)
         {
-          gboolean from = is_under (old_path, sub->root), to = is_under (path, sub->root);
+          gboolean from = porthole_fs_path_is_under (old_path, sub->root);
+          gboolean to = porthole_fs_path_is_under (path, sub->root);
 
           if (from && to)
             sub->func (event, path, old_path, is_directory, sub->user_data);
@@ -164,7 +154,7 @@ emit (PortholeFileWatcher *self,
           else if (to)
             sub->func (PORTHOLE_FILE_EVENT_CREATED, path, NULL, is_directory, sub->user_data);
         }
-      else if (is_under (path, sub->root))
+      else if (porthole_fs_path_is_under (path, sub->root))
         sub->func (event, path, NULL, is_directory, sub->user_data);
     }
 }
@@ -194,7 +184,7 @@ forget_tree (PortholeFileWatcher *self,
     {
       Directory *dir = g_ptr_array_index (dirs, i);
 
-      if (is_under (dir->path, top))
+      if (porthole_fs_path_is_under (dir->path, top))
         forget_directory (self, dir, remove_watches);
     }
 }
@@ -212,7 +202,7 @@ move_tree (PortholeFileWatcher *self,
     {
       Directory *dir = g_ptr_array_index (dirs, i);
 
-      if (!is_under (dir->path, from))
+      if (!porthole_fs_path_is_under (dir->path, from))
         continue;
       g_hash_table_remove (self->by_path, dir->path);
       {
@@ -637,7 +627,7 @@ porthole_file_watcher_remove (PortholeFileWatcher *self,
       gboolean covered = FALSE;
 
       for (guint j = 0; j < subs->len && !covered; j++)
-        covered = is_under (dir->path, ((Subscription *) g_ptr_array_index (subs, j))->root);
+        covered = porthole_fs_path_is_under (dir->path, ((Subscription *) g_ptr_array_index (subs, j))->root);
       if (!covered)
         forget_directory (self, dir, TRUE);
     }

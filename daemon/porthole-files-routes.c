@@ -728,7 +728,8 @@ porthole_files_handle_exists (PortholeRequest *req)
       json_object_set_string_member (reply, PORTHOLE_MEMBER_TYPE, type_name (st.st_mode));
       json_object_set_boolean_member (reply, "is_directory", is_directory);
       json_object_set_boolean_member (reply, "is_dir", is_directory);
-      json_object_set_boolean_member (reply, "is_file", S_ISREG (st.st_mode) || (has_target && S_ISREG (target.st_mode)));
+      json_object_set_boolean_member (reply, "is_file",
+                                      S_ISREG (st.st_mode) || (has_target && S_ISREG (target.st_mode)));
       json_object_set_boolean_member (reply, "is_symlink", S_ISLNK (st.st_mode));
       json_object_set_int_member (reply, "size", st.st_size);
     }
@@ -1028,7 +1029,7 @@ porthole_files_handle_download (PortholeRequest *req)
       end = st.st_size - 1;
     }
 
-  disposition = content_disposition (porthole_fs_path_get_name (&path) ? porthole_fs_path_get_name (&path) : "download");
+  disposition = content_disposition (porthole_fs_path_get_name (&path) ?: "download");
   soup_message_headers_replace (headers, "Content-Disposition", disposition);
   soup_message_headers_replace (headers, "Accept-Ranges", "bytes");
 

@@ -59,27 +59,6 @@ send_message (WatchSession *session,
 }
 
 static void
-send_error (WatchSession      *session,
-            PortholeErrorCode  code,
-            const char        *format,
-            ...) G_GNUC_PRINTF (3, 4);
-
-static void
-send_error (WatchSession      *session,
-            PortholeErrorCode  code,
-            const char        *format,
-            ...)
-{
-  g_autoptr(GError) error = NULL;
-  va_list args;
-
-  va_start (args, format);
-  error = g_error_new_valist (PORTHOLE_ERROR, code, format, args);
-  va_end (args);
-  porthole_ws_channel_send_error (session->channel, error);
-}
-
-static void
 flush (WatchSession *session)
 {
   char *key;
@@ -97,7 +76,7 @@ flush (WatchSession *session)
 
   if (session->dropped > 0 && !porthole_ws_channel_is_congested (session->channel))
     {
-      send_error (session, PORTHOLE_ERROR_FILE_OPERATION_FAILED,
+      porthole_ws_channel_send_error_printf (session->channel, PORTHOLE_ERROR_FILE_OPERATION_FAILED,
                   "%u file events were dropped: too many changes at once", session->dropped);
       session->dropped = 0;
     }
@@ -253,14 +232,15 @@ on_message (PortholeWsChannel *channel,
 
   if (g_strcmp0 (action, "watch") != 0 && g_strcmp0 (action, "unwatch") != 0)
     {
-      send_error (session, PORTHOLE_ERROR_INVALID_REQUEST,
+      porthole_ws_channel_send_error_printf (session->channel, PORTHOLE_ERROR_INVALID_REQUEST,
                   "Unknown message: send {\"action\":\"watch\"|\"unwatch\",\"path\":…}");
       return;
     }
 
   if (path == NULL || path[0] == '\0')
     {
-      send_error (session, PORTHOLE_ERROR_MISSING_PARAMETER, "Missing required parameter: path");
+      porthole_ws_channel_send_error_printf (session->channel, PORTHOLE_ERROR_MISSING_PARAMETER,
+                                             "Missing required parameter: path");
       return;
     }
 
@@ -312,7 +292,8 @@ porthole_files_handle_watch (PortholeRequest         *req,
   if (path != NULL && path[0] != '\0')
     {
       if (porthole_request_field_has_nul (req, PORTHOLE_MEMBER_PATH))
-        send_error (session, PORTHOLE_ERROR_INVALID_PATH, "Invalid path: it contains a NUL byte");
+        porthole_ws_channel_send_error_printf (session->channel, PORTHOLE_ERROR_INVALID_PATH,
+                                               "Invalid path: it contains a NUL byte");
       else
         watch (session, path);
     }

@@ -144,9 +144,16 @@ not_allowed (GError     **error,
 
 /* Lexical checks */
 
-static gboolean
-is_under (const char *path,
-          const char *top)
+/**
+ * porthole_fs_path_is_under:
+ * @path: a normalised absolute path
+ * @top: another
+ *
+ * Returns: %TRUE if @path is @top or lies below it
+ */
+gboolean
+porthole_fs_path_is_under (const char *path,
+                           const char *top)
 {
   gsize length = strlen (top);
 
@@ -171,7 +178,7 @@ porthole_fs_policy_is_denied (PortholeFsPolicy *self,
   g_auto(GStrv) private = porthole_config_dup_private_files (self->config);
 
   for (guint i = 0; deny && deny[i]; i++)
-    if (is_under (absolute, deny[i]))
+    if (porthole_fs_path_is_under (absolute, deny[i]))
       return TRUE;
 
   for (guint i = 0; private[i]; i++)
@@ -254,7 +261,7 @@ porthole_fs_policy_resolve (PortholeFsPolicy  *self,
 
   /* The innermost root holding the path. */
   for (guint i = 0; roots[i]; i++)
-    if (is_under (absolute, roots[i]) && (root == NULL || strlen (roots[i]) > strlen (root)))
+    if (porthole_fs_path_is_under (absolute, roots[i]) && (root == NULL || strlen (roots[i]) > strlen (root)))
       root = roots[i];
 
   if (root == NULL || porthole_fs_policy_is_denied (self, absolute))

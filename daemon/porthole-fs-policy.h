@@ -51,6 +51,8 @@ int               porthole_fs_path_open_parent    (PortholeFsPolicy  *self,
                                                    GError           **error);
 const char       *porthole_fs_path_get_name       (PortholeFsPath    *path);
 gboolean          porthole_fs_path_is_root        (PortholeFsPath    *path);
+gboolean          porthole_fs_path_is_under       (const char        *path,
+                                                   const char        *top);
 void              porthole_fs_path_clear          (PortholeFsPath    *path);
 
 void              porthole_fs_set_error           (GError           **error,

@@ -49,27 +49,6 @@ typedef struct
 } Terminal;
 
 static void
-send_error (Terminal          *term,
-            PortholeErrorCode  code,
-            const char        *format,
-            ...) G_GNUC_PRINTF (3, 4);
-
-static void
-send_error (Terminal          *term,
-            PortholeErrorCode  code,
-            const char        *format,
-            ...)
-{
-  g_autoptr(GError) error = NULL;
-  va_list args;
-
-  va_start (args, format);
-  error = g_error_new_valist (PORTHOLE_ERROR, code, format, args);
-  va_end (args);
-  porthole_ws_channel_send_error (term->channel, error);
-}
-
-static void
 send_type (Terminal   *term,
            const char *type)
 {
@@ -221,7 +200,8 @@ write_input (Terminal   *term,
     return;
 
   if (!porthole_process_write (term->process, data, length, &error))
-    send_error (term, PORTHOLE_ERROR_INVALID_REQUEST, "Input not written: %s", error->message);
+    porthole_ws_channel_send_error_printf (term->channel, PORTHOLE_ERROR_INVALID_REQUEST,
+                                           "Input not written: %s", error->message);
 }
 
 static void
@@ -246,7 +226,8 @@ on_message (PortholeWsChannel *channel,
       JsonNode *data = json_object_get_member (message, PORTHOLE_MEMBER_DATA);
 
       if (data == NULL || !JSON_NODE_HOLDS_VALUE (data) || json_node_get_value_type (data) != G_TYPE_STRING)
-        send_error (term, PORTHOLE_ERROR_MISSING_PARAMETER, "input needs a string `data`");
+        porthole_ws_channel_send_error_printf (term->channel, PORTHOLE_ERROR_MISSING_PARAMETER,
+                                               "input needs a string `data`");
       else
         write_input (term, json_node_get_string (data), strlen (json_node_get_string (data)));
     }
@@ -257,11 +238,11 @@ on_message (PortholeWsChannel *channel,
 
       if (!parse_dimension (json_object_get_member (message, "cols"), &columns) ||
           !parse_dimension (json_object_get_member (message, "rows"), &rows))
-        send_error (term, PORTHOLE_ERROR_INVALID_REQUEST,
+        porthole_ws_channel_send_error_printf (term->channel, PORTHOLE_ERROR_INVALID_REQUEST,
                     "resize needs integer `cols` and `rows` between 1 and %d", MAX_DIMENSION);
       else if (term->process != NULL && !porthole_process_has_exited (term->process) &&
                !porthole_process_resize (term->process, columns, rows, &error))
-        send_error (term, PORTHOLE_ERROR_INTERNAL_ERROR, "%s", error->message);
+        porthole_ws_channel_send_error_printf (term->channel, PORTHOLE_ERROR_INTERNAL_ERROR, "%s", error->message);
     }
   else if (g_strcmp0 (type, PORTHOLE_WS_TYPE_PING) == 0)
     send_type (term, PORTHOLE_WS_TYPE_PONG);
@@ -270,12 +251,13 @@ on_message (PortholeWsChannel *channel,
       int signum = parse_signal (json_object_get_member (message, "signal"));
 
       if (signum < 0)
-        send_error (term, PORTHOLE_ERROR_INVALID_REQUEST, "Unknown signal: expected a name such as SIGINT");
+        porthole_ws_channel_send_error_printf (term->channel, PORTHOLE_ERROR_INVALID_REQUEST,
+                                               "Unknown signal: expected a name such as SIGINT");
       else if (term->process != NULL)
         porthole_process_send_signal (term->process, signum);
     }
   else
-    send_error (term, PORTHOLE_ERROR_INVALID_REQUEST,
+    porthole_ws_channel_send_error_printf (term->channel, PORTHOLE_ERROR_INVALID_REQUEST,
                 "Unknown message type '%s': expected input, resize, signal or ping", type ? type : "");
 }
 
@@ -324,8 +306,9 @@ choose_shell (Terminal   *term,
           !g_file_test (candidates[i], G_FILE_TEST_IS_DIR))
         return g_strdup (candidates[i]);
       if (i == 0 && requested != NULL)
-        send_error (term, PORTHOLE_ERROR_INVALID_REQUEST, "Shell %s is not an executable file; using the default",
-                    requested);
+        porthole_ws_channel_send_error_printf (term->channel, PORTHOLE_ERROR_INVALID_REQUEST,
+                                               "Shell %s is not an executable file; using the default",
+                                               requested);
     }
 
   return NULL;
@@ -347,7 +330,8 @@ query_dimension (Terminal        *term,
 
   if (!porthole_string_get_int (text, &number) || number < 1 || number > MAX_DIMENSION)
     {
-      send_error (term, PORTHOLE_ERROR_INVALID_REQUEST, "Invalid %s '%s': using %u", name, text, fallback);
+      porthole_ws_channel_send_error_printf (term->channel, PORTHOLE_ERROR_INVALID_REQUEST,
+                                             "Invalid %s '%s': using %u", name, text, fallback);
       return;
     }
 
@@ -384,7 +368,7 @@ porthole_terminal_handle (PortholeRequest         *req,
       if (error != NULL)
         porthole_ws_channel_send_error (term->channel, error);
       else
-        send_error (term, PORTHOLE_ERROR_EXECUTION_FAILED, "No shell found");
+        porthole_ws_channel_send_error_printf (term->channel, PORTHOLE_ERROR_EXECUTION_FAILED, "No shell found");
       send_exit (term, 127);
       return;
     }
@@ -400,7 +384,8 @@ porthole_terminal_handle (PortholeRequest         *req,
     {
       int code = porthole_process_exit_code_for_spawn_error (error);
 
-      send_error (term, PORTHOLE_ERROR_EXECUTION_FAILED, "Cannot start %s: %s", shell, error->message);
+      porthole_ws_channel_send_error_printf (term->channel, PORTHOLE_ERROR_EXECUTION_FAILED,
+                                             "Cannot start %s: %s", shell, error->message);
       g_clear_object (&term->process);
       send_exit (term, code < 0 ? 1 : code);
       return;

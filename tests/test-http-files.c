@@ -69,18 +69,6 @@ read_file (const char *path,
 }
 
 static void
-assert_timestamp (JsonObject *object,
-                  const char *member)
-{
-  const char *text = json_object_get_string_member (object, member);
-  gint64 when;
-
-  g_assert_nonnull (text);
-  g_assert_true (g_str_has_suffix (text, "Z"));
-  g_assert_true (porthole_timestamp_parse (text, &when));
-}
-
-static void
 assert_file_error (PortholeTestResponse *r,
                    guint                 status,
                    const char           *code,
@@ -122,7 +110,7 @@ test_write_read (void)
   g_assert_cmpstr (json_object_get_string_member (written, "path"), ==, absolute);
   g_assert_cmpint (json_object_get_int_member (written, "size"), ==, strlen ("Hello, wörld\n"));
   g_assert_nonnull (json_object_get_string_member (written, "message"));
-  assert_timestamp (written, "timestamp");
+  porthole_test_assert_timestamp (written, "timestamp");
   g_assert_cmpuint (mode_of (parent), ==, 0755);
   g_assert_cmpuint (mode_of (absolute), ==, 0644);
 
@@ -130,7 +118,7 @@ test_write_read (void)
   g_assert_cmpstr (json_object_get_string_member (read, "path"), ==, absolute);
   g_assert_cmpint (json_object_get_int_member (read, "size"), ==, strlen ("Hello, wörld\n"));
   g_assert_cmpstr (json_object_get_string_member (read, "encoding"), ==, "utf-8");
-  assert_timestamp (read, "modified_time");
+  porthole_test_assert_timestamp (read, "modified_time");
   g_assert_cmpstr (json_object_get_string_member (by_absolute, "content"), ==, "Hello, wörld\n");
 
   g_assert_true (g_file_get_contents (absolute, &contents, NULL, NULL));
@@ -339,8 +327,8 @@ assert_file_info (JsonObject *entry,
   g_assert_cmpint (json_object_get_boolean_member (entry, "is_directory"), ==, is_directory);
   g_assert_cmpint (json_object_get_boolean_member (entry, "is_dir"), ==, is_directory);
   g_assert_cmpint (json_object_get_boolean_member (entry, "is_symlink"), ==, g_str_equal (type, "symlink"));
-  assert_timestamp (entry, "modified_time");
-  assert_timestamp (entry, "modified");
+  porthole_test_assert_timestamp (entry, "modified_time");
+  porthole_test_assert_timestamp (entry, "modified");
   g_assert_true (g_path_is_absolute (json_object_get_string_member (entry, "path")));
 }
 
@@ -485,7 +473,7 @@ test_remove (void)
   g_assert_true (json_object_get_boolean_member (removed_tree->json, "success"));
   g_assert_cmpstr (json_object_get_string_member (removed_tree->json, "path"), ==, tree);
   g_assert_nonnull (json_object_get_string_member (removed_tree->json, "message"));
-  assert_timestamp (removed_tree->json, "timestamp");
+  porthole_test_assert_timestamp (removed_tree->json, "timestamp");
   g_assert_false (g_file_test (tree, G_FILE_TEST_EXISTS));
 
   /* The path may come in a JSON body. */
@@ -523,7 +511,7 @@ test_mkdir (void)
   g_assert_cmpuint (created->status, ==, 200);
   g_assert_true (json_object_get_boolean_member (created->json, "success"));
   g_assert_cmpstr (json_object_get_string_member (created->json, "path"), ==, deep);
-  assert_timestamp (created->json, "timestamp");
+  porthole_test_assert_timestamp (created->json, "timestamp");
   g_assert_true (g_file_test (deep, G_FILE_TEST_IS_DIR));
   g_assert_cmpuint (mode_of (deep), ==, 0700);
   g_assert_cmpuint (mode_of (parent), ==, 0755);
@@ -813,7 +801,7 @@ test_upload (void)
     g_assert_cmpint (json_object_get_int_member (r->json, "size"), ==, tricky_length);
     g_assert_cmpstr (json_object_get_string_member (r->json, "filename"), ==, "local.bin");
     g_assert_nonnull (json_object_get_string_member (r->json, "message"));
-    assert_timestamp (r->json, "timestamp");
+    porthole_test_assert_timestamp (r->json, "timestamp");
     assert_file_contents (dest, tricky, tricky_length);
   }
   {

@@ -64,18 +64,6 @@ input (PortholeTestSocket *socket,
   porthole_test_socket_send (socket, text);
 }
 
-static guint
-count_type (PortholeTestSocket *socket,
-            const char         *type)
-{
-  guint n = 0;
-
-  for (guint i = 0; i < socket->messages->len; i++)
-    n += g_strcmp0 (json_object_get_string_member (g_ptr_array_index (socket->messages, i), "type"), type) == 0;
-
-  return n;
-}
-
 static JsonObject *
 nth_of_type (PortholeTestSocket *socket,
              const char         *type,
@@ -203,7 +191,7 @@ test_resize_and_bad_messages (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     porthole_test_socket_send (socket, bad[i]);
-  PORTHOLE_TEST_WAIT_UNTIL (count_type (socket, "error") >= G_N_ELEMENTS (bad));
+  PORTHOLE_TEST_WAIT_UNTIL (porthole_test_socket_count_type (socket, "error") >= G_N_ELEMENTS (bad));
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {
       JsonObject *error = nth_of_type (socket, "error", i);
@@ -286,28 +274,6 @@ test_output_frames (void)
   g_assert_cmpuint (e, ==, 30000);
 }
 
-static gboolean
-pid_is_running (int pid)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", pid);
-  g_autofree char *stat = NULL;
-  const char *after;
-
-  if (pid <= 0 || !g_file_get_contents (path, &stat, NULL, NULL))
-    return FALSE;
-  after = strrchr (stat, ')');
-  return after != NULL && after[2] != 'Z';
-}
-
-static int
-read_pid_file (const char *path)
-{
-  g_autofree char *text = NULL;
-
-  PORTHOLE_TEST_WAIT_UNTIL (g_file_get_contents (path, &text, NULL, NULL) && strchr (text, '\n'));
-  return atoi (text);
-}
-
 static void
 test_disconnect_leaves_nothing (void)
 {
@@ -318,17 +284,17 @@ test_disconnect_leaves_nothing (void)
                                            "sh -c 'echo $$ > %s; exec sleep 1001'\\n\"}",
                                            shell_file, background_file, foreground_file);
   g_autoptr(GSocketConnection) raw = porthole_test_raw_websocket (daemon_under_test, "/terminal", line);
-  int shell = read_pid_file (shell_file);
-  int background = read_pid_file (background_file);
-  int foreground = read_pid_file (foreground_file);
+  int shell = porthole_test_read_pid_file (shell_file);
+  int background = porthole_test_read_pid_file (background_file);
+  int foreground = porthole_test_read_pid_file (foreground_file);
 
-  g_assert_true (pid_is_running (shell));
-  g_assert_true (pid_is_running (background));
-  g_assert_true (pid_is_running (foreground));
+  g_assert_true (porthole_test_pid_is_running (shell));
+  g_assert_true (porthole_test_pid_is_running (background));
+  g_assert_true (porthole_test_pid_is_running (foreground));
 
   /* The client goes away without a word: SIGHUP, then the whole tree. */
   g_io_stream_close (G_IO_STREAM (raw), NULL, NULL);
-  PORTHOLE_TEST_WAIT_UNTIL (!pid_is_running (shell) && !pid_is_running (background) && !pid_is_running (foreground));
+  PORTHOLE_TEST_WAIT_UNTIL (!porthole_test_pid_is_running (shell) && !porthole_test_pid_is_running (background) && !porthole_test_pid_is_running (foreground));
 }
 
 static void

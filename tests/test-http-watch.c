@@ -115,18 +115,6 @@ count_changes (PortholeTestSocket *socket,
   return n;
 }
 
-static guint
-count_type (PortholeTestSocket *socket,
-            const char         *type)
-{
-  guint n = 0;
-
-  for (guint i = 0; i < socket->messages->len; i++)
-    n += g_strcmp0 (json_object_get_string_member (g_ptr_array_index (socket->messages, i), "type"), type) == 0;
-
-  return n;
-}
-
 /* A marker written last: once its event is in, earlier ones are too. */
 static void
 sync_with (PortholeTestSocket *socket,
@@ -235,7 +223,7 @@ test_messages (void)
   porthole_test_socket_send (socket, "{\"action\":\"watch\"}");
   porthole_test_socket_send (socket, "{\"action\":\"watch\",\"path\":\"/no/such/dir\"}");
   porthole_test_socket_send (socket, "{\"action\":\"watch\",\"path\":\"/proc\"}");
-  PORTHOLE_TEST_WAIT_UNTIL (count_type (socket, "error") >= 5);
+  PORTHOLE_TEST_WAIT_UNTIL (porthole_test_socket_count_type (socket, "error") >= 5);
   {
     const char *codes[] = { "INVALID_REQUEST", "INVALID_REQUEST", "MISSING_PARAMETER", "FILE_NOT_FOUND", "PATH_NOT_ALLOWED" };
     guint seen = 0;
