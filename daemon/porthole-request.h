@@ -136,6 +136,7 @@ void                 _porthole_request_mark_upgraded    (PortholeRequest      *s
 
 guint                porthole_error_classify            (const GError         *error,
                                                          PortholeErrorCode    *code);
+char                *porthole_request_id_new            (void);
 JsonObject          *porthole_error_body_new            (PortholeErrorCode     code,
                                                          const char           *message,
                                                          JsonObject           *details,
