@@ -115,6 +115,7 @@ porthole_test_pid_is_running (int pid)
   if (pid <= 0 || !g_file_get_contents (path, &stat, NULL, NULL))
     return FALSE;
   after = strrchr (stat, ')');
+  /* A zombie is dead: it only waits for its (new) parent to reap it. */
   return after != NULL && after[2] != 'Z';
 }
 
@@ -124,13 +125,25 @@ porthole_test_pid_is_running (int pid)
  * Waits for a line in @path (a child writes its pid there) and returns
  * the number on it.
  */
-int
-porthole_test_read_pid_file (const char *path)
+static int
+pid_in_file (const char *path)
 {
   g_autofree char *text = NULL;
 
-  PORTHOLE_TEST_WAIT_UNTIL (g_file_get_contents (path, &text, NULL, NULL) && strchr (text, '\n'));
+  /* Only a whole line counts: the writer may not be done. */
+  if (!g_file_get_contents (path, &text, NULL, NULL) || strchr (text, '\n') == NULL)
+    return 0;
+
   return atoi (text);
+}
+
+int
+porthole_test_read_pid_file (const char *path)
+{
+  int pid;
+
+  PORTHOLE_TEST_WAIT_UNTIL ((pid = pid_in_file (path)) > 0);
+  return pid;
 }
 
 /**
