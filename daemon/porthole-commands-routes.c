@@ -365,14 +365,22 @@ on_stream_first_message (PortholeWsChannel *channel,
   const char *type = message ? json_object_get_string_member_with_default (message, PORTHOLE_MEMBER_TYPE, NULL) : NULL;
   int exit_code;
 
-  if (message == NULL || (type != NULL && g_strcmp0 (type, "execute") != 0 &&
-                          g_strcmp0 (type, "command") != 0 && g_strcmp0 (type, "run") != 0))
-    return;
-
   g_clear_signal_handler (&session->message_id, channel);
 
   run = porthole_run_new ("command", NULL, NULL, NULL, NULL);
   session->stream = porthole_run_stream_new (channel, porthole_run_get_execution_id (run));
+
+  /* Not a command: said so, like any invalid request (error, complete). */
+  if (message == NULL || (type != NULL && g_strcmp0 (type, "execute") != 0 &&
+                          g_strcmp0 (type, "command") != 0 && g_strcmp0 (type, "run") != 0))
+    {
+      g_set_error (&error, PORTHOLE_ERROR, message ? PORTHOLE_ERROR_INVALID_REQUEST : PORTHOLE_ERROR_INVALID_JSON,
+                   "Expected {\"type\":\"execute\",\"command\":…} first, not %s%s",
+                   message ? "a message of type " : "text that is not a JSON object",
+                   message ? type : "");
+      porthole_run_stream_fail (session->stream, error);
+      return;
+    }
 
   if (!command_parse (&command, daemon, message, DEFAULT_TIMEOUT, FALSE, &error) ||
       (!(process = command_spawn (&command, PORTHOLE_PROCESS_FLAGS_NONE, &exit_code, &failure, &error)) &&

@@ -50,6 +50,12 @@ typedef struct
   guint ws_frame_interval_ms;
   guint ws_keepalive_interval;
   gboolean ws_output_mirror;
+
+  GStrv files_allowed_roots;
+  GStrv files_deny;
+  guint64 files_max_read_size;
+  guint64 files_max_write_size;
+  guint64 files_max_upload_size;
 } Settings;
 
 struct _PortholeConfig
@@ -89,6 +95,8 @@ settings_free (Settings *settings)
   g_strfreev (settings->ws_allowed_origins);
   g_free (settings->tls_cert);
   g_free (settings->tls_key);
+  g_strfreev (settings->files_allowed_roots);
+  g_strfreev (settings->files_deny);
   g_free (settings);
 }
 
@@ -299,6 +307,44 @@ get_size (GKeyFile    *file,
   return TRUE;
 }
 
+/* A list of absolute paths, canonicalised; @fallback when the key is
+ * absent. An empty value is an empty list. */
+static gboolean
+get_path_list (GKeyFile           *file,
+               const char         *key,
+               const char *const  *fallback,
+               GStrv              *value,
+               GError            **error)
+{
+  g_auto(GStrv) list = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  if (g_key_file_has_key (file, PORTHOLE_CONFIG_GROUP, key, NULL))
+    list = g_key_file_get_string_list (file, PORTHOLE_CONFIG_GROUP, key, NULL, NULL);
+  else
+    list = g_strdupv ((char **) fallback);
+
+  for (guint i = 0; list && list[i]; i++)
+    {
+      g_autofree char *path = g_strstrip (g_strdup (list[i]));
+      g_autofree char *canonical = NULL;
+
+      if (path[0] == '\0')
+        continue;
+      if (!g_path_is_absolute (path))
+        {
+          g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                       "%s: %s is not an absolute path", key, path);
+          return FALSE;
+        }
+      canonical = g_canonicalize_filename (path, NULL);
+      g_strv_builder_add (builder, canonical);
+    }
+
+  *value = g_strv_builder_end (builder);
+  return TRUE;
+}
+
 static char *
 default_state_dir (void)
 {
@@ -426,6 +472,23 @@ settings_load (GKeyFile  *file,
       !get_seconds (file, "ws-keepalive-interval", 20, &settings->ws_keepalive_interval, error) ||
       !get_boolean (file, "ws-output-mirror", TRUE, &settings->ws_output_mirror, error))
     return NULL;
+
+  /* API.md §5: what the file API may touch. */
+  if (!get_path_list (file, "files-allowed-roots", (const char *const[]) { "/", NULL },
+                      &settings->files_allowed_roots, error) ||
+      !get_path_list (file, "files-deny",
+                      (const char *const[]) { "/proc", "/sys", "/dev", "/etc/shadow", "/etc/gshadow", NULL },
+                      &settings->files_deny, error) ||
+      !get_size (file, "files-max-read-size", 100 * 1024 * 1024, &settings->files_max_read_size, error) ||
+      !get_size (file, "files-max-write-size", 64 * 1024 * 1024, &settings->files_max_write_size, error) ||
+      !get_size (file, "files-max-upload-size", G_GUINT64_CONSTANT (16) << 30, &settings->files_max_upload_size, error))
+    return NULL;
+  if (settings->files_allowed_roots[0] == NULL)
+    {
+      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                   "files-allowed-roots: at least one root is needed");
+      return NULL;
+    }
 
   return g_steal_pointer (&settings);
 }
@@ -738,6 +801,48 @@ gboolean
 porthole_config_get_ws_output_mirror (PortholeConfig *self)
 {
   return self->settings->ws_output_mirror;
+}
+
+/**
+ * porthole_config_get_files_allowed_roots:
+ *
+ * Returns: canonical absolute directories the file API may touch
+ *   (default `/`)
+ */
+const char *const *
+porthole_config_get_files_allowed_roots (PortholeConfig *self)
+{
+  return (const char *const *) self->settings->files_allowed_roots;
+}
+
+/**
+ * porthole_config_get_files_deny:
+ *
+ * Returns: canonical absolute paths refused by the file API, besides
+ *   porthole_config_dup_private_files()
+ */
+const char *const *
+porthole_config_get_files_deny (PortholeConfig *self)
+{
+  return (const char *const *) self->settings->files_deny;
+}
+
+guint64
+porthole_config_get_files_max_read_size (PortholeConfig *self)
+{
+  return self->settings->files_max_read_size;
+}
+
+guint64
+porthole_config_get_files_max_write_size (PortholeConfig *self)
+{
+  return self->settings->files_max_write_size;
+}
+
+guint64
+porthole_config_get_files_max_upload_size (PortholeConfig *self)
+{
+  return self->settings->files_max_upload_size;
 }
 
 /**

@@ -64,6 +64,13 @@ guint               porthole_config_get_ws_frame_interval_ms (PortholeConfig *se
 guint               porthole_config_get_ws_keepalive_interval (PortholeConfig *self);
 gboolean            porthole_config_get_ws_output_mirror   (PortholeConfig  *self);
 
+/* File API (API.md §5) */
+const char *const  *porthole_config_get_files_allowed_roots (PortholeConfig *self);
+const char *const  *porthole_config_get_files_deny      (PortholeConfig  *self);
+guint64             porthole_config_get_files_max_read_size (PortholeConfig *self);
+guint64             porthole_config_get_files_max_write_size (PortholeConfig *self);
+guint64             porthole_config_get_files_max_upload_size (PortholeConfig *self);
+
 /* Every file the daemon reads secrets or settings from; the file API
  * refuses them (API.md §5). */
 GStrv               porthole_config_dup_private_files      (PortholeConfig  *self);

@@ -15,7 +15,10 @@
 #endif
 #include "porthole-config.h"
 #include "porthole-daemon.h"
+#include "porthole-atomic-file.h"
 #include "porthole-env-store.h"
+#include "porthole-file-watcher.h"
+#include "porthole-fs-policy.h"
 #include "porthole-http-server.h"
 #include "porthole-process.h"
 #include "porthole-route.h"
@@ -36,6 +39,8 @@ struct _PortholeDaemon
   PortholeSysinfo *sysinfo;
   PortholeRunTable *run_table;
   PortholeDesktop *desktop;
+  PortholeFsPolicy *fs_policy;
+  PortholeFileWatcher *file_watcher;
 
   char *workspace;
   char *vm_id;
@@ -70,6 +75,8 @@ porthole_daemon_dispose (GObject *object)
   g_clear_object (&self->env_store);
   g_clear_object (&self->run_table);
   g_clear_object (&self->desktop);
+  g_clear_object (&self->file_watcher);
+  g_clear_object (&self->fs_policy);
   g_clear_object (&self->sysinfo);
   g_clear_object (&self->auth);
 
@@ -199,6 +206,16 @@ setup_workspace (PortholeDaemon  *self,
   return FALSE;
 }
 
+/* Temporary files of writes a killed daemon left behind. */
+static void
+clean_stale_files (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  porthole_atomic_file_clean_stale (task_data, 200000);
+}
+
 /**
  * porthole_daemon_start:
  *
@@ -232,6 +249,15 @@ porthole_daemon_start (PortholeDaemon  *self,
 
   self->sysinfo = porthole_sysinfo_new (self->workspace);
   self->env_store = porthole_env_store_new (porthole_config_get_state_dir (self->config));
+  self->fs_policy = porthole_fs_policy_new (self->config, self->workspace);
+  self->file_watcher = porthole_file_watcher_new ();
+
+  {
+    g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
+
+    g_task_set_task_data (task, g_strdup (self->workspace), g_free);
+    g_task_run_in_thread (task, clean_stale_files);
+  }
 
 #if HAVE_DESKTOP
   self->desktop = porthole_desktop_new (self->config, self->env_store);
@@ -308,6 +334,8 @@ porthole_daemon_stop (PortholeDaemon *self)
   if (self->desktop != NULL)
     porthole_desktop_stop (self->desktop);
 #endif
+  if (self->file_watcher != NULL)
+    porthole_file_watcher_stop (self->file_watcher);
   /* Every child tree gets SIGTERM, and SIGKILL 2 s later. */
   porthole_run_table_kill_all (self->run_table);
   porthole_process_kill_all (FALSE);
@@ -378,6 +406,28 @@ PortholeRunTable *
 porthole_daemon_get_run_table (PortholeDaemon *self)
 {
   return self->run_table;
+}
+
+/**
+ * porthole_daemon_get_fs_policy:
+ *
+ * Returns: (transfer none): what the file API may touch, and how
+ */
+PortholeFsPolicy *
+porthole_daemon_get_fs_policy (PortholeDaemon *self)
+{
+  return self->fs_policy;
+}
+
+/**
+ * porthole_daemon_get_file_watcher:
+ *
+ * Returns: (transfer none): the one inotify instance for /files/watch
+ */
+PortholeFileWatcher *
+porthole_daemon_get_file_watcher (PortholeDaemon *self)
+{
+  return self->file_watcher;
 }
 
 /**

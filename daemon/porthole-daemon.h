@@ -39,6 +39,8 @@ PortholeEnvStore   *porthole_daemon_get_env_store    (PortholeDaemon  *self);
 PortholeSysinfo    *porthole_daemon_get_sysinfo      (PortholeDaemon  *self);
 PortholeDesktop    *porthole_daemon_get_desktop      (PortholeDaemon  *self);
 PortholeRunTable   *porthole_daemon_get_run_table    (PortholeDaemon  *self);
+PortholeFsPolicy   *porthole_daemon_get_fs_policy    (PortholeDaemon  *self);
+PortholeFileWatcher *porthole_daemon_get_file_watcher (PortholeDaemon *self);
 
 const char         *porthole_daemon_get_workspace    (PortholeDaemon  *self);
 const char         *porthole_daemon_get_state_dir    (PortholeDaemon  *self);

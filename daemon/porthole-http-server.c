@@ -459,6 +459,20 @@ on_request_started (PortholeHttpServer *self,
                                  : porthole_config_get_idle_timeout (self->config));
 }
 
+static gsize
+route_body_limit (PortholeHttpServer *self,
+                  PortholeRequest    *req)
+{
+  const PortholeRoute *route = porthole_request_get_route (req);
+
+  if (route != NULL && route->get_body_limit != NULL)
+    return route->get_body_limit (req);
+  if (route != NULL && route->body_limit != 0)
+    return route->body_limit;
+
+  return porthole_config_get_max_body_size (self->config);
+}
+
 static void
 on_got_chunk (SoupServerMessage *msg,
               GBytes            *chunk,
@@ -466,7 +480,6 @@ on_got_chunk (SoupServerMessage *msg,
 {
   PortholeHttpServer *self = porthole_daemon_get_http_server (porthole_request_get_daemon (req));
   Connection *conn = connection_for_message (msg);
-  const PortholeRoute *route = porthole_request_get_route (req);
   gsize *received = g_object_get_data (G_OBJECT (req), "porthole-body-received");
   gsize limit;
 
@@ -482,8 +495,7 @@ on_got_chunk (SoupServerMessage *msg,
       return;
     }
 
-  limit = route && route->body_limit ? route->body_limit
-                                     : porthole_config_get_max_body_size (self->config);
+  limit = route_body_limit (self, req);
   if (*received > limit)
     {
       /* A chunked body that grew past the limit: stop keeping it. */
@@ -618,7 +630,7 @@ early_handler (SoupServer        *soup,
     }
   porthole_request_set_token_expiry (req, expires);
 
-  limit = route->body_limit ? route->body_limit : porthole_config_get_max_body_size (self->config);
+  limit = route_body_limit (self, req);
   length = soup_message_headers_get_encoding (request_headers) == SOUP_ENCODING_CONTENT_LENGTH
            ? soup_message_headers_get_content_length (request_headers) : 0;
   if (length > 0 && (guint64) length > limit)

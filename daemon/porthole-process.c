@@ -471,6 +471,34 @@ porthole_process_send_signal (PortholeProcess *self,
 }
 
 /**
+ * porthole_process_hangup:
+ *
+ * What a terminal going away does (PTY processes): SIGHUP, then SIGCONT
+ * so stopped jobs see it, to the session's own process group and to the
+ * terminal's foreground group. porthole_process_kill() makes sure.
+ */
+void
+porthole_process_hangup (PortholeProcess *self)
+{
+  pid_t foreground;
+
+  g_return_if_fail (PORTHOLE_IS_PROCESS (self));
+
+  if (!is_alive (self))
+    return;
+
+  kill (-self->pid, SIGHUP);
+  kill (-self->pid, SIGCONT);
+
+  foreground = self->pty_master >= 0 ? tcgetpgrp (self->pty_master) : -1;
+  if (foreground > 0 && foreground != self->pid)
+    {
+      kill (-foreground, SIGHUP);
+      kill (-foreground, SIGCONT);
+    }
+}
+
+/**
  * porthole_process_kill_all:
  * @force: SIGKILL now, instead of SIGTERM and SIGKILL 2 s later
  *

@@ -66,6 +66,7 @@ double           porthole_process_get_duration      (PortholeProcess      *self)
 void             porthole_process_kill              (PortholeProcess      *self);
 void             porthole_process_send_signal       (PortholeProcess      *self,
                                                      int                   signum);
+void             porthole_process_hangup            (PortholeProcess      *self);
 void             porthole_process_set_output_paused (PortholeProcess      *self,
                                                      gboolean              paused);
 gboolean         porthole_process_write             (PortholeProcess      *self,

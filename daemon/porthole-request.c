@@ -12,6 +12,11 @@
 #include "porthole-protocol.h"
 #include "porthole-request.h"
 
+typedef struct _StreamReply StreamReply;
+
+static void stream_reply_free (StreamReply *reply);
+static void stream_reply_stop (StreamReply *reply);
+
 struct _PortholeRequest
 {
   GObject parent_instance;
@@ -35,6 +40,8 @@ struct _PortholeRequest
   /* Strings made from non-string JSON values, alive as long as we are. */
   GPtrArray *strings;
 
+  StreamReply *stream_reply;
+
   gulong finished_handler;
   guint replied : 1;
   guint paused : 1;
@@ -49,6 +56,7 @@ porthole_request_dispose (GObject *object)
 {
   PortholeRequest *self = (PortholeRequest *)object;
 
+  g_clear_pointer (&self->stream_reply, stream_reply_free);
   if (self->msg != NULL)
     g_clear_signal_handler (&self->finished_handler, self->msg);
   g_clear_object (&self->msg);
@@ -94,6 +102,8 @@ static void
 on_message_finished (PortholeRequest *self)
 {
   self->finished = TRUE;
+  if (self->stream_reply != NULL)
+    stream_reply_stop (self->stream_reply);
 
   /* Finished before we answered: the client went away. */
   if (!self->replied)
@@ -321,6 +331,10 @@ porthole_request_reply_bytes (PortholeRequest *self,
     return;
 
   data = g_bytes_get_data (bytes, &size);
+  /* soup would answer a Range header with parts of this body on its own
+   * (and its multi-range code has an open CVE, SECURITY.md §4.7); ranges
+   * are served only by routes that stream, themselves. */
+  soup_message_headers_remove (soup_server_message_get_request_headers (self->msg), "Range");
   soup_server_message_set_status (self->msg, status, NULL);
   soup_server_message_set_response (self->msg, content_type, SOUP_MEMORY_COPY, data, size);
   finish_reply (self);
@@ -476,53 +490,81 @@ porthole_request_reply_error (PortholeRequest   *self,
 }
 
 /**
- * porthole_request_reply_gerror:
+ * porthole_error_classify:
+ * @error: any error
+ * @code: (out): the protocol code for @error
  *
- * Replies with @error: %PORTHOLE_ERROR codes as they are, I/O errors
- * mapped to the file codes, anything else as INTERNAL_ERROR.
+ * %PORTHOLE_ERROR codes stay as they are, I/O errors map to the file
+ * codes, anything else is INTERNAL_ERROR.
+ *
+ * Returns: the HTTP status to answer with
  */
-void
-porthole_request_reply_gerror (PortholeRequest *self,
-                               const GError    *error)
+guint
+porthole_error_classify (const GError      *error,
+                         PortholeErrorCode *code)
 {
-  PortholeErrorCode code = PORTHOLE_ERROR_INTERNAL_ERROR;
-  guint status = 0;
-
-  g_return_if_fail (error != NULL);
+  *code = PORTHOLE_ERROR_INTERNAL_ERROR;
 
   if (error->domain == PORTHOLE_ERROR)
-    code = error->code;
+    *code = error->code;
   else if (error->domain == G_IO_ERROR)
     {
       switch (error->code)
         {
         case G_IO_ERROR_NOT_FOUND:
-          code = PORTHOLE_ERROR_FILE_NOT_FOUND;
+          *code = PORTHOLE_ERROR_FILE_NOT_FOUND;
           break;
         case G_IO_ERROR_PERMISSION_DENIED:
-          code = PORTHOLE_ERROR_PERMISSION_DENIED;
+          *code = PORTHOLE_ERROR_PERMISSION_DENIED;
           break;
         case G_IO_ERROR_NO_SPACE:
           /* SECURITY.md G8: out of space is 507, which clients do not retry. */
-          code = PORTHOLE_ERROR_FILE_OPERATION_FAILED;
-          status = SOUP_STATUS_INSUFFICIENT_STORAGE;
-          break;
+          *code = PORTHOLE_ERROR_FILE_OPERATION_FAILED;
+          return SOUP_STATUS_INSUFFICIENT_STORAGE;
         case G_IO_ERROR_EXISTS:
-          code = PORTHOLE_ERROR_FILE_ALREADY_EXISTS;
+          *code = PORTHOLE_ERROR_FILE_ALREADY_EXISTS;
           break;
         case G_IO_ERROR_IS_DIRECTORY:
         case G_IO_ERROR_NOT_DIRECTORY:
         case G_IO_ERROR_INVALID_FILENAME:
         case G_IO_ERROR_FILENAME_TOO_LONG:
-          code = PORTHOLE_ERROR_INVALID_PATH;
+          *code = PORTHOLE_ERROR_INVALID_PATH;
           break;
         default:
-          code = PORTHOLE_ERROR_FILE_OPERATION_FAILED;
+          *code = PORTHOLE_ERROR_FILE_OPERATION_FAILED;
           break;
         }
     }
 
-  porthole_request_reply_error (self, status, code, NULL, "%s", error->message);
+  return porthole_error_code_get_status (*code);
+}
+
+/**
+ * porthole_request_reply_gerror_full:
+ * @details: (nullable) (transfer none): the `details` object (e.g. with
+ *   the `path` a file error concerns)
+ *
+ * Replies with @error, classified by porthole_error_classify().
+ */
+void
+porthole_request_reply_gerror_full (PortholeRequest *self,
+                                    const GError    *error,
+                                    JsonObject      *details)
+{
+  PortholeErrorCode code;
+  guint status;
+
+  g_return_if_fail (error != NULL);
+
+  status = porthole_error_classify (error, &code);
+  porthole_request_reply_error (self, status, code, details, "%s", error->message);
+}
+
+void
+porthole_request_reply_gerror (PortholeRequest *self,
+                               const GError    *error)
+{
+  porthole_request_reply_gerror_full (self, error, NULL);
 }
 
 void
@@ -553,6 +595,176 @@ porthole_request_reply_invalid (PortholeRequest *self,
   if (parameter != NULL)
     json_object_set_string_member (details, PORTHOLE_MEMBER_PARAMETER, parameter);
   porthole_request_reply_error (self, 0, PORTHOLE_ERROR_INVALID_REQUEST, details, "%s", message);
+}
+
+/* Streamed replies: the body is read from a stream chunk by chunk and
+ * handed to soup only as it writes the previous ones ("wrote-chunk"), so
+ * a large download costs a few chunks of memory whatever its size and
+ * however slowly the client reads (SECURITY.md §4.6). */
+
+#define STREAM_CHUNK (256 * 1024)
+/* Chunks given to soup and not written yet, at most. */
+#define STREAM_MAX_QUEUED 2
+
+struct _StreamReply
+{
+  PortholeRequest *req;
+  GInputStream *stream;
+  GCancellable *cancellable;
+  goffset remaining;
+  guint queued;
+  gulong wrote_chunk_id;
+  guint reading : 1;
+  guint done : 1;
+};
+
+static void
+stream_reply_stop (StreamReply *reply)
+{
+  reply->done = TRUE;
+  g_cancellable_cancel (reply->cancellable);
+  if (reply->req->msg != NULL)
+    g_clear_signal_handler (&reply->wrote_chunk_id, reply->req->msg);
+}
+
+static void
+stream_reply_free (StreamReply *reply)
+{
+  stream_reply_stop (reply);
+  g_clear_object (&reply->stream);
+  g_clear_object (&reply->cancellable);
+  g_free (reply);
+}
+
+/* The body cannot be finished (the file shrank, or a read failed) after
+ * its length went out: the only honest end is a broken connection. */
+static void
+stream_reply_abort (StreamReply *reply)
+{
+  GSocket *socket = reply->req->finished ? NULL : soup_server_message_get_socket (reply->req->msg);
+
+  stream_reply_stop (reply);
+  if (socket != NULL)
+    g_socket_shutdown (socket, TRUE, TRUE, NULL);
+}
+
+static void stream_reply_read_more (StreamReply *reply);
+
+static void
+stream_reply_read_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(PortholeRequest) self = user_data;
+  StreamReply *reply = self->stream_reply;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  SoupMessageBody *body;
+
+  bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
+  if (reply == NULL || reply->done || self->finished)
+    return;
+  reply->reading = FALSE;
+
+  if (bytes == NULL || g_bytes_get_size (bytes) == 0)
+    {
+      g_warning ("Streamed reply of request %s ended %" G_GOFFSET_FORMAT " bytes early: %s",
+                 self->id, reply->remaining, error ? error->message : "end of file");
+      stream_reply_abort (reply);
+      return;
+    }
+
+  body = soup_server_message_get_response_body (self->msg);
+  reply->remaining -= MIN ((goffset) g_bytes_get_size (bytes), reply->remaining);
+  reply->queued++;
+  soup_message_body_append_bytes (body, bytes);
+  if (reply->remaining == 0)
+    {
+      soup_message_body_complete (body);
+      reply->done = TRUE;
+    }
+  /* soup paused the message when it ran out of body. */
+  soup_server_message_unpause (self->msg);
+
+  stream_reply_read_more (reply);
+}
+
+static void
+stream_reply_read_more (StreamReply *reply)
+{
+  if (reply->done || reply->reading || reply->queued >= STREAM_MAX_QUEUED || reply->remaining == 0)
+    return;
+
+  reply->reading = TRUE;
+  g_input_stream_read_bytes_async (reply->stream, MIN (STREAM_CHUNK, reply->remaining),
+                                   G_PRIORITY_DEFAULT, reply->cancellable,
+                                   stream_reply_read_cb, g_object_ref (reply->req));
+}
+
+static void
+on_stream_wrote_chunk (SoupServerMessage *msg,
+                       StreamReply       *reply)
+{
+  if (reply->queued > 0)
+    reply->queued--;
+  stream_reply_read_more (reply);
+}
+
+/**
+ * porthole_request_reply_stream:
+ * @stream: (transfer none): where the body comes from, positioned at
+ *   its first byte
+ * @length: how many bytes of @stream make the body (Content-Length)
+ *
+ * Replies with a body streamed from @stream as the client takes it.
+ * Set any other response headers (Content-Disposition, Content-Range)
+ * before calling this. If @stream fails or ends early, the connection
+ * is closed: the promised length cannot be kept.
+ */
+void
+porthole_request_reply_stream (PortholeRequest *self,
+                               guint            status,
+                               const char      *content_type,
+                               GInputStream    *stream,
+                               goffset          length)
+{
+  SoupMessageHeaders *headers;
+  StreamReply *reply;
+
+  g_return_if_fail (PORTHOLE_IS_REQUEST (self));
+  g_return_if_fail (G_IS_INPUT_STREAM (stream));
+  g_return_if_fail (length >= 0);
+
+  if (!can_reply (self))
+    return;
+
+  headers = soup_server_message_get_response_headers (self->msg);
+  soup_server_message_set_status (self->msg, status, NULL);
+  soup_message_headers_replace (headers, "Content-Type", content_type);
+  soup_message_headers_set_content_length (headers, length);
+  /* Written chunks are dropped, not kept for a flatten nobody does. */
+  soup_message_body_set_accumulate (soup_server_message_get_response_body (self->msg), FALSE);
+
+  reply = g_new0 (StreamReply, 1);
+  reply->req = self;
+  reply->stream = g_object_ref (stream);
+  reply->cancellable = g_cancellable_new ();
+  reply->remaining = length;
+  self->stream_reply = reply;
+
+  if (length == 0)
+    {
+      soup_message_body_complete (soup_server_message_get_response_body (self->msg));
+      reply->done = TRUE;
+    }
+  else
+    {
+      reply->wrote_chunk_id = g_signal_connect (self->msg, "wrote-chunk",
+                                                G_CALLBACK (on_stream_wrote_chunk), reply);
+      stream_reply_read_more (reply);
+    }
+
+  finish_reply (self);
 }
 
 /* Body and fields */
@@ -695,6 +907,125 @@ lookup (PortholeRequest  *self,
 
   *name_found = g_intern_string (alternatives[0]);
   return TRUE;
+}
+
+/* Whether the string value of the top-level member @name of the JSON
+ * text @data holds an escaped NUL (\u0000): json-glib hands strings out
+ * as C strings, which silently end there. */
+static gboolean
+json_member_has_nul (const char *data,
+                     gsize       size,
+                     const char *name)
+{
+  gsize name_length = strlen (name);
+  gboolean expect_key = FALSE, key_matches = FALSE;
+  int depth = 0;
+
+  for (gsize i = 0; i < size; i++)
+    {
+      char c = data[i];
+
+      if (c == '"')
+        {
+          gsize start = ++i;
+          gboolean has_nul = FALSE;
+
+          for (; i < size && data[i] != '"'; i++)
+            {
+              if (data[i] != '\\' || i + 1 >= size)
+                continue;
+              if (data[i + 1] == 'u' && i + 5 < size && strncmp (data + i + 2, "0000", 4) == 0)
+                has_nul = TRUE;
+              i++;
+            }
+
+          if (depth == 1 && expect_key)
+            key_matches = i - start == name_length && memcmp (data + start, name, name_length) == 0;
+          else if (depth == 1 && key_matches && has_nul)
+            return TRUE;
+          continue;
+        }
+
+      switch (c)
+        {
+        case '{':
+        case '[':
+          depth++;
+          expect_key = depth == 1;
+          break;
+        case '}':
+        case ']':
+          depth--;
+          break;
+        case ',':
+          expect_key = depth == 1;
+          break;
+        case ':':
+          expect_key = FALSE;
+          break;
+        default:
+          break;
+        }
+    }
+
+  return FALSE;
+}
+
+/**
+ * porthole_request_field_has_nul:
+ *
+ * Query strings and JSON strings may carry NUL bytes (`%00`, `\u0000`)
+ * that the parsed values silently end at; paths and names must refuse
+ * them rather than act on a truncated value.
+ *
+ * Returns: %TRUE if the first of @names present holds a NUL byte
+ */
+gboolean
+porthole_request_field_has_nul (PortholeRequest *self,
+                                const char      *names)
+{
+  g_auto(GStrv) alternatives = g_strsplit (names, "|", -1);
+  const char *raw_query = g_uri_get_query (soup_server_message_get_uri (self->msg));
+  g_autoptr(GBytes) body = NULL;
+
+  for (guint i = 0; alternatives[i]; i++)
+    {
+      g_auto(GStrv) pairs = NULL;
+
+      if (porthole_request_get_query (self, alternatives[i]) == NULL || raw_query == NULL)
+        continue;
+
+      pairs = g_strsplit (raw_query, "&", -1);
+      for (guint j = 0; pairs[j]; j++)
+        {
+          char *equals = strchr (pairs[j], '=');
+          g_autofree char *key = NULL;
+          g_autoptr(GBytes) value = NULL;
+
+          if (equals == NULL)
+            continue;
+          *equals = '\0';
+          key = g_uri_unescape_string (pairs[j], NULL);
+          if (g_strcmp0 (key, alternatives[i]) != 0)
+            continue;
+          value = g_uri_unescape_bytes (equals + 1, -1, NULL, NULL);
+          if (value != NULL && memchr (g_bytes_get_data (value, NULL), '\0', g_bytes_get_size (value)) != NULL)
+            return TRUE;
+        }
+      return FALSE;
+    }
+
+  body = soup_message_body_flatten (soup_server_message_get_request_body (self->msg));
+  for (guint i = 0; alternatives[i]; i++)
+    {
+      JsonObject *object = porthole_request_get_body (self);
+
+      if (object == NULL || !json_object_has_member (object, alternatives[i]))
+        continue;
+      return json_member_has_nul (g_bytes_get_data (body, NULL), g_bytes_get_size (body), alternatives[i]);
+    }
+
+  return FALSE;
 }
 
 /**

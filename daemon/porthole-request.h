@@ -87,6 +87,8 @@ JsonNode            *porthole_request_get_member        (PortholeRequest      *s
                                                          const char           *names);
 gboolean             porthole_request_has_field         (PortholeRequest      *self,
                                                          const char           *names);
+gboolean             porthole_request_field_has_nul     (PortholeRequest      *self,
+                                                         const char           *names);
 
 /* The request body as a stream (PORTHOLE_ROUTE_FLAGS_STREAM_BODY). */
 GOutputStream       *porthole_request_get_body_stream   (PortholeRequest      *self);
@@ -107,12 +109,20 @@ void                 porthole_request_reply_error       (PortholeRequest      *s
                                                          ...) G_GNUC_PRINTF (5, 6);
 void                 porthole_request_reply_gerror      (PortholeRequest      *self,
                                                          const GError         *error);
+void                 porthole_request_reply_gerror_full (PortholeRequest      *self,
+                                                         const GError         *error,
+                                                         JsonObject           *details);
 void                 porthole_request_reply_missing     (PortholeRequest      *self,
                                                          const char           *parameter);
 void                 porthole_request_reply_invalid     (PortholeRequest      *self,
                                                          const char           *parameter,
                                                          const char           *format,
                                                          ...) G_GNUC_PRINTF (3, 4);
+void                 porthole_request_reply_stream      (PortholeRequest      *self,
+                                                         guint                 status,
+                                                         const char           *content_type,
+                                                         GInputStream         *stream,
+                                                         goffset               length);
 gboolean             porthole_request_is_replied        (PortholeRequest      *self);
 
 /* Used by the HTTP server around the handler call. */
@@ -124,6 +134,8 @@ const GError        *_porthole_request_get_body_error   (PortholeRequest      *s
 void                 _porthole_request_dispatch         (PortholeRequest      *self);
 void                 _porthole_request_mark_upgraded    (PortholeRequest      *self);
 
+guint                porthole_error_classify            (const GError         *error,
+                                                         PortholeErrorCode    *code);
 char                *porthole_request_id_new            (void);
 JsonObject          *porthole_error_body_new            (PortholeErrorCode     code,
                                                          const char           *message,

@@ -40,6 +40,9 @@ typedef void           (*PortholeWebsocketHandler) (PortholeRequest         *req
 typedef GOutputStream *(*PortholeBodyOpener)       (PortholeRequest         *req,
                                                     GError                 **error);
 
+/* A body limit that comes from the configuration, for @req's route. */
+typedef gsize          (*PortholeBodyLimitFunc)    (PortholeRequest         *req);
+
 typedef struct
 {
   const char               *method;
@@ -55,6 +58,9 @@ typedef struct
   PortholeRouteFlags        flags;
   /* Largest accepted body; 0 means the configured max-body-size. */
   gsize                     body_limit;
+  /* Non-NULL: the largest accepted body, asked per request (overrides
+   * body_limit). */
+  PortholeBodyLimitFunc     get_body_limit;
 } PortholeRoute;
 
 const PortholeRoute *porthole_routes_get (guint *n_routes);

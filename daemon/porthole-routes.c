@@ -26,9 +26,11 @@
 #define DESKTOP(handler) NULL
 #endif
 #include "porthole-env-routes.h"
+#include "porthole-files-routes.h"
 #include "porthole-health-routes.h"
 #include "porthole-route.h"
 #include "porthole-runs-routes.h"
+#include "porthole-terminal-routes.h"
 
 static const PortholeRoute routes[] = {
   /* method, path, name in /info "endpoints" (NULL for aliases), handler */
@@ -66,15 +68,16 @@ static const PortholeRoute routes[] = {
   { "GET", "/commands/stream", "commands_stream", NULL, .websocket = porthole_commands_handle_stream, .flags = PORTHOLE_ROUTE_FLAGS_WEBSOCKET },
 
   /* files */
-  { "GET", "/files/read", "files_read", NULL },
-  { "POST", "/files/write", "files_write", NULL },
-  { "GET", "/files/list", "files_list", NULL },
-  { "GET", "/files/exists", "files_exists", NULL },
-  { "DELETE", "/files/remove", "files_remove", NULL },
-  { "POST", "/files/mkdir", "files_mkdir", NULL },
-  { "POST", "/files/upload", "files_upload", NULL },
-  { "GET", "/files/download", "files_download", NULL },
-  { "GET", "/files/watch", "files_watch", NULL, .flags = PORTHOLE_ROUTE_FLAGS_WEBSOCKET },
+  { "GET", "/files/read", "files_read", porthole_files_handle_read },
+  { "POST", "/files/write", "files_write", porthole_files_handle_write, .get_body_limit = porthole_files_write_limit },
+  { "GET", "/files/list", "files_list", porthole_files_handle_list },
+  { "GET", "/files/exists", "files_exists", porthole_files_handle_exists },
+  { "DELETE", "/files/remove", "files_remove", porthole_files_handle_remove },
+  { "POST", "/files/mkdir", "files_mkdir", porthole_files_handle_mkdir },
+  { "POST", "/files/upload", "files_upload", porthole_files_handle_upload, .open_body = porthole_files_open_upload,
+    .flags = PORTHOLE_ROUTE_FLAGS_STREAM_BODY, .get_body_limit = porthole_files_upload_limit },
+  { "GET", "/files/download", "files_download", porthole_files_handle_download },
+  { "GET", "/files/watch", "files_watch", NULL, .websocket = porthole_files_handle_watch, .flags = PORTHOLE_ROUTE_FLAGS_WEBSOCKET },
 
   /* env */
   { "GET", "/env", "env_get", porthole_env_handle_get },
@@ -147,7 +150,7 @@ static const PortholeRoute routes[] = {
   { "GET", "/metrics/stream", "metrics_stream", NULL, .flags = PORTHOLE_ROUTE_FLAGS_WEBSOCKET },
 
   /* terminal */
-  { "GET", "/terminal", "terminal", NULL, .flags = PORTHOLE_ROUTE_FLAGS_WEBSOCKET },
+  { "GET", "/terminal", "terminal", NULL, .websocket = porthole_terminal_handle, .flags = PORTHOLE_ROUTE_FLAGS_WEBSOCKET },
 
   /* update */
   { "POST", "/update/upload", "update_upload", NULL },

@@ -14,6 +14,8 @@ typedef struct _PortholeConfig      PortholeConfig;
 typedef struct _PortholeDaemon      PortholeDaemon;
 typedef struct _PortholeDesktop     PortholeDesktop;
 typedef struct _PortholeEnvStore    PortholeEnvStore;
+typedef struct _PortholeFileWatcher PortholeFileWatcher;
+typedef struct _PortholeFsPolicy    PortholeFsPolicy;
 typedef struct _PortholeHttpServer  PortholeHttpServer;
 typedef struct _PortholeRequest     PortholeRequest;
 typedef struct _PortholeRouter      PortholeRouter;

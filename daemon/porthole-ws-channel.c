@@ -195,6 +195,27 @@ porthole_ws_channel_send_error (PortholeWsChannel *self,
   porthole_ws_channel_send (self, message);
 }
 
+/**
+ * porthole_ws_channel_send_error_printf:
+ *
+ * Sends an `error` message with @code and a formatted text; the
+ * connection stays open.
+ */
+void
+porthole_ws_channel_send_error_printf (PortholeWsChannel *self,
+                                       PortholeErrorCode  code,
+                                       const char        *format,
+                                       ...)
+{
+  g_autoptr(GError) error = NULL;
+  va_list args;
+
+  va_start (args, format);
+  error = g_error_new_valist (PORTHOLE_ERROR, code, format, args);
+  va_end (args);
+  porthole_ws_channel_send_error (self, error);
+}
+
 gboolean
 porthole_ws_channel_is_congested (PortholeWsChannel *self)
 {

@@ -9,6 +9,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "porthole-error.h"
 #include "porthole-types.h"
 
 G_BEGIN_DECLS
@@ -30,6 +31,10 @@ void               porthole_ws_channel_send         (PortholeWsChannel       *se
                                                      JsonObject              *message);
 void               porthole_ws_channel_send_error   (PortholeWsChannel       *self,
                                                      const GError            *error);
+void               porthole_ws_channel_send_error_printf (PortholeWsChannel *self,
+                                                     PortholeErrorCode        code,
+                                                     const char              *format,
+                                                     ...) G_GNUC_PRINTF (3, 4);
 gboolean           porthole_ws_channel_is_congested (PortholeWsChannel       *self);
 gboolean           porthole_ws_channel_is_open      (PortholeWsChannel       *self);
 void               porthole_ws_channel_close        (PortholeWsChannel       *self,

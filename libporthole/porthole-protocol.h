@@ -200,6 +200,7 @@ G_BEGIN_DECLS
 #define PORTHOLE_WS_TYPE_SIGNAL                "signal"
 #define PORTHOLE_WS_TYPE_EXIT                  "exit"
 #define PORTHOLE_WS_TYPE_WATCHING              "watching"
+#define PORTHOLE_WS_TYPE_UNWATCHED             "unwatched"
 #define PORTHOLE_WS_TYPE_CHANGE                "change"
 #define PORTHOLE_WS_TYPE_SAMPLE                "sample"
 

@@ -50,6 +50,35 @@ websocket_handshake (PortholeTestDaemon *daemon,
   return msg;
 }
 
+/* The status line of a handshake made by hand: soup's client cannot
+ * read a successful upgrade of a plain message (it waits for a body). */
+static guint
+handshake_status (const char *path,
+                  const char *token)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) conn = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *request = NULL;
+  char answer[64] = { 0 };
+  guint status = 0;
+
+  conn = g_socket_client_connect_to_host (client, "127.0.0.1", daemon_under_test->port, NULL, &error);
+  g_assert_no_error (error);
+  request = g_strdup_printf ("GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                             "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                             "%s%s%s\r\n", path, token ? "Authorization: Bearer " : "", token ? token : "",
+                             token ? "\r\n" : "");
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)), request, strlen (request),
+                             NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (conn)), answer, sizeof answer - 1, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sscanf (answer, "HTTP/1.1 %u", &status), ==, 1);
+
+  return status;
+}
+
 /* Every hostile token, on a public route, a JSON route and a WebSocket
  * upgrade: only the public route answers, and never with the token. */
 static void
@@ -87,12 +116,10 @@ static void
 test_good_token (void)
 {
   g_autoptr(PortholeTestResponse) r = porthole_test_request (daemon_under_test, "GET", "/env", NULL, NULL);
-  g_autoptr(SoupMessage) upgrade = websocket_handshake (daemon_under_test, "/terminal", daemon_under_test->token);
-  g_autoptr(PortholeTestResponse) ws = porthole_test_send (daemon_under_test, upgrade);
 
   g_assert_cmpuint (r->status, ==, 200);
   /* Past authentication: whatever the route answers, it is not 401. */
-  g_assert_cmpuint (ws->status, !=, 401);
+  g_assert_cmpuint (handshake_status ("/terminal", daemon_under_test->token), !=, 401);
 }
 
 static void
@@ -127,17 +154,13 @@ test_query_token_only_for_websockets (void)
   g_autofree char *ws_path = g_strconcat ("/terminal?token=", daemon_under_test->token, NULL);
   g_autofree char *ws_path2 = g_strconcat ("/terminal?access_token=", daemon_under_test->token, NULL);
   g_autoptr(PortholeTestResponse) env = porthole_test_request (daemon_under_test, "GET", env_path, "", NULL);
-  g_autoptr(SoupMessage) up1 = websocket_handshake (daemon_under_test, ws_path, NULL);
-  g_autoptr(SoupMessage) up2 = websocket_handshake (daemon_under_test, ws_path2, NULL);
   g_autoptr(SoupMessage) up3 = websocket_handshake (daemon_under_test, "/terminal?token=nope", NULL);
-  g_autoptr(PortholeTestResponse) ws1 = porthole_test_send (daemon_under_test, up1);
-  g_autoptr(PortholeTestResponse) ws2 = porthole_test_send (daemon_under_test, up2);
   g_autoptr(PortholeTestResponse) ws3 = porthole_test_send (daemon_under_test, up3);
 
   /* A bearer in a URL lands in logs: plain routes refuse it. */
   porthole_test_assert_error_body (env, 401, "TOKEN_INVALID");
-  g_assert_cmpuint (ws1->status, !=, 401);
-  g_assert_cmpuint (ws2->status, !=, 401);
+  g_assert_cmpuint (handshake_status (ws_path, NULL), !=, 401);
+  g_assert_cmpuint (handshake_status (ws_path2, NULL), !=, 401);
   porthole_test_assert_error_body (ws3, 401, "TOKEN_INVALID");
 }
 

@@ -24,19 +24,6 @@ run (const char *body)
   return json_object_ref (r->json);
 }
 
-static gboolean
-pid_is_running (int pid)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", pid);
-  g_autofree char *stat = NULL;
-  const char *after;
-
-  if (!g_file_get_contents (path, &stat, NULL, NULL))
-    return FALSE;
-  after = strrchr (stat, ')');
-  return after != NULL && after[2] != 'Z';
-}
-
 static void
 test_run_forms (void)
 {
@@ -117,27 +104,18 @@ test_bad_input (void)
     }
 }
 
-static int
-read_pid_file (const char *path)
-{
-  g_autofree char *text = NULL;
-
-  PORTHOLE_TEST_WAIT_UNTIL (g_file_get_contents (path, &text, NULL, NULL) && strchr (text, '\n'));
-  return atoi (text);
-}
-
 static void
 test_timeout_kills_tree (void)
 {
   g_autofree char *pid_file = g_build_filename (daemon_under_test->tmpdir, "setsid.pid", NULL);
   g_autofree char *body = g_strdup_printf ("{\"command\":\"setsid sleep 300 & echo $! > %s; sleep 300\",\"timeout\":1}", pid_file);
   g_autoptr(JsonObject) result = run (body);
-  int grandchild = read_pid_file (pid_file);
+  int grandchild = porthole_test_read_pid_file (pid_file);
 
   g_assert_cmpint (json_object_get_int_member (result, "exit_code"), ==, 124);
   g_assert_true (json_object_get_boolean_member (result, "timed_out"));
   g_assert_false (json_object_get_boolean_member (result, "success"));
-  PORTHOLE_TEST_WAIT_UNTIL (!pid_is_running (grandchild));
+  PORTHOLE_TEST_WAIT_UNTIL (!porthole_test_pid_is_running (grandchild));
 }
 
 /* A backgrounded child holding stdout must not hold the answer: with the
@@ -150,7 +128,7 @@ test_background_child_does_not_hang (void)
   int background = atoi (lines[0]);
 
   g_assert_cmpstr (lines[1], ==, "done");
-  g_assert_true (pid_is_running (background));
+  g_assert_true (porthole_test_pid_is_running (background));
   kill (background, SIGKILL);
 }
 
@@ -281,7 +259,7 @@ test_kill_forms (void)
       /* Killed before the answer, as the SDK tests poll for it. */
       after = find_process (id);
       g_assert_cmpstr (json_object_get_string_member (after, "status"), ==, "killed");
-      PORTHOLE_TEST_WAIT_UNTIL (!pid_is_running (pid));
+      PORTHOLE_TEST_WAIT_UNTIL (!porthole_test_pid_is_running (pid));
     }
 }
 
@@ -345,22 +323,22 @@ test_stream_cancel_and_disconnect (void)
   int pid;
 
   porthole_test_socket_send (ws, first);
-  pid = read_pid_file (pid_file);
+  pid = porthole_test_read_pid_file (pid_file);
   porthole_test_socket_send (ws, "{\"type\":\"cancel\"}");
   result = porthole_test_socket_wait_type (ws, "result");
   g_assert_false (json_object_get_boolean_member (result, "success"));
   g_assert_cmpint (json_object_get_int_member (result, "exit_code"), ==, 128 + SIGTERM);
   porthole_test_socket_wait_type (ws, "complete");
-  PORTHOLE_TEST_WAIT_UNTIL (!pid_is_running (pid));
+  PORTHOLE_TEST_WAIT_UNTIL (!porthole_test_pid_is_running (pid));
   porthole_test_socket_free (ws);
 
   /* A client that goes away mid-run takes its run with it. */
   {
     g_autoptr(GSocketConnection) raw = porthole_test_raw_websocket (daemon_under_test, "/commands/stream", second);
 
-    pid = read_pid_file (pid_file2);
+    pid = porthole_test_read_pid_file (pid_file2);
     g_io_stream_close (G_IO_STREAM (raw), NULL, NULL);
-    PORTHOLE_TEST_WAIT_UNTIL (!pid_is_running (pid));
+    PORTHOLE_TEST_WAIT_UNTIL (!porthole_test_pid_is_running (pid));
   }
 }
 
@@ -375,6 +353,52 @@ test_stream_bad_request (void)
   error = porthole_test_socket_wait_type (ws, "error");
   g_assert_cmpstr (json_object_get_string_member (error, "code"), ==, "MISSING_PARAMETER");
   porthole_test_socket_wait_type (ws, "complete");
+
+  /* An unknown first message, or one that is not JSON, is an error too. */
+  {
+    const struct { const char *text; const char *code; } cases[] = {
+      { "{\"type\":\"dance\",\"command\":\"true\"}", "INVALID_REQUEST" },
+      { "ls -l", "INVALID_JSON" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        g_autoptr(PortholeTestSocket) other = porthole_test_socket_open (daemon_under_test, "/commands/stream", NULL);
+
+        porthole_test_socket_send (other, cases[i].text);
+        porthole_test_socket_wait_closed (other);
+        error = porthole_test_socket_wait_type (other, "error");
+        g_assert_cmpstr (json_object_get_string_member (error, "code"), ==, cases[i].code);
+        porthole_test_socket_wait_type (other, "complete");
+        g_assert_cmpuint (other->close_code, ==, SOUP_WEBSOCKET_CLOSE_NORMAL);
+      }
+  }
+}
+
+/* Managed /env variables reach background runs and streams too. */
+static void
+test_managed_env_everywhere (void)
+{
+  g_autofree char *out_file = g_build_filename (daemon_under_test->tmpdir, "bg-env.txt", NULL);
+  g_autofree char *body = g_strdup_printf ("{\"command\":\"echo $EVERYWHERE > %s.tmp && mv %s.tmp %s\"}",
+                                           out_file, out_file, out_file);
+  g_autoptr(PortholeTestResponse) patch = porthole_test_request (daemon_under_test, "PATCH", "/env", NULL,
+                                                                 "{\"env_vars\":{\"EVERYWHERE\":\"managed-value\"}}");
+  g_autoptr(PortholeTestResponse) background = porthole_test_request (daemon_under_test, "POST", "/commands/background",
+                                                                      NULL, body);
+  g_autoptr(PortholeTestSocket) ws = porthole_test_socket_open (daemon_under_test, "/commands/stream", NULL);
+  g_autoptr(GString) out = NULL;
+  g_autofree char *contents = NULL;
+
+  g_assert_cmpuint (patch->status, ==, 200);
+  g_assert_cmpuint (background->status, ==, 200);
+  PORTHOLE_TEST_WAIT_UNTIL (g_file_get_contents (out_file, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "managed-value\n");
+
+  porthole_test_socket_send (ws, "{\"type\":\"execute\",\"command\":\"echo $EVERYWHERE\"}");
+  porthole_test_socket_wait_closed (ws);
+  out = porthole_test_socket_collect (ws, "stdout");
+  g_assert_cmpstr (out->str, ==, "managed-value\n");
 }
 
 int
@@ -399,6 +423,7 @@ main (int    argc,
   g_test_add_func ("/commands/stream", test_stream);
   g_test_add_func ("/commands/stream-cancel-and-disconnect", test_stream_cancel_and_disconnect);
   g_test_add_func ("/commands/stream-bad-request", test_stream_bad_request);
+  g_test_add_func ("/commands/managed-env-everywhere", test_managed_env_everywhere);
 
   ret = g_test_run ();
   porthole_test_daemon_free (daemon_under_test);

@@ -53,18 +53,6 @@ assert_type (JsonObject *object,
 }
 
 static void
-assert_timestamp (JsonObject *object,
-                  const char *member)
-{
-  const char *text = json_object_get_string_member (object, member);
-  gint64 when;
-
-  g_assert_nonnull (text);
-  g_assert_true (g_str_has_suffix (text, "Z"));
-  g_assert_true (porthole_timestamp_parse (text, &when));
-}
-
-static void
 assert_features (JsonObject *features)
 {
   const char *flags[] = { "code_execution", "file_operations", "terminal_access", "websocket_streaming",
@@ -89,7 +77,7 @@ test_root (void)
   assert_type (root, "endpoints", JSON_TYPE_OBJECT);
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (root, "endpoints"), "health"),
                    ==, "GET /health");
-  assert_timestamp (root, "timestamp");
+  porthole_test_assert_timestamp (root, "timestamp");
 }
 
 static void
@@ -110,7 +98,7 @@ test_health (void)
   assert_type (health, "go_version", G_TYPE_STRING);
   assert_features (json_object_get_object_member (health, "features"));
   assert_type (health, "active_streams", G_TYPE_INT64);
-  assert_timestamp (health, "timestamp");
+  porthole_test_assert_timestamp (health, "timestamp");
 }
 
 static void
@@ -123,7 +111,7 @@ test_ping (void)
 
   g_assert_cmpstr (json_object_get_string_member (ping, "status"), ==, "ok");
   g_assert_cmpstr (json_object_get_string_member (ping, "message"), ==, "pong");
-  assert_timestamp (ping, "timestamp");
+  porthole_test_assert_timestamp (ping, "timestamp");
   json_object_iter_init (&iter, ping);
   while (json_object_iter_next (&iter, &name, &value))
     g_assert_cmpint (json_node_get_value_type (value), ==, G_TYPE_STRING);
@@ -146,7 +134,7 @@ test_info (void)
   /* The port is a string in both schemas. */
   g_assert_cmpstr (json_object_get_string_member (info, "vm_port"), ==, port);
   g_assert_cmpstr (json_object_get_string_member (info, "port"), ==, port);
-  assert_timestamp (info, "start_time");
+  porthole_test_assert_timestamp (info, "start_time");
   assert_type (info, "uptime", G_TYPE_DOUBLE);
   assert_type (info, "uptime_seconds", G_TYPE_DOUBLE);
   assert_type (info, "endpoints", JSON_TYPE_OBJECT);
@@ -203,7 +191,7 @@ test_system_matches_proc (void)
       g_assert_cmpfloat (v, <=, 100.0);
     }
   g_assert_cmpstr (json_object_get_string_member (system, "hostname"), ==, g_get_host_name ());
-  assert_timestamp (system, "timestamp");
+  porthole_test_assert_timestamp (system, "timestamp");
 }
 
 int

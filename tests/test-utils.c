@@ -11,6 +11,7 @@
 #include <arpa/inet.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -97,6 +98,69 @@ porthole_test_rm_rf (const char *path)
     }
   else
     g_unlink (path);
+}
+
+/**
+ * porthole_test_pid_is_running:
+ *
+ * Returns: %TRUE if @pid exists and is not a zombie
+ */
+gboolean
+porthole_test_pid_is_running (int pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", pid);
+  g_autofree char *stat = NULL;
+  const char *after;
+
+  if (pid <= 0 || !g_file_get_contents (path, &stat, NULL, NULL))
+    return FALSE;
+  after = strrchr (stat, ')');
+  /* A zombie is dead: it only waits for its (new) parent to reap it. */
+  return after != NULL && after[2] != 'Z';
+}
+
+/**
+ * porthole_test_read_pid_file:
+ *
+ * Waits for a line in @path (a child writes its pid there) and returns
+ * the number on it.
+ */
+static int
+pid_in_file (const char *path)
+{
+  g_autofree char *text = NULL;
+
+  /* Only a whole line counts: the writer may not be done. */
+  if (!g_file_get_contents (path, &text, NULL, NULL) || strchr (text, '\n') == NULL)
+    return 0;
+
+  return atoi (text);
+}
+
+int
+porthole_test_read_pid_file (const char *path)
+{
+  int pid;
+
+  PORTHOLE_TEST_WAIT_UNTIL ((pid = pid_in_file (path)) > 0);
+  return pid;
+}
+
+/**
+ * porthole_test_assert_timestamp:
+ *
+ * Checks @member of @object is an RFC 3339 UTC timestamp (with `Z`).
+ */
+void
+porthole_test_assert_timestamp (JsonObject *object,
+                                const char *member)
+{
+  const char *text = json_object_get_string_member (object, member);
+  gint64 when;
+
+  g_assert_nonnull (text);
+  g_assert_true (g_str_has_suffix (text, "Z"));
+  g_assert_true (porthole_timestamp_parse (text, &when));
 }
 
 static int
@@ -639,6 +703,23 @@ void
 porthole_test_socket_wait_closed (PortholeTestSocket *socket)
 {
   PORTHOLE_TEST_WAIT_UNTIL (socket->closed);
+}
+
+/**
+ * porthole_test_socket_count_type:
+ *
+ * Returns: how many messages of @type arrived so far
+ */
+guint
+porthole_test_socket_count_type (PortholeTestSocket *socket,
+                                 const char         *type)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < socket->messages->len; i++)
+    n += g_strcmp0 (json_object_get_string_member (g_ptr_array_index (socket->messages, i), "type"), type) == 0;
+
+  return n;
 }
 
 /**

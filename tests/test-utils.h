@@ -57,6 +57,10 @@ gboolean              porthole_test_skip_if_sanitized (void);
 const char           *porthole_test_get_daemon_path   (void);
 char                 *porthole_test_make_tmpdir       (void);
 void                  porthole_test_rm_rf             (const char           *path);
+gboolean              porthole_test_pid_is_running    (int                   pid);
+int                   porthole_test_read_pid_file     (const char           *path);
+void                  porthole_test_assert_timestamp  (JsonObject           *object,
+                                                       const char           *member);
 
 PortholeTestDaemon   *porthole_test_daemon_new        (const char *const    *extra_args);
 PortholeTestDaemon   *porthole_test_daemon_new_full   (const char           *tmpdir,
@@ -101,6 +105,8 @@ void                  porthole_test_socket_send       (PortholeTestSocket   *soc
 JsonObject           *porthole_test_socket_wait_type  (PortholeTestSocket   *socket,
                                                        const char           *type);
 void                  porthole_test_socket_wait_closed (PortholeTestSocket  *socket);
+guint                 porthole_test_socket_count_type (PortholeTestSocket   *socket,
+                                                       const char           *type);
 GSocketConnection    *porthole_test_raw_websocket     (PortholeTestDaemon   *daemon,
                                                        const char           *path,
                                                        const char           *first_message);

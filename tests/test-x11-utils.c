@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -165,15 +167,28 @@ porthole_test_x11_free (PortholeTestX11 *x11)
 void
 porthole_test_x11_kill_server (PortholeTestX11 *x11)
 {
+  g_autofree char *lock = g_strdup_printf ("/tmp/.X%d-lock", x11->number);
+  g_autofree char *owner = g_strdup_printf ("%10d\n", getpid ());
+  g_autoptr(GError) error = NULL;
+
   g_clear_pointer (&x11->xdisplay, XCloseDisplay);
   stop_process (&x11->server);
+
+  /* Keep the number ours while the server is away: an X server started
+   * meanwhile (another test, in parallel) skips a display whose lock
+   * file names a live process. */
+  g_file_set_contents (lock, owner, -1, &error);
+  g_assert_no_error (error);
 }
 
 /* Starts Xvfb again on the same display number. */
 void
 porthole_test_x11_restart_server (PortholeTestX11 *x11)
 {
+  g_autofree char *lock = g_strdup_printf ("/tmp/.X%d-lock", x11->number);
+
   g_assert_null (x11->server);
+  g_unlink (lock);
   spawn_server (x11);
 }
 

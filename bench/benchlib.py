@@ -1,0 +1,115 @@
+# bench/benchlib.py — what the benchmarks share: a portholed of the build
+# tree on a free loopback port, with a fresh secret, token and workspace,
+# and percentile helpers.
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def build_dir(argv):
+    return os.path.abspath(argv[1] if len(argv) > 1 else os.path.join(TOP, "_build"))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def percentile(samples, fraction):
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
+
+
+def require(*tools):
+    for tool in tools:
+        if shutil.which(tool) is None:
+            sys.exit(f"{tool} is missing (tools/debian-packages.txt, role bench)")
+
+
+def peak_rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return 0
+
+
+class Daemon:
+    """portholed from BUILD, stopped (SIGTERM, by its pid) on exit."""
+
+    def __init__(self, build, extra_args=()):
+        self.portholed = os.path.join(build, "daemon", "portholed")
+        if not os.access(self.portholed, os.X_OK):
+            sys.exit(f"No portholed in {build}: build it first")
+        self.dir = tempfile.mkdtemp(prefix="porthole-bench-")
+        self.workspace = os.path.join(self.dir, "ws")
+        secret = os.path.join(self.dir, "secret")
+        with open(secret, "w") as f:
+            f.write(os.urandom(32).hex())
+        os.chmod(secret, 0o600)
+        self.token = subprocess.run([self.portholed, "token", "--secret-file", secret, "--ttl", "1h"],
+                                    check=True, capture_output=True, text=True).stdout.strip()
+        self.port = free_port()
+        self.process = subprocess.Popen([self.portholed, "--listen", f"127.0.0.1:{self.port}",
+                                         "--display", "none", "--jwt-secret-file", secret,
+                                         "--workspace", self.workspace,
+                                         "--state-dir", os.path.join(self.dir, "state"), *extra_args],
+                                        stderr=subprocess.DEVNULL)
+        for _ in range(200):
+            try:
+                self.connect().call("GET", "/health")
+                break
+            except (ConnectionError, OSError):
+                time.sleep(0.05)
+        else:
+            self.stop()
+            sys.exit("portholed did not answer")
+
+    def connect(self):
+        return Api(self.port, self.token)
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+class Api:
+    """JSON calls on one kept-alive connection."""
+
+    def __init__(self, port, token):
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+        self.headers = {"Authorization": "Bearer " + token, "Content-Type": "application/json"}
+
+    def call(self, method, path, body=None):
+        self.connection.request(method, path, body=json.dumps(body) if body is not None else None,
+                                headers=self.headers)
+        response = self.connection.getresponse()
+        data = response.read()
+        if response.status != 200:
+            sys.exit(f"{method} {path}: {response.status} {data[:200]!r}")
+        return json.loads(data) if data else None

@@ -1,0 +1,398 @@
+/* porthole-terminal-routes.c
+ *
+ * Each WebSocket gets a login shell on a new pseudo-terminal, through the
+ * one process runner (PortholeProcess with FLAGS_PTY: own session,
+ * controlling terminal, UTF-8 decoded output). Output is gathered for
+ * about 10 ms before it is sent, so a short line arrives in one message
+ * (both SDK test suites look for their text inside a single `output`),
+ * and cut into frames of at most 16 KiB on character boundaries. A client
+ * that stops reading stops the reading of the terminal, not the daemon's
+ * memory. When the shell exits the client gets `exit` and a normal close;
+ * when the client goes, the session gets SIGHUP, then the runner's kill.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "porthole-daemon.h"
+#include "porthole-env-store.h"
+#include "porthole-json.h"
+#include "porthole-process.h"
+#include "porthole-protocol.h"
+#include "porthole-run-options.h"
+#include "porthole-terminal-routes.h"
+#include "porthole-ws-channel.h"
+
+#define OUTPUT_COALESCE_MS 10
+#define MAX_OUTPUT_FRAME (16 * 1024)
+/* Output waiting beyond this is sent without waiting for the window. */
+#define OUTPUT_FLUSH_AT (4 * MAX_OUTPUT_FRAME)
+#define DEFAULT_COLUMNS 80
+#define DEFAULT_ROWS 24
+/* Sizes a terminal may take (TIOCSWINSZ takes 16 bits; nothing real is
+ * larger than this). */
+#define MAX_DIMENSION 10000
+
+typedef struct
+{
+  PortholeDaemon *daemon;
+  PortholeWsChannel *channel;
+  PortholeProcess *process;
+  GString *output;
+  guint flush_id;
+  gboolean counted;
+} Terminal;
+
+static void
+send_type (Terminal   *term,
+           const char *type)
+{
+  g_autoptr(JsonObject) message = json_object_new ();
+
+  json_object_set_string_member (message, PORTHOLE_MEMBER_TYPE, type);
+  porthole_ws_channel_send (term->channel, message);
+}
+
+static void
+send_exit (Terminal *term,
+           int       code)
+{
+  g_autoptr(JsonObject) message = json_object_new ();
+
+  json_object_set_string_member (message, PORTHOLE_MEMBER_TYPE, PORTHOLE_WS_TYPE_EXIT);
+  json_object_set_int_member (message, PORTHOLE_MEMBER_CODE, code);
+  porthole_ws_channel_send (term->channel, message);
+  porthole_ws_channel_close (term->channel, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+}
+
+/* Output */
+
+static void
+flush_output (Terminal *term)
+{
+  const char *text = term->output->str;
+  gsize left = term->output->len;
+
+  g_clear_handle_id (&term->flush_id, g_source_remove);
+
+  while (left > 0)
+    {
+      g_autoptr(JsonObject) message = json_object_new ();
+      g_autofree char *data = NULL;
+      gsize length = MIN (left, MAX_OUTPUT_FRAME);
+
+      /* Never inside a character: the text is valid UTF-8. */
+      while (length < left && length > 0 && ((guchar) text[length] & 0xC0) == 0x80)
+        length--;
+
+      data = g_strndup (text, length);
+      json_object_set_string_member (message, PORTHOLE_MEMBER_TYPE, PORTHOLE_WS_TYPE_OUTPUT);
+      json_object_set_string_member (message, PORTHOLE_MEMBER_DATA, data);
+      porthole_ws_channel_send (term->channel, message);
+      text += length;
+      left -= length;
+    }
+  g_string_truncate (term->output, 0);
+
+  if (term->process != NULL && porthole_ws_channel_is_congested (term->channel))
+    porthole_process_set_output_paused (term->process, TRUE);
+}
+
+static gboolean
+flush_cb (gpointer user_data)
+{
+  Terminal *term = user_data;
+
+  term->flush_id = 0;
+  flush_output (term);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_output (PortholeProcess *process,
+           guint            stream,
+           const char      *text,
+           guint64          length,
+           Terminal        *term)
+{
+  g_string_append_len (term->output, text, length);
+
+  if (term->output->len >= OUTPUT_FLUSH_AT)
+    flush_output (term);
+  else if (term->flush_id == 0)
+    term->flush_id = g_timeout_add (OUTPUT_COALESCE_MS, flush_cb, term);
+}
+
+static void
+on_drained (Terminal *term)
+{
+  if (term->process != NULL)
+    porthole_process_set_output_paused (term->process, FALSE);
+}
+
+static void
+on_exited (PortholeProcess *process,
+           Terminal        *term)
+{
+  flush_output (term);
+  send_exit (term, porthole_process_get_exit_code (process));
+}
+
+/* Input */
+
+static int
+parse_signal (JsonNode *node)
+{
+  static const struct { const char *name; int number; } signals[] = {
+    { "HUP", SIGHUP }, { "INT", SIGINT }, { "QUIT", SIGQUIT }, { "KILL", SIGKILL },
+    { "TERM", SIGTERM }, { "USR1", SIGUSR1 }, { "USR2", SIGUSR2 }, { "STOP", SIGSTOP },
+    { "CONT", SIGCONT }, { "TSTP", SIGTSTP }, { "WINCH", SIGWINCH }, { "ALRM", SIGALRM },
+  };
+  const char *name;
+  gint64 number;
+
+  if (node == NULL)
+    return -1;
+
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    {
+      name = json_node_get_string (node);
+      if (g_ascii_strncasecmp (name, "SIG", 3) == 0)
+        name += 3;
+      for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
+        if (g_ascii_strcasecmp (name, signals[i].name) == 0)
+          return signals[i].number;
+    }
+
+  if (porthole_json_node_get_int (node, &number) && number > 0 && number < NSIG)
+    return number;
+
+  return -1;
+}
+
+static gboolean
+parse_dimension (JsonNode *node,
+                 guint    *value)
+{
+  gint64 number;
+
+  if (node == NULL || !porthole_json_node_get_int (node, &number) || number < 1 || number > MAX_DIMENSION)
+    return FALSE;
+
+  *value = number;
+  return TRUE;
+}
+
+static void
+write_input (Terminal   *term,
+             const char *data,
+             gsize       length)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (term->process == NULL || porthole_process_has_exited (term->process))
+    return;
+
+  if (!porthole_process_write (term->process, data, length, &error))
+    porthole_ws_channel_send_error_printf (term->channel, PORTHOLE_ERROR_INVALID_REQUEST,
+                                           "Input not written: %s", error->message);
+}
+
+static void
+on_message (PortholeWsChannel *channel,
+            JsonObject        *message,
+            const char        *text,
+            Terminal          *term)
+{
+  const char *type;
+
+  /* Not a JSON object: typed text, as a raw terminal client sends it. */
+  if (message == NULL)
+    {
+      write_input (term, text, strlen (text));
+      return;
+    }
+
+  type = json_object_get_string_member_with_default (message, PORTHOLE_MEMBER_TYPE, NULL);
+
+  if (g_strcmp0 (type, PORTHOLE_WS_TYPE_INPUT) == 0)
+    {
+      JsonNode *data = json_object_get_member (message, PORTHOLE_MEMBER_DATA);
+
+      if (data == NULL || !JSON_NODE_HOLDS_VALUE (data) || json_node_get_value_type (data) != G_TYPE_STRING)
+        porthole_ws_channel_send_error_printf (term->channel, PORTHOLE_ERROR_MISSING_PARAMETER,
+                                               "input needs a string `data`");
+      else
+        write_input (term, json_node_get_string (data), strlen (json_node_get_string (data)));
+    }
+  else if (g_strcmp0 (type, PORTHOLE_WS_TYPE_RESIZE) == 0)
+    {
+      g_autoptr(GError) error = NULL;
+      guint columns, rows;
+
+      if (!parse_dimension (json_object_get_member (message, "cols"), &columns) ||
+          !parse_dimension (json_object_get_member (message, "rows"), &rows))
+        porthole_ws_channel_send_error_printf (term->channel, PORTHOLE_ERROR_INVALID_REQUEST,
+                    "resize needs integer `cols` and `rows` between 1 and %d", MAX_DIMENSION);
+      else if (term->process != NULL && !porthole_process_has_exited (term->process) &&
+               !porthole_process_resize (term->process, columns, rows, &error))
+        porthole_ws_channel_send_error_printf (term->channel, PORTHOLE_ERROR_INTERNAL_ERROR, "%s", error->message);
+    }
+  else if (g_strcmp0 (type, PORTHOLE_WS_TYPE_PING) == 0)
+    send_type (term, PORTHOLE_WS_TYPE_PONG);
+  else if (g_strcmp0 (type, PORTHOLE_WS_TYPE_SIGNAL) == 0)
+    {
+      int signum = parse_signal (json_object_get_member (message, "signal"));
+
+      if (signum < 0)
+        porthole_ws_channel_send_error_printf (term->channel, PORTHOLE_ERROR_INVALID_REQUEST,
+                                               "Unknown signal: expected a name such as SIGINT");
+      else if (term->process != NULL)
+        porthole_process_send_signal (term->process, signum);
+    }
+  else
+    porthole_ws_channel_send_error_printf (term->channel, PORTHOLE_ERROR_INVALID_REQUEST,
+                "Unknown message type '%s': expected input, resize, signal or ping", type ? type : "");
+}
+
+/* Session */
+
+static void
+terminal_free (Terminal *term)
+{
+  g_clear_handle_id (&term->flush_id, g_source_remove);
+  g_signal_handlers_disconnect_by_data (term->channel, term);
+
+  if (term->process != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (term->process, term);
+      /* The client went first: hang up like a closed terminal, and make
+       * sure the whole tree ends. */
+      if (!porthole_process_has_exited (term->process))
+        {
+          porthole_process_hangup (term->process);
+          porthole_process_kill (term->process);
+        }
+      g_object_unref (term->process);
+    }
+
+  if (term->counted)
+    porthole_daemon_activity_end (term->daemon, PORTHOLE_ACTIVITY_TERMINALS);
+
+  g_string_free (term->output, TRUE);
+  g_object_unref (term->channel);
+  g_object_unref (term->daemon);
+  g_free (term);
+}
+
+/* $SHELL of the environment view, else bash, else sh. */
+static char *
+choose_shell (Terminal   *term,
+              const char *requested)
+{
+  g_autoptr(GHashTable) view = porthole_env_store_dup_view (porthole_daemon_get_env_store (term->daemon));
+  const char *candidates[] = { requested, g_hash_table_lookup (view, "SHELL"), "/bin/bash", "/bin/sh" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
+    {
+      if (candidates[i] != NULL && g_path_is_absolute (candidates[i]) &&
+          g_file_test (candidates[i], G_FILE_TEST_IS_EXECUTABLE) &&
+          !g_file_test (candidates[i], G_FILE_TEST_IS_DIR))
+        return g_strdup (candidates[i]);
+      if (i == 0 && requested != NULL)
+        porthole_ws_channel_send_error_printf (term->channel, PORTHOLE_ERROR_INVALID_REQUEST,
+                                               "Shell %s is not an executable file; using the default",
+                                               requested);
+    }
+
+  return NULL;
+}
+
+static void
+query_dimension (Terminal        *term,
+                 PortholeRequest *req,
+                 const char      *name,
+                 guint            fallback,
+                 guint           *value)
+{
+  const char *text = porthole_request_get_query (req, name);
+  gint64 number;
+
+  *value = fallback;
+  if (text == NULL)
+    return;
+
+  if (!porthole_string_get_int (text, &number) || number < 1 || number > MAX_DIMENSION)
+    {
+      porthole_ws_channel_send_error_printf (term->channel, PORTHOLE_ERROR_INVALID_REQUEST,
+                                             "Invalid %s '%s': using %u", name, text, fallback);
+      return;
+    }
+
+  *value = number;
+}
+
+void
+porthole_terminal_handle (PortholeRequest         *req,
+                          SoupWebsocketConnection *connection)
+{
+  Terminal *term = g_new0 (Terminal, 1);
+  g_auto(PortholeRunOptions) options = { 0 };
+  g_autoptr(JsonObject) fields = porthole_request_dup_fields (req);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *shell = NULL;
+  guint columns, rows;
+
+  term->daemon = g_object_ref (porthole_request_get_daemon (req));
+  term->channel = porthole_ws_channel_new (req, connection);
+  term->output = g_string_new (NULL);
+  g_signal_connect (term->channel, "message", G_CALLBACK (on_message), term);
+  g_signal_connect_swapped (term->channel, "drained", G_CALLBACK (on_drained), term);
+  g_signal_connect_swapped (term->channel, "closed", G_CALLBACK (terminal_free), term);
+
+  query_dimension (term, req, "cols", DEFAULT_COLUMNS, &columns);
+  query_dimension (term, req, "rows", DEFAULT_ROWS, &rows);
+  shell = choose_shell (term, porthole_request_get_query (req, "shell"));
+
+  /* cwd (default: the workspace) and the environment view, as for
+   * every other child. */
+  if (fields == NULL || shell == NULL ||
+      !porthole_run_options_parse (&options, term->daemon, fields, 0, TRUE, &error))
+    {
+      if (error != NULL)
+        porthole_ws_channel_send_error (term->channel, error);
+      else
+        porthole_ws_channel_send_error_printf (term->channel, PORTHOLE_ERROR_EXECUTION_FAILED, "No shell found");
+      send_exit (term, 127);
+      return;
+    }
+
+  options.envp = g_environ_setenv (options.envp, "TERM", "xterm-256color", TRUE);
+  options.envp = g_environ_setenv (options.envp, "SHELL", shell, TRUE);
+
+  term->process = porthole_process_new ((const char *const[]) { shell, "-l", NULL },
+                                        (const char *const *) options.envp, options.workdir,
+                                        PORTHOLE_PROCESS_FLAGS_PTY);
+  porthole_process_set_pty_size (term->process, columns, rows);
+  if (!porthole_process_spawn (term->process, &error))
+    {
+      int code = porthole_process_exit_code_for_spawn_error (error);
+
+      porthole_ws_channel_send_error_printf (term->channel, PORTHOLE_ERROR_EXECUTION_FAILED,
+                                             "Cannot start %s: %s", shell, error->message);
+      g_clear_object (&term->process);
+      send_exit (term, code < 0 ? 1 : code);
+      return;
+    }
+
+  porthole_daemon_activity_begin (term->daemon, PORTHOLE_ACTIVITY_TERMINALS);
+  term->counted = TRUE;
+  g_signal_connect (term->process, "output", G_CALLBACK (on_output), term);
+  g_signal_connect (term->process, "exited", G_CALLBACK (on_exited), term);
+}

@@ -1,0 +1,383 @@
+/* test-http-files-policy.c — allowed roots, traversal and symbolic links
+ * (API.md §5, SECURITY.md §7, G12)
+ *
+ * The daemon runs with its roots restricted to the workspace and one
+ * other directory; every check runs twice: with openat2() and with the
+ * O_NOFOLLOW walk used where the kernel has no openat2().
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "test-utils.h"
+
+#define N_RACE_WRITES 150
+
+typedef struct
+{
+  PortholeTestDaemon *daemon;
+  char *dir;
+  /* Allowed, besides the workspace. */
+  char *shared;
+  /* Not allowed: links point here. */
+  char *outside;
+  char *secret;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  gboolean fallback = GPOINTER_TO_INT (user_data);
+  g_autofree char *config = NULL;
+  g_autofree char *config_arg = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *workspace = NULL;
+  g_autofree char *daemon_dir = NULL;
+
+  fixture->dir = porthole_test_make_tmpdir ();
+  fixture->shared = g_build_filename (fixture->dir, "shared", NULL);
+  fixture->outside = g_build_filename (fixture->dir, "outside", NULL);
+  fixture->secret = g_build_filename (fixture->outside, "secret.txt", NULL);
+  workspace = g_build_filename (fixture->dir, "daemon", "workspace", NULL);
+  g_assert_no_errno (g_mkdir_with_parents (fixture->shared, 0755));
+  g_assert_no_errno (g_mkdir_with_parents (fixture->outside, 0755));
+  g_assert_no_errno (g_mkdir_with_parents (workspace, 0755));
+  g_assert_true (g_file_set_contents (fixture->secret, "secret", -1, NULL));
+
+  config = g_build_filename (fixture->dir, "portholed.conf", NULL);
+  contents = g_strdup_printf ("[portholed]\nfiles-allowed-roots=%s;%s\nfiles-deny=%s/private\n",
+                              workspace, fixture->shared, workspace);
+  g_assert_true (g_file_set_contents (config, contents, -1, NULL));
+  config_arg = g_strconcat ("--config=", config, NULL);
+
+  /* The daemon inherits the switch to its fallback resolver. */
+  if (fallback)
+    g_setenv ("PORTHOLE_FS_NO_OPENAT2", "1", TRUE);
+  daemon_dir = g_build_filename (fixture->dir, "daemon", NULL);
+  fixture->daemon = porthole_test_daemon_new_full (daemon_dir, (const char *[]) { config_arg, NULL }, TRUE);
+  g_unsetenv ("PORTHOLE_FS_NO_OPENAT2");
+  g_assert_cmpstr (fixture->daemon->workspace, ==, workspace);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  porthole_test_daemon_free (fixture->daemon);
+  porthole_test_rm_rf (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->shared);
+  g_free (fixture->outside);
+  g_free (fixture->secret);
+}
+
+static char *
+ws (Fixture    *fixture,
+    const char *relative)
+{
+  return g_build_filename (fixture->daemon->workspace, relative, NULL);
+}
+
+static PortholeTestResponse *
+get (Fixture    *fixture,
+     const char *route,
+     const char *path)
+{
+  g_autofree char *escaped = g_uri_escape_string (path, NULL, TRUE);
+  g_autofree char *url = g_strdup_printf ("%s?path=%s", route, escaped);
+
+  return porthole_test_request (fixture->daemon, g_str_equal (route, "/files/remove") ? "DELETE" : "GET",
+                                url, NULL, NULL);
+}
+
+static PortholeTestResponse *
+post (Fixture    *fixture,
+      const char *route,
+      const char *path,
+      const char *content)
+{
+  g_autofree char *body = content ? g_strdup_printf ("{\"path\":\"%s\",\"content\":\"%s\"}", path, content)
+                                  : g_strdup_printf ("{\"path\":\"%s\"}", path);
+
+  return porthole_test_request (fixture->daemon, "POST", route, NULL, body);
+}
+
+static void
+assert_refused (PortholeTestResponse *r)
+{
+  porthole_test_assert_error_body (r, 403, "PATH_NOT_ALLOWED");
+}
+
+static void
+assert_outside_untouched (Fixture *fixture)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr(GDir) dir = g_dir_open (fixture->outside, 0, NULL);
+  const char *name;
+
+  g_assert_true (g_file_get_contents (fixture->secret, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "secret");
+  while ((name = g_dir_read_name (dir)) != NULL)
+    g_assert_cmpstr (name, ==, "secret.txt");
+}
+
+static void
+test_outside_roots (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  g_autofree char *escape = g_strdup_printf ("../../outside/secret.txt");
+  g_autofree char *absolute_escape = g_strconcat (fixture->daemon->workspace, "/../../outside/secret.txt", NULL);
+  g_autofree char *shared_file = g_build_filename (fixture->shared, "ok.txt", NULL);
+  g_autofree char *private_file = ws (fixture, "private/key");
+  const char *reads[] = { "/files/read", "/files/download", "/files/list", "/files/exists", "/files/remove" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (reads); i++)
+    {
+      g_autoptr(PortholeTestResponse) direct = get (fixture, reads[i], fixture->secret);
+      g_autoptr(PortholeTestResponse) dotdot = get (fixture, reads[i], escape);
+      g_autoptr(PortholeTestResponse) absolute = get (fixture, reads[i], absolute_escape);
+      g_autoptr(PortholeTestResponse) root = get (fixture, reads[i], "/");
+      g_autoptr(PortholeTestResponse) etc = get (fixture, reads[i], "/etc/passwd");
+
+      assert_refused (direct);
+      assert_refused (dotdot);
+      assert_refused (absolute);
+      assert_refused (root);
+      assert_refused (etc);
+    }
+
+  {
+    g_autoptr(PortholeTestResponse) w = post (fixture, "/files/write", fixture->secret, "pwned");
+    g_autoptr(PortholeTestResponse) w2 = post (fixture, "/files/write", "../../outside/new.txt", "pwned");
+    g_autoptr(PortholeTestResponse) m = post (fixture, "/files/mkdir", "../../outside/newdir", NULL);
+    g_autoptr(PortholeTestResponse) shared = post (fixture, "/files/write", shared_file, "fine");
+    g_autoptr(PortholeTestResponse) denied = post (fixture, "/files/write", private_file, "no");
+    g_autoptr(PortholeTestResponse) remove_root = get (fixture, "/files/remove", fixture->daemon->workspace);
+    g_autoptr(PortholeTestResponse) remove_shared = get (fixture, "/files/remove", fixture->shared);
+
+    assert_refused (w);
+    assert_refused (w2);
+    assert_refused (m);
+    /* The second root works like the workspace. */
+    g_assert_cmpuint (shared->status, ==, 200);
+    g_assert_true (g_file_test (shared_file, G_FILE_TEST_IS_REGULAR));
+    /* The deny list applies inside the roots too. */
+    assert_refused (denied);
+    /* The roots themselves stay. */
+    assert_refused (remove_root);
+    assert_refused (remove_shared);
+    g_assert_true (g_file_test (fixture->daemon->workspace, G_FILE_TEST_IS_DIR));
+  }
+
+  assert_outside_untouched (fixture);
+}
+
+static void
+test_symlinks (Fixture       *fixture,
+               gconstpointer  user_data)
+{
+  g_autofree char *abs_dir_link = ws (fixture, "abs-dir");
+  g_autofree char *rel_dir_link = ws (fixture, "rel-dir");
+  g_autofree char *file_link = ws (fixture, "file-link");
+  g_autofree char *inner_link = ws (fixture, "inner-link");
+  g_autofree char *inner_dir_link = ws (fixture, "inner-dir");
+  g_autofree char *inner_target = ws (fixture, "real/target.txt");
+  g_autofree char *relative_outside = g_strdup ("../../outside");
+  g_autofree char *real = ws (fixture, "real");
+
+  g_assert_no_errno (symlink (fixture->outside, abs_dir_link));
+  g_assert_no_errno (symlink (relative_outside, rel_dir_link));
+  g_assert_no_errno (symlink (fixture->secret, file_link));
+  g_assert_no_errno (g_mkdir_with_parents (real, 0755));
+  g_assert_true (g_file_set_contents (inner_target, "inside", -1, NULL));
+  g_assert_no_errno (symlink ("real/target.txt", inner_link));
+  g_assert_no_errno (symlink ("real", inner_dir_link));
+
+  /* Links that lead out of the root are not followed: not for reading,
+   * listing, writing, making directories, removing, or uploading. */
+  {
+    const char *through[] = { "abs-dir/secret.txt", "rel-dir/secret.txt", "file-link" };
+    const char *routes[] = { "/files/read", "/files/download" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (through); i++)
+      for (guint j = 0; j < G_N_ELEMENTS (routes); j++)
+        {
+          g_autoptr(PortholeTestResponse) r = get (fixture, routes[j], through[i]);
+
+          assert_refused (r);
+        }
+  }
+  {
+    g_autoptr(PortholeTestResponse) list = get (fixture, "/files/list", "abs-dir");
+    g_autoptr(PortholeTestResponse) list2 = get (fixture, "/files/list", "rel-dir");
+    g_autoptr(PortholeTestResponse) exists = get (fixture, "/files/exists", "abs-dir/secret.txt");
+    g_autoptr(PortholeTestResponse) write1 = post (fixture, "/files/write", "abs-dir/secret.txt", "pwned");
+    g_autoptr(PortholeTestResponse) write2 = post (fixture, "/files/write", "rel-dir/planted.txt", "pwned");
+    g_autoptr(PortholeTestResponse) write3 = post (fixture, "/files/write", "abs-dir/new/deep.txt", "pwned");
+    g_autoptr(PortholeTestResponse) mkdir1 = post (fixture, "/files/mkdir", "abs-dir/newdir", NULL);
+    g_autoptr(PortholeTestResponse) remove1 = get (fixture, "/files/remove", "abs-dir/secret.txt");
+    g_autoptr(PortholeTestResponse) remove2 = get (fixture, "/files/remove", "rel-dir/secret.txt");
+
+    assert_refused (list);
+    assert_refused (list2);
+    assert_refused (exists);
+    assert_refused (write1);
+    assert_refused (write2);
+    assert_refused (write3);
+    assert_refused (mkdir1);
+    assert_refused (remove1);
+    assert_refused (remove2);
+  }
+  {
+    /* An upload into a linked directory, path given before the file. */
+    g_autofree char *url = g_strconcat (fixture->daemon->url, "/files/upload", NULL);
+    g_autofree char *bearer = g_strconcat ("Bearer ", fixture->daemon->token, NULL);
+    g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+    const char body[] = "--b\r\nContent-Disposition: form-data; name=\"path\"\r\n\r\nabs-dir/up.txt\r\n"
+                        "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"up.txt\"\r\n\r\npwned\r\n--b--\r\n";
+    g_autoptr(GBytes) bytes = g_bytes_new_static (body, sizeof body - 1);
+    g_autoptr(PortholeTestResponse) r = NULL;
+
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", bearer);
+    soup_message_set_request_body_from_bytes (msg, "multipart/form-data; boundary=b", bytes);
+    r = porthole_test_send (fixture->daemon, msg);
+    assert_refused (r);
+  }
+  assert_outside_untouched (fixture);
+
+  /* Writing onto a link replaces the link, never its target. */
+  {
+    g_autoptr(PortholeTestResponse) w = post (fixture, "/files/write", "file-link", "replaced");
+
+    g_assert_cmpuint (w->status, ==, 200);
+    g_assert_false (g_file_test (file_link, G_FILE_TEST_IS_SYMLINK));
+    assert_outside_untouched (fixture);
+  }
+
+  /* Removing a link removes the link only. */
+  {
+    g_autoptr(PortholeTestResponse) rm = get (fixture, "/files/remove", "abs-dir");
+
+    g_assert_cmpuint (rm->status, ==, 200);
+    g_assert_false (g_file_test (abs_dir_link, G_FILE_TEST_EXISTS));
+    assert_outside_untouched (fixture);
+  }
+
+  /* Links that stay inside the root work. */
+  {
+    g_autoptr(PortholeTestResponse) r = get (fixture, "/files/read", "inner-link");
+    g_autoptr(PortholeTestResponse) r2 = get (fixture, "/files/read", "inner-dir/target.txt");
+    g_autoptr(PortholeTestResponse) w = post (fixture, "/files/write", "inner-dir/written.txt", "ok");
+
+    if (GPOINTER_TO_INT (user_data))
+      {
+        /* Without openat2() every link is refused: the walk cannot tell
+         * where one leads without following it. */
+        assert_refused (r);
+        assert_refused (r2);
+        assert_refused (w);
+        return;
+      }
+    g_assert_cmpuint (r->status, ==, 200);
+    g_assert_cmpstr (json_object_get_string_member (r->json, "content"), ==, "inside");
+    g_assert_cmpuint (r2->status, ==, 200);
+    g_assert_cmpuint (w->status, ==, 200);
+  }
+}
+
+/* A link swapped between an inside and an outside directory while
+ * writes go through it: no write may land outside (G12). */
+
+typedef struct
+{
+  char *link;
+  char *inside;
+  char *outside;
+  gint stop;
+} Swapper;
+
+static gpointer
+swap_links (gpointer user_data)
+{
+  Swapper *swapper = user_data;
+  g_autofree char *temp = g_strconcat (swapper->link, ".new", NULL);
+  guint i = 0;
+
+  while (!g_atomic_int_get (&swapper->stop))
+    {
+      g_unlink (temp);
+      /* Relative targets: openat2() refuses every absolute link. */
+      if (symlink (i++ % 2 ? "target-inside" : "../../outside", temp) == 0)
+        rename (temp, swapper->link);
+    }
+
+  return NULL;
+}
+
+static void
+test_symlink_race (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  Swapper swapper = { 0 };
+  GThread *thread;
+  guint accepted = 0;
+
+  swapper.link = ws (fixture, "swing");
+  swapper.inside = ws (fixture, "target-inside");
+  swapper.outside = g_strdup (fixture->outside);
+  g_assert_no_errno (g_mkdir_with_parents (swapper.inside, 0755));
+  g_assert_no_errno (symlink (swapper.inside, swapper.link));
+
+  thread = g_thread_new ("swapper", swap_links, &swapper);
+  for (guint i = 0; i < N_RACE_WRITES; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("swing/f%u.txt", i);
+      g_autoptr(PortholeTestResponse) w = post (fixture, "/files/write", name, "raced");
+      g_autofree char *read_name = g_strdup_printf ("swing/f%u.txt", i);
+      g_autoptr(PortholeTestResponse) r = get (fixture, "/files/read", read_name);
+
+      g_assert_true (w->status == 200 || w->status == 403);
+      g_assert_true (r->status == 200 || r->status == 403 || r->status == 404);
+      if (r->status == 200)
+        g_assert_cmpstr (json_object_get_string_member (r->json, "content"), ==, "raced");
+      accepted += w->status == 200;
+    }
+  g_atomic_int_set (&swapper.stop, 1);
+  g_thread_join (thread);
+
+  g_test_message ("%u of %u writes went through the link while it pointed inside", accepted, N_RACE_WRITES);
+  assert_outside_untouched (fixture);
+  g_free (swapper.link);
+  g_free (swapper.inside);
+  g_free (swapper.outside);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  porthole_test_init (&argc, &argv);
+
+  g_test_add ("/files-policy/openat2/outside-roots", Fixture, GINT_TO_POINTER (FALSE),
+              fixture_set_up, test_outside_roots, fixture_tear_down);
+  g_test_add ("/files-policy/openat2/symlinks", Fixture, GINT_TO_POINTER (FALSE),
+              fixture_set_up, test_symlinks, fixture_tear_down);
+  g_test_add ("/files-policy/openat2/symlink-race", Fixture, GINT_TO_POINTER (FALSE),
+              fixture_set_up, test_symlink_race, fixture_tear_down);
+  g_test_add ("/files-policy/fallback/outside-roots", Fixture, GINT_TO_POINTER (TRUE),
+              fixture_set_up, test_outside_roots, fixture_tear_down);
+  g_test_add ("/files-policy/fallback/symlinks", Fixture, GINT_TO_POINTER (TRUE),
+              fixture_set_up, test_symlinks, fixture_tear_down);
+  g_test_add ("/files-policy/fallback/symlink-race", Fixture, GINT_TO_POINTER (TRUE),
+              fixture_set_up, test_symlink_race, fixture_tear_down);
+
+  return g_test_run ();
+}

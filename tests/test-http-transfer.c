@@ -1,0 +1,285 @@
+/* test-http-transfer.c — large uploads and downloads stream: the
+ * daemon's memory stays flat (API.md §5.7, §5.8; SECURITY.md G8)
+ *
+ * Runs with 256 MiB in the http suite and with --size-mib=1024 in the
+ * slow suite. RSS is sampled from /proc/<pid>/status while the bytes
+ * flow.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "test-utils.h"
+
+#define BOUNDARY "PortholeTransferBoundary7f3e"
+#define CHUNK (1024 * 1024)
+/* SECURITY.md G8: a 1 GiB upload grows the daemon by less than this. */
+#define MAX_GROWTH (32 * 1024 * 1024)
+
+static PortholeTestDaemon *daemon_under_test;
+static goffset transfer_size = (goffset) 256 * 1024 * 1024;
+static gsize baseline_rss;
+static gsize peak_rss;
+
+static void
+sample_rss (void)
+{
+  gsize rss = porthole_test_daemon_get_rss (daemon_under_test);
+
+  peak_rss = MAX (peak_rss, rss);
+}
+
+/* Deterministic bytes: no boundary can appear in them by chance. */
+static void
+fill_pattern (guint8  *buffer,
+              goffset  offset,
+              gsize    length)
+{
+  for (gsize i = 0; i < length; i++)
+    {
+      guint64 n = offset + i;
+
+      buffer[i] = (guint8) ((n * 2654435761u) >> 13 ^ (n >> 20));
+    }
+}
+
+/* A request body made on the fly: multipart head, pattern, tail. */
+
+#define TYPE_BODY_STREAM (body_stream_get_type ())
+G_DECLARE_FINAL_TYPE (BodyStream, body_stream, TEST, BODY_STREAM, GInputStream)
+
+struct _BodyStream
+{
+  GInputStream parent_instance;
+  GBytes *head;
+  GBytes *tail;
+  goffset size;
+  goffset position;
+  goffset next_sample;
+};
+
+G_DEFINE_FINAL_TYPE (BodyStream, body_stream, G_TYPE_INPUT_STREAM)
+
+static gsize
+copy_part (GBytes  *part,
+           goffset  offset,
+           guint8  *buffer,
+           gsize    count)
+{
+  gsize length = g_bytes_get_size (part);
+  gsize n = MIN (count, length - offset);
+
+  memcpy (buffer, (const guint8 *) g_bytes_get_data (part, NULL) + offset, n);
+  return n;
+}
+
+static gssize
+body_stream_read (GInputStream  *stream,
+                  void          *buffer,
+                  gsize          count,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  BodyStream *self = TEST_BODY_STREAM (stream);
+  goffset head = g_bytes_get_size (self->head);
+  goffset end = head + self->size;
+  goffset total = end + g_bytes_get_size (self->tail);
+  gsize n;
+
+  if (self->position >= total)
+    return 0;
+
+  if (self->position < head)
+    n = copy_part (self->head, self->position, buffer, count);
+  else if (self->position < end)
+    {
+      n = MIN ((goffset) count, end - self->position);
+      fill_pattern (buffer, self->position - head, n);
+    }
+  else
+    n = copy_part (self->tail, self->position - end, buffer, count);
+
+  self->position += n;
+  if (self->position >= self->next_sample)
+    {
+      sample_rss ();
+      self->next_sample += 16 * 1024 * 1024;
+    }
+
+  return n;
+}
+
+static void
+body_stream_finalize (GObject *object)
+{
+  BodyStream *self = TEST_BODY_STREAM (object);
+
+  g_bytes_unref (self->head);
+  g_bytes_unref (self->tail);
+  G_OBJECT_CLASS (body_stream_parent_class)->finalize (object);
+}
+
+static void
+body_stream_class_init (BodyStreamClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = body_stream_finalize;
+  G_INPUT_STREAM_CLASS (klass)->read_fn = body_stream_read;
+}
+
+static void
+body_stream_init (BodyStream *self)
+{
+}
+
+static BodyStream *
+body_stream_new (const char *path,
+                 goffset     size)
+{
+  BodyStream *self = g_object_new (TYPE_BODY_STREAM, NULL);
+  g_autofree char *head = g_strdup_printf ("--" BOUNDARY "\r\n"
+                                           "Content-Disposition: form-data; name=\"path\"\r\n\r\n%s\r\n"
+                                           "--" BOUNDARY "\r\n"
+                                           "Content-Disposition: form-data; name=\"file\"; filename=\"big.bin\"\r\n"
+                                           "Content-Type: application/octet-stream\r\n\r\n", path);
+
+  self->head = g_bytes_new (head, strlen (head));
+  self->tail = g_bytes_new_static ("\r\n--" BOUNDARY "--\r\n", strlen ("\r\n--" BOUNDARY "--\r\n"));
+  self->size = size;
+
+  return self;
+}
+
+static goffset
+body_stream_get_length (BodyStream *self)
+{
+  return g_bytes_get_size (self->head) + self->size + g_bytes_get_size (self->tail);
+}
+
+/* Compares what @stream gives with the pattern, sampling RSS on the way. */
+static void
+assert_pattern (GInputStream *stream,
+                goffset       expected)
+{
+  g_autofree guint8 *got = g_malloc (CHUNK);
+  g_autofree guint8 *want = g_malloc (CHUNK);
+  goffset offset = 0;
+
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+      gsize n = 0;
+
+      g_input_stream_read_all (stream, got, CHUNK, &n, NULL, &error);
+      g_assert_no_error (error);
+      if (n == 0)
+        break;
+      fill_pattern (want, offset, n);
+      if (memcmp (got, want, n) != 0)
+        g_error ("bytes differ in the chunk at %" G_GOFFSET_FORMAT, offset);
+      offset += n;
+      if (offset % (16 * CHUNK) == 0)
+        sample_rss ();
+    }
+
+  g_assert_cmpint (offset, ==, expected);
+}
+
+static void
+check_growth (const char *what)
+{
+  g_test_message ("%s of %" G_GOFFSET_FORMAT " MiB: daemon RSS %zu KiB before, peak %zu KiB (+%zu KiB)",
+                  what, transfer_size >> 20, baseline_rss / 1024, peak_rss / 1024,
+                  (peak_rss - MIN (peak_rss, baseline_rss)) / 1024);
+
+  /* Under AddressSanitizer memory figures mean nothing. */
+  if (g_getenv ("PORTHOLE_TEST_SANITIZED") == NULL)
+    g_assert_cmpuint (peak_rss, <, baseline_rss + MAX_GROWTH);
+}
+
+static void
+test_upload_then_download (void)
+{
+  g_autofree char *path = g_build_filename (daemon_under_test->workspace, "transfer", "big.bin", NULL);
+  g_autofree char *upload_url = g_strconcat (daemon_under_test->url, "/files/upload", NULL);
+  g_autofree char *download_url = g_strconcat (daemon_under_test->url, "/files/download?path=transfer/big.bin", NULL);
+  g_autofree char *bearer = g_strconcat ("Bearer ", daemon_under_test->token, NULL);
+  g_autoptr(BodyStream) body = body_stream_new (path, transfer_size);
+  g_autoptr(SoupMessage) upload = soup_message_new ("POST", upload_url);
+  g_autoptr(SoupMessage) download = soup_message_new ("GET", download_url);
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileInputStream) on_disk = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  /* Warm up: one small request of each kind. */
+  {
+    g_autoptr(PortholeTestResponse) r = porthole_test_request (daemon_under_test, "POST", "/files/write", NULL,
+                                                               "{\"path\":\"transfer/warm\",\"content\":\"w\"}");
+    g_autoptr(PortholeTestResponse) d = porthole_test_request (daemon_under_test, "GET",
+                                                               "/files/download?path=transfer/warm", NULL, NULL);
+
+    g_assert_cmpuint (r->status, ==, 200);
+    g_assert_cmpuint (d->status, ==, 200);
+  }
+
+  baseline_rss = peak_rss = porthole_test_daemon_get_rss (daemon_under_test);
+  soup_message_headers_replace (soup_message_get_request_headers (upload), "Authorization", bearer);
+  soup_message_set_request_body (upload, "multipart/form-data; boundary=" BOUNDARY, G_INPUT_STREAM (body),
+                                 body_stream_get_length (body));
+  answer = soup_session_send_and_read (daemon_under_test->session, upload, NULL, &error);
+  g_assert_no_error (error);
+  sample_rss ();
+  g_assert_cmpuint (soup_message_get_status (upload), ==, 200);
+  node = json_from_string (g_bytes_get_data (answer, NULL), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (node), "size"), ==, transfer_size);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "path"), ==, path);
+  check_growth ("upload");
+
+  /* Every byte landed, in order. */
+  on_disk = g_file_read (file, NULL, &error);
+  g_assert_no_error (error);
+  assert_pattern (G_INPUT_STREAM (on_disk), transfer_size);
+
+  baseline_rss = peak_rss = porthole_test_daemon_get_rss (daemon_under_test);
+  soup_message_headers_replace (soup_message_get_request_headers (download), "Authorization", bearer);
+  stream = soup_session_send (daemon_under_test->session, download, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (download), ==, 200);
+  g_assert_cmpint (soup_message_headers_get_content_length (soup_message_get_response_headers (download)), ==,
+                   transfer_size);
+  assert_pattern (stream, transfer_size);
+  check_growth ("download");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int ret;
+
+  /* Our own option goes before GLib's parser sees it. */
+  for (int i = 1; i < argc; i++)
+    if (g_str_has_prefix (argv[i], "--size-mib="))
+      {
+        transfer_size = (goffset) atoi (argv[i] + strlen ("--size-mib=")) * 1024 * 1024;
+        memmove (&argv[i], &argv[i + 1], (argc - i) * sizeof (char *));
+        argc--;
+        i--;
+      }
+
+  porthole_test_init (&argc, &argv);
+  daemon_under_test = porthole_test_daemon_new (NULL);
+
+  g_test_add_func ("/transfer/upload-then-download", test_upload_then_download);
+
+  ret = g_test_run ();
+  porthole_test_daemon_free (daemon_under_test);
+  return ret;
+}
