@@ -49,6 +49,11 @@ typedef struct
   guint ws_frame_interval_ms;
   guint ws_keepalive_interval;
   gboolean ws_output_mirror;
+
+  gboolean update_enabled;
+  char *update_self_path;
+  guint64 update_max_size;
+  guint update_max_backups;
 } Settings;
 
 struct _PortholeConfig
@@ -87,6 +92,7 @@ settings_free (Settings *settings)
   g_strfreev (settings->ws_allowed_origins);
   g_free (settings->tls_cert);
   g_free (settings->tls_key);
+  g_free (settings->update_self_path);
   g_free (settings);
 }
 
@@ -417,6 +423,12 @@ settings_load (GKeyFile  *file,
       !get_boolean (file, "ws-output-mirror", TRUE, &settings->ws_output_mirror, error))
     return NULL;
 
+  settings->update_self_path = get_string (file, "update-self-path", NULL);
+  if (!get_boolean (file, "update-enabled", FALSE, &settings->update_enabled, error) ||
+      !get_size (file, "update-max-size", 256 * 1024 * 1024, &settings->update_max_size, error) ||
+      !get_uint (file, "update-max-backups", 3, 1, 100, &settings->update_max_backups, error))
+    return NULL;
+
   return g_steal_pointer (&settings);
 }
 
@@ -716,6 +728,42 @@ gboolean
 porthole_config_get_ws_output_mirror (PortholeConfig *self)
 {
   return self->settings->ws_output_mirror;
+}
+
+/**
+ * porthole_config_get_update_enabled:
+ *
+ * Returns: whether the update routes may replace the daemon (off by default:
+ *   every route then answers 503 FEATURE_DISABLED)
+ */
+gboolean
+porthole_config_get_update_enabled (PortholeConfig *self)
+{
+  return self->settings->update_enabled;
+}
+
+/**
+ * porthole_config_get_update_self_path:
+ *
+ * Returns: (nullable): the binary an update replaces and a restart runs;
+ *   %NULL for the running one
+ */
+const char *
+porthole_config_get_update_self_path (PortholeConfig *self)
+{
+  return self->settings->update_self_path;
+}
+
+gsize
+porthole_config_get_update_max_size (PortholeConfig *self)
+{
+  return self->settings->update_max_size;
+}
+
+guint
+porthole_config_get_update_max_backups (PortholeConfig *self)
+{
+  return self->settings->update_max_backups;
 }
 
 /**

@@ -63,6 +63,12 @@ guint               porthole_config_get_ws_frame_interval_ms (PortholeConfig *se
 guint               porthole_config_get_ws_keepalive_interval (PortholeConfig *self);
 gboolean            porthole_config_get_ws_output_mirror   (PortholeConfig  *self);
 
+/* Self-update (API.md §12) */
+gboolean            porthole_config_get_update_enabled     (PortholeConfig  *self);
+const char         *porthole_config_get_update_self_path   (PortholeConfig  *self);
+gsize               porthole_config_get_update_max_size    (PortholeConfig  *self);
+guint               porthole_config_get_update_max_backups (PortholeConfig  *self);
+
 /* Every file the daemon reads secrets or settings from; the file API
  * refuses them (API.md §5). */
 GStrv               porthole_config_dup_private_files      (PortholeConfig  *self);

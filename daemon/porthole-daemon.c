@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <string.h>
 #include <glib/gstdio.h>
 #include <unistd.h>
 
@@ -14,10 +15,12 @@
 #include "porthole-daemon.h"
 #include "porthole-env-store.h"
 #include "porthole-http-server.h"
+#include "porthole-metrics.h"
 #include "porthole-process.h"
 #include "porthole-route.h"
 #include "porthole-run-table.h"
 #include "porthole-sysinfo.h"
+#include "porthole-updater.h"
 
 /* After SIGTERM, in-flight requests get this long to finish. */
 #define STOP_GRACE_USEC (5 * G_USEC_PER_SEC)
@@ -32,6 +35,10 @@ struct _PortholeDaemon
   PortholeEnvStore *env_store;
   PortholeSysinfo *sysinfo;
   PortholeRunTable *run_table;
+  PortholeMetrics *metrics;
+  PortholeUpdater *updater;
+  PortholeCacheStatsFunc cache_stats_func;
+  gpointer cache_stats_data;
 
   char *workspace;
   char *vm_id;
@@ -62,6 +69,8 @@ porthole_daemon_dispose (GObject *object)
   PortholeDaemon *self = (PortholeDaemon *)object;
 
   g_clear_handle_id (&self->stop_poll_id, g_source_remove);
+  g_clear_object (&self->metrics);
+  g_clear_object (&self->updater);
   g_clear_object (&self->http_server);
   g_clear_object (&self->env_store);
   g_clear_object (&self->run_table);
@@ -228,7 +237,10 @@ porthole_daemon_start (PortholeDaemon  *self,
   self->sysinfo = porthole_sysinfo_new (self->workspace);
   self->env_store = porthole_env_store_new (porthole_config_get_state_dir (self->config));
 
+  self->updater = porthole_updater_new (self->config);
   self->http_server = porthole_http_server_new (self);
+  /* Before the first request: every request is counted. */
+  self->metrics = porthole_metrics_new (self);
   if (!porthole_http_server_start (self->http_server, error))
     return FALSE;
 
@@ -352,6 +364,46 @@ PortholeRunTable *
 porthole_daemon_get_run_table (PortholeDaemon *self)
 {
   return self->run_table;
+}
+
+PortholeMetrics *
+porthole_daemon_get_metrics (PortholeDaemon *self)
+{
+  return self->metrics;
+}
+
+PortholeUpdater *
+porthole_daemon_get_updater (PortholeDaemon *self)
+{
+  return self->updater;
+}
+
+/**
+ * porthole_daemon_set_cache_stats_func:
+ * @func: (nullable): fills a #PortholeCacheStats; %NULL unregisters
+ *
+ * The execution cache registers here so /metrics reads its figures.
+ */
+void
+porthole_daemon_set_cache_stats_func (PortholeDaemon         *self,
+                                      PortholeCacheStatsFunc  func,
+                                      gpointer                user_data)
+{
+  g_return_if_fail (PORTHOLE_IS_DAEMON (self));
+
+  self->cache_stats_func = func;
+  self->cache_stats_data = user_data;
+}
+
+void
+porthole_daemon_get_cache_stats (PortholeDaemon     *self,
+                                 PortholeCacheStats *stats)
+{
+  g_return_if_fail (PORTHOLE_IS_DAEMON (self));
+
+  memset (stats, 0, sizeof *stats);
+  if (self->cache_stats_func != NULL)
+    self->cache_stats_func (self->cache_stats_data, stats);
 }
 
 /**

@@ -23,6 +23,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <string.h>
@@ -36,6 +37,7 @@
 #include "porthole-protocol.h"
 #include "porthole-request.h"
 #include "porthole-router.h"
+#include "porthole-version.h"
 
 /* A rejected request's body is read and dropped up to this size (so the
  * client gets its 401/413); beyond it the connection is closed. */
@@ -948,6 +950,9 @@ add_listener (PortholeHttpServer  *self,
     }
 
   g_socket_set_blocking (socket, FALSE);
+  /* Inherited sockets (--listen-fd, socket activation) may lack it; a
+   * restart hands over duplicates, never these. */
+  fcntl (g_socket_get_fd (socket), F_SETFD, FD_CLOEXEC);
 
   g_main_context_push_thread_default (self->parked_context);
   if (!soup_server_listen_socket (self->soup, socket, 0, error))
@@ -966,6 +971,33 @@ add_listener (PortholeHttpServer  *self,
   return TRUE;
 }
 
+/* An inherited socket (a restart's, systemd's) may already be bound to
+ * a configured address: it serves that address, binding again would
+ * fail. */
+static gboolean
+is_inherited (PortholeHttpServer *self,
+              GSocketAddress     *address)
+{
+  GInetSocketAddress *wanted = G_INET_SOCKET_ADDRESS (address);
+
+  if (g_inet_socket_address_get_port (wanted) == 0)
+    return FALSE;
+
+  for (guint i = 0; i < self->listeners->len; i++)
+    {
+      Listener *listener = g_ptr_array_index (self->listeners, i);
+      g_autoptr(GSocketAddress) local = g_socket_get_local_address (listener->socket, NULL);
+
+      if (G_IS_INET_SOCKET_ADDRESS (local) &&
+          g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)) == g_inet_socket_address_get_port (wanted) &&
+          g_inet_address_equal (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (local)),
+                                g_inet_socket_address_get_address (wanted)))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
 static gboolean
 listen_on (PortholeHttpServer  *self,
            const char          *text,
@@ -979,6 +1011,9 @@ listen_on (PortholeHttpServer  *self,
 
   if (!parse_listen_address (text, &address, error))
     return FALSE;
+
+  if (G_IS_INET_SOCKET_ADDRESS (address) && is_inherited (self, address))
+    return TRUE;
 
   family = g_socket_address_get_family (address);
   socket = g_socket_new (family, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &local_error);
@@ -1112,6 +1147,7 @@ porthole_http_server_start (PortholeHttpServer  *self,
 {
   const char *const *addresses = porthole_config_get_listen (self->config);
   const char *tls_cert = porthole_config_get_tls_cert (self->config);
+  g_autofree char *server_header = NULL;
   const int *fds;
   guint n_fds;
 
@@ -1127,7 +1163,8 @@ porthole_http_server_start (PortholeHttpServer  *self,
         return FALSE;
     }
 
-  self->soup = soup_server_new ("server-header", "portholed/" PACKAGE_VERSION " ", NULL);
+  server_header = g_strdup_printf ("portholed/%s ", porthole_version_get ());
+  self->soup = soup_server_new ("server-header", server_header, NULL);
   /* permessage-deflate is on by default in soup 3.2 (SECURITY.md §0.3). */
   soup_server_remove_websocket_extension (self->soup, SOUP_TYPE_WEBSOCKET_EXTENSION_DEFLATE);
   soup_server_add_early_handler (self->soup, NULL, early_handler, self, NULL);

@@ -201,6 +201,18 @@ porthole_ws_channel_is_congested (PortholeWsChannel *self)
   return self->congested;
 }
 
+/**
+ * porthole_ws_channel_get_queued_bytes:
+ *
+ * Returns: bytes of frames waiting to be sent, for producers that would
+ *   rather drop than queue (live samples)
+ */
+gsize
+porthole_ws_channel_get_queued_bytes (PortholeWsChannel *self)
+{
+  return self->queued_bytes;
+}
+
 gboolean
 porthole_ws_channel_is_open (PortholeWsChannel *self)
 {
