@@ -1285,6 +1285,21 @@ porthole_http_server_get_port (PortholeHttpServer *self)
 }
 
 /**
+ * porthole_http_server_get_message_socket:
+ *
+ * soup does not know the sockets of the connections it is handed.
+ *
+ * Returns: (transfer none) (nullable): the socket @msg arrived on
+ */
+GSocket *
+porthole_http_server_get_message_socket (SoupServerMessage *msg)
+{
+  Connection *conn = connection_for_message (msg);
+
+  return conn ? conn->socket : NULL;
+}
+
+/**
  * porthole_http_server_get_listen_sockets:
  *
  * Returns: (transfer container) (element-type GSocket): the listening

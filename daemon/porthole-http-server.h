@@ -6,6 +6,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <libsoup/soup.h>
 
 #include "porthole-route.h"
 #include "porthole-types.h"
@@ -24,5 +25,6 @@ guint               porthole_http_server_get_n_active     (PortholeHttpServer  *
 guint               porthole_http_server_get_n_connections (PortholeHttpServer *self);
 guint               porthole_http_server_get_port         (PortholeHttpServer  *self);
 GPtrArray          *porthole_http_server_get_listen_sockets (PortholeHttpServer *self);
+GSocket            *porthole_http_server_get_message_socket (SoupServerMessage  *msg);
 
 G_END_DECLS

@@ -21,8 +21,10 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/socket.h>
 
 #include "porthole-daemon.h"
+#include "porthole-http-server.h"
 #include "porthole-json.h"
 #include "porthole-metrics.h"
 #include "porthole-metrics-stream.h"
@@ -35,6 +37,8 @@
 #define MAX_QUEUED_EVENTS 4
 /* Unsent WebSocket bytes beyond which a subscriber misses samples. */
 #define MAX_QUEUED_WS_BYTES (16 * 1024)
+/* What the kernel may hold for one subscriber: a few dozen samples. */
+#define MAX_KERNEL_BYTES (32 * 1024)
 
 typedef struct
 {
@@ -356,6 +360,7 @@ porthole_metrics_stream_add_events (PortholeMetricsStream *self,
 {
   SoupServerMessage *msg = porthole_request_get_message (req);
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  GSocket *socket;
   Subscriber *sub;
 
   g_return_if_fail (PORTHOLE_IS_METRICS_STREAM (self));
@@ -365,6 +370,11 @@ porthole_metrics_stream_add_events (PortholeMetricsStream *self,
   soup_message_headers_replace (headers, "X-Accel-Buffering", "no");
   if (!porthole_request_begin_stream (req, SOUP_STATUS_OK, "text/event-stream"))
     return;
+
+  /* The kernel's buffer would otherwise grow to megabytes for a peer
+   * that stops reading; half of this size is what it really takes. */
+  if ((socket = porthole_http_server_get_message_socket (msg)) != NULL)
+    g_socket_set_option (socket, SOL_SOCKET, SO_SNDBUF, MAX_KERNEL_BYTES / 2, NULL);
 
   sub = add_subscriber (self, interval_ms);
   sub->req = g_object_ref (req);
@@ -391,6 +401,7 @@ porthole_metrics_stream_add_websocket (PortholeMetricsStream *self,
   if (!porthole_ws_channel_is_open (channel))
     return;
 
+  porthole_ws_channel_set_max_backlog (channel, MAX_KERNEL_BYTES);
   sub = add_subscriber (self, interval_ms);
   sub->channel = g_object_ref (channel);
   sub->closed_id = g_signal_connect_swapped (channel, "closed", G_CALLBACK (on_channel_closed), sub);

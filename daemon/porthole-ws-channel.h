@@ -31,6 +31,8 @@ void               porthole_ws_channel_send         (PortholeWsChannel       *se
 void               porthole_ws_channel_send_error   (PortholeWsChannel       *self,
                                                      const GError            *error);
 gboolean           porthole_ws_channel_is_congested (PortholeWsChannel       *self);
+void               porthole_ws_channel_set_max_backlog  (PortholeWsChannel  *self,
+                                                         gsize               bytes);
 gsize              porthole_ws_channel_get_queued_bytes (PortholeWsChannel  *self);
 gboolean           porthole_ws_channel_is_open      (PortholeWsChannel       *self);
 void               porthole_ws_channel_close        (PortholeWsChannel       *self,
