@@ -1060,7 +1060,7 @@ porthole_updater_apply_async (PortholeUpdater     *self,
 
   if (apply->expected_sha256 == NULL)
     {
-      g_task_return_new_error (task, PORTHOLE_ERROR, PORTHOLE_ERROR_INVALID_REQUEST,
+      g_task_return_new_error (task, PORTHOLE_ERROR, PORTHOLE_ERROR_MISSING_PARAMETER,
                                "Missing required parameter: sha256 (with the upload or here)");
       return;
     }
