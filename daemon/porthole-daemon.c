@@ -51,6 +51,7 @@ struct _PortholeDaemon
   gint64 stop_started;
   guint stop_poll_id;
   guint stopping : 1;
+  guint draining : 1;
 };
 
 enum {
@@ -273,8 +274,10 @@ stop_poll_cb (gpointer user_data)
 {
   PortholeDaemon *self = user_data;
 
-  if (porthole_http_server_get_n_active (self->http_server) > 0 &&
-      g_get_monotonic_time () - self->stop_started < STOP_GRACE_USEC)
+  gboolean busy = self->draining ? !porthole_http_server_is_drained (self->http_server)
+                                 : porthole_http_server_get_n_active (self->http_server) > 0;
+
+  if (busy && g_get_monotonic_time () - self->stop_started < STOP_GRACE_USEC)
     return G_SOURCE_CONTINUE;
 
   self->stop_poll_id = 0;
@@ -283,6 +286,38 @@ stop_poll_cb (gpointer user_data)
   g_signal_emit (self, signals[STOPPED], 0);
 
   return G_SOURCE_REMOVE;
+}
+
+static void
+stop (PortholeDaemon *self,
+      gboolean        drain)
+{
+  if (self->stopping)
+    return;
+
+  self->stopping = TRUE;
+  self->draining = drain;
+  self->stop_started = g_get_monotonic_time ();
+
+  if (self->http_server != NULL)
+    {
+      if (drain)
+        porthole_http_server_drain (self->http_server);
+      else
+        porthole_http_server_stop (self->http_server);
+    }
+  g_signal_emit (self, signals[STOPPING], 0);
+  /* Every child tree gets SIGTERM, and SIGKILL 2 s later. */
+  porthole_run_table_kill_all (self->run_table);
+  porthole_process_kill_all (FALSE);
+
+  if (self->http_server == NULL)
+    {
+      g_signal_emit (self, signals[STOPPED], 0);
+      return;
+    }
+
+  self->stop_poll_id = g_timeout_add (50, stop_poll_cb, self);
 }
 
 /**
@@ -297,26 +332,22 @@ porthole_daemon_stop (PortholeDaemon *self)
 {
   g_return_if_fail (PORTHOLE_IS_DAEMON (self));
 
-  if (self->stopping)
-    return;
+  stop (self, FALSE);
+}
 
-  self->stopping = TRUE;
-  self->stop_started = g_get_monotonic_time ();
+/**
+ * porthole_daemon_drain:
+ *
+ * porthole_daemon_stop() for a restart that keeps the listening sockets:
+ * work ends the same way, but connections already accepted are answered
+ * rather than refused, and "stopped" waits for them to close.
+ */
+void
+porthole_daemon_drain (PortholeDaemon *self)
+{
+  g_return_if_fail (PORTHOLE_IS_DAEMON (self));
 
-  if (self->http_server != NULL)
-    porthole_http_server_stop (self->http_server);
-  g_signal_emit (self, signals[STOPPING], 0);
-  /* Every child tree gets SIGTERM, and SIGKILL 2 s later. */
-  porthole_run_table_kill_all (self->run_table);
-  porthole_process_kill_all (FALSE);
-
-  if (self->http_server == NULL)
-    {
-      g_signal_emit (self, signals[STOPPED], 0);
-      return;
-    }
-
-  self->stop_poll_id = g_timeout_add (50, stop_poll_cb, self);
+  stop (self, TRUE);
 }
 
 gboolean

@@ -42,6 +42,7 @@ PortholeDaemon     *porthole_daemon_new              (PortholeConfig  *config);
 gboolean            porthole_daemon_start            (PortholeDaemon  *self,
                                                       GError         **error);
 void                porthole_daemon_stop             (PortholeDaemon  *self);
+void                porthole_daemon_drain            (PortholeDaemon  *self);
 void                porthole_daemon_reload           (PortholeDaemon  *self);
 
 PortholeConfig     *porthole_daemon_get_config       (PortholeDaemon  *self);

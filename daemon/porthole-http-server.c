@@ -44,6 +44,9 @@
 #define MAX_DISCARDED_BODY (128 * 1024 * 1024)
 /* How long in-flight requests may take to finish after SIGTERM. */
 #define STOP_GRACE_SECONDS 5
+/* Draining for a restart: how long an accepted connection has to send
+ * its request. */
+#define DRAIN_GRACE_SECONDS 2
 /* Accepts per dispatch of a listening socket, so one busy port cannot
  * starve the main loop. */
 #define ACCEPT_BATCH 32
@@ -102,6 +105,8 @@ struct _PortholeHttpServer
   GHashTable *active_requests;
   guint stop_timeout_id;
   guint stopping : 1;
+  /* Stopping for a restart: connections already accepted are served. */
+  guint draining : 1;
 };
 
 enum {
@@ -557,7 +562,10 @@ early_handler (SoupServer        *soup,
   g_signal_connect_object (msg, "got-chunk", G_CALLBACK (on_got_chunk), req, 0);
   g_hash_table_add (self->active_requests, g_object_ref (req));
 
-  if (self->stopping)
+  /* A restart serves what it accepted, then lets the connection go. */
+  if (self->draining)
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+  else if (self->stopping)
     {
       reject_body (msg);
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
@@ -1245,6 +1253,60 @@ porthole_http_server_stop (PortholeHttpServer *self)
     g_cancellable_cancel (porthole_request_get_cancellable (key));
 
   self->stop_timeout_id = g_timeout_add_seconds (STOP_GRACE_SECONDS, stop_timeout_cb, self);
+}
+
+/**
+ * porthole_http_server_drain:
+ *
+ * Stops accepting, for a restart that keeps the listening sockets: new
+ * connections wait in the kernel for the next daemon. Connections
+ * accepted already may still send a request, which is answered (with
+ * `Connection: close`) rather than refused; idle kept-alive connections
+ * close, as a client expects they may. porthole_http_server_is_drained()
+ * says when none is left.
+ */
+void
+porthole_http_server_drain (PortholeHttpServer *self)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  g_return_if_fail (PORTHOLE_IS_HTTP_SERVER (self));
+
+  if (self->stopping || self->soup == NULL)
+    return;
+
+  self->stopping = TRUE;
+  self->draining = TRUE;
+  g_ptr_array_set_size (self->listeners, 0);
+
+  g_hash_table_iter_init (&iter, self->connections);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      Connection *conn = key;
+
+      if (conn->state != CONNECTION_WAITING)
+        continue;
+      /* Accepted, its request not read yet: it gets a little time. */
+      if (conn->n_requests == 0)
+        connection_set_deadline (conn, DRAIN_GRACE_SECONDS);
+      else
+        connection_close (conn);
+    }
+
+  self->stop_timeout_id = g_timeout_add_seconds (STOP_GRACE_SECONDS, stop_timeout_cb, self);
+}
+
+/**
+ * porthole_http_server_is_drained:
+ *
+ * Returns: %TRUE when no request is in progress and no connection is
+ *   left
+ */
+gboolean
+porthole_http_server_is_drained (PortholeHttpServer *self)
+{
+  return g_hash_table_size (self->active_requests) == 0 && g_hash_table_size (self->connections) == 0;
 }
 
 /**

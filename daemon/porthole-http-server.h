@@ -21,6 +21,8 @@ PortholeHttpServer *porthole_http_server_new              (PortholeDaemon      *
 gboolean            porthole_http_server_start            (PortholeHttpServer  *self,
                                                            GError             **error);
 void                porthole_http_server_stop             (PortholeHttpServer  *self);
+void                porthole_http_server_drain            (PortholeHttpServer  *self);
+gboolean            porthole_http_server_is_drained       (PortholeHttpServer  *self);
 guint               porthole_http_server_get_n_active     (PortholeHttpServer  *self);
 guint               porthole_http_server_get_n_connections (PortholeHttpServer *self);
 guint               porthole_http_server_get_port         (PortholeHttpServer  *self);

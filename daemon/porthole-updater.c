@@ -1127,7 +1127,7 @@ porthole_updater_restart (PortholeUpdater *self,
 
   self->restart_pending = TRUE;
   g_message ("Restarting %s", self->target);
-  porthole_daemon_stop (daemon);
+  porthole_daemon_drain (daemon);
 }
 
 gboolean
