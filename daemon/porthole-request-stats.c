@@ -27,6 +27,10 @@ static const double bucket_bounds[] = {
   0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0,
 };
 #define N_BUCKETS G_N_ELEMENTS (bucket_bounds)
+/* The same, as `le` label values, +Inf last. */
+static const char *const bucket_names[N_BUCKETS + 1] = {
+  "0.001", "0.0025", "0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "5", "10", "30", "60", "+Inf",
+};
 
 /* 1xx … 5xx, then answers that never got a status (aborted). */
 static const char *const class_names[] = { "1xx", "2xx", "3xx", "4xx", "5xx", "aborted" };
@@ -298,29 +302,30 @@ porthole_request_stats_write_prometheus (PortholeRequestStats *self,
         {
           Histogram *histogram = stats->classes[c];
           g_autofree char *labels = NULL;
+          g_autoptr(GString) bucket_labels = NULL;
+          gsize prefix_length;
           guint64 cumulative = 0;
 
           if (histogram == NULL)
             continue;
 
-          for (guint b = 0; b <= N_BUCKETS; b++)
-            {
-              g_autofree char *bucket_labels = NULL;
-              char bound[G_ASCII_DTOSTR_BUF_SIZE];
-
-              cumulative += histogram->buckets[b];
-              if (b < N_BUCKETS)
-                g_ascii_formatd (bound, sizeof bound, "%g", bucket_bounds[b]);
-              else
-                g_strlcpy (bound, "+Inf", sizeof bound);
-              bucket_labels = porthole_prometheus_labels ("method", stats->method, "path", stats->path,
-                                                          "status", class_names[c], "le", bound, NULL);
-              porthole_prometheus_value (out, "hopx_agent_http_request_duration_seconds_bucket",
-                                         bucket_labels, cumulative);
-            }
-
+          /* {method=…,path=…,status=…,le="…"}: the same but for le. */
           labels = porthole_prometheus_labels ("method", stats->method, "path", stats->path,
                                                "status", class_names[c], NULL);
+          bucket_labels = g_string_new_len (labels, strlen (labels) - 1);
+          g_string_append (bucket_labels, ",le=\"");
+          prefix_length = bucket_labels->len;
+
+          for (guint b = 0; b <= N_BUCKETS; b++)
+            {
+              cumulative += histogram->buckets[b];
+              g_string_truncate (bucket_labels, prefix_length);
+              g_string_append (bucket_labels, bucket_names[b]);
+              g_string_append (bucket_labels, "\"}");
+              porthole_prometheus_value (out, "hopx_agent_http_request_duration_seconds_bucket",
+                                         bucket_labels->str, cumulative);
+            }
+
           porthole_prometheus_value (out, "hopx_agent_http_request_duration_seconds_sum",
                                      labels, histogram->sum);
           porthole_prometheus_value (out, "hopx_agent_http_request_duration_seconds_count",
