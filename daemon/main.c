@@ -20,6 +20,7 @@
 #include "porthole-config.h"
 #include "porthole-daemon.h"
 #include "porthole-http-server.h"
+#include "porthole-restart.h"
 #include "porthole-self-test.h"
 #include "porthole-updater.h"
 #include "porthole-version.h"
@@ -409,7 +410,7 @@ main (int    argc,
       return EXIT_FAILURE;
     }
 
-  porthole_updater_set_command_line (porthole_daemon_get_updater (daemon), (const char *const *) command_line);
+  porthole_restart_set_command_line ((const char *const *) command_line);
 
   if (porthole_config_get_verbose (config))
     g_signal_connect (porthole_daemon_get_http_server (daemon), "request-done",
@@ -426,9 +427,9 @@ main (int    argc,
 
   g_main_loop_run (loop);
 
-  if (porthole_updater_get_restart_pending (porthole_daemon_get_updater (daemon)))
+  if (porthole_restart_is_pending ())
     {
-      porthole_updater_exec (porthole_daemon_get_updater (daemon));
+      porthole_restart_exec ();
       return EXIT_FAILURE;
     }
 

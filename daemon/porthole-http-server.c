@@ -1219,65 +1219,18 @@ stop_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/**
- * porthole_http_server_stop:
- *
- * Stops accepting, closes idle connections, cancels requests in flight
- * and drops every connection after a short grace.
- */
-void
-porthole_http_server_stop (PortholeHttpServer *self)
+static void
+begin_stop (PortholeHttpServer *self,
+            gboolean            drain)
 {
   GHashTableIter iter;
   gpointer key;
-
-  g_return_if_fail (PORTHOLE_IS_HTTP_SERVER (self));
 
   if (self->stopping || self->soup == NULL)
     return;
 
   self->stopping = TRUE;
-  g_ptr_array_set_size (self->listeners, 0);
-
-  g_hash_table_iter_init (&iter, self->connections);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    {
-      Connection *conn = key;
-
-      if (conn->state == CONNECTION_WAITING)
-        connection_close (conn);
-    }
-
-  g_hash_table_iter_init (&iter, self->active_requests);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    g_cancellable_cancel (porthole_request_get_cancellable (key));
-
-  self->stop_timeout_id = g_timeout_add_seconds (STOP_GRACE_SECONDS, stop_timeout_cb, self);
-}
-
-/**
- * porthole_http_server_drain:
- *
- * Stops accepting, for a restart that keeps the listening sockets: new
- * connections wait in the kernel for the next daemon. Connections
- * accepted already may still send a request, which is answered (with
- * `Connection: close`) rather than refused; idle kept-alive connections
- * close, as a client expects they may. porthole_http_server_is_drained()
- * says when none is left.
- */
-void
-porthole_http_server_drain (PortholeHttpServer *self)
-{
-  GHashTableIter iter;
-  gpointer key;
-
-  g_return_if_fail (PORTHOLE_IS_HTTP_SERVER (self));
-
-  if (self->stopping || self->soup == NULL)
-    return;
-
-  self->stopping = TRUE;
-  self->draining = TRUE;
+  self->draining = drain;
   g_ptr_array_set_size (self->listeners, 0);
 
   g_hash_table_iter_init (&iter, self->connections);
@@ -1287,14 +1240,54 @@ porthole_http_server_drain (PortholeHttpServer *self)
 
       if (conn->state != CONNECTION_WAITING)
         continue;
-      /* Accepted, its request not read yet: it gets a little time. */
-      if (conn->n_requests == 0)
+      /* Accepted, its request not read yet: a restart gives it a little
+       * time; kept-alive idle ones may be closed, as clients expect. */
+      if (drain && conn->n_requests == 0)
         connection_set_deadline (conn, DRAIN_GRACE_SECONDS);
       else
         connection_close (conn);
     }
 
+  if (!drain)
+    {
+      g_hash_table_iter_init (&iter, self->active_requests);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        g_cancellable_cancel (porthole_request_get_cancellable (key));
+    }
+
   self->stop_timeout_id = g_timeout_add_seconds (STOP_GRACE_SECONDS, stop_timeout_cb, self);
+}
+
+/**
+ * porthole_http_server_stop:
+ *
+ * Stops accepting, closes idle connections, cancels requests in flight
+ * and drops every connection after a short grace.
+ */
+void
+porthole_http_server_stop (PortholeHttpServer *self)
+{
+  g_return_if_fail (PORTHOLE_IS_HTTP_SERVER (self));
+
+  begin_stop (self, FALSE);
+}
+
+/**
+ * porthole_http_server_drain:
+ *
+ * Stops accepting, for a restart that keeps the listening sockets: new
+ * connections wait in the kernel for the next daemon. Connections
+ * accepted already may still send a request, which is answered (with
+ * `Connection: close`) rather than refused, and requests in flight are
+ * not cancelled. porthole_http_server_is_drained() says when nothing is
+ * left.
+ */
+void
+porthole_http_server_drain (PortholeHttpServer *self)
+{
+  g_return_if_fail (PORTHOLE_IS_HTTP_SERVER (self));
+
+  begin_stop (self, TRUE);
 }
 
 /**

@@ -9,6 +9,7 @@
 
 #include "porthole-daemon.h"
 #include "porthole-protocol.h"
+#include "porthole-restart.h"
 #include "porthole-update-routes.h"
 #include "porthole-updater.h"
 
@@ -156,7 +157,7 @@ restart_now (Restart *restart)
   g_clear_object (&restart->msg);
   g_free (restart);
 
-  porthole_updater_restart (porthole_daemon_get_updater (daemon), daemon);
+  porthole_restart_begin (daemon, porthole_updater_get_target (porthole_daemon_get_updater (daemon)));
   g_object_unref (daemon);
 }
 

@@ -16,11 +16,7 @@
  *    the candidate replaces it with rename(2), so the path always holds
  *    a whole binary;
  *  - rollback: a backup goes back in place the same way;
- *  - restart: the daemon stops as it does on SIGTERM (runs, kernels and
- *    terminals end and say so) but keeps duplicates of its listening
- *    sockets, then re-executes the binary with them as --listen-fd: the
- *    kernel queues new connections meanwhile, so clients see a short
- *    delay and never a refused connection.
+ *  - restart: porthole-restart.c runs the binary in place.
  *
  * The binary replaced and re-executed is the running one unless
  * `update-self-path` names another (the tests use a copy).
@@ -30,11 +26,9 @@
 
 #include "config.h"
 
-#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -42,10 +36,10 @@
 #include "porthole-config.h"
 #include "porthole-daemon.h"
 #include "porthole-error.h"
-#include "porthole-http-server.h"
 #include "porthole-json.h"
 #include "porthole-process.h"
 #include "porthole-protocol.h"
+#include "porthole-update-files.h"
 #include "porthole-update-upload.h"
 #include "porthole-updater.h"
 #include "porthole-version.h"
@@ -58,8 +52,6 @@
 #define CHECK_TIMEOUT_SECONDS 30
 /* Multipart framing allowed on top of the file in a declared length. */
 #define MULTIPART_OVERHEAD (64 * 1024)
-/* Children must be reaped before exec; they get this long. */
-#define REAP_GRACE_USEC (5 * G_USEC_PER_SEC)
 
 struct _PortholeUpdater
 {
@@ -68,10 +60,7 @@ struct _PortholeUpdater
   PortholeConfig *config;
   char *target;
   char *dir;
-  GStrv argv;
-  GArray *handover_fds;
   gboolean busy;
-  gboolean restart_pending;
 };
 
 G_DEFINE_FINAL_TYPE (PortholeUpdater, porthole_updater, G_TYPE_OBJECT)
@@ -81,13 +70,9 @@ porthole_updater_finalize (GObject *object)
 {
   PortholeUpdater *self = (PortholeUpdater *)object;
 
-  for (guint i = 0; self->handover_fds && i < self->handover_fds->len; i++)
-    close (g_array_index (self->handover_fds, int, i));
-  g_clear_pointer (&self->handover_fds, g_array_unref);
   g_clear_object (&self->config);
   g_clear_pointer (&self->target, g_free);
   g_clear_pointer (&self->dir, g_free);
-  g_clear_pointer (&self->argv, g_strfreev);
 
   G_OBJECT_CLASS (porthole_updater_parent_class)->finalize (object);
 }
@@ -170,22 +155,6 @@ ensure_dir (const char  *path,
 }
 
 static gboolean
-check_busy (PortholeUpdater  *self,
-            GError          **error)
-{
-  if (self->busy)
-    {
-      g_set_error_literal (error, PORTHOLE_ERROR, PORTHOLE_ERROR_CONFLICT,
-                           "An update is being applied");
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-/* Files */
-
-static gboolean
 set_errno_error (GError     **error,
                  const char  *what,
                  const char  *path)
@@ -198,211 +167,17 @@ set_errno_error (GError     **error,
 }
 
 static gboolean
-fsync_directory (const char  *path,
-                 GError     **error)
+check_busy (PortholeUpdater  *self,
+            GError          **error)
 {
-  g_autofree char *dir = g_path_get_dirname (path);
-  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  gboolean ok;
-
-  if (fd < 0)
-    return set_errno_error (error, "open", dir);
-  ok = fsync (fd) == 0 || set_errno_error (error, "sync", dir);
-  close (fd);
-
-  return ok;
-}
-
-/* Copies @source to @destination through a temporary file in the
- * destination's directory and rename(2): @destination always holds
- * either its old content or all of the new one. */
-static gboolean
-copy_atomically (const char  *source,
-                 const char  *destination,
-                 int          mode,
-                 GError     **error)
-{
-  g_autofree char *dir = g_path_get_dirname (destination);
-  g_autofree char *temp = g_build_filename (dir, ".portholed-update-XXXXXX", NULL);
-  char buffer[64 * 1024];
-  int in, out;
-  gboolean ok = TRUE;
-
-  if ((in = open (source, O_RDONLY | O_CLOEXEC)) < 0)
-    return set_errno_error (error, "open", source);
-  if ((out = g_mkstemp_full (temp, O_WRONLY | O_CLOEXEC, 0700)) < 0)
+  if (self->busy)
     {
-      close (in);
-      return set_errno_error (error, "create a file in", dir);
-    }
-
-  while (ok)
-    {
-      gssize n = read (in, buffer, sizeof buffer);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        ok = set_errno_error (error, "read", source);
-      if (n <= 0)
-        break;
-      for (gssize written = 0; ok && written < n;)
-        {
-          gssize w = write (out, buffer + written, n - written);
-
-          if (w < 0 && errno == EINTR)
-            continue;
-          if (w < 0)
-            ok = set_errno_error (error, "write", temp);
-          else
-            written += w;
-        }
-    }
-
-  if (ok && fchmod (out, mode) != 0)
-    ok = set_errno_error (error, "change the mode of", temp);
-  if (ok && fsync (out) != 0)
-    ok = set_errno_error (error, "sync", temp);
-  close (in);
-  if (close (out) != 0 && ok)
-    ok = set_errno_error (error, "write", temp);
-  if (ok && rename (temp, destination) != 0)
-    ok = set_errno_error (error, "replace", destination);
-  if (!ok)
-    g_unlink (temp);
-
-  return ok && fsync_directory (destination, error);
-}
-
-static char *
-sha256_of_file (const char  *path,
-                GError     **error)
-{
-  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  char buffer[64 * 1024];
-  int fd = open (path, O_RDONLY | O_CLOEXEC);
-  gssize n;
-
-  if (fd < 0)
-    {
-      set_errno_error (error, "open", path);
-      return NULL;
-    }
-
-  while ((n = read (fd, buffer, sizeof buffer)) != 0)
-    {
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        {
-          set_errno_error (error, "read", path);
-          close (fd);
-          return NULL;
-        }
-      g_checksum_update (checksum, (const guchar *) buffer, n);
-    }
-  close (fd);
-
-  return g_strdup (g_checksum_get_string (checksum));
-}
-
-static gboolean
-read_header (const char *path,
-             guint8      header[EI_NIDENT + 4])
-{
-  int fd = open (path, O_RDONLY | O_CLOEXEC);
-  gssize n;
-
-  if (fd < 0)
-    return FALSE;
-  n = read (fd, header, EI_NIDENT + 4);
-  close (fd);
-
-  return n == EI_NIDENT + 4;
-}
-
-/* An ELF executable (or PIE) for the machine the running daemon is
- * built for: same class, byte order, OS ABI and machine. e_type and
- * e_machine sit at the same offsets in 32- and 64-bit headers. */
-static gboolean
-check_elf (const char  *path,
-           GError     **error)
-{
-  guint8 candidate[EI_NIDENT + 4], running[EI_NIDENT + 4];
-  guint16 type;
-
-  if (!read_header (path, candidate) || memcmp (candidate, ELFMAG, SELFMAG) != 0)
-    {
-      g_set_error_literal (error, PORTHOLE_ERROR, PORTHOLE_ERROR_INVALID_REQUEST,
-                           "The update is not an ELF executable");
-      return FALSE;
-    }
-
-  if (!read_header ("/proc/self/exe", running))
-    {
-      g_set_error_literal (error, PORTHOLE_ERROR, PORTHOLE_ERROR_INTERNAL_ERROR,
-                           "Cannot read the running binary's header");
-      return FALSE;
-    }
-
-  if (candidate[EI_CLASS] != running[EI_CLASS] || candidate[EI_DATA] != running[EI_DATA] ||
-      candidate[EI_OSABI] != running[EI_OSABI] ||
-      memcmp (candidate + EI_NIDENT + 2, running + EI_NIDENT + 2, 2) != 0)
-    {
-      g_set_error_literal (error, PORTHOLE_ERROR, PORTHOLE_ERROR_INVALID_REQUEST,
-                           "The update is an ELF binary for another architecture");
-      return FALSE;
-    }
-
-  memcpy (&type, candidate + EI_NIDENT, sizeof type);
-  type = candidate[EI_DATA] == ELFDATA2MSB ? GUINT16_FROM_BE (type) : GUINT16_FROM_LE (type);
-  if (type != ET_EXEC && type != ET_DYN)
-    {
-      g_set_error_literal (error, PORTHOLE_ERROR, PORTHOLE_ERROR_INVALID_REQUEST,
-                           "The update is not an executable");
+      g_set_error_literal (error, PORTHOLE_ERROR, PORTHOLE_ERROR_CONFLICT,
+                           "An update is being applied");
       return FALSE;
     }
 
   return TRUE;
-}
-
-static JsonObject *
-read_info (const char *path)
-{
-  g_autofree char *contents = NULL;
-  g_autoptr(JsonNode) node = NULL;
-  gsize length;
-
-  if (!g_file_get_contents (path, &contents, &length, NULL) ||
-      (node = porthole_json_parse (contents, length, NULL)) == NULL ||
-      !JSON_NODE_HOLDS_OBJECT (node))
-    return json_object_new ();
-
-  return json_object_ref (json_node_get_object (node));
-}
-
-static gboolean
-write_info (const char  *path,
-            JsonObject  *info,
-            GError     **error)
-{
-  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), info);
-  gsize length;
-  g_autofree char *text = porthole_json_to_string (node, &length);
-
-  return g_file_set_contents_full (path, text, length, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
-}
-
-static const char *
-info_string (JsonObject *info,
-             const char *member)
-{
-  JsonNode *node = json_object_get_member (info, member);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
 }
 
 /* Upload */
@@ -499,7 +274,7 @@ porthole_updater_stage (PortholeUpdater  *self,
       return NULL;
     }
   porthole_update_upload_keep_file (file);
-  if (!write_info (info_path, info, error))
+  if (!porthole_update_write_info (info_path, info, error))
     return NULL;
 
   result = json_object_new ();
@@ -597,12 +372,12 @@ make_backup (PortholeUpdater  *self,
   guint keep = porthole_config_get_update_max_backups (self->config);
 
   if (!ensure_dir (dir, error) ||
-      !copy_atomically (self->target, path, 0700, error))
+      !porthole_update_copy_file (self->target, path, 0700, error))
     return NULL;
 
   json_object_set_string_member (info, PORTHOLE_MEMBER_VERSION, version);
   json_object_set_string_member (info, "created_at", timestamp);
-  if (!write_info (info_path, info, error))
+  if (!porthole_update_write_info (info_path, info, error))
     return NULL;
 
   /* The new one is not in the list: keep - 1 of the old ones. */
@@ -630,7 +405,7 @@ porthole_updater_list_backups (PortholeUpdater *self)
     {
       Backup *backup = g_ptr_array_index (backups, i);
       g_autofree char *info_path = g_strconcat (backup->path, INFO_SUFFIX, NULL);
-      g_autoptr(JsonObject) info = read_info (info_path);
+      g_autoptr(JsonObject) info = porthole_update_read_info (info_path);
       JsonObject *entry = json_object_new ();
       GStatBuf st;
 
@@ -638,9 +413,9 @@ porthole_updater_list_backups (PortholeUpdater *self)
       json_object_set_string_member (entry, PORTHOLE_MEMBER_PATH, backup->path);
       json_object_set_int_member (entry, "size", g_stat (backup->path, &st) == 0 ? st.st_size : 0);
       json_object_set_string_member (entry, PORTHOLE_MEMBER_VERSION,
-                                     info_string (info, PORTHOLE_MEMBER_VERSION) ?: "unknown");
-      if (info_string (info, "created_at") != NULL)
-        json_object_set_string_member (entry, "created_at", info_string (info, "created_at"));
+                                     porthole_update_info_string (info, PORTHOLE_MEMBER_VERSION) ?: "unknown");
+      if (porthole_update_info_string (info, "created_at") != NULL)
+        json_object_set_string_member (entry, "created_at", porthole_update_info_string (info, "created_at"));
       else
         {
           g_autofree char *created = porthole_timestamp_from_unix ((gint64) st.st_mtime * G_USEC_PER_SEC);
@@ -695,12 +470,12 @@ porthole_updater_rollback (PortholeUpdater  *self,
       return NULL;
     }
 
-  if (!check_elf (backup->path, error) ||
-      !copy_atomically (backup->path, self->target, 0755, error))
+  if (!porthole_update_check_elf (backup->path, error) ||
+      !porthole_update_copy_file (backup->path, self->target, 0755, error))
     return NULL;
 
   info_path = g_strconcat (backup->path, INFO_SUFFIX, NULL);
-  info = read_info (info_path);
+  info = porthole_update_read_info (info_path);
 
   result = json_object_new ();
   json_object_set_boolean_member (result, PORTHOLE_MEMBER_SUCCESS, TRUE);
@@ -709,7 +484,7 @@ porthole_updater_rollback (PortholeUpdater  *self,
   json_object_set_string_member (result, "restored", backup->name);
   json_object_set_string_member (result, PORTHOLE_MEMBER_PATH, self->target);
   json_object_set_string_member (result, PORTHOLE_MEMBER_VERSION,
-                                 info_string (info, PORTHOLE_MEMBER_VERSION) ?: "unknown");
+                                 porthole_update_info_string (info, PORTHOLE_MEMBER_VERSION) ?: "unknown");
 
   return result;
 }
@@ -787,8 +562,8 @@ prepare_thread (GTask        *task,
   apply->scratch = g_steal_pointer (&template);
   apply->candidate = g_build_filename (apply->scratch, "portholed", NULL);
 
-  if (!copy_atomically (staged, apply->candidate, 0700, &error) ||
-      (sha256 = sha256_of_file (apply->candidate, &error)) == NULL)
+  if (!porthole_update_copy_file (staged, apply->candidate, 0700, &error) ||
+      (sha256 = porthole_update_sha256_file (apply->candidate, &error)) == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -801,7 +576,7 @@ prepare_thread (GTask        *task,
       return;
     }
 
-  if (!check_elf (apply->candidate, &error))
+  if (!porthole_update_check_elf (apply->candidate, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -823,7 +598,7 @@ install_thread (GTask        *task,
   g_autoptr(GError) error = NULL;
 
   if ((apply->backup = make_backup (self, apply->current_version, &error)) == NULL ||
-      !copy_atomically (apply->candidate, self->target, 0755, &error))
+      !porthole_update_copy_file (apply->candidate, self->target, 0755, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -1041,7 +816,7 @@ porthole_updater_apply_async (PortholeUpdater     *self,
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
   g_autofree char *info_path = g_build_filename (self->dir, STAGED_INFO_NAME, NULL);
-  g_autoptr(JsonObject) info = read_info (info_path);
+  g_autoptr(JsonObject) info = porthole_update_read_info (info_path);
   g_autoptr(GError) error = NULL;
   Apply *apply;
 
@@ -1054,8 +829,8 @@ porthole_updater_apply_async (PortholeUpdater     *self,
     }
 
   apply = g_new0 (Apply, 1);
-  apply->expected_sha256 = g_strdup (sha256 ?: info_string (info, "expected_sha256"));
-  apply->expected_version = g_strdup (version ?: info_string (info, PORTHOLE_MEMBER_VERSION));
+  apply->expected_sha256 = g_strdup (sha256 ?: porthole_update_info_string (info, "expected_sha256"));
+  apply->expected_version = g_strdup (version ?: porthole_update_info_string (info, PORTHOLE_MEMBER_VERSION));
   g_task_set_task_data (task, apply, (GDestroyNotify) apply_free);
 
   if (apply->expected_sha256 == NULL)
@@ -1079,145 +854,4 @@ porthole_updater_apply_finish (PortholeUpdater  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-/* Restart */
-
-/**
- * porthole_updater_set_command_line:
- * @argv: the daemon's arguments as started (argv[0] first)
- */
-void
-porthole_updater_set_command_line (PortholeUpdater   *self,
-                                   const char *const *argv)
-{
-  g_clear_pointer (&self->argv, g_strfreev);
-  self->argv = g_strdupv ((char **) argv);
-}
-
-/**
- * porthole_updater_restart:
- *
- * Keeps the listening sockets open past the daemon's stop and stops it;
- * main() then calls porthole_updater_exec().
- */
-void
-porthole_updater_restart (PortholeUpdater *self,
-                          PortholeDaemon  *daemon)
-{
-  g_autoptr(GPtrArray) sockets = NULL;
-
-  g_return_if_fail (PORTHOLE_IS_UPDATER (self));
-
-  if (self->restart_pending)
-    return;
-
-  sockets = porthole_http_server_get_listen_sockets (porthole_daemon_get_http_server (daemon));
-  self->handover_fds = g_array_new (FALSE, FALSE, sizeof (int));
-  for (guint i = 0; i < sockets->len; i++)
-    {
-      /* dup() leaves FD_CLOEXEC off: these survive exec. */
-      int fd = dup (g_socket_get_fd (g_ptr_array_index (sockets, i)));
-
-      if (fd >= 0)
-        g_array_append_val (self->handover_fds, fd);
-      else
-        g_warning ("Cannot keep a listening socket for the restart: %s", g_strerror (errno));
-    }
-
-  self->restart_pending = TRUE;
-  g_message ("Restarting %s", self->target);
-  porthole_daemon_drain (daemon);
-}
-
-gboolean
-porthole_updater_get_restart_pending (PortholeUpdater *self)
-{
-  return self->restart_pending;
-}
-
-static gboolean
-is_option (const char *arg,
-           const char *name)
-{
-  gsize length = strlen (name);
-
-  return strncmp (arg, name, length) == 0 && (arg[length] == '\0' || arg[length] == '=');
-}
-
-/* The original command line, with the listening sockets replaced by the
- * handed-over ones and one-shot modes removed. */
-static GStrv
-build_argv (PortholeUpdater *self)
-{
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-
-  g_strv_builder_add (builder, self->target);
-  for (guint i = 1; self->argv && self->argv[i]; i++)
-    {
-      const char *arg = self->argv[i];
-
-      if (is_option (arg, "--listen-fd"))
-        {
-          if (strchr (arg, '=') == NULL && self->argv[i + 1] != NULL)
-            i++;
-          continue;
-        }
-      if (g_str_equal (arg, "--self-test") || g_str_equal (arg, "--rollback"))
-        continue;
-      g_strv_builder_add (builder, arg);
-    }
-
-  for (guint i = 0; i < self->handover_fds->len; i++)
-    {
-      g_autofree char *arg = g_strdup_printf ("--listen-fd=%d", g_array_index (self->handover_fds, int, i));
-
-      g_strv_builder_add (builder, arg);
-    }
-
-  return g_strv_builder_end (builder);
-}
-
-static gboolean
-reap_deadline_cb (gpointer user_data)
-{
-  gboolean *expired = user_data;
-
-  *expired = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/**
- * porthole_updater_exec:
- *
- * After the daemon stopped: waits for its children to be reaped, then
- * replaces the process with the target binary. Returns only if that
- * failed and the running binary could not be started again either.
- */
-void
-porthole_updater_exec (PortholeUpdater *self)
-{
-  g_auto(GStrv) argv = build_argv (self);
-  gboolean expired = FALSE;
-  guint deadline_id;
-  sigset_t none;
-
-  g_return_if_fail (self->restart_pending);
-
-  deadline_id = g_timeout_add (REAP_GRACE_USEC / 1000, reap_deadline_cb, &expired);
-  while (porthole_process_count_running () > 0 && !expired)
-    g_main_context_iteration (NULL, TRUE);
-  if (!expired)
-    g_source_remove (deadline_id);
-  if (porthole_process_count_running () > 0)
-    g_warning ("%u children still running at restart", porthole_process_count_running ());
-
-  /* The new image starts with the mask and dispositions it expects. */
-  sigemptyset (&none);
-  sigprocmask (SIG_SETMASK, &none, NULL);
-
-  execv (self->target, argv);
-  g_warning ("Cannot run %s (%s); starting the running binary again", self->target, g_strerror (errno));
-  execv ("/proc/self/exe", argv);
-  g_critical ("Cannot restart: %s", g_strerror (errno));
 }

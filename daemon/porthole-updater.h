@@ -44,11 +44,4 @@ JsonObject      *porthole_updater_rollback         (PortholeUpdater      *self,
                                                     const char           *name,
                                                     GError              **error);
 
-void             porthole_updater_set_command_line (PortholeUpdater      *self,
-                                                    const char *const    *argv);
-void             porthole_updater_restart          (PortholeUpdater      *self,
-                                                    PortholeDaemon       *daemon);
-gboolean         porthole_updater_get_restart_pending (PortholeUpdater   *self);
-void             porthole_updater_exec             (PortholeUpdater      *self);
-
 G_END_DECLS
