@@ -21,10 +21,16 @@
 #include "porthole-json.h"
 #include "porthole-update-files.h"
 
-static gboolean
-set_errno_error (GError     **error,
-                 const char  *what,
-                 const char  *path)
+/**
+ * porthole_update_set_errno_error:
+ * @what: the failed operation, e.g. "read"
+ *
+ * Sets @error from errno. Returns: %FALSE, for `return` statements
+ */
+gboolean
+porthole_update_set_errno_error (GError     **error,
+                                 const char  *what,
+                                 const char  *path)
 {
   int errsv = errno;
 
@@ -42,8 +48,8 @@ fsync_directory (const char  *path,
   gboolean ok;
 
   if (fd < 0)
-    return set_errno_error (error, "open", dir);
-  ok = fsync (fd) == 0 || set_errno_error (error, "sync", dir);
+    return porthole_update_set_errno_error (error, "open", dir);
+  ok = fsync (fd) == 0 || porthole_update_set_errno_error (error, "sync", dir);
   close (fd);
 
   return ok;
@@ -65,11 +71,11 @@ porthole_update_copy_file (const char  *source,
   gboolean ok = TRUE;
 
   if ((in = open (source, O_RDONLY | O_CLOEXEC)) < 0)
-    return set_errno_error (error, "open", source);
+    return porthole_update_set_errno_error (error, "open", source);
   if ((out = g_mkstemp_full (temp, O_WRONLY | O_CLOEXEC, 0700)) < 0)
     {
       close (in);
-      return set_errno_error (error, "create a file in", dir);
+      return porthole_update_set_errno_error (error, "create a file in", dir);
     }
 
   while (ok)
@@ -79,7 +85,7 @@ porthole_update_copy_file (const char  *source,
       if (n < 0 && errno == EINTR)
         continue;
       if (n < 0)
-        ok = set_errno_error (error, "read", source);
+        ok = porthole_update_set_errno_error (error, "read", source);
       if (n <= 0)
         break;
       for (gssize written = 0; ok && written < n;)
@@ -89,21 +95,21 @@ porthole_update_copy_file (const char  *source,
           if (w < 0 && errno == EINTR)
             continue;
           if (w < 0)
-            ok = set_errno_error (error, "write", temp);
+            ok = porthole_update_set_errno_error (error, "write", temp);
           else
             written += w;
         }
     }
 
   if (ok && fchmod (out, mode) != 0)
-    ok = set_errno_error (error, "change the mode of", temp);
+    ok = porthole_update_set_errno_error (error, "change the mode of", temp);
   if (ok && fsync (out) != 0)
-    ok = set_errno_error (error, "sync", temp);
+    ok = porthole_update_set_errno_error (error, "sync", temp);
   close (in);
   if (close (out) != 0 && ok)
-    ok = set_errno_error (error, "write", temp);
+    ok = porthole_update_set_errno_error (error, "write", temp);
   if (ok && rename (temp, destination) != 0)
-    ok = set_errno_error (error, "replace", destination);
+    ok = porthole_update_set_errno_error (error, "replace", destination);
   if (!ok)
     g_unlink (temp);
 
@@ -121,7 +127,7 @@ porthole_update_sha256_file (const char  *path,
 
   if (fd < 0)
     {
-      set_errno_error (error, "open", path);
+      porthole_update_set_errno_error (error, "open", path);
       return NULL;
     }
 
@@ -131,7 +137,7 @@ porthole_update_sha256_file (const char  *path,
         continue;
       if (n < 0)
         {
-          set_errno_error (error, "read", path);
+          porthole_update_set_errno_error (error, "read", path);
           close (fd);
           return NULL;
         }

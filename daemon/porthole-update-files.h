@@ -9,6 +9,9 @@
 
 G_BEGIN_DECLS
 
+gboolean    porthole_update_set_errno_error (GError    **error,
+                                             const char *what,
+                                             const char *path);
 gboolean    porthole_update_copy_file   (const char  *source,
                                          const char  *destination,
                                          int          mode,

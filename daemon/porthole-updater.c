@@ -155,18 +155,6 @@ ensure_dir (const char  *path,
 }
 
 static gboolean
-set_errno_error (GError     **error,
-                 const char  *what,
-                 const char  *path)
-{
-  int errsv = errno;
-
-  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
-               "Cannot %s %s: %s", what, path, g_strerror (errsv));
-  return FALSE;
-}
-
-static gboolean
 check_busy (PortholeUpdater  *self,
             GError          **error)
 {
@@ -270,7 +258,7 @@ porthole_updater_stage (PortholeUpdater  *self,
 
   if (rename (porthole_update_upload_get_path (file), staged) != 0)
     {
-      set_errno_error (error, "stage", staged);
+      porthole_update_set_errno_error (error, "stage", staged);
       return NULL;
     }
   porthole_update_upload_keep_file (file);
@@ -555,7 +543,7 @@ prepare_thread (GTask        *task,
   /* What is checked below is this copy, and it is what gets installed. */
   if (g_mkdtemp_full (template, 0700) == NULL)
     {
-      set_errno_error (&error, "create", template);
+      porthole_update_set_errno_error (&error, "create", template);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }

@@ -170,14 +170,6 @@ test_system (void)
 }
 
 static gboolean
-pid_exists (int pid)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/%d", pid);
-
-  return g_file_test (path, G_FILE_TEST_EXISTS);
-}
-
-static gboolean
 comm_is (gint64      pid,
          const char *name)
 {
@@ -270,7 +262,7 @@ test_processes (void)
   own_user = g_strdup (json_object_get_string_member (self, "user"));
 
   /* The background run carries its process_id. */
-  g_assert_true (pid_exists (sleeper_pid));
+  g_assert_true (porthole_test_pid_exists (sleeper_pid));
   sleeper = find_process (processes, sleeper_pid);
   g_assert_nonnull (sleeper);
   g_assert_cmpstr (json_object_get_string_member (sleeper, "name"), ==, "sleep");
@@ -467,7 +459,7 @@ test_cpu_busy_loop (void)
 
     g_assert_cmpuint (killed->status, ==, 200);
   }
-  PORTHOLE_TEST_WAIT_UNTIL (!pid_exists (pid));
+  PORTHOLE_TEST_WAIT_UNTIL (!porthole_test_pid_exists (pid));
 }
 
 static char *

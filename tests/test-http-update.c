@@ -391,14 +391,6 @@ restart_and_wait_for (PortholeTestDaemon *daemon,
   g_assert_cmpint (porthole_test_daemon_get_pid (daemon), ==, pid);
 }
 
-static gboolean
-pid_exists (gint64 pid)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/%" G_GINT64_FORMAT, pid);
-
-  return g_file_test (path, G_FILE_TEST_EXISTS);
-}
-
 static void
 test_round_trip (void)
 {
@@ -458,10 +450,10 @@ test_round_trip (void)
   background = porthole_test_request (daemon, "POST", "/commands/background", NULL, "{\"command\":\"exec sleep 300\"}");
   g_assert_cmpuint (background->status, ==, 200);
   sleeper = json_object_get_int_member (background->json, "pid");
-  g_assert_true (pid_exists (sleeper));
+  g_assert_true (porthole_test_pid_exists (sleeper));
 
   restart_and_wait_for (daemon, NEXT_VERSION);
-  g_assert_false (pid_exists (sleeper));
+  g_assert_false (porthole_test_pid_exists (sleeper));
 
   info = porthole_test_request (daemon, "GET", "/info", NULL, NULL);
   g_assert_cmpstr (json_object_get_string_member (info->json, "version"), ==, NEXT_VERSION);

@@ -99,6 +99,19 @@ porthole_test_rm_rf (const char *path)
     g_unlink (path);
 }
 
+/**
+ * porthole_test_pid_exists:
+ *
+ * Returns: whether @pid is a process, zombies included
+ */
+gboolean
+porthole_test_pid_exists (gint64 pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%" G_GINT64_FORMAT, pid);
+
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
 static int
 bind_loopback (guint *port)
 {

@@ -57,6 +57,7 @@ gboolean              porthole_test_skip_if_sanitized (void);
 const char           *porthole_test_get_daemon_path   (void);
 char                 *porthole_test_make_tmpdir       (void);
 void                  porthole_test_rm_rf             (const char           *path);
+gboolean              porthole_test_pid_exists        (gint64                pid);
 
 PortholeTestDaemon   *porthole_test_daemon_new        (const char *const    *extra_args);
 PortholeTestDaemon   *porthole_test_daemon_new_full   (const char           *tmpdir,
