@@ -273,6 +273,8 @@ on_terminate (gpointer user_data)
   PortholeDaemon *daemon = user_data;
 
   g_message ("Stopping");
+  /* SIGTERM wins over a restart under way: the daemon exits. */
+  porthole_restart_cancel ();
   porthole_daemon_stop (daemon);
 
   return G_SOURCE_CONTINUE;

@@ -87,6 +87,20 @@ porthole_restart_is_pending (void)
   return binary != NULL;
 }
 
+/**
+ * porthole_restart_cancel:
+ *
+ * Forgets a restart under way; the daemon then exits when it stops.
+ */
+void
+porthole_restart_cancel (void)
+{
+  for (guint i = 0; handover_fds && i < handover_fds->len; i++)
+    close (g_array_index (handover_fds, int, i));
+  g_clear_pointer (&handover_fds, g_array_unref);
+  g_clear_pointer (&binary, g_free);
+}
+
 static gboolean
 is_option (const char *arg,
            const char *name)

@@ -16,6 +16,7 @@ void     porthole_restart_set_command_line (const char *const *argv);
 void     porthole_restart_begin            (PortholeDaemon    *daemon,
                                             const char        *path);
 gboolean porthole_restart_is_pending       (void);
+void     porthole_restart_cancel           (void);
 void     porthole_restart_exec             (void);
 
 G_END_DECLS

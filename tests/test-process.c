@@ -99,12 +99,21 @@ wait_pid_gone (int pid)
   PORTHOLE_TEST_WAIT_UNTIL (!pid_is_running (pid));
 }
 
+/* Each poll frees what the previous one read (a partial line). */
+static gboolean
+read_complete_line (const char  *path,
+                    char       **text)
+{
+  g_clear_pointer (text, g_free);
+  return g_file_get_contents (path, text, NULL, NULL) && strchr (*text, '\n') != NULL;
+}
+
 static int
 read_pid_file (const char *path)
 {
   g_autofree char *text = NULL;
 
-  PORTHOLE_TEST_WAIT_UNTIL (g_file_get_contents (path, &text, NULL, NULL) && strchr (text, '\n'));
+  PORTHOLE_TEST_WAIT_UNTIL (read_complete_line (path, &text));
   return atoi (text);
 }
 
