@@ -20,6 +20,16 @@
 #include "porthole-config.h"
 #include "porthole-daemon.h"
 #include "porthole-http-server.h"
+#include "porthole-restart.h"
+#include "porthole-self-test.h"
+#include "porthole-updater.h"
+#include "porthole-version.h"
+
+/* A build of this file may report another version (the self-update
+ * tests build one); everything reads it from porthole_version_get(). */
+#ifndef PORTHOLED_VERSION
+#define PORTHOLED_VERSION PACKAGE_VERSION
+#endif
 
 /* The daemon must outlive the code it runs when memory is short
  * (SECURITY.md G16); children are raised back before they exec. */
@@ -45,6 +55,10 @@ typedef struct
   char *sandbox_id;
   char *tls_cert;
   char *tls_key;
+  char *update_self_path;
+  gboolean update_enabled;
+  gboolean self_test;
+  gboolean rollback;
   gboolean insecure_no_auth;
   gboolean verbose;
   gboolean version;
@@ -71,6 +85,7 @@ options_clear (Options *options)
   g_free (options->sandbox_id);
   g_free (options->tls_cert);
   g_free (options->tls_key);
+  g_free (options->update_self_path);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
@@ -97,6 +112,7 @@ options_to_overrides (Options *options)
     { "sandbox-id", options->sandbox_id },
     { "tls-cert", options->tls_cert },
     { "tls-key", options->tls_key },
+    { "update-self-path", options->update_self_path },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (strings); i++)
@@ -115,6 +131,8 @@ options_to_overrides (Options *options)
     g_key_file_set_boolean (file, PORTHOLE_CONFIG_GROUP, "insecure-no-auth", TRUE);
   if (options->verbose)
     g_key_file_set_boolean (file, PORTHOLE_CONFIG_GROUP, "verbose", TRUE);
+  if (options->update_enabled)
+    g_key_file_set_boolean (file, PORTHOLE_CONFIG_GROUP, "update-enabled", TRUE);
 
   return file;
 }
@@ -198,12 +216,68 @@ protect_from_oom_killer (void)
     close (fd);
 }
 
+/* systemd socket activation (sd_listen_fds(3)): descriptors from 3 on,
+ * meant for us when LISTEN_PID is our pid. They join --listen-fd; the
+ * variables go, so no child mistakes them for its own. */
+static void
+take_activation_sockets (Options *options)
+{
+  const char *pid_text = g_getenv ("LISTEN_PID");
+  const char *fds_text = g_getenv ("LISTEN_FDS");
+  guint64 pid, n_fds;
+  g_autoptr(GStrvBuilder) fds = NULL;
+
+  if (pid_text == NULL || fds_text == NULL ||
+      !g_ascii_string_to_unsigned (pid_text, 10, 1, G_MAXINT, &pid, NULL) ||
+      (pid_t) pid != getpid () ||
+      !g_ascii_string_to_unsigned (fds_text, 10, 1, 1024, &n_fds, NULL))
+    return;
+
+  fds = g_strv_builder_new ();
+  if (options->listen_fds != NULL)
+    g_strv_builder_addv (fds, (const char **) options->listen_fds);
+  for (guint i = 0; i < n_fds; i++)
+    {
+      g_autofree char *fd = g_strdup_printf ("%u", 3 + i);
+
+      g_strv_builder_add (fds, fd);
+    }
+  g_strfreev (options->listen_fds);
+  options->listen_fds = g_strv_builder_end (fds);
+
+  g_unsetenv ("LISTEN_PID");
+  g_unsetenv ("LISTEN_FDS");
+  g_unsetenv ("LISTEN_FDNAMES");
+}
+
+static int
+run_rollback (PortholeConfig *config)
+{
+  g_autoptr(PortholeUpdater) updater = porthole_updater_new (config);
+  g_autoptr(JsonObject) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if ((result = porthole_updater_rollback (updater, NULL, &error)) == NULL)
+    {
+      g_printerr ("portholed: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
+
+  g_print ("Restored %s (portholed %s) to %s\n",
+           json_object_get_string_member (result, "restored"),
+           json_object_get_string_member (result, "version"),
+           porthole_updater_get_target (updater));
+  return EXIT_SUCCESS;
+}
+
 static gboolean
 on_terminate (gpointer user_data)
 {
   PortholeDaemon *daemon = user_data;
 
   g_message ("Stopping");
+  /* SIGTERM wins over a restart under way: the daemon exits. */
+  porthole_restart_cancel ();
   porthole_daemon_stop (daemon);
 
   return G_SOURCE_CONTINUE;
@@ -249,6 +323,7 @@ main (int    argc,
   g_autoptr(PortholeDaemon) daemon = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(GError) error = NULL;
+  g_auto(GStrv) command_line = g_strdupv (argv);
   GOptionEntry entries[] = {
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &options.config_file, "Key file with a [portholed] group", "FILE" },
     { "listen", 'l', 0, G_OPTION_ARG_STRING_ARRAY, &options.listen, "Address to listen on (repeatable; default 0.0.0.0:7777 and [::]:7777)", "ADDR:PORT" },
@@ -269,12 +344,17 @@ main (int    argc,
     { "insecure-no-auth", 0, 0, G_OPTION_ARG_NONE, &options.insecure_no_auth, "No authentication (loopback listeners only)", NULL },
     { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &options.tls_cert, "Serve TLS with this certificate", "FILE" },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &options.tls_key, "Private key of --tls-cert", "FILE" },
+    { "update-enabled", 0, 0, G_OPTION_ARG_NONE, &options.update_enabled, "Allow /update/* to replace this daemon", NULL },
+    { "update-self-path", 0, 0, G_OPTION_ARG_FILENAME, &options.update_self_path, "The binary updates replace and restarts run (default: this one)", "FILE" },
+    { "rollback", 0, 0, G_OPTION_ARG_NONE, &options.rollback, "Put the newest update backup back in place and exit", NULL },
+    { "self-test", 0, 0, G_OPTION_ARG_NONE, &options.self_test, "Serve one request on a scratch daemon in the current directory and exit", NULL },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &options.verbose, "Log every request", NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &options.version, "Print the version and exit", NULL },
     { NULL }
   };
 
   setlocale (LC_ALL, "");
+  porthole_version_set (PORTHOLED_VERSION);
 
   /* HTTP/2 server code is reachable only through this variable
    * (SECURITY.md §2); it must not leak into children either. */
@@ -298,9 +378,14 @@ main (int    argc,
 
   if (options.version)
     {
-      g_print ("portholed %s (HopX VM agent API %s)\n", PACKAGE_VERSION, PORTHOLE_API_VERSION);
+      g_print ("portholed %s (HopX VM agent API %s)\n", porthole_version_get (), PORTHOLE_API_VERSION);
       return EXIT_SUCCESS;
     }
+
+  if (options.self_test)
+    return porthole_self_test_run ();
+
+  take_activation_sockets (&options);
 
   overrides = options_to_overrides (&options);
   if (!(config = porthole_config_new (options.config_file, overrides, &error)))
@@ -311,6 +396,9 @@ main (int    argc,
 
   if (porthole_config_get_verbose (config))
     g_log_set_debug_enabled (TRUE);
+
+  if (options.rollback)
+    return run_rollback (config);
 
   /* Writes to a closed pipe or socket are errors, not a reason to die;
    * children get the default disposition back before exec. */
@@ -328,6 +416,8 @@ main (int    argc,
       return EXIT_FAILURE;
     }
 
+  porthole_restart_set_command_line ((const char *const *) command_line);
+
   if (porthole_config_get_verbose (config))
     g_signal_connect (porthole_daemon_get_http_server (daemon), "request-done",
                       G_CALLBACK (on_request_done), daemon);
@@ -337,11 +427,17 @@ main (int    argc,
   g_unix_signal_add (SIGHUP, on_hangup, daemon);
 
   g_message ("portholed %s serving on port %u, workspace %s",
-             PACKAGE_VERSION,
+             porthole_version_get (),
              porthole_http_server_get_port (porthole_daemon_get_http_server (daemon)),
              porthole_daemon_get_workspace (daemon));
 
   g_main_loop_run (loop);
+
+  if (porthole_restart_is_pending ())
+    {
+      porthole_restart_exec ();
+      return EXIT_FAILURE;
+    }
 
   return EXIT_SUCCESS;
 }

@@ -56,6 +56,10 @@ typedef struct
   guint64 files_max_read_size;
   guint64 files_max_write_size;
   guint64 files_max_upload_size;
+  gboolean update_enabled;
+  char *update_self_path;
+  guint64 update_max_size;
+  guint update_max_backups;
 } Settings;
 
 struct _PortholeConfig
@@ -97,6 +101,7 @@ settings_free (Settings *settings)
   g_free (settings->tls_key);
   g_strfreev (settings->files_allowed_roots);
   g_strfreev (settings->files_deny);
+  g_free (settings->update_self_path);
   g_free (settings);
 }
 
@@ -489,6 +494,11 @@ settings_load (GKeyFile  *file,
                    "files-allowed-roots: at least one root is needed");
       return NULL;
     }
+  settings->update_self_path = get_string (file, "update-self-path", NULL);
+  if (!get_boolean (file, "update-enabled", FALSE, &settings->update_enabled, error) ||
+      !get_size (file, "update-max-size", 256 * 1024 * 1024, &settings->update_max_size, error) ||
+      !get_uint (file, "update-max-backups", 3, 1, 100, &settings->update_max_backups, error))
+    return NULL;
 
   return g_steal_pointer (&settings);
 }
@@ -843,6 +853,42 @@ guint64
 porthole_config_get_files_max_upload_size (PortholeConfig *self)
 {
   return self->settings->files_max_upload_size;
+}
+
+/**
+ * porthole_config_get_update_enabled:
+ *
+ * Returns: whether the update routes may replace the daemon (off by default:
+ *   every route then answers 503 FEATURE_DISABLED)
+ */
+gboolean
+porthole_config_get_update_enabled (PortholeConfig *self)
+{
+  return self->settings->update_enabled;
+}
+
+/**
+ * porthole_config_get_update_self_path:
+ *
+ * Returns: (nullable): the binary an update replaces and a restart runs;
+ *   %NULL for the running one
+ */
+const char *
+porthole_config_get_update_self_path (PortholeConfig *self)
+{
+  return self->settings->update_self_path;
+}
+
+gsize
+porthole_config_get_update_max_size (PortholeConfig *self)
+{
+  return self->settings->update_max_size;
+}
+
+guint
+porthole_config_get_update_max_backups (PortholeConfig *self)
+{
+  return self->settings->update_max_backups;
 }
 
 /**

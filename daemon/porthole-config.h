@@ -70,6 +70,11 @@ const char *const  *porthole_config_get_files_deny      (PortholeConfig  *self);
 guint64             porthole_config_get_files_max_read_size (PortholeConfig *self);
 guint64             porthole_config_get_files_max_write_size (PortholeConfig *self);
 guint64             porthole_config_get_files_max_upload_size (PortholeConfig *self);
+/* Self-update (API.md §12) */
+gboolean            porthole_config_get_update_enabled     (PortholeConfig  *self);
+const char         *porthole_config_get_update_self_path   (PortholeConfig  *self);
+gsize               porthole_config_get_update_max_size    (PortholeConfig  *self);
+guint               porthole_config_get_update_max_backups (PortholeConfig  *self);
 
 /* Every file the daemon reads secrets or settings from; the file API
  * refuses them (API.md §5). */

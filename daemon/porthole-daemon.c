@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <string.h>
 #include <glib/gstdio.h>
 #include <unistd.h>
 
@@ -20,10 +21,12 @@
 #include "porthole-file-watcher.h"
 #include "porthole-fs-policy.h"
 #include "porthole-http-server.h"
+#include "porthole-metrics.h"
 #include "porthole-process.h"
 #include "porthole-route.h"
 #include "porthole-run-table.h"
 #include "porthole-sysinfo.h"
+#include "porthole-updater.h"
 
 /* After SIGTERM, in-flight requests get this long to finish. */
 #define STOP_GRACE_USEC (5 * G_USEC_PER_SEC)
@@ -38,6 +41,10 @@ struct _PortholeDaemon
   PortholeEnvStore *env_store;
   PortholeSysinfo *sysinfo;
   PortholeRunTable *run_table;
+  PortholeMetrics *metrics;
+  PortholeUpdater *updater;
+  PortholeCacheStatsFunc cache_stats_func;
+  gpointer cache_stats_data;
   PortholeDesktop *desktop;
   PortholeFsPolicy *fs_policy;
   PortholeFileWatcher *file_watcher;
@@ -53,6 +60,7 @@ struct _PortholeDaemon
   gint64 stop_started;
   guint stop_poll_id;
   guint stopping : 1;
+  guint draining : 1;
 };
 
 enum {
@@ -71,6 +79,8 @@ porthole_daemon_dispose (GObject *object)
   PortholeDaemon *self = (PortholeDaemon *)object;
 
   g_clear_handle_id (&self->stop_poll_id, g_source_remove);
+  g_clear_object (&self->metrics);
+  g_clear_object (&self->updater);
   g_clear_object (&self->http_server);
   g_clear_object (&self->env_store);
   g_clear_object (&self->run_table);
@@ -259,12 +269,15 @@ porthole_daemon_start (PortholeDaemon  *self,
     g_task_run_in_thread (task, clean_stale_files);
   }
 
+  self->updater = porthole_updater_new (self->config);
 #if HAVE_DESKTOP
   self->desktop = porthole_desktop_new (self->config, self->env_store);
   porthole_desktop_start (self->desktop);
 #endif
 
   self->http_server = porthole_http_server_new (self);
+  /* Before the first request: every request is counted. */
+  self->metrics = porthole_metrics_new (self);
   if (!porthole_http_server_start (self->http_server, error))
     return FALSE;
 
@@ -297,8 +310,10 @@ stop_poll_cb (gpointer user_data)
 {
   PortholeDaemon *self = user_data;
 
-  if (porthole_http_server_get_n_active (self->http_server) > 0 &&
-      g_get_monotonic_time () - self->stop_started < STOP_GRACE_USEC)
+  gboolean busy = self->draining ? !porthole_http_server_is_drained (self->http_server)
+                                 : porthole_http_server_get_n_active (self->http_server) > 0;
+
+  if (busy && g_get_monotonic_time () - self->stop_started < STOP_GRACE_USEC)
     return G_SOURCE_CONTINUE;
 
   self->stop_poll_id = 0;
@@ -309,26 +324,24 @@ stop_poll_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/**
- * porthole_daemon_stop:
- *
- * Stops accepting, tells every part to wind down ("stopping"), and emits
- * "stopped" once requests in flight have finished or the grace period
- * is over.
- */
-void
-porthole_daemon_stop (PortholeDaemon *self)
+static void
+stop (PortholeDaemon *self,
+      gboolean        drain)
 {
-  g_return_if_fail (PORTHOLE_IS_DAEMON (self));
-
   if (self->stopping)
     return;
 
   self->stopping = TRUE;
+  self->draining = drain;
   self->stop_started = g_get_monotonic_time ();
 
   if (self->http_server != NULL)
-    porthole_http_server_stop (self->http_server);
+    {
+      if (drain)
+        porthole_http_server_drain (self->http_server);
+      else
+        porthole_http_server_stop (self->http_server);
+    }
   g_signal_emit (self, signals[STOPPING], 0);
 #if HAVE_DESKTOP
   if (self->desktop != NULL)
@@ -347,6 +360,36 @@ porthole_daemon_stop (PortholeDaemon *self)
     }
 
   self->stop_poll_id = g_timeout_add (50, stop_poll_cb, self);
+}
+
+/**
+ * porthole_daemon_stop:
+ *
+ * Stops accepting, tells every part to wind down ("stopping"), and emits
+ * "stopped" once requests in flight have finished or the grace period
+ * is over.
+ */
+void
+porthole_daemon_stop (PortholeDaemon *self)
+{
+  g_return_if_fail (PORTHOLE_IS_DAEMON (self));
+
+  stop (self, FALSE);
+}
+
+/**
+ * porthole_daemon_drain:
+ *
+ * porthole_daemon_stop() for a restart that keeps the listening sockets:
+ * work ends the same way, but connections already accepted are answered
+ * rather than refused, and "stopped" waits for them to close.
+ */
+void
+porthole_daemon_drain (PortholeDaemon *self)
+{
+  g_return_if_fail (PORTHOLE_IS_DAEMON (self));
+
+  stop (self, TRUE);
 }
 
 gboolean
@@ -406,6 +449,46 @@ PortholeRunTable *
 porthole_daemon_get_run_table (PortholeDaemon *self)
 {
   return self->run_table;
+}
+
+PortholeMetrics *
+porthole_daemon_get_metrics (PortholeDaemon *self)
+{
+  return self->metrics;
+}
+
+PortholeUpdater *
+porthole_daemon_get_updater (PortholeDaemon *self)
+{
+  return self->updater;
+}
+
+/**
+ * porthole_daemon_set_cache_stats_func:
+ * @func: (nullable): fills a #PortholeCacheStats; %NULL unregisters
+ *
+ * The execution cache registers here so /metrics reads its figures.
+ */
+void
+porthole_daemon_set_cache_stats_func (PortholeDaemon         *self,
+                                      PortholeCacheStatsFunc  func,
+                                      gpointer                user_data)
+{
+  g_return_if_fail (PORTHOLE_IS_DAEMON (self));
+
+  self->cache_stats_func = func;
+  self->cache_stats_data = user_data;
+}
+
+void
+porthole_daemon_get_cache_stats (PortholeDaemon     *self,
+                                 PortholeCacheStats *stats)
+{
+  g_return_if_fail (PORTHOLE_IS_DAEMON (self));
+
+  memset (stats, 0, sizeof *stats);
+  if (self->cache_stats_func != NULL)
+    self->cache_stats_func (self->cache_stats_data, stats);
 }
 
 /**

@@ -20,6 +20,7 @@
 #include "porthole-json.h"
 #include "porthole-protocol.h"
 #include "porthole-sysinfo.h"
+#include "porthole-version.h"
 
 /**
  * porthole_format_go_duration:
@@ -171,7 +172,7 @@ static void
 set_identity (JsonObject *object)
 {
   json_object_set_string_member (object, PORTHOLE_MEMBER_AGENT, PORTHOLE_AGENT_NAME);
-  json_object_set_string_member (object, PORTHOLE_MEMBER_VERSION, PACKAGE_VERSION);
+  json_object_set_string_member (object, PORTHOLE_MEMBER_VERSION, porthole_version_get ());
   json_object_set_string_member (object, PORTHOLE_MEMBER_API_VERSION, PORTHOLE_API_VERSION);
 }
 
@@ -240,7 +241,7 @@ porthole_health_handle_info (PortholeRequest *req)
   double uptime = porthole_daemon_get_uptime (daemon);
 
   set_identity (object);
-  json_object_set_string_member (object, PORTHOLE_MEMBER_AGENT_VERSION, PACKAGE_VERSION);
+  json_object_set_string_member (object, PORTHOLE_MEMBER_AGENT_VERSION, porthole_version_get ());
   json_object_set_string_member (object, PORTHOLE_MEMBER_GO_VERSION, PORTHOLE_COMPILER);
   json_object_set_string_member (object, PORTHOLE_MEMBER_VM_ID, porthole_daemon_get_vm_id (daemon));
   json_object_set_string_member (object, "os", "linux");

@@ -19,6 +19,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <string.h>
@@ -33,12 +34,16 @@
 #include "porthole-protocol.h"
 #include "porthole-request.h"
 #include "porthole-router.h"
+#include "porthole-version.h"
 
 /* A rejected request's body is read and dropped up to this size (so the
  * client gets its 401/413); beyond it the connection is closed. */
 #define MAX_DISCARDED_BODY (128 * 1024 * 1024)
 /* How long in-flight requests may take to finish after SIGTERM. */
 #define STOP_GRACE_SECONDS 5
+/* Draining for a restart: how long an accepted connection has to send
+ * its request. */
+#define DRAIN_GRACE_SECONDS 2
 /* Accepts per dispatch of a listening socket, so one busy port cannot
  * starve the main loop. */
 #define ACCEPT_BATCH 32
@@ -95,6 +100,8 @@ struct _PortholeHttpServer
   GHashTable *active_requests;
   guint stop_timeout_id;
   guint stopping : 1;
+  /* Stopping for a restart: connections already accepted are served. */
+  guint draining : 1;
 };
 
 enum {
@@ -588,7 +595,10 @@ early_handler (SoupServer        *soup,
   g_signal_connect_object (msg, "got-chunk", G_CALLBACK (on_got_chunk), req, 0);
   g_hash_table_add (self->active_requests, g_object_ref (req));
 
-  if (self->stopping)
+  /* A restart serves what it accepted, then lets the connection go. */
+  if (self->draining)
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+  else if (self->stopping)
     {
       reject_body (msg);
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
@@ -925,6 +935,9 @@ add_listener (PortholeHttpServer  *self,
     }
 
   g_socket_set_blocking (socket, FALSE);
+  /* Inherited sockets (--listen-fd, socket activation) may lack it; a
+   * restart hands over duplicates, never these. */
+  fcntl (g_socket_get_fd (socket), F_SETFD, FD_CLOEXEC);
 
   g_main_context_push_thread_default (self->parked_context);
   if (!soup_server_listen_socket (self->soup, socket, 0, error))
@@ -943,6 +956,33 @@ add_listener (PortholeHttpServer  *self,
   return TRUE;
 }
 
+/* An inherited socket (a restart's, systemd's) may already be bound to
+ * a configured address: it serves that address, binding again would
+ * fail. */
+static gboolean
+is_inherited (PortholeHttpServer *self,
+              GSocketAddress     *address)
+{
+  GInetSocketAddress *wanted = G_INET_SOCKET_ADDRESS (address);
+
+  if (g_inet_socket_address_get_port (wanted) == 0)
+    return FALSE;
+
+  for (guint i = 0; i < self->listeners->len; i++)
+    {
+      Listener *listener = g_ptr_array_index (self->listeners, i);
+      g_autoptr(GSocketAddress) local = g_socket_get_local_address (listener->socket, NULL);
+
+      if (G_IS_INET_SOCKET_ADDRESS (local) &&
+          g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)) == g_inet_socket_address_get_port (wanted) &&
+          g_inet_address_equal (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (local)),
+                                g_inet_socket_address_get_address (wanted)))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
 static gboolean
 listen_on (PortholeHttpServer  *self,
            const char          *text,
@@ -956,6 +996,9 @@ listen_on (PortholeHttpServer  *self,
 
   if (!parse_listen_address (text, &address, error))
     return FALSE;
+
+  if (G_IS_INET_SOCKET_ADDRESS (address) && is_inherited (self, address))
+    return TRUE;
 
   family = g_socket_address_get_family (address);
   socket = g_socket_new (family, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &local_error);
@@ -1089,6 +1132,7 @@ porthole_http_server_start (PortholeHttpServer  *self,
 {
   const char *const *addresses = porthole_config_get_listen (self->config);
   const char *tls_cert = porthole_config_get_tls_cert (self->config);
+  g_autofree char *server_header = NULL;
   const int *fds;
   guint n_fds;
 
@@ -1104,7 +1148,8 @@ porthole_http_server_start (PortholeHttpServer  *self,
         return FALSE;
     }
 
-  self->soup = soup_server_new ("server-header", "portholed/" PACKAGE_VERSION " ", NULL);
+  server_header = g_strdup_printf ("portholed/%s ", porthole_version_get ());
+  self->soup = soup_server_new ("server-header", server_header, NULL);
   /* permessage-deflate is on by default in soup 3.2 (SECURITY.md §0.3). */
   soup_server_remove_websocket_extension (self->soup, SOUP_TYPE_WEBSOCKET_EXTENSION_DEFLATE);
   soup_server_add_early_handler (self->soup, NULL, early_handler, self, NULL);
@@ -1151,6 +1196,45 @@ stop_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static void
+begin_stop (PortholeHttpServer *self,
+            gboolean            drain)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  if (self->stopping || self->soup == NULL)
+    return;
+
+  self->stopping = TRUE;
+  self->draining = drain;
+  g_ptr_array_set_size (self->listeners, 0);
+
+  g_hash_table_iter_init (&iter, self->connections);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      Connection *conn = key;
+
+      if (conn->state != CONNECTION_WAITING)
+        continue;
+      /* Accepted, its request not read yet: a restart gives it a little
+       * time; kept-alive idle ones may be closed, as clients expect. */
+      if (drain && conn->n_requests == 0)
+        connection_set_deadline (conn, DRAIN_GRACE_SECONDS);
+      else
+        connection_close (conn);
+    }
+
+  if (!drain)
+    {
+      g_hash_table_iter_init (&iter, self->active_requests);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        g_cancellable_cancel (porthole_request_get_cancellable (key));
+    }
+
+  self->stop_timeout_id = g_timeout_add_seconds (STOP_GRACE_SECONDS, stop_timeout_cb, self);
+}
+
 /**
  * porthole_http_server_stop:
  *
@@ -1160,31 +1244,39 @@ stop_timeout_cb (gpointer user_data)
 void
 porthole_http_server_stop (PortholeHttpServer *self)
 {
-  GHashTableIter iter;
-  gpointer key;
-
   g_return_if_fail (PORTHOLE_IS_HTTP_SERVER (self));
 
-  if (self->stopping || self->soup == NULL)
-    return;
+  begin_stop (self, FALSE);
+}
 
-  self->stopping = TRUE;
-  g_ptr_array_set_size (self->listeners, 0);
+/**
+ * porthole_http_server_drain:
+ *
+ * Stops accepting, for a restart that keeps the listening sockets: new
+ * connections wait in the kernel for the next daemon. Connections
+ * accepted already may still send a request, which is answered (with
+ * `Connection: close`) rather than refused, and requests in flight are
+ * not cancelled. porthole_http_server_is_drained() says when nothing is
+ * left.
+ */
+void
+porthole_http_server_drain (PortholeHttpServer *self)
+{
+  g_return_if_fail (PORTHOLE_IS_HTTP_SERVER (self));
 
-  g_hash_table_iter_init (&iter, self->connections);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    {
-      Connection *conn = key;
+  begin_stop (self, TRUE);
+}
 
-      if (conn->state == CONNECTION_WAITING)
-        connection_close (conn);
-    }
-
-  g_hash_table_iter_init (&iter, self->active_requests);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    g_cancellable_cancel (porthole_request_get_cancellable (key));
-
-  self->stop_timeout_id = g_timeout_add_seconds (STOP_GRACE_SECONDS, stop_timeout_cb, self);
+/**
+ * porthole_http_server_is_drained:
+ *
+ * Returns: %TRUE when no request is in progress and no connection is
+ *   left
+ */
+gboolean
+porthole_http_server_is_drained (PortholeHttpServer *self)
+{
+  return g_hash_table_size (self->active_requests) == 0 && g_hash_table_size (self->connections) == 0;
 }
 
 /**
@@ -1222,6 +1314,21 @@ porthole_http_server_get_port (PortholeHttpServer *self)
     }
 
   return 0;
+}
+
+/**
+ * porthole_http_server_get_message_socket:
+ *
+ * soup does not know the sockets of the connections it is handed.
+ *
+ * Returns: (transfer none) (nullable): the socket @msg arrived on
+ */
+GSocket *
+porthole_http_server_get_message_socket (SoupServerMessage *msg)
+{
+  Connection *conn = connection_for_message (msg);
+
+  return conn ? conn->socket : NULL;
 }
 
 /**

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <libsoup/soup.h>
 
 #include "porthole-route.h"
 #include "porthole-types.h"
@@ -20,9 +21,12 @@ PortholeHttpServer *porthole_http_server_new              (PortholeDaemon      *
 gboolean            porthole_http_server_start            (PortholeHttpServer  *self,
                                                            GError             **error);
 void                porthole_http_server_stop             (PortholeHttpServer  *self);
+void                porthole_http_server_drain            (PortholeHttpServer  *self);
+gboolean            porthole_http_server_is_drained       (PortholeHttpServer  *self);
 guint               porthole_http_server_get_n_active     (PortholeHttpServer  *self);
 guint               porthole_http_server_get_n_connections (PortholeHttpServer *self);
 guint               porthole_http_server_get_port         (PortholeHttpServer  *self);
 GPtrArray          *porthole_http_server_get_listen_sockets (PortholeHttpServer *self);
+GSocket            *porthole_http_server_get_message_socket (SoupServerMessage  *msg);
 
 G_END_DECLS

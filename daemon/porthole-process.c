@@ -535,6 +535,31 @@ porthole_process_kill_all (gboolean force)
     porthole_cgroup_kill_all ();
 }
 
+/**
+ * porthole_process_count_running:
+ *
+ * Returns: children whose main process has not been reaped yet; a
+ *   daemon that re-executes itself waits for none to be left (the new
+ *   image could never reap them)
+ */
+guint
+porthole_process_count_running (void)
+{
+  GHashTableIter iter;
+  gpointer key;
+  guint n = 0;
+
+  if (live == NULL)
+    return 0;
+
+  g_hash_table_iter_init (&iter, live);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (is_alive (key))
+      n++;
+
+  return n;
+}
+
 /* Ending */
 
 static gboolean

@@ -96,5 +96,6 @@ gboolean         porthole_process_wait_finish       (PortholeProcess      *self,
                                                      GError              **error);
 
 void             porthole_process_kill_all          (gboolean              force);
+guint            porthole_process_count_running     (void);
 
 G_END_DECLS

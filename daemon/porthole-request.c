@@ -47,6 +47,7 @@ struct _PortholeRequest
   guint paused : 1;
   guint finished : 1;
   guint upgraded : 1;
+  guint streaming : 1;
 };
 
 G_DEFINE_FINAL_TYPE (PortholeRequest, porthole_request, G_TYPE_OBJECT)
@@ -338,6 +339,82 @@ porthole_request_reply_bytes (PortholeRequest *self,
   soup_server_message_set_status (self->msg, status, NULL);
   soup_server_message_set_response (self->msg, content_type, SOUP_MEMORY_COPY, data, size);
   finish_reply (self);
+}
+
+/**
+ * porthole_request_begin_stream:
+ *
+ * Starts a chunked answer whose body comes from
+ * porthole_request_stream_write(). Nothing written is kept once sent, so
+ * a long stream costs only what the client has not taken yet.
+ *
+ * Returns: %FALSE if the request was answered already or the client left
+ */
+gboolean
+porthole_request_begin_stream (PortholeRequest *self,
+                               guint            status,
+                               const char      *content_type)
+{
+  SoupMessageHeaders *headers;
+
+  g_return_val_if_fail (PORTHOLE_IS_REQUEST (self), FALSE);
+
+  if (!can_reply (self))
+    return FALSE;
+
+  headers = soup_server_message_get_response_headers (self->msg);
+  soup_server_message_set_status (self->msg, status, NULL);
+  soup_message_headers_set_content_type (headers, content_type, NULL);
+  soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
+  soup_message_body_set_accumulate (soup_server_message_get_response_body (self->msg), FALSE);
+  self->streaming = TRUE;
+  finish_reply (self);
+
+  return TRUE;
+}
+
+/**
+ * porthole_request_stream_write:
+ * @bytes: (transfer none): the next piece; sent as one chunk
+ */
+void
+porthole_request_stream_write (PortholeRequest *self,
+                               GBytes          *bytes)
+{
+  g_return_if_fail (PORTHOLE_IS_REQUEST (self));
+  g_return_if_fail (self->streaming);
+
+  if (self->finished || g_bytes_get_size (bytes) == 0)
+    return;
+
+  soup_message_body_append_bytes (soup_server_message_get_response_body (self->msg), bytes);
+  /* soup pauses a chunked answer that ran out of chunks. */
+  soup_server_message_unpause (self->msg);
+}
+
+void
+porthole_request_end_stream (PortholeRequest *self)
+{
+  g_return_if_fail (PORTHOLE_IS_REQUEST (self));
+  g_return_if_fail (self->streaming);
+
+  if (self->finished)
+    return;
+
+  self->streaming = FALSE;
+  soup_message_body_complete (soup_server_message_get_response_body (self->msg));
+  soup_server_message_unpause (self->msg);
+}
+
+/**
+ * porthole_request_is_finished:
+ *
+ * Returns: %TRUE once the exchange is over (answered, or the client left)
+ */
+gboolean
+porthole_request_is_finished (PortholeRequest *self)
+{
+  return self->finished;
 }
 
 /**

@@ -125,6 +125,17 @@ void                 porthole_request_reply_stream      (PortholeRequest      *s
                                                          goffset               length);
 gboolean             porthole_request_is_replied        (PortholeRequest      *self);
 
+/* A streamed answer (chunked): begin, write pieces as they come (each
+ * is sent as soon as the connection takes it), end. Writes after the
+ * client went away are dropped; "finished" on the message says so. */
+gboolean             porthole_request_begin_stream      (PortholeRequest      *self,
+                                                         guint                 status,
+                                                         const char           *content_type);
+void                 porthole_request_stream_write      (PortholeRequest      *self,
+                                                         GBytes               *bytes);
+void                 porthole_request_end_stream        (PortholeRequest      *self);
+gboolean             porthole_request_is_finished       (PortholeRequest      *self);
+
 /* Used by the HTTP server around the handler call. */
 void                 _porthole_request_set_body_stream  (PortholeRequest      *self,
                                                          GOutputStream        *stream);

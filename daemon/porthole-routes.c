@@ -28,9 +28,11 @@
 #include "porthole-env-routes.h"
 #include "porthole-files-routes.h"
 #include "porthole-health-routes.h"
+#include "porthole-metrics-routes.h"
 #include "porthole-route.h"
 #include "porthole-runs-routes.h"
 #include "porthole-terminal-routes.h"
+#include "porthole-update-routes.h"
 
 static const PortholeRoute routes[] = {
   /* method, path, name in /info "endpoints" (NULL for aliases), handler */
@@ -143,24 +145,33 @@ static const PortholeRoute routes[] = {
   { "POST", "/desktop/windows/move", "desktop_windows_move", DESKTOP (windows_move) },
 
   /* metrics */
-  { "GET", "/processes", "processes", NULL },
-  { "GET", "/metrics/snapshot", "metrics_snapshot", NULL },
-  { "GET", "/metrics", NULL, NULL },
-  { "GET", "/metrics/prometheus", "metrics_prometheus", NULL },
-  { "GET", "/metrics/stream", "metrics_stream", NULL, .flags = PORTHOLE_ROUTE_FLAGS_WEBSOCKET },
+  { "GET", "/processes", "processes", porthole_metrics_handle_processes },
+  { "GET", "/metrics/snapshot", "metrics_snapshot", porthole_metrics_handle_snapshot },
+  { "GET", "/metrics", NULL, porthole_metrics_handle_snapshot },
+  { "GET", "/metrics/prometheus", "metrics_prometheus", porthole_metrics_handle_prometheus },
+  /* Server-Sent Events, or a WebSocket when upgraded */
+  { "GET", "/metrics/stream", "metrics_stream", porthole_metrics_handle_stream,
+    .websocket = porthole_metrics_handle_stream_websocket, .flags = PORTHOLE_ROUTE_FLAGS_WEBSOCKET },
 
   /* terminal */
   { "GET", "/terminal", "terminal", NULL, .websocket = porthole_terminal_handle, .flags = PORTHOLE_ROUTE_FLAGS_WEBSOCKET },
 
   /* update */
-  { "POST", "/update/upload", "update_upload", NULL },
-  { "POST", "/update/apply", "update_apply", NULL },
-  { "POST", "/update/restart", "update_restart", NULL },
-  { "GET", "/update/backups", "update_backups", NULL },
-  { "POST", "/agent/update/upload", NULL, NULL },
-  { "POST", "/agent/update/apply", NULL, NULL },
-  { "POST", "/agent/update/restart", NULL, NULL },
-  { "GET", "/agent/update/backups", NULL, NULL },
+  { "POST", "/update/upload", "update_upload", porthole_update_handle_upload,
+    .open_body = porthole_update_open_upload, .flags = PORTHOLE_ROUTE_FLAGS_STREAM_BODY,
+    .body_limit = PORTHOLE_UPDATE_BODY_LIMIT },
+  { "POST", "/update/apply", "update_apply", porthole_update_handle_apply },
+  { "POST", "/update/restart", "update_restart", porthole_update_handle_restart },
+  { "GET", "/update/backups", "update_backups", porthole_update_handle_backups },
+  { "POST", "/agent/update/upload", NULL, porthole_update_handle_upload,
+    .open_body = porthole_update_open_upload, .flags = PORTHOLE_ROUTE_FLAGS_STREAM_BODY,
+    .body_limit = PORTHOLE_UPDATE_BODY_LIMIT },
+  { "POST", "/agent/update/apply", NULL, porthole_update_handle_apply },
+  { "POST", "/agent/update/restart", NULL, porthole_update_handle_restart },
+  { "GET", "/agent/update/backups", NULL, porthole_update_handle_backups },
+  /* portholed's own: put a backup back (then restart) */
+  { "POST", "/update/rollback", "update_rollback", porthole_update_handle_rollback },
+  { "POST", "/agent/update/rollback", NULL, porthole_update_handle_rollback },
 };
 
 /**

@@ -17,10 +17,13 @@ typedef struct _PortholeEnvStore    PortholeEnvStore;
 typedef struct _PortholeFileWatcher PortholeFileWatcher;
 typedef struct _PortholeFsPolicy    PortholeFsPolicy;
 typedef struct _PortholeHttpServer  PortholeHttpServer;
+typedef struct _PortholeMetrics     PortholeMetrics;
+typedef struct _PortholeMetricsStream PortholeMetricsStream;
 typedef struct _PortholeRequest     PortholeRequest;
 typedef struct _PortholeRouter      PortholeRouter;
 typedef struct _PortholeRunTable    PortholeRunTable;
 typedef struct _PortholeSysinfo     PortholeSysinfo;
+typedef struct _PortholeUpdater     PortholeUpdater;
 typedef struct _PortholeWsChannel   PortholeWsChannel;
 
 G_END_DECLS

@@ -41,6 +41,7 @@ struct _PortholeWsChannel
   gint64 last_sent;
   gint64 last_heard;
   guint interval_ms;
+  gsize max_backlog;
   guint keepalive;
   guint flush_id;
   guint liveness_id;
@@ -96,6 +97,18 @@ kernel_backlog (PortholeWsChannel *self)
   return MAX (pending, 0);
 }
 
+/* A frame soup cannot write at once waits in soup's own queue, which has
+ * no bound: hold it here instead while the kernel is full. */
+static gboolean
+kernel_is_full (PortholeWsChannel *self)
+{
+  if (self->socket == NULL)
+    return FALSE;
+
+  return kernel_backlog (self) > self->max_backlog ||
+         !(g_socket_condition_check (self->socket, G_IO_OUT) & G_IO_OUT);
+}
+
 static void
 flush (PortholeWsChannel *self)
 {
@@ -120,7 +133,7 @@ flush (PortholeWsChannel *self)
       return;
     }
 
-  if (kernel_backlog (self) > MAX_KERNEL_BACKLOG)
+  if (kernel_is_full (self))
     {
       schedule_flush (self, BACKLOG_POLL_MS);
       return;
@@ -220,6 +233,34 @@ gboolean
 porthole_ws_channel_is_congested (PortholeWsChannel *self)
 {
   return self->congested;
+}
+
+/**
+ * porthole_ws_channel_set_max_backlog:
+ * @bytes: unsent bytes the kernel may hold for this peer
+ *
+ * Lower than the default for producers that would rather drop than have
+ * a slow peer hold much (live samples).
+ */
+void
+porthole_ws_channel_set_max_backlog (PortholeWsChannel *self,
+                                     gsize              bytes)
+{
+  g_return_if_fail (PORTHOLE_IS_WS_CHANNEL (self));
+
+  self->max_backlog = bytes;
+}
+
+/**
+ * porthole_ws_channel_get_queued_bytes:
+ *
+ * Returns: bytes of frames waiting to be sent, for producers that would
+ *   rather drop than queue (live samples)
+ */
+gsize
+porthole_ws_channel_get_queued_bytes (PortholeWsChannel *self)
+{
+  return self->queued_bytes;
 }
 
 gboolean
@@ -467,6 +508,7 @@ porthole_ws_channel_new (PortholeRequest         *req,
   if (self->socket != NULL)
     g_object_ref (self->socket);
   self->interval_ms = porthole_config_get_ws_frame_interval_ms (config);
+  self->max_backlog = MAX_KERNEL_BACKLOG;
   self->keepalive = porthole_config_get_ws_keepalive_interval (config);
   self->last_heard = g_get_monotonic_time ();
   self->last_sent = self->last_heard - self->interval_ms * 1000;

@@ -36,6 +36,9 @@ void               porthole_ws_channel_send_error_printf (PortholeWsChannel *sel
                                                      const char              *format,
                                                      ...) G_GNUC_PRINTF (3, 4);
 gboolean           porthole_ws_channel_is_congested (PortholeWsChannel       *self);
+void               porthole_ws_channel_set_max_backlog  (PortholeWsChannel  *self,
+                                                         gsize               bytes);
+gsize              porthole_ws_channel_get_queued_bytes (PortholeWsChannel  *self);
 gboolean           porthole_ws_channel_is_open      (PortholeWsChannel       *self);
 void               porthole_ws_channel_close        (PortholeWsChannel       *self,
                                                      gushort                  code,

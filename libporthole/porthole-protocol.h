@@ -131,6 +131,9 @@ G_BEGIN_DECLS
 #define PORTHOLE_ROUTE_AGENT_UPDATE_APPLY      "/agent/update/apply"
 #define PORTHOLE_ROUTE_AGENT_UPDATE_RESTART    "/agent/update/restart"
 #define PORTHOLE_ROUTE_AGENT_UPDATE_BACKUPS    "/agent/update/backups"
+/* portholed's own */
+#define PORTHOLE_ROUTE_UPDATE_ROLLBACK         "/update/rollback"
+#define PORTHOLE_ROUTE_AGENT_UPDATE_ROLLBACK   "/agent/update/rollback"
 
 /* Headers */
 #define PORTHOLE_HEADER_REQUEST_ID             "X-Request-ID"

@@ -119,12 +119,6 @@ porthole_test_pid_is_running (int pid)
   return after != NULL && after[2] != 'Z';
 }
 
-/**
- * porthole_test_read_pid_file:
- *
- * Waits for a line in @path (a child writes its pid there) and returns
- * the number on it.
- */
 static int
 pid_in_file (const char *path)
 {
@@ -137,6 +131,12 @@ pid_in_file (const char *path)
   return atoi (text);
 }
 
+/**
+ * porthole_test_read_pid_file:
+ *
+ * Waits for a line in @path (a child writes its pid there) and returns
+ * the number on it.
+ */
 int
 porthole_test_read_pid_file (const char *path)
 {
@@ -161,6 +161,19 @@ porthole_test_assert_timestamp (JsonObject *object,
   g_assert_nonnull (text);
   g_assert_true (g_str_has_suffix (text, "Z"));
   g_assert_true (porthole_timestamp_parse (text, &when));
+}
+
+/**
+ * porthole_test_pid_exists:
+ *
+ * Returns: whether @pid is a process, zombies included
+ */
+gboolean
+porthole_test_pid_exists (gint64 pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%" G_GINT64_FORMAT, pid);
+
+  return g_file_test (path, G_FILE_TEST_EXISTS);
 }
 
 static int

@@ -61,6 +61,7 @@ gboolean              porthole_test_pid_is_running    (int                   pid
 int                   porthole_test_read_pid_file     (const char           *path);
 void                  porthole_test_assert_timestamp  (JsonObject           *object,
                                                        const char           *member);
+gboolean              porthole_test_pid_exists        (gint64                pid);
 
 PortholeTestDaemon   *porthole_test_daemon_new        (const char *const    *extra_args);
 PortholeTestDaemon   *porthole_test_daemon_new_full   (const char           *tmpdir,
