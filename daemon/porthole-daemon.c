@@ -13,6 +13,7 @@
 #include "porthole-config.h"
 #include "porthole-daemon.h"
 #include "porthole-env-store.h"
+#include "porthole-executor.h"
 #include "porthole-http-server.h"
 #include "porthole-process.h"
 #include "porthole-route.h"
@@ -32,6 +33,7 @@ struct _PortholeDaemon
   PortholeEnvStore *env_store;
   PortholeSysinfo *sysinfo;
   PortholeRunTable *run_table;
+  PortholeExecutor *executor;
 
   char *workspace;
   char *vm_id;
@@ -63,6 +65,7 @@ porthole_daemon_dispose (GObject *object)
 
   g_clear_handle_id (&self->stop_poll_id, g_source_remove);
   g_clear_object (&self->http_server);
+  g_clear_object (&self->executor);
   g_clear_object (&self->env_store);
   g_clear_object (&self->run_table);
   g_clear_object (&self->sysinfo);
@@ -227,6 +230,7 @@ porthole_daemon_start (PortholeDaemon  *self,
 
   self->sysinfo = porthole_sysinfo_new (self->workspace);
   self->env_store = porthole_env_store_new (porthole_config_get_state_dir (self->config));
+  self->executor = porthole_executor_new (self);
 
   self->http_server = porthole_http_server_new (self);
   if (!porthole_http_server_start (self->http_server, error))
@@ -352,6 +356,18 @@ PortholeRunTable *
 porthole_daemon_get_run_table (PortholeDaemon *self)
 {
   return self->run_table;
+}
+
+/**
+ * porthole_daemon_get_executor:
+ *
+ * Returns: (transfer none): code execution: runtime files, the execution
+ *   cache, Jupyter kernels, webhooks
+ */
+PortholeExecutor *
+porthole_daemon_get_executor (PortholeDaemon *self)
+{
+  return self->executor;
 }
 
 /**

@@ -38,6 +38,7 @@ PortholeHttpServer *porthole_daemon_get_http_server  (PortholeDaemon  *self);
 PortholeEnvStore   *porthole_daemon_get_env_store    (PortholeDaemon  *self);
 PortholeSysinfo    *porthole_daemon_get_sysinfo      (PortholeDaemon  *self);
 PortholeRunTable   *porthole_daemon_get_run_table    (PortholeDaemon  *self);
+PortholeExecutor   *porthole_daemon_get_executor     (PortholeDaemon  *self);
 
 const char         *porthole_daemon_get_workspace    (PortholeDaemon  *self);
 const char         *porthole_daemon_get_state_dir    (PortholeDaemon  *self);

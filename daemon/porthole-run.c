@@ -189,6 +189,23 @@ porthole_run_get_process (PortholeRun *self)
   return self->process;
 }
 
+/* The last 64 KiB of @text (whole characters): a run whose process keeps
+ * all of its output (an async run, for its callback) lists only that. */
+static const char *
+tail_of (const char *text)
+{
+  gsize length = strlen (text);
+  const char *tail;
+
+  if (length <= PORTHOLE_RUN_OUTPUT_TAIL)
+    return text;
+
+  tail = text + length - PORTHOLE_RUN_OUTPUT_TAIL;
+  while (((guchar) *tail & 0xC0) == 0x80)
+    tail++;
+  return tail;
+}
+
 static void
 on_exited (PortholeRun     *self,
            PortholeProcess *process)
@@ -197,8 +214,8 @@ on_exited (PortholeRun     *self,
   self->end_time = porthole_process_get_end_time (process);
   g_free (self->stdout_tail);
   g_free (self->stderr_tail);
-  self->stdout_tail = g_strdup (porthole_process_get_stdout (process));
-  self->stderr_tail = g_strdup (porthole_process_get_stderr (process));
+  self->stdout_tail = g_strdup (tail_of (porthole_process_get_stdout (process)));
+  self->stderr_tail = g_strdup (tail_of (porthole_process_get_stderr (process)));
 
   if (porthole_process_get_timed_out (process))
     self->status = PORTHOLE_RUN_TIMEOUT;
@@ -210,6 +227,21 @@ on_exited (PortholeRun     *self,
   /* The finished run keeps its figures, not the process. */
   g_clear_signal_handler (&self->exited_handler, self->process);
   g_clear_object (&self->process);
+}
+
+/**
+ * porthole_run_set_command:
+ *
+ * Sets the command line listed, once the run knows it.
+ */
+void
+porthole_run_set_command (PortholeRun *self,
+                          const char  *command)
+{
+  g_return_if_fail (PORTHOLE_IS_RUN (self));
+
+  g_free (self->command);
+  self->command = g_strdup (command);
 }
 
 /**
@@ -353,8 +385,8 @@ porthole_run_to_json (PortholeRun *self)
 
   if (self->process != NULL)
     {
-      json_object_set_string_member (info, "stdout", porthole_process_get_stdout (self->process));
-      json_object_set_string_member (info, "stderr", porthole_process_get_stderr (self->process));
+      json_object_set_string_member (info, "stdout", tail_of (porthole_process_get_stdout (self->process)));
+      json_object_set_string_member (info, "stderr", tail_of (porthole_process_get_stderr (self->process)));
     }
   else
     {

@@ -43,6 +43,8 @@ gboolean           porthole_run_is_finished        (PortholeRun       *self);
 gint64             porthole_run_get_created        (PortholeRun       *self);
 gint64             porthole_run_get_end_time       (PortholeRun       *self);
 PortholeProcess   *porthole_run_get_process        (PortholeRun       *self);
+void               porthole_run_set_command        (PortholeRun       *self,
+                                                    const char        *command);
 void               porthole_run_attach             (PortholeRun       *self,
                                                     PortholeProcess   *process);
 void               porthole_run_fail_to_start      (PortholeRun       *self,

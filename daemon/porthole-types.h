@@ -13,6 +13,7 @@ typedef struct _PortholeAuth        PortholeAuth;
 typedef struct _PortholeConfig      PortholeConfig;
 typedef struct _PortholeDaemon      PortholeDaemon;
 typedef struct _PortholeEnvStore    PortholeEnvStore;
+typedef struct _PortholeExecutor    PortholeExecutor;
 typedef struct _PortholeHttpServer  PortholeHttpServer;
 typedef struct _PortholeRequest     PortholeRequest;
 typedef struct _PortholeRouter      PortholeRouter;
