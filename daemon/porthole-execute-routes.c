@@ -490,15 +490,20 @@ delivered_cb (GObject      *object,
 }
 
 /* The callback body of API.md §3.5, for a run that ended (or was killed
- * before it started). */
+ * before it started). The run's listing may not know the end yet: the
+ * code run says it first. */
 static GBytes *
 callback_body (AsyncJob *job)
 {
-  g_autoptr(JsonObject) body = job->code_run ? porthole_code_run_to_json (job->code_run, FALSE) : json_object_new ();
-  PortholeRunStatus status = porthole_run_get_status (job->run);
-  const char *outcome = status == PORTHOLE_RUN_COMPLETED ? "completed" : status == PORTHOLE_RUN_TIMEOUT ? "timeout" : "failed";
+  PortholeCodeRun *code_run = job->code_run;
+  PortholeProcess *process = code_run ? porthole_code_run_get_process (code_run) : NULL;
+  g_autoptr(JsonObject) body = code_run ? porthole_code_run_to_json (code_run, FALSE) : json_object_new ();
+  gboolean timed_out = code_run != NULL && porthole_code_run_get_timed_out (code_run);
+  gboolean killed = code_run == NULL || (process != NULL && porthole_process_get_killed (process));
+  int exit_code = code_run ? porthole_code_run_get_exit_code (code_run) : -1;
+  const char *outcome = timed_out ? "timeout" : !killed && exit_code == 0 ? "completed" : "failed";
 
-  if (job->code_run == NULL)
+  if (code_run == NULL)
     {
       g_autofree char *timestamp = porthole_timestamp_now ();
 
@@ -514,14 +519,13 @@ callback_body (AsyncJob *job)
   json_object_set_string_member (body, "execution_id", porthole_run_get_execution_id (job->run));
   json_object_set_string_member (body, "process_id", porthole_run_get_process_id (job->run));
   json_object_set_string_member (body, PORTHOLE_MEMBER_STATUS, outcome);
-  if (status == PORTHOLE_RUN_TIMEOUT)
+  if (timed_out)
     json_object_set_string_member (body, PORTHOLE_MEMBER_ERROR, "Execution timed out");
-  else if (status == PORTHOLE_RUN_KILLED)
+  else if (killed)
     json_object_set_string_member (body, PORTHOLE_MEMBER_ERROR, "Execution was killed");
-  else if (status != PORTHOLE_RUN_COMPLETED)
+  else if (exit_code != 0)
     {
-      g_autofree char *error = g_strdup_printf ("Exit code %d",
-                                                job->code_run ? porthole_code_run_get_exit_code (job->code_run) : -1);
+      g_autofree char *error = g_strdup_printf ("Exit code %d", exit_code);
 
       json_object_set_string_member (body, PORTHOLE_MEMBER_ERROR, error);
     }
