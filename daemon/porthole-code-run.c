@@ -283,14 +283,18 @@ write_program (PortholeCodeRun  *self,
                GError          **error)
 {
   g_autoptr(GError) local_error = NULL;
+  g_autofree char *template = g_build_filename (porthole_executor_get_scratch_directory (self->executor),
+                                                "porthole-run-XXXXXX", NULL);
 
-  self->directory = g_dir_make_tmp ("porthole-run-XXXXXX", &local_error);
-  if (self->directory == NULL)
+  if (g_mkdtemp_full (template, 0700) == NULL)
     {
+      int errsv = errno;
+
       g_set_error (error, PORTHOLE_ERROR, PORTHOLE_ERROR_EXECUTION_FAILED,
-                   "Cannot create a directory for the program: %s", local_error->message);
+                   "Cannot create a directory for the program: %s", g_strerror (errsv));
       return FALSE;
     }
+  self->directory = g_steal_pointer (&template);
 
   self->file = g_build_filename (self->directory, porthole_language_get_file_name (self->language), NULL);
   if (!g_file_set_contents_full (self->file, self->code, -1, G_FILE_SET_CONTENTS_NONE, 0600, &local_error))

@@ -6,6 +6,10 @@
  * go/ (GOCACHE and GOPATH of Go runs that set neither) and kernels/
  * (connection files).
  *
+ * Programs are written to a scratch directory in memory (/dev/shm) when
+ * there is one: on a disk mounted with `discard`, deleting even a small
+ * file waits for the device, in the daemon's main loop.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -13,6 +17,9 @@
 
 #include <errno.h>
 #include <glib/gstdio.h>
+#include <linux/magic.h>
+#include <sys/statfs.h>
+#include <unistd.h>
 
 #include "porthole-daemon.h"
 #include "porthole-executor.h"
@@ -33,6 +40,7 @@ struct _PortholeExecutor
   char *runner_compiled;
   gboolean runner_is_compiled;
   char *go_directory;
+  char *scratch_directory;
   PortholeExecCache *cache;
   PortholeKernelManager *kernels;
   SoupSession *http_session;
@@ -64,6 +72,7 @@ porthole_executor_finalize (GObject *object)
   g_free (self->runner_source);
   g_free (self->runner_compiled);
   g_free (self->go_directory);
+  g_free (self->scratch_directory);
 
   G_OBJECT_CLASS (porthole_executor_parent_class)->finalize (object);
 }
@@ -183,6 +192,17 @@ proxy_resolver_from_environment (void)
   return resolver;
 }
 
+static char *
+find_scratch_directory (void)
+{
+  struct statfs st;
+
+  if (statfs ("/dev/shm", &st) == 0 && st.f_type == TMPFS_MAGIC && access ("/dev/shm", W_OK | X_OK) == 0)
+    return g_strdup ("/dev/shm");
+
+  return g_strdup (g_get_tmp_dir ());
+}
+
 static void
 on_daemon_stopping (PortholeExecutor *self)
 {
@@ -201,6 +221,7 @@ porthole_executor_new (PortholeDaemon *daemon)
 
   self->daemon = daemon;
   self->go_directory = make_state_directory (daemon, "go");
+  self->scratch_directory = find_scratch_directory ();
   self->cache = porthole_exec_cache_new (cache);
   self->kernels = porthole_kernel_manager_new (self, kernels);
   self->http_session = soup_session_new_with_options ("proxy-resolver", resolver,
@@ -240,6 +261,17 @@ const char *
 porthole_executor_get_go_directory (PortholeExecutor *self)
 {
   return self->go_directory;
+}
+
+/**
+ * porthole_executor_get_scratch_directory:
+ *
+ * Returns: where programs get their private directories
+ */
+const char *
+porthole_executor_get_scratch_directory (PortholeExecutor *self)
+{
+  return self->scratch_directory;
 }
 
 PortholeExecCache *

@@ -23,6 +23,7 @@ PortholeExecutor      *porthole_executor_new                (PortholeDaemon   *d
 PortholeDaemon        *porthole_executor_get_daemon         (PortholeExecutor *self);
 const char            *porthole_executor_get_python_runner  (PortholeExecutor *self);
 const char            *porthole_executor_get_go_directory   (PortholeExecutor *self);
+const char            *porthole_executor_get_scratch_directory (PortholeExecutor *self);
 PortholeExecCache     *porthole_executor_get_cache          (PortholeExecutor *self);
 PortholeKernelManager *porthole_executor_get_kernels        (PortholeExecutor *self);
 SoupSession           *porthole_executor_get_http_session   (PortholeExecutor *self);

@@ -6,10 +6,15 @@
  * dies. The kernel starts with the first cell submitted to it, and again
  * after it died (state is lost then; the cell that killed it says so).
  *
- * Cells run one at a time, in order. Each is preceded by a silent cell
- * that moves to the requested working directory and sets the requested
- * environment; both are sent at once. A cell is over when its
- * execute_reply has arrived on shell and its "idle" status on iopub.
+ * Cells run one at a time, in order. A cell whose request asks for
+ * another working directory or environment than the last one is preceded
+ * by a silent cell that applies them (both are sent at once); otherwise
+ * the kernel keeps its state, as a notebook does, including a directory
+ * the code itself changed to. A cell is over when its execute_reply has
+ * arrived on shell and its "idle" status on iopub.
+ *
+ * IPython's history database is off: writing it cost every cell a
+ * SQLite commit, and nothing reads it.
  *
  * Timeout: interrupt_request on control; a kernel that does not answer
  * within a grace period is killed (and restarted for the next cell).
@@ -114,6 +119,8 @@ struct _PortholeKernel
   gboolean timed_out;
   guint timeout_id;
   guint grace_id;
+  /* What the kernel process has applied last (see above). */
+  char *last_preamble;
 
   gboolean shutting_down;
 };
@@ -432,11 +439,13 @@ run_next (PortholeKernel *self)
   clear_cell (self);
   self->current = execution;
   preamble = porthole_kernel_execution_get_preamble (execution);
-  if (preamble != NULL)
+  if (preamble != NULL && g_strcmp0 (preamble, self->last_preamble) != 0)
     {
       g_autoptr(JsonObject) content = execute_content (preamble, TRUE);
 
       self->preamble_id = send_message (self, CHANNEL_SHELL, "execute_request", content);
+      g_free (self->last_preamble);
+      self->last_preamble = g_strdup (preamble);
     }
 
   {
@@ -817,7 +826,8 @@ spawn_kernel (PortholeKernel  *self,
               GError         **error)
 {
   const char *const argv[] = {
-    PORTHOLE_PYTHON, "-Xfrozen_modules=off", "-m", "ipykernel_launcher", "-f", self->connection_file, NULL
+    PORTHOLE_PYTHON, "-Xfrozen_modules=off", "-m", "ipykernel_launcher", "-f", self->connection_file,
+    "--HistoryManager.enabled=False", NULL
   };
   g_auto(GStrv) envp = porthole_env_store_build_envp (porthole_daemon_get_env_store (self->daemon), NULL);
   g_autoptr(PortholeProcess) process = NULL;
@@ -858,6 +868,7 @@ start (PortholeKernel *self)
 
   g_free (self->key);
   self->key = random_key ();
+  g_clear_pointer (&self->last_preamble, g_free);
   self->state = KERNEL_STARTING;
   self->info_replied = FALSE;
   self->iopub_seen = FALSE;
@@ -1048,6 +1059,7 @@ porthole_kernel_finalize (GObject *object)
   g_free (self->connection_file);
   g_free (self->key);
   g_free (self->session);
+  g_free (self->last_preamble);
   g_free (self->execution_state);
 
   G_OBJECT_CLASS (porthole_kernel_parent_class)->finalize (object);
