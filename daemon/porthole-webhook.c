@@ -145,6 +145,8 @@ attempt (GTask *task)
       while (g_hash_table_iter_next (&iter, (gpointer *) &name, (gpointer *) &value))
         soup_message_headers_replace (headers, name, value);
     }
+  /* One request per callback: nothing to keep a connection open for. */
+  soup_message_headers_replace (headers, "Connection", "close");
   soup_message_headers_replace (headers, "X-HopX-Timestamp", timestamp);
   if (delivery->secret != NULL)
     {
