@@ -34,6 +34,7 @@ typedef struct
   char *state_dir;
   char *display;
   char *display_size;
+  char *window_manager;
   char *jwt_secret_file;
   char *jwt_public_key_file;
   char *jwt_alg;
@@ -59,6 +60,7 @@ options_clear (Options *options)
   g_free (options->state_dir);
   g_free (options->display);
   g_free (options->display_size);
+  g_free (options->window_manager);
   g_free (options->jwt_secret_file);
   g_free (options->jwt_public_key_file);
   g_free (options->jwt_alg);
@@ -84,6 +86,7 @@ options_to_overrides (Options *options)
     { "state-dir", options->state_dir },
     { "display", options->display },
     { "display-size", options->display_size },
+    { "window-manager", options->window_manager },
     { "jwt-secret-file", options->jwt_secret_file },
     { "jwt-public-key-file", options->jwt_public_key_file },
     { "jwt-alg", options->jwt_alg },
@@ -254,6 +257,7 @@ main (int    argc,
     { "state-dir", 0, 0, G_OPTION_ARG_FILENAME, &options.state_dir, "Where state survives restarts", "DIR" },
     { "display", 'd', 0, G_OPTION_ARG_STRING, &options.display, "X display: auto, :N or none (default auto)", "DISPLAY" },
     { "display-size", 0, 0, G_OPTION_ARG_STRING, &options.display_size, "Size of the embedded display (default 1920x1080x24)", "WxHxD" },
+    { "window-manager", 0, 0, G_OPTION_ARG_STRING, &options.window_manager, "Window manager on the embedded display: auto, none or a command (default auto: openbox if installed)", "WM" },
     { "jwt-secret-file", 0, 0, G_OPTION_ARG_FILENAME, &options.jwt_secret_file, "HS256 secret for verifying tokens", "FILE" },
     { "jwt-public-key-file", 0, 0, G_OPTION_ARG_FILENAME, &options.jwt_public_key_file, "PEM public key for RS256/ES256 tokens", "FILE" },
     { "jwt-alg", 0, 0, G_OPTION_ARG_STRING, &options.jwt_alg, "The only accepted algorithm: HS256, RS256 or ES256", "ALG" },

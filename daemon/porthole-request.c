@@ -87,8 +87,6 @@ porthole_request_class_init (PortholeRequestClass *klass)
 static void
 porthole_request_init (PortholeRequest *self)
 {
-  self->cancellable = g_cancellable_new ();
-  self->strings = g_ptr_array_new_with_free_func (g_free);
   self->start_time = g_get_monotonic_time ();
 }
 
@@ -99,7 +97,7 @@ on_message_finished (PortholeRequest *self)
 
   /* Finished before we answered: the client went away. */
   if (!self->replied)
-    g_cancellable_cancel (self->cancellable);
+    g_cancellable_cancel (porthole_request_get_cancellable (self));
 }
 
 PortholeRequest *
@@ -176,6 +174,10 @@ porthole_request_get_start_time (PortholeRequest *self)
 GCancellable *
 porthole_request_get_cancellable (PortholeRequest *self)
 {
+  /* Most requests never need one. */
+  if (self->cancellable == NULL)
+    self->cancellable = g_cancellable_new ();
+
   return self->cancellable;
 }
 
@@ -343,6 +345,56 @@ porthole_request_reply_json (PortholeRequest *self,
 
   bytes = porthole_json_object_to_bytes (object);
   porthole_request_reply_bytes (self, status, "application/json", bytes);
+}
+
+/**
+ * porthole_request_id_new:
+ *
+ * Returns: (transfer full): a random UUIDv4 for X-Request-ID. Request ids
+ *   only need to be unique, not secret: a per-thread xorshift generator
+ *   seeded from the system is enough, and far cheaper than GLib's.
+ */
+char *
+porthole_request_id_new (void)
+{
+  static const char hex[] = "0123456789abcdef";
+  static __thread guint64 state[2];
+  char *id = g_malloc (37);
+  guint8 bytes[16];
+
+  if (state[0] == 0 && state[1] == 0)
+    {
+      state[0] = ((guint64) g_random_int () << 32) | g_random_int ();
+      state[1] = ((guint64) g_random_int () << 32) | g_random_int () | 1;
+    }
+
+  for (guint i = 0; i < 2; i++)
+    {
+      /* xorshift128+ */
+      guint64 s1 = state[0];
+      const guint64 s0 = state[1];
+      guint64 value;
+
+      state[0] = s0;
+      s1 ^= s1 << 23;
+      state[1] = s1 ^ s0 ^ (s1 >> 17) ^ (s0 >> 26);
+      value = state[1] + s0;
+      memcpy (bytes + 8 * i, &value, 8);
+    }
+
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+
+  for (guint i = 0, j = 0; i < 16; i++)
+    {
+      if (i == 4 || i == 6 || i == 8 || i == 10)
+        id[j++] = '-';
+      id[j++] = hex[bytes[i] >> 4];
+      id[j++] = hex[bytes[i] & 15];
+    }
+  id[36] = '\0';
+
+  return id;
 }
 
 /**
@@ -590,6 +642,15 @@ porthole_request_dup_fields (PortholeRequest *self)
   return fields;
 }
 
+static void
+keep_string (PortholeRequest *self,
+             char            *text)
+{
+  if (self->strings == NULL)
+    self->strings = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (self->strings, text);
+}
+
 /* Finds the first of @names in the query, then in the body. Returns FALSE
  * only when the body is invalid (and has been answered). */
 static gboolean
@@ -711,7 +772,7 @@ porthole_request_get_string (PortholeRequest  *self,
       {
         char *text = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
 
-        g_ptr_array_add (self->strings, text);
+        keep_string (self, text);
         *value = text;
         return TRUE;
       }
@@ -721,7 +782,7 @@ porthole_request_get_string (PortholeRequest  *self,
         char *text = g_malloc (G_ASCII_DTOSTR_BUF_SIZE);
 
         g_ascii_dtostr (text, G_ASCII_DTOSTR_BUF_SIZE, json_node_get_double (node));
-        g_ptr_array_add (self->strings, text);
+        keep_string (self, text);
         *value = text;
         return TRUE;
       }

@@ -124,6 +124,7 @@ const GError        *_porthole_request_get_body_error   (PortholeRequest      *s
 void                 _porthole_request_dispatch         (PortholeRequest      *self);
 void                 _porthole_request_mark_upgraded    (PortholeRequest      *self);
 
+char                *porthole_request_id_new            (void);
 JsonObject          *porthole_error_body_new            (PortholeErrorCode     code,
                                                          const char           *message,
                                                          JsonObject           *details,

@@ -12,6 +12,7 @@ G_BEGIN_DECLS
 typedef struct _PortholeAuth        PortholeAuth;
 typedef struct _PortholeConfig      PortholeConfig;
 typedef struct _PortholeDaemon      PortholeDaemon;
+typedef struct _PortholeDesktop     PortholeDesktop;
 typedef struct _PortholeEnvStore    PortholeEnvStore;
 typedef struct _PortholeExecutor    PortholeExecutor;
 typedef struct _PortholeHttpServer  PortholeHttpServer;

@@ -313,6 +313,39 @@ test_configuration_errors (Fixture       *f,
   g_assert_nonnull (error);
 }
 
+/* Verified tokens are remembered, but still expire, and a new key
+ * forgets them. */
+static void
+test_verified_cache (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(PortholeAuth) auth = make_auth ("jwt-secret-file", f->secret_file, NULL);
+  g_autoptr(GKeyFile) overrides = g_key_file_new ();
+  g_autoptr(PortholeConfig) rotated = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *other_secret = g_build_filename (f->dir, "other", NULL);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autofree char *p = g_strdup_printf ("{\"exp\":%" G_GINT64_FORMAT "}", now + 600);
+  g_autofree char *token = hs256 (f, p);
+
+  g_assert_true (porthole_auth_verify_token (auth, token, now, NULL, &error));
+  g_assert_true (porthole_auth_verify_token (auth, token, now, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (porthole_auth_verify_token (auth, token, now + 3600, NULL, &error));
+  g_assert_error (error, PORTHOLE_ERROR, PORTHOLE_ERROR_TOKEN_EXPIRED);
+  g_clear_error (&error);
+
+  g_assert_true (porthole_auth_verify_token (auth, token, now, NULL, &error));
+  g_file_set_contents_full (other_secret, "another secret of thirty-two bytes or more", -1,
+                            G_FILE_SET_CONTENTS_NONE, 0600, &error);
+  g_assert_no_error (error);
+  g_key_file_set_string (overrides, PORTHOLE_CONFIG_GROUP, "jwt-secret-file", other_secret);
+  rotated = porthole_config_new (NULL, overrides, &error);
+  g_assert_no_error (error);
+  g_assert_true (porthole_auth_configure (auth, rotated, &error));
+  assert_refused (auth, token, "TOKEN_INVALID", "signed with the previous key");
+}
+
 static void
 test_constant_time_compare (void)
 {
@@ -339,6 +372,7 @@ main (int    argc,
   g_test_add ("/auth/es256-pinned", Fixture, NULL, fixture_setup, test_es256_pinned, fixture_teardown);
   g_test_add ("/auth/audience-issuer-sandbox", Fixture, NULL, fixture_setup, test_audience_issuer_sandbox, fixture_teardown);
   g_test_add ("/auth/configuration-errors", Fixture, NULL, fixture_setup, test_configuration_errors, fixture_teardown);
+  g_test_add ("/auth/verified-cache", Fixture, NULL, fixture_setup, test_verified_cache, fixture_teardown);
   g_test_add_func ("/auth/constant-time-compare", test_constant_time_compare);
 
   ret = g_test_run ();

@@ -131,6 +131,16 @@ write_secret (const char *path)
   g_assert_no_error (error);
 }
 
+/* Test daemons with --tls-cert use a throwaway self-signed certificate. */
+static gboolean
+accept_test_certificate (SoupMessage          *msg,
+                         GTlsCertificate      *certificate,
+                         GTlsCertificateFlags  errors,
+                         gpointer              user_data)
+{
+  return TRUE;
+}
+
 static gboolean
 daemon_is_healthy (PortholeTestDaemon *daemon)
 {
@@ -139,6 +149,7 @@ daemon_is_healthy (PortholeTestDaemon *daemon)
   g_autofree char *url = g_strconcat (daemon->url, PORTHOLE_ROUTE_HEALTH, NULL);
 
   msg = soup_message_new ("GET", url);
+  g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_test_certificate), NULL);
   body = soup_session_send_and_read (daemon->session, msg, NULL, NULL);
 
   return body != NULL && soup_message_get_status (msg) == SOUP_STATUS_OK;
@@ -178,6 +189,7 @@ porthole_test_daemon_new_full (const char        *tmpdir,
   g_autoptr(GError) error = NULL;
   PortholeTestDaemon *daemon = g_new0 (PortholeTestDaemon, 1);
   g_autofree char *home = NULL;
+  gboolean tls = FALSE;
   gint64 deadline;
   int fd;
 
@@ -196,7 +208,9 @@ porthole_test_daemon_new_full (const char        *tmpdir,
     }
 
   fd = bind_loopback (&daemon->port);
-  daemon->url = g_strdup_printf ("http://127.0.0.1:%u", daemon->port);
+  for (guint i = 0; extra_args && extra_args[i]; i++)
+    tls |= g_str_has_prefix (extra_args[i], "--tls-cert");
+  daemon->url = g_strdup_printf ("%s://127.0.0.1:%u", tls ? "https" : "http", daemon->port);
 
   g_ptr_array_add (argv, (gpointer) porthole_test_get_daemon_path ());
   g_ptr_array_add (argv, "--listen-fd=3");
@@ -352,6 +366,7 @@ porthole_test_send (PortholeTestDaemon *daemon,
   g_autoptr(GError) error = NULL;
   const char *content_type;
 
+  g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_test_certificate), NULL);
   response->body = soup_session_send_and_read (daemon->session, msg, NULL, &error);
   g_assert_no_error (error);
   response->status = soup_message_get_status (msg);

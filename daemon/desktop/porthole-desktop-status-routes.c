@@ -1,0 +1,110 @@
+/* porthole-desktop-status-routes.c
+ *
+ * GET /desktop/vnc/status is the SDKs' desktop probe (API.md §8.0): 200
+ * whenever the desktop works, fast, and never starting anything. The VNC
+ * server is a later piece: until then it reports running: false.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "porthole-desktop-request.h"
+#include "porthole-desktop-status-routes.h"
+#include "porthole-protocol.h"
+
+#define DEFAULT_LOG_LINES 200
+#define MAX_LOG_LINES 2000
+
+void
+porthole_desktop_handle_vnc_status (PortholeRequest *req)
+{
+  PortholeDesktop *desktop = porthole_desktop_request_begin (req);
+  g_autoptr(JsonObject) reply = NULL;
+  PortholeX11Display *display;
+  int number;
+
+  if (desktop == NULL)
+    return;
+
+  display = porthole_desktop_get_display (desktop);
+  number = porthole_x11_display_get_number (display);
+
+  reply = json_object_new ();
+  json_object_set_boolean_member (reply, "running", FALSE);
+  if (number >= 0)
+    json_object_set_int_member (reply, "display", number);
+  else
+    json_object_set_null_member (reply, "display");
+  json_object_set_null_member (reply, "port");
+  json_object_set_null_member (reply, "url");
+  json_object_set_null_member (reply, "websocket_url");
+  json_object_set_boolean_member (reply, "password_protected", FALSE);
+  json_object_set_null_member (reply, "password");
+  json_object_set_boolean_member (reply, "desktop_available", TRUE);
+  json_object_set_string_member (reply, "display_name", porthole_x11_display_get_name (display));
+  porthole_desktop_request_reply_success (req, reply);
+}
+
+void
+porthole_desktop_handle_debug_logs (PortholeRequest *req)
+{
+  PortholeDesktop *desktop = porthole_desktop_request_begin_offline (req);
+  g_autoptr(JsonObject) reply = NULL;
+  g_auto(GStrv) lines = NULL;
+  JsonArray *logs;
+  gint64 n_lines;
+
+  if (desktop == NULL ||
+      !porthole_request_get_int (req, "lines|limit", DEFAULT_LOG_LINES, &n_lines))
+    return;
+
+  if (n_lines < 0)
+    {
+      porthole_request_reply_invalid (req, "lines", "lines must not be negative");
+      return;
+    }
+
+  lines = porthole_log_buffer_dup_tail (porthole_desktop_get_log (desktop), MIN (n_lines, MAX_LOG_LINES));
+  logs = json_array_new ();
+  for (guint i = 0; lines[i]; i++)
+    json_array_add_string_element (logs, lines[i]);
+
+  reply = json_object_new ();
+  json_object_set_array_member (reply, "logs", logs);
+  json_object_set_int_member (reply, PORTHOLE_MEMBER_COUNT, g_strv_length (lines));
+  porthole_desktop_request_reply_success (req, reply);
+}
+
+void
+porthole_desktop_handle_debug_processes (PortholeRequest *req)
+{
+  PortholeDesktop *desktop = porthole_desktop_request_begin_offline (req);
+  g_autoptr(GPtrArray) processes = NULL;
+  g_autoptr(JsonObject) reply = NULL;
+  JsonArray *array;
+
+  if (desktop == NULL)
+    return;
+
+  processes = porthole_desktop_list_processes (desktop);
+  array = json_array_new ();
+  for (guint i = 0; i < processes->len; i++)
+    {
+      PortholeDesktopProcess *process = g_ptr_array_index (processes, i);
+      JsonObject *object = json_object_new ();
+
+      json_object_set_int_member (object, "pid", process->pid);
+      json_object_set_string_member (object, "name", process->name);
+      json_object_set_string_member (object, "command", process->command);
+      json_object_set_string_member (object, PORTHOLE_MEMBER_STATUS, process->status);
+      json_object_set_double_member (object, "cpu_percent", process->cpu_percent);
+      json_object_set_double_member (object, "memory_mb", process->memory_mb);
+      json_array_add_object_element (array, object);
+    }
+
+  reply = json_object_new ();
+  json_object_set_array_member (reply, "processes", array);
+  json_object_set_int_member (reply, PORTHOLE_MEMBER_COUNT, processes->len);
+  porthole_desktop_request_reply_success (req, reply);
+}

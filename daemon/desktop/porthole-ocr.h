@@ -1,0 +1,67 @@
+/* porthole-ocr.h — text on screen through libtesseract
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "porthole-frame.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char *text;
+  double confidence;
+  PortholeRect box;       /* root coordinates */
+  guint line;
+} PortholeOcrWord;
+
+typedef struct
+{
+  char *text;
+  char *language;
+  double confidence;
+  GArray *words;          /* PortholeOcrWord */
+  gboolean timed_out;
+} PortholeOcrResult;
+
+typedef struct
+{
+  char *text;
+  double confidence;
+  PortholeRect box;
+} PortholeOcrMatch;
+
+void     porthole_ocr_result_free     (PortholeOcrResult       *result);
+void     porthole_ocr_match_clear     (PortholeOcrMatch        *match);
+gboolean porthole_ocr_result_find     (PortholeOcrResult       *result,
+                                       const char              *text,
+                                       gboolean                 exact,
+                                       PortholeOcrMatch        *match);
+gboolean porthole_ocr_language_is_valid (const char            *language);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PortholeOcrResult, porthole_ocr_result_free)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PortholeOcrMatch, porthole_ocr_match_clear)
+
+#define PORTHOLE_TYPE_OCR (porthole_ocr_get_type ())
+
+G_DECLARE_FINAL_TYPE (PortholeOcr, porthole_ocr, PORTHOLE, OCR, GObject)
+
+PortholeOcr       *porthole_ocr_new              (void);
+void               porthole_ocr_warm_up          (PortholeOcr          *self,
+                                                  const char           *language);
+void               porthole_ocr_recognize_async  (PortholeOcr          *self,
+                                                  PortholeFrame        *frame,
+                                                  const char           *language,
+                                                  guint                 deadline_ms,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+PortholeOcrResult *porthole_ocr_recognize_finish (PortholeOcr          *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
+
+G_END_DECLS

@@ -1,0 +1,511 @@
+/* test-x11-utils.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+#include <X11/Xatom.h>
+#include <gio/gunixinputstream.h>
+#include <libavcodec/avcodec.h>
+#include <libswscale/swscale.h>
+
+#include "test-x11-utils.h"
+
+#define LINE_TIMEOUT_MS (20 * 1000)
+
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+static int
+ignore_x_error (Display     *xdisplay,
+                XErrorEvent *event)
+{
+  return 0;
+}
+
+/* Reads one line from @fd, waiting at most LINE_TIMEOUT_MS. */
+static char *
+read_line_from (int      fd,
+                GString *pending)
+{
+  gint64 deadline = g_get_monotonic_time () + LINE_TIMEOUT_MS * 1000;
+
+  for (;;)
+    {
+      char *newline = strchr (pending->str, '\n');
+      struct pollfd pfd = { .fd = fd, .events = POLLIN };
+      char buffer[65536];
+      gint64 remaining;
+      ssize_t n;
+
+      if (newline != NULL)
+        {
+          char *line = g_strndup (pending->str, newline - pending->str);
+
+          g_string_erase (pending, 0, newline - pending->str + 1);
+          return line;
+        }
+
+      remaining = (deadline - g_get_monotonic_time ()) / 1000;
+      if (remaining <= 0)
+        return NULL;
+      if (poll (&pfd, 1, remaining) <= 0)
+        continue;
+
+      n = read (fd, buffer, sizeof buffer);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return NULL;
+      g_string_append_len (pending, buffer, n);
+    }
+}
+
+static void
+spawn_server (PortholeTestX11 *x11)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) pending = g_string_new (NULL);
+  g_autofree char *screen = g_strdup_printf ("%dx%dx24", x11->width, x11->height);
+  g_autofree char *line = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  int fds[2];
+
+  g_assert_cmpint (pipe (fds), ==, 0);
+
+  g_ptr_array_add (argv, "Xvfb");
+  if (x11->name != NULL)
+    g_ptr_array_add (argv, x11->name);
+  g_ptr_array_add (argv, "-displayfd");
+  g_ptr_array_add (argv, "3");
+  g_ptr_array_add (argv, "-screen");
+  g_ptr_array_add (argv, "0");
+  g_ptr_array_add (argv, screen);
+  g_ptr_array_add (argv, "-noreset");
+  g_ptr_array_add (argv, "-br");
+  g_ptr_array_add (argv, "-nolisten");
+  g_ptr_array_add (argv, "tcp");
+  g_ptr_array_add (argv, NULL);
+
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  g_subprocess_launcher_take_fd (launcher, fds[1], 3);
+  x11->server = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
+  g_assert_no_error (error);
+
+  /* -displayfd: the number, once the server accepts connections. */
+  line = read_line_from (fds[0], pending);
+  close (fds[0]);
+  g_assert_nonnull (line);
+  x11->number = atoi (line);
+  if (x11->name == NULL)
+    x11->name = g_strdup_printf (":%d", x11->number);
+
+  x11->xdisplay = XOpenDisplay (x11->name);
+  g_assert_nonnull (x11->xdisplay);
+}
+
+/**
+ * porthole_test_x11_new:
+ *
+ * Starts Xvfb on a free display number at @width x @height x 24.
+ */
+PortholeTestX11 *
+porthole_test_x11_new (int width,
+                       int height)
+{
+  PortholeTestX11 *x11 = g_new0 (PortholeTestX11, 1);
+
+  XSetErrorHandler (ignore_x_error);
+  x11->width = width;
+  x11->height = height;
+  spawn_server (x11);
+
+  return x11;
+}
+
+static void
+stop_process (GSubprocess **process)
+{
+  if (*process == NULL)
+    return;
+
+  g_subprocess_send_signal (*process, SIGKILL);
+  g_subprocess_wait (*process, NULL, NULL);
+  g_clear_object (process);
+}
+
+void
+porthole_test_x11_free (PortholeTestX11 *x11)
+{
+  stop_process (&x11->wm);
+  if (x11->xdisplay != NULL)
+    XCloseDisplay (x11->xdisplay);
+  stop_process (&x11->server);
+  g_free (x11->name);
+  g_free (x11);
+}
+
+/**
+ * porthole_test_x11_kill_server:
+ *
+ * SIGKILL to Xvfb (our own connection is closed first: Xlib would exit
+ * the test otherwise).
+ */
+void
+porthole_test_x11_kill_server (PortholeTestX11 *x11)
+{
+  g_clear_pointer (&x11->xdisplay, XCloseDisplay);
+  stop_process (&x11->server);
+}
+
+/* Starts Xvfb again on the same display number. */
+void
+porthole_test_x11_restart_server (PortholeTestX11 *x11)
+{
+  g_assert_null (x11->server);
+  spawn_server (x11);
+}
+
+/**
+ * porthole_test_display_has_wm:
+ *
+ * Returns: TRUE when an EWMH window manager runs on @xdisplay
+ */
+gboolean
+porthole_test_display_has_wm (Display *xdisplay)
+{
+  Atom type;
+  int format;
+  unsigned long n_items = 0, after;
+  unsigned char *data = NULL;
+  gboolean found;
+
+  XGetWindowProperty (xdisplay, DefaultRootWindow (xdisplay),
+                      XInternAtom (xdisplay, "_NET_SUPPORTING_WM_CHECK", False), 0, 1, False,
+                      XA_WINDOW, &type, &format, &n_items, &after, &data);
+  found = n_items == 1;
+  if (data != NULL)
+    XFree (data);
+
+  return found;
+}
+
+/* openbox, and wait until it manages the screen. */
+void
+porthole_test_x11_start_wm (PortholeTestX11 *x11)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  g_subprocess_launcher_setenv (launcher, "DISPLAY", x11->name, TRUE);
+  /* The test's isolated XDG directories have no theme: openbox would exit. */
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_DIRS", "/usr/local/share:/usr/share", TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_DIRS", "/etc/xdg", TRUE);
+  x11->wm = g_subprocess_launcher_spawn (launcher, &error, "openbox", "--sm-disable", NULL);
+  g_assert_no_error (error);
+
+  PORTHOLE_TEST_X11_WAIT (porthole_test_display_has_wm (x11->xdisplay));
+}
+
+/* portholed on this server. */
+PortholeTestDaemon *
+porthole_test_x11_daemon_new (PortholeTestX11 *x11)
+{
+  g_autofree char *display = g_strdup_printf ("--display=%s", x11->name);
+  const char *args[] = { display, NULL };
+
+  return porthole_test_daemon_new (args);
+}
+
+/**
+ * porthole_test_client_new:
+ * @text: (nullable): a line of large text to paint
+ *
+ * Starts the test client and waits until its window is painted.
+ */
+PortholeTestClient *
+porthole_test_client_new (PortholeTestX11 *x11,
+                          const char      *title,
+                          int              x,
+                          int              y,
+                          int              width,
+                          int              height,
+                          const char      *text)
+{
+  PortholeTestClient *client = g_new0 (PortholeTestClient, 1);
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sx = g_strdup_printf ("%d", x);
+  g_autofree char *sy = g_strdup_printf ("%d", y);
+  g_autofree char *sw = g_strdup_printf ("%d", width);
+  g_autofree char *sh = g_strdup_printf ("%d", height);
+  const char *path = g_getenv ("PORTHOLE_TEST_X11_CLIENT");
+  const char *line;
+
+  g_assert_nonnull (path);
+
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  g_subprocess_launcher_setenv (launcher, "DISPLAY", x11->name, TRUE);
+  client->process = g_subprocess_launcher_spawn (launcher, &error, path, title, sx, sy, sw, sh, text, NULL);
+  g_assert_no_error (error);
+
+  client->stdout_fd = g_unix_input_stream_get_fd (G_UNIX_INPUT_STREAM (g_subprocess_get_stdout_pipe (client->process)));
+  client->pending = g_string_new (NULL);
+  client->lines = g_ptr_array_new_with_free_func (g_free);
+
+  line = porthole_test_client_wait_line (client, "ready ");
+  client->window = g_ascii_strtoull (line + strlen ("ready "), NULL, 16);
+  g_assert_cmpuint (client->window, !=, 0);
+
+  return client;
+}
+
+void
+porthole_test_client_free (PortholeTestClient *client)
+{
+  stop_process (&client->process);
+  g_string_free (client->pending, TRUE);
+  g_ptr_array_unref (client->lines);
+  g_free (client);
+}
+
+void
+porthole_test_client_send (PortholeTestClient *client,
+                           const char         *command)
+{
+  GOutputStream *input = g_subprocess_get_stdin_pipe (client->process);
+  g_autofree char *line = g_strconcat (command, "\n", NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_output_stream_write_all (input, line, strlen (line), NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_output_stream_flush (input, NULL, &error);
+  g_assert_no_error (error);
+}
+
+/**
+ * porthole_test_client_wait_line:
+ *
+ * Consumes the client's lines until one starts with @prefix (failing
+ * after 20 s).
+ *
+ * Returns: (transfer none): that line
+ */
+const char *
+porthole_test_client_wait_line (PortholeTestClient *client,
+                                const char         *prefix)
+{
+  for (;;)
+    {
+      char *line;
+
+      while (client->next < client->lines->len)
+        {
+          line = g_ptr_array_index (client->lines, client->next++);
+          if (g_str_has_prefix (line, prefix))
+            return line;
+        }
+
+      line = read_line_from (client->stdout_fd, client->pending);
+      if (line == NULL)
+        g_error ("The test client did not say \"%s\"", prefix);
+      g_ptr_array_add (client->lines, line);
+    }
+}
+
+/* Forgets what the client said so far (reads what is waiting). */
+void
+porthole_test_client_skip (PortholeTestClient *client)
+{
+  struct pollfd pfd = { .fd = client->stdout_fd, .events = POLLIN };
+
+  while (poll (&pfd, 1, 100) > 0)
+    {
+      char buffer[65536];
+      ssize_t n = read (client->stdout_fd, buffer, sizeof buffer);
+
+      if (n <= 0)
+        break;
+      g_string_append_len (client->pending, buffer, n);
+    }
+
+  for (char *newline; (newline = strchr (client->pending->str, '\n')) != NULL;)
+    g_string_erase (client->pending, 0, newline - client->pending->str + 1);
+  client->next = client->lines->len;
+}
+
+/**
+ * porthole_test_client_wait_chars:
+ *
+ * Returns: (transfer full): the next @n_chars characters typed
+ */
+char *
+porthole_test_client_wait_chars (PortholeTestClient *client,
+                                 glong               n_chars)
+{
+  GString *text = g_string_new (NULL);
+
+  for (glong i = 0; i < n_chars; i++)
+    {
+      const char *line = porthole_test_client_wait_line (client, "char ");
+
+      g_string_append_unichar (text, g_ascii_strtoull (line + 5, NULL, 16));
+    }
+
+  return g_string_free (text, FALSE);
+}
+
+guint8 *
+porthole_test_decode_image (GBytes     *bytes,
+                            const char *format,
+                            int        *width,
+                            int        *height)
+{
+  gsize size;
+  const guint8 *data = g_bytes_get_data (bytes, &size);
+  gboolean png = g_str_equal (format, "png");
+  const AVCodec *codec = avcodec_find_decoder (png ? AV_CODEC_ID_PNG : AV_CODEC_ID_MJPEG);
+  AVCodecContext *context = avcodec_alloc_context3 (codec);
+  AVPacket *packet = av_packet_alloc ();
+  AVFrame *frame = av_frame_alloc ();
+  struct SwsContext *sws;
+  guint8 *padded, *rgb;
+  int stride;
+
+  if (png)
+    g_assert_true (size > 8 && memcmp (data, "\x89PNG\r\n\x1a\n", 8) == 0);
+  else
+    g_assert_true (size > 2 && data[0] == 0xff && data[1] == 0xd8);
+
+  g_assert_cmpint (avcodec_open2 (context, codec, NULL), ==, 0);
+  padded = g_malloc0 (size + AV_INPUT_BUFFER_PADDING_SIZE);
+  memcpy (padded, data, size);
+  packet->data = padded;
+  packet->size = size;
+  g_assert_cmpint (avcodec_send_packet (context, packet), ==, 0);
+  g_assert_cmpint (avcodec_receive_frame (context, frame), ==, 0);
+
+  *width = frame->width;
+  *height = frame->height;
+  stride = *width * 3;
+  rgb = g_malloc ((gsize) stride * *height);
+  sws = sws_getContext (frame->width, frame->height, frame->format, frame->width, frame->height,
+                        AV_PIX_FMT_RGB24, SWS_POINT, NULL, NULL, NULL);
+  sws_scale (sws, (const guint8 *const *) frame->data, frame->linesize, 0, frame->height,
+             (guint8 *const[]) { rgb }, (const int[]) { stride });
+
+  sws_freeContext (sws);
+  g_free (padded);
+  packet->data = NULL;
+  av_packet_free (&packet);
+  av_frame_free (&frame);
+  avcodec_free_context (&context);
+
+  return rgb;
+}
+
+void
+porthole_test_assert_pixel (const guint8 *rgb,
+                            int           width,
+                            int           x,
+                            int           y,
+                            guint32       expected,
+                            int           tolerance)
+{
+  const guint8 *pixel = rgb + ((gsize) y * width + x) * 3;
+
+  g_assert_cmpint (ABS (pixel[0] - (int) ((expected >> 16) & 0xff)), <=, tolerance);
+  g_assert_cmpint (ABS (pixel[1] - (int) ((expected >> 8) & 0xff)), <=, tolerance);
+  g_assert_cmpint (ABS (pixel[2] - (int) (expected & 0xff)), <=, tolerance);
+}
+
+JsonObject *
+porthole_test_desktop_call (PortholeTestDaemon *daemon,
+                            const char         *method,
+                            const char         *path,
+                            const char         *body)
+{
+  g_autoptr(PortholeTestResponse) r = porthole_test_request (daemon, method, path, NULL, body);
+
+  if (r->status != 200)
+    g_error ("%s %s: %u %.*s", method, path, r->status,
+             (int) g_bytes_get_size (r->body), (const char *) g_bytes_get_data (r->body, NULL));
+  g_assert_nonnull (r->json);
+  g_assert_true (json_object_get_boolean_member_with_default (r->json, "success", FALSE));
+
+  return json_object_ref (r->json);
+}
+
+PortholeTestResponse *
+porthole_test_request_accept (PortholeTestDaemon *daemon,
+                              const char         *method,
+                              const char         *path,
+                              const char         *body,
+                              const char         *accept)
+{
+  g_autofree char *url = g_strconcat (daemon->url, path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  g_autofree char *authorization = g_strconcat ("Bearer ", daemon->token, NULL);
+  SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
+
+  soup_message_headers_replace (headers, "Authorization", authorization);
+  if (accept != NULL)
+    soup_message_headers_replace (headers, "Accept", accept);
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+
+  return porthole_test_send (daemon, msg);
+}
+
+/* A request that must fail with @status and @code (API.md §1.5 body). */
+void
+porthole_test_expect_error (PortholeTestDaemon *daemon,
+                            const char         *method,
+                            const char         *path,
+                            const char         *body,
+                            guint               status,
+                            const char         *code)
+{
+  g_autoptr(PortholeTestResponse) r = porthole_test_request (daemon, method, path, NULL, body);
+
+  porthole_test_assert_error_body (r, status, code);
+}
+
+/* g_test_add() fixture functions; @spec is a PortholeTestDesktopSpec. */
+void
+porthole_test_desktop_setup (PortholeTestDesktop *desktop,
+                             gconstpointer        spec)
+{
+  const PortholeTestDesktopSpec *s = spec;
+
+  desktop->x11 = porthole_test_x11_new (s->screen_width, s->screen_height);
+  desktop->daemon = porthole_test_x11_daemon_new (desktop->x11);
+  desktop->client = porthole_test_client_new (desktop->x11, s->title, s->x, s->y, s->width, s->height, s->text);
+}
+
+void
+porthole_test_desktop_teardown (PortholeTestDesktop *desktop,
+                                gconstpointer        spec)
+{
+  g_clear_pointer (&desktop->client, porthole_test_client_free);
+  g_clear_pointer (&desktop->daemon, porthole_test_daemon_free);
+  g_clear_pointer (&desktop->x11, porthole_test_x11_free);
+}
