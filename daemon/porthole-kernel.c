@@ -421,8 +421,9 @@ execute_content (const char *code,
   json_object_set_boolean_member (content, "store_history", !silent);
   json_object_set_object_member (content, "user_expressions", json_object_new ());
   json_object_set_boolean_member (content, "allow_stdin", FALSE);
-  /* A failing preamble must not abort the cell queued behind it. */
-  json_object_set_boolean_member (content, "stop_on_error", !silent);
+  /* Cells are sent one at a time: with stop_on_error, ipykernel would
+   * also abort a cell that arrives shortly after a failed one. */
+  json_object_set_boolean_member (content, "stop_on_error", FALSE);
 
   return content;
 }

@@ -50,7 +50,7 @@ test_errors_map_to_codes (void)
     { server->client, "GET", "/nowhere", PORTHOLE_ERROR_NOT_FOUND },
     { server->client, "POST", PORTHOLE_ROUTE_HEALTH, PORTHOLE_ERROR_METHOD_NOT_ALLOWED },
     { server->client, "PUT", PORTHOLE_ROUTE_ENV, PORTHOLE_ERROR_MISSING_PARAMETER },
-    { server->client, "POST", PORTHOLE_ROUTE_EXECUTE_RICH, PORTHOLE_ERROR_NOT_IMPLEMENTED },
+    { server->client, "GET", PORTHOLE_ROUTE_UPDATE_BACKUPS, PORTHOLE_ERROR_NOT_IMPLEMENTED },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
