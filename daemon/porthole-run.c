@@ -30,6 +30,7 @@ struct _PortholeRun
   gint64 created;
   gint64 start_time;
   gint64 end_time;
+  GPid pid;
   int exit_code;
   char *stdout_tail;
   char *stderr_tail;
@@ -259,6 +260,7 @@ porthole_run_attach (PortholeRun     *self,
   self->process = g_object_ref (process);
   self->status = PORTHOLE_RUN_RUNNING;
   self->start_time = porthole_process_get_start_time (process);
+  self->pid = porthole_process_get_pid (process);
   self->exited_handler = g_signal_connect_swapped (process, "exited", G_CALLBACK (on_exited), self);
   if (porthole_process_has_exited (process))
     on_exited (self, process);
@@ -313,6 +315,38 @@ porthole_run_set_extra (PortholeRun *self,
                         JsonNode    *value)
 {
   json_object_set_member (self->extra, member, value);
+}
+
+/**
+ * porthole_run_to_started_json:
+ * @message: the answer's `message`
+ *
+ * Returns: (transfer full): the answer to starting a background run
+ *   (API.md §3.4, §4.2), for the route to complete
+ */
+JsonObject *
+porthole_run_to_started_json (PortholeRun *self,
+                              const char  *message)
+{
+  JsonObject *reply = json_object_new ();
+  g_autofree char *start = porthole_timestamp_from_unix (self->start_time ? self->start_time : self->created);
+
+  json_object_set_boolean_member (reply, PORTHOLE_MEMBER_SUCCESS, TRUE);
+  json_object_set_string_member (reply, "process_id", self->process_id);
+  json_object_set_string_member (reply, "execution_id", self->execution_id);
+  json_object_set_string_member (reply, PORTHOLE_MEMBER_STATUS, porthole_run_status_to_string (self->status));
+  if (self->pid > 0)
+    json_object_set_int_member (reply, "pid", self->pid);
+  else
+    json_object_set_null_member (reply, "pid");
+  if (self->name != NULL)
+    json_object_set_string_member (reply, "name", self->name);
+  else
+    json_object_set_null_member (reply, "name");
+  json_object_set_string_member (reply, "start_time", start);
+  json_object_set_string_member (reply, PORTHOLE_MEMBER_MESSAGE, message);
+
+  return reply;
 }
 
 /**

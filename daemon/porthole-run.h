@@ -55,5 +55,7 @@ void               porthole_run_set_extra          (PortholeRun       *self,
                                                     const char        *member,
                                                     JsonNode          *value);
 JsonObject        *porthole_run_to_json            (PortholeRun       *self);
+JsonObject        *porthole_run_to_started_json    (PortholeRun       *self,
+                                                    const char        *message);
 
 G_END_DECLS

@@ -24,18 +24,6 @@ run (const char *body)
   return json_object_ref (r->json);
 }
 
-static gboolean
-pid_is_running (int pid)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", pid);
-  g_autofree char *stat = NULL;
-  const char *after;
-
-  if (!g_file_get_contents (path, &stat, NULL, NULL))
-    return FALSE;
-  after = strrchr (stat, ')');
-  return after != NULL && after[2] != 'Z';
-}
 
 static void
 test_run_forms (void)
@@ -117,14 +105,6 @@ test_bad_input (void)
     }
 }
 
-static int
-read_pid_file (const char *path)
-{
-  g_autofree char *text = NULL;
-
-  PORTHOLE_TEST_WAIT_UNTIL (g_file_get_contents (path, &text, NULL, NULL) && strchr (text, '\n'));
-  return atoi (text);
-}
 
 static void
 test_timeout_kills_tree (void)
@@ -132,12 +112,12 @@ test_timeout_kills_tree (void)
   g_autofree char *pid_file = g_build_filename (daemon_under_test->tmpdir, "setsid.pid", NULL);
   g_autofree char *body = g_strdup_printf ("{\"command\":\"setsid sleep 300 & echo $! > %s; sleep 300\",\"timeout\":1}", pid_file);
   g_autoptr(JsonObject) result = run (body);
-  int grandchild = read_pid_file (pid_file);
+  int grandchild = porthole_test_read_pid_file (pid_file);
 
   g_assert_cmpint (json_object_get_int_member (result, "exit_code"), ==, 124);
   g_assert_true (json_object_get_boolean_member (result, "timed_out"));
   g_assert_false (json_object_get_boolean_member (result, "success"));
-  PORTHOLE_TEST_WAIT_UNTIL (!pid_is_running (grandchild));
+  PORTHOLE_TEST_WAIT_UNTIL (!porthole_test_pid_is_running (grandchild));
 }
 
 /* A backgrounded child holding stdout must not hold the answer: with the
@@ -150,7 +130,7 @@ test_background_child_does_not_hang (void)
   int background = atoi (lines[0]);
 
   g_assert_cmpstr (lines[1], ==, "done");
-  g_assert_true (pid_is_running (background));
+  g_assert_true (porthole_test_pid_is_running (background));
   kill (background, SIGKILL);
 }
 
@@ -281,7 +261,7 @@ test_kill_forms (void)
       /* Killed before the answer, as the SDK tests poll for it. */
       after = find_process (id);
       g_assert_cmpstr (json_object_get_string_member (after, "status"), ==, "killed");
-      PORTHOLE_TEST_WAIT_UNTIL (!pid_is_running (pid));
+      PORTHOLE_TEST_WAIT_UNTIL (!porthole_test_pid_is_running (pid));
     }
 }
 
@@ -336,32 +316,8 @@ test_stream (void)
 static void
 test_stream_cancel_and_disconnect (void)
 {
-  g_autofree char *pid_file = g_build_filename (daemon_under_test->tmpdir, "stream.pid", NULL);
-  g_autofree char *pid_file2 = g_build_filename (daemon_under_test->tmpdir, "stream2.pid", NULL);
-  g_autofree char *first = g_strdup_printf ("{\"command\":\"echo $$ > %s; exec sleep 300\"}", pid_file);
-  g_autofree char *second = g_strdup_printf ("{\"command\":\"echo $$ > %s; exec sleep 300\"}", pid_file2);
-  PortholeTestSocket *ws = porthole_test_socket_open (daemon_under_test, "/commands/stream", NULL);
-  JsonObject *result;
-  int pid;
-
-  porthole_test_socket_send (ws, first);
-  pid = read_pid_file (pid_file);
-  porthole_test_socket_send (ws, "{\"type\":\"cancel\"}");
-  result = porthole_test_socket_wait_type (ws, "result");
-  g_assert_false (json_object_get_boolean_member (result, "success"));
-  g_assert_cmpint (json_object_get_int_member (result, "exit_code"), ==, 128 + SIGTERM);
-  porthole_test_socket_wait_type (ws, "complete");
-  PORTHOLE_TEST_WAIT_UNTIL (!pid_is_running (pid));
-  porthole_test_socket_free (ws);
-
-  /* A client that goes away mid-run takes its run with it. */
-  {
-    g_autoptr(GSocketConnection) raw = porthole_test_raw_websocket (daemon_under_test, "/commands/stream", second);
-
-    pid = read_pid_file (pid_file2);
-    g_io_stream_close (G_IO_STREAM (raw), NULL, NULL);
-    PORTHOLE_TEST_WAIT_UNTIL (!pid_is_running (pid));
-  }
+  porthole_test_check_stream_cancel (daemon_under_test, "/commands/stream",
+                                     "{\"command\":\"echo $$ > PID_FILE; exec sleep 300\"}");
 }
 
 static void

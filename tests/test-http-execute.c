@@ -58,27 +58,7 @@ run_code (const char *language,
   return execute (body);
 }
 
-static gboolean
-pid_is_running (int pid)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", pid);
-  g_autofree char *stat = NULL;
-  const char *after;
 
-  if (!g_file_get_contents (path, &stat, NULL, NULL))
-    return FALSE;
-  after = strrchr (stat, ')');
-  return after != NULL && after[2] != 'Z';
-}
-
-static int
-read_pid_file (const char *path)
-{
-  g_autofree char *text = NULL;
-
-  PORTHOLE_TEST_WAIT_UNTIL (g_file_get_contents (path, &text, NULL, NULL) && strchr (text, '\n'));
-  return atoi (text);
-}
 
 typedef struct
 {
@@ -482,23 +462,18 @@ static void
 test_timeout_kills_setsid_grandchild (void)
 {
   g_autofree char *pid_file = g_build_filename (daemon_under_test->tmpdir, "grandchild.pid", NULL);
+  /* A JSON string is a Python string literal too. */
+  g_autofree char *quoted_file = quote (pid_file);
   g_autofree char *code = g_strdup_printf ("import subprocess, time\n"
                                            "p = subprocess.Popen(['setsid', 'sleep', '300'])\n"
                                            "open(%s, 'w').write('%%d\\n' %% p.pid)\n"
-                                           "time.sleep(300)\n", "PID_FILE");
-  g_autofree char *quoted_file = quote (pid_file);
-  g_autofree char *python = NULL;
-  g_autoptr(JsonObject) result = NULL;
-  g_auto(GStrv) parts = g_strsplit (code, "PID_FILE", -1);
-  int grandchild;
-
-  python = g_strjoinv (quoted_file, parts);
-  result = run_code ("python", python, "\"timeout\":1");
-  grandchild = read_pid_file (pid_file);
+                                           "time.sleep(300)\n", quoted_file);
+  g_autoptr(JsonObject) result = run_code ("python", code, "\"timeout\":1");
+  int grandchild = porthole_test_read_pid_file (pid_file);
 
   g_assert_cmpint (json_object_get_int_member (result, "exit_code"), ==, 124);
   g_assert_cmpint (grandchild, >, 0);
-  PORTHOLE_TEST_WAIT_UNTIL (!pid_is_running (grandchild));
+  PORTHOLE_TEST_WAIT_UNTIL (!porthole_test_pid_is_running (grandchild));
 }
 
 /* Background runs */
@@ -583,7 +558,7 @@ test_background_kill (void)
       g_assert_cmpuint (r->status, ==, 200);
       g_assert_cmpstr (json_object_get_string_member (r->json, "status"), ==, "killed");
       g_assert_true (has_status (process_id, "killed"));
-      PORTHOLE_TEST_WAIT_UNTIL (!pid_is_running (pid));
+      PORTHOLE_TEST_WAIT_UNTIL (!porthole_test_pid_is_running (pid));
     }
 }
 
@@ -622,6 +597,25 @@ hook_handler (SoupServer        *server,
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, "{}", 2);
 }
 
+/* Returns: the URL of the callback receiver */
+static char *
+start_hook_server (SoupServer *server,
+                   Hook       *hook)
+{
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+  char *url;
+
+  soup_server_add_handler (server, "/hook", hook_handler, hook, NULL);
+  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  url = g_strdup_printf ("http://127.0.0.1:%d/hook", g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  return url;
+}
+
 /* Runs the main loop until the hook server got a callback it accepted.
  * (tests/lsan.supp names this function: libsoup 3.2 leaks the socket of
  * each connection its server accepts here.) */
@@ -653,17 +647,11 @@ test_async_webhook (void)
   g_autofree char *url = NULL;
   g_autofree char *body = NULL;
   g_autofree char *expected = NULL;
-  GSList *uris;
   Hook hook = { .fail_first = 1 };
   const char *timestamp, *execution_id;
   JsonObject *callback;
 
-  soup_server_add_handler (server, "/hook", hook_handler, &hook, NULL);
-  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (server);
-  url = g_strdup_printf ("http://127.0.0.1:%d/hook", g_uri_get_port (uris->data));
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  url = start_hook_server (server, &hook);
 
   body = g_strdup_printf ("{\"code\":\"print('hi')\",\"callback_url\":\"%s\","
                           "\"callback_headers\":{\"X-Custom\":\"yes\"},"
@@ -722,17 +710,12 @@ test_async_failure (void)
   g_autoptr(JsonObject) queued = NULL;
   g_autoptr(JsonNode) node = NULL;
   g_autofree char *body = NULL;
-  GSList *uris;
+  g_autofree char *url = NULL;
   Hook hook = { 0 };
   JsonObject *callback;
 
-  soup_server_add_handler (server, "/hook", hook_handler, &hook, NULL);
-  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (server);
-  body = g_strdup_printf ("{\"code\":\"exit 4\",\"language\":\"bash\",\"callback_url\":\"http://127.0.0.1:%d/hook\"}",
-                          g_uri_get_port (uris->data));
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  url = start_hook_server (server, &hook);
+  body = g_strdup_printf ("{\"code\":\"exit 4\",\"language\":\"bash\",\"callback_url\":\"%s\"}", url);
 
   queued = post ("/execute/async", body);
   receive_callback (&hook);
@@ -818,32 +801,10 @@ test_stream_rich (void)
 static void
 test_stream_cancel_and_disconnect (void)
 {
-  g_autofree char *pid_file = g_build_filename (daemon_under_test->tmpdir, "stream.pid", NULL);
-  g_autofree char *pid_file2 = g_build_filename (daemon_under_test->tmpdir, "stream2.pid", NULL);
-  g_autofree char *first = g_strdup_printf ("{\"type\":\"execute\",\"language\":\"bash\",\"code\":\"echo $$ > %s; exec sleep 300\"}", pid_file);
-  g_autofree char *second = g_strdup_printf ("{\"type\":\"execute\",\"language\":\"bash\",\"code\":\"echo $$ > %s; exec sleep 300\"}", pid_file2);
-  PortholeTestSocket *ws = porthole_test_socket_open (daemon_under_test, "/execute/stream", NULL);
-  JsonObject *result;
-  int pid;
-
-  porthole_test_socket_send (ws, first);
-  pid = read_pid_file (pid_file);
-  porthole_test_socket_send (ws, "{\"type\":\"cancel\"}");
-  result = porthole_test_socket_wait_type (ws, "result");
-  g_assert_false (json_object_get_boolean_member (result, "success"));
-  g_assert_cmpint (json_object_get_int_member (result, "exit_code"), ==, 128 + SIGTERM);
-  porthole_test_socket_wait_type (ws, "complete");
-  PORTHOLE_TEST_WAIT_UNTIL (!pid_is_running (pid));
-  porthole_test_socket_free (ws);
-
-  /* A client that goes away mid-run takes its run with it. */
-  {
-    g_autoptr(GSocketConnection) raw = porthole_test_raw_websocket (daemon_under_test, "/stream", second);
-
-    pid = read_pid_file (pid_file2);
-    g_io_stream_close (G_IO_STREAM (raw), NULL, NULL);
-    PORTHOLE_TEST_WAIT_UNTIL (!pid_is_running (pid));
-  }
+  porthole_test_check_stream_cancel (daemon_under_test, "/execute/stream",
+                                     "{\"type\":\"execute\",\"language\":\"bash\",\"code\":\"echo $$ > PID_FILE; exec sleep 300\"}");
+  porthole_test_check_stream_cancel (daemon_under_test, "/stream",
+                                     "{\"language\":\"python\",\"code\":\"import os, time\\nopen('PID_FILE', 'w').write('%d\\\\n' % os.getpid())\\ntime.sleep(300)\"}");
 }
 
 static void
@@ -923,18 +884,11 @@ main (int    argc,
       char **argv)
 {
   g_autofree char *dirs = NULL;
-  g_autofree char *config = NULL;
-  g_autofree char *cache = NULL;
   int ret;
 
   porthole_test_init (&argc, &argv);
-  /* The test harness points XDG directories at /dev/null; matplotlib
-   * needs somewhere to keep its configuration and font cache. */
-  dirs = porthole_test_make_tmpdir ();
-  config = g_build_filename (dirs, "config", NULL);
-  cache = g_build_filename (dirs, "cache", NULL);
-  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
-  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  /* matplotlib keeps its cache in XDG directories. */
+  dirs = porthole_test_use_private_xdg_dirs ();
   daemon_under_test = porthole_test_daemon_new (NULL);
   /* Its first import builds the font cache, and says so on stderr. */
   {

@@ -37,18 +37,6 @@ ipython (const char *code,
   return post ("/execute/ipython", code, extra);
 }
 
-static gboolean
-pid_is_running (int pid)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", pid);
-  g_autofree char *stat = NULL;
-  const char *after;
-
-  if (!g_file_get_contents (path, &stat, NULL, NULL))
-    return FALSE;
-  after = strrchr (stat, ')');
-  return after != NULL && after[2] != 'Z';
-}
 
 static JsonObject *
 find_session (PortholeTestDaemon *daemon,
@@ -192,7 +180,7 @@ test_crash (void)
   g_assert_cmpstr (json_object_get_string_member (next, "stdout"), ==, "back\n");
   g_assert_cmpstr (json_object_get_string_member (next, "result"), ==, "False");
   g_assert_cmpint (json_object_get_int_member (after, "pid"), !=, old_pid);
-  g_assert_false (pid_is_running (old_pid));
+  g_assert_false (porthole_test_pid_is_running (old_pid));
 }
 
 static void
@@ -280,9 +268,9 @@ test_shutdown (void)
   int pid = json_object_get_int_member (session, "pid");
 
   g_assert_cmpuint (r->status, ==, 200);
-  g_assert_true (pid_is_running (pid));
+  g_assert_true (porthole_test_pid_is_running (pid));
   porthole_test_daemon_stop (daemon);
-  PORTHOLE_TEST_WAIT_UNTIL (!pid_is_running (pid));
+  PORTHOLE_TEST_WAIT_UNTIL (!porthole_test_pid_is_running (pid));
 }
 
 int
@@ -290,17 +278,11 @@ main (int    argc,
       char **argv)
 {
   g_autofree char *dirs = NULL;
-  g_autofree char *config = NULL;
-  g_autofree char *cache = NULL;
   int ret;
 
   porthole_test_init (&argc, &argv);
-  /* matplotlib needs writable XDG directories (the harness uses /dev/null). */
-  dirs = porthole_test_make_tmpdir ();
-  config = g_build_filename (dirs, "config", NULL);
-  cache = g_build_filename (dirs, "cache", NULL);
-  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
-  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  /* matplotlib keeps its cache in XDG directories. */
+  dirs = porthole_test_use_private_xdg_dirs ();
   daemon_under_test = porthole_test_daemon_new (NULL);
 
   g_test_add_func ("/kernel/state", test_state);

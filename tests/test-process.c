@@ -79,34 +79,13 @@ sh (const char *script,
   return process;
 }
 
-static gboolean
-pid_is_running (int pid)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", pid);
-  g_autofree char *stat = NULL;
-  const char *after;
-
-  if (!g_file_get_contents (path, &stat, NULL, NULL))
-    return FALSE;
-  after = strrchr (stat, ')');
-  /* A zombie is dead: it only waits for its (new) parent to reap it. */
-  return after != NULL && after[2] != 'Z';
-}
 
 static void
 wait_pid_gone (int pid)
 {
-  PORTHOLE_TEST_WAIT_UNTIL (!pid_is_running (pid));
+  PORTHOLE_TEST_WAIT_UNTIL (!porthole_test_pid_is_running (pid));
 }
 
-static int
-read_pid_file (const char *path)
-{
-  g_autofree char *text = NULL;
-
-  PORTHOLE_TEST_WAIT_UNTIL (g_file_get_contents (path, &text, NULL, NULL) && strchr (text, '\n'));
-  return atoi (text);
-}
 
 static void
 test_exit_codes (void)
@@ -158,11 +137,11 @@ test_timeout_kills_tree (void)
   g_autofree char *orphan_file = g_build_filename (dir, "orphan.pid", NULL);
   const char *argv[] = { "/bin/sh", "-c", script, NULL };
   g_autoptr(PortholeProcess) process = run_full (argv, PORTHOLE_PROCESS_FLAGS_NONE, 1, NULL);
-  int setsid_pid = read_pid_file (setsid_file);
-  int orphan_pid = read_pid_file (orphan_file);
+  int setsid_pid = porthole_test_read_pid_file (setsid_file);
+  int orphan_pid = porthole_test_read_pid_file (orphan_file);
 
-  g_assert_true (pid_is_running (setsid_pid));
-  g_assert_true (pid_is_running (orphan_pid));
+  g_assert_true (porthole_test_pid_is_running (setsid_pid));
+  g_assert_true (porthole_test_pid_is_running (orphan_pid));
 
   wait_exited (process);
   g_assert_true (porthole_process_get_timed_out (process));
@@ -187,8 +166,8 @@ test_background_child_does_not_hold_run (void)
 
   g_assert_cmpint (porthole_process_get_exit_code (process), ==, 0);
   g_assert_cmpstr (porthole_process_get_stdout (process), ==, "done\n");
-  background = read_pid_file (pid_file);
-  g_assert_true (pid_is_running (background));
+  background = porthole_test_read_pid_file (pid_file);
+  g_assert_true (porthole_test_pid_is_running (background));
   kill (background, SIGKILL);
   porthole_test_rm_rf (dir);
 }
