@@ -1,8 +1,8 @@
 /* porthole-kernel.c
  *
  * An ipykernel process started through PortholeProcess, spoken to over
- * ZeroMQ (PLATFORM.md §7): DEALER sockets for shell and control, a SUB
- * socket for iopub. No heartbeat: the child watch says when the kernel
+ * ZeroMQ (PLATFORM.md §7) through three PortholeJupyterChannels: shell,
+ * control and iopub. No heartbeat: the child watch says when the kernel
  * dies. The kernel starts with the first cell submitted to it, and again
  * after it died (state is lost then; the cell that killed it says so).
  *
@@ -19,10 +19,6 @@
  * Timeout: interrupt_request on control; a kernel that does not answer
  * within a grace period is killed (and restarted for the next cell).
  *
- * GLib integration: ZMQ_FD is edge-triggered and can be reset by any
- * socket operation, so after every wake-up and after every send the
- * sockets are drained while ZMQ_EVENTS says there is input.
- *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -33,14 +29,14 @@
 #include <glib-unix.h>
 #include <glib/gstdio.h>
 #include <netinet/in.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include <zmq.h>
 
 #include "porthole-daemon.h"
 #include "porthole-env-store.h"
 #include "porthole-json.h"
-#include "porthole-jupyter-message.h"
+#include "porthole-jupyter-channel.h"
 #include "porthole-kernel.h"
 #include "porthole-language.h"
 #include "porthole-process.h"
@@ -60,26 +56,12 @@
 
 typedef enum
 {
-  CHANNEL_IOPUB,
-  CHANNEL_SHELL,
-  CHANNEL_CONTROL,
-  N_CHANNELS
-} ChannelKind;
-
-typedef enum
-{
   KERNEL_STOPPED,
   KERNEL_STARTING,
   KERNEL_READY,
   /* Killed, not yet reaped: nothing more is sent to it. */
   KERNEL_STOPPING,
 } KernelState;
-
-typedef struct
-{
-  void *socket;
-  guint watch_id;
-} Channel;
 
 struct _PortholeKernel
 {
@@ -97,8 +79,9 @@ struct _PortholeKernel
   KernelState state;
   char *execution_state;
   PortholeProcess *process;
-  Channel channels[N_CHANNELS];
-  guint pump_id;
+  PortholeJupyterChannel *shell;
+  PortholeJupyterChannel *control;
+  PortholeJupyterChannel *iopub;
   gint64 started;
   gint64 last_activity;
   gint64 execution_count;
@@ -132,140 +115,34 @@ G_DEFINE_FINAL_TYPE (PortholeKernel, porthole_kernel, G_TYPE_OBJECT)
 
 static void start (PortholeKernel *self);
 static void run_next (PortholeKernel *self);
-static void pump (PortholeKernel *self);
 
-/* Sockets */
+/* Channels */
 
 static void
 close_channels (PortholeKernel *self)
 {
-  g_clear_handle_id (&self->pump_id, g_source_remove);
-  for (guint i = 0; i < N_CHANNELS; i++)
-    {
-      g_clear_handle_id (&self->channels[i].watch_id, g_source_remove);
-      if (self->channels[i].socket != NULL)
-        {
-          zmq_close (self->channels[i].socket);
-          self->channels[i].socket = NULL;
-        }
-    }
-}
+  PortholeJupyterChannel **channels[] = { &self->shell, &self->control, &self->iopub };
 
-static gboolean
-channel_ready_cb (int          fd,
-                  GIOCondition condition,
-                  gpointer     user_data)
-{
-  pump (user_data);
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-open_channel (PortholeKernel  *self,
-              ChannelKind      kind,
-              guint16          port,
-              GError         **error)
-{
-  static const int types[N_CHANNELS] = { ZMQ_SUB, ZMQ_DEALER, ZMQ_DEALER };
-  g_autofree char *endpoint = g_strdup_printf ("tcp://127.0.0.1:%u", port);
-  int linger = 0, fd;
-  size_t size = sizeof fd;
-  void *socket = zmq_socket (self->context, types[kind]);
-
-  if (socket == NULL ||
-      zmq_setsockopt (socket, ZMQ_LINGER, &linger, sizeof linger) != 0 ||
-      (kind == CHANNEL_IOPUB && zmq_setsockopt (socket, ZMQ_SUBSCRIBE, "", 0) != 0) ||
-      zmq_connect (socket, endpoint) != 0 ||
-      zmq_getsockopt (socket, ZMQ_FD, &fd, &size) != 0)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Cannot connect to the kernel at %s: %s",
-                   endpoint, zmq_strerror (zmq_errno ()));
-      if (socket != NULL)
-        zmq_close (socket);
-      return FALSE;
-    }
-
-  self->channels[kind].socket = socket;
-  self->channels[kind].watch_id = g_unix_fd_add (fd, G_IO_IN, channel_ready_cb, self);
-  return TRUE;
-}
-
-static gboolean
-pump_cb (gpointer user_data)
-{
-  PortholeKernel *self = user_data;
-
-  self->pump_id = 0;
-  pump (self);
-  return G_SOURCE_REMOVE;
+  for (guint i = 0; i < G_N_ELEMENTS (channels); i++)
+    if (*channels[i] != NULL)
+      {
+        g_signal_handlers_disconnect_by_data (*channels[i], self);
+        porthole_jupyter_channel_close (*channels[i]);
+        g_clear_object (channels[i]);
+      }
 }
 
 static char *
-send_message (PortholeKernel *self,
-              ChannelKind     kind,
-              const char     *msg_type,
-              JsonObject     *content)
+send_message (PortholeKernel         *self,
+              PortholeJupyterChannel *channel,
+              const char             *msg_type,
+              JsonObject             *content)
 {
-  g_autoptr(PortholeJupyterMessage) message = porthole_jupyter_message_new (self->session, msg_type, content);
-  g_autoptr(GPtrArray) frames = porthole_jupyter_message_to_frames (message, self->key);
-  void *socket = self->channels[kind].socket;
-
-  if (socket == NULL)
+  if (channel == NULL)
     return NULL;
 
-  for (guint i = 0; i < frames->len; i++)
-    {
-      gsize size;
-      gconstpointer data = g_bytes_get_data (g_ptr_array_index (frames, i), &size);
-
-      if (zmq_send (socket, data, size, ZMQ_DONTWAIT | (i + 1 < frames->len ? ZMQ_SNDMORE : 0)) < 0)
-        {
-          g_warning ("Cannot send %s to kernel %s: %s", msg_type, self->name, zmq_strerror (zmq_errno ()));
-          return NULL;
-        }
-    }
-
-  /* Sending may have consumed the edge of ZMQ_FD. */
-  if (self->pump_id == 0)
-    self->pump_id = g_idle_add (pump_cb, self);
   self->last_activity = g_get_real_time ();
-
-  return g_strdup (porthole_jupyter_message_get_id (message));
-}
-
-/* One whole multipart message, or NULL when there is none. */
-static GPtrArray *
-receive_frames (void *socket)
-{
-  g_autoptr(GPtrArray) frames = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-  int more;
-
-  do
-    {
-      zmq_msg_t part;
-
-      zmq_msg_init (&part);
-      if (zmq_msg_recv (&part, socket, ZMQ_DONTWAIT) < 0)
-        {
-          zmq_msg_close (&part);
-          return NULL;
-        }
-      g_ptr_array_add (frames, g_bytes_new (zmq_msg_data (&part), zmq_msg_size (&part)));
-      more = zmq_msg_more (&part);
-      zmq_msg_close (&part);
-    }
-  while (more);
-
-  return g_steal_pointer (&frames);
-}
-
-static gboolean
-has_input (void *socket)
-{
-  int events = 0;
-  size_t size = sizeof events;
-
-  return socket != NULL && zmq_getsockopt (socket, ZMQ_EVENTS, &events, &size) == 0 && (events & ZMQ_POLLIN);
+  return porthole_jupyter_channel_send (channel, msg_type, content);
 }
 
 /* Cells */
@@ -373,7 +250,7 @@ interrupt_grace_cb (gpointer user_data)
 static void
 interrupt (PortholeKernel *self)
 {
-  g_autofree char *id = send_message (self, CHANNEL_CONTROL, "interrupt_request", NULL);
+  g_autofree char *id = send_message (self, self->control, "interrupt_request", NULL);
 
   if (self->grace_id == 0)
     self->grace_id = g_timeout_add (INTERRUPT_GRACE_MS, interrupt_grace_cb, self);
@@ -447,7 +324,7 @@ run_next (PortholeKernel *self)
     {
       g_autoptr(JsonObject) content = execute_content (preamble, TRUE);
 
-      self->preamble_id = send_message (self, CHANNEL_SHELL, "execute_request", content);
+      self->preamble_id = send_message (self, self->shell, "execute_request", content);
       g_free (self->last_preamble);
       self->last_preamble = g_strdup (preamble);
     }
@@ -455,7 +332,7 @@ run_next (PortholeKernel *self)
   {
     g_autoptr(JsonObject) content = execute_content (porthole_kernel_execution_get_code (execution), FALSE);
 
-    self->current_id = send_message (self, CHANNEL_SHELL, "execute_request", content);
+    self->current_id = send_message (self, self->shell, "execute_request", content);
   }
 
   if (self->current_id == NULL)
@@ -538,13 +415,15 @@ become_ready (PortholeKernel *self)
 }
 
 static void
-handle_iopub (PortholeKernel         *self,
-              PortholeJupyterMessage *message)
+on_iopub_message (PortholeJupyterChannel *channel,
+                  PortholeJupyterMessage *message,
+                  PortholeKernel         *self)
 {
   const char *msg_type = porthole_jupyter_message_get_msg_type (message);
   const char *parent = porthole_jupyter_message_get_parent_id (message);
   JsonObject *content = message->content;
 
+  self->last_activity = g_get_real_time ();
   if (g_strcmp0 (msg_type, "status") == 0)
     {
       const char *state = porthole_json_object_get_string (content, "execution_state");
@@ -593,13 +472,15 @@ handle_iopub (PortholeKernel         *self,
 }
 
 static void
-handle_shell (PortholeKernel         *self,
-              PortholeJupyterMessage *message)
+on_shell_message (PortholeJupyterChannel *channel,
+                  PortholeJupyterMessage *message,
+                  PortholeKernel         *self)
 {
   const char *msg_type = porthole_jupyter_message_get_msg_type (message);
   const char *parent = porthole_jupyter_message_get_parent_id (message);
   JsonObject *content = message->content;
 
+  self->last_activity = g_get_real_time ();
   if (self->state == KERNEL_STARTING)
     {
       if (g_strcmp0 (msg_type, "kernel_info_reply") == 0)
@@ -635,42 +516,6 @@ handle_shell (PortholeKernel         *self,
       /* The kernel answered: whatever grace ran is now for iopub. */
       g_clear_handle_id (&self->grace_id, g_source_remove);
       self->grace_id = g_timeout_add (IDLE_GRACE_MS, idle_grace_cb, self);
-    }
-}
-
-static void
-pump (PortholeKernel *self)
-{
-  g_autoptr(PortholeKernel) hold = g_object_ref (self);
-  gboolean again = TRUE;
-
-  while (again)
-    {
-      again = FALSE;
-      for (guint kind = 0; kind < N_CHANNELS; kind++)
-        {
-          while (has_input (self->channels[kind].socket))
-            {
-              g_autoptr(GPtrArray) frames = receive_frames (self->channels[kind].socket);
-              g_autoptr(PortholeJupyterMessage) message = NULL;
-              g_autoptr(GError) error = NULL;
-
-              if (frames == NULL)
-                break;
-              again = TRUE;
-              self->last_activity = g_get_real_time ();
-              message = porthole_jupyter_message_parse (frames, self->key, &error);
-              if (message == NULL)
-                {
-                  g_warning ("Ignoring a message from kernel %s: %s", self->name, error->message);
-                  continue;
-                }
-              if (kind == CHANNEL_IOPUB)
-                handle_iopub (self, message);
-              else if (kind == CHANNEL_SHELL)
-                handle_shell (self, message);
-            }
-        }
     }
 }
 
@@ -757,7 +602,7 @@ static gboolean
 kernel_info_cb (gpointer user_data)
 {
   PortholeKernel *self = user_data;
-  char *id = send_message (self, CHANNEL_SHELL, "kernel_info_request", NULL);
+  char *id = send_message (self, self->shell, "kernel_info_request", NULL);
 
   if (id != NULL)
     g_hash_table_add (self->info_requests, id);
@@ -814,15 +659,54 @@ write_connection_file (PortholeKernel  *self,
                                    G_FILE_SET_CONTENTS_NONE, 0600, error);
 }
 
+/* The key signs every message: anyone who has it can run code in the
+ * kernel, so it comes from the kernel's random source. */
 static char *
 random_key (void)
 {
+  guint8 bytes[32];
   GString *key = g_string_new (NULL);
+  gsize filled = 0;
 
-  for (guint i = 0; i < 8; i++)
-    g_string_append_printf (key, "%08x", g_random_int ());
+  while (filled < sizeof bytes)
+    {
+      gssize n = getrandom (bytes + filled, sizeof bytes - filled, 0);
+
+      if (n < 0 && errno != EINTR)
+        g_error ("getrandom() failed: %s", g_strerror (errno));
+      if (n > 0)
+        filled += n;
+    }
+  for (guint i = 0; i < sizeof bytes; i++)
+    g_string_append_printf (key, "%02x", bytes[i]);
 
   return g_string_free (key, FALSE);
+}
+
+/* ports: shell, iopub, stdin, control, heartbeat (connection file order) */
+static gboolean
+open_channels (PortholeKernel  *self,
+               const guint16    ports[5],
+               GError         **error)
+{
+  g_autofree char *shell = g_strdup_printf ("tcp://127.0.0.1:%u", ports[0]);
+  g_autofree char *iopub = g_strdup_printf ("tcp://127.0.0.1:%u", ports[1]);
+  g_autofree char *control = g_strdup_printf ("tcp://127.0.0.1:%u", ports[3]);
+
+  if ((self->iopub = porthole_jupyter_channel_new (self->context, PORTHOLE_JUPYTER_CHANNEL_IOPUB, iopub,
+                                                   self->key, self->session, error)) == NULL ||
+      (self->shell = porthole_jupyter_channel_new (self->context, PORTHOLE_JUPYTER_CHANNEL_SHELL, shell,
+                                                   self->key, self->session, error)) == NULL ||
+      (self->control = porthole_jupyter_channel_new (self->context, PORTHOLE_JUPYTER_CHANNEL_CONTROL, control,
+                                                     self->key, self->session, error)) == NULL)
+    {
+      close_channels (self);
+      return FALSE;
+    }
+
+  g_signal_connect (self->iopub, "message", G_CALLBACK (on_iopub_message), self);
+  g_signal_connect (self->shell, "message", G_CALLBACK (on_shell_message), self);
+  return TRUE;
 }
 
 static gboolean
@@ -852,9 +736,7 @@ spawn_kernel (PortholeKernel  *self,
     return FALSE;
   self->process = g_steal_pointer (&process);
 
-  if (!open_channel (self, CHANNEL_IOPUB, ports[1], error) ||
-      !open_channel (self, CHANNEL_SHELL, ports[0], error) ||
-      !open_channel (self, CHANNEL_CONTROL, ports[3], error))
+  if (!open_channels (self, ports, error))
     {
       kill_kernel (self);
       return FALSE;
@@ -956,7 +838,7 @@ porthole_kernel_shutdown (PortholeKernel *self)
       g_autofree char *id = NULL;
 
       json_object_set_boolean_member (content, "restart", FALSE);
-      id = send_message (self, CHANNEL_CONTROL, "shutdown_request", content);
+      id = send_message (self, self->control, "shutdown_request", content);
     }
 
   if (self->current != NULL)
