@@ -663,13 +663,14 @@ typedef enum
   STREAM_IPYTHON,
 } StreamKind;
 
+/* What the socket's first message started is tied to the stream, not to
+ * this session: runs and streams keep themselves alive until the run has
+ * finished, while the session ends with the socket. */
 typedef struct
 {
   StreamKind kind;
   PortholeWsChannel *channel;
   PortholeRunStream *stream;
-  PortholeCodeRun *run;
-  PortholeKernelExecution *execution;
   gulong message_id;
 } StreamSession;
 
@@ -677,21 +678,17 @@ static void
 stream_session_free (StreamSession *session)
 {
   g_clear_signal_handler (&session->message_id, session->channel);
-  if (session->run != NULL)
-    g_signal_handlers_disconnect_by_data (session->run, session);
-  if (session->execution != NULL)
-    g_signal_handlers_disconnect_by_data (session->execution, session);
-  g_clear_object (&session->run);
-  g_clear_object (&session->execution);
   g_clear_object (&session->stream);
   g_clear_object (&session->channel);
   g_free (session);
 }
 
 static void
-send_displays (PortholeRunStream *stream,
-               const char        *msg_type,
-               JsonObject        *content)
+on_stream_rich (GObject           *producer,
+                const char        *msg_type,
+                JsonObject        *content,
+                const char        *source,
+                PortholeRunStream *stream)
 {
   g_autoptr(GPtrArray) messages = porthole_rich_outputs_display_messages (msg_type, content);
 
@@ -699,59 +696,49 @@ send_displays (PortholeRunStream *stream,
     porthole_run_stream_send (stream, g_ptr_array_index (messages, i));
 }
 
-static void
-on_stream_rich (GObject       *producer,
-                const char    *msg_type,
-                JsonObject    *content,
-                const char    *source,
-                StreamSession *session)
-{
-  send_displays (session->stream, msg_type, content);
-}
-
 /* The end: the daemon's notice as stderr, then `result` (with the last
  * expression's value) and `complete`. */
 static void
-finish_stream (StreamSession *session,
-               const char    *notice,
-               const char    *result_text,
-               int            exit_code,
-               gboolean       timed_out,
-               double         execution_time)
+finish_stream (PortholeRunStream *stream,
+               const char        *notice,
+               const char        *result_text,
+               int                exit_code,
+               gboolean           timed_out,
+               double             execution_time)
 {
   g_autoptr(JsonObject) extra = json_object_new ();
 
   if (notice != NULL && *notice != '\0')
-    porthole_run_stream_push (session->stream, PORTHOLE_PROCESS_STDERR, notice, strlen (notice));
+    porthole_run_stream_push (stream, PORTHOLE_PROCESS_STDERR, notice, strlen (notice));
   if (result_text != NULL)
     json_object_set_string_member (extra, "result", result_text);
-  porthole_run_stream_finish (session->stream, exit_code, timed_out, execution_time, extra);
+  porthole_run_stream_finish (stream, exit_code, timed_out, execution_time, extra);
 }
 
 static void
-on_stream_run_finished (PortholeCodeRun *run,
-                        StreamSession   *session)
+on_stream_run_finished (PortholeCodeRun   *run,
+                        PortholeRunStream *stream)
 {
-  finish_stream (session, porthole_code_run_get_notice (run), porthole_code_run_get_result (run),
+  finish_stream (stream, porthole_code_run_get_notice (run), porthole_code_run_get_result (run),
                  porthole_code_run_get_exit_code (run), porthole_code_run_get_timed_out (run),
                  porthole_code_run_get_duration (run));
 }
 
 static void
 on_stream_cell_output (PortholeKernelExecution *execution,
-                       guint                    stream,
+                       guint                    stream_kind,
                        const char              *text,
                        guint64                  length,
-                       StreamSession           *session)
+                       PortholeRunStream       *stream)
 {
-  porthole_run_stream_push (session->stream, stream, text, length);
+  porthole_run_stream_push (stream, stream_kind, text, length);
 }
 
 static void
 on_stream_cell_finished (PortholeKernelExecution *execution,
-                         StreamSession           *session)
+                         PortholeRunStream       *stream)
 {
-  finish_stream (session, porthole_kernel_execution_get_notice (execution),
+  finish_stream (stream, porthole_kernel_execution_get_notice (execution),
                  porthole_kernel_execution_get_result (execution),
                  porthole_kernel_execution_get_exit_code (execution),
                  porthole_kernel_execution_get_timed_out (execution),
@@ -759,34 +746,30 @@ on_stream_cell_finished (PortholeKernelExecution *execution,
 }
 
 static void
-on_stream_cancel (StreamSession *session)
-{
-  if (session->execution != NULL)
-    porthole_kernel_execution_cancel (session->execution);
-}
-
-static void
 start_stream_cell (StreamSession *session,
                    ExecRequest   *request)
 {
   PortholeDaemon *daemon = porthole_ws_channel_get_daemon (session->channel);
+  g_autoptr(PortholeKernelExecution) execution = NULL;
   g_autoptr(GError) error = NULL;
   PortholeKernel *kernel;
 
-  session->execution = prepare_cell (daemon, request, &kernel, &error);
-  if (session->execution == NULL)
+  execution = prepare_cell (daemon, request, &kernel, &error);
+  if (execution == NULL)
     {
       porthole_run_stream_fail (session->stream, error);
       return;
     }
 
-  g_signal_connect (session->execution, "finished", G_CALLBACK (on_stream_cell_finished), session);
-  g_signal_connect (session->execution, "output", G_CALLBACK (on_stream_cell_output), session);
+  g_signal_connect_object (execution, "finished", G_CALLBACK (on_stream_cell_finished), session->stream, 0);
+  g_signal_connect_object (execution, "output", G_CALLBACK (on_stream_cell_output), session->stream, 0);
   if (session->kind == STREAM_RICH)
-    g_signal_connect (session->execution, "rich", G_CALLBACK (on_stream_rich), session);
-  g_signal_connect_swapped (session->stream, "cancel", G_CALLBACK (on_stream_cancel), session);
+    g_signal_connect_object (execution, "rich", G_CALLBACK (on_stream_rich), session->stream, 0);
+  /* `cancel`, or the client gone: the cell is interrupted. */
+  g_signal_connect_object (session->stream, "cancel", G_CALLBACK (porthole_kernel_execution_cancel),
+                           execution, G_CONNECT_SWAPPED);
   porthole_run_stream_send_start (session->stream);
-  porthole_kernel_submit (kernel, session->execution);
+  porthole_kernel_submit (kernel, execution);
 }
 
 static void
@@ -794,25 +777,27 @@ start_stream_run (StreamSession *session,
                   ExecRequest   *request)
 {
   PortholeDaemon *daemon = porthole_ws_channel_get_daemon (session->channel);
+  g_autoptr(PortholeCodeRun) run = NULL;
   g_autoptr(GError) error = NULL;
   PortholeProcess *process;
 
-  session->run = porthole_code_run_new (get_executor (daemon), request->language, request->code,
-                                        &request->options, PORTHOLE_CODE_RUN_FLAGS_RICH);
-  g_signal_connect (session->run, "finished", G_CALLBACK (on_stream_run_finished), session);
+  run = porthole_code_run_new (get_executor (daemon), request->language, request->code,
+                               &request->options, PORTHOLE_CODE_RUN_FLAGS_RICH);
+  g_signal_connect_object (run, "finished", G_CALLBACK (on_stream_run_finished), session->stream, 0);
   if (session->kind == STREAM_RICH)
-    g_signal_connect (session->run, "rich", G_CALLBACK (on_stream_rich), session);
+    g_signal_connect_object (run, "rich", G_CALLBACK (on_stream_rich), session->stream, 0);
 
-  if (!porthole_code_run_start (session->run, &error))
+  if (!porthole_code_run_start (run, &error))
     {
       porthole_run_stream_fail (session->stream, error);
       return;
     }
 
   /* Attached after the run's own "exited" handler, so the run finishes
-   * the stream (with its result) before the stream would alone. */
-  process = porthole_code_run_get_process (session->run);
-  if (process != NULL && !porthole_code_run_is_finished (session->run))
+   * the stream (with its result) before the stream would alone; `cancel`
+   * or a client gone kills the process. */
+  process = porthole_code_run_get_process (run);
+  if (process != NULL && !porthole_code_run_is_finished (run))
     {
       porthole_run_stream_send_start (session->stream);
       porthole_run_stream_attach_process (session->stream, process);

@@ -257,6 +257,34 @@ test_stream_session_and_cancel (void)
   g_assert_cmpstr (json_object_get_string_member (after, "result"), ==, "15");
 }
 
+static gboolean
+session_is_idle (const char *name)
+{
+  g_autoptr(JsonObject) session = find_session (daemon_under_test, name);
+
+  return session != NULL && json_object_get_int_member (session, "connections") == 0 &&
+         g_strcmp0 (json_object_get_string_member (session, "execution_state"), "idle") == 0;
+}
+
+/* A client that goes away mid-cell gets its cell interrupted; the kernel
+ * and its state stay. */
+static void
+test_stream_disconnect (void)
+{
+  g_autoptr(JsonObject) set = post ("/execute", "left = 'behind'", "\"session\":\"gone\"");
+  g_autoptr(GSocketConnection) raw = NULL;
+  g_autoptr(JsonObject) after = NULL;
+
+  raw = porthole_test_raw_websocket (daemon_under_test, "/execute/stream",
+                                     "{\"session\":\"gone\",\"code\":\"import time\\ntime.sleep(300)\"}");
+  PORTHOLE_TEST_WAIT_UNTIL (!session_is_idle ("gone"));
+  g_io_stream_close (G_IO_STREAM (raw), NULL, NULL);
+  PORTHOLE_TEST_WAIT_UNTIL (session_is_idle ("gone"));
+
+  after = post ("/execute", "left", "\"session\":\"gone\"");
+  g_assert_cmpstr (json_object_get_string_member (after, "result"), ==, "'behind'");
+}
+
 /* On SIGTERM the daemon shuts its kernels down. */
 static void
 test_shutdown (void)
@@ -294,6 +322,7 @@ main (int    argc,
   g_test_add_func ("/kernel/sessions-listing", test_sessions_listing);
   g_test_add_func ("/kernel/stream", test_stream);
   g_test_add_func ("/kernel/stream-session-and-cancel", test_stream_session_and_cancel);
+  g_test_add_func ("/kernel/stream-disconnect", test_stream_disconnect);
   g_test_add_func ("/kernel/shutdown", test_shutdown);
 
   ret = g_test_run ();
