@@ -272,13 +272,12 @@ porthole_commands_handle_background (PortholeRequest *req)
 {
   PortholeDaemon *daemon = porthole_request_get_daemon (req);
   g_autoptr(JsonObject) fields = porthole_request_dup_fields (req);
-  g_autoptr(JsonObject) reply = json_object_new ();
+  g_autoptr(JsonObject) reply = NULL;
   g_autoptr(PortholeProcess) process = NULL;
   g_autoptr(PortholeRun) run = NULL;
   g_auto(Command) command = { 0 };
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
-  g_autofree char *start = NULL;
   const char *name = NULL;
   int exit_code;
 
@@ -310,24 +309,8 @@ porthole_commands_handle_background (PortholeRequest *req)
     porthole_run_fail_to_start (run, exit_code, message);
   porthole_run_table_add (porthole_daemon_get_run_table (daemon), run);
 
-  start = porthole_timestamp_from_unix (process ? porthole_process_get_start_time (process) : g_get_real_time ());
-  json_object_set_boolean_member (reply, PORTHOLE_MEMBER_SUCCESS, TRUE);
-  json_object_set_string_member (reply, "process_id", porthole_run_get_process_id (run));
-  json_object_set_string_member (reply, "execution_id", porthole_run_get_execution_id (run));
-  json_object_set_string_member (reply, PORTHOLE_MEMBER_STATUS,
-                                 porthole_run_status_to_string (porthole_run_get_status (run)));
-  if (process != NULL)
-    json_object_set_int_member (reply, "pid", porthole_process_get_pid (process));
-  else
-    json_object_set_null_member (reply, "pid");
+  reply = porthole_run_to_started_json (run, process ? "Background command started" : message);
   json_object_set_string_member (reply, "command", command.display);
-  if (name != NULL)
-    json_object_set_string_member (reply, "name", name);
-  else
-    json_object_set_null_member (reply, "name");
-  json_object_set_string_member (reply, "start_time", start);
-  json_object_set_string_member (reply, PORTHOLE_MEMBER_MESSAGE,
-                                 process ? "Background command started" : message);
   porthole_request_reply_json (req, SOUP_STATUS_OK, reply);
 }
 

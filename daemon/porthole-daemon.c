@@ -20,6 +20,7 @@
 #include "porthole-env-store.h"
 #include "porthole-file-watcher.h"
 #include "porthole-fs-policy.h"
+#include "porthole-executor.h"
 #include "porthole-http-server.h"
 #include "porthole-metrics.h"
 #include "porthole-process.h"
@@ -43,8 +44,7 @@ struct _PortholeDaemon
   PortholeRunTable *run_table;
   PortholeMetrics *metrics;
   PortholeUpdater *updater;
-  PortholeCacheStatsFunc cache_stats_func;
-  gpointer cache_stats_data;
+  PortholeExecutor *executor;
   PortholeDesktop *desktop;
   PortholeFsPolicy *fs_policy;
   PortholeFileWatcher *file_watcher;
@@ -82,6 +82,7 @@ porthole_daemon_dispose (GObject *object)
   g_clear_object (&self->metrics);
   g_clear_object (&self->updater);
   g_clear_object (&self->http_server);
+  g_clear_object (&self->executor);
   g_clear_object (&self->env_store);
   g_clear_object (&self->run_table);
   g_clear_object (&self->desktop);
@@ -261,6 +262,7 @@ porthole_daemon_start (PortholeDaemon  *self,
   self->env_store = porthole_env_store_new (porthole_config_get_state_dir (self->config));
   self->fs_policy = porthole_fs_policy_new (self->config, self->workspace);
   self->file_watcher = porthole_file_watcher_new ();
+  self->executor = porthole_executor_new (self);
 
   {
     g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
@@ -464,34 +466,6 @@ porthole_daemon_get_updater (PortholeDaemon *self)
 }
 
 /**
- * porthole_daemon_set_cache_stats_func:
- * @func: (nullable): fills a #PortholeCacheStats; %NULL unregisters
- *
- * The execution cache registers here so /metrics reads its figures.
- */
-void
-porthole_daemon_set_cache_stats_func (PortholeDaemon         *self,
-                                      PortholeCacheStatsFunc  func,
-                                      gpointer                user_data)
-{
-  g_return_if_fail (PORTHOLE_IS_DAEMON (self));
-
-  self->cache_stats_func = func;
-  self->cache_stats_data = user_data;
-}
-
-void
-porthole_daemon_get_cache_stats (PortholeDaemon     *self,
-                                 PortholeCacheStats *stats)
-{
-  g_return_if_fail (PORTHOLE_IS_DAEMON (self));
-
-  memset (stats, 0, sizeof *stats);
-  if (self->cache_stats_func != NULL)
-    self->cache_stats_func (self->cache_stats_data, stats);
-}
-
-/**
  * porthole_daemon_get_fs_policy:
  *
  * Returns: (transfer none): what the file API may touch, and how
@@ -511,6 +485,18 @@ PortholeFileWatcher *
 porthole_daemon_get_file_watcher (PortholeDaemon *self)
 {
   return self->file_watcher;
+}
+
+/**
+ * porthole_daemon_get_executor:
+ *
+ * Returns: (transfer none): code execution: runtime files, the execution
+ *   cache, Jupyter kernels, webhooks
+ */
+PortholeExecutor *
+porthole_daemon_get_executor (PortholeDaemon *self)
+{
+  return self->executor;
 }
 
 /**

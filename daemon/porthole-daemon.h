@@ -26,18 +26,6 @@ typedef enum
   PORTHOLE_N_ACTIVITIES
 } PortholeActivity;
 
-/* The execution cache's figures (API.md §7), for /metrics. A cache
- * registers a function that fills them; without one they read 0. */
-typedef struct
-{
-  guint64 size;
-  guint64 hits;
-  guint64 misses;
-} PortholeCacheStats;
-
-typedef void (*PortholeCacheStatsFunc) (gpointer            user_data,
-                                        PortholeCacheStats *stats);
-
 PortholeDaemon     *porthole_daemon_new              (PortholeConfig  *config);
 gboolean            porthole_daemon_start            (PortholeDaemon  *self,
                                                       GError         **error);
@@ -56,6 +44,7 @@ PortholeFsPolicy   *porthole_daemon_get_fs_policy    (PortholeDaemon  *self);
 PortholeFileWatcher *porthole_daemon_get_file_watcher (PortholeDaemon *self);
 PortholeMetrics    *porthole_daemon_get_metrics      (PortholeDaemon  *self);
 PortholeUpdater    *porthole_daemon_get_updater      (PortholeDaemon  *self);
+PortholeExecutor   *porthole_daemon_get_executor     (PortholeDaemon  *self);
 
 const char         *porthole_daemon_get_workspace    (PortholeDaemon  *self);
 const char         *porthole_daemon_get_state_dir    (PortholeDaemon  *self);
@@ -72,12 +61,6 @@ guint               porthole_daemon_get_activity     (PortholeDaemon  *self,
                                                       PortholeActivity activity);
 guint64             porthole_daemon_get_activity_total (PortholeDaemon *self,
                                                         PortholeActivity activity);
-
-void                porthole_daemon_set_cache_stats_func (PortholeDaemon        *self,
-                                                          PortholeCacheStatsFunc func,
-                                                          gpointer               user_data);
-void                porthole_daemon_get_cache_stats  (PortholeDaemon     *self,
-                                                      PortholeCacheStats *stats);
 
 /* Open WebSocket sessions, for /health "active_streams". */
 guint               porthole_daemon_get_active_streams (PortholeDaemon *self);

@@ -15,9 +15,12 @@
 #if HAVE_DESKTOP
 #include "porthole-desktop.h"
 #endif
+#include "porthole-env-store.h"
+#include "porthole-executor.h"
 #include "porthole-health-routes.h"
 #include "porthole-http-server.h"
 #include "porthole-json.h"
+#include "porthole-language.h"
 #include "porthole-protocol.h"
 #include "porthole-sysinfo.h"
 #include "porthole-version.h"
@@ -87,7 +90,10 @@ static JsonObject *
 build_features (PortholeDaemon *daemon)
 {
   JsonObject *features = json_object_new ();
-  JsonArray *languages = json_array_new ();
+  g_auto(GStrv) envp = porthole_env_store_build_envp (porthole_daemon_get_env_store (daemon), NULL);
+  gboolean can_execute = is_built ("POST", PORTHOLE_ROUTE_EXECUTE);
+  /* The languages whose runtime is installed. */
+  JsonArray *languages = can_execute ? porthole_language_dup_available ((const char *const *) envp) : json_array_new ();
 
   json_object_set_boolean_member (features, "code_execution", is_built ("POST", PORTHOLE_ROUTE_EXECUTE));
   json_object_set_boolean_member (features, "file_operations", is_built ("GET", PORTHOLE_ROUTE_FILES_READ));
@@ -95,7 +101,9 @@ build_features (PortholeDaemon *daemon)
   json_object_set_boolean_member (features, "websocket_streaming", is_built ("GET", PORTHOLE_ROUTE_EXECUTE_STREAM));
   json_object_set_boolean_member (features, "rich_output", is_built ("POST", PORTHOLE_ROUTE_EXECUTE_RICH));
   json_object_set_boolean_member (features, "background_jobs", is_built ("POST", PORTHOLE_ROUTE_EXECUTE_BACKGROUND));
-  json_object_set_boolean_member (features, "ipython_kernel", is_built ("POST", PORTHOLE_ROUTE_EXECUTE_IPYTHON));
+  json_object_set_boolean_member (features, "ipython_kernel",
+                                  is_built ("POST", PORTHOLE_ROUTE_EXECUTE_IPYTHON) &&
+                                  porthole_executor_has_ipykernel (porthole_daemon_get_executor (daemon)));
   json_object_set_boolean_member (features, "system_metrics", is_built ("GET", PORTHOLE_ROUTE_SYSTEM));
   json_object_set_boolean_member (features, "desktop", desktop_is_usable (daemon));
   json_object_set_array_member (features, PORTHOLE_MEMBER_LANGUAGES, languages);

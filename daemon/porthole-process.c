@@ -68,6 +68,9 @@ struct _PortholeProcess
   gsize capture_limit;
   guint columns;
   guint rows;
+  /* Extra descriptors for the child: ours until the spawn, then closed. */
+  GArray *extra_fds;
+  GArray *extra_targets;
 
   GPid pid;
   PortholeCgroup *cgroup;
@@ -748,6 +751,15 @@ failed:
   }
 }
 
+static void
+close_extra_fds (PortholeProcess *self)
+{
+  for (guint i = 0; i < self->extra_fds->len; i++)
+    close (g_array_index (self->extra_fds, int, i));
+  g_array_set_size (self->extra_fds, 0);
+  g_array_set_size (self->extra_targets, 0);
+}
+
 /**
  * porthole_process_spawn:
  *
@@ -817,10 +829,13 @@ porthole_process_spawn (PortholeProcess  *self,
                                          slave >= 0 ? slave : stdin_fd,
                                          slave >= 0 ? slave : stdout_pipe[1],
                                          slave >= 0 ? slave : stderr_pipe[1],
-                                         NULL, NULL, 0,
+                                         (const int *) self->extra_fds->data,
+                                         (const int *) self->extra_targets->data,
+                                         self->extra_fds->len,
                                          &self->pid, NULL, NULL, NULL, error);
 
   /* The child has its copies (or never will). */
+  close_extra_fds (self);
   if (slave >= 0)
     close (slave);
   if (stdin_fd >= 0)
@@ -1082,6 +1097,9 @@ porthole_process_finalize (GObject *object)
         g_string_free (self->readers[i].capture, TRUE);
     }
   g_clear_pointer (&self->pending_input, g_byte_array_unref);
+  close_extra_fds (self);
+  g_clear_pointer (&self->extra_fds, g_array_unref);
+  g_clear_pointer (&self->extra_targets, g_array_unref);
   g_clear_pointer (&self->cgroup, porthole_cgroup_free);
   g_clear_pointer (&self->waiters, g_ptr_array_unref);
   g_strfreev (self->argv);
@@ -1135,6 +1153,8 @@ porthole_process_init (PortholeProcess *self)
   self->columns = 80;
   self->rows = 24;
   self->pending_input = g_byte_array_new ();
+  self->extra_fds = g_array_new (FALSE, FALSE, sizeof (int));
+  self->extra_targets = g_array_new (FALSE, FALSE, sizeof (int));
   for (guint i = 0; i < G_N_ELEMENTS (self->readers); i++)
     {
       self->readers[i].process = self;
@@ -1199,6 +1219,27 @@ porthole_process_set_pty_size (PortholeProcess *self,
 
   self->columns = columns;
   self->rows = rows;
+}
+
+/**
+ * porthole_process_take_fd:
+ * @fd: (transfer full): a descriptor of the daemon
+ * @child_fd: its number in the child (3 or more)
+ *
+ * Gives the child one more descriptor, e.g. the write end of a private
+ * pipe. @fd is closed once the child has been spawned (or never will be).
+ */
+void
+porthole_process_take_fd (PortholeProcess *self,
+                          int              fd,
+                          int              child_fd)
+{
+  g_return_if_fail (PORTHOLE_IS_PROCESS (self));
+  g_return_if_fail (!self->spawned);
+  g_return_if_fail (fd >= 0 && child_fd > STDERR_FILENO);
+
+  g_array_append_val (self->extra_fds, fd);
+  g_array_append_val (self->extra_targets, child_fd);
 }
 
 GPid

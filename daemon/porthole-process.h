@@ -53,6 +53,9 @@ void             porthole_process_set_capture_limit (PortholeProcess      *self,
 void             porthole_process_set_pty_size      (PortholeProcess      *self,
                                                      guint                 columns,
                                                      guint                 rows);
+void             porthole_process_take_fd           (PortholeProcess      *self,
+                                                     int                   fd,
+                                                     int                   child_fd);
 gboolean         porthole_process_spawn             (PortholeProcess      *self,
                                                      GError              **error);
 int              porthole_process_exit_code_for_spawn_error (const GError *error);

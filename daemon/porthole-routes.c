@@ -27,6 +27,7 @@
 #endif
 #include "porthole-env-routes.h"
 #include "porthole-files-routes.h"
+#include "porthole-execute-routes.h"
 #include "porthole-health-routes.h"
 #include "porthole-metrics-routes.h"
 #include "porthole-route.h"
@@ -44,25 +45,25 @@ static const PortholeRoute routes[] = {
   { "GET", "/system", "system", porthole_health_handle_system, .flags = PORTHOLE_ROUTE_FLAGS_PUBLIC },
 
   /* execute */
-  { "POST", "/execute", "execute", NULL },
-  { "POST", "/execute/rich", "execute_rich", NULL },
-  { "POST", "/execute/ipython", "execute_ipython", NULL },
-  { "POST", "/execute/background", "execute_background", NULL },
-  { "POST", "/execute/async", "execute_async", NULL },
+  { "POST", "/execute", "execute", porthole_execute_handle_execute, .body_limit = PORTHOLE_EXECUTE_BODY_LIMIT },
+  { "POST", "/execute/rich", "execute_rich", porthole_execute_handle_rich, .body_limit = PORTHOLE_EXECUTE_BODY_LIMIT },
+  { "POST", "/execute/ipython", "execute_ipython", porthole_execute_handle_ipython, .body_limit = PORTHOLE_EXECUTE_BODY_LIMIT },
+  { "POST", "/execute/background", "execute_background", porthole_execute_handle_background, .body_limit = PORTHOLE_EXECUTE_BODY_LIMIT },
+  { "POST", "/execute/async", "execute_async", porthole_execute_handle_async, .body_limit = PORTHOLE_EXECUTE_BODY_LIMIT },
   { "GET", "/execute/processes", "execute_processes", porthole_runs_handle_list },
   { "DELETE", "/execute/kill", "execute_kill", porthole_runs_handle_kill },
   { "POST", "/execute/kill/{id}", NULL, porthole_runs_handle_kill },
   { "POST", "/processes/{id}/kill", NULL, porthole_runs_handle_kill },
-  { "GET", "/execute/stream", "execute_stream", NULL, .flags = PORTHOLE_ROUTE_FLAGS_WEBSOCKET },
-  { "GET", "/stream", "stream", NULL, .flags = PORTHOLE_ROUTE_FLAGS_WEBSOCKET },
-  { "GET", "/stream/ipython", "stream_ipython", NULL, .flags = PORTHOLE_ROUTE_FLAGS_WEBSOCKET },
-  { "GET", "/jupyter/sessions", "jupyter_sessions", NULL },
-  { "GET", "/cache", NULL, NULL },
-  { "GET", "/cache/stats", "cache_stats", NULL },
-  { "POST", "/cache/clear", "cache_clear", NULL },
+  { "GET", "/execute/stream", "execute_stream", NULL, .websocket = porthole_execute_handle_stream, .flags = PORTHOLE_ROUTE_FLAGS_WEBSOCKET },
+  { "GET", "/stream", "stream", NULL, .websocket = porthole_execute_handle_rich_stream, .flags = PORTHOLE_ROUTE_FLAGS_WEBSOCKET },
+  { "GET", "/stream/ipython", "stream_ipython", NULL, .websocket = porthole_execute_handle_ipython_stream, .flags = PORTHOLE_ROUTE_FLAGS_WEBSOCKET },
+  { "GET", "/jupyter/sessions", "jupyter_sessions", porthole_execute_handle_jupyter_sessions },
+  { "GET", "/cache", NULL, porthole_execute_handle_cache_stats },
+  { "GET", "/cache/stats", "cache_stats", porthole_execute_handle_cache_stats },
+  { "POST", "/cache/clear", "cache_clear", porthole_execute_handle_cache_clear },
   { "POST", "/execute/kill", NULL, porthole_runs_handle_kill },
   { "DELETE", "/execute/kill/{id}", NULL, porthole_runs_handle_kill },
-  { "GET", "/jupyter/status", NULL, NULL },
+  { "GET", "/jupyter/status", NULL, porthole_execute_handle_jupyter_sessions },
 
   /* commands */
   { "POST", "/commands/run", "commands_run", porthole_commands_handle_run },

@@ -30,6 +30,7 @@ struct _PortholeRun
   gint64 created;
   gint64 start_time;
   gint64 end_time;
+  GPid pid;
   int exit_code;
   char *stdout_tail;
   char *stderr_tail;
@@ -189,6 +190,23 @@ porthole_run_get_process (PortholeRun *self)
   return self->process;
 }
 
+/* The last 64 KiB of @text (whole characters): a run whose process keeps
+ * all of its output (an async run, for its callback) lists only that. */
+static const char *
+tail_of (const char *text)
+{
+  gsize length = strlen (text);
+  const char *tail;
+
+  if (length <= PORTHOLE_RUN_OUTPUT_TAIL)
+    return text;
+
+  tail = text + length - PORTHOLE_RUN_OUTPUT_TAIL;
+  while (((guchar) *tail & 0xC0) == 0x80)
+    tail++;
+  return tail;
+}
+
 static void
 on_exited (PortholeRun     *self,
            PortholeProcess *process)
@@ -197,8 +215,8 @@ on_exited (PortholeRun     *self,
   self->end_time = porthole_process_get_end_time (process);
   g_free (self->stdout_tail);
   g_free (self->stderr_tail);
-  self->stdout_tail = g_strdup (porthole_process_get_stdout (process));
-  self->stderr_tail = g_strdup (porthole_process_get_stderr (process));
+  self->stdout_tail = g_strdup (tail_of (porthole_process_get_stdout (process)));
+  self->stderr_tail = g_strdup (tail_of (porthole_process_get_stderr (process)));
 
   if (porthole_process_get_timed_out (process))
     self->status = PORTHOLE_RUN_TIMEOUT;
@@ -210,6 +228,21 @@ on_exited (PortholeRun     *self,
   /* The finished run keeps its figures, not the process. */
   g_clear_signal_handler (&self->exited_handler, self->process);
   g_clear_object (&self->process);
+}
+
+/**
+ * porthole_run_set_command:
+ *
+ * Sets the command line listed, once the run knows it.
+ */
+void
+porthole_run_set_command (PortholeRun *self,
+                          const char  *command)
+{
+  g_return_if_fail (PORTHOLE_IS_RUN (self));
+
+  g_free (self->command);
+  self->command = g_strdup (command);
 }
 
 /**
@@ -227,6 +260,7 @@ porthole_run_attach (PortholeRun     *self,
   self->process = g_object_ref (process);
   self->status = PORTHOLE_RUN_RUNNING;
   self->start_time = porthole_process_get_start_time (process);
+  self->pid = porthole_process_get_pid (process);
   self->exited_handler = g_signal_connect_swapped (process, "exited", G_CALLBACK (on_exited), self);
   if (porthole_process_has_exited (process))
     on_exited (self, process);
@@ -281,6 +315,38 @@ porthole_run_set_extra (PortholeRun *self,
                         JsonNode    *value)
 {
   json_object_set_member (self->extra, member, value);
+}
+
+/**
+ * porthole_run_to_started_json:
+ * @message: the answer's `message`
+ *
+ * Returns: (transfer full): the answer to starting a background run
+ *   (API.md §3.4, §4.2), for the route to complete
+ */
+JsonObject *
+porthole_run_to_started_json (PortholeRun *self,
+                              const char  *message)
+{
+  JsonObject *reply = json_object_new ();
+  g_autofree char *start = porthole_timestamp_from_unix (self->start_time ? self->start_time : self->created);
+
+  json_object_set_boolean_member (reply, PORTHOLE_MEMBER_SUCCESS, TRUE);
+  json_object_set_string_member (reply, "process_id", self->process_id);
+  json_object_set_string_member (reply, "execution_id", self->execution_id);
+  json_object_set_string_member (reply, PORTHOLE_MEMBER_STATUS, porthole_run_status_to_string (self->status));
+  if (self->pid > 0)
+    json_object_set_int_member (reply, "pid", self->pid);
+  else
+    json_object_set_null_member (reply, "pid");
+  if (self->name != NULL)
+    json_object_set_string_member (reply, "name", self->name);
+  else
+    json_object_set_null_member (reply, "name");
+  json_object_set_string_member (reply, "start_time", start);
+  json_object_set_string_member (reply, PORTHOLE_MEMBER_MESSAGE, message);
+
+  return reply;
 }
 
 /**
@@ -353,8 +419,8 @@ porthole_run_to_json (PortholeRun *self)
 
   if (self->process != NULL)
     {
-      json_object_set_string_member (info, "stdout", porthole_process_get_stdout (self->process));
-      json_object_set_string_member (info, "stderr", porthole_process_get_stderr (self->process));
+      json_object_set_string_member (info, "stdout", tail_of (porthole_process_get_stdout (self->process)));
+      json_object_set_string_member (info, "stderr", tail_of (porthole_process_get_stderr (self->process)));
     }
   else
     {

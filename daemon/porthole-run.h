@@ -43,6 +43,8 @@ gboolean           porthole_run_is_finished        (PortholeRun       *self);
 gint64             porthole_run_get_created        (PortholeRun       *self);
 gint64             porthole_run_get_end_time       (PortholeRun       *self);
 PortholeProcess   *porthole_run_get_process        (PortholeRun       *self);
+void               porthole_run_set_command        (PortholeRun       *self,
+                                                    const char        *command);
 void               porthole_run_attach             (PortholeRun       *self,
                                                     PortholeProcess   *process);
 void               porthole_run_fail_to_start      (PortholeRun       *self,
@@ -53,5 +55,7 @@ void               porthole_run_set_extra          (PortholeRun       *self,
                                                     const char        *member,
                                                     JsonNode          *value);
 JsonObject        *porthole_run_to_json            (PortholeRun       *self);
+JsonObject        *porthole_run_to_started_json    (PortholeRun       *self,
+                                                    const char        *message);
 
 G_END_DECLS

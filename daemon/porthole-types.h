@@ -16,6 +16,7 @@ typedef struct _PortholeDesktop     PortholeDesktop;
 typedef struct _PortholeEnvStore    PortholeEnvStore;
 typedef struct _PortholeFileWatcher PortholeFileWatcher;
 typedef struct _PortholeFsPolicy    PortholeFsPolicy;
+typedef struct _PortholeExecutor    PortholeExecutor;
 typedef struct _PortholeHttpServer  PortholeHttpServer;
 typedef struct _PortholeMetrics     PortholeMetrics;
 typedef struct _PortholeMetricsStream PortholeMetricsStream;

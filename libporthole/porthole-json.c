@@ -265,3 +265,39 @@ porthole_json_node_get_boolean (JsonNode *node,
       return FALSE;
     }
 }
+
+/**
+ * porthole_json_object_get_string:
+ *
+ * Returns: (nullable): the string member @name of @object, or %NULL when
+ *   it is absent or not a string
+ */
+const char *
+porthole_json_object_get_string (JsonObject *object,
+                                 const char *name)
+{
+  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  return json_node_get_string (node);
+}
+
+/**
+ * porthole_json_object_get_object:
+ *
+ * Returns: (nullable): the object member @name of @object, or %NULL when
+ *   it is absent or not an object
+ */
+JsonObject *
+porthole_json_object_get_object (JsonObject *object,
+                                 const char *name)
+{
+  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+
+  return json_node_get_object (node);
+}

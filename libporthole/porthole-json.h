@@ -37,4 +37,10 @@ gboolean    porthole_string_get_double     (const char   *text,
 gboolean    porthole_string_get_boolean    (const char   *text,
                                             gboolean     *value);
 
+/* Typed members that are simply NULL when absent or of another type. */
+const char *porthole_json_object_get_string (JsonObject  *object,
+                                             const char  *name);
+JsonObject *porthole_json_object_get_object (JsonObject  *object,
+                                             const char  *name);
+
 G_END_DECLS

@@ -314,32 +314,8 @@ test_stream (void)
 static void
 test_stream_cancel_and_disconnect (void)
 {
-  g_autofree char *pid_file = g_build_filename (daemon_under_test->tmpdir, "stream.pid", NULL);
-  g_autofree char *pid_file2 = g_build_filename (daemon_under_test->tmpdir, "stream2.pid", NULL);
-  g_autofree char *first = g_strdup_printf ("{\"command\":\"echo $$ > %s; exec sleep 300\"}", pid_file);
-  g_autofree char *second = g_strdup_printf ("{\"command\":\"echo $$ > %s; exec sleep 300\"}", pid_file2);
-  PortholeTestSocket *ws = porthole_test_socket_open (daemon_under_test, "/commands/stream", NULL);
-  JsonObject *result;
-  int pid;
-
-  porthole_test_socket_send (ws, first);
-  pid = porthole_test_read_pid_file (pid_file);
-  porthole_test_socket_send (ws, "{\"type\":\"cancel\"}");
-  result = porthole_test_socket_wait_type (ws, "result");
-  g_assert_false (json_object_get_boolean_member (result, "success"));
-  g_assert_cmpint (json_object_get_int_member (result, "exit_code"), ==, 128 + SIGTERM);
-  porthole_test_socket_wait_type (ws, "complete");
-  PORTHOLE_TEST_WAIT_UNTIL (!porthole_test_pid_is_running (pid));
-  porthole_test_socket_free (ws);
-
-  /* A client that goes away mid-run takes its run with it. */
-  {
-    g_autoptr(GSocketConnection) raw = porthole_test_raw_websocket (daemon_under_test, "/commands/stream", second);
-
-    pid = porthole_test_read_pid_file (pid_file2);
-    g_io_stream_close (G_IO_STREAM (raw), NULL, NULL);
-    PORTHOLE_TEST_WAIT_UNTIL (!porthole_test_pid_is_running (pid));
-  }
+  porthole_test_check_stream_cancel (daemon_under_test, "/commands/stream",
+                                     "{\"command\":\"echo $$ > PID_FILE; exec sleep 300\"}");
 }
 
 static void

@@ -53,6 +53,29 @@ porthole_test_skip_if_sanitized (void)
 }
 
 /**
+ * porthole_test_use_private_xdg_dirs:
+ *
+ * G_TEST_OPTION_ISOLATE_DIRS points the XDG directories at /dev/null
+ * outside test cases, so a daemon started from main() passes that on to
+ * its children; programs that keep a cache there (matplotlib) need real
+ * ones. Call before starting the daemon.
+ *
+ * Returns: the directory holding them, to remove at the end
+ */
+char *
+porthole_test_use_private_xdg_dirs (void)
+{
+  char *dirs = porthole_test_make_tmpdir ();
+  g_autofree char *config = g_build_filename (dirs, "config", NULL);
+  g_autofree char *cache = g_build_filename (dirs, "cache", NULL);
+
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+
+  return dirs;
+}
+
+/**
  * porthole_test_get_daemon_path:
  *
  * Returns: the portholed under test (meson sets PORTHOLED)
@@ -838,4 +861,55 @@ porthole_test_socket_free (PortholeTestSocket *socket)
   g_clear_object (&socket->connection);
   g_clear_pointer (&socket->messages, g_ptr_array_unref);
   g_free (socket);
+}
+
+static char *
+replace_pid_file (const char *template,
+                  const char *pid_file)
+{
+  g_auto(GStrv) parts = g_strsplit (template, "PID_FILE", -1);
+
+  return g_strjoinv (pid_file, parts);
+}
+
+/**
+ * porthole_test_check_stream_cancel:
+ * @path: a run stream (API.md §3.9, §4.3)
+ * @message_template: the first message, where `PID_FILE` stands for a
+ *   file in which the run writes its pid (then a newline) before it
+ *   sleeps for long
+ *
+ * Checks that `cancel` ends the run (SIGTERM: 143, then `complete`) and
+ * that a client that goes away mid-run takes its run with it.
+ */
+void
+porthole_test_check_stream_cancel (PortholeTestDaemon *daemon,
+                                   const char         *path,
+                                   const char         *message_template)
+{
+  g_autofree char *pid_file = g_build_filename (daemon->tmpdir, "cancelled.pid", NULL);
+  g_autofree char *pid_file2 = g_build_filename (daemon->tmpdir, "disconnected.pid", NULL);
+  g_autofree char *first = replace_pid_file (message_template, pid_file);
+  g_autofree char *second = replace_pid_file (message_template, pid_file2);
+  PortholeTestSocket *ws = porthole_test_socket_open (daemon, path, NULL);
+  g_autoptr(GSocketConnection) raw = NULL;
+  JsonObject *result;
+  int pid;
+
+  g_unlink (pid_file);
+  g_unlink (pid_file2);
+  porthole_test_socket_send (ws, first);
+  pid = porthole_test_read_pid_file (pid_file);
+  porthole_test_socket_send (ws, "{\"type\":\"cancel\"}");
+  result = porthole_test_socket_wait_type (ws, "result");
+  g_assert_false (json_object_get_boolean_member (result, "success"));
+  g_assert_cmpint (json_object_get_int_member (result, "exit_code"), ==, 128 + SIGTERM);
+  porthole_test_socket_wait_type (ws, "complete");
+  PORTHOLE_TEST_WAIT_UNTIL (!porthole_test_pid_is_running (pid));
+  porthole_test_socket_free (ws);
+
+  raw = porthole_test_raw_websocket (daemon, path, second);
+  pid = porthole_test_read_pid_file (pid_file2);
+  g_io_stream_close (G_IO_STREAM (raw), NULL, NULL);
+  PORTHOLE_TEST_WAIT_UNTIL (!porthole_test_pid_is_running (pid));
 }

@@ -57,11 +57,15 @@ gboolean              porthole_test_skip_if_sanitized (void);
 const char           *porthole_test_get_daemon_path   (void);
 char                 *porthole_test_make_tmpdir       (void);
 void                  porthole_test_rm_rf             (const char           *path);
-gboolean              porthole_test_pid_is_running    (int                   pid);
-int                   porthole_test_read_pid_file     (const char           *path);
 void                  porthole_test_assert_timestamp  (JsonObject           *object,
                                                        const char           *member);
+
+/* Processes, seen through /proc: porthole_test_pid_is_running() counts a
+ * zombie as gone, porthole_test_pid_exists() does not. */
+gboolean              porthole_test_pid_is_running    (int                   pid);
 gboolean              porthole_test_pid_exists        (gint64                pid);
+int                   porthole_test_read_pid_file     (const char           *path);
+char                 *porthole_test_use_private_xdg_dirs (void);
 
 PortholeTestDaemon   *porthole_test_daemon_new        (const char *const    *extra_args);
 PortholeTestDaemon   *porthole_test_daemon_new_full   (const char           *tmpdir,
@@ -112,6 +116,9 @@ GSocketConnection    *porthole_test_raw_websocket     (PortholeTestDaemon   *dae
                                                        const char           *path,
                                                        const char           *first_message);
 void                  porthole_test_socket_free       (PortholeTestSocket   *socket);
+void                  porthole_test_check_stream_cancel (PortholeTestDaemon *daemon,
+                                                       const char           *path,
+                                                       const char           *message_template);
 GString              *porthole_test_socket_collect    (PortholeTestSocket   *socket,
                                                        const char           *type);
 

@@ -1,0 +1,37 @@
+/* porthole-jupyter-channel.h — one ZeroMQ socket to a Jupyter kernel (shell,
+ * control or iopub), in the GLib main loop
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "porthole-jupyter-message.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  PORTHOLE_JUPYTER_CHANNEL_SHELL,
+  PORTHOLE_JUPYTER_CHANNEL_CONTROL,
+  PORTHOLE_JUPYTER_CHANNEL_IOPUB,
+} PortholeJupyterChannelKind;
+
+#define PORTHOLE_TYPE_JUPYTER_CHANNEL (porthole_jupyter_channel_get_type ())
+
+G_DECLARE_FINAL_TYPE (PortholeJupyterChannel, porthole_jupyter_channel, PORTHOLE, JUPYTER_CHANNEL, GObject)
+
+PortholeJupyterChannel *porthole_jupyter_channel_new  (gpointer                     zmq_context,
+                                                       PortholeJupyterChannelKind   kind,
+                                                       const char                  *endpoint,
+                                                       const char                  *key,
+                                                       const char                  *session,
+                                                       GError                     **error);
+char                   *porthole_jupyter_channel_send (PortholeJupyterChannel      *self,
+                                                       const char                  *msg_type,
+                                                       JsonObject                  *content);
+void                    porthole_jupyter_channel_close (PortholeJupyterChannel     *self);
+
+G_END_DECLS
