@@ -419,18 +419,21 @@ class TestClient {
       this.lines.push(line);
       this.waiters.splice(0).forEach((wake) => wake());
     });
-    this.process.on('exit', () => {
+    /* 'close': after the last line, unlike 'exit'. */
+    this.process.on('close', () => {
       this.exited = true;
       this.waiters.splice(0).forEach((wake) => wake());
     });
   }
 
-  /* The next line starting with @prefix (earlier lines are passed over). */
+  /* The next line starting with @prefix, or matching it if it is a
+   * RegExp (earlier lines are passed over). */
   async waitLine (prefix) {
+    const matches = (line) => prefix instanceof RegExp ? prefix.test(line) : line.startsWith(prefix);
     for (;;) {
       while (this.next < this.lines.length) {
         const line = this.lines[this.next++];
-        if (line.startsWith(prefix))
+        if (matches(line))
           return line;
       }
       if (this.exited)
@@ -439,6 +442,12 @@ class TestClient {
     }
   }
 
+  lastLine (prefix) {
+    return this.lines.findLast((line) => line.startsWith(prefix));
+  }
+
+  /* Passes over what arrived so far. Every action waits for its own
+   * last line, so nothing of an earlier action arrives after this. */
   skipAll () {
     this.next = this.lines.length;
   }
@@ -562,6 +571,12 @@ await step('runCode rich outputs: matplotlib PNG, last expression', async () => 
   const rich = r.richOutputs?.find((o) => o.type === 'image/png');
   check(rich && rich.data['image/png'] === r.png, 'richOutputs has the PNG');
   check(r.hasRichOutput, 'hasRichOutput');
+  const more = await run('from IPython.display import display, HTML, JSON\n' +
+                         'display(HTML("<b>bold</b>"))\ndisplay(JSON({"k": [1, 2]}))\n6 * 7');
+  equal(more.exit_code, 0, 'exit_code: ' + more.stderr);
+  const byType = Object.fromEntries((more.richOutputs ?? []).map((o) => [o.type, o.data[o.type]]));
+  equal(byType, { 'text/html': '<b>bold</b>', 'application/json': { k: [1, 2] }, 'text/plain': '42' }, 'richOutputs');
+  equal(more.result, '42', 'result');
 });
 
 await step('runIpython: last expression in result, state kept', async () => {
@@ -1044,6 +1059,8 @@ await step('desktop: focusWindow', async () => {
   await poll(async () => (await sandbox.desktop.listWindows()).some((w) => w.id === otherId), 'the other window');
   await sandbox.desktop.focusWindow(String(otherId));
   await other.waitLine('focus in');
+  /* Whatever focus our window had is gone before we give it back. */
+  await poll(() => client.lastLine('focus ') !== 'focus in', 'our window to lose the focus');
   client.skipAll();
   await sandbox.desktop.focusWindow(String(win.id));
   await client.waitLine('focus in');
@@ -1065,22 +1082,22 @@ await step('desktop: mouseMove / mouseClick / mouseScroll / mouseDrag', async ()
   await client.waitLine('button release 1 ');
   await sandbox.desktop.mouseClick(win.x + 61, win.y + 71, { button: 'right' });
   equal((await client.waitLine('button press ')).split(' ').slice(2, 5), ['3', '61', '71'], 'right click');
-  client.skipAll();
+  await client.waitLine('button release 3 ');
   await sandbox.desktop.mouseClick(win.x + 62, win.y + 72, { clicks: 2 });
   equal((await client.waitLine('button press ')).split(' ').slice(2, 5), ['1', '62', '72'], 'double click, first');
   await client.waitLine('button release 1 ');
   equal((await client.waitLine('button press ')).split(' ').slice(2, 5), ['1', '62', '72'], 'double click, second');
-  client.skipAll();
+  await client.waitLine('button release 1 ');
   await sandbox.desktop.mouseScroll(win.x + 10, win.y + 10, 2);
   equal((await client.waitLine('button press ')).split(' ')[2], '5', 'scroll down');
   await client.waitLine('button press 5 ');
+  await client.waitLine('button release 5 ');
   await sandbox.desktop.mouseScroll(win.x + 10, win.y + 10, -1);
   equal((await client.waitLine('button press ')).split(' ')[2], '4', 'scroll up');
-  client.skipAll();
+  await client.waitLine('button release 4 ');
   await sandbox.desktop.mouseDrag(win.x + 20, win.y + 20, win.x + 120, win.y + 90);
   equal((await client.waitLine('button press ')).split(' ').slice(2, 5), ['1', '20', '20'], 'drag press');
   equal((await client.waitLine('button release ')).split(' ').slice(2, 5), ['1', '120', '90'], 'drag release');
-  client.skipAll();
   await sandbox.desktop.dragDrop(win.x + 30, win.y + 30, win.x + 130, win.y + 95);
   equal((await client.waitLine('button press ')).split(' ').slice(2, 5), ['1', '30', '30'], 'dragDrop press');
   equal((await client.waitLine('button release ')).split(' ').slice(2, 5), ['1', '130', '95'], 'dragDrop release');
@@ -1102,18 +1119,17 @@ await step('desktop: keyboardType / keyboardPress / keyboardCombination / hotkey
   client.skipAll();
   await sandbox.desktop.keyboardType('Hello, X! 42');
   equal(await typedText(client, 12), 'Hello, X! 42', 'typed text');
-  client.skipAll();
   await sandbox.desktop.keyboardPress('Return');
   await client.waitLine('key press Return ');
+  await client.waitLine('char a');
   await sandbox.desktop.keyboardPress('esc');
   await client.waitLine('key press Escape ');
   await sandbox.desktop.keyboardPress('ctrl+shift+t');
   const chord = await client.waitLine('key press T ');
   check((parseInt(chord.split(' ')[3], 10) & 5) === 5, 'control and shift held: ' + chord);
-  client.skipAll();
+  await client.waitLine('char 54');
   await sandbox.desktop.keyboardCombination(['shift', 'a']);
   equal(await typedText(client, 1), 'A', 'shift+a');
-  client.skipAll();
   await sandbox.desktop.hotkey(['ctrl'], 'c');
   const press = await client.waitLine('key press c ');
   check((parseInt(press.split(' ')[3], 10) & 4) !== 0, 'control held: ' + press);
@@ -1178,9 +1194,8 @@ await step('desktop: ocr / findElement / waitFor / getBounds', async () => {
 await step('desktop: resizeWindow / minimizeWindow / closeWindow', async () => {
   needDesktop();
   check(win, 'a window');
-  client.skipAll();
   await sandbox.desktop.resizeWindow(String(win.id), 420, 260);
-  await client.waitLine('configure ');
+  await client.waitLine(/^configure -?\d+ -?\d+ 420 260$/);
   await poll(async () => {
     const w = (await sandbox.desktop.listWindows()).find((x) => x.id === win.id);
     return w.width === 420 && w.height === 260;
