@@ -742,6 +742,14 @@ await step('commands.run: shell features, exit codes, env, workdir', async () =>
   equal(missing.exit_code, 127, 'command not found');
   const slow = await sandbox.commands.run('sleep 20', { timeout: 1, workingDir: workspace });
   equal(slow.exit_code, 124, 'timeout');
+  /* A run ends with its main process, even while a child it put in the
+   * background still holds the output pipes (the SDK's own desktop test
+   * runs "xterm &"); that child lives on. */
+  const spawner = await sandbox.commands.run('sleep 302 & echo started', { timeout: 10, workingDir: workspace });
+  equal([spawner.exit_code, spawner.stdout], [0, 'started\n'], 'the run ended with its main process');
+  const orphan = (await sandbox.listSystemProcesses()).find((p) => p.name === 'sleep' && p.command?.includes('302'));
+  check(orphan, 'the background child still runs');
+  await sandbox.killProcess(String(orphan.pid));
 });
 
 await step('commands.run background / runBackground', async () => {
