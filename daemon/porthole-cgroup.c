@@ -27,6 +27,7 @@
 struct _PortholeCgroup
 {
   char *path;
+  int dir_fd;
   int procs_fd;
 };
 
@@ -167,6 +168,7 @@ porthole_cgroup_new (const char  *name,
   g_autofree char *procs = NULL;
   const char *base = get_base ();
 
+  self->dir_fd = -1;
   self->procs_fd = -1;
 
   if (base == NULL)
@@ -189,8 +191,9 @@ porthole_cgroup_new (const char  *name,
     }
 
   procs = g_build_filename (self->path, "cgroup.procs", NULL);
+  self->dir_fd = open (self->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   self->procs_fd = open (procs, O_WRONLY | O_CLOEXEC);
-  if (self->procs_fd < 0)
+  if (self->dir_fd < 0 || self->procs_fd < 0)
     {
       int errsv = errno;
 
@@ -203,10 +206,23 @@ porthole_cgroup_new (const char  *name,
 }
 
 /**
+ * porthole_cgroup_get_dir_fd:
+ *
+ * Returns: a descriptor of the cgroup's directory, to start a child
+ *   inside it (clone3 CLONE_INTO_CGROUP)
+ */
+int
+porthole_cgroup_get_dir_fd (PortholeCgroup *self)
+{
+  return self->dir_fd;
+}
+
+/**
  * porthole_cgroup_get_procs_fd:
  *
- * Returns: a descriptor of cgroup.procs; a child writes "0" to it between
- *   fork and exec to move itself in before it can fork
+ * Returns: a descriptor of cgroup.procs; where clone3 cannot start a child
+ *   inside, the child writes "0" to it between fork and exec to move
+ *   itself in before it can fork
  */
 int
 porthole_cgroup_get_procs_fd (PortholeCgroup *self)
@@ -214,9 +230,15 @@ porthole_cgroup_get_procs_fd (PortholeCgroup *self)
   return self->procs_fd;
 }
 
+/* Once the child is started, the descriptors are of no more use. */
 void
-porthole_cgroup_close_procs_fd (PortholeCgroup *self)
+porthole_cgroup_close_spawn_fds (PortholeCgroup *self)
 {
+  if (self->dir_fd >= 0)
+    {
+      close (self->dir_fd);
+      self->dir_fd = -1;
+    }
   if (self->procs_fd >= 0)
     {
       close (self->procs_fd);
@@ -317,7 +339,7 @@ porthole_cgroup_free (PortholeCgroup *self)
   if (self == NULL)
     return;
 
-  porthole_cgroup_close_procs_fd (self);
+  porthole_cgroup_close_spawn_fds (self);
 
   if (self->path != NULL && g_rmdir (self->path) != 0 && errno == EBUSY)
     {

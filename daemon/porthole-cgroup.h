@@ -14,8 +14,9 @@ typedef struct _PortholeCgroup PortholeCgroup;
 gboolean        porthole_cgroup_is_supported  (void);
 PortholeCgroup *porthole_cgroup_new           (const char      *name,
                                                GError         **error);
+int             porthole_cgroup_get_dir_fd    (PortholeCgroup  *self);
 int             porthole_cgroup_get_procs_fd  (PortholeCgroup  *self);
-void            porthole_cgroup_close_procs_fd (PortholeCgroup *self);
+void            porthole_cgroup_close_spawn_fds (PortholeCgroup *self);
 void            porthole_cgroup_signal        (PortholeCgroup  *self,
                                                int              signum);
 void            porthole_cgroup_kill          (PortholeCgroup  *self);

@@ -5,7 +5,8 @@
  * those of API.md §1.8 and SECURITY.md §6:
  *
  *  - a new session (so a new process group), and a cgroup of its own
- *    where cgroup v2 allows, joined between fork and exec;
+ *    where cgroup v2 allows, entered before the program runs (see
+ *    porthole-spawn.c);
  *  - stdin is /dev/null (or a new pseudo-terminal), the environment is
  *    exactly what the caller built, SIGPIPE back to its default, and the
  *    OOM killer prefers the child to the daemon;
@@ -38,6 +39,7 @@
 
 #include "porthole-cgroup.h"
 #include "porthole-process.h"
+#include "porthole-spawn.h"
 
 #define READ_CHUNK (64 * 1024)
 /* Terminal input waiting for the child to read it, at most. */
@@ -675,47 +677,6 @@ timeout_cb (gpointer user_data)
 
 /* Spawning */
 
-typedef struct
-{
-  int cgroup_fd;
-  gboolean pty;
-} ChildSetup;
-
-/* Runs between fork and exec: async-signal-safe calls only. */
-static void
-child_setup (gpointer user_data)
-{
-  ChildSetup *setup = user_data;
-  sigset_t none;
-  int fd;
-
-  /* Join the run's cgroup first, before anything can fork. Should that
-   * fail, the run still goes ahead, held by its process group. */
-  if (setup->cgroup_fd >= 0 && write (setup->cgroup_fd, "0", 1) < 0)
-    {
-      /* Nothing else can be done between fork and exec. */
-    }
-
-  setsid ();
-  if (setup->pty)
-    ioctl (STDIN_FILENO, TIOCSCTTY, 0);
-
-  fd = open ("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
-  if (fd >= 0)
-    {
-      if (write (fd, CHILD_OOM_SCORE_ADJ, sizeof CHILD_OOM_SCORE_ADJ - 1) < 0)
-        {
-          /* The child still runs, just without the adjustment. */
-        }
-      close (fd);
-    }
-
-  /* The daemon ignores SIGPIPE; an ignored signal survives exec. */
-  signal (SIGPIPE, SIG_DFL);
-  sigemptyset (&none);
-  sigprocmask (SIG_SETMASK, &none, NULL);
-}
-
 static gboolean
 open_pty (PortholeProcess  *self,
           int              *slave_fd,
@@ -772,10 +733,20 @@ porthole_process_spawn (PortholeProcess  *self,
 {
   static guint counter;
   g_autofree char *cgroup_name = NULL;
-  ChildSetup setup = { .cgroup_fd = -1 };
   int stdin_fd = -1, stdout_pipe[2] = { -1, -1 }, stderr_pipe[2] = { -1, -1 };
   int slave = -1;
-  GSpawnFlags spawn_flags = G_SPAWN_DO_NOT_REAP_CHILD;
+  PortholeSpawnArgs args = {
+    .cwd = self->cwd,
+    .argv = (const char *const *) self->argv,
+    .envp = (const char *const *) self->envp,
+    .search_path = (self->flags & PORTHOLE_PROCESS_FLAGS_SEARCH_PATH) != 0,
+    .source_fds = (const int *) self->extra_fds->data,
+    .target_fds = (const int *) self->extra_targets->data,
+    .n_fds = self->extra_fds->len,
+    .oom_score_adj = CHILD_OOM_SCORE_ADJ,
+    .cgroup_dir_fd = -1,
+    .cgroup_procs_fd = -1,
+  };
   gboolean ok;
 
   g_return_val_if_fail (PORTHOLE_IS_PROCESS (self), FALSE);
@@ -790,14 +761,17 @@ porthole_process_spawn (PortholeProcess  *self,
       if (self->cgroup == NULL)
         g_debug ("Running without a cgroup: %s", cgroup_error->message);
       else
-        setup.cgroup_fd = porthole_cgroup_get_procs_fd (self->cgroup);
+        {
+          args.cgroup_dir_fd = porthole_cgroup_get_dir_fd (self->cgroup);
+          args.cgroup_procs_fd = porthole_cgroup_get_procs_fd (self->cgroup);
+        }
     }
 
   if (self->flags & PORTHOLE_PROCESS_FLAGS_PTY)
     {
       if (!open_pty (self, &slave, error))
         return FALSE;
-      setup.pty = TRUE;
+      args.controlling_tty = TRUE;
     }
   else
     {
@@ -818,21 +792,12 @@ porthole_process_spawn (PortholeProcess  *self,
         }
     }
 
-  if (self->flags & PORTHOLE_PROCESS_FLAGS_SEARCH_PATH)
-    spawn_flags |= G_SPAWN_SEARCH_PATH_FROM_ENVP;
+  args.stdin_fd = slave >= 0 ? slave : stdin_fd;
+  args.stdout_fd = slave >= 0 ? slave : stdout_pipe[1];
+  args.stderr_fd = slave >= 0 ? slave : stderr_pipe[1];
 
   self->start_time = g_get_real_time ();
-  ok = g_spawn_async_with_pipes_and_fds (self->cwd,
-                                         (const char *const *) self->argv,
-                                         (const char *const *) self->envp,
-                                         spawn_flags, child_setup, &setup,
-                                         slave >= 0 ? slave : stdin_fd,
-                                         slave >= 0 ? slave : stdout_pipe[1],
-                                         slave >= 0 ? slave : stderr_pipe[1],
-                                         (const int *) self->extra_fds->data,
-                                         (const int *) self->extra_targets->data,
-                                         self->extra_fds->len,
-                                         &self->pid, NULL, NULL, NULL, error);
+  ok = porthole_spawn (&args, &self->pid, error);
 
   /* The child has its copies (or never will). */
   close_extra_fds (self);
@@ -845,7 +810,7 @@ porthole_process_spawn (PortholeProcess  *self,
   if (stderr_pipe[1] >= 0)
     close (stderr_pipe[1]);
   if (self->cgroup != NULL)
-    porthole_cgroup_close_procs_fd (self->cgroup);
+    porthole_cgroup_close_spawn_fds (self->cgroup);
 
   if (!ok)
     {

@@ -6,12 +6,15 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <glib-unix.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "porthole-cgroup.h"
 #include "porthole-process.h"
 #include "test-utils.h"
 
@@ -119,6 +122,70 @@ test_missing_program (void)
 
   g_assert_false (porthole_process_spawn (process, &error));
   g_assert_cmpint (porthole_process_exit_code_for_spawn_error (error), ==, 127);
+}
+
+/* The child gets 0, 1, 2 and the descriptors it was given, at the
+ * numbers asked for, and nothing else of the daemon's. */
+static void
+test_descriptors (void)
+{
+  /* Python opens nothing of its own that stays open after start-up (a
+   * shell would, for its pipelines and globs). */
+  const char *argv[] = {
+    "/usr/bin/python3", "-I", "-S", "-c",
+    "import os\n"
+    "def is_open(fd):\n"
+    "    try:\n"
+    "        os.fstat(fd)\n"
+    "        return True\n"
+    "    except OSError:\n"
+    "        return False\n"
+    "print(' '.join(str(fd) for fd in range(1024) if is_open(fd)), end=' ')\n"
+    "os.write(5, b'given\\n')\n",
+    NULL
+  };
+  g_auto(GStrv) envp = environ_for_tests ();
+  g_autoptr(PortholeProcess) process = porthole_process_new (argv, (const char *const *) envp, NULL,
+                                                             PORTHOLE_PROCESS_FLAGS_CAPTURE);
+  g_autoptr(GError) error = NULL;
+  int pipe_fds[2];
+  /* Open without close-on-exec, as a careless library would. */
+  int stray = open ("/dev/null", O_RDONLY);
+
+  g_assert_cmpint (stray, >=, 0);
+  g_assert_true (g_unix_open_pipe (pipe_fds, FD_CLOEXEC, NULL));
+  porthole_process_take_fd (process, pipe_fds[1], 5);
+  g_assert_true (porthole_process_spawn (process, &error));
+  g_assert_no_error (error);
+  wait_exited (process);
+  close (stray);
+
+  g_assert_cmpstr (porthole_process_get_stdout (process), ==, "0 1 2 5 ");
+  {
+    char buffer[16] = { 0 };
+
+    g_assert_cmpint (read (pipe_fds[0], buffer, sizeof buffer - 1), ==, 6);
+    g_assert_cmpstr (buffer, ==, "given\n");
+  }
+  close (pipe_fds[0]);
+}
+
+/* Where cgroup v2 is writable, the program runs in its run's cgroup from
+ * its first instruction. */
+static void
+test_in_its_cgroup (void)
+{
+  g_autoptr(PortholeProcess) process = NULL;
+  g_autofree char *expected = g_strdup_printf ("0::/portholed-%d/run-", getpid ());
+
+  if (!porthole_cgroup_is_supported ())
+    {
+      g_test_skip ("no writable cgroup v2 hierarchy");
+      return;
+    }
+
+  process = sh ("cat /proc/self/cgroup", 0);
+  g_assert_nonnull (strstr (porthole_process_get_stdout (process), expected));
 }
 
 /* A timeout ends the whole tree, children that left the process group
@@ -329,11 +396,24 @@ int
 main (int    argc,
       char **argv)
 {
+  /* --without-clone3: the spawn path of kernels older than 5.7, where a
+   * child moves itself into its cgroup. */
+  for (int i = 1; i < argc; i++)
+    if (g_str_equal (argv[i], "--without-clone3"))
+      {
+        g_setenv ("PORTHOLE_SPAWN_NO_CLONE3", "1", TRUE);
+        memmove (&argv[i], &argv[i + 1], (argc - i) * sizeof (char *));
+        argc--;
+        i--;
+      }
+
   porthole_test_init (&argc, &argv);
 
   g_test_add_func ("/process/exit-codes", test_exit_codes);
   g_test_add_func ("/process/stdin-is-dev-null", test_stdin_is_dev_null);
   g_test_add_func ("/process/missing-program", test_missing_program);
+  g_test_add_func ("/process/descriptors", test_descriptors);
+  g_test_add_func ("/process/in-its-cgroup", test_in_its_cgroup);
   g_test_add_func ("/process/timeout-kills-tree", test_timeout_kills_tree);
   g_test_add_func ("/process/background-child-does-not-hold-run", test_background_child_does_not_hold_run);
   g_test_add_func ("/process/kill-escalates", test_kill_escalates);

@@ -33,6 +33,10 @@ fixture_setup (Fixture       *fixture,
   fixture->daemon = porthole_test_x11_daemon_new (fixture->x11);
   fixture->first = porthole_test_client_new (fixture->x11, "First window", 100, 120, 300, 200, NULL);
   fixture->second = porthole_test_client_new (fixture->x11, "Second window ✓", 500, 300, 250, 150, NULL);
+  /* openbox gives a new window the focus, in its own time: wait for it,
+   * or it may land in the middle of a test. */
+  if (fixture->with_wm)
+    porthole_test_client_wait_line (fixture->second, "focus in");
 }
 
 static void

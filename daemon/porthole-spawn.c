@@ -1,0 +1,439 @@
+/* porthole-spawn.c
+ *
+ * Why not g_spawn: a run must be inside its cgroup before it can fork,
+ * and a child that moves itself in (writing cgroup.procs between fork and
+ * exec) waits for the kernel's cgroup rwsem, which costs an RCU grace
+ * period: 5–20 ms per run on a quiet machine, more than starting Python.
+ * clone3() with CLONE_INTO_CGROUP (Linux 5.7) starts the child inside
+ * instead, for the cost of a fork. Older kernels get fork() and the move.
+ *
+ * Between fork and exec the child only makes async-signal-safe system
+ * calls: everything it needs (the program's path, the descriptor plan) is
+ * prepared by the parent.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib-unix.h>
+#include <linux/sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "porthole-spawn.h"
+
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+/* What the child reports on its error pipe before it gives up. */
+enum
+{
+  STAGE_DUP,
+  STAGE_CHDIR,
+  STAGE_EXEC,
+};
+
+typedef struct
+{
+  const PortholeSpawnArgs *args;
+  const char *program;
+  int *sources;          /* stdin, stdout, stderr, then the extra ones */
+  const int *targets;
+  guint n;
+  const int *keep;       /* targets above 2, ascending */
+  guint n_keep;
+  int high;              /* above every target */
+  int report_fd;
+  gboolean join_cgroup;
+} Plan;
+
+/* Cleared once the kernel says it has no clone3 or no CLONE_INTO_CGROUP. */
+static gint clone3_usable = TRUE;
+
+G_NORETURN static void
+child_fail (int report_fd,
+            int stage)
+{
+  int message[2] = { stage, errno };
+
+  if (write (report_fd, message, sizeof message) < 0)
+    {
+      /* Nobody left to tell. */
+    }
+  _exit (127);
+}
+
+static gboolean
+is_kept (const Plan *plan,
+         int         fd)
+{
+  for (guint i = 0; i < plan->n_keep; i++)
+    {
+      if (plan->keep[i] == fd)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Marks [low, ∞) close-on-exec, one by one, when close_range() cannot:
+ * /proc/self/fd read with getdents64 (opendir would allocate). */
+static void
+cloexec_from_proc (const Plan *plan,
+                   int         low)
+{
+  char buffer[4096];
+  int dir = open ("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  long n;
+
+  if (dir < 0)
+    return;
+
+  while ((n = syscall (SYS_getdents64, dir, buffer, sizeof buffer)) > 0)
+    {
+      for (long offset = 0; offset < n;)
+        {
+          struct
+          {
+            guint64 ino;
+            gint64 off;
+            unsigned short reclen;
+            unsigned char type;
+            char name[];
+          } *entry = (void *) (buffer + offset);
+          int fd = 0;
+          const char *p;
+
+          offset += entry->reclen;
+          for (p = entry->name; *p >= '0' && *p <= '9'; p++)
+            fd = fd * 10 + (*p - '0');
+          if (*p != '\0' || p == entry->name || fd < low || fd == dir || is_kept (plan, fd))
+            continue;
+          fcntl (fd, F_SETFD, FD_CLOEXEC);
+        }
+    }
+  close (dir);
+}
+
+static void
+cloexec_range (const Plan   *plan,
+               unsigned int  first,
+               unsigned int  last)
+{
+  if (first <= last && syscall (SYS_close_range, first, last, CLOSE_RANGE_CLOEXEC) != 0)
+    cloexec_from_proc (plan, (int) first);
+}
+
+/* In the child, between fork and exec. */
+G_NORETURN static void
+child_main (Plan *plan)
+{
+  const PortholeSpawnArgs *args = plan->args;
+  unsigned int low = 3;
+  sigset_t none;
+
+  /* Before anything can fork, so nothing escapes the cgroup. Should the
+   * move fail, the run still goes ahead, held by its process group. */
+  if (plan->join_cgroup && args->cgroup_procs_fd >= 0 && write (args->cgroup_procs_fd, "0", 1) < 0)
+    {
+      /* See above. */
+    }
+
+  setsid ();
+
+  /* The daemon ignores SIGPIPE, and an ignored signal survives exec. */
+  signal (SIGPIPE, SIG_DFL);
+  sigemptyset (&none);
+  sigprocmask (SIG_SETMASK, &none, NULL);
+
+  if (args->oom_score_adj != NULL)
+    {
+      int fd = open ("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+
+      if (fd >= 0)
+        {
+          if (write (fd, args->oom_score_adj, strlen (args->oom_score_adj)) < 0)
+            {
+              /* The child still runs, without the adjustment. */
+            }
+          close (fd);
+        }
+    }
+
+  /* Every source above every target first, so that no dup2() below
+   * overwrites a source still to be used. */
+  plan->report_fd = fcntl (plan->report_fd, F_DUPFD_CLOEXEC, plan->high);
+  if (plan->report_fd < 0)
+    _exit (127);
+  for (guint i = 0; i < plan->n; i++)
+    {
+      if (plan->sources[i] < plan->high &&
+          (plan->sources[i] = fcntl (plan->sources[i], F_DUPFD_CLOEXEC, plan->high)) < 0)
+        child_fail (plan->report_fd, STAGE_DUP);
+    }
+  for (guint i = 0; i < plan->n; i++)
+    {
+      if (dup2 (plan->sources[i], plan->targets[i]) < 0)
+        child_fail (plan->report_fd, STAGE_DUP);
+    }
+
+  if (args->controlling_tty)
+    ioctl (STDIN_FILENO, TIOCSCTTY, 0);
+
+  /* Only 0, 1, 2 and the targets cross exec. */
+  for (guint i = 0; i < plan->n_keep; i++)
+    {
+      cloexec_range (plan, low, (unsigned int) plan->keep[i] - 1);
+      low = (unsigned int) plan->keep[i] + 1;
+    }
+  cloexec_range (plan, low, ~0U);
+
+  if (args->cwd != NULL && chdir (args->cwd) != 0)
+    child_fail (plan->report_fd, STAGE_CHDIR);
+
+  execve (plan->program, (char *const *) args->argv, (char *const *) args->envp);
+  child_fail (plan->report_fd, STAGE_EXEC);
+}
+
+/* fork(), or clone3() into the cgroup: 0 in the child, as fork() does. */
+static pid_t
+clone_child (const PortholeSpawnArgs *args,
+             gboolean                *join_cgroup)
+{
+  static gsize checked;
+
+  /* For tests of the older kernels' path. */
+  if (g_once_init_enter (&checked))
+    {
+      if (g_getenv ("PORTHOLE_SPAWN_NO_CLONE3") != NULL)
+        g_atomic_int_set (&clone3_usable, FALSE);
+      g_once_init_leave (&checked, 1);
+    }
+
+  *join_cgroup = args->cgroup_dir_fd >= 0;
+
+  if (args->cgroup_dir_fd >= 0 && g_atomic_int_get (&clone3_usable))
+    {
+      struct clone_args clone_args = {
+        .flags = CLONE_INTO_CGROUP,
+        .exit_signal = SIGCHLD,
+        .cgroup = (guint64) args->cgroup_dir_fd,
+      };
+      long pid = syscall (SYS_clone3, &clone_args, sizeof clone_args);
+
+      if (pid >= 0)
+        {
+          *join_cgroup = FALSE;
+          return (pid_t) pid;
+        }
+      if (errno == ENOSYS || errno == E2BIG || errno == EINVAL)
+        {
+          g_debug ("clone3 into a cgroup is not available (%s): runs move into theirs",
+                   g_strerror (errno));
+          g_atomic_int_set (&clone3_usable, FALSE);
+        }
+      /* Anything else (the cgroup refusing us): the old way for this one. */
+    }
+
+  return fork ();
+}
+
+/* Looks @name up in @envp's PATH, as execvpe() would in the child. */
+static char *
+find_program (const char         *name,
+              const char *const  *envp,
+              GError            **error)
+{
+  const char *path = "/usr/local/bin:/usr/bin:/bin";
+  g_auto(GStrv) dirs = NULL;
+  int errsv = ENOENT;
+
+  for (guint i = 0; envp != NULL && envp[i] != NULL; i++)
+    {
+      if (g_str_has_prefix (envp[i], "PATH="))
+        path = envp[i] + strlen ("PATH=");
+    }
+
+  dirs = g_strsplit (path, ":", -1);
+  for (guint i = 0; dirs[i] != NULL; i++)
+    {
+      g_autofree char *candidate = g_build_filename (*dirs[i] != '\0' ? dirs[i] : ".", name, NULL);
+      struct stat st;
+
+      if (stat (candidate, &st) != 0 || !S_ISREG (st.st_mode))
+        continue;
+      if (access (candidate, X_OK) == 0)
+        return g_steal_pointer (&candidate);
+      errsv = EACCES;
+    }
+
+  g_set_error (error, G_SPAWN_ERROR, errsv == EACCES ? G_SPAWN_ERROR_ACCES : G_SPAWN_ERROR_NOENT,
+               "Failed to execute child process “%s” (%s)", name, g_strerror (errsv));
+  return NULL;
+}
+
+static GSpawnError
+spawn_error_from_errno (int errsv)
+{
+  switch (errsv)
+    {
+    case EACCES: return G_SPAWN_ERROR_ACCES;
+    case EPERM: return G_SPAWN_ERROR_PERM;
+    case E2BIG: return G_SPAWN_ERROR_TOO_BIG;
+    case ENOEXEC: return G_SPAWN_ERROR_NOEXEC;
+    case ENAMETOOLONG: return G_SPAWN_ERROR_NAMETOOLONG;
+    case ENOENT: return G_SPAWN_ERROR_NOENT;
+    case ENOMEM: return G_SPAWN_ERROR_NOMEM;
+    case ENOTDIR: return G_SPAWN_ERROR_NOTDIR;
+    case ELOOP: return G_SPAWN_ERROR_LOOP;
+    case ETXTBSY: return G_SPAWN_ERROR_TXTBUSY;
+    case EIO: return G_SPAWN_ERROR_IO;
+    case ENFILE: return G_SPAWN_ERROR_NFILE;
+    case EMFILE: return G_SPAWN_ERROR_MFILE;
+    case EINVAL: return G_SPAWN_ERROR_INVAL;
+    case EISDIR: return G_SPAWN_ERROR_ISDIR;
+    case ELIBBAD: return G_SPAWN_ERROR_LIBBAD;
+    default: return G_SPAWN_ERROR_FAILED;
+    }
+}
+
+/* Waits for exec (the pipe closes) or for the child's report. */
+static gboolean
+read_report (int          fd,
+             pid_t        pid,
+             const Plan  *plan,
+             GError     **error)
+{
+  int message[2];
+  gsize got = 0;
+
+  while (got < sizeof message)
+    {
+      ssize_t n = read (fd, (char *) message + got, sizeof message - got);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;
+      got += n;
+    }
+
+  if (got < sizeof message)
+    return TRUE;
+
+  /* The child is gone: reap it here, nobody else knows of it. */
+  while (waitpid (pid, NULL, 0) < 0 && errno == EINTR)
+    ;
+
+  switch (message[0])
+    {
+    case STAGE_CHDIR:
+      g_set_error (error, G_SPAWN_ERROR, G_SPAWN_ERROR_CHDIR, "Failed to change to directory “%s” (%s)",
+                   plan->args->cwd, g_strerror (message[1]));
+      break;
+    case STAGE_EXEC:
+      g_set_error (error, G_SPAWN_ERROR, spawn_error_from_errno (message[1]),
+                   "Failed to execute child process “%s” (%s)", plan->args->argv[0], g_strerror (message[1]));
+      break;
+    default:
+      g_set_error (error, G_SPAWN_ERROR, G_SPAWN_ERROR_FAILED,
+                   "Failed to redirect output or input of child process (%s)", g_strerror (message[1]));
+      break;
+    }
+  return FALSE;
+}
+
+static int
+compare_ints (gconstpointer a,
+              gconstpointer b)
+{
+  return *(const int *) a - *(const int *) b;
+}
+
+/**
+ * porthole_spawn:
+ * @pid: (out): the child, for the caller to reap (a GLib child watch)
+ *
+ * Starts @args' program in a new session. Failures to find or run it
+ * are %G_SPAWN_ERROR errors, as with g_spawn_async().
+ */
+gboolean
+porthole_spawn (const PortholeSpawnArgs  *args,
+                GPid                     *pid,
+                GError                  **error)
+{
+  g_autofree char *found = NULL;
+  g_autofree int *sources = NULL;
+  g_autofree int *targets = NULL;
+  g_autofree int *keep = NULL;
+  int report[2];
+  gboolean ok;
+  pid_t child;
+  Plan plan = { .args = args, .program = args->argv[0] };
+
+  g_return_val_if_fail (args->argv != NULL && args->argv[0] != NULL, FALSE);
+
+  if (args->search_path && strchr (args->argv[0], '/') == NULL)
+    {
+      if ((found = find_program (args->argv[0], args->envp, error)) == NULL)
+        return FALSE;
+      plan.program = found;
+    }
+
+  plan.n = 3 + args->n_fds;
+  plan.sources = sources = g_new (int, plan.n);
+  plan.targets = targets = g_new (int, plan.n);
+  plan.keep = keep = g_new (int, args->n_fds + 1);
+  sources[0] = args->stdin_fd;
+  sources[1] = args->stdout_fd;
+  sources[2] = args->stderr_fd;
+  for (guint i = 0; i < 3; i++)
+    targets[i] = (int) i;
+  plan.high = 3;
+  for (guint i = 0; i < args->n_fds; i++)
+    {
+      sources[3 + i] = args->source_fds[i];
+      targets[3 + i] = args->target_fds[i];
+      g_return_val_if_fail (targets[3 + i] > 2, FALSE);
+      keep[plan.n_keep++] = targets[3 + i];
+      plan.high = MAX (plan.high, targets[3 + i] + 1);
+    }
+  qsort (keep, plan.n_keep, sizeof *keep, compare_ints);
+
+  if (!g_unix_open_pipe (report, FD_CLOEXEC, error))
+    return FALSE;
+  plan.report_fd = report[1];
+
+  child = clone_child (args, &plan.join_cgroup);
+  if (child == 0)
+    child_main (&plan);
+
+  close (report[1]);
+  if (child < 0)
+    {
+      int errsv = errno;
+
+      close (report[0]);
+      g_set_error (error, G_SPAWN_ERROR, G_SPAWN_ERROR_FORK, "Failed to fork (%s)", g_strerror (errsv));
+      return FALSE;
+    }
+
+  ok = read_report (report[0], child, &plan, error);
+  close (report[0]);
+  if (ok)
+    *pid = child;
+  return ok;
+}

@@ -1,0 +1,42 @@
+/* porthole-spawn.h — fork/exec for PortholeProcess, straight into a cgroup
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  const char        *cwd;          /* (nullable) */
+  const char *const *argv;
+  const char *const *envp;
+  gboolean           search_path;  /* look argv[0] up in envp's PATH */
+
+  /* The child's 0, 1 and 2, and more descriptors at chosen numbers; all
+   * others are closed on exec. */
+  int                stdin_fd;
+  int                stdout_fd;
+  int                stderr_fd;
+  const int         *source_fds;
+  const int         *target_fds;
+  guint              n_fds;
+
+  gboolean           controlling_tty; /* stdin is a terminal to make ours */
+  const char        *oom_score_adj;   /* (nullable) written for the child */
+
+  /* A cgroup v2 directory and its cgroup.procs, or -1: the child starts
+   * inside (clone3 CLONE_INTO_CGROUP) or, on older kernels, moves itself
+   * in before exec. */
+  int                cgroup_dir_fd;
+  int                cgroup_procs_fd;
+} PortholeSpawnArgs;
+
+gboolean porthole_spawn (const PortholeSpawnArgs  *args,
+                         GPid                     *pid,
+                         GError                  **error);
+
+G_END_DECLS
