@@ -200,6 +200,21 @@ def _strip_runner_frames(traceback):
 _FUTURE_FLAGS = 0x1FE0000
 
 
+def _split_with_ast(text, path):
+    import ast
+
+    try:
+        tree = ast.parse(text, path)
+    except SyntaxError:
+        return None
+    if not tree.body or not isinstance(tree.body[-1], ast.Expr):
+        return None
+    last = tree.body.pop()
+    body = compile(tree, path, "exec", 0, True)
+    expression = compile(ast.Expression(last.value), path, "eval", body.co_flags & _FUTURE_FLAGS, True)
+    return body, expression
+
+
 def _split_last_expression(text, path):
     """Returns (body, expression) code objects when the program ends with
     an expression statement, else None. Cheaper than parsing to an AST
@@ -219,6 +234,10 @@ def _split_last_expression(text, path):
         try:
             expression = compile("\n" * start + "".join(lines[start:]), path, "eval", 0, True)
         except SyntaxError:
+            if attempts == 1 and ";" in lines[start]:
+                # "x = 1; x + 1": statements share the line; only a
+                # parser can tell where the last one starts.
+                return _split_with_ast(text, path)
             continue
         try:
             body = compile("".join(lines[:start]), path, "exec", 0, True)

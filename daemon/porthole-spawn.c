@@ -5,10 +5,17 @@
  * exec) waits for the kernel's cgroup rwsem, which costs an RCU grace
  * period: 5–20 ms per run on a quiet machine, more than starting Python.
  * clone3() with CLONE_INTO_CGROUP (Linux 5.7) starts the child inside
- * instead, for the cost of a fork. Older kernels get fork() and the move.
+ * instead. Older kernels get fork() and the move.
  *
- * Between fork and exec the child only makes async-signal-safe system
- * calls: everything it needs (the program's path, the descriptor plan) is
+ * And why not fork: copying the daemon's address space (hundreds of
+ * mappings, with the desktop's libraries) and tearing the copy down at
+ * exec costs about a millisecond per run. On x86-64 the child shares the
+ * parent's memory until exec, as posix_spawn() does (CLONE_VM and
+ * CLONE_VFORK: the calling thread waits), on a stack of its own.
+ *
+ * Between clone and exec the child only makes async-signal-safe system
+ * calls and writes nothing the parent reads but the error pipe:
+ * everything it needs (the program's path, the descriptor plan) is
  * prepared by the parent.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -20,10 +27,12 @@
 #include <fcntl.h>
 #include <glib-unix.h>
 #include <linux/sched.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -59,6 +68,7 @@ typedef struct
   int high;              /* above every target */
   int report_fd;
   gboolean join_cgroup;
+  gboolean shares_memory; /* CLONE_VM: the parent's signal handlers are ours */
 } Plan;
 
 /* Cleared once the kernel says it has no clone3 or no CLONE_INTO_CGROUP. */
@@ -154,6 +164,21 @@ child_main (Plan *plan)
 
   setsid ();
 
+  /* A handler of the parent's must not run here, on its memory: the
+   * parent blocked every signal before the clone; back to the defaults
+   * before they are unblocked. */
+  if (plan->shares_memory)
+    {
+      for (int signum = 1; signum < NSIG; signum++)
+        {
+          struct sigaction action;
+
+          if (sigaction (signum, NULL, &action) == 0 &&
+              action.sa_handler != SIG_DFL && action.sa_handler != SIG_IGN)
+            signal (signum, SIG_DFL);
+        }
+    }
+
   /* The daemon ignores SIGPIPE, and an ignored signal survives exec. */
   signal (SIGPIPE, SIG_DFL);
   sigemptyset (&none);
@@ -208,12 +233,109 @@ child_main (Plan *plan)
   child_fail (plan->report_fd, STAGE_EXEC);
 }
 
-/* fork(), or clone3() into the cgroup: 0 in the child, as fork() does. */
+/* AddressSanitizer cannot follow a child onto another stack (its
+ * interceptors report the child's locals as overflows): sanitized builds
+ * fork, as other architectures do. */
+#if defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
+#define HAVE_CLONE_SHARED 1
+#endif
+
+#ifdef HAVE_CLONE_SHARED
+#define CHILD_STACK_SIZE (256 * 1024)
+
+G_LOCK_DEFINE_STATIC (child_stack);
+static guint8 *child_stack;
+
+static void
+child_entry (void *data)
+{
+  child_main (data);
+}
+
+/* clone3 with the child on @stack_top, running @fn (@data), never
+ * returning: a C wrapper cannot start a child on another stack, since the
+ * child would return into frames that are not on it. */
+static long
+clone3_on_stack (struct clone_args *args,
+                 void             (*fn) (void *),
+                 void              *data)
+{
+  register long rax __asm__ ("rax") = SYS_clone3;
+  register struct clone_args *rdi __asm__ ("rdi") = args;
+  register unsigned long rsi __asm__ ("rsi") = sizeof *args;
+  register void (*r12) (void *) __asm__ ("r12") = fn;
+  register void *r13 __asm__ ("r13") = data;
+
+  __asm__ __volatile__ ("syscall\n\t"
+                        "testq %%rax, %%rax\n\t"
+                        "jnz 1f\n\t"
+                        /* The child: no frame above this one. */
+                        "xorl %%ebp, %%ebp\n\t"
+                        "movq %%r13, %%rdi\n\t"
+                        "callq *%%r12\n\t"
+                        "ud2\n"
+                        "1:\n\t"
+                        : "+r" (rax)
+                        : "r" (rdi), "r" (rsi), "r" (r12), "r" (r13)
+                        : "rcx", "r11", "memory", "cc");
+  return rax;
+}
+
+/* The child runs on the parent's memory until exec: -1 with errno when
+ * that cannot be done here. */
 static pid_t
-clone_child (const PortholeSpawnArgs *args,
-             gboolean                *join_cgroup)
+clone_shared (Plan              *plan,
+              struct clone_args *clone_args)
+{
+  sigset_t all, saved;
+  long pid;
+
+  G_LOCK (child_stack);
+  if (child_stack == NULL)
+    {
+      void *stack = mmap (NULL, CHILD_STACK_SIZE, PROT_READ | PROT_WRITE,
+                          MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+
+      if (stack == MAP_FAILED)
+        {
+          G_UNLOCK (child_stack);
+          return -1;
+        }
+      /* A guard page below: an overflow faults instead of writing on. */
+      mprotect (stack, 4096, PROT_NONE);
+      child_stack = stack;
+    }
+
+  clone_args->flags |= CLONE_VM | CLONE_VFORK;
+  clone_args->stack = (guint64) (guintptr) child_stack;
+  clone_args->stack_size = CHILD_STACK_SIZE;
+  plan->shares_memory = TRUE;
+
+  sigfillset (&all);
+  pthread_sigmask (SIG_BLOCK, &all, &saved);
+  pid = clone3_on_stack (clone_args, child_entry, plan);
+  pthread_sigmask (SIG_SETMASK, &saved, NULL);
+  G_UNLOCK (child_stack);
+
+  if (pid < 0)
+    {
+      errno = (int) -pid;
+      plan->shares_memory = FALSE;
+      return -1;
+    }
+  return (pid_t) pid;
+}
+#endif
+
+/* Starts the child, which runs child_main(); returns its pid (or -1 with
+ * errno) in the parent only. */
+static pid_t
+clone_child (Plan *plan)
 {
   static gsize checked;
+  const PortholeSpawnArgs *args = plan->args;
+  struct clone_args clone_args = { .exit_signal = SIGCHLD };
+  pid_t pid = -1;
 
   /* For tests of the older kernels' path. */
   if (g_once_init_enter (&checked))
@@ -223,32 +345,37 @@ clone_child (const PortholeSpawnArgs *args,
       g_once_init_leave (&checked, 1);
     }
 
-  *join_cgroup = args->cgroup_dir_fd >= 0;
-
-  if (args->cgroup_dir_fd >= 0 && g_atomic_int_get (&clone3_usable))
+  if (args->cgroup_dir_fd >= 0)
     {
-      struct clone_args clone_args = {
-        .flags = CLONE_INTO_CGROUP,
-        .exit_signal = SIGCHLD,
-        .cgroup = (guint64) args->cgroup_dir_fd,
-      };
-      long pid = syscall (SYS_clone3, &clone_args, sizeof clone_args);
+      clone_args.flags = CLONE_INTO_CGROUP;
+      clone_args.cgroup = (guint64) args->cgroup_dir_fd;
+    }
 
+  if (g_atomic_int_get (&clone3_usable))
+    {
+#ifdef HAVE_CLONE_SHARED
+      pid = clone_shared (plan, &clone_args);
+#else
+      pid = syscall (SYS_clone3, &clone_args, sizeof clone_args);
+      if (pid == 0)
+        child_main (plan);
+#endif
       if (pid >= 0)
-        {
-          *join_cgroup = FALSE;
-          return (pid_t) pid;
-        }
+        return pid;
       if (errno == ENOSYS || errno == E2BIG || errno == EINVAL)
         {
-          g_debug ("clone3 into a cgroup is not available (%s): runs move into theirs",
+          g_debug ("clone3 is not available (%s): runs fork and move into their cgroup",
                    g_strerror (errno));
           g_atomic_int_set (&clone3_usable, FALSE);
         }
       /* Anything else (the cgroup refusing us): the old way for this one. */
     }
 
-  return fork ();
+  plan->join_cgroup = args->cgroup_dir_fd >= 0;
+  pid = fork ();
+  if (pid == 0)
+    child_main (plan);
+  return pid;
 }
 
 /* Looks @name up in @envp's PATH, as execvpe() would in the child. */
@@ -417,10 +544,7 @@ porthole_spawn (const PortholeSpawnArgs  *args,
     return FALSE;
   plan.report_fd = report[1];
 
-  child = clone_child (args, &plan.join_cgroup);
-  if (child == 0)
-    child_main (&plan);
-
+  child = clone_child (&plan);
   close (report[1]);
   if (child < 0)
     {

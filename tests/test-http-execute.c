@@ -143,6 +143,8 @@ test_python_semantics (void)
   g_autoptr(JsonObject) main_module = run_code ("python", "import sys\nprint(__name__, sys.argv[0].endswith('.py'))\n"
                                                           "if __name__ == '__main__':\n    print('main')", NULL);
   g_autoptr(JsonObject) last = run_code ("python", "a = 10\na + 5", NULL);
+  g_autoptr(JsonObject) same_line = run_code ("python", "import sys; b = 2; print(b); b * 21", NULL);
+  g_autoptr(JsonObject) statement_last = run_code ("python", "c = 1; d = c", NULL);
   g_autoptr(JsonObject) utf8 = run_code ("python", "import sys\nsys.stdout.buffer.write(b'ok \\xff\\n')", NULL);
   const char *tb = json_object_get_string_member (traceback, "stderr");
 
@@ -163,6 +165,11 @@ test_python_semantics (void)
   /* The last expression is the result, not output. */
   g_assert_cmpstr (json_object_get_string_member (last, "result"), ==, "15");
   g_assert_cmpstr (json_object_get_string_member (last, "stdout"), ==, "");
+  /* Also when statements share the last line, as IPython reads them. */
+  g_assert_cmpstr (json_object_get_string_member (same_line, "result"), ==, "42");
+  g_assert_cmpstr (json_object_get_string_member (same_line, "stdout"), ==, "2\n");
+  g_assert_false (json_object_has_member (statement_last, "result"));
+  g_assert_true (json_object_get_boolean_member (statement_last, "success"));
   g_assert_cmpstr (json_object_get_string_member (utf8, "stdout"), ==, "ok \xEF\xBF\xBD\n");
 }
 
