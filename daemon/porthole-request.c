@@ -529,6 +529,41 @@ porthole_error_body_new (PortholeErrorCode  code,
   return body;
 }
 
+/* The JS SDK turns every 404 whose message mentions both "sandbox" and
+ * "not found" into SandboxExpiredError, whatever the code says, and a
+ * user's path or id may well contain the word. Such a message keeps
+ * what it says before ": " ("File not found") and leaves the subject
+ * to the `path` member. Returns: (nullable): the replacement */
+static char *
+js_safe_not_found_message (guint        status,
+                           const char  *message,
+                           JsonObject  *details)
+{
+  g_autofree char *lower = NULL;
+  g_autofree char *prefix = NULL;
+  g_autofree char *lower_prefix = NULL;
+  const char *colon;
+
+  if (status != SOUP_STATUS_NOT_FOUND)
+    return NULL;
+  lower = g_utf8_strdown (message, -1);
+  if (strstr (lower, "sandbox") == NULL || strstr (lower, "not found") == NULL)
+    return NULL;
+
+  colon = strstr (message, ": ");
+  prefix = colon ? g_strndup (message, colon - message) : g_strdup (message);
+  lower_prefix = g_utf8_strdown (prefix, -1);
+  if (strstr (lower_prefix, "sandbox") != NULL || strstr (lower_prefix, "not found") == NULL)
+    {
+      g_free (prefix);
+      prefix = g_strdup ("Not found");
+    }
+
+  if (details != NULL && json_object_has_member (details, PORTHOLE_MEMBER_PATH))
+    return g_strdup_printf ("%s (the path is in \"path\")", prefix);
+  return g_steal_pointer (&prefix);
+}
+
 /**
  * porthole_request_reply_error:
  * @status: the HTTP status, or 0 for the code's usual one
@@ -544,6 +579,7 @@ porthole_request_reply_error (PortholeRequest   *self,
 {
   g_autoptr(JsonObject) body = NULL;
   g_autofree char *message = NULL;
+  g_autofree char *safe = NULL;
   va_list args;
 
   g_return_if_fail (PORTHOLE_IS_REQUEST (self));
@@ -557,6 +593,12 @@ porthole_request_reply_error (PortholeRequest   *self,
 
   if (status == 0)
     status = porthole_error_code_get_status (code);
+
+  if ((safe = js_safe_not_found_message (status, message, details)) != NULL)
+    {
+      g_free (message);
+      message = g_steal_pointer (&safe);
+    }
 
   if (status == SOUP_STATUS_UNAUTHORIZED)
     soup_message_headers_replace (soup_server_message_get_response_headers (self->msg),

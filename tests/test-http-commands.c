@@ -277,6 +277,15 @@ test_kill_errors (void)
   g_assert_nonnull (strstr (json_object_get_string_member (unknown->json, "message"), "not found"));
   porthole_test_assert_error_body (init, 403, "PERMISSION_DENIED");
   porthole_test_assert_error_body (self, 403, "PERMISSION_DENIED");
+
+  /* An id with the word "sandbox" would make JS raise
+   * SandboxExpiredError: it stays out of a 404 message. */
+  {
+    g_autoptr(PortholeTestResponse) named = porthole_test_request (daemon_under_test, "POST", "/execute/kill/my-Sandbox-job", NULL, NULL);
+
+    porthole_test_assert_error_body (named, 404, "PROCESS_NOT_FOUND");
+    g_assert_cmpstr (json_object_get_string_member (named->json, "message"), ==, "Process not found");
+  }
 }
 
 static void

@@ -281,6 +281,22 @@ test_read_errors (void)
   g_assert_nonnull (strstr (json_object_get_string_member (gone->json, "message"), "not found"));
   porthole_test_assert_error_body (no_path, 400, "MISSING_PARAMETER");
 
+  /* JS takes a 404 whose message says "sandbox" and "not found" for an
+   * expired sandbox: a path with that word stays out of the message. */
+  {
+    g_autofree char *under = in_workspace ("My-Sandbox-data/gone.txt");
+    g_autofree char *url = with_path ("/files/read", under, NULL);
+    g_autoptr(PortholeTestResponse) r = request ("GET", url, NULL);
+    g_autofree char *message = NULL;
+
+    assert_file_error (r, 404, "FILE_NOT_FOUND", under);
+    message = g_utf8_strdown (json_object_get_string_member (r->json, "message"), -1);
+    g_assert_nonnull (strstr (message, "file not found"));
+    g_assert_null (strstr (message, "sandbox"));
+    g_assert_cmpstr (json_object_get_string_member (r->json, "error"), ==,
+                     json_object_get_string_member (r->json, "message"));
+  }
+
   {
     g_autoptr(JsonObject) w = write_file ("enc.txt", "\"content\":\"x\"");
     g_autofree char *url = with_path ("/files/read", "enc.txt", "encoding=latin1");

@@ -12,6 +12,8 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 #include <X11/Xatom.h>
 #include <gio/gunixinputstream.h>
@@ -129,6 +131,7 @@ porthole_test_x11_new (int width,
   PortholeTestX11 *x11 = g_new0 (PortholeTestX11, 1);
 
   XSetErrorHandler (ignore_x_error);
+  x11->reservation = -1;
   x11->width = width;
   x11->height = height;
   spawn_server (x11);
@@ -154,6 +157,8 @@ porthole_test_x11_free (PortholeTestX11 *x11)
   if (x11->xdisplay != NULL)
     XCloseDisplay (x11->xdisplay);
   stop_process (&x11->server);
+  if (x11->reservation >= 0)
+    close (x11->reservation);
   g_free (x11->name);
   g_free (x11);
 }
@@ -167,28 +172,32 @@ porthole_test_x11_free (PortholeTestX11 *x11)
 void
 porthole_test_x11_kill_server (PortholeTestX11 *x11)
 {
-  g_autofree char *lock = g_strdup_printf ("/tmp/.X%d-lock", x11->number);
-  g_autofree char *owner = g_strdup_printf ("%10d\n", getpid ());
-  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_strdup_printf ("/tmp/.X11-unix/X%d", x11->number);
+  struct sockaddr_un address = { .sun_family = AF_UNIX };
+  socklen_t length = offsetof (struct sockaddr_un, sun_path) + 1 + strlen (path);
 
   g_clear_pointer (&x11->xdisplay, XCloseDisplay);
   stop_process (&x11->server);
 
-  /* Keep the number ours while the server is away: an X server started
-   * meanwhile (another test, in parallel) skips a display whose lock
-   * file names a live process. */
-  g_file_set_contents (lock, owner, -1, &error);
-  g_assert_no_error (error);
+  /* Keep the number ours while the server is away. An X server started
+   * meanwhile with -displayfd (another test, in parallel) takes the
+   * lowest number whose sockets it can bind, lock files or not; holding
+   * the display's abstract socket name makes it pass this one by (bound,
+   * not listening: clients are refused, as with no server at all). */
+  memcpy (address.sun_path + 1, path, strlen (path));
+  x11->reservation = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  g_assert_cmpint (x11->reservation, >=, 0);
+  g_assert_no_errno (bind (x11->reservation, (struct sockaddr *) &address, length));
 }
 
 /* Starts Xvfb again on the same display number. */
 void
 porthole_test_x11_restart_server (PortholeTestX11 *x11)
 {
-  g_autofree char *lock = g_strdup_printf ("/tmp/.X%d-lock", x11->number);
-
   g_assert_null (x11->server);
-  g_unlink (lock);
+  g_assert_cmpint (x11->reservation, >=, 0);
+  close (x11->reservation);
+  x11->reservation = -1;
   spawn_server (x11);
 }
 

@@ -33,6 +33,8 @@ typedef struct
   int height;
   /* The test's own connection, to check what the daemon did. */
   Display *xdisplay;
+  /* Holds the display number while the server is away. */
+  int reservation;
 } PortholeTestX11;
 
 PortholeTestX11    *porthole_test_x11_new            (int                 width,

@@ -10,8 +10,15 @@ porthole_install () {
   wanted=$(awk -v roles=" $* " '
     /^[[:space:]]*(#|$)/ { next }
     index(roles, " " $1 " ") { print $2 }' "$porthole_top/tools/debian-packages.txt")
+  # What installed packages provide counts as installed (e.g. NodeSource's
+  # nodejs provides npm, and conflicts with Debian's npm package).
+  local provided
+  provided=$(dpkg-query -W -f='${db:Status-Abbrev}|${Provides}\n' 2>/dev/null |
+             awk -F'|' '$1 ~ /^ii/ { print $2 }' | tr ',' '\n' |
+             sed 's/([^)]*)//; s/^[[:space:]]*//; s/[[:space:]]*$//')
   for pkg in $wanted; do
-    if [ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null)" != "install ok installed" ]; then
+    if [ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null)" != "install ok installed" ] &&
+       ! grep -qxF "$pkg" <<<"$provided"; then
       missing+=("$pkg")
     fi
   done
@@ -32,4 +39,26 @@ porthole_build () {
     meson setup "$builddir" "$porthole_top" "$@"
   fi
   ninja -C "$builddir"
+}
+
+# porthole_install_js_sdk : the official JavaScript SDK, at the version the
+# sdk test suite pins, installed once into a cache directory outside the
+# tree (no network needed afterwards). Exports PORTHOLE_JS_SDK_DIR.
+porthole_js_sdk_version=0.5.1
+porthole_install_js_sdk () {
+  local cache="${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/porthole"
+  local dir="$cache/js-sdk-$porthole_js_sdk_version"
+  local package="$dir/node_modules/@hopx-ai/sdk/package.json"
+
+  if [ ! -f "$package" ]; then
+    echo "Installing @hopx-ai/sdk@$porthole_js_sdk_version into $dir"
+    local staging="$dir.tmp.$$"
+    rm -rf "$staging"
+    mkdir -p "$staging" &&
+      npm install --prefix "$staging" --no-audit --no-fund --ignore-scripts --save-exact \
+        --loglevel=error "@hopx-ai/sdk@$porthole_js_sdk_version" >&2 &&
+      rm -rf "$dir" && mv "$staging" "$dir" ||
+      { rm -rf "$staging"; echo "Could not install @hopx-ai/sdk" >&2; return 1; }
+  fi
+  export PORTHOLE_JS_SDK_DIR="$dir"
 }
