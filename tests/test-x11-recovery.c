@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <signal.h>
+#include <gio/gunixsocketaddress.h>
 #include <string.h>
 
 #include "porthole-procfs.h"
@@ -244,6 +245,51 @@ test_display_none (void)
   g_assert_false (desktop_feature (daemon));
 }
 
+/* A listening socket under a free display number's abstract name that
+ * never accepts: connects succeed, nothing ever answers. */
+static GSocket *
+silent_x_server (int *number)
+{
+  for (int n = 90; n < 200; n++)
+    {
+      g_autofree char *file = g_strdup_printf ("/tmp/.X11-unix/X%d", n);
+      g_autofree char *name = g_strdup_printf ("/tmp/.X11-unix/X%d", n);
+      g_autoptr(GSocketAddress) address = NULL;
+      g_autoptr(GSocket) socket = NULL;
+
+      if (g_file_test (file, G_FILE_TEST_EXISTS))
+        continue;
+      address = g_unix_socket_address_new_with_type (name, -1, G_UNIX_SOCKET_ADDRESS_ABSTRACT);
+      socket = g_socket_new (G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_DEFAULT, NULL);
+      g_assert_nonnull (socket);
+      if (!g_socket_bind (socket, address, FALSE, NULL))
+        continue;
+      g_assert_true (g_socket_listen (socket, NULL));
+      *number = n;
+      return g_steal_pointer (&socket);
+    }
+
+  g_assert_not_reached ();
+}
+
+/* An X server that accepts connections and never answers (stopped,
+ * wedged) costs the daemon a bounded wait, not its main loop. */
+static void
+test_silent_server (void)
+{
+  int number;
+  g_autoptr(GSocket) server = silent_x_server (&number);
+  g_autofree char *display_arg = g_strdup_printf ("--display=:%d", number);
+  const char *args[] = { display_arg, NULL };
+  g_autoptr(PortholeTestDaemon) daemon = porthole_test_daemon_new (args);
+
+  g_assert_false (desktop_feature (daemon));
+  g_assert_cmpuint (status_of (daemon, "GET", "/desktop/screenshot"), ==, 503);
+  g_assert_cmpuint (status_of (daemon, "GET", "/ping"), ==, 200);
+  g_assert_cmpuint (status_of (daemon, "GET", "/env"), ==, 200);
+  g_assert_true (logs_mention (daemon, "does not answer"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -254,6 +300,7 @@ main (int    argc,
   g_test_add_func ("/x11/recovery/embedded", test_embedded);
   g_test_add_func ("/x11/recovery/auto-uses-display", test_auto_uses_display);
   g_test_add_func ("/x11/recovery/display-none", test_display_none);
+  g_test_add_func ("/x11/recovery/silent-server", test_silent_server);
 
   return g_test_run ();
 }

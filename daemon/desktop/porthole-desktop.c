@@ -34,6 +34,7 @@
 #define MAX_RECONNECT_MS 2000
 /* An on-demand connection attempt at most this often. */
 #define ATTEMPT_INTERVAL_USEC (100 * 1000)
+#define SILENT_SERVER_BACKOFF_USEC (10 * G_USEC_PER_SEC)
 
 struct _PortholeDesktop
 {
@@ -234,6 +235,10 @@ try_connect (PortholeDesktop  *self,
       if (!self->logged_failure)
         porthole_log_buffer_append (self->log, NULL, "%s", local_error->message);
       self->logged_failure = TRUE;
+      /* A server that does not answer cost us the probe's wait: ask it
+       * again much later than one that is simply not there. */
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+        self->last_attempt += SILENT_SERVER_BACKOFF_USEC;
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }

@@ -15,8 +15,13 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <poll.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 #include <X11/Xlib.h>
 #include <X11/Xatom.h>
 #include <X11/extensions/XShm.h>
@@ -347,6 +352,69 @@ parse_display_number (const char *name)
   return number;
 }
 
+/* Xlib waits for the server's greeting without a deadline: a server that
+ * accepts connections and never answers (stopped, wedged) would freeze
+ * the daemon's main loop inside XOpenDisplay(). So a local display is
+ * asked first, on a socket of our own, with a deadline. */
+#define PROBE_TIMEOUT_MS 500
+
+static int
+connect_local (int number)
+{
+  /* The abstract name first, as Xlib does, then the file. */
+  for (int abstract = 1; abstract >= 0; abstract--)
+    {
+      struct sockaddr_un address = { .sun_family = AF_UNIX };
+      int fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+      socklen_t length;
+
+      if (fd < 0)
+        return -1;
+      g_snprintf (address.sun_path + abstract, sizeof address.sun_path - abstract,
+                  "/tmp/.X11-unix/X%d", number);
+      length = offsetof (struct sockaddr_un, sun_path) + abstract + strlen (address.sun_path + abstract);
+      if (connect (fd, (struct sockaddr *) &address, length) == 0)
+        return fd;
+      close (fd);
+    }
+
+  return -1;
+}
+
+static gboolean
+probe_local (const char  *name,
+             GError     **error)
+{
+  /* Connection setup, little-endian, protocol 11.0, no authorization:
+   * any reply (success, failure, authenticate) shows a live server. */
+  static const guint8 setup[12] = { 'l', 0, 11, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+  int number = parse_display_number (name);
+  struct pollfd poll_fd = { .events = POLLIN };
+  guint8 reply;
+  int n;
+
+  /* Only ":N": a remote display, or no socket to ask, is for Xlib. */
+  if (name[0] != ':' || number < 0 || (poll_fd.fd = connect_local (number)) < 0)
+    return TRUE;
+
+  if (write (poll_fd.fd, setup, sizeof setup) == sizeof setup)
+    {
+      do
+        n = poll (&poll_fd, 1, PROBE_TIMEOUT_MS);
+      while (n < 0 && errno == EINTR);
+      if (n > 0 && read (poll_fd.fd, &reply, 1) == 1)
+        {
+          close (poll_fd.fd);
+          return TRUE;
+        }
+    }
+  close (poll_fd.fd);
+
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+               "X display %s accepts connections but does not answer", name);
+  return FALSE;
+}
+
 static void
 query_extensions (PortholeX11Display *self)
 {
@@ -398,6 +466,9 @@ porthole_x11_display_open (const char         *name,
 
   g_return_val_if_fail (name != NULL, NULL);
   g_return_val_if_fail (PORTHOLE_IS_LOG_BUFFER (log), NULL);
+
+  if (!probe_local (name, error))
+    return NULL;
 
   XSetErrorHandler (x_error_handler);
   XSetIOErrorHandler (x_io_error_handler);
