@@ -821,7 +821,7 @@ on_stream_first_message (PortholeWsChannel *channel,
 
   g_clear_signal_handler (&session->message_id, channel);
 
-  execution_id = g_strdup_printf ("exec_%08x%04x", g_random_int (), g_random_int () & 0xffff);
+  execution_id = porthole_run_new_execution_id ();
   session->stream = porthole_run_stream_new (channel, execution_id);
 
   if (!exec_request_parse (&request, daemon, message, DEFAULT_STREAM_TIMEOUT, FALSE,

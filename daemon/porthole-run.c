@@ -47,6 +47,18 @@ random_id (const char *prefix)
   return g_strdup_printf ("%s_%08x%04x", prefix, g_random_int (), g_random_int () & 0xffff);
 }
 
+/**
+ * porthole_run_new_execution_id:
+ *
+ * Returns: (transfer full): a fresh `exec_…` id, for work that is not a
+ *   #PortholeRun of its own (a streamed cell)
+ */
+char *
+porthole_run_new_execution_id (void)
+{
+  return random_id ("exec");
+}
+
 static void
 porthole_run_dispose (GObject *object)
 {
@@ -91,7 +103,7 @@ static void
 porthole_run_init (PortholeRun *self)
 {
   self->process_id = random_id ("proc");
-  self->execution_id = random_id ("exec");
+  self->execution_id = porthole_run_new_execution_id ();
   self->created = g_get_real_time ();
   self->exit_code = -1;
   self->extra = json_object_new ();

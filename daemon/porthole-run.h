@@ -33,6 +33,7 @@ PortholeRun       *porthole_run_new                (const char        *type,
                                                     const char        *language,
                                                     const char        *command,
                                                     const char        *workdir);
+char              *porthole_run_new_execution_id   (void);
 const char        *porthole_run_get_process_id     (PortholeRun       *self);
 const char        *porthole_run_get_execution_id   (PortholeRun       *self);
 const char        *porthole_run_get_run_type       (PortholeRun       *self);
