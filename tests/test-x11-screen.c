@@ -387,6 +387,51 @@ test_display (Fixture       *fixture,
   porthole_test_expect_error (fixture->daemon, "POST", "/desktop/display/set", "{\"width\": 800}", 400, "MISSING_PARAMETER");
 }
 
+static void
+assert_missing (PortholeTestDaemon *daemon,
+                const char         *method,
+                const char         *path,
+                const char         *body,
+                const char         *package)
+{
+  g_autoptr(PortholeTestResponse) r = porthole_test_request (daemon, method, path, NULL, body);
+  JsonArray *missing;
+  gboolean found = FALSE;
+
+  porthole_test_assert_error_body (r, 503, "DESKTOP_NOT_AVAILABLE");
+  missing = json_object_get_array_member (r->json, "missing_dependencies");
+  for (guint i = 0; i < json_array_get_length (missing); i++)
+    found |= g_str_equal (json_array_get_string_element (missing, i), package);
+  g_assert_true (found);
+}
+
+/* Without its plugins, a route that needs one says which packages are
+ * missing, and the rest of the desktop keeps working. */
+static void
+test_plugins_missing (void)
+{
+  g_autoptr(PortholeTestX11) x11 = porthole_test_x11_new (SCREEN_W, SCREEN_H);
+  g_autofree char *empty = porthole_test_make_tmpdir ();
+  PortholeTestDaemon *daemon;
+  g_autoptr(JsonObject) reply = NULL;
+
+  g_setenv ("PORTHOLE_PLUGIN_DIR", empty, TRUE);
+  daemon = porthole_test_x11_daemon_new (x11);
+  g_unsetenv ("PORTHOLE_PLUGIN_DIR");
+
+  assert_missing (daemon, "POST", "/desktop/screenshot", NULL, "libavcodec59");
+  assert_missing (daemon, "POST", "/desktop/screenshot/region",
+                  "{\"x\": 0, \"y\": 0, \"width\": 10, \"height\": 10}", "libavcodec59");
+  assert_missing (daemon, "POST", "/desktop/x11/ocr", NULL, "libtesseract5");
+  assert_missing (daemon, "POST", "/desktop/x11/find_element", "{\"text\": \"x\"}", "libtesseract5");
+
+  reply = porthole_test_desktop_call (daemon, "POST", "/desktop/mouse/move", "{\"x\": 10, \"y\": 20}");
+  g_assert_true (json_object_get_boolean_member (reply, "success"));
+
+  porthole_test_daemon_free (daemon);
+  porthole_test_rm_rf (empty);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -401,6 +446,7 @@ main (int    argc,
   ADD ("/x11/screen/window-capture", test_window_capture);
   ADD ("/x11/screen/display", test_display);
 #undef ADD
+  g_test_add_func ("/x11/screen/plugins-missing", test_plugins_missing);
 
   return g_test_run ();
 }

@@ -279,7 +279,7 @@ get_window_area (PortholeRequest  *req,
 void
 porthole_desktop_handle_screenshot (PortholeRequest *req)
 {
-  PortholeDesktop *desktop = porthole_desktop_request_begin (req);
+  PortholeDesktop *desktop = porthole_desktop_request_begin_with_plugin (req, PORTHOLE_PLUGIN_IMAGE_ENCODER);
   ImageRequest image = { 0 };
   PortholeRect area;
   gboolean json, whole_screen = TRUE;
@@ -301,7 +301,7 @@ porthole_desktop_handle_screenshot (PortholeRequest *req)
 void
 porthole_desktop_handle_screenshot_region (PortholeRequest *req)
 {
-  PortholeDesktop *desktop = porthole_desktop_request_begin (req);
+  PortholeDesktop *desktop = porthole_desktop_request_begin_with_plugin (req, PORTHOLE_PLUGIN_IMAGE_ENCODER);
   ImageRequest image = { 0 };
   PortholeRect area;
   gboolean json, present;
@@ -325,7 +325,7 @@ porthole_desktop_handle_screenshot_region (PortholeRequest *req)
 void
 porthole_desktop_handle_capture_window (PortholeRequest *req)
 {
-  PortholeDesktop *desktop = porthole_desktop_request_begin (req);
+  PortholeDesktop *desktop = porthole_desktop_request_begin_with_plugin (req, PORTHOLE_PLUGIN_IMAGE_ENCODER);
   ImageRequest image = { 0 };
   PortholeRect area;
   gboolean whole_screen;

@@ -23,9 +23,7 @@
 #include "porthole-helper-process.h"
 #include "porthole-procfs.h"
 #include "porthole-xvfb.h"
-#if HAVE_OCR
 #include "porthole-ocr.h"
-#endif
 
 #define LOG_LINES 2000
 #define CLIPBOARD_HISTORY_ENTRIES 50
@@ -193,9 +191,8 @@ porthole_desktop_new (PortholeConfig   *config,
   self = g_object_new (PORTHOLE_TYPE_DESKTOP, NULL);
   self->config = g_object_ref (config);
   self->env_store = g_object_ref (env_store);
-#if HAVE_OCR
+  /* Only a pool: the engines and their plugin come with the first use. */
   self->ocr = porthole_ocr_new ();
-#endif
 
   return self;
 }
@@ -263,10 +260,6 @@ try_connect (PortholeDesktop  *self,
 
   /* Programs started from now on show up on this desktop. */
   porthole_env_store_set_base (self->env_store, "DISPLAY", name);
-
-#if HAVE_OCR
-  porthole_ocr_warm_up (self->ocr, "eng");
-#endif
 
   g_signal_emit (self, signals[CONNECTED], 0);
   return TRUE;
@@ -597,7 +590,8 @@ porthole_desktop_get_randr (PortholeDesktop *self)
 /**
  * porthole_desktop_get_ocr:
  *
- * Returns: (nullable): the OCR engines, %NULL in builds without OCR
+ * Returns: (transfer none): the pool of OCR engines (the ocr plugin is
+ *   loaded by its first recognition)
  */
 PortholeOcr *
 porthole_desktop_get_ocr (PortholeDesktop *self)
