@@ -6,9 +6,9 @@
  * package fixes the route without a restart. Loaded plugins stay
  * resident; their code may be running in worker threads at any time.
  *
- * The directory: $PORTHOLE_PLUGIN_DIR when set; the build tree's when
- * portholed runs from it (tests, tools/run); the installed one
- * otherwise.
+ * Where: $PORTHOLE_PLUGIN_DIR when set (directories separated by ':');
+ * the build tree's when portholed runs from it (tests, tools/run); the
+ * installed directory otherwise.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -33,18 +33,20 @@ static const KnownPlugin known_plugins[] = {
   { "ocr", { "libtesseract5", "tesseract-ocr-eng" } },
   { "vnc", { "libvncserver1" } },
   { "recording", { "libavformat59", "libavcodec59", "libswscale6" } },
+  { "zmq", { "libzmq5" } },
 };
 
 static GMutex lock;
 static GHashTable *loaded;      /* name -> const PortholePluginInfo * */
 
 /**
- * porthole_plugin_dup_directory:
+ * porthole_plugin_dup_path:
  *
- * Returns: (transfer full): where plugins are looked for
+ * Returns: (transfer full): the directories plugins are looked for in,
+ *   separated by ':'
  */
 char *
-porthole_plugin_dup_directory (void)
+porthole_plugin_dup_path (void)
 {
   const char *env = g_getenv ("PORTHOLE_PLUGIN_DIR");
   g_autofree char *exe = NULL;
@@ -63,17 +65,26 @@ static const PortholePluginInfo *
 open_plugin (const char  *name,
              GError     **error)
 {
-  g_autofree char *directory = porthole_plugin_dup_directory ();
+  g_autofree char *search_path = porthole_plugin_dup_path ();
   g_autofree char *basename = g_strdup_printf ("porthole-%s.so", name);
-  g_autofree char *path = g_build_filename (directory, basename, NULL);
+  g_auto(GStrv) directories = g_strsplit (search_path, G_SEARCHPATH_SEPARATOR_S, -1);
+  g_autofree char *path = NULL;
   PortholePluginQueryFunc query = NULL;
   const PortholePluginInfo *info;
   GModule *module;
 
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+  for (guint i = 0; directories[i] != NULL && path == NULL; i++)
     {
-      g_set_error (error, PORTHOLE_ERROR, PORTHOLE_ERROR_DESKTOP_NOT_AVAILABLE,
-                   "The %s plugin is not installed (%s)", name, path);
+      g_autofree char *candidate = g_build_filename (directories[i], basename, NULL);
+
+      if (*directories[i] != '\0' && g_file_test (candidate, G_FILE_TEST_EXISTS))
+        path = g_steal_pointer (&candidate);
+    }
+
+  if (path == NULL)
+    {
+      g_set_error (error, PORTHOLE_ERROR, PORTHOLE_ERROR_SERVICE_UNAVAILABLE,
+                   "The %s plugin is not installed (%s not in %s)", name, basename, search_path);
       return NULL;
     }
 
@@ -83,7 +94,7 @@ open_plugin (const char  *name,
   module = g_module_open (path, G_MODULE_BIND_LOCAL);
   if (module == NULL)
     {
-      g_set_error (error, PORTHOLE_ERROR, PORTHOLE_ERROR_DESKTOP_NOT_AVAILABLE,
+      g_set_error (error, PORTHOLE_ERROR, PORTHOLE_ERROR_SERVICE_UNAVAILABLE,
                    "The %s plugin cannot be loaded: %s", name, g_module_error ());
       return NULL;
     }
@@ -95,7 +106,7 @@ open_plugin (const char  *name,
       g_strcmp0 (info->name, name) != 0 ||
       info->vtable == NULL)
     {
-      g_set_error (error, PORTHOLE_ERROR, PORTHOLE_ERROR_DESKTOP_NOT_AVAILABLE,
+      g_set_error (error, PORTHOLE_ERROR, PORTHOLE_ERROR_SERVICE_UNAVAILABLE,
                    "%s is not a %s plugin of this portholed", path, name);
       g_module_close (module);
       return NULL;
@@ -110,7 +121,7 @@ open_plugin (const char  *name,
  * porthole_plugin_load:
  * @name: "image-encoder", "ocr", "vnc", "recording"
  *
- * Thread-safe. A failure is a PORTHOLE_ERROR_DESKTOP_NOT_AVAILABLE;
+ * Thread-safe. A failure is a PORTHOLE_ERROR_SERVICE_UNAVAILABLE;
  * porthole_plugin_get_packages() says what to install.
  *
  * Returns: (transfer none): the plugin's vtable

@@ -2,8 +2,8 @@
  *
  * A plugin is a module (porthole-<name>.so in the plugin directory)
  * that links one heavy library (libavcodec, libavformat, tesseract,
- * libvncserver) so that portholed does not map it until a route needs
- * it. It exports one function, porthole_plugin_query(), returning a
+ * libvncserver, libzmq) so that portholed does not map it until a route
+ * needs it. It exports one function, porthole_plugin_query(), returning a
  * PortholePluginInfo whose vtable is the table its core header
  * declares (PortholeImageEncoderPlugin, PortholeOcrPlugin, ...). The
  * plugin calls back into portholed's own functions: the executable
@@ -40,7 +40,7 @@ gconstpointer       porthole_plugin_load              (const char  *name,
                                                        GError     **error);
 gconstpointer       porthole_plugin_peek              (const char  *name);
 const char *const  *porthole_plugin_get_packages      (const char  *name);
-char               *porthole_plugin_dup_directory     (void);
+char               *porthole_plugin_dup_path          (void);
 GStrv               porthole_plugin_dup_loaded        (void);
 
 G_END_DECLS
