@@ -128,8 +128,8 @@ struct _PortholeVncBackend
   gboolean adding_needs_password;
 };
 
-/* libvncserver logs through two globals; its chatter per viewer goes to
- * the debug log, errors to the desktop log via our domain. */
+/* libvncserver logs through two globals: its chatter per viewer goes
+ * to the debug log. */
 static void
 log_debug (const char *format,
            ...)
@@ -141,19 +141,6 @@ log_debug (const char *format,
   text = g_strdup_vprintf (format, args);
   va_end (args);
   g_debug ("libvncserver: %s", g_strchomp (text));
-}
-
-static void
-log_error (const char *format,
-           ...)
-{
-  g_autofree char *text = NULL;
-  va_list args;
-
-  va_start (args, format);
-  text = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_message ("libvncserver: %s", g_strchomp (text));
 }
 
 static void
@@ -495,6 +482,48 @@ add_viewer_now (PortholeVncBackend *self,
   rfbNewClient (self->screen, viewer->fd);
 }
 
+/* rfbSendServerCutTextUTF8() (0.9.14) has three faults worked around
+ * here: to a viewer without the extended clipboard it announces the
+ * UTF-8 length and then sends the Latin-1 text (so the Latin-1 text is
+ * padded with NULs to that length); without a Latin-1 text it leaves
+ * that viewer's send lock held (so there always is one); and it writes
+ * to viewers still in their handshake (so those are passed over as
+ * extended-clipboard viewers that take nothing, for the call). */
+static void
+send_cut_text (PortholeVncBackend *self,
+               const char         *text)
+{
+  g_autofree char *latin1 = g_convert_with_fallback (text, -1, "ISO-8859-1", "UTF-8", "?", NULL, NULL, NULL);
+  gsize length = strlen (text);
+  g_autofree char *padded = g_malloc0 (length + 1);
+  g_autoptr(GPtrArray) skipped = g_ptr_array_new ();
+  rfbClientIteratorPtr iterator;
+  rfbClientPtr cl;
+
+  if (latin1 != NULL)
+    memcpy (padded, latin1, MIN (strlen (latin1), length));
+
+  iterator = rfbGetClientIterator (self->screen);
+  while ((cl = rfbClientIteratorNext (iterator)) != NULL)
+    if (cl->state != RFB_NORMAL && !cl->enableExtendedClipboard)
+      {
+        cl->enableExtendedClipboard = TRUE;
+        cl->extClipboardUserCap = 0;
+        g_ptr_array_add (skipped, cl);
+      }
+  rfbReleaseClientIterator (iterator);
+
+  rfbSendServerCutTextUTF8 (self->screen, (char *) text, length, padded, length);
+
+  for (guint i = 0; i < skipped->len; i++)
+    {
+      cl = g_ptr_array_index (skipped, i);
+      cl->enableExtendedClipboard = FALSE;
+      /* libvncserver's default, restored before the viewer can ask. */
+      cl->extClipboardUserCap = 0x1B000007;
+    }
+}
+
 /* Takes what the main thread asked for; FALSE when stopping. */
 static gboolean
 handle_requests (PortholeVncBackend *self)
@@ -558,13 +587,7 @@ handle_requests (PortholeVncBackend *self)
     }
 
   if (cut_text != NULL)
-    {
-      g_autofree char *latin1 = g_convert_with_fallback (cut_text, -1, "ISO-8859-1", "UTF-8", "?",
-                                                         NULL, NULL, NULL);
-
-      rfbSendServerCutTextUTF8 (self->screen, cut_text, strlen (cut_text),
-                                latin1, latin1 ? strlen (latin1) : 0);
-    }
+    send_cut_text (self, cut_text);
 
   return TRUE;
 }
@@ -668,7 +691,8 @@ backend_new (const PortholeVncOptions   *options,
   g_source_attach (self->event_source, g_main_context_get_thread_default ());
 
   rfbLog = log_debug;
-  rfbErr = log_error;
+  /* Its errors are mostly a viewer that went away (logged as such). */
+  rfbErr = log_debug;
 
   self->width = options->width;
   self->height = options->height;
