@@ -740,7 +740,8 @@ porthole_vnc_server_stop (PortholeVncServer *self)
     }
 
   /* The thread ends with every viewer's socket closed. */
-  g_clear_pointer (&self->backend, self->plugin->backend_free);
+  if (self->backend != NULL)
+    g_clear_pointer (&self->backend, self->plugin->backend_free);
   viewers = g_steal_pointer (&self->viewers);
   self->viewers = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < viewers->len; i++)
