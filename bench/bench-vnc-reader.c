@@ -52,6 +52,7 @@ main (int    argc,
 
   rfbClientLog = rfbClientErr = log_nothing;
   client = rfbGetClient (8, 3, 4);
+  free (client->serverHost);
   client->serverHost = strdup (argv[1]);
   client->serverPort = atoi (argv[2]);
   client->GetPassword = get_password;
