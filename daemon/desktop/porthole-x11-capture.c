@@ -41,6 +41,10 @@ struct _PortholeX11Capture
   int shm_height;
   guint shm_failed : 1;
 
+  /* A caller's segment (the VNC framebuffer), attached by id */
+  XShmSegmentInfo shared_info;
+  XImage *shared_image;
+
   /* Continuous capture */
   GArray *consumers;
   guint last_consumer_id;
@@ -155,6 +159,24 @@ failed:
 }
 
 static void
+detach_shared (PortholeX11Capture *self)
+{
+  if (self->shared_image == NULL)
+    return;
+
+  if (!porthole_x11_display_is_closed (self->display))
+    {
+      porthole_x11_display_error_trap_push (self->display);
+      XShmDetach (get_xdisplay (self), &self->shared_info);
+      porthole_x11_display_error_trap_pop_ignored (self->display);
+    }
+  /* The memory is the caller's. */
+  self->shared_image->data = NULL;
+  XDestroyImage (self->shared_image);
+  self->shared_image = NULL;
+}
+
+static void
 porthole_x11_capture_dispose (GObject *object)
 {
   PortholeX11Capture *self = (PortholeX11Capture *)object;
@@ -173,6 +195,7 @@ porthole_x11_capture_dispose (GObject *object)
         porthole_x11_display_remove_filter (self->display, self->filter_id);
       self->filter_id = 0;
       destroy_shm (self);
+      detach_shared (self);
     }
   g_clear_object (&self->display);
 
@@ -415,6 +438,138 @@ porthole_x11_capture_grab (PortholeX11Capture  *self,
     }
 
   return porthole_frame_new (&clipped, stride, pixels);
+}
+
+/**
+ * porthole_x11_capture_grab_into:
+ * @area: root coordinates, inside the screen
+ * @dest: where the area's top-left pixel goes, 32-bit BGRX
+ * @dest_stride: bytes per row of @dest
+ *
+ * Copies the pixels now on screen straight into a caller's buffer (the
+ * VNC framebuffer), with no allocation on the MIT-SHM path.
+ */
+gboolean
+porthole_x11_capture_grab_into (PortholeX11Capture  *self,
+                                const PortholeRect  *area,
+                                guint8              *dest,
+                                gsize                dest_stride,
+                                GError             **error)
+{
+  g_autoptr(PortholeFrame) frame = NULL;
+  const guint8 *src;
+  gsize src_stride;
+  int screen_width, screen_height;
+
+  g_return_val_if_fail (PORTHOLE_IS_X11_CAPTURE (self), FALSE);
+
+  porthole_x11_display_get_size (self->display, &screen_width, &screen_height);
+  if (!porthole_x11_display_is_closed (self->display) &&
+      ensure_shm (self, screen_width, screen_height) && is_bgrx (self->shm_image))
+    {
+      self->shm_image->width = area->width;
+      self->shm_image->height = area->height;
+      self->shm_image->bytes_per_line = area->width * 4;
+
+      porthole_x11_display_error_trap_push (self->display);
+      XShmGetImage (get_xdisplay (self), porthole_x11_display_get_root (self->display),
+                    self->shm_image, area->x, area->y, AllPlanes);
+      if (porthole_x11_display_error_trap_pop (self->display) == 0)
+        {
+          src = (const guint8 *) self->shm_image->data;
+          src_stride = self->shm_image->bytes_per_line;
+          for (int y = 0; y < area->height; y++)
+            memcpy (dest + y * dest_stride, src + y * src_stride, (gsize) area->width * 4);
+          return TRUE;
+        }
+    }
+
+  /* XGetImage, or a layout to convert (depth 16). */
+  frame = porthole_x11_capture_grab (self, area, error);
+  if (frame == NULL)
+    return FALSE;
+
+  src = porthole_frame_get_data (frame);
+  src_stride = porthole_frame_get_stride (frame);
+  for (int y = 0; y < porthole_frame_get_height (frame); y++)
+    memcpy (dest + y * dest_stride, src + y * src_stride, (gsize) porthole_frame_get_width (frame) * 4);
+
+  return TRUE;
+}
+
+/**
+ * porthole_x11_capture_grab_rows_shared:
+ * @shm_id: a SysV segment of the caller's, 32-bit pixels, rows as wide
+ *   as the screen (it may be marked for removal already: Linux attaches
+ *   it by id all the same)
+ * @shm_addr: where the caller has it mapped
+ * @y: first row
+ * @height: rows
+ *
+ * Has the X server write whole rows of the screen straight into the
+ * caller's memory (the VNC framebuffer): one copy, in the server. The
+ * segment stays attached until another id is given or the capture
+ * goes. Only for a BGRX screen.
+ *
+ * Returns: FALSE when this cannot be done (the caller copies another
+ *   way)
+ */
+gboolean
+porthole_x11_capture_grab_rows_shared (PortholeX11Capture *self,
+                                       int                 shm_id,
+                                       guint8             *shm_addr,
+                                       int                 y,
+                                       int                 height)
+{
+  Display *xdisplay = get_xdisplay (self);
+  int screen = DefaultScreen (xdisplay);
+  int width, screen_height;
+
+  g_return_val_if_fail (PORTHOLE_IS_X11_CAPTURE (self), FALSE);
+
+  if (self->shm_failed || shm_id < 0 || porthole_x11_display_is_closed (self->display) ||
+      !porthole_x11_display_has_extensions (self->display, PORTHOLE_X11_EXTENSION_SHM))
+    return FALSE;
+
+  porthole_x11_display_get_size (self->display, &width, &screen_height);
+  if (self->shared_image != NULL &&
+      (self->shared_info.shmid != shm_id || self->shared_info.shmaddr != (char *) shm_addr ||
+       self->shared_image->width != width))
+    detach_shared (self);
+
+  if (self->shared_image == NULL)
+    {
+      self->shared_image = XShmCreateImage (xdisplay, DefaultVisual (xdisplay, screen),
+                                            DefaultDepth (xdisplay, screen), ZPixmap, NULL,
+                                            &self->shared_info, width, 1);
+      if (self->shared_image == NULL)
+        return FALSE;
+      if (!is_bgrx (self->shared_image) || self->shared_image->bytes_per_line != width * 4)
+        {
+          XDestroyImage (self->shared_image);
+          self->shared_image = NULL;
+          return FALSE;
+        }
+      self->shared_info.shmid = shm_id;
+      self->shared_info.shmaddr = (char *) shm_addr;
+      self->shared_info.readOnly = False;
+      porthole_x11_display_error_trap_push (self->display);
+      XShmAttach (xdisplay, &self->shared_info);
+      XSync (xdisplay, False);
+      if (porthole_x11_display_error_trap_pop (self->display) != 0)
+        {
+          XDestroyImage (self->shared_image);
+          self->shared_image = NULL;
+          return FALSE;
+        }
+    }
+
+  /* Xlib sends the image's offset in the segment. */
+  self->shared_image->data = (char *) shm_addr + (gsize) y * width * 4;
+  self->shared_image->height = height;
+  porthole_x11_display_error_trap_push (self->display);
+  XShmGetImage (xdisplay, porthole_x11_display_get_root (self->display), self->shared_image, 0, y, AllPlanes);
+  return porthole_x11_display_error_trap_pop (self->display) == 0;
 }
 
 /* Continuous capture */
