@@ -20,11 +20,8 @@
 
 #include "config.h"
 
-#include <string.h>
-#include <sys/socket.h>
-
 #include "porthole-daemon.h"
-#include "porthole-http-server.h"
+#include "porthole-event-stream.h"
 #include "porthole-json.h"
 #include "porthole-metrics.h"
 #include "porthole-metrics-stream.h"
@@ -47,10 +44,8 @@ typedef struct
   gint64 next_due;
 
   /* Server-Sent Events */
-  PortholeRequest *req;
-  guint queued;
-  gulong finished_id;
-  gulong wrote_chunk_id;
+  PortholeEventStream *events;
+  gulong events_closed_id;
 
   /* WebSocket */
   PortholeWsChannel *channel;
@@ -80,13 +75,10 @@ G_DEFINE_FINAL_TYPE (PortholeMetricsStream, porthole_metrics_stream, G_TYPE_OBJE
 static void
 subscriber_free (Subscriber *sub)
 {
-  if (sub->req != NULL)
+  if (sub->events != NULL)
     {
-      SoupServerMessage *msg = porthole_request_get_message (sub->req);
-
-      g_clear_signal_handler (&sub->finished_id, msg);
-      g_clear_signal_handler (&sub->wrote_chunk_id, msg);
-      g_clear_object (&sub->req);
+      g_clear_signal_handler (&sub->events_closed_id, sub->events);
+      g_clear_object (&sub->events);
     }
   if (sub->channel != NULL)
     {
@@ -177,31 +169,18 @@ build_sample (PortholeMetricsStream *self)
   return sample;
 }
 
-/* "id: N / event: sample / data: {…}", one event per chunk. */
-static GBytes *
-sample_to_event (JsonObject *sample)
-{
-  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), sample);
-  g_autofree char *json = porthole_json_to_string (node, NULL);
-  char *event = g_strdup_printf ("id: %" G_GINT64_FORMAT "\nevent: " PORTHOLE_WS_TYPE_SAMPLE "\ndata: %s\n\n",
-                                 json_object_get_int_member (sample, "id"), json);
-
-  return g_bytes_new_take (event, strlen (event));
-}
-
 static gboolean
 deliver (PortholeMetricsStream *self,
          Subscriber            *sub,
          JsonObject            *sample,
-         GBytes                *event)
+         const char            *id,
+         const char            *json)
 {
-  if (sub->req != NULL)
+  if (sub->events != NULL)
     {
-      if (sub->queued >= MAX_QUEUED_EVENTS)
+      if (porthole_event_stream_get_n_queued (sub->events) >= MAX_QUEUED_EVENTS)
         return FALSE;
-      sub->queued++;
-      porthole_request_stream_write (sub->req, event);
-      return TRUE;
+      return porthole_event_stream_send (sub->events, id, PORTHOLE_WS_TYPE_SAMPLE, json, -1);
     }
 
   if (porthole_ws_channel_is_congested (sub->channel) ||
@@ -216,7 +195,9 @@ on_sampled (PortholeMetricsStream *self)
 {
   PortholeSysinfo *sysinfo = porthole_daemon_get_sysinfo (self->daemon);
   g_autoptr(JsonObject) sample = NULL;
-  g_autoptr(GBytes) event = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *id = NULL;
   g_autoptr(GPtrArray) due = NULL;
   gint64 now = g_get_monotonic_time ();
   gint64 half_tick = porthole_sysinfo_get_interval (sysinfo) * 1000 / 2;
@@ -249,9 +230,14 @@ on_sampled (PortholeMetricsStream *self)
       /* Delivering may end another subscriber's session. */
       if (!g_ptr_array_find (self->subscribers, sub, NULL))
         continue;
-      if (sub->req != NULL && event == NULL)
-        event = sample_to_event (sample);
-      if (!deliver (self, sub, sample, event))
+      /* "id: N / event: sample / data: {…}", one event per chunk. */
+      if (sub->events != NULL && json == NULL)
+        {
+          node = json_node_init_object (json_node_alloc (), sample);
+          json = porthole_json_to_string (node, NULL);
+          id = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (sample, "id"));
+        }
+      if (!deliver (self, sub, sample, id, json))
         self->n_dropped++;
     }
 }
@@ -268,8 +254,8 @@ on_stopping (PortholeMetricsStream *self)
     {
       Subscriber *sub = g_ptr_array_index (subscribers, i);
 
-      if (sub->req != NULL)
-        porthole_request_end_stream (sub->req);
+      if (sub->events != NULL)
+        porthole_event_stream_close (sub->events);
     }
   update_interval (self);
 }
@@ -334,16 +320,9 @@ add_subscriber (PortholeMetricsStream *self,
 }
 
 static void
-on_events_finished (Subscriber *sub)
+on_events_closed (Subscriber *sub)
 {
   remove_subscriber (sub->hub, sub);
-}
-
-static void
-on_wrote_chunk (Subscriber *sub)
-{
-  if (sub->queued > 0)
-    sub->queued--;
 }
 
 /**
@@ -358,28 +337,20 @@ porthole_metrics_stream_add_events (PortholeMetricsStream *self,
                                     PortholeRequest       *req,
                                     guint                  interval_ms)
 {
-  SoupServerMessage *msg = porthole_request_get_message (req);
-  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
-  GSocket *socket;
+  g_autoptr(PortholeEventStream) events = NULL;
   Subscriber *sub;
 
   g_return_if_fail (PORTHOLE_IS_METRICS_STREAM (self));
 
-  soup_message_headers_replace (headers, "Cache-Control", "no-cache");
-  /* Proxies that buffer would hold the samples back. */
-  soup_message_headers_replace (headers, "X-Accel-Buffering", "no");
-  if (!porthole_request_begin_stream (req, SOUP_STATUS_OK, "text/event-stream"))
+  /* The kernel's buffer would otherwise grow to megabytes for a peer
+   * that stops reading. */
+  events = porthole_event_stream_new (req, MAX_KERNEL_BYTES);
+  if (events == NULL)
     return;
 
-  /* The kernel's buffer would otherwise grow to megabytes for a peer
-   * that stops reading; half of this size is what it really takes. */
-  if ((socket = porthole_http_server_get_message_socket (msg)) != NULL)
-    g_socket_set_option (socket, SOL_SOCKET, SO_SNDBUF, MAX_KERNEL_BYTES / 2, NULL);
-
   sub = add_subscriber (self, interval_ms);
-  sub->req = g_object_ref (req);
-  sub->finished_id = g_signal_connect_swapped (msg, "finished", G_CALLBACK (on_events_finished), sub);
-  sub->wrote_chunk_id = g_signal_connect_swapped (msg, "wrote-chunk", G_CALLBACK (on_wrote_chunk), sub);
+  sub->events = g_steal_pointer (&events);
+  sub->events_closed_id = g_signal_connect_swapped (sub->events, "closed", G_CALLBACK (on_events_closed), sub);
   update_interval (self);
 }
 
