@@ -40,6 +40,9 @@ struct _PortholeAuth
   char *issuer;
   char *sandbox_id;
   gint64 max_lifetime;
+  /* OAuth authorization servers MCP clients are sent to (RFC 9728). */
+  GStrv authorization_servers;
+  gboolean tls;
   /* token -> exp, for tokens that passed every check */
   GHashTable *verified;
 };
@@ -76,6 +79,7 @@ porthole_auth_finalize (GObject *object)
   g_clear_pointer (&self->issuer, g_free);
   g_clear_pointer (&self->sandbox_id, g_free);
   g_clear_pointer (&self->verified, g_hash_table_unref);
+  g_clear_pointer (&self->authorization_servers, g_strfreev);
 
   G_OBJECT_CLASS (porthole_auth_parent_class)->finalize (object);
 }
@@ -230,6 +234,9 @@ porthole_auth_configure (PortholeAuth    *self,
   self->sandbox_id = g_strdup (porthole_config_get_sandbox_id (config));
   self->max_lifetime = porthole_config_get_jwt_max_lifetime (config);
   self->insecure = porthole_config_get_insecure_no_auth (config);
+  g_strfreev (self->authorization_servers);
+  self->authorization_servers = g_strdupv ((char **) porthole_config_get_mcp_authorization_servers (config));
+  self->tls = porthole_config_get_tls_cert (config) != NULL;
   self->configured = TRUE;
   /* What the old key or policy accepted proves nothing now. */
   g_hash_table_remove_all (self->verified);
@@ -698,4 +705,68 @@ porthole_auth_mint_token (GBytes      *secret,
   signature_b64 = base64url_encode ((const char *) digest, digest_len);
 
   return g_strconcat (signing_input, ".", signature_b64, NULL);
+}
+
+/**
+ * porthole_auth_get_authorization_servers:
+ *
+ * Returns: (nullable): the OAuth authorization servers configured
+ *   (mcp-authorization-servers), or %NULL
+ */
+const char *const *
+porthole_auth_get_authorization_servers (PortholeAuth *self)
+{
+  g_return_val_if_fail (PORTHOLE_IS_AUTH (self), NULL);
+
+  if (self->authorization_servers == NULL || self->authorization_servers[0] == NULL)
+    return NULL;
+  return (const char *const *) self->authorization_servers;
+}
+
+/**
+ * porthole_auth_dup_base_url:
+ *
+ * Returns: (transfer full) (nullable): the scheme and authority clients
+ *   reach @msg's daemon at (through a proxy too), or %NULL without Host
+ */
+char *
+porthole_auth_dup_base_url (PortholeAuth      *self,
+                            SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *host = soup_message_headers_get_one (headers, "X-Forwarded-Host");
+  const char *scheme = soup_message_headers_get_one (headers, "X-Forwarded-Proto");
+
+  if (host == NULL)
+    host = soup_message_headers_get_one (headers, "Host");
+  if (host == NULL || strpbrk (host, " \t\r\n\"/") != NULL)
+    return NULL;
+  if (scheme == NULL || (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0))
+    scheme = self->tls ? "https" : "http";
+
+  return g_strdup_printf ("%s://%s", scheme, host);
+}
+
+/**
+ * porthole_auth_dup_challenge:
+ *
+ * Returns: (transfer full): the WWW-Authenticate value of a 401 for
+ *   @msg: `Bearer`, and for /mcp, when authorization servers are
+ *   configured, where their metadata is (so that MCP clients start an
+ *   OAuth flow only when one can succeed)
+ */
+char *
+porthole_auth_dup_challenge (PortholeAuth      *self,
+                             SoupServerMessage *msg)
+{
+  g_autofree char *base = NULL;
+  const char *path = g_uri_get_path (soup_server_message_get_uri (msg));
+
+  g_return_val_if_fail (PORTHOLE_IS_AUTH (self), NULL);
+
+  if (porthole_auth_get_authorization_servers (self) == NULL || g_strcmp0 (path, "/mcp") != 0 ||
+      (base = porthole_auth_dup_base_url (self, msg)) == NULL)
+    return g_strdup ("Bearer");
+
+  return g_strdup_printf ("Bearer resource_metadata=\"%s/.well-known/oauth-protected-resource/mcp\"", base);
 }

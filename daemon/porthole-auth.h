@@ -39,6 +39,12 @@ gboolean      porthole_auth_check_message       (PortholeAuth       *self,
                                                  gint64             *expires,
                                                  GError            **error);
 
+const char *const *porthole_auth_get_authorization_servers (PortholeAuth *self);
+char         *porthole_auth_dup_base_url        (PortholeAuth       *self,
+                                                 SoupServerMessage  *msg);
+char         *porthole_auth_dup_challenge       (PortholeAuth       *self,
+                                                 SoupServerMessage  *msg);
+
 GBytes       *porthole_auth_load_secret         (const char         *path,
                                                  GError            **error);
 char         *porthole_auth_mint_token          (GBytes             *secret,

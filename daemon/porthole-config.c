@@ -62,6 +62,12 @@ typedef struct
   char *update_self_path;
   guint64 update_max_size;
   guint update_max_backups;
+
+  guint mcp_max_sessions;
+  guint mcp_session_idle_timeout;
+  guint mcp_screenshot_max_side;
+  GStrv mcp_allowed_hosts;
+  GStrv mcp_authorization_servers;
 } Settings;
 
 struct _PortholeConfig
@@ -105,6 +111,8 @@ settings_free (Settings *settings)
   g_strfreev (settings->files_allowed_roots);
   g_strfreev (settings->files_deny);
   g_free (settings->update_self_path);
+  g_strfreev (settings->mcp_allowed_hosts);
+  g_strfreev (settings->mcp_authorization_servers);
   g_free (settings);
 }
 
@@ -514,6 +522,16 @@ settings_load (GKeyFile  *file,
       !get_uint (file, "update-max-backups", 3, 1, 100, &settings->update_max_backups, error))
     return NULL;
 
+  /* The MCP endpoint (README "MCP"). */
+  if (!get_uint (file, "mcp-max-sessions", 64, 1, 10000, &settings->mcp_max_sessions, error) ||
+      !get_seconds (file, "mcp-session-idle-timeout", 3600, &settings->mcp_session_idle_timeout, error) ||
+      !get_uint (file, "mcp-screenshot-max-side", 1280, 64, 16384, &settings->mcp_screenshot_max_side, error))
+    return NULL;
+  settings->mcp_allowed_hosts = g_key_file_get_string_list (file, PORTHOLE_CONFIG_GROUP,
+                                                            "mcp-allowed-hosts", NULL, NULL);
+  settings->mcp_authorization_servers = g_key_file_get_string_list (file, PORTHOLE_CONFIG_GROUP,
+                                                                    "mcp-authorization-servers", NULL, NULL);
+
   return g_steal_pointer (&settings);
 }
 
@@ -920,6 +938,48 @@ guint
 porthole_config_get_update_max_backups (PortholeConfig *self)
 {
   return self->settings->update_max_backups;
+}
+
+guint
+porthole_config_get_mcp_max_sessions (PortholeConfig *self)
+{
+  return self->settings->mcp_max_sessions;
+}
+
+guint
+porthole_config_get_mcp_session_idle_timeout (PortholeConfig *self)
+{
+  return self->settings->mcp_session_idle_timeout;
+}
+
+guint
+porthole_config_get_mcp_screenshot_max_side (PortholeConfig *self)
+{
+  return self->settings->mcp_screenshot_max_side;
+}
+
+/**
+ * porthole_config_get_mcp_allowed_hosts:
+ *
+ * Returns: (nullable): host names /mcp answers to besides loopback
+ *   names and addresses
+ */
+const char *const *
+porthole_config_get_mcp_allowed_hosts (PortholeConfig *self)
+{
+  return (const char *const *) self->settings->mcp_allowed_hosts;
+}
+
+/**
+ * porthole_config_get_mcp_authorization_servers:
+ *
+ * Returns: (nullable): OAuth authorization servers whose tokens portholed
+ *   accepts, for MCP clients' discovery (RFC 9728)
+ */
+const char *const *
+porthole_config_get_mcp_authorization_servers (PortholeConfig *self)
+{
+  return (const char *const *) self->settings->mcp_authorization_servers;
 }
 
 /**

@@ -78,6 +78,13 @@ const char         *porthole_config_get_update_self_path   (PortholeConfig  *sel
 gsize               porthole_config_get_update_max_size    (PortholeConfig  *self);
 guint               porthole_config_get_update_max_backups (PortholeConfig  *self);
 
+/* The MCP endpoint */
+guint               porthole_config_get_mcp_max_sessions   (PortholeConfig  *self);
+guint               porthole_config_get_mcp_session_idle_timeout (PortholeConfig *self);
+guint               porthole_config_get_mcp_screenshot_max_side (PortholeConfig *self);
+const char *const  *porthole_config_get_mcp_allowed_hosts  (PortholeConfig  *self);
+const char *const  *porthole_config_get_mcp_authorization_servers (PortholeConfig *self);
+
 /* Every file the daemon reads secrets or settings from; the file API
  * refuses them (API.md §5). */
 GStrv               porthole_config_dup_private_files      (PortholeConfig  *self);

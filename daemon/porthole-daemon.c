@@ -22,6 +22,7 @@
 #include "porthole-fs-policy.h"
 #include "porthole-executor.h"
 #include "porthole-http-server.h"
+#include "porthole-mcp-server.h"
 #include "porthole-metrics.h"
 #include "porthole-process.h"
 #include "porthole-route.h"
@@ -45,6 +46,7 @@ struct _PortholeDaemon
   PortholeMetrics *metrics;
   PortholeUpdater *updater;
   PortholeExecutor *executor;
+  PortholeMcpServer *mcp_server;
   PortholeDesktop *desktop;
   PortholeFsPolicy *fs_policy;
   PortholeFileWatcher *file_watcher;
@@ -82,6 +84,7 @@ porthole_daemon_dispose (GObject *object)
   g_clear_object (&self->metrics);
   g_clear_object (&self->updater);
   g_clear_object (&self->http_server);
+  g_clear_object (&self->mcp_server);
   g_clear_object (&self->executor);
   g_clear_object (&self->env_store);
   g_clear_object (&self->run_table);
@@ -276,6 +279,7 @@ porthole_daemon_start (PortholeDaemon  *self,
   self->desktop = porthole_desktop_new (self->config, self->env_store);
   porthole_desktop_start (self->desktop);
 #endif
+  self->mcp_server = porthole_mcp_server_new (self);
 
   self->http_server = porthole_http_server_new (self);
   /* Before the first request: every request is counted. */
@@ -497,6 +501,17 @@ PortholeExecutor *
 porthole_daemon_get_executor (PortholeDaemon *self)
 {
   return self->executor;
+}
+
+/**
+ * porthole_daemon_get_mcp_server:
+ *
+ * Returns: (transfer none): the MCP endpoint's server
+ */
+PortholeMcpServer *
+porthole_daemon_get_mcp_server (PortholeDaemon *self)
+{
+  return self->mcp_server;
 }
 
 /**

@@ -45,6 +45,7 @@ PortholeFileWatcher *porthole_daemon_get_file_watcher (PortholeDaemon *self);
 PortholeMetrics    *porthole_daemon_get_metrics      (PortholeDaemon  *self);
 PortholeUpdater    *porthole_daemon_get_updater      (PortholeDaemon  *self);
 PortholeExecutor   *porthole_daemon_get_executor     (PortholeDaemon  *self);
+PortholeMcpServer  *porthole_daemon_get_mcp_server   (PortholeDaemon  *self);
 
 const char         *porthole_daemon_get_workspace    (PortholeDaemon  *self);
 const char         *porthole_daemon_get_state_dir    (PortholeDaemon  *self);

@@ -1354,3 +1354,23 @@ porthole_http_server_get_listen_sockets (PortholeHttpServer *self)
 
   return sockets;
 }
+
+/**
+ * porthole_http_server_origin_allowed:
+ *
+ * The WebSocket rule, for other routes that browsers must not reach from
+ * another site (/mcp).
+ *
+ * Returns: %TRUE if @msg has no Origin, or this daemon's own, or one
+ *   listed in ws-allowed-origin
+ */
+gboolean
+porthole_http_server_origin_allowed (SoupServerMessage *msg)
+{
+  Connection *conn = connection_for_message (msg);
+
+  if (conn == NULL)
+    return soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Origin") == NULL;
+
+  return websocket_origin_allowed (conn->server, msg);
+}

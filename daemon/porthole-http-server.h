@@ -28,5 +28,6 @@ guint               porthole_http_server_get_n_connections (PortholeHttpServer *
 guint               porthole_http_server_get_port         (PortholeHttpServer  *self);
 GPtrArray          *porthole_http_server_get_listen_sockets (PortholeHttpServer *self);
 GSocket            *porthole_http_server_get_message_socket (SoupServerMessage  *msg);
+gboolean            porthole_http_server_origin_allowed   (SoupServerMessage   *msg);
 
 G_END_DECLS

@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "porthole-auth.h"
 #include "porthole-daemon.h"
 #include "porthole-json.h"
 #include "porthole-protocol.h"
@@ -601,8 +602,12 @@ porthole_request_reply_error (PortholeRequest   *self,
     }
 
   if (status == SOUP_STATUS_UNAUTHORIZED)
-    soup_message_headers_replace (soup_server_message_get_response_headers (self->msg),
-                                  "WWW-Authenticate", "Bearer");
+    {
+      g_autofree char *challenge = porthole_auth_dup_challenge (porthole_daemon_get_auth (self->daemon), self->msg);
+
+      soup_message_headers_replace (soup_server_message_get_response_headers (self->msg),
+                                    "WWW-Authenticate", challenge);
+    }
 
   body = porthole_error_body_new (code, message, details, self->id);
   porthole_request_reply_json (self, status, body);

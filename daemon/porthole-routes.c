@@ -30,6 +30,7 @@
 #include "porthole-files-routes.h"
 #include "porthole-execute-routes.h"
 #include "porthole-health-routes.h"
+#include "porthole-mcp-server.h"
 #include "porthole-metrics-routes.h"
 #include "porthole-route.h"
 #include "porthole-runs-routes.h"
@@ -164,6 +165,16 @@ static const PortholeRoute routes[] = {
 
   /* terminal */
   { "GET", "/terminal", "terminal", NULL, .websocket = porthole_terminal_handle, .flags = PORTHOLE_ROUTE_FLAGS_WEBSOCKET },
+
+  /* mcp (portholed's own): Streamable HTTP, README "MCP" */
+  { "POST", "/mcp", "mcp", porthole_mcp_handle_post, .get_body_limit = porthole_mcp_body_limit },
+  { "GET", "/mcp", NULL, porthole_mcp_handle_get },
+  { "DELETE", "/mcp", NULL, porthole_mcp_handle_delete },
+  /* RFC 9728, for MCP clients: 404 unless mcp-authorization-servers is set */
+  { "GET", "/.well-known/oauth-protected-resource", NULL, porthole_mcp_handle_resource_metadata,
+    .flags = PORTHOLE_ROUTE_FLAGS_PUBLIC },
+  { "GET", "/.well-known/oauth-protected-resource/mcp", NULL, porthole_mcp_handle_resource_metadata,
+    .flags = PORTHOLE_ROUTE_FLAGS_PUBLIC },
 
   /* update */
   { "POST", "/update/upload", "update_upload", porthole_update_handle_upload,

@@ -18,6 +18,7 @@ typedef struct _PortholeFileWatcher PortholeFileWatcher;
 typedef struct _PortholeFsPolicy    PortholeFsPolicy;
 typedef struct _PortholeExecutor    PortholeExecutor;
 typedef struct _PortholeHttpServer  PortholeHttpServer;
+typedef struct _PortholeMcpServer   PortholeMcpServer;
 typedef struct _PortholeMetrics     PortholeMetrics;
 typedef struct _PortholeMetricsStream PortholeMetricsStream;
 typedef struct _PortholeRequest     PortholeRequest;

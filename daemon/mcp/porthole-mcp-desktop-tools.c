@@ -1,0 +1,14 @@
+/* porthole-mcp-desktop-tools.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "porthole-mcp-tools.h"
+
+void
+porthole_mcp_desktop_tools_register (PortholeMcpRegistry *registry,
+                                     PortholeMcpServer   *server)
+{
+}
