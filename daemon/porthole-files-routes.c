@@ -70,16 +70,6 @@ reply_errno (PortholeRequest *req,
   reply_error (req, path, error);
 }
 
-static void
-reply_invalid_path (PortholeRequest *req,
-                    const char      *path,
-                    const char      *message)
-{
-  g_autoptr(GError) error = g_error_new (PORTHOLE_ERROR, PORTHOLE_ERROR_INVALID_PATH, "%s: %s", message, path);
-
-  reply_error (req, path, error);
-}
-
 /* Reads the `path` field (query, then body) and checks it against the
  * policy. Replies and returns FALSE on bad input. */
 static gboolean
@@ -303,33 +293,31 @@ get_encoding (PortholeRequest *req,
   return TRUE;
 }
 
-/* Opens a regular file for reading; replies and returns -1 otherwise. */
+/* Opens a regular file for reading; -1 and @error otherwise. */
 static int
-open_regular (PortholeRequest *req,
-              PortholeFsPath  *path,
-              struct stat     *st)
+open_regular (PortholeFsPolicy  *policy,
+              PortholeFsPath    *path,
+              struct stat       *st,
+              GError           **error)
 {
-  g_autoptr(GError) error = NULL;
   int fd;
 
   /* O_NONBLOCK: opening a FIFO must not hang; it is refused below. */
-  fd = porthole_fs_path_open (get_policy (req), path, O_RDONLY | O_NONBLOCK | O_NOCTTY, 0, &error);
+  fd = porthole_fs_path_open (policy, path, O_RDONLY | O_NONBLOCK | O_NOCTTY, 0, error);
   if (fd < 0)
-    {
-      reply_error (req, path->path, error);
-      return -1;
-    }
+    return -1;
 
   if (fstat (fd, st) != 0)
     {
-      reply_errno (req, errno, path->path);
+      porthole_fs_set_error (error, errno, path->path);
       close (fd);
       return -1;
     }
 
   if (!S_ISREG (st->st_mode))
     {
-      reply_invalid_path (req, path->path, S_ISDIR (st->st_mode) ? "Is a directory" : "Not a regular file");
+      g_set_error (error, PORTHOLE_ERROR, PORTHOLE_ERROR_INVALID_PATH, "%s: %s",
+                   S_ISDIR (st->st_mode) ? "Is a directory" : "Not a regular file", path->path);
       close (fd);
       return -1;
     }
@@ -337,39 +325,45 @@ open_regular (PortholeRequest *req,
   return fd;
 }
 
-void
-porthole_files_handle_read (PortholeRequest *req)
+/**
+ * porthole_files_read_bytes:
+ * @limit: the largest file read (PAYLOAD_TOO_LARGE beyond)
+ * @st: (out): the file's status
+ *
+ * Reads a whole regular file the policy accepted; what /files/read and
+ * the MCP read_file tool return.
+ *
+ * Returns: (transfer full) (nullable): its bytes
+ */
+GBytes *
+porthole_files_read_bytes (PortholeFsPolicy  *policy,
+                           PortholeFsPath    *path,
+                           guint64            limit,
+                           struct stat       *st,
+                           GError           **error)
 {
-  g_auto(PortholeFsPath) path = { .root_fd = -1 };
-  g_autoptr(JsonObject) reply = json_object_new ();
   g_autofree char *data = NULL;
-  g_autofree char *content = NULL;
-  g_autofree char *modified = NULL;
-  guint64 limit = porthole_config_get_files_max_read_size (get_config (req));
-  Encoding encoding;
-  struct stat st;
   gsize length = 0;
-  int fd;
+  int fd = open_regular (policy, path, st, error);
 
-  if (!get_path (req, NULL, &path) || !get_encoding (req, &encoding) ||
-      (fd = open_regular (req, &path, &st)) < 0)
-    return;
+  if (fd < 0)
+    return NULL;
 
-  if ((guint64) st.st_size > limit)
+  if ((guint64) st->st_size > limit)
     {
       close (fd);
-      porthole_request_reply_error (req, 0, PORTHOLE_ERROR_PAYLOAD_TOO_LARGE, NULL,
-                                    "%s is %" G_GOFFSET_FORMAT " bytes, more than the %" G_GUINT64_FORMAT
-                                    " bytes /files/read returns; use /files/download",
-                                    path.path, (goffset) st.st_size, limit);
-      return;
+      g_set_error (error, PORTHOLE_ERROR, PORTHOLE_ERROR_PAYLOAD_TOO_LARGE,
+                   "%s is %" G_GOFFSET_FORMAT " bytes, more than the %" G_GUINT64_FORMAT
+                   " bytes a read returns; download it instead",
+                   path->path, (goffset) st->st_size, limit);
+      return NULL;
     }
 
   /* Up to one byte past the limit: the file may have grown. */
-  data = g_malloc (st.st_size + 1);
+  data = g_malloc (st->st_size + 1);
   for (;;)
     {
-      gssize n = read (fd, data + length, st.st_size + 1 - length);
+      gssize n = read (fd, data + length, st->st_size + 1 - length);
 
       if (n < 0 && errno == EINTR)
         continue;
@@ -378,15 +372,46 @@ porthole_files_handle_read (PortholeRequest *req)
           int errsv = errno;
 
           close (fd);
-          reply_errno (req, errsv, path.path);
-          return;
+          porthole_fs_set_error (error, errsv, path->path);
+          return NULL;
         }
       length += n;
-      if (n == 0 || length == (gsize) st.st_size + 1)
+      if (n == 0 || length == (gsize) st->st_size + 1)
         break;
     }
   close (fd);
-  length = MIN (length, (gsize) st.st_size);
+  length = MIN (length, (gsize) st->st_size);
+
+  return g_bytes_new_take (g_steal_pointer (&data), length);
+}
+
+void
+porthole_files_handle_read (PortholeRequest *req)
+{
+  g_auto(PortholeFsPath) path = { .root_fd = -1 };
+  g_autoptr(JsonObject) reply = json_object_new ();
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *content = NULL;
+  g_autofree char *modified = NULL;
+  guint64 limit = porthole_config_get_files_max_read_size (get_config (req));
+  Encoding encoding;
+  struct stat st;
+  const char *data;
+  gsize length = 0;
+
+  if (!get_path (req, NULL, &path) || !get_encoding (req, &encoding))
+    return;
+
+  bytes = porthole_files_read_bytes (get_policy (req), &path, limit, &st, &error);
+  if (bytes == NULL)
+    {
+      reply_error (req, path.path, error);
+      return;
+    }
+  data = g_bytes_get_data (bytes, &length);
+  if (data == NULL)
+    data = "";
 
   /* Text stays text only when it is UTF-8 (NUL bytes do not survive a
    * JSON string either); otherwise the bytes go as base64 rather than be
@@ -469,21 +494,79 @@ porthole_files_write_limit (PortholeRequest *req)
   return MIN (porthole_config_get_files_max_write_size (get_config (req)), G_MAXSIZE);
 }
 
+/**
+ * porthole_files_write_bytes:
+ * @mode: of a new file
+ * @overwrite: %FALSE refuses an existing file (FILE_ALREADY_EXISTS)
+ *
+ * Writes a whole file atomically (porthole-atomic-file.c), through its
+ * opened parent; what /files/write and the MCP write_file tool do.
+ */
+gboolean
+porthole_files_write_bytes (PortholeFsPolicy  *policy,
+                            PortholeFsPath    *path,
+                            const void        *content,
+                            gsize              length,
+                            mode_t             mode,
+                            gboolean           overwrite,
+                            GError           **error)
+{
+  g_autoptr(PortholeAtomicFile) file = NULL;
+  const char *name;
+  struct stat st;
+  int dirfd;
+
+  if (porthole_fs_path_is_root (path))
+    {
+      g_set_error (error, PORTHOLE_ERROR, PORTHOLE_ERROR_INVALID_PATH, "Is a directory: %s", path->path);
+      return FALSE;
+    }
+
+  dirfd = porthole_fs_path_open_parent (policy, path, TRUE, error);
+  if (dirfd < 0)
+    return FALSE;
+  name = porthole_fs_path_get_name (path);
+
+  if (fstatat (dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+    {
+      if (S_ISDIR (st.st_mode))
+        {
+          close (dirfd);
+          g_set_error (error, PORTHOLE_ERROR, PORTHOLE_ERROR_INVALID_PATH, "Is a directory: %s", path->path);
+          return FALSE;
+        }
+      if (!overwrite)
+        {
+          close (dirfd);
+          porthole_fs_set_error (error, EEXIST, path->path);
+          return FALSE;
+        }
+    }
+
+  file = porthole_atomic_file_new (dirfd, path->path, error);
+  if (file == NULL ||
+      !porthole_atomic_file_write (file, content, length, error) ||
+      !porthole_atomic_file_commit (file, dirfd, name, mode, overwrite, path->path, error))
+    {
+      close (dirfd);
+      return FALSE;
+    }
+  close (dirfd);
+
+  return TRUE;
+}
+
 void
 porthole_files_handle_write (PortholeRequest *req)
 {
   g_auto(PortholeFsPath) path = { .root_fd = -1 };
-  g_autoptr(PortholeAtomicFile) file = NULL;
   g_autoptr(JsonObject) extra = json_object_new ();
   g_autoptr(GError) error = NULL;
   g_autofree guchar *decoded = NULL;
   const char *content, *encoding;
-  const char *name;
   gboolean overwrite;
   gsize length;
   mode_t mode;
-  struct stat st;
-  int dirfd;
 
   if (!get_path (req, NULL, &path) ||
       !porthole_request_get_string (req, "content", NULL, &content) ||
@@ -520,46 +603,11 @@ porthole_files_handle_write (PortholeRequest *req)
       return;
     }
 
-  if (porthole_fs_path_is_root (&path))
-    {
-      reply_invalid_path (req, path.path, "Is a directory");
-      return;
-    }
-
-  dirfd = porthole_fs_path_open_parent (get_policy (req), &path, TRUE, &error);
-  if (dirfd < 0)
+  if (!porthole_files_write_bytes (get_policy (req), &path, content, length, mode, overwrite, &error))
     {
       reply_error (req, path.path, error);
       return;
     }
-  name = porthole_fs_path_get_name (&path);
-
-  if (fstatat (dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
-    {
-      if (S_ISDIR (st.st_mode))
-        {
-          close (dirfd);
-          reply_invalid_path (req, path.path, "Is a directory");
-          return;
-        }
-      if (!overwrite)
-        {
-          close (dirfd);
-          reply_errno (req, EEXIST, path.path);
-          return;
-        }
-    }
-
-  file = porthole_atomic_file_new (dirfd, path.path, &error);
-  if (file == NULL ||
-      !porthole_atomic_file_write (file, content, length, &error) ||
-      !porthole_atomic_file_commit (file, dirfd, name, mode, overwrite, path.path, &error))
-    {
-      close (dirfd);
-      reply_error (req, path.path, error);
-      return;
-    }
-  close (dirfd);
 
   json_object_set_int_member (extra, "size", length);
   reply_done (req, path.path, "File written successfully", extra);
@@ -645,43 +693,74 @@ compare_paths (gconstpointer a,
                  json_object_get_string_member (second, PORTHOLE_MEMBER_PATH));
 }
 
+/**
+ * porthole_files_list:
+ * @truncated: (out): the listing stopped at MAX_LIST_ENTRIES
+ *
+ * The entries of a directory (and below, when @recursive), sorted by
+ * path, links listed and not followed; what /files/list and the MCP
+ * list_directory tool show.
+ *
+ * Returns: (transfer full) (element-type JsonObject) (nullable): the
+ *   entries, as /files/list describes them
+ */
+GPtrArray *
+porthole_files_list (PortholeFsPolicy  *policy,
+                     PortholeFsPath    *path,
+                     gboolean           recursive,
+                     gboolean           show_hidden,
+                     gboolean          *truncated,
+                     GError           **error)
+{
+  Listing listing = { 0 };
+  int fd;
+
+  fd = porthole_fs_path_open (policy, path, O_RDONLY | O_DIRECTORY, 0, error);
+  if (fd < 0)
+    return NULL;
+
+  listing.recursive = recursive;
+  listing.show_hidden = show_hidden;
+  listing.entries = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  list_directory (&listing, fd, path->path);
+  close (fd);
+  g_ptr_array_sort (listing.entries, compare_paths);
+
+  *truncated = listing.truncated;
+  return listing.entries;
+}
+
 void
 porthole_files_handle_list (PortholeRequest *req)
 {
   PortholeDaemon *daemon = porthole_request_get_daemon (req);
   g_auto(PortholeFsPath) path = { .root_fd = -1 };
   g_autoptr(JsonObject) reply = json_object_new ();
+  g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(GError) error = NULL;
-  Listing listing = { 0 };
+  gboolean recursive, show_hidden, truncated;
   JsonArray *files;
-  int fd;
 
   if (!get_path (req, porthole_daemon_get_workspace (daemon), &path) ||
-      !porthole_request_get_boolean (req, "recursive", FALSE, &listing.recursive) ||
-      !porthole_request_get_boolean (req, "show_hidden", TRUE, &listing.show_hidden))
+      !porthole_request_get_boolean (req, "recursive", FALSE, &recursive) ||
+      !porthole_request_get_boolean (req, "show_hidden", TRUE, &show_hidden))
     return;
 
-  fd = porthole_fs_path_open (get_policy (req), &path, O_RDONLY | O_DIRECTORY, 0, &error);
-  if (fd < 0)
+  entries = porthole_files_list (get_policy (req), &path, recursive, show_hidden, &truncated, &error);
+  if (entries == NULL)
     {
       reply_error (req, path.path, error);
       return;
     }
 
-  listing.entries = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
-  list_directory (&listing, fd, path.path);
-  close (fd);
-  g_ptr_array_sort (listing.entries, compare_paths);
-
-  files = json_array_sized_new (listing.entries->len);
-  for (guint i = 0; i < listing.entries->len; i++)
-    json_array_add_object_element (files, json_object_ref (g_ptr_array_index (listing.entries, i)));
+  files = json_array_sized_new (entries->len);
+  for (guint i = 0; i < entries->len; i++)
+    json_array_add_object_element (files, json_object_ref (g_ptr_array_index (entries, i)));
 
   json_object_set_string_member (reply, PORTHOLE_MEMBER_PATH, path.path);
   json_object_set_array_member (reply, "files", files);
-  json_object_set_int_member (reply, PORTHOLE_MEMBER_COUNT, listing.entries->len);
-  json_object_set_boolean_member (reply, "truncated", listing.truncated);
-  g_ptr_array_unref (listing.entries);
+  json_object_set_int_member (reply, PORTHOLE_MEMBER_COUNT, entries->len);
+  json_object_set_boolean_member (reply, "truncated", truncated);
   porthole_request_reply_json (req, SOUP_STATUS_OK, reply);
 }
 
@@ -981,6 +1060,7 @@ porthole_files_handle_download (PortholeRequest *req)
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (porthole_request_get_message (req));
   g_auto(PortholeFsPath) path = { .root_fd = -1 };
   g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(GError) error = NULL;
   g_autofree char *disposition = NULL;
   goffset start = 0, end = 0;
   guint status = SOUP_STATUS_OK;
@@ -988,8 +1068,15 @@ porthole_files_handle_download (PortholeRequest *req)
   struct stat st;
   int fd;
 
-  if (!get_path (req, NULL, &path) || (fd = open_regular (req, &path, &st)) < 0)
+  if (!get_path (req, NULL, &path))
     return;
+
+  fd = open_regular (get_policy (req), &path, &st, &error);
+  if (fd < 0)
+    {
+      reply_error (req, path.path, error);
+      return;
+    }
 
   range = parse_range (porthole_request_get_header (req, "Range"), st.st_size, &start, &end);
   if (range == RANGE_UNSATISFIABLE || range == RANGE_MULTIPLE)

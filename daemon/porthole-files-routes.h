@@ -5,6 +5,9 @@
 
 #pragma once
 
+#include <sys/stat.h>
+
+#include "porthole-fs-policy.h"
 #include "porthole-request.h"
 
 G_BEGIN_DECLS
@@ -23,5 +26,25 @@ gsize          porthole_files_write_limit      (PortholeRequest          *req);
 gsize          porthole_files_upload_limit     (PortholeRequest          *req);
 void           porthole_files_handle_watch     (PortholeRequest          *req,
                                                 SoupWebsocketConnection  *connection);
+
+/* What the routes do, for others that do the same (the MCP tools). */
+GBytes        *porthole_files_read_bytes       (PortholeFsPolicy         *policy,
+                                                PortholeFsPath           *path,
+                                                guint64                   limit,
+                                                struct stat              *st,
+                                                GError                  **error);
+gboolean       porthole_files_write_bytes      (PortholeFsPolicy         *policy,
+                                                PortholeFsPath           *path,
+                                                const void               *content,
+                                                gsize                     length,
+                                                mode_t                    mode,
+                                                gboolean                  overwrite,
+                                                GError                  **error);
+GPtrArray     *porthole_files_list             (PortholeFsPolicy         *policy,
+                                                PortholeFsPath           *path,
+                                                gboolean                  recursive,
+                                                gboolean                  show_hidden,
+                                                gboolean                 *truncated,
+                                                GError                  **error);
 
 G_END_DECLS

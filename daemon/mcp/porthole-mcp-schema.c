@@ -3,7 +3,7 @@
  * The subset of JSON Schema 2020-12 our tool schemas use: type (one or
  * several), properties, required, additionalProperties, items, enum,
  * const, minimum/maximum (and their exclusive forms), minLength,
- * maxLength, minItems, maxItems, anyOf, oneOf. Other keywords are
+ * maxLength, pattern, minItems, maxItems, anyOf, oneOf. Other keywords are
  * annotations here and pass. Integers are numbers without a fraction,
  * as JSON Schema says (3.0 is an integer).
  *
@@ -14,6 +14,7 @@
 
 #include <math.h>
 
+#include "porthole-json.h"
 #include "porthole-mcp-message.h"
 #include "porthole-mcp-schema.h"
 
@@ -216,6 +217,7 @@ check_string (JsonObject  *schema,
               const char  *path,
               GError     **error)
 {
+  const char *pattern;
   double limit;
   glong length;
 
@@ -227,6 +229,10 @@ check_string (JsonObject  *schema,
     return fail (error, path, "shorter than %g characters", limit);
   if (get_limit (schema, "maxLength", &limit) && length > limit)
     return fail (error, path, "longer than %g characters", limit);
+
+  pattern = porthole_json_object_get_string (schema, "pattern");
+  if (pattern != NULL && !g_regex_match_simple (pattern, json_node_get_string (instance), 0, 0))
+    return fail (error, path, "does not match %s", pattern);
 
   return TRUE;
 }
