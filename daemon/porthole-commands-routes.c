@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include "porthole-command.h"
 #include "porthole-commands-routes.h"
 #include "porthole-daemon.h"
 #include "porthole-json.h"
@@ -20,143 +21,6 @@
 
 #define DEFAULT_TIMEOUT 30
 #define DEFAULT_BACKGROUND_TIMEOUT 300
-
-typedef struct
-{
-  PortholeRunOptions options;
-  GStrv argv;
-  char *display;
-  gboolean with_args;
-} Command;
-
-static void
-command_clear (Command *command)
-{
-  porthole_run_options_clear (&command->options);
-  g_clear_pointer (&command->argv, g_strfreev);
-  g_clear_pointer (&command->display, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Command, command_clear)
-
-static gboolean
-command_parse (Command         *command,
-               PortholeDaemon  *daemon,
-               JsonObject      *fields,
-               guint            default_timeout,
-               gboolean         zero_is_unlimited,
-               GError         **error)
-{
-  g_autoptr(GStrvBuilder) argv = g_strv_builder_new ();
-  JsonNode *node = json_object_get_member (fields, "command");
-  JsonNode *args = json_object_get_member (fields, "args");
-  const char *text;
-
-  memset (command, 0, sizeof *command);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING ||
-      *(text = json_node_get_string (node)) == '\0')
-    {
-      g_set_error_literal (error, PORTHOLE_ERROR, PORTHOLE_ERROR_MISSING_PARAMETER,
-                           "Missing required parameter: command");
-      return FALSE;
-    }
-
-  if (args != NULL && !JSON_NODE_HOLDS_NULL (args))
-    {
-      JsonArray *array;
-      g_autoptr(GString) display = g_string_new (text);
-
-      if (!JSON_NODE_HOLDS_ARRAY (args))
-        {
-          g_set_error_literal (error, PORTHOLE_ERROR, PORTHOLE_ERROR_INVALID_REQUEST,
-                               "Invalid value for 'args': expected an array of strings");
-          return FALSE;
-        }
-
-      array = json_node_get_array (args);
-      g_strv_builder_add (argv, text);
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          JsonNode *element = json_array_get_element (array, i);
-
-          if (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_STRING)
-            {
-              g_set_error_literal (error, PORTHOLE_ERROR, PORTHOLE_ERROR_INVALID_REQUEST,
-                                   "Invalid value for 'args': expected an array of strings");
-              return FALSE;
-            }
-          g_strv_builder_add (argv, json_node_get_string (element));
-          g_string_append_printf (display, " %s", json_node_get_string (element));
-        }
-      command->with_args = TRUE;
-      command->display = g_string_free (g_steal_pointer (&display), FALSE);
-    }
-  else
-    {
-      g_strv_builder_add_many (argv, "/bin/sh", "-c", text, NULL);
-      command->display = g_strdup (text);
-    }
-  command->argv = g_strv_builder_end (argv);
-
-  return porthole_run_options_parse (&command->options, daemon, fields, default_timeout,
-                                     zero_is_unlimited, error);
-}
-
-/* Spawns @command. A program that cannot be found or run is the
- * command's own failure (127 or 126, as a shell says), reported in
- * @exit_code and @message; only daemon-side failures are errors. */
-static PortholeProcess *
-command_spawn (Command               *command,
-               PortholeProcessFlags   flags,
-               int                   *exit_code,
-               char                 **message,
-               GError               **error)
-{
-  g_autoptr(PortholeProcess) process = NULL;
-  g_autoptr(GError) local_error = NULL;
-
-  *exit_code = -1;
-  *message = NULL;
-
-  if (command->with_args)
-    flags |= PORTHOLE_PROCESS_FLAGS_SEARCH_PATH;
-  process = porthole_process_new ((const char *const *) command->argv,
-                                  (const char *const *) command->options.envp,
-                                  command->options.workdir, flags);
-  porthole_process_set_timeout (process, command->options.timeout);
-
-  if (porthole_process_spawn (process, &local_error))
-    return g_steal_pointer (&process);
-
-  *exit_code = porthole_process_exit_code_for_spawn_error (local_error);
-  if (*exit_code < 0)
-    {
-      g_set_error (error, PORTHOLE_ERROR, PORTHOLE_ERROR_COMMAND_FAILED,
-                   "Cannot start the command: %s", local_error->message);
-      return NULL;
-    }
-
-  *message = g_strdup_printf ("%s: %s\n", command->argv[0],
-                              *exit_code == 127 ? "command not found" : local_error->message);
-  return NULL;
-}
-
-static void
-execution_ended (PortholeDaemon *daemon)
-{
-  porthole_daemon_activity_end (daemon, PORTHOLE_ACTIVITY_EXECUTIONS);
-}
-
-/* Counts @process as an execution until it exits. */
-static void
-track_execution (PortholeDaemon  *daemon,
-                 PortholeProcess *process)
-{
-  porthole_daemon_activity_begin (daemon, PORTHOLE_ACTIVITY_EXECUTIONS);
-  g_signal_connect_object (process, "exited", G_CALLBACK (execution_ended), daemon, G_CONNECT_SWAPPED);
-}
 
 static void
 reply_result (PortholeRequest *req,
@@ -197,14 +61,7 @@ static void
 on_run_exited (PortholeProcess *process,
                RunState        *state)
 {
-  g_autofree char *err = NULL;
-  const char *captured = porthole_process_get_stderr (process);
-
-  if (porthole_process_get_timed_out (process))
-    err = g_strdup_printf ("%s%sCommand timed out\n", captured,
-                           captured[0] && !g_str_has_suffix (captured, "\n") ? "\n" : "");
-  else
-    err = g_strdup (captured);
+  g_autofree char *err = porthole_command_dup_stderr (process);
 
   reply_result (state->req, state->display, porthole_process_get_stdout (process), err,
                 porthole_process_get_exit_code (process), porthole_process_get_timed_out (process),
@@ -231,7 +88,7 @@ porthole_commands_handle_run (PortholeRequest *req)
 {
   PortholeDaemon *daemon = porthole_request_get_daemon (req);
   g_autoptr(JsonObject) fields = porthole_request_dup_fields (req);
-  g_auto(Command) command = { 0 };
+  g_auto(PortholeCommand) command = { 0 };
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
   PortholeProcess *process;
@@ -241,13 +98,13 @@ porthole_commands_handle_run (PortholeRequest *req)
   if (fields == NULL)
     return;
 
-  if (!command_parse (&command, daemon, fields, DEFAULT_TIMEOUT, FALSE, &error))
+  if (!porthole_command_parse (&command, daemon, fields, DEFAULT_TIMEOUT, FALSE, &error))
     {
       porthole_request_reply_gerror (req, error);
       return;
     }
 
-  process = command_spawn (&command, PORTHOLE_PROCESS_FLAGS_CAPTURE, &exit_code, &message, &error);
+  process = porthole_command_spawn (&command, PORTHOLE_PROCESS_FLAGS_CAPTURE, &exit_code, &message, &error);
   if (process == NULL)
     {
       if (error != NULL)
@@ -257,7 +114,7 @@ porthole_commands_handle_run (PortholeRequest *req)
       return;
     }
 
-  track_execution (daemon, process);
+  porthole_command_track (daemon, process);
   state = g_new0 (RunState, 1);
   state->req = g_object_ref (req);
   state->display = g_steal_pointer (&command.display);
@@ -275,7 +132,7 @@ porthole_commands_handle_background (PortholeRequest *req)
   g_autoptr(JsonObject) reply = NULL;
   g_autoptr(PortholeProcess) process = NULL;
   g_autoptr(PortholeRun) run = NULL;
-  g_auto(Command) command = { 0 };
+  g_auto(PortholeCommand) command = { 0 };
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
   const char *name = NULL;
@@ -284,14 +141,14 @@ porthole_commands_handle_background (PortholeRequest *req)
   if (fields == NULL || !porthole_request_get_string (req, "name", NULL, &name))
     return;
 
-  if (!command_parse (&command, daemon, fields, DEFAULT_BACKGROUND_TIMEOUT, TRUE, &error))
+  if (!porthole_command_parse (&command, daemon, fields, DEFAULT_BACKGROUND_TIMEOUT, TRUE, &error))
     {
       porthole_request_reply_gerror (req, error);
       return;
     }
 
   run = porthole_run_new ("command", name, NULL, command.display, command.options.workdir);
-  process = command_spawn (&command, PORTHOLE_PROCESS_FLAGS_CAPTURE | PORTHOLE_PROCESS_FLAGS_CAPTURE_TAIL,
+  process = porthole_command_spawn (&command, PORTHOLE_PROCESS_FLAGS_CAPTURE | PORTHOLE_PROCESS_FLAGS_CAPTURE_TAIL,
                            &exit_code, &message, &error);
   if (process == NULL && error != NULL)
     {
@@ -303,7 +160,7 @@ porthole_commands_handle_background (PortholeRequest *req)
     {
       porthole_process_set_capture_limit (process, PORTHOLE_RUN_OUTPUT_TAIL);
       porthole_run_attach (run, process);
-      track_execution (daemon, process);
+      porthole_command_track (daemon, process);
     }
   else
     porthole_run_fail_to_start (run, exit_code, message);
@@ -342,7 +199,7 @@ on_stream_first_message (PortholeWsChannel *channel,
   PortholeDaemon *daemon = porthole_ws_channel_get_daemon (channel);
   g_autoptr(PortholeProcess) process = NULL;
   g_autoptr(PortholeRun) run = NULL;
-  g_auto(Command) command = { 0 };
+  g_auto(PortholeCommand) command = { 0 };
   g_autoptr(GError) error = NULL;
   g_autofree char *failure = NULL;
   const char *type = message ? json_object_get_string_member_with_default (message, PORTHOLE_MEMBER_TYPE, NULL) : NULL;
@@ -365,8 +222,8 @@ on_stream_first_message (PortholeWsChannel *channel,
       return;
     }
 
-  if (!command_parse (&command, daemon, message, DEFAULT_TIMEOUT, FALSE, &error) ||
-      (!(process = command_spawn (&command, PORTHOLE_PROCESS_FLAGS_NONE, &exit_code, &failure, &error)) &&
+  if (!porthole_command_parse (&command, daemon, message, DEFAULT_TIMEOUT, FALSE, &error) ||
+      (!(process = porthole_command_spawn (&command, PORTHOLE_PROCESS_FLAGS_NONE, &exit_code, &failure, &error)) &&
        error != NULL))
     {
       porthole_run_stream_fail (session->stream, error);
@@ -381,7 +238,7 @@ on_stream_first_message (PortholeWsChannel *channel,
       return;
     }
 
-  track_execution (daemon, process);
+  porthole_command_track (daemon, process);
   porthole_run_stream_attach_process (session->stream, process);
 }
 

@@ -15,6 +15,7 @@
 
 #include "porthole-code-run.h"
 #include "porthole-daemon.h"
+#include "porthole-exec-request.h"
 #include "porthole-exec-result.h"
 #include "porthole-execute-routes.h"
 #include "porthole-executor.h"
@@ -33,181 +34,21 @@
 #define DEFAULT_BACKGROUND_TIMEOUT 300
 #define DEFAULT_ASYNC_TIMEOUT 1800
 
-typedef struct
-{
-  char *code;
-  PortholeLanguage language;
-  PortholeRunOptions options;
-  /* The kernel session to run in, if any. */
-  char *session;
-  /* Why the request is invalid, when it is about the language. */
-  JsonObject *details;
-} ExecRequest;
-
-static void
-exec_request_clear (ExecRequest *request)
-{
-  g_clear_pointer (&request->code, g_free);
-  porthole_run_options_clear (&request->options);
-  g_clear_pointer (&request->session, g_free);
-  g_clear_pointer (&request->details, json_object_unref);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ExecRequest, exec_request_clear)
-
 static PortholeExecutor *
 get_executor (PortholeDaemon *daemon)
 {
   return porthole_daemon_get_executor (daemon);
 }
 
-static gboolean
-get_optional_string (JsonObject  *fields,
-                     const char  *name,
-                     const char **value,
-                     GError     **error)
-{
-  JsonNode *node = json_object_get_member (fields, name);
-
-  *value = NULL;
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return TRUE;
-
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    {
-      g_set_error (error, PORTHOLE_ERROR, PORTHOLE_ERROR_INVALID_REQUEST,
-                   "Invalid value for '%s': expected a string", name);
-      return FALSE;
-    }
-
-  *value = json_node_get_string (node);
-  return TRUE;
-}
-
-/**
- * exec_request_parse:
- * @fields: the request's fields, or a WebSocket's first message
- * @python_only: /execute/ipython and /stream/ipython: the language is
- *   ignored and the default session is used
- */
-static gboolean
-exec_request_parse (ExecRequest     *request,
-                    PortholeDaemon  *daemon,
-                    JsonObject      *fields,
-                    guint            default_timeout,
-                    gboolean         zero_is_unlimited,
-                    gboolean         python_only,
-                    GError         **error)
-{
-  const char *code, *language = NULL, *session = NULL, *kernel_id = NULL;
-
-  memset (request, 0, sizeof *request);
-
-  if (!get_optional_string (fields, "code", &code, error))
-    return FALSE;
-  if (code == NULL || *code == '\0')
-    {
-      g_set_error_literal (error, PORTHOLE_ERROR, PORTHOLE_ERROR_MISSING_PARAMETER,
-                           "Missing required parameter: code");
-      return FALSE;
-    }
-  request->code = g_strdup (code);
-
-  if (!get_optional_string (fields, "language", &language, error) ||
-      !get_optional_string (fields, "session", &session, error) ||
-      !get_optional_string (fields, "kernel_id", &kernel_id, error))
-    return FALSE;
-
-  if (python_only)
-    request->language = PORTHOLE_LANGUAGE_PYTHON;
-  else if (!porthole_language_parse (language, &request->language, error))
-    {
-      request->details = json_object_new ();
-      json_object_set_array_member (request->details, "supported_languages", porthole_language_dup_accepted ());
-      return FALSE;
-    }
-
-  if (session == NULL || *session == '\0')
-    session = kernel_id;
-  if (session != NULL && *session != '\0')
-    {
-      if (request->language != PORTHOLE_LANGUAGE_PYTHON)
-        {
-          g_set_error (error, PORTHOLE_ERROR, PORTHOLE_ERROR_INVALID_REQUEST,
-                       "Kernel sessions run Python, not %s", porthole_language_get_name (request->language));
-          return FALSE;
-        }
-      request->session = g_strdup (session);
-    }
-  else if (python_only)
-    request->session = g_strdup (PORTHOLE_KERNEL_DEFAULT_SESSION);
-
-  return porthole_run_options_parse (&request->options, daemon, fields, default_timeout,
-                                     zero_is_unlimited, error);
-}
-
 static void
 reply_parse_error (PortholeRequest *req,
-                   ExecRequest     *request,
+                   PortholeExecRequest     *request,
                    const GError    *error)
 {
   if (request->details != NULL)
     porthole_request_reply_error (req, 0, error->code, request->details, "%s", error->message);
   else
     porthole_request_reply_gerror (req, error);
-}
-
-/* Kernel cells */
-
-/* Runs silently before each cell: the cell sees the working directory
- * and environment of its request, as a fresh process would. */
-static char *
-kernel_preamble (const PortholeRunOptions *options)
-{
-  g_autoptr(JsonNode) workdir = json_node_init_string (json_node_alloc (), options->workdir);
-  g_autoptr(JsonObject) env = json_object_new ();
-  g_autoptr(JsonNode) env_node = NULL;
-  g_autofree char *workdir_text = NULL;
-  g_autofree char *env_text = NULL;
-
-  for (guint i = 0; options->envp[i]; i++)
-    {
-      const char *equals = strchr (options->envp[i], '=');
-      g_autofree char *name = equals ? g_strndup (options->envp[i], equals - options->envp[i]) : NULL;
-
-      if (name != NULL)
-        json_object_set_string_member (env, name, equals + 1);
-    }
-  env_node = json_node_init_object (json_node_alloc (), env);
-
-  /* JSON strings and objects of strings are Python literals. */
-  workdir_text = porthole_json_to_string (workdir, NULL);
-  env_text = porthole_json_to_string (env_node, NULL);
-
-  return g_strdup_printf ("import os as _porthole_os\n"
-                          "_porthole_os.chdir(%s)\n"
-                          "_porthole_os.environ.update(%s)\n"
-                          "del _porthole_os\n",
-                          workdir_text, env_text);
-}
-
-/* A cell of @request for its session's kernel: connect to it, then
- * porthole_kernel_submit() it to @kernel. */
-static PortholeKernelExecution *
-prepare_cell (PortholeDaemon  *daemon,
-              ExecRequest     *request,
-              PortholeKernel **kernel,
-              GError         **error)
-{
-  PortholeKernelManager *manager = porthole_executor_get_kernels (get_executor (daemon));
-  g_autofree char *preamble = NULL;
-
-  *kernel = porthole_kernel_manager_get (manager, request->session, error);
-  if (*kernel == NULL)
-    return NULL;
-
-  preamble = kernel_preamble (&request->options);
-  return porthole_kernel_execution_new (request->code, preamble, request->options.timeout);
 }
 
 /* Synchronous routes: /execute, /execute/rich, /execute/ipython */
@@ -274,14 +115,14 @@ execute_sync (PortholeRequest *req,
 {
   PortholeDaemon *daemon = porthole_request_get_daemon (req);
   g_autoptr(JsonObject) fields = porthole_request_dup_fields (req);
-  g_auto(ExecRequest) request = { 0 };
+  g_auto(PortholeExecRequest) request = { 0 };
   g_autoptr(GError) error = NULL;
   SyncRun *sync;
 
   if (fields == NULL)
     return;
 
-  if (!exec_request_parse (&request, daemon, fields, default_timeout, FALSE, python_only, &error))
+  if (!porthole_exec_request_parse (&request, daemon, fields, default_timeout, FALSE, python_only, &error))
     {
       reply_parse_error (req, &request, error);
       return;
@@ -297,7 +138,7 @@ execute_sync (PortholeRequest *req,
       g_autoptr(PortholeKernelExecution) execution = NULL;
       PortholeKernel *kernel;
 
-      execution = prepare_cell (daemon, &request, &kernel, &error);
+      execution = porthole_exec_request_prepare_cell (&request, daemon, &kernel, &error);
       if (execution == NULL)
         {
           porthole_request_reply_gerror (req, error);
@@ -357,7 +198,7 @@ porthole_execute_handle_ipython (PortholeRequest *req)
 static PortholeCodeRun *
 start_listed_run (PortholeDaemon        *daemon,
                   PortholeRun           *run,
-                  ExecRequest           *request,
+                  PortholeExecRequest           *request,
                   PortholeCodeRunFlags   flags,
                   GError               **error)
 {
@@ -387,14 +228,14 @@ porthole_execute_handle_background (PortholeRequest *req)
   g_autoptr(JsonObject) reply = NULL;
   g_autoptr(PortholeCodeRun) code_run = NULL;
   g_autoptr(PortholeRun) run = NULL;
-  g_auto(ExecRequest) request = { 0 };
+  g_auto(PortholeExecRequest) request = { 0 };
   g_autoptr(GError) error = NULL;
   const char *name = NULL;
 
   if (fields == NULL || !porthole_request_get_string (req, "name", NULL, &name))
     return;
 
-  if (!exec_request_parse (&request, daemon, fields, DEFAULT_BACKGROUND_TIMEOUT, TRUE, FALSE, &error))
+  if (!porthole_exec_request_parse (&request, daemon, fields, DEFAULT_BACKGROUND_TIMEOUT, TRUE, FALSE, &error))
     {
       reply_parse_error (req, &request, error);
       return;
@@ -420,7 +261,7 @@ typedef struct
   PortholeDaemon *daemon;
   PortholeRun *run;
   PortholeCodeRun *code_run;
-  ExecRequest request;
+  PortholeExecRequest request;
   char *callback_url;
   GHashTable *callback_headers;
   char *secret;
@@ -433,7 +274,7 @@ async_job_free (AsyncJob *job)
     g_signal_handlers_disconnect_by_data (job->code_run, job);
   g_clear_object (&job->code_run);
   g_clear_object (&job->run);
-  exec_request_clear (&job->request);
+  porthole_exec_request_clear (&job->request);
   g_clear_pointer (&job->callback_headers, g_hash_table_unref);
   g_free (job->callback_url);
   g_free (job->secret);
@@ -625,7 +466,7 @@ porthole_execute_handle_async (PortholeRequest *req)
     }
 
   job = g_new0 (AsyncJob, 1);
-  if (!exec_request_parse (&job->request, daemon, fields, DEFAULT_ASYNC_TIMEOUT, FALSE, FALSE, &error))
+  if (!porthole_exec_request_parse (&job->request, daemon, fields, DEFAULT_ASYNC_TIMEOUT, FALSE, FALSE, &error))
     {
       reply_parse_error (req, &job->request, error);
       async_job_free (job);
@@ -747,14 +588,14 @@ on_stream_cell_finished (PortholeKernelExecution *execution,
 
 static void
 start_stream_cell (StreamSession *session,
-                   ExecRequest   *request)
+                   PortholeExecRequest   *request)
 {
   PortholeDaemon *daemon = porthole_ws_channel_get_daemon (session->channel);
   g_autoptr(PortholeKernelExecution) execution = NULL;
   g_autoptr(GError) error = NULL;
   PortholeKernel *kernel;
 
-  execution = prepare_cell (daemon, request, &kernel, &error);
+  execution = porthole_exec_request_prepare_cell (request, daemon, &kernel, &error);
   if (execution == NULL)
     {
       porthole_run_stream_fail (session->stream, error);
@@ -774,7 +615,7 @@ start_stream_cell (StreamSession *session,
 
 static void
 start_stream_run (StreamSession *session,
-                  ExecRequest   *request)
+                  PortholeExecRequest   *request)
 {
   PortholeDaemon *daemon = porthole_ws_channel_get_daemon (session->channel);
   g_autoptr(PortholeCodeRun) run = NULL;
@@ -811,7 +652,7 @@ on_stream_first_message (PortholeWsChannel *channel,
                          StreamSession     *session)
 {
   PortholeDaemon *daemon = porthole_ws_channel_get_daemon (channel);
-  g_auto(ExecRequest) request = { 0 };
+  g_auto(PortholeExecRequest) request = { 0 };
   g_autoptr(GError) error = NULL;
   const char *type = porthole_json_object_get_string (message, PORTHOLE_MEMBER_TYPE);
   g_autofree char *execution_id = NULL;
@@ -824,7 +665,7 @@ on_stream_first_message (PortholeWsChannel *channel,
   execution_id = porthole_run_new_execution_id ();
   session->stream = porthole_run_stream_new (channel, execution_id);
 
-  if (!exec_request_parse (&request, daemon, message, DEFAULT_STREAM_TIMEOUT, FALSE,
+  if (!porthole_exec_request_parse (&request, daemon, message, DEFAULT_STREAM_TIMEOUT, FALSE,
                            session->kind == STREAM_IPYTHON, &error))
     {
       porthole_run_stream_fail (session->stream, error);
