@@ -13,6 +13,7 @@
 
 #include "porthole-commands-routes.h"
 #if HAVE_DESKTOP
+#include "porthole-desktop-a11y-routes.h"
 #include "porthole-desktop-clipboard-routes.h"
 #include "porthole-desktop-display-routes.h"
 #include "porthole-desktop-input-routes.h"
@@ -20,6 +21,7 @@
 #include "porthole-desktop-screen-routes.h"
 #include "porthole-desktop-status-routes.h"
 #include "porthole-desktop-vnc-routes.h"
+#include "porthole-desktop-wait-routes.h"
 #include "porthole-desktop-window-routes.h"
 /* Desktop handlers exist only in builds with the desktop. */
 #define DESKTOP(handler) porthole_desktop_handle_##handler
@@ -153,6 +155,12 @@ static const PortholeRoute routes[] = {
   { "GET", "/desktop/debug/logs", "desktop_debug_logs", DESKTOP (debug_logs) },
   { "GET", "/desktop/debug/processes", "desktop_debug_processes", DESKTOP (debug_processes) },
   { "POST", "/desktop/windows/move", "desktop_windows_move", DESKTOP (windows_move) },
+  /* portholed's own (issue 20): widgets through AT-SPI, waiting for change */
+  { "GET", "/desktop/accessibility/tree", "desktop_accessibility_tree", DESKTOP (accessibility_tree) },
+  { "POST", "/desktop/accessibility/tree", NULL, DESKTOP (accessibility_tree) },
+  { "POST", "/desktop/accessibility/action", "desktop_accessibility_action", DESKTOP (accessibility_action) },
+  { "POST", "/desktop/accessibility/find", "desktop_accessibility_find", DESKTOP (accessibility_find) },
+  { "POST", "/desktop/wait", "desktop_wait", DESKTOP (wait) },
 
   /* metrics */
   { "GET", "/processes", "processes", porthole_metrics_handle_processes },

@@ -20,6 +20,7 @@
 #include <libavcodec/avcodec.h>
 #include <libswscale/swscale.h>
 
+#include "porthole-json.h"
 #include "test-x11-utils.h"
 
 #define LINE_TIMEOUT_MS (20 * 1000)
@@ -532,4 +533,124 @@ porthole_test_desktop_teardown (PortholeTestDesktop *desktop,
   g_clear_pointer (&desktop->client, porthole_test_client_free);
   g_clear_pointer (&desktop->daemon, porthole_test_daemon_free);
   g_clear_pointer (&desktop->x11, porthole_test_x11_free);
+}
+
+struct _PortholeTestPending
+{
+  GThread *thread;
+  SoupMessage *msg;
+  PortholeTestResponse *response;
+  gint64 answered;
+  gint done;
+};
+
+static gpointer
+pending_thread (gpointer user_data)
+{
+  PortholeTestPending *pending = user_data;
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(SoupSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+  PortholeTestResponse *response = g_new0 (PortholeTestResponse, 1);
+
+  g_main_context_push_thread_default (context);
+  session = soup_session_new_with_options ("timeout", 600, NULL);
+  response->body = soup_session_send_and_read (session, pending->msg, NULL, &error);
+  pending->answered = g_get_monotonic_time ();
+  g_assert_no_error (error);
+  response->status = soup_message_get_status (pending->msg);
+  response->headers = soup_message_headers_ref (soup_message_get_response_headers (pending->msg));
+  if (g_bytes_get_size (response->body) > 0)
+    {
+      g_autoptr(JsonNode) node = porthole_json_parse (g_bytes_get_data (response->body, NULL),
+                                                      g_bytes_get_size (response->body), &error);
+
+      g_assert_no_error (error);
+      response->json = json_object_ref (json_node_get_object (node));
+    }
+  pending->response = response;
+  g_clear_object (&session);
+  g_main_context_pop_thread_default (context);
+  g_atomic_int_set (&pending->done, 1);
+
+  return NULL;
+}
+
+/**
+ * porthole_test_pending_new:
+ *
+ * Sends @method @path with @body (JSON) and the fixture's token, from a
+ * thread; porthole_test_pending_join() collects the answer.
+ */
+PortholeTestPending *
+porthole_test_pending_new (PortholeTestDaemon *daemon,
+                           const char         *method,
+                           const char         *path,
+                           const char         *body)
+{
+  PortholeTestPending *pending = g_new0 (PortholeTestPending, 1);
+  g_autofree char *url = g_strconcat (daemon->url, path, NULL);
+  g_autofree char *authorization = g_strconcat ("Bearer ", daemon->token, NULL);
+
+  pending->msg = soup_message_new (method, url);
+  soup_message_headers_replace (soup_message_get_request_headers (pending->msg), "Authorization", authorization);
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+
+      soup_message_set_request_body_from_bytes (pending->msg, "application/json", bytes);
+    }
+  pending->thread = g_thread_new ("pending request", pending_thread, pending);
+
+  return pending;
+}
+
+gboolean
+porthole_test_pending_is_done (PortholeTestPending *pending)
+{
+  return g_atomic_int_get (&pending->done) != 0;
+}
+
+/**
+ * porthole_test_pending_join:
+ * @answered: (out) (optional): g_get_monotonic_time() when the answer
+ *   had arrived
+ *
+ * Waits for the answer and frees @pending.
+ */
+PortholeTestResponse *
+porthole_test_pending_join (PortholeTestPending *pending,
+                            gint64              *answered)
+{
+  PortholeTestResponse *response;
+
+  g_thread_join (pending->thread);
+  response = pending->response;
+  if (answered != NULL)
+    *answered = pending->answered;
+  g_object_unref (pending->msg);
+  g_free (pending);
+
+  return response;
+}
+
+/**
+ * porthole_test_count_log_lines:
+ *
+ * Returns: how many lines of the desktop log (/desktop/debug/logs)
+ *   contain @text: "POST /desktop/wait" once a wait has started
+ */
+guint
+porthole_test_count_log_lines (PortholeTestDaemon *daemon,
+                               const char         *text)
+{
+  g_autoptr(JsonObject) reply = porthole_test_desktop_call (daemon, "GET", "/desktop/debug/logs?lines=2000", NULL);
+  JsonArray *logs = json_object_get_array_member (reply, "logs");
+  guint count = 0;
+
+  for (guint i = 0; i < json_array_get_length (logs); i++)
+    if (strstr (json_array_get_string_element (logs, i), text) != NULL)
+      count++;
+
+  return count;
 }

@@ -128,6 +128,20 @@ void                porthole_test_desktop_setup      (PortholeTestDesktop *deskt
 void                porthole_test_desktop_teardown   (PortholeTestDesktop *desktop,
                                                       gconstpointer       spec);
 
+/* A request answered later (a wait): sent from a thread of its own so
+ * the test can act meanwhile. */
+typedef struct _PortholeTestPending PortholeTestPending;
+
+PortholeTestPending *porthole_test_pending_new       (PortholeTestDaemon *daemon,
+                                                      const char         *method,
+                                                      const char         *path,
+                                                      const char         *body);
+gboolean            porthole_test_pending_is_done    (PortholeTestPending *pending);
+PortholeTestResponse *porthole_test_pending_join     (PortholeTestPending *pending,
+                                                      gint64             *answered);
+guint               porthole_test_count_log_lines    (PortholeTestDaemon *daemon,
+                                                      const char         *text);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PortholeTestX11, porthole_test_x11_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PortholeTestClient, porthole_test_client_free)
 

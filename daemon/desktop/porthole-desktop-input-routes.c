@@ -475,25 +475,7 @@ porthole_desktop_handle_keyboard_type (PortholeRequest *req)
     return;
 
   script = porthole_input_script_new ();
-  for (const char *p = text; *p; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-      KeySym keysym;
-
-      /* "\r\n" is one line break. */
-      if (c == '\r' && p[1] == '\n')
-        continue;
-
-      keysym = porthole_keysym_from_unichar (c);
-      if (keysym == NoSymbol)
-        continue;
-
-      if (length > 0)
-        porthole_input_script_add_delay (script, delay_ms);
-      porthole_input_script_add_key (script, keysym, TRUE);
-      porthole_input_script_add_key (script, keysym, FALSE);
-      length++;
-    }
+  length = porthole_input_script_add_text (script, text, delay_ms);
 
   reply = json_object_new ();
   json_object_set_int_member (reply, "length", length);

@@ -86,18 +86,31 @@ porthole_desktop_request_begin_with_plugin (PortholeRequest *req,
                                             const char      *plugin)
 {
   PortholeDesktop *desktop = porthole_desktop_request_begin (req);
-  g_autoptr(GError) error = NULL;
 
-  if (desktop == NULL)
+  if (desktop == NULL || !porthole_desktop_request_require_plugin (req, plugin))
     return NULL;
 
-  if (porthole_plugin_load (plugin, &error) == NULL)
-    {
-      porthole_desktop_request_reply_unavailable (req, error->message, porthole_plugin_get_packages (plugin));
-      return NULL;
-    }
-
   return desktop;
+}
+
+/**
+ * porthole_desktop_request_require_plugin:
+ *
+ * Loads @plugin; without it, replies 503 with the packages it needs.
+ *
+ * Returns: FALSE after replying
+ */
+gboolean
+porthole_desktop_request_require_plugin (PortholeRequest *req,
+                                         const char      *plugin)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (porthole_plugin_load (plugin, &error) != NULL)
+    return TRUE;
+
+  porthole_desktop_request_reply_unavailable (req, error->message, porthole_plugin_get_packages (plugin));
+  return FALSE;
 }
 
 /**
@@ -136,12 +149,30 @@ void
 porthole_desktop_request_reply_error (PortholeRequest *req,
                                       const GError    *error)
 {
+  porthole_desktop_request_reply_error_for (req, error, "window", NULL);
+}
+
+/**
+ * porthole_desktop_request_reply_error_for:
+ * @resource: what a NOT_FOUND error is about (details.resource)
+ * @missing: (nullable): the packages of a DESKTOP_NOT_AVAILABLE error;
+ *   the desktop's own when %NULL
+ *
+ * porthole_desktop_request_reply_error() for routes whose errors are
+ * about something else than windows.
+ */
+void
+porthole_desktop_request_reply_error_for (PortholeRequest   *req,
+                                          const GError      *error,
+                                          const char        *resource,
+                                          const char *const *missing)
+{
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
   if (g_error_matches (error, PORTHOLE_ERROR, PORTHOLE_ERROR_DESKTOP_NOT_AVAILABLE))
     {
-      porthole_desktop_request_reply_unavailable (req, error->message, NULL);
+      porthole_desktop_request_reply_unavailable (req, error->message, missing);
       return;
     }
 
@@ -149,7 +180,7 @@ porthole_desktop_request_reply_error (PortholeRequest *req,
     {
       g_autoptr(JsonObject) details = json_object_new ();
 
-      json_object_set_string_member (details, "resource", "window");
+      json_object_set_string_member (details, "resource", resource);
       porthole_request_reply_error (req, 0, PORTHOLE_ERROR_NOT_FOUND, details, "%s", error->message);
       return;
     }

@@ -17,11 +17,17 @@ PortholeDesktop *porthole_desktop_request_begin            (PortholeRequest     
 PortholeDesktop *porthole_desktop_request_begin_offline    (PortholeRequest     *req);
 PortholeDesktop *porthole_desktop_request_begin_with_plugin (PortholeRequest    *req,
                                                              const char         *plugin);
+gboolean         porthole_desktop_request_require_plugin   (PortholeRequest    *req,
+                                                             const char         *plugin);
 void             porthole_desktop_request_reply_unavailable (PortholeRequest    *req,
                                                              const char         *message,
                                                              const char *const  *missing);
 void             porthole_desktop_request_reply_error      (PortholeRequest     *req,
                                                             const GError        *error);
+void             porthole_desktop_request_reply_error_for  (PortholeRequest     *req,
+                                                            const GError        *error,
+                                                            const char          *resource,
+                                                            const char *const   *missing);
 void             porthole_desktop_request_reply_success    (PortholeRequest     *req,
                                                             JsonObject          *reply);
 gboolean         porthole_desktop_request_get_window       (PortholeRequest     *req,

@@ -5,9 +5,13 @@
  *  - "--display auto": $DISPLAY if it answers, otherwise an embedded
  *    Xvfb (plus a window manager) that we start, supervise and stop;
  *  - "--display none": no desktop; every route answers 503.
- * Per-connection objects (input, capture, clipboard, windows, RandR) are
- * made when the connection opens and dropped when it is lost; the log,
- * the clipboard history and the OCR engines outlive connections.
+ * Per-connection objects (input, capture, clipboard, windows, RandR,
+ * damage) are made when the connection opens and dropped when it is
+ * lost; the log, the clipboard history, the OCR engines and the
+ * accessibility reader outlive connections.
+ * The embedded display also gets a D-Bus session and the AT-SPI bus
+ * (porthole-session-bus.c), whose addresses programs started from then
+ * on inherit.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -16,12 +20,15 @@
 
 #include <string.h>
 
+#include "porthole-a11y.h"
 #include "porthole-config.h"
 #include "porthole-desktop.h"
 #include "porthole-env-store.h"
 #include "porthole-error.h"
 #include "porthole-helper-process.h"
 #include "porthole-procfs.h"
+#include "porthole-session-bus.h"
+#include "porthole-x11-damage.h"
 #include "porthole-xvfb.h"
 #include "porthole-ocr.h"
 #include "porthole-vnc-server.h"
@@ -45,10 +52,12 @@ struct _PortholeDesktop
   PortholeClipboardHistory *clipboard_history;
   PortholeOcr *ocr;
   PortholeVncServer *vnc;
+  PortholeA11y *a11y;
   GHashTable *cpu_samples;      /* pid -> PortholeCpuSample */
 
   PortholeXvfb *xvfb;
   PortholeHelperProcess *window_manager;
+  PortholeSessionBus *session_bus;
   char *display_name;
   char *unavailable;            /* why there is no desktop, when there is none */
 
@@ -58,6 +67,7 @@ struct _PortholeDesktop
   PortholeX11Clipboard *clipboard;
   PortholeX11Windows *windows;
   PortholeX11Randr *randr;
+  PortholeX11Damage *damage;
 
   guint reconnect_id;
   guint reconnect_ms;
@@ -101,6 +111,7 @@ drop_connection (PortholeDesktop *self)
   g_clear_object (&self->clipboard);
   g_clear_object (&self->windows);
   g_clear_object (&self->randr);
+  g_clear_object (&self->damage);
   porthole_x11_display_close (self->display);
   g_clear_object (&self->display);
 
@@ -116,6 +127,8 @@ porthole_desktop_dispose (GObject *object)
   g_clear_object (&self->vnc);
   g_clear_object (&self->xvfb);
   g_clear_object (&self->window_manager);
+  g_clear_object (&self->session_bus);
+  g_clear_object (&self->a11y);
 
   G_OBJECT_CLASS (porthole_desktop_parent_class)->dispose (object);
 }
@@ -198,6 +211,8 @@ porthole_desktop_new (PortholeConfig   *config,
   self->ocr = porthole_ocr_new ();
   /* Only the object: the vnc plugin comes with the first start. */
   self->vnc = porthole_vnc_server_new (self, config);
+  /* Only the object: its helper process comes with the first use. */
+  self->a11y = porthole_a11y_new (self, env_store, self->log);
 
   return self;
 }
@@ -210,6 +225,8 @@ on_display_closed (PortholeDesktop *self)
   porthole_log_buffer_append (self->log, NULL, "Desktop unavailable: X display %s went away",
                               self->display_name);
   drop_connection (self);
+  /* Its helper reads the old display's buses. */
+  porthole_a11y_reset (self->a11y);
   self->reconnect_ms = MIN_RECONNECT_MS;
   schedule_reconnect (self);
 }
@@ -261,6 +278,7 @@ try_connect (PortholeDesktop  *self,
   self->clipboard = porthole_x11_clipboard_new (self->display);
   self->windows = porthole_x11_windows_new (self->display);
   self->randr = porthole_x11_randr_new (self->display);
+  self->damage = porthole_x11_damage_new (self->display);
   g_signal_connect_swapped (self->clipboard, "changed", G_CALLBACK (on_clipboard_changed), self);
 
   /* Programs started from now on show up on this desktop. */
@@ -305,8 +323,9 @@ build_envp (PortholeDesktop *self)
   return porthole_env_store_build_envp (self->env_store, NULL);
 }
 
-/* Window managers exit without a theme: make sure the system data and
- * config directories are searched whatever XDG_*_DIRS say. */
+/* Window managers exit without a theme, at-spi-bus-launcher without its
+ * GSettings schemas: make sure the system data and config directories
+ * are searched whatever XDG_*_DIRS say. */
 static GStrv
 with_system_dirs (GStrv envp)
 {
@@ -372,6 +391,48 @@ start_window_manager (PortholeDesktop *self)
 }
 
 static void
+on_session_bus_ready (PortholeDesktop *self)
+{
+  const char *const *environment = porthole_session_bus_get_a11y_environment ();
+
+  porthole_env_store_set_base (self->env_store, "DBUS_SESSION_BUS_ADDRESS",
+                               porthole_session_bus_get_address (self->session_bus));
+  for (guint i = 0; environment[i] != NULL; i += 2)
+    porthole_env_store_set_base (self->env_store, environment[i], environment[i + 1]);
+  porthole_a11y_reset (self->a11y);
+}
+
+static void
+on_session_bus_lost (PortholeDesktop *self)
+{
+  porthole_env_store_set_base (self->env_store, "DBUS_SESSION_BUS_ADDRESS", NULL);
+  porthole_a11y_reset (self->a11y);
+}
+
+/* The session and accessibility buses of the embedded display. */
+static void
+start_session_bus (PortholeDesktop *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) envp = NULL;
+
+  if (self->session_bus == NULL)
+    {
+      self->session_bus = porthole_session_bus_new (self->log);
+      g_signal_connect_swapped (self->session_bus, "ready", G_CALLBACK (on_session_bus_ready), self);
+      g_signal_connect_swapped (self->session_bus, "lost", G_CALLBACK (on_session_bus_lost), self);
+    }
+
+  /* The bus's own address is not for itself; at-spi-bus-launcher aborts
+   * without the system's GSettings schemas. */
+  envp = with_system_dirs (build_envp (self));
+  envp = g_environ_unsetenv (envp, "DBUS_SESSION_BUS_ADDRESS");
+  if (!porthole_session_bus_start (self->session_bus, (const char *const *) envp, &error))
+    porthole_log_buffer_append (self->log, NULL, "No D-Bus session, so no accessibility: %s",
+                                error->message);
+}
+
+static void
 on_xvfb_ready (PortholeDesktop *self)
 {
   if (self->stopped)
@@ -389,6 +450,7 @@ on_xvfb_ready (PortholeDesktop *self)
   if (self->display == NULL && !try_connect (self, self->display_name, NULL))
     schedule_reconnect (self);
   start_window_manager (self);
+  start_session_bus (self);
 }
 
 static void
@@ -480,6 +542,12 @@ porthole_desktop_stop (PortholeDesktop *self)
   drop_connection (self);
   if (self->window_manager != NULL)
     porthole_helper_process_stop (self->window_manager);
+  if (self->session_bus != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->session_bus, self);
+      porthole_session_bus_stop (self->session_bus);
+    }
+  porthole_a11y_reset (self->a11y);
   if (self->xvfb != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->xvfb, self);
@@ -595,6 +663,18 @@ porthole_desktop_get_randr (PortholeDesktop *self)
 }
 
 /**
+ * porthole_desktop_get_damage:
+ *
+ * Returns: (transfer none) (nullable): "the screen changed" for any
+ *   number of subscribers, while connected
+ */
+PortholeX11Damage *
+porthole_desktop_get_damage (PortholeDesktop *self)
+{
+  return self->damage;
+}
+
+/**
  * porthole_desktop_get_ocr:
  *
  * Returns: (transfer none): the pool of OCR engines (the ocr plugin is
@@ -604,6 +684,18 @@ PortholeOcr *
 porthole_desktop_get_ocr (PortholeDesktop *self)
 {
   return self->ocr;
+}
+
+/**
+ * porthole_desktop_get_a11y:
+ *
+ * Returns: (transfer none): the reader of accessibility trees (its
+ *   helper process comes with the first use)
+ */
+PortholeA11y *
+porthole_desktop_get_a11y (PortholeDesktop *self)
+{
+  return self->a11y;
 }
 
 /**
@@ -723,6 +815,15 @@ porthole_desktop_list_processes (PortholeDesktop *self)
 
   if (self->window_manager != NULL)
     add_helper (self, processes, self->window_manager);
+
+  if (self->session_bus != NULL)
+    {
+      g_autoptr(GPtrArray) helpers = g_ptr_array_new ();
+
+      porthole_session_bus_add_helpers (self->session_bus, helpers);
+      for (guint i = 0; i < helpers->len; i++)
+        add_helper (self, processes, g_ptr_array_index (helpers, i));
+    }
 
   return processes;
 }

@@ -19,7 +19,9 @@
 
 G_BEGIN_DECLS
 
+typedef struct _PortholeA11y PortholeA11y;
 typedef struct _PortholeOcr PortholeOcr;
+typedef struct _PortholeX11Damage PortholeX11Damage;
 typedef struct _PortholeVncServer PortholeVncServer;
 
 typedef struct
@@ -57,8 +59,10 @@ PortholeX11Capture       *porthole_desktop_get_capture        (PortholeDesktop  
 PortholeX11Clipboard     *porthole_desktop_get_clipboard      (PortholeDesktop   *self);
 PortholeX11Windows       *porthole_desktop_get_windows        (PortholeDesktop   *self);
 PortholeX11Randr         *porthole_desktop_get_randr          (PortholeDesktop   *self);
+PortholeX11Damage        *porthole_desktop_get_damage         (PortholeDesktop   *self);
 
 PortholeOcr              *porthole_desktop_get_ocr            (PortholeDesktop   *self);
+PortholeA11y             *porthole_desktop_get_a11y           (PortholeDesktop   *self);
 PortholeVncServer        *porthole_desktop_get_vnc            (PortholeDesktop   *self);
 PortholeLogBuffer        *porthole_desktop_get_log            (PortholeDesktop   *self);
 PortholeClipboardHistory *porthole_desktop_get_clipboard_history (PortholeDesktop *self);

@@ -129,3 +129,57 @@ porthole_frame_get_pixel (PortholeFrame *self,
 
   return TRUE;
 }
+
+/**
+ * porthole_rect_intersect:
+ * @result: (out) (optional): the common part
+ *
+ * Returns: whether @a and @b overlap (touching edges do not)
+ */
+gboolean
+porthole_rect_intersect (const PortholeRect *a,
+                         const PortholeRect *b,
+                         PortholeRect       *result)
+{
+  int x1 = MAX (a->x, b->x);
+  int y1 = MAX (a->y, b->y);
+  int x2 = MIN ((gint64) a->x + a->width, (gint64) b->x + b->width);
+  int y2 = MIN ((gint64) a->y + a->height, (gint64) b->y + b->height);
+
+  if (x2 <= x1 || y2 <= y1)
+    return FALSE;
+
+  if (result != NULL)
+    *result = (PortholeRect) { x1, y1, x2 - x1, y2 - y1 };
+  return TRUE;
+}
+
+/**
+ * porthole_rect_union:
+ * @result: (out): the bounding box of @a and @b (an empty one counts
+ *   for nothing)
+ */
+void
+porthole_rect_union (const PortholeRect *a,
+                     const PortholeRect *b,
+                     PortholeRect       *result)
+{
+  int x1, y1, x2, y2;
+
+  if (a->width <= 0 || a->height <= 0)
+    {
+      *result = *b;
+      return;
+    }
+  if (b->width <= 0 || b->height <= 0)
+    {
+      *result = *a;
+      return;
+    }
+
+  x1 = MIN (a->x, b->x);
+  y1 = MIN (a->y, b->y);
+  x2 = MAX (a->x + a->width, b->x + b->width);
+  y2 = MAX (a->y + a->height, b->y + b->height);
+  *result = (PortholeRect) { x1, y1, x2 - x1, y2 - y1 };
+}

@@ -17,6 +17,13 @@ typedef struct
   int height;
 } PortholeRect;
 
+gboolean porthole_rect_intersect (const PortholeRect *a,
+                                  const PortholeRect *b,
+                                  PortholeRect       *result);
+void     porthole_rect_union     (const PortholeRect *a,
+                                  const PortholeRect *b,
+                                  PortholeRect       *result);
+
 #define PORTHOLE_TYPE_FRAME (porthole_frame_get_type ())
 
 typedef struct _PortholeFrame PortholeFrame;

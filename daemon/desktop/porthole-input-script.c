@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "porthole-input-script.h"
+#include "porthole-x11-keymap.h"
 
 /* Motion events per second of a drag, so drag-aware clients see the
  * pointer travel and not jump. */
@@ -111,6 +112,45 @@ porthole_input_script_add_chord (PortholeInputScript *self,
     porthole_input_script_add_key (self, keysyms[i], TRUE);
   for (guint i = n_keysyms; i > 0; i--)
     porthole_input_script_add_key (self, keysyms[i - 1], FALSE);
+}
+
+/**
+ * porthole_input_script_add_text:
+ * @text: UTF-8
+ * @delay_ms: pause between characters
+ *
+ * Types @text key by key ("\r\n" is one line break); characters no
+ * keysym stands for are skipped.
+ *
+ * Returns: the number of characters typed
+ */
+guint
+porthole_input_script_add_text (PortholeInputScript *self,
+                                const char          *text,
+                                guint                delay_ms)
+{
+  guint length = 0;
+
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      guint32 keysym;
+
+      if (c == '\r' && p[1] == '\n')
+        continue;
+
+      keysym = porthole_keysym_from_unichar (c);
+      if (keysym == 0)
+        continue;
+
+      if (length > 0)
+        porthole_input_script_add_delay (self, delay_ms);
+      porthole_input_script_add_key (self, keysym, TRUE);
+      porthole_input_script_add_key (self, keysym, FALSE);
+      length++;
+    }
+
+  return length;
 }
 
 /**

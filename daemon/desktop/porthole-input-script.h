@@ -63,6 +63,9 @@ void                     porthole_input_script_add_delay    (PortholeInputScript
 void                     porthole_input_script_add_chord    (PortholeInputScript *self,
                                                              const guint32       *keysyms,
                                                              guint                n_keysyms);
+guint                    porthole_input_script_add_text     (PortholeInputScript *self,
+                                                             const char          *text,
+                                                             guint                delay_ms);
 void                     porthole_input_script_add_drag     (PortholeInputScript *self,
                                                              guint                button,
                                                              int                  from_x,

@@ -74,6 +74,8 @@ struct _PortholeX11Display
 
   GHashTable *atoms;
   GArray *filters;
+  /* XSelectInput on the root, one count per event mask bit */
+  guint root_event_counts[32];
   guint last_filter_id;
   GSList *traps;
 
@@ -824,4 +826,49 @@ void
 porthole_x11_display_error_trap_pop_ignored (PortholeX11Display *self)
 {
   porthole_x11_display_error_trap_pop (self);
+}
+
+static void
+select_root_events (PortholeX11Display *self)
+{
+  long mask = 0;
+
+  for (guint bit = 0; bit < G_N_ELEMENTS (self->root_event_counts); bit++)
+    if (self->root_event_counts[bit] > 0)
+      mask |= 1L << bit;
+
+  if (!self->closed)
+    XSelectInput (self->xdisplay, self->root, mask);
+}
+
+/**
+ * porthole_x11_display_add_root_events:
+ * @event_mask: core event mask bits (SubstructureNotifyMask, ...)
+ *
+ * Selects @event_mask on the root window, on top of what others
+ * selected: XSelectInput replaces a client's whole mask, so every part
+ * of the daemon goes through here.
+ */
+void
+porthole_x11_display_add_root_events (PortholeX11Display *self,
+                                      long                event_mask)
+{
+  g_return_if_fail (PORTHOLE_IS_X11_DISPLAY (self));
+
+  for (guint bit = 0; bit < G_N_ELEMENTS (self->root_event_counts); bit++)
+    if (event_mask & (1L << bit))
+      self->root_event_counts[bit]++;
+  select_root_events (self);
+}
+
+void
+porthole_x11_display_remove_root_events (PortholeX11Display *self,
+                                         long                event_mask)
+{
+  g_return_if_fail (PORTHOLE_IS_X11_DISPLAY (self));
+
+  for (guint bit = 0; bit < G_N_ELEMENTS (self->root_event_counts); bit++)
+    if ((event_mask & (1L << bit)) && self->root_event_counts[bit] > 0)
+      self->root_event_counts[bit]--;
+  select_root_events (self);
 }

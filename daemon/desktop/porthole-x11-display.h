@@ -65,6 +65,13 @@ guint               porthole_x11_display_add_filter       (PortholeX11Display  *
 void                porthole_x11_display_remove_filter    (PortholeX11Display  *self,
                                                            guint                filter_id);
 
+/* Events on the root window that several parts of the daemon select:
+ * each add is undone by one remove with the same mask. */
+void                porthole_x11_display_add_root_events  (PortholeX11Display  *self,
+                                                           long                 event_mask);
+void                porthole_x11_display_remove_root_events (PortholeX11Display *self,
+                                                           long                 event_mask);
+
 /* Errors of the requests made between push and pop are caught instead
  * of being logged; pop returns the first error code (0: none). */
 void                porthole_x11_display_error_trap_push  (PortholeX11Display  *self);

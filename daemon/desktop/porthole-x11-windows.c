@@ -8,6 +8,11 @@
  * nobody to iconify a window, so minimize unmaps it and sets WM_STATE to
  * IconicState the way a manager would, and focus maps it back.
  *
+ * Watching (for waits) selects the root's substructure and properties
+ * (_NET_CLIENT_LIST, top-levels mapped, unmapped, created, destroyed)
+ * and the title properties of the windows listed, and says "changed"
+ * once per burst of such events.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -24,12 +29,25 @@
 /* EWMH source indication: a pager, whose requests managers honour. */
 #define SOURCE_PAGER 2
 
+#define WATCHED_ROOT_EVENTS (SubstructureNotifyMask | PropertyChangeMask)
+
 struct _PortholeX11Windows
 {
   GObject parent_instance;
 
   PortholeX11Display *display;
+
+  guint watchers;
+  guint filter_id;
+  guint changed_id;
 };
+
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (PortholeX11Windows, porthole_x11_windows, G_TYPE_OBJECT)
 
@@ -46,6 +64,11 @@ porthole_x11_windows_dispose (GObject *object)
 {
   PortholeX11Windows *self = (PortholeX11Windows *)object;
 
+  if (self->display != NULL && self->watchers > 0)
+    {
+      self->watchers = 1;
+      porthole_x11_windows_unwatch (self);
+    }
   g_clear_object (&self->display);
 
   G_OBJECT_CLASS (porthole_x11_windows_parent_class)->dispose (object);
@@ -55,6 +78,19 @@ static void
 porthole_x11_windows_class_init (PortholeX11WindowsClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = porthole_x11_windows_dispose;
+
+  /**
+   * PortholeX11Windows::changed:
+   *
+   * While watched: top-level windows may have come, gone or changed
+   * their titles.
+   */
+  signals[CHANGED] =
+    g_signal_new ("changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 }
 
 static void
@@ -747,4 +783,102 @@ porthole_x11_windows_minimize (PortholeX11Windows  *self,
       set_wm_state (self, window, IconicState);
     }
   return finish_request (self, window, "minimize", error);
+}
+
+/* Watching */
+
+/* Title changes of the listed windows reach us too. */
+static void
+select_titles (PortholeX11Windows *self)
+{
+  g_autoptr(GPtrArray) windows = porthole_x11_windows_list (self);
+
+  porthole_x11_display_error_trap_push (self->display);
+  for (guint i = 0; i < windows->len; i++)
+    XSelectInput (get_xdisplay (self), ((PortholeWindowInfo *) g_ptr_array_index (windows, i))->id,
+                  PropertyChangeMask);
+  porthole_x11_display_error_trap_pop_ignored (self->display);
+}
+
+static gboolean
+changed_cb (gpointer user_data)
+{
+  PortholeX11Windows *self = user_data;
+
+  self->changed_id = 0;
+  select_titles (self);
+  g_signal_emit (self, signals[CHANGED], 0);
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+watch_filter (PortholeX11Display *display,
+              XEvent             *event,
+              gpointer            user_data)
+{
+  PortholeX11Windows *self = user_data;
+  Window root = porthole_x11_display_get_root (display);
+  gboolean changed = FALSE;
+
+  switch (event->type)
+    {
+    case CreateNotify:
+      changed = event->xcreatewindow.parent == root;
+      break;
+    case DestroyNotify:
+    case MapNotify:
+    case UnmapNotify:
+    case ReparentNotify:
+      /* The event member is where the structure event was selected. */
+      changed = event->xmap.event == root;
+      break;
+    case PropertyNotify:
+      if (event->xproperty.window == root)
+        changed = event->xproperty.atom == atom (self, "_NET_CLIENT_LIST");
+      else
+        changed = event->xproperty.atom == atom (self, "_NET_WM_NAME") ||
+                  event->xproperty.atom == XA_WM_NAME;
+      break;
+    default:
+      break;
+    }
+
+  if (changed && self->changed_id == 0)
+    self->changed_id = g_idle_add (changed_cb, self);
+
+  return FALSE;
+}
+
+/**
+ * porthole_x11_windows_watch:
+ *
+ * Starts emitting "changed"; undone by porthole_x11_windows_unwatch().
+ */
+void
+porthole_x11_windows_watch (PortholeX11Windows *self)
+{
+  g_return_if_fail (PORTHOLE_IS_X11_WINDOWS (self));
+
+  if (self->watchers++ > 0)
+    return;
+
+  porthole_x11_display_add_root_events (self->display, WATCHED_ROOT_EVENTS);
+  self->filter_id = porthole_x11_display_add_filter (self->display, watch_filter, self);
+  select_titles (self);
+}
+
+void
+porthole_x11_windows_unwatch (PortholeX11Windows *self)
+{
+  g_return_if_fail (PORTHOLE_IS_X11_WINDOWS (self));
+  g_return_if_fail (self->watchers > 0);
+
+  if (--self->watchers > 0)
+    return;
+
+  porthole_x11_display_remove_root_events (self->display, WATCHED_ROOT_EVENTS);
+  porthole_x11_display_remove_filter (self->display, self->filter_id);
+  self->filter_id = 0;
+  g_clear_handle_id (&self->changed_id, g_source_remove);
 }

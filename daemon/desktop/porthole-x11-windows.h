@@ -38,6 +38,11 @@ PortholeWindowInfo *porthole_x11_windows_get_info     (PortholeX11Windows  *self
                                                        GError             **error);
 Window              porthole_x11_windows_get_active   (PortholeX11Windows  *self);
 
+/* While watched, "changed" says that windows may have appeared,
+ * disappeared or been renamed (list again to see). */
+void                porthole_x11_windows_watch        (PortholeX11Windows  *self);
+void                porthole_x11_windows_unwatch      (PortholeX11Windows  *self);
+
 gboolean            porthole_x11_windows_focus        (PortholeX11Windows  *self,
                                                        Window               window,
                                                        GError             **error);
