@@ -145,13 +145,7 @@ porthole_desktop_handle_mouse_click (PortholeRequest *req)
 
   script = porthole_input_script_new ();
   porthole_input_script_add_motion (script, x, y);
-  for (gint64 i = 0; i < clicks; i++)
-    {
-      if (i > 0)
-        porthole_input_script_add_delay (script, delay_ms);
-      porthole_input_script_add_button (script, button, TRUE);
-      porthole_input_script_add_button (script, button, FALSE);
-    }
+  porthole_input_script_add_click (script, button, clicks, delay_ms);
 
   reply = json_object_new ();
   json_object_set_int_member (reply, "x", x);
@@ -235,18 +229,6 @@ static const struct
   { "right", PORTHOLE_BUTTON_SCROLL_RIGHT },
 };
 
-static void
-add_scroll (PortholeInputScript *script,
-            guint                button,
-            gint64               amount)
-{
-  for (gint64 i = 0; i < amount; i++)
-    {
-      porthole_input_script_add_button (script, button, TRUE);
-      porthole_input_script_add_button (script, button, FALSE);
-    }
-}
-
 /* Two bodies (API.md §8.2): {amount, direction} (py) or {delta_x,
  * delta_y} (js; positive is down/right, the magnitude counts clicks). */
 void
@@ -286,8 +268,10 @@ porthole_desktop_handle_mouse_scroll (PortholeRequest *req)
           return;
         }
 
-      add_scroll (script, delta_y > 0 ? PORTHOLE_BUTTON_SCROLL_DOWN : PORTHOLE_BUTTON_SCROLL_UP, ABS (delta_y));
-      add_scroll (script, delta_x > 0 ? PORTHOLE_BUTTON_SCROLL_RIGHT : PORTHOLE_BUTTON_SCROLL_LEFT, ABS (delta_x));
+      porthole_input_script_add_click (script, delta_y > 0 ? PORTHOLE_BUTTON_SCROLL_DOWN : PORTHOLE_BUTTON_SCROLL_UP,
+                                       ABS (delta_y), 0);
+      porthole_input_script_add_click (script, delta_x > 0 ? PORTHOLE_BUTTON_SCROLL_RIGHT : PORTHOLE_BUTTON_SCROLL_LEFT,
+                                       ABS (delta_x), 0);
 
       /* Report the main axis the way the other body would say it. */
       if (delta_y != 0 || delta_x == 0)
@@ -328,7 +312,7 @@ porthole_desktop_handle_mouse_scroll (PortholeRequest *req)
                                           "Invalid direction \"%s\": expected up, down, left or right", text);
           return;
         }
-      add_scroll (script, button, amount);
+      porthole_input_script_add_click (script, button, amount, 0);
     }
 
   json_object_set_string_member (reply, "direction", direction);
@@ -394,62 +378,21 @@ porthole_desktop_handle_mouse (PortholeRequest *req)
 
 /* Keyboard */
 
-/* Splits "ctrl+shift+t" into names; "ctrl++" is ctrl and "+". */
-static GStrv
-split_chord (const char *chord)
-{
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_autoptr(GString) token = g_string_new (NULL);
-
-  for (const char *p = chord; *p; p++)
-    {
-      if (*p == '+' && token->len > 0)
-        {
-          g_strv_builder_add (builder, token->str);
-          g_string_truncate (token, 0);
-        }
-      else if (*p == '+' && p[1] != '\0' && p[1] != '+' && p != chord)
-        return NULL;                    /* "a++b": an empty key */
-      else
-        g_string_append_c (token, *p);
-    }
-
-  if (token->len == 0)
-    return NULL;
-  g_strv_builder_add (builder, token->str);
-
-  return g_strv_builder_end (builder);
-}
-
-/* Adds each name's keysym to @keysyms; 400 on an unknown key. */
+/* Adds each chord's keysyms to @keysyms; 400 on an unknown key. */
 static gboolean
 resolve_keys (PortholeRequest    *req,
               const char         *parameter,
               const char *const  *names,
               GArray             *keysyms)
 {
+  g_autoptr(GError) error = NULL;
+
   for (guint i = 0; names[i]; i++)
-    {
-      g_auto(GStrv) parts = split_chord (names[i]);
-
-      if (parts == NULL)
-        {
-          porthole_request_reply_invalid (req, parameter, "Invalid key \"%s\"", names[i]);
-          return FALSE;
-        }
-
-      for (guint j = 0; parts[j]; j++)
-        {
-          KeySym keysym;
-
-          if (!porthole_keysym_from_name (parts[j], &keysym))
-            {
-              porthole_request_reply_invalid (req, parameter, "Unknown key \"%s\"", parts[j]);
-              return FALSE;
-            }
-          g_array_append_val (keysyms, (guint32) { keysym });
-        }
-    }
+    if (!porthole_keysyms_from_chord (names[i], keysyms, &error))
+      {
+        porthole_request_reply_invalid (req, parameter, "%s", error->message);
+        return FALSE;
+      }
 
   if (keysyms->len > MAX_CHORD_KEYS)
     {

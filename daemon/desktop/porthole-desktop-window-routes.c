@@ -14,71 +14,44 @@
 #include "porthole-protocol.h"
 
 #define SETTLE_MSEC 1000
-#define SETTLE_POLL_MSEC 10
 #define UNSET G_MININT
-
-typedef gboolean (*SettledFunc) (PortholeX11Windows *windows,
-                                 Window              window,
-                                 const PortholeRect *wanted);
 
 typedef struct
 {
   PortholeRequest *req;
-  PortholeX11Windows *windows;
-  Window window;
-  PortholeRect wanted;
-  SettledFunc settled;
   JsonObject *reply;
-  gint64 deadline;
 } SettleCall;
 
 static void
-settle_call_free (SettleCall *call)
+on_settled (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
 {
+  SettleCall *call = user_data;
+
+  /* Settled or not: the action was done, the window manager is late. */
+  porthole_x11_windows_wait_finish (PORTHOLE_X11_WINDOWS (object), result, NULL);
+  porthole_desktop_request_reply_success (call->req, call->reply);
   g_object_unref (call->req);
-  g_object_unref (call->windows);
   json_object_unref (call->reply);
   g_free (call);
 }
 
-static gboolean
-settle_cb (gpointer user_data)
-{
-  SettleCall *call = user_data;
-
-  if (!call->settled (call->windows, call->window, &call->wanted) &&
-      g_get_monotonic_time () < call->deadline &&
-      !g_cancellable_is_cancelled (porthole_request_get_cancellable (call->req)))
-    return G_SOURCE_CONTINUE;
-
-  porthole_desktop_request_reply_success (call->req, call->reply);
-  settle_call_free (call);
-
-  return G_SOURCE_REMOVE;
-}
-
 /* Answers @reply (taken) once @settled holds or time is up. */
 static void
-reply_when_settled (PortholeRequest    *req,
-                    PortholeDesktop    *desktop,
-                    Window              window,
-                    const PortholeRect *wanted,
-                    SettledFunc         settled,
-                    JsonObject         *reply)
+reply_when_settled (PortholeRequest         *req,
+                    PortholeDesktop         *desktop,
+                    Window                   window,
+                    const PortholeRect      *wanted,
+                    PortholeX11WindowsCheck  settled,
+                    JsonObject              *reply)
 {
   SettleCall *call = g_new0 (SettleCall, 1);
 
   call->req = g_object_ref (req);
-  call->windows = g_object_ref (porthole_desktop_get_windows (desktop));
-  call->window = window;
-  if (wanted != NULL)
-    call->wanted = *wanted;
-  call->settled = settled;
   call->reply = reply;
-  call->deadline = g_get_monotonic_time () + SETTLE_MSEC * 1000;
-
-  if (settle_cb (call) == G_SOURCE_CONTINUE)
-    g_timeout_add (SETTLE_POLL_MSEC, settle_cb, call);
+  porthole_x11_windows_wait_async (porthole_desktop_get_windows (desktop), window, settled, wanted, SETTLE_MSEC,
+                                   porthole_request_get_cancellable (req), on_settled, call);
 }
 
 static JsonObject *
@@ -142,14 +115,6 @@ new_action_reply (Window window)
   return reply;
 }
 
-static gboolean
-is_active (PortholeX11Windows *windows,
-           Window              window,
-           const PortholeRect *wanted)
-{
-  return porthole_x11_windows_get_active (windows) == window;
-}
-
 void
 porthole_desktop_handle_windows_focus (PortholeRequest *req)
 {
@@ -166,17 +131,7 @@ porthole_desktop_handle_windows_focus (PortholeRequest *req)
       return;
     }
 
-  reply_when_settled (req, desktop, window, NULL, is_active, new_action_reply (window));
-}
-
-static gboolean
-is_gone (PortholeX11Windows *windows,
-         Window              window,
-         const PortholeRect *wanted)
-{
-  g_autoptr(PortholeWindowInfo) info = porthole_x11_windows_get_info (windows, window, NULL);
-
-  return info == NULL;
+  reply_when_settled (req, desktop, window, NULL, porthole_x11_windows_is_active, new_action_reply (window));
 }
 
 static gboolean
@@ -208,25 +163,8 @@ porthole_desktop_handle_windows_close (PortholeRequest *req)
 
   /* A polite close is up to the application, which may ask the user:
    * do not wait for it. */
-  reply_when_settled (req, desktop, window, NULL, force ? is_gone : is_settled_now,
+  reply_when_settled (req, desktop, window, NULL, force ? porthole_x11_windows_is_gone : is_settled_now,
                       new_action_reply (window));
-}
-
-static gboolean
-has_geometry (PortholeX11Windows *windows,
-              Window              window,
-              const PortholeRect *wanted)
-{
-  g_autoptr(PortholeWindowInfo) info = porthole_x11_windows_get_info (windows, window, NULL);
-
-  if (info == NULL)
-    return TRUE;
-
-  /* Fields left at UNSET are not checked. */
-  return (wanted->x == UNSET || info->geometry.x == wanted->x) &&
-         (wanted->y == UNSET || info->geometry.y == wanted->y) &&
-         (wanted->width == UNSET || info->geometry.width == wanted->width) &&
-         (wanted->height == UNSET || info->geometry.height == wanted->height);
 }
 
 static void
@@ -286,7 +224,7 @@ move_resize (PortholeRequest *req,
       wanted.width = width;
       wanted.height = height;
     }
-  reply_when_settled (req, desktop, window, &wanted, has_geometry, reply);
+  reply_when_settled (req, desktop, window, &wanted, porthole_x11_windows_has_geometry, reply);
 }
 
 void
@@ -299,16 +237,6 @@ void
 porthole_desktop_handle_windows_move (PortholeRequest *req)
 {
   move_resize (req, TRUE, FALSE);
-}
-
-static gboolean
-is_minimized (PortholeX11Windows *windows,
-              Window              window,
-              const PortholeRect *wanted)
-{
-  g_autoptr(PortholeWindowInfo) info = porthole_x11_windows_get_info (windows, window, NULL);
-
-  return info == NULL || info->minimized;
 }
 
 void
@@ -327,5 +255,5 @@ porthole_desktop_handle_windows_minimize (PortholeRequest *req)
       return;
     }
 
-  reply_when_settled (req, desktop, window, NULL, is_minimized, new_action_reply (window));
+  reply_when_settled (req, desktop, window, NULL, porthole_x11_windows_is_minimized, new_action_reply (window));
 }

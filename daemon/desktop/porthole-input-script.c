@@ -115,6 +115,28 @@ porthole_input_script_add_chord (PortholeInputScript *self,
 }
 
 /**
+ * porthole_input_script_add_click:
+ * @count: clicks (a double click is 2), or wheel steps for buttons 4-7
+ * @delay_ms: pause between clicks
+ *
+ * Presses and releases @button @count times, where the pointer is.
+ */
+void
+porthole_input_script_add_click (PortholeInputScript *self,
+                                 guint                button,
+                                 guint                count,
+                                 guint                delay_ms)
+{
+  for (guint i = 0; i < count; i++)
+    {
+      if (i > 0 && delay_ms > 0)
+        porthole_input_script_add_delay (self, delay_ms);
+      porthole_input_script_add_button (self, button, TRUE);
+      porthole_input_script_add_button (self, button, FALSE);
+    }
+}
+
+/**
  * porthole_input_script_add_text:
  * @text: UTF-8
  * @delay_ms: pause between characters

@@ -63,6 +63,10 @@ void                     porthole_input_script_add_delay    (PortholeInputScript
 void                     porthole_input_script_add_chord    (PortholeInputScript *self,
                                                              const guint32       *keysyms,
                                                              guint                n_keysyms);
+void                     porthole_input_script_add_click    (PortholeInputScript *self,
+                                                             guint                button,
+                                                             guint                count,
+                                                             guint                delay_ms);
 guint                    porthole_input_script_add_text     (PortholeInputScript *self,
                                                              const char          *text,
                                                              guint                delay_ms);

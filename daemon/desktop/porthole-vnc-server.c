@@ -46,6 +46,7 @@
 #include "porthole-vnc.h"
 #include "porthole-vnc-server.h"
 #include "porthole-vnc-viewer.h"
+#include "porthole-x11-cursor.h"
 
 #define RFB_BASE_PORT 5900
 #define PASSWORD_LENGTH 8
@@ -283,23 +284,11 @@ copy_damage (PortholeVncServer *self)
 static void
 update_cursor (PortholeVncServer *self)
 {
-  XFixesCursorImage *image;
-  g_autofree guint32 *argb = NULL;
-  gsize n_pixels;
+  g_autoptr(PortholeCursorImage) cursor = porthole_x11_cursor_grab (self->display);
 
-  porthole_x11_display_error_trap_push (self->display);
-  image = XFixesGetCursorImage (get_xdisplay (self));
-  porthole_x11_display_error_trap_pop_ignored (self->display);
-  if (image == NULL)
-    return;
-
-  /* Xlib hands the 32-bit pixels over as longs. */
-  n_pixels = (gsize) image->width * image->height;
-  argb = g_new (guint32, MAX (n_pixels, 1));
-  for (gsize i = 0; i < n_pixels; i++)
-    argb[i] = image->pixels[i];
-  self->plugin->set_cursor (self->backend, image->width, image->height, image->xhot, image->yhot, argb);
-  XFree (image);
+  if (cursor != NULL)
+    self->plugin->set_cursor (self->backend, cursor->width, cursor->height, cursor->xhot, cursor->yhot,
+                              cursor->pixels);
 }
 
 static gboolean

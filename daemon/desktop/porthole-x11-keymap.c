@@ -20,6 +20,7 @@
 #include <X11/Xutil.h>
 #include <X11/keysym.h>
 
+#include "porthole-error.h"
 #include "porthole-x11-keymap.h"
 
 #define REBIND_DELAY_USEC  (100 * 1000)
@@ -466,4 +467,67 @@ gboolean
 porthole_keysym_is_modifier (KeySym keysym)
 {
   return IsModifierKey (keysym);
+}
+
+/* Splits "ctrl+shift+t" into names; "ctrl++" is ctrl and "+". */
+static GStrv
+split_chord (const char *chord)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GString) token = g_string_new (NULL);
+
+  for (const char *p = chord; *p; p++)
+    {
+      if (*p == '+' && token->len > 0)
+        {
+          g_strv_builder_add (builder, token->str);
+          g_string_truncate (token, 0);
+        }
+      else if (*p == '+' && p[1] != '\0' && p[1] != '+' && p != chord)
+        return NULL;                    /* "a++b": an empty key */
+      else
+        g_string_append_c (token, *p);
+    }
+
+  if (token->len == 0)
+    return NULL;
+  g_strv_builder_add (builder, token->str);
+
+  return g_strv_builder_end (builder);
+}
+
+/**
+ * porthole_keysyms_from_chord:
+ * @chord: key names joined by '+' ("ctrl+shift+t", "Return", "ctrl++")
+ * @keysyms: (element-type guint32): where the keysyms go, in order
+ *
+ * Returns: %FALSE with a PORTHOLE_ERROR_INVALID_REQUEST error naming a
+ *   key that is not one
+ */
+gboolean
+porthole_keysyms_from_chord (const char  *chord,
+                             GArray      *keysyms,
+                             GError     **error)
+{
+  g_auto(GStrv) parts = split_chord (chord);
+
+  if (parts == NULL)
+    {
+      g_set_error (error, PORTHOLE_ERROR, PORTHOLE_ERROR_INVALID_REQUEST, "Invalid key \"%s\"", chord);
+      return FALSE;
+    }
+
+  for (guint j = 0; parts[j]; j++)
+    {
+      KeySym keysym;
+
+      if (!porthole_keysym_from_name (parts[j], &keysym))
+        {
+          g_set_error (error, PORTHOLE_ERROR, PORTHOLE_ERROR_INVALID_REQUEST, "Unknown key \"%s\"", parts[j]);
+          return FALSE;
+        }
+      g_array_append_val (keysyms, (guint32) { keysym });
+    }
+
+  return TRUE;
 }

@@ -31,5 +31,8 @@ gboolean           porthole_keysym_from_name           (const char         *name
                                                         KeySym             *keysym);
 KeySym             porthole_keysym_from_unichar        (gunichar            c);
 gboolean           porthole_keysym_is_modifier         (KeySym              keysym);
+gboolean           porthole_keysyms_from_chord         (const char         *chord,
+                                                        GArray             *keysyms,
+                                                        GError            **error);
 
 G_END_DECLS

@@ -882,3 +882,165 @@ porthole_x11_windows_unwatch (PortholeX11Windows *self)
   self->filter_id = 0;
   g_clear_handle_id (&self->changed_id, g_source_remove);
 }
+
+/* Waiting for a window manager */
+
+#define WAIT_POLL_MSEC 10
+
+/**
+ * porthole_x11_windows_is_active:
+ *
+ * A #PortholeX11WindowsCheck: @window has the focus.
+ */
+gboolean
+porthole_x11_windows_is_active (PortholeX11Windows *self,
+                                Window              window,
+                                const PortholeRect *wanted)
+{
+  return porthole_x11_windows_get_active (self) == window;
+}
+
+/**
+ * porthole_x11_windows_is_gone:
+ *
+ * A #PortholeX11WindowsCheck: @window no longer exists.
+ */
+gboolean
+porthole_x11_windows_is_gone (PortholeX11Windows *self,
+                              Window              window,
+                              const PortholeRect *wanted)
+{
+  g_autoptr(PortholeWindowInfo) info = porthole_x11_windows_get_info (self, window, NULL);
+
+  return info == NULL;
+}
+
+/**
+ * porthole_x11_windows_is_minimized:
+ *
+ * A #PortholeX11WindowsCheck: @window is minimized (or gone).
+ */
+gboolean
+porthole_x11_windows_is_minimized (PortholeX11Windows *self,
+                                   Window              window,
+                                   const PortholeRect *wanted)
+{
+  g_autoptr(PortholeWindowInfo) info = porthole_x11_windows_get_info (self, window, NULL);
+
+  return info == NULL || info->minimized;
+}
+
+/**
+ * porthole_x11_windows_has_geometry:
+ * @wanted: members left at %G_MININT are not checked
+ *
+ * A #PortholeX11WindowsCheck: @window is where @wanted says (or gone).
+ */
+gboolean
+porthole_x11_windows_has_geometry (PortholeX11Windows *self,
+                                   Window              window,
+                                   const PortholeRect *wanted)
+{
+  g_autoptr(PortholeWindowInfo) info = porthole_x11_windows_get_info (self, window, NULL);
+
+  if (info == NULL)
+    return TRUE;
+
+  return (wanted->x == G_MININT || info->geometry.x == wanted->x) &&
+         (wanted->y == G_MININT || info->geometry.y == wanted->y) &&
+         (wanted->width == G_MININT || info->geometry.width == wanted->width) &&
+         (wanted->height == G_MININT || info->geometry.height == wanted->height);
+}
+
+typedef struct
+{
+  Window window;
+  PortholeX11WindowsCheck check;
+  PortholeRect wanted;
+  gint64 deadline;
+  guint timer_id;
+} Wait;
+
+static void
+wait_free (Wait *wait)
+{
+  g_clear_handle_id (&wait->timer_id, g_source_remove);
+  g_free (wait);
+}
+
+static gboolean
+wait_cb (gpointer user_data)
+{
+  GTask *task = user_data;
+  PortholeX11Windows *self = g_task_get_source_object (task);
+  Wait *wait = g_task_get_task_data (task);
+
+  if (wait->check (self, wait->window, &wait->wanted))
+    {
+      wait->timer_id = 0;
+      g_task_return_boolean (task, TRUE);
+      return G_SOURCE_REMOVE;
+    }
+
+  if (g_get_monotonic_time () >= wait->deadline || g_task_return_error_if_cancelled (task))
+    {
+      wait->timer_id = 0;
+      if (!g_task_had_error (task))
+        g_task_return_boolean (task, FALSE);
+      return G_SOURCE_REMOVE;
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+/**
+ * porthole_x11_windows_wait_async:
+ * @check: what must hold (porthole_x11_windows_is_active(), ...)
+ * @wanted: (nullable): for @check
+ * @timeout_ms: how long to wait at most
+ *
+ * With a window manager, actions on windows are requests it carries out
+ * a moment later: this waits (polling every few milliseconds) until the
+ * effect is visible, so that what follows sees it.
+ */
+void
+porthole_x11_windows_wait_async (PortholeX11Windows      *self,
+                                 Window                   window,
+                                 PortholeX11WindowsCheck  check,
+                                 const PortholeRect      *wanted,
+                                 guint                    timeout_ms,
+                                 GCancellable            *cancellable,
+                                 GAsyncReadyCallback      callback,
+                                 gpointer                 user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  Wait *wait = g_new0 (Wait, 1);
+
+  g_task_set_source_tag (task, porthole_x11_windows_wait_async);
+  wait->window = window;
+  wait->check = check;
+  if (wanted != NULL)
+    wait->wanted = *wanted;
+  wait->deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  g_task_set_task_data (task, wait, (GDestroyNotify) wait_free);
+
+  if (wait_cb (task) == G_SOURCE_CONTINUE)
+    wait->timer_id = g_timeout_add_full (G_PRIORITY_DEFAULT, WAIT_POLL_MSEC, wait_cb,
+                                         g_object_ref (task), g_object_unref);
+}
+
+/**
+ * porthole_x11_windows_wait_finish:
+ *
+ * Returns: %TRUE if the check held in time; %FALSE at the timeout (no
+ *   error) or when cancelled (an error)
+ */
+gboolean
+porthole_x11_windows_wait_finish (PortholeX11Windows  *self,
+                                  GAsyncResult        *result,
+                                  GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -63,4 +63,34 @@ gboolean            porthole_x11_windows_minimize     (PortholeX11Windows  *self
                                                        Window               window,
                                                        GError             **error);
 
+/* Whether an action on @window took effect (@wanted: what the action
+ * asked for, when it matters). */
+typedef gboolean (*PortholeX11WindowsCheck) (PortholeX11Windows *self,
+                                             Window              window,
+                                             const PortholeRect *wanted);
+
+gboolean            porthole_x11_windows_is_active    (PortholeX11Windows  *self,
+                                                       Window               window,
+                                                       const PortholeRect  *wanted);
+gboolean            porthole_x11_windows_is_gone      (PortholeX11Windows  *self,
+                                                       Window               window,
+                                                       const PortholeRect  *wanted);
+gboolean            porthole_x11_windows_is_minimized (PortholeX11Windows  *self,
+                                                       Window               window,
+                                                       const PortholeRect  *wanted);
+gboolean            porthole_x11_windows_has_geometry (PortholeX11Windows  *self,
+                                                       Window               window,
+                                                       const PortholeRect  *wanted);
+void                porthole_x11_windows_wait_async   (PortholeX11Windows  *self,
+                                                       Window               window,
+                                                       PortholeX11WindowsCheck check,
+                                                       const PortholeRect  *wanted,
+                                                       guint                timeout_ms,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+gboolean            porthole_x11_windows_wait_finish  (PortholeX11Windows  *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+
 G_END_DECLS
