@@ -33,9 +33,6 @@ typedef struct
   gboolean interesting_only;
 } PortholeA11yTreeOptions;
 
-/* The actions of porthole_a11y_act_async() besides AT-SPI action names. */
-#define PORTHOLE_A11Y_ACTIONS "click, focus, set_text, select, toggle, scroll_into_view"
-
 #define PORTHOLE_TYPE_A11Y (porthole_a11y_get_type ())
 
 G_DECLARE_FINAL_TYPE (PortholeA11y, porthole_a11y, PORTHOLE, A11Y, GObject)

@@ -143,3 +143,21 @@ porthole_clipboard_history_get_last_set (PortholeClipboardHistory *self)
 {
   return self->last_set;
 }
+
+/**
+ * porthole_clipboard_history_resolve:
+ * @read: (nullable): what reading the selection gave, %NULL when nobody
+ *   owns it or its owner does not answer
+ *
+ * Returns: (transfer none): @read, or else what was set last (API.md
+ *   §8.4), or ""
+ */
+const char *
+porthole_clipboard_history_resolve (PortholeClipboardHistory *self,
+                                    const char               *read)
+{
+  if (read != NULL)
+    return read;
+
+  return self->last_set ? self->last_set : "";
+}

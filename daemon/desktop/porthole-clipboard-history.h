@@ -22,5 +22,7 @@ GStrv                     porthole_clipboard_history_dup_tail (PortholeClipboard
 void                      porthole_clipboard_history_set_last_set (PortholeClipboardHistory *self,
                                                                const char               *text);
 const char               *porthole_clipboard_history_get_last_set (PortholeClipboardHistory *self);
+const char               *porthole_clipboard_history_resolve (PortholeClipboardHistory *self,
+                                                              const char               *read);
 
 G_END_DECLS

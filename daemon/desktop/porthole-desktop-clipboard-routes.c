@@ -82,20 +82,14 @@ on_text_read (GObject      *object,
   g_autofree char *text = porthole_x11_clipboard_get_text_finish (PORTHOLE_X11_CLIPBOARD (object), result, &error);
   g_autoptr(JsonObject) reply = json_object_new ();
   g_autofree char *timestamp = porthole_timestamp_now ();
-  const char *value = text;
-
   /* Nobody owns it, or its owner does not answer: what was set last
    * (API.md §8.4). */
-  if (value == NULL)
-    {
-      const char *last_set = porthole_clipboard_history_get_last_set (porthole_desktop_get_clipboard_history (call->desktop));
+  const char *value = porthole_clipboard_history_resolve (porthole_desktop_get_clipboard_history (call->desktop), text);
 
-      if (error != NULL)
-        porthole_log_buffer_append (porthole_desktop_get_log (call->desktop), "clipboard",
-                                    "Cannot read the %s selection: %s", selection_name (call->selection),
-                                    error->message);
-      value = last_set ? last_set : "";
-    }
+  if (text == NULL && error != NULL)
+    porthole_log_buffer_append (porthole_desktop_get_log (call->desktop), "clipboard",
+                                "Cannot read the %s selection: %s", selection_name (call->selection),
+                                error->message);
 
   if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
