@@ -253,6 +253,62 @@ test_symlinks (Fixture       *fixture,
   }
   assert_outside_untouched (fixture);
 
+  /* A link out of the roots exists, as a link: what it leads to is not
+   * told, by exists or list (issue 16 item 7). */
+  {
+    g_autoptr(PortholeTestResponse) exists = get (fixture, "/files/exists", "file-link");
+    g_autoptr(PortholeTestResponse) list = get (fixture, "/files/list", fixture->daemon->workspace);
+    JsonArray *files = json_object_get_array_member (list->json, "files");
+    guint seen = 0;
+
+    g_assert_cmpuint (exists->status, ==, 200);
+    g_assert_true (json_object_get_boolean_member (exists->json, "exists"));
+    g_assert_cmpstr (json_object_get_string_member (exists->json, "type"), ==, "symlink");
+    g_assert_false (json_object_get_boolean_member (exists->json, "is_file"));
+    g_assert_false (json_object_get_boolean_member (exists->json, "is_directory"));
+    for (guint i = 0; i < json_array_get_length (files); i++)
+      {
+        JsonObject *entry = json_array_get_object_element (files, i);
+        const char *name = json_object_get_string_member (entry, "name");
+
+        if (g_str_equal (name, "file-link") || g_str_equal (name, "abs-dir") || g_str_equal (name, "rel-dir"))
+          {
+            g_assert_false (json_object_get_boolean_member (entry, "is_file"));
+            g_assert_false (json_object_get_boolean_member (entry, "is_directory"));
+            seen++;
+          }
+      }
+    g_assert_cmpuint (seen, ==, 3);
+  }
+
+  /* A link inside the root to a denied place is refused as that place
+   * is, and neither shows in a listing. */
+  {
+    g_autofree char *private_dir = ws (fixture, "private");
+    g_autofree char *private_link = ws (fixture, "private-link");
+    g_autoptr(PortholeTestResponse) exists = NULL;
+    g_autoptr(PortholeTestResponse) remove = NULL;
+    g_autoptr(PortholeTestResponse) list = NULL;
+    JsonArray *files;
+
+    g_assert_no_errno (g_mkdir (private_dir, 0700));
+    g_assert_no_errno (symlink ("private", private_link));
+    exists = get (fixture, "/files/exists", "private-link");
+    remove = get (fixture, "/files/remove", "private-link");
+    list = get (fixture, "/files/list", fixture->daemon->workspace);
+    assert_refused (exists);
+    assert_refused (remove);
+    g_assert_true (g_file_test (private_link, G_FILE_TEST_IS_SYMLINK));
+    files = json_object_get_array_member (list->json, "files");
+    for (guint i = 0; i < json_array_get_length (files); i++)
+      {
+        const char *name = json_object_get_string_member (json_array_get_object_element (files, i), "name");
+
+        g_assert_cmpstr (name, !=, "private");
+        g_assert_cmpstr (name, !=, "private-link");
+      }
+  }
+
   /* Writing onto a link replaces the link, never its target. */
   {
     g_autoptr(PortholeTestResponse) w = post (fixture, "/files/write", "file-link", "replaced");
