@@ -66,6 +66,8 @@ struct _PortholeFsPolicy
 
 G_DEFINE_FINAL_TYPE (PortholeFsPolicy, porthole_fs_policy, G_TYPE_OBJECT)
 
+static void refresh (PortholeFsPolicy *self);
+
 static void
 porthole_fs_policy_finalize (GObject *object)
 {
@@ -110,6 +112,10 @@ porthole_fs_policy_new (PortholeConfig *config,
   self->config = g_object_ref (config);
   self->workspace = g_strdup (workspace);
   self->no_openat2 = g_getenv ("PORTHOLE_FS_NO_OPENAT2") != NULL;
+
+  /* Held from the start: a denied file replaced before the first request
+   * stays denied under the names its old inode still has. */
+  refresh (self);
 
   return self;
 }
