@@ -94,10 +94,7 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  user_data)
 {
-  gboolean fallback = GPOINTER_TO_INT (user_data);
   g_autofree char *contents = NULL;
-  g_autofree char *config_arg = NULL;
-  g_autofree char *daemon_dir = NULL;
   g_autofree char *inner = NULL;
   g_autofree char *sub = NULL;
   g_autofree char *deep = NULL;
@@ -119,15 +116,7 @@ fixture_set_up (Fixture       *fixture,
   fixture->config = g_build_filename (fixture->dir, "portholed.conf", NULL);
   contents = g_strdup_printf ("[portholed]\nfiles-deny=/proc;/sys;/dev;/etc/shadow;/etc/gshadow;%s;%s\n",
                               fixture->denied_file, fixture->denied_dir);
-  write_text (fixture->config, contents);
-  config_arg = g_strconcat ("--config=", fixture->config, NULL);
-
-  /* The daemon inherits the switch to its fallback resolver. */
-  if (fallback)
-    g_setenv ("PORTHOLE_FS_NO_OPENAT2", "1", TRUE);
-  daemon_dir = g_build_filename (fixture->dir, "daemon", NULL);
-  fixture->daemon = porthole_test_daemon_new_full (daemon_dir, (const char *[]) { config_arg, NULL }, TRUE);
-  g_unsetenv ("PORTHOLE_FS_NO_OPENAT2");
+  fixture->daemon = porthole_test_daemon_new_files (fixture->dir, contents, GPOINTER_TO_INT (user_data));
 }
 
 static void
@@ -155,11 +144,7 @@ get (Fixture    *fixture,
      const char *path,
      const char *extra)
 {
-  g_autofree char *escaped = g_uri_escape_string (path, NULL, TRUE);
-  g_autofree char *url = g_strdup_printf ("%s?path=%s%s%s", route, escaped, extra ? "&" : "", extra ? extra : "");
-
-  return porthole_test_request (fixture->daemon, g_str_equal (route, "/files/remove") ? "DELETE" : "GET",
-                                url, NULL, NULL);
+  return porthole_test_files_get (fixture->daemon, route, path, extra);
 }
 
 static PortholeTestResponse *
@@ -185,25 +170,6 @@ post (Fixture    *fixture,
   body = json_to_string (root, FALSE);
 
   return porthole_test_request (fixture->daemon, "POST", route, NULL, body);
-}
-
-/* The path comes first (httpx's order): the destination is checked
- * before any byte is written. */
-static PortholeTestResponse *
-upload (Fixture    *fixture,
-        const char *path)
-{
-  g_autofree char *url = g_strconcat (fixture->daemon->url, "/files/upload", NULL);
-  g_autofree char *bearer = g_strconcat ("Bearer ", fixture->daemon->token, NULL);
-  g_autofree char *body = g_strdup_printf ("--b\r\nContent-Disposition: form-data; name=\"path\"\r\n\r\n%s\r\n"
-                                           "--b\r\nContent-Disposition: form-data; name=\"file\"; "
-                                           "filename=\"up.txt\"\r\n\r\npwned\r\n--b--\r\n", path);
-  g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
-  g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
-
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", bearer);
-  soup_message_set_request_body_from_bytes (msg, "multipart/form-data; boundary=b", bytes);
-  return porthole_test_send (fixture->daemon, msg);
 }
 
 static void
@@ -269,7 +235,7 @@ assert_untouchable (Fixture    *fixture,
   g_autofree char *absolute = ws (fixture, relative);
   const char *gets[] = { "/files/read", "/files/download", "/files/exists", "/files/list", "/files/remove" };
   const char *posts[] = { "/files/write", "/files/mkdir" };
-  g_autoptr(PortholeTestResponse) uploaded = upload (fixture, absolute);
+  g_autoptr(PortholeTestResponse) uploaded = porthole_test_files_upload (fixture->daemon, absolute, "pwned");
   g_autoptr(PortholeTestResponse) listing = NULL;
   GStatBuf st;
 
@@ -456,17 +422,9 @@ test_hard_links (Fixture       *fixture,
   /* The same after a restart: nothing depends on having seen the files
    * being made. */
   porthole_test_daemon_stop (fixture->daemon);
-  {
-    g_autofree char *tmpdir = g_strdup (fixture->daemon->tmpdir);
-    g_autofree char *config_arg = g_strconcat ("--config=", fixture->config, NULL);
-
-    fixture->daemon->tmpdir = NULL;
-    porthole_test_daemon_free (fixture->daemon);
-    if (GPOINTER_TO_INT (user_data))
-      g_setenv ("PORTHOLE_FS_NO_OPENAT2", "1", TRUE);
-    fixture->daemon = porthole_test_daemon_new_full (tmpdir, (const char *[]) { config_arg, NULL }, TRUE);
-    g_unsetenv ("PORTHOLE_FS_NO_OPENAT2");
-  }
+  g_clear_pointer (&fixture->daemon->tmpdir, g_free);
+  porthole_test_daemon_free (fixture->daemon);
+  fixture->daemon = porthole_test_daemon_new_files (fixture->dir, NULL, GPOINTER_TO_INT (user_data));
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
       g_autofree char *name = ws (fixture, names[i]);
