@@ -379,7 +379,7 @@ appeared (PortholeFileWatcher *self,
 {
   emit (self, PORTHOLE_FILE_EVENT_CREATED, path, NULL, is_directory);
 
-  if (is_directory)
+  if (is_directory && !porthole_fs_policy_hides (self->policy, path))
     {
       g_autoptr(GError) error = NULL;
 
