@@ -367,17 +367,22 @@ denies (PortholeFsPolicy  *self,
          porthole_fs_identities_contains (self->identities, st);
 }
 
+/* Whether @target lies in the allowed root holding @real (the innermost,
+ * as porthole_fs_policy_resolve() picks it): where reading @real through
+ * a link to @target would be allowed to go. */
 static gboolean
-within_roots (PortholeFsPolicy *self,
-              const char       *real)
+within_root_of (PortholeFsPolicy *self,
+                const char       *real,
+                const char       *target)
 {
   const char *const *roots = porthole_config_get_files_allowed_roots (self->config);
+  const char *root = NULL;
 
   for (guint i = 0; roots[i]; i++)
-    if (porthole_fs_path_is_under (real, roots[i]))
-      return TRUE;
+    if (porthole_fs_path_is_under (real, roots[i]) && (root == NULL || strlen (roots[i]) > strlen (root)))
+      root = roots[i];
 
-  return FALSE;
+  return root != NULL && porthole_fs_path_is_under (target, root);
 }
 
 /* Absolute, without `.`, `..` or repeated slashes; NULL if a component
@@ -639,8 +644,8 @@ check_object (PortholeFsPolicy  *self,
  * directory), or a link to one. A link is followed for that however it
  * resolves, so a link to a denied file is refused even where the policy
  * would not follow it; what it leads to is shown only when that is inside
- * the allowed roots. Uses what the last porthole_fs_policy_resolve()
- * knew of the denied paths.
+ * the allowed root holding @name. Uses what the last
+ * porthole_fs_policy_resolve() knew of the denied paths.
  *
  * Returns: %FALSE with @error set if @name is missing
  *   (%PORTHOLE_ERROR_FILE_NOT_FOUND), denied
@@ -698,7 +703,7 @@ porthole_fs_policy_check_entry (PortholeFsPolicy  *self,
 
       denied = target == NULL || !stat_file (fd, "", AT_EMPTY_PATH, &entry->target, &mount_id) ||
                denies (self, target, &entry->target, mount_id);
-      entry->has_target = !denied && within_roots (self, target);
+      entry->has_target = !denied && within_root_of (self, real, target);
       close (fd);
       if (denied)
         return not_allowed (error, display);

@@ -35,7 +35,8 @@ typedef struct
   struct stat st;
   /* The mount it is in (statx()'s STATX_MNT_ID; 0 if unknown). */
   guint64 mount_id;
-  /* What a link leads to, when that is inside the allowed roots. */
+  /* What a link leads to, when that is inside the allowed root the link
+   * is in (where reading through it may go). */
   struct stat target;
   gboolean has_target;
 } PortholeFsEntry;

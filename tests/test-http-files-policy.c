@@ -227,9 +227,14 @@ test_symlinks (Fixture       *fixture,
   }
   assert_outside_untouched (fixture);
 
-  /* A link out of the roots exists, as a link: what it leads to is not
-   * told, by exists or list (issue 16 item 7). */
+  /* A link out of its root exists, as a link: what it leads to is not
+   * told, by exists or list, since reading does not go there (issue 16
+   * item 7). Another allowed root is out of it too. */
   {
+    g_autofree char *shared_file = g_build_filename (fixture->shared, "other-root.txt", NULL);
+    g_autofree char *other_root_link = ws (fixture, "other-root-link");
+    g_autoptr(PortholeTestResponse) other_exists = NULL;
+    g_autoptr(PortholeTestResponse) other_read = NULL;
     g_autoptr(PortholeTestResponse) exists = get (fixture, "/files/exists", "file-link");
     g_autoptr(PortholeTestResponse) list = get (fixture, "/files/list", fixture->daemon->workspace);
     JsonArray *files = json_object_get_array_member (list->json, "files");
@@ -240,6 +245,14 @@ test_symlinks (Fixture       *fixture,
     g_assert_cmpstr (json_object_get_string_member (exists->json, "type"), ==, "symlink");
     g_assert_false (json_object_get_boolean_member (exists->json, "is_file"));
     g_assert_false (json_object_get_boolean_member (exists->json, "is_directory"));
+
+    g_assert_true (g_file_set_contents (shared_file, "shared", -1, NULL));
+    g_assert_no_errno (symlink (shared_file, other_root_link));
+    other_exists = get (fixture, "/files/exists", "other-root-link");
+    other_read = get (fixture, "/files/read", "other-root-link");
+    g_assert_cmpuint (other_exists->status, ==, 200);
+    g_assert_false (json_object_get_boolean_member (other_exists->json, "is_file"));
+    assert_refused (other_read);
     for (guint i = 0; i < json_array_get_length (files); i++)
       {
         JsonObject *entry = json_array_get_object_element (files, i);
