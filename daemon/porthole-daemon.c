@@ -261,7 +261,7 @@ porthole_daemon_start (PortholeDaemon  *self,
   self->sysinfo = porthole_sysinfo_new (self->workspace);
   self->env_store = porthole_env_store_new (porthole_config_get_state_dir (self->config));
   self->fs_policy = porthole_fs_policy_new (self->config, self->workspace);
-  self->file_watcher = porthole_file_watcher_new ();
+  self->file_watcher = porthole_file_watcher_new (self->fs_policy);
   self->executor = porthole_executor_new (self);
 
   {
