@@ -12,7 +12,8 @@
  *    OOM killer prefers the child to the daemon;
  *  - output is read in chunks of at most 64 KiB, decoded as UTF-8 with
  *    U+FFFD for invalid bytes (never splitting a character across
- *    chunks), and captured up to a limit;
+ *    chunks) and NUL bytes as PORTHOLE_JSON_NUL, and captured up to a
+ *    limit;
  *  - the run is over when its main process exits, plus a short drain of
  *    its pipes: descendants that keep them open are left alone and their
  *    output is read and dropped;
@@ -38,6 +39,7 @@
 #include <unistd.h>
 
 #include "porthole-cgroup.h"
+#include "porthole-json-nul.h"
 #include "porthole-process.h"
 #include "porthole-spawn.h"
 
@@ -159,10 +161,11 @@ decode_utf8 (GByteArray   *carry,
       g_string_append_len (out, p, valid_end - p);
       p = valid_end;
 
-      /* A NUL is valid UTF-8 for JSON purposes but not for GLib. */
+      /* Output is data: a NUL byte stays, as the pair JSON writes as
+       * \u0000 (porthole-json-nul.h), so the text is still a C string. */
       if (*p == '\0')
         {
-          g_string_append_c (out, '\0');
+          g_string_append_len (out, PORTHOLE_JSON_NUL, PORTHOLE_JSON_NUL_LENGTH);
           p++;
           continue;
         }
@@ -1085,7 +1088,8 @@ porthole_process_class_init (PortholeProcessClass *klass)
   /**
    * PortholeProcess::output:
    * @stream: a #PortholeProcessStream
-   * @text: valid UTF-8, not NUL-terminated
+   * @text: valid UTF-8 but for %PORTHOLE_JSON_NUL (a NUL byte of the
+   *   output), not NUL-terminated
    * @length: bytes of @text (at most 64 KiB plus a held-back character)
    *
    * Output as it arrives, until the run is over.
@@ -1288,6 +1292,12 @@ porthole_process_get_killed (PortholeProcess *self)
   return self->killed;
 }
 
+/**
+ * porthole_process_get_stdout:
+ *
+ * Returns: what was captured, as "output" gave it (NUL bytes of the
+ *   output are %PORTHOLE_JSON_NUL, so this is all of it)
+ */
 const char *
 porthole_process_get_stdout (PortholeProcess *self)
 {
