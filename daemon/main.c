@@ -17,9 +17,11 @@
 #include <unistd.h>
 
 #include "porthole-auth.h"
+#include "porthole-cgroup.h"
 #include "porthole-config.h"
 #include "porthole-daemon.h"
 #include "porthole-http-server.h"
+#include "porthole-process-ledger.h"
 #include "porthole-restart.h"
 #include "porthole-self-test.h"
 #include "porthole-updater.h"
@@ -433,11 +435,15 @@ main (int    argc,
 
   g_main_loop_run (loop);
 
+  /* A restart keeps the record: the new image ends what is left. */
   if (porthole_restart_is_pending ())
     {
       porthole_restart_exec ();
       return EXIT_FAILURE;
     }
+
+  porthole_process_ledger_close ();
+  porthole_cgroup_release ();
 
   return EXIT_SUCCESS;
 }

@@ -5,8 +5,10 @@
  * those of API.md §1.8 and SECURITY.md §6:
  *
  *  - a new session (so a new process group), and a cgroup of its own
- *    where cgroup v2 allows, entered before the program runs (see
- *    porthole-spawn.c);
+ *    where a writable hierarchy allows, entered before the program runs
+ *    (see porthole-spawn.c), and death with the daemon; what a crash
+ *    leaves of the tree is ended by the next daemon
+ *    (porthole-process-ledger.c);
  *  - stdin is /dev/null (or a new pseudo-terminal), the environment is
  *    exactly what the caller built, SIGPIPE back to its default, and the
  *    OOM killer prefers the child to the daemon;
@@ -41,6 +43,7 @@
 #include "porthole-cgroup.h"
 #include "porthole-json-nul.h"
 #include "porthole-process.h"
+#include "porthole-process-ledger.h"
 #include "porthole-spawn.h"
 
 #define READ_CHUNK (64 * 1024)
@@ -581,6 +584,14 @@ drain_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Nothing of the run is left to watch or to kill at shutdown. */
+static void
+forget (PortholeProcess *self)
+{
+  porthole_process_ledger_remove (self->pid);
+  g_hash_table_remove (live, self);
+}
+
 static void
 finish (PortholeProcess *self)
 {
@@ -611,7 +622,7 @@ finish (PortholeProcess *self)
 
   if (live != NULL && self->escalate_id == 0 &&
       (self->readers[0].fd < 0 && self->readers[1].fd < 0))
-    g_hash_table_remove (live, self);
+    forget (self);
 }
 
 static void
@@ -624,7 +635,7 @@ maybe_finish (PortholeProcess *self)
       /* Forget a finished process once nothing of it is left to watch. */
       if (live != NULL && self->escalate_id == 0 &&
           self->readers[0].fd < 0 && self->readers[1].fd < 0)
-        g_hash_table_remove (live, self);
+        forget (self);
       return;
     }
 
@@ -834,6 +845,9 @@ porthole_process_spawn (PortholeProcess  *self,
   if (live == NULL)
     live = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
   g_hash_table_add (live, g_object_ref (self));
+  /* A tree without a cgroup is known by its session only. */
+  if (self->cgroup == NULL)
+    porthole_process_ledger_add (self->pid);
 
   if (self->pty_master >= 0)
     {

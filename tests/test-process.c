@@ -17,6 +17,7 @@
 #include "porthole-cgroup.h"
 #include "porthole-json-nul.h"
 #include "porthole-process.h"
+#include "porthole-procfs.h"
 #include "test-utils.h"
 
 typedef struct
@@ -188,17 +189,18 @@ test_descriptors (void)
   close (pipe_fds[0]);
 }
 
-/* Where cgroup v2 is writable, the program runs in its run's cgroup from
- * its first instruction. */
+/* Where a cgroup hierarchy is writable, the program runs in its run's
+ * cgroup from its first instruction (v2), or at least before exec (v1). */
 static void
 test_in_its_cgroup (void)
 {
   g_autoptr(PortholeProcess) process = NULL;
-  g_autofree char *expected = g_strdup_printf ("0::/portholed-%d/run-", getpid ());
+  g_autofree char *identity = porthole_procfs_identity (getpid ());
+  g_autofree char *expected = g_strdup_printf (":/portholed-%s/run-", identity);
 
   if (!porthole_cgroup_is_supported ())
     {
-      g_test_skip ("no writable cgroup v2 hierarchy");
+      g_test_skip ("no writable cgroup hierarchy");
       return;
     }
 
@@ -417,10 +419,15 @@ main (int    argc,
 {
   /* --without-clone3: the spawn path of kernels older than 5.7, where a
    * child moves itself into its cgroup. */
+  /* --cgroup-v1: trees held by a v1 freezer (or pids) hierarchy, as
+   * where no cgroup v2 tree is writable. */
   for (int i = 1; i < argc; i++)
-    if (g_str_equal (argv[i], "--without-clone3"))
+    if (g_str_equal (argv[i], "--without-clone3") || g_str_equal (argv[i], "--cgroup-v1"))
       {
-        g_setenv ("PORTHOLE_SPAWN_NO_CLONE3", "1", TRUE);
+        if (g_str_equal (argv[i], "--without-clone3"))
+          g_setenv ("PORTHOLE_SPAWN_NO_CLONE3", "1", TRUE);
+        else
+          g_setenv ("PORTHOLE_CGROUP", "v1", TRUE);
         memmove (&argv[i], &argv[i + 1], (argc - i) * sizeof (char *));
         argc--;
         i--;
