@@ -17,7 +17,6 @@
 #include <unistd.h>
 
 #include "porthole-auth.h"
-#include "porthole-cgroup.h"
 #include "porthole-config.h"
 #include "porthole-daemon.h"
 #include "porthole-http-server.h"
@@ -443,7 +442,6 @@ main (int    argc,
     }
 
   porthole_process_ledger_close ();
-  porthole_cgroup_release ();
 
   return EXIT_SUCCESS;
 }

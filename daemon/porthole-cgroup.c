@@ -190,13 +190,16 @@ kill_tree (const char *dir)
       return 0;
     }
 
-  /* Frozen, nothing forks; the killed die once thawed. */
+  /* Frozen, nothing forks; the killed die once thawed. Unfrozen (pids),
+   * a second pass finds what forked during the first. */
   freezer = has_member (dir, "freezer.state");
   if (freezer)
     set_frozen (dir, TRUE);
   n = signal_tree (dir, SIGKILL);
   if (freezer)
     set_frozen (dir, FALSE);
+  else if (n > 0)
+    signal_tree (dir, SIGKILL);
 
   return n;
 }
@@ -343,8 +346,8 @@ try_base (const char *controller,
 }
 
 /* Where run cgroups go, or NULL when they cannot be made. The first use
- * also ends what dead daemons left. PORTHOLE_CGROUP=v2, v1 or none limits
- * the choice (for tests of each way). */
+ * also ends what dead daemons left. PORTHOLE_CGROUP=v2, v1, freezer, pids
+ * or none limits the choice (for tests of each way). */
 static const Base *
 get_base (void)
 {
@@ -367,7 +370,8 @@ get_base (void)
 
       for (guint i = 0; identity != NULL && base == NULL && i < G_N_ELEMENTS (controllers); i++)
         {
-          if (wanted == NULL || g_str_equal (wanted, controllers[i] ? "v1" : "v2"))
+          if (wanted == NULL || g_str_equal (wanted, controllers[i] ? "v1" : "v2") ||
+              g_strcmp0 (wanted, controllers[i]) == 0)
             base = try_base (controllers[i], identity);
         }
 

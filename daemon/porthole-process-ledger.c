@@ -239,7 +239,8 @@ porthole_process_ledger_remove (GPid pid)
 /**
  * porthole_process_ledger_close:
  *
- * A clean stop, every tree ended: the record goes.
+ * A clean stop, every tree ended: the record goes, and the run cgroups
+ * that are empty by now.
  */
 void
 porthole_process_ledger_close (void)
@@ -250,6 +251,8 @@ porthole_process_ledger_close (void)
 
   if (own_dir == NULL)
     return;
+
+  porthole_cgroup_release ();
 
   g_hash_table_iter_init (&iter, sessions);
   while (g_hash_table_iter_next (&iter, NULL, &path))

@@ -203,7 +203,7 @@ restore_node (JsonNode *node)
     {
     case JSON_NODE_OBJECT:
       {
-        JsonObject *copy = json_object_new ();
+        g_autoptr(JsonObject) copy = json_object_new ();
         JsonObjectIter iter;
         const char *name;
         JsonNode *member;
@@ -215,18 +215,18 @@ restore_node (JsonNode *node)
 
             json_object_set_member (copy, restored, restore_node (member));
           }
-        return json_node_init_object (json_node_alloc (), g_steal_pointer (&copy));
+        return json_node_init_object (json_node_alloc (), copy);
       }
 
     case JSON_NODE_ARRAY:
       {
         JsonArray *array = json_node_get_array (node);
         guint n = json_array_get_length (array);
-        JsonArray *copy = json_array_sized_new (n);
+        g_autoptr(JsonArray) copy = json_array_sized_new (n);
 
         for (guint i = 0; i < n; i++)
           json_array_add_element (copy, restore_node (json_array_get_element (array, i)));
-        return json_node_init_array (json_node_alloc (), g_steal_pointer (&copy));
+        return json_node_init_array (json_node_alloc (), copy);
       }
 
     case JSON_NODE_VALUE:

@@ -24,7 +24,7 @@
 
 typedef struct
 {
-  const char *cgroup;      /* PORTHOLE_CGROUP for the daemon */
+  const char *cgroup;      /* PORTHOLE_CGROUP for the daemon: v2, v1, pids, none */
   int signum;              /* how it dies */
   gboolean everything;     /* also a terminal, a kernel and the desktop */
 } CrashCase;
@@ -117,9 +117,10 @@ is_in_run_cgroup (int         pid,
   for (guint i = 0; lines[i]; i++)
     {
       gboolean v2 = g_str_has_prefix (lines[i], "0::");
+      gboolean pids = strstr (lines[i], ":pids:") != NULL;
 
       if (strstr (lines[i], ":/portholed-") != NULL && strstr (lines[i], "/run-") != NULL &&
-          v2 == g_str_equal (cgroup, "v2"))
+          v2 == g_str_equal (cgroup, "v2") && (pids || !g_str_equal (cgroup, "pids")))
         return TRUE;
     }
 
@@ -188,7 +189,13 @@ test_crash (gconstpointer data)
     }
 
   children = children_of (daemon_pid);
-  g_test_message ("%u children before the crash", children->len);
+  for (guint i = 0; i < children->len; i++)
+    {
+      PortholeProcStat stat;
+
+      if (porthole_procfs_read_stat (g_array_index (children, int, i), &stat))
+        g_test_message ("child before the crash: %d %s", stat.pid, stat.comm);
+    }
   g_assert_cmpuint (children->len, >=, crash->everything ? 2 : 1);
 
   /* The crash: the children go with the daemon... (no core file left) */
@@ -357,6 +364,7 @@ main (int    argc,
   static const CrashCase v2_kill = { "v2", SIGKILL, TRUE };
   static const CrashCase v2_segv = { "v2", SIGSEGV, FALSE };
   static const CrashCase v1_kill = { "v1", SIGKILL, FALSE };
+  static const CrashCase pids_kill = { "pids", SIGKILL, FALSE };
   static const CrashCase none_kill = { "none", SIGKILL, FALSE };
 
   porthole_test_init (&argc, &argv);
@@ -364,6 +372,7 @@ main (int    argc,
   g_test_add_data_func ("/daemon-crash/cgroup-v2/everything", &v2_kill, test_crash);
   g_test_add_data_func ("/daemon-crash/cgroup-v2/segfault", &v2_segv, test_crash);
   g_test_add_data_func ("/daemon-crash/cgroup-v1", &v1_kill, test_crash);
+  g_test_add_data_func ("/daemon-crash/cgroup-v1-pids", &pids_kill, test_crash);
   g_test_add_data_func ("/daemon-crash/sessions", &none_kill, test_crash);
   g_test_add_func ("/daemon-crash/records-of-others-are-spared", test_records_of_others_are_spared);
 

@@ -76,11 +76,13 @@ test_client_reads_nul (void)
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(JsonObject) reply = NULL;
   g_autoptr(GError) error = NULL;
+  GAsyncResult *slot = NULL;
 
   json_object_set_string_member (body, "command", "printf 'abc\\000def\\377\\000'");
   porthole_client_call_async (daemon_under_test->client, "POST", "/commands/run", body, NULL,
-                              porthole_test_store_result, &result);
-  reply = porthole_client_call_finish (daemon_under_test->client, porthole_test_wait_result (&result), &error);
+                              porthole_test_store_result, &slot);
+  result = porthole_test_wait_result (&slot);
+  reply = porthole_client_call_finish (daemon_under_test->client, result, &error);
   g_assert_no_error (error);
   assert_text_is_expected (json_object_get_string_member (reply, "stdout"));
 }
