@@ -110,28 +110,10 @@ test_streams (void)
   check_stream ("/execute/stream", "{\"type\":\"execute\",\"language\":\"bash\",\"code\":\"" PRINTF_SCRIPT "\"}");
 }
 
-static JsonObject *
-find_process (JsonObject *list,
-              const char *id)
-{
-  JsonArray *processes = json_object_get_array_member (list, "processes");
-
-  for (guint i = 0; i < json_array_get_length (processes); i++)
-    {
-      JsonObject *process = json_array_get_object_element (processes, i);
-
-      if (g_strcmp0 (json_object_get_string_member (process, "process_id"), id) == 0)
-        return process;
-    }
-
-  return NULL;
-}
-
 static gboolean
 background_done (const char *id)
 {
-  g_autoptr(PortholeTestResponse) list = porthole_test_request (daemon_under_test, "GET", "/execute/processes", NULL, NULL);
-  JsonObject *process = find_process (list->json, id);
+  g_autoptr(JsonObject) process = porthole_test_find_process (daemon_under_test, id);
 
   g_assert_nonnull (process);
   return g_strcmp0 (json_object_get_string_member (process, "status"), "completed") == 0;
@@ -142,24 +124,22 @@ test_background_output (void)
 {
   g_autoptr(PortholeTestResponse) started = porthole_test_request (daemon_under_test, "POST", "/commands/background", NULL,
                                                                    "{\"command\":\"" PRINTF_SCRIPT "\"}");
-  g_autoptr(PortholeTestResponse) list = NULL;
+  g_autoptr(JsonObject) process = NULL;
   const char *id;
 
   g_assert_cmpuint (started->status, ==, 200);
   id = json_object_get_string_member (started->json, "process_id");
   PORTHOLE_TEST_WAIT_UNTIL (background_done (id));
 
-  list = porthole_test_request (daemon_under_test, "GET", "/execute/processes", NULL, NULL);
-  assert_text_is_expected (json_object_get_string_member (find_process (list->json, id), "stdout"));
+  process = porthole_test_find_process (daemon_under_test, id);
+  assert_text_is_expected (json_object_get_string_member (process, "stdout"));
 }
 
 static gboolean
 has_output (PortholeTestSocket *socket,
             const char         *text)
 {
-  g_autoptr(GString) all = porthole_test_socket_collect (socket, "output");
-
-  return strstr (all->str, text) != NULL;
+  return porthole_test_socket_has_text (socket, "output", text);
 }
 
 /* Both ways: the NUL a program prints, and a NUL typed (\u0000, Ctrl-@). */
