@@ -36,12 +36,12 @@
 #include <glib-unix.h>
 #include <linux/sched.h>
 #include <pthread.h>
-#include <sys/prctl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -173,9 +173,9 @@ child_main (Plan *plan)
     }
 
   /* Had the parent died before prctl(), the child would already belong
-   * to another and never get the signal. */
-  if (plan->parent != 0 &&
-      (prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 || getppid () != plan->parent))
+   * to another and never get the signal: nobody is left to run for. */
+  if (plan->parent != 0 && prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == 0 &&
+      getppid () != plan->parent)
     _exit (127);
 
   setsid ();
