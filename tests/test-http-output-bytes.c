@@ -67,6 +67,28 @@ test_execute (void)
   assert_body (python, "stdout");
 }
 
+/* A kernel's output comes as JSON (iopub) already: \u0000 read there is
+ * kept too. */
+static void
+test_kernel (void)
+{
+  g_autoptr(PortholeTestResponse) health = porthole_test_request (daemon_under_test, "GET", "/health", NULL, NULL);
+  g_autoptr(PortholeTestResponse) r = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+
+  if (!json_object_get_boolean_member (json_object_get_object_member (health->json, "features"), "ipython_kernel"))
+    {
+      g_test_skip ("no ipykernel");
+      return;
+    }
+
+  r = porthole_test_request (daemon_under_test, "POST", "/execute/ipython", NULL,
+                             "{\"code\":\"import sys; sys.stdout.write('abc\\\\x00def\\\\x00'); sys.stdout.flush()\"}");
+  g_assert_cmpuint (r->status, ==, 200);
+  bytes = porthole_json_text_to_bytes (json_object_get_string_member (r->json, "stdout"), -1);
+  g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), "abc\0def\0", 8);
+}
+
 /* A JSON string that holds \u0000 comes back whole through libporthole's
  * client, which reads with the same code. */
 static void
@@ -196,6 +218,7 @@ main (int    argc,
 
   g_test_add_func ("/output-bytes/commands-run", test_commands_run);
   g_test_add_func ("/output-bytes/execute", test_execute);
+  g_test_add_func ("/output-bytes/kernel", test_kernel);
   g_test_add_func ("/output-bytes/client", test_client_reads_nul);
   g_test_add_func ("/output-bytes/streams", test_streams);
   g_test_add_func ("/output-bytes/background", test_background_output);
