@@ -24,6 +24,7 @@
 #include "porthole-http-server.h"
 #include "porthole-metrics.h"
 #include "porthole-process.h"
+#include "porthole-process-ledger.h"
 #include "porthole-route.h"
 #include "porthole-run-table.h"
 #include "porthole-sysinfo.h"
@@ -244,6 +245,9 @@ porthole_daemon_start (PortholeDaemon  *self,
   if (!setup_workspace (self, error) ||
       !ensure_directory (porthole_config_get_state_dir (self->config), 0700, error))
     return FALSE;
+
+  /* Before the first child: what a crashed daemon left running ends. */
+  porthole_process_ledger_open (porthole_config_get_state_dir (self->config));
 
   if (!porthole_auth_configure (self->auth, self->config, error))
     return FALSE;

@@ -27,6 +27,7 @@
 #include "porthole-files-routes.h"
 #include "porthole-fs-policy.h"
 #include "porthole-json.h"
+#include "porthole-json-nul.h"
 #include "porthole-protocol.h"
 #include "porthole-upload-stream.h"
 
@@ -477,6 +478,7 @@ porthole_files_handle_write (PortholeRequest *req)
   g_autoptr(JsonObject) extra = json_object_new ();
   g_autoptr(GError) error = NULL;
   g_autofree guchar *decoded = NULL;
+  g_autoptr(GBytes) text_bytes = NULL;
   const char *content, *encoding;
   const char *name;
   gboolean overwrite;
@@ -511,9 +513,12 @@ porthole_files_handle_write (PortholeRequest *req)
   else if (encoding == NULL || encoding[0] == '\0' || g_ascii_strcasecmp (encoding, "utf-8") == 0 ||
            g_ascii_strcasecmp (encoding, "utf8") == 0 || g_ascii_strcasecmp (encoding, "text") == 0 ||
            g_ascii_strcasecmp (encoding, "plain") == 0)
-    /* A JSON string cannot carry NUL bytes through json-glib; the text
-     * ends at the first. Binary content goes as base64. */
-    length = strlen (content);
+    {
+      /* A \u0000 of the JSON string is a NUL byte (porthole-json-nul.h). */
+      text_bytes = porthole_json_text_to_bytes (content, -1);
+      content = g_bytes_get_size (text_bytes) > 0 ? g_bytes_get_data (text_bytes, &length) : "";
+      length = g_bytes_get_size (text_bytes);
+    }
   else
     {
       porthole_request_reply_invalid (req, "encoding", "Invalid encoding '%s': expected utf-8 or base64", encoding);

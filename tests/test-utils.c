@@ -857,6 +857,44 @@ porthole_test_socket_collect (PortholeTestSocket *socket,
   return text;
 }
 
+/* Whether the joined `data` of the messages of @type holds @text. */
+gboolean
+porthole_test_socket_has_text (PortholeTestSocket *socket,
+                               const char         *type,
+                               const char         *text)
+{
+  g_autoptr(GString) all = porthole_test_socket_collect (socket, type);
+
+  return strstr (all->str, text) != NULL;
+}
+
+/**
+ * porthole_test_find_process:
+ *
+ * Returns: (transfer full) (nullable): the `GET /execute/processes`
+ *   entry of @process_id
+ */
+JsonObject *
+porthole_test_find_process (PortholeTestDaemon *daemon,
+                            const char         *process_id)
+{
+  g_autoptr(PortholeTestResponse) r = porthole_test_request (daemon, "GET", "/execute/processes", NULL, NULL);
+  JsonArray *processes;
+
+  g_assert_cmpuint (r->status, ==, 200);
+  processes = json_object_get_array_member (r->json, "processes");
+  g_assert_cmpint (json_object_get_int_member (r->json, "count"), ==, json_array_get_length (processes));
+  for (guint i = 0; i < json_array_get_length (processes); i++)
+    {
+      JsonObject *p = json_array_get_object_element (processes, i);
+
+      if (g_strcmp0 (json_object_get_string_member (p, "process_id"), process_id) == 0)
+        return json_object_ref (p);
+    }
+
+  return NULL;
+}
+
 /**
  * porthole_test_raw_websocket:
  * @first_message: (nullable): a text frame to send once upgraded

@@ -131,6 +131,11 @@ void                  porthole_test_check_stream_cancel (PortholeTestDaemon *dae
                                                        const char           *message_template);
 GString              *porthole_test_socket_collect    (PortholeTestSocket   *socket,
                                                        const char           *type);
+gboolean              porthole_test_socket_has_text   (PortholeTestSocket   *socket,
+                                                       const char           *type,
+                                                       const char           *text);
+JsonObject           *porthole_test_find_process      (PortholeTestDaemon   *daemon,
+                                                       const char           *process_id);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PortholeTestDaemon, porthole_test_daemon_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PortholeTestSocket, porthole_test_socket_free)
