@@ -406,9 +406,7 @@ porthole_test_decode_image (GBytes     *bytes,
   AVCodecContext *context = avcodec_alloc_context3 (codec);
   AVPacket *packet = av_packet_alloc ();
   AVFrame *frame = av_frame_alloc ();
-  struct SwsContext *sws;
   guint8 *padded, *rgb;
-  int stride;
 
   if (png)
     g_assert_true (size > 8 && memcmp (data, "\x89PNG\r\n\x1a\n", 8) == 0);
@@ -425,19 +423,34 @@ porthole_test_decode_image (GBytes     *bytes,
 
   *width = frame->width;
   *height = frame->height;
-  stride = *width * 3;
-  rgb = g_malloc ((gsize) stride * *height);
-  sws = sws_getContext (frame->width, frame->height, frame->format, frame->width, frame->height,
-                        AV_PIX_FMT_RGB24, SWS_POINT, NULL, NULL, NULL);
-  sws_scale (sws, (const guint8 *const *) frame->data, frame->linesize, 0, frame->height,
-             (guint8 *const[]) { rgb }, (const int[]) { stride });
+  rgb = porthole_test_frame_to_rgb (frame);
 
-  sws_freeContext (sws);
   g_free (padded);
   packet->data = NULL;
   av_packet_free (&packet);
   av_frame_free (&frame);
   avcodec_free_context (&context);
+
+  return rgb;
+}
+
+/**
+ * porthole_test_frame_to_rgb:
+ *
+ * Returns: (transfer full): a decoded picture as RGB24, width * 3 bytes
+ *   per row
+ */
+guint8 *
+porthole_test_frame_to_rgb (const AVFrame *frame)
+{
+  int stride = frame->width * 3;
+  guint8 *rgb = g_malloc ((gsize) stride * frame->height);
+  struct SwsContext *sws = sws_getContext (frame->width, frame->height, frame->format, frame->width,
+                                           frame->height, AV_PIX_FMT_RGB24, SWS_POINT, NULL, NULL, NULL);
+
+  sws_scale (sws, (const guint8 *const *) frame->data, frame->linesize, 0, frame->height,
+             (guint8 *const[]) { rgb }, (const int[]) { stride });
+  sws_freeContext (sws);
 
   return rgb;
 }

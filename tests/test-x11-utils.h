@@ -7,6 +7,7 @@
 #pragma once
 
 #include <X11/Xlib.h>
+#include <libavutil/frame.h>
 
 #include "test-utils.h"
 
@@ -77,6 +78,7 @@ guint8             *porthole_test_decode_image       (GBytes             *bytes,
                                                       const char         *format,
                                                       int                *width,
                                                       int                *height);
+guint8             *porthole_test_frame_to_rgb       (const AVFrame      *frame);
 void                porthole_test_assert_pixel       (const guint8       *rgb,
                                                       int                 width,
                                                       int                 x,

@@ -7,7 +7,8 @@
  *  - "--display none": no desktop; every route answers 503.
  * Per-connection objects (input, capture, clipboard, windows, RandR) are
  * made when the connection opens and dropped when it is lost; the log,
- * the clipboard history and the OCR engines outlive connections.
+ * the clipboard history, the OCR engines and the recordings (each has its
+ * own connection) outlive connections.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -22,6 +23,7 @@
 #include "porthole-error.h"
 #include "porthole-helper-process.h"
 #include "porthole-procfs.h"
+#include "porthole-recorder.h"
 #include "porthole-xvfb.h"
 #include "porthole-ocr.h"
 
@@ -43,6 +45,7 @@ struct _PortholeDesktop
   PortholeLogBuffer *log;
   PortholeClipboardHistory *clipboard_history;
   PortholeOcr *ocr;
+  PortholeRecorder *recorder;
   GHashTable *cpu_samples;      /* pid -> PortholeCpuSample */
 
   PortholeXvfb *xvfb;
@@ -127,6 +130,7 @@ porthole_desktop_finalize (GObject *object)
   g_clear_object (&self->log);
   g_clear_object (&self->clipboard_history);
   g_clear_object (&self->ocr);
+  g_clear_object (&self->recorder);
   g_clear_pointer (&self->cpu_samples, g_hash_table_unref);
   g_clear_pointer (&self->display_name, g_free);
   g_clear_pointer (&self->unavailable, g_free);
@@ -193,6 +197,7 @@ porthole_desktop_new (PortholeConfig   *config,
   self->env_store = g_object_ref (env_store);
   /* Only a pool: the engines and their plugin come with the first use. */
   self->ocr = porthole_ocr_new ();
+  self->recorder = porthole_recorder_new (config, self->log);
 
   return self;
 }
@@ -469,6 +474,8 @@ porthole_desktop_stop (PortholeDesktop *self)
     return;
 
   self->stopped = TRUE;
+  /* Before the X server goes: the files get their trailers. */
+  porthole_recorder_stop_all (self->recorder);
   g_clear_handle_id (&self->reconnect_id, g_source_remove);
   drop_connection (self);
   if (self->window_manager != NULL)
@@ -597,6 +604,17 @@ PortholeOcr *
 porthole_desktop_get_ocr (PortholeDesktop *self)
 {
   return self->ocr;
+}
+
+/**
+ * porthole_desktop_get_recorder:
+ *
+ * Returns: (transfer none): the screen recordings
+ */
+PortholeRecorder *
+porthole_desktop_get_recorder (PortholeDesktop *self)
+{
+  return self->recorder;
 }
 
 PortholeLogBuffer *
