@@ -5,7 +5,8 @@
  * a steady clock: frame N is due at start + N/fps. It reads the screen
  * with XShm (porthole_x11_capture_peek: no copy) and converts it
  * straight away (the plugin's swscale), so the queue holds YUV pictures,
- * a few megabytes each. The encode thread encodes and muxes.
+ * a few megabytes each; when XDamage says nothing changed, the last
+ * picture is given again instead. The encode thread encodes and muxes.
  *
  * The timeline is wall time, whatever the load: when the capture thread
  * wakes late, the slots it missed repeat the last picture (the screen
@@ -241,6 +242,7 @@ capture_thread (gpointer data)
   Picture *last = NULL;
 
   g_main_context_push_thread_default (self->capture_context);
+  porthole_x11_capture_track_changes (self->capture);
 
   for (;;)
     {
@@ -266,10 +268,15 @@ capture_thread (gpointer data)
       slot = (g_get_monotonic_time () - self->start_monotonic) * fps / G_USEC_PER_SEC;
       slot = CLAMP (slot, next_slot, max_slots - 1);
 
-      pixels = porthole_x11_capture_peek (self->capture, &width, &height, &stride, &error);
-      picture = pixels ? picture_new (self->plugin, self->plugin->convert (self->encoder, pixels, stride,
-                                                                           width, height, &error))
-                       : NULL;
+      /* A still screen is neither read nor converted again. */
+      if (last != NULL && !porthole_x11_capture_has_changed (self->capture) &&
+          !porthole_x11_display_is_closed (self->display))
+        picture = g_atomic_rc_box_acquire (last);
+      else if ((pixels = porthole_x11_capture_peek (self->capture, &width, &height, &stride, &error)) != NULL)
+        picture = picture_new (self->plugin, self->plugin->convert (self->encoder, pixels, stride,
+                                                                    width, height, &error));
+      else
+        picture = NULL;
       if (picture == NULL)
         {
           end_with (self, porthole_x11_display_is_closed (self->display) ? PORTHOLE_RECORDING_END_DISPLAY_LOST

@@ -63,6 +63,8 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (PortholeX11Capture, porthole_x11_capture, G_TYPE_OBJECT)
 
+static void on_size_changed (PortholeX11Capture *self);
+
 static Display *
 get_xdisplay (PortholeX11Capture *self)
 {
@@ -173,7 +175,10 @@ porthole_x11_capture_dispose (GObject *object)
         }
       self->damage = None;
       if (self->filter_id != 0)
-        porthole_x11_display_remove_filter (self->display, self->filter_id);
+        {
+          porthole_x11_display_remove_filter (self->display, self->filter_id);
+          g_signal_handlers_disconnect_by_func (self->display, on_size_changed, self);
+        }
       self->filter_id = 0;
       destroy_shm (self);
     }
@@ -534,6 +539,59 @@ damage_filter (PortholeX11Display *display,
   return FALSE;
 }
 
+static void
+on_size_changed (PortholeX11Capture *self)
+{
+  self->dirty = TRUE;
+}
+
+static void
+ensure_damage (PortholeX11Capture *self)
+{
+  if (self->damage != None ||
+      !porthole_x11_display_has_extensions (self->display, PORTHOLE_X11_EXTENSION_DAMAGE))
+    return;
+
+  self->damage = XDamageCreate (get_xdisplay (self), porthole_x11_display_get_root (self->display),
+                                XDamageReportNonEmpty);
+  self->filter_id = porthole_x11_display_add_filter (self->display, damage_filter, self);
+  /* A new size is a change, whatever XDamage says. */
+  g_signal_connect_swapped (self->display, "size-changed", G_CALLBACK (on_size_changed), self);
+}
+
+/**
+ * porthole_x11_capture_track_changes:
+ *
+ * From now on porthole_x11_capture_has_changed() says whether the
+ * screen changed (XDamage, seen as the display's events are dispatched):
+ * for a consumer that reads the screen on its own clock and can skip
+ * reading it again when nothing changed (the recorder).
+ */
+void
+porthole_x11_capture_track_changes (PortholeX11Capture *self)
+{
+  g_return_if_fail (PORTHOLE_IS_X11_CAPTURE (self));
+
+  ensure_damage (self);
+  self->dirty = TRUE;
+}
+
+/**
+ * porthole_x11_capture_has_changed:
+ *
+ * Returns: whether the screen changed since the last call (always
+ *   %TRUE without XDamage); a change shows once its event was
+ *   dispatched
+ */
+gboolean
+porthole_x11_capture_has_changed (PortholeX11Capture *self)
+{
+  gboolean changed = self->dirty || self->damage == None;
+
+  self->dirty = FALSE;
+  return changed;
+}
+
 static gboolean
 clock_cb (gpointer user_data)
 {
@@ -587,13 +645,7 @@ porthole_x11_capture_add_consumer (PortholeX11Capture *self,
 
   g_return_val_if_fail (PORTHOLE_IS_X11_CAPTURE (self), 0);
 
-  if (self->damage == None &&
-      porthole_x11_display_has_extensions (self->display, PORTHOLE_X11_EXTENSION_DAMAGE))
-    {
-      self->damage = XDamageCreate (get_xdisplay (self), porthole_x11_display_get_root (self->display),
-                                    XDamageReportNonEmpty);
-      self->filter_id = porthole_x11_display_add_filter (self->display, damage_filter, self);
-    }
+  ensure_damage (self);
 
   /* The first frame is always sent. */
   self->dirty = TRUE;

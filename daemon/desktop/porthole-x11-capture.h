@@ -23,6 +23,8 @@ const guint8       *porthole_x11_capture_peek            (PortholeX11Capture  *s
                                                           int                 *height,
                                                           guint               *stride,
                                                           GError             **error);
+void                porthole_x11_capture_track_changes   (PortholeX11Capture  *self);
+gboolean            porthole_x11_capture_has_changed     (PortholeX11Capture  *self);
 gboolean            porthole_x11_capture_clip            (PortholeX11Capture  *self,
                                                           PortholeRect        *area);
 gboolean            porthole_x11_capture_uses_shm        (PortholeX11Capture  *self);
