@@ -28,20 +28,6 @@
 /* YUV 4:2:0 and lossy codecs: colours inside the squares stay close. */
 #define CODEC_TOLERANCE 48
 
-/* The client's pattern (porthole-x11-test-client.c), window coordinates:
- * the middle of each square, and the background. */
-static const struct
-{
-  int x, y;
-  guint32 rgb;
-} pattern[] = {
-  { 35, 35, 0xff0000 },
-  { 95, 35, 0x00ff00 },
-  { 155, 35, 0x0000ff },
-  { 215, 35, 0xffffff },
-  { 300, 200, 0x204080 },
-};
-
 typedef PortholeTestDesktop Fixture;
 
 static const PortholeTestDesktopSpec spec = { SCREEN_W, SCREEN_H, "Recording test", WIN_X, WIN_Y, 400, 300, NULL };
@@ -135,8 +121,8 @@ assert_pattern (const guint8 *rgb,
                 int           width,
                 int           tolerance)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (pattern); i++)
-    porthole_test_assert_pixel (rgb, width, WIN_X + pattern[i].x, WIN_Y + pattern[i].y, pattern[i].rgb, tolerance);
+  g_assert_cmpuint (porthole_test_assert_pattern (rgb, width, SCREEN_H, WIN_X, WIN_Y, tolerance), ==,
+                    PORTHOLE_TEST_PATTERN_POINTS);
 }
 
 /* The same points of a screenshot and a video frame agree. */
@@ -154,12 +140,13 @@ assert_like_screenshot (PortholeTestDaemon *daemon,
   g_assert_cmpint (height, ==, SCREEN_H);
   assert_pattern (shot, width, 0);
 
-  for (guint i = 0; i < G_N_ELEMENTS (pattern); i++)
+  for (guint i = 0; i < PORTHOLE_TEST_PATTERN_POINTS; i++)
     {
-      const guint8 *pixel = shot + ((gsize) (WIN_Y + pattern[i].y) * width + WIN_X + pattern[i].x) * 3;
+      int x = WIN_X + porthole_test_pattern[i].x;
+      int y = WIN_Y + porthole_test_pattern[i].y;
+      const guint8 *pixel = shot + ((gsize) y * width + x) * 3;
 
-      porthole_test_assert_pixel (rgb, SCREEN_W, WIN_X + pattern[i].x, WIN_Y + pattern[i].y,
-                                  pixel[0] << 16 | pixel[1] << 8 | pixel[2], CODEC_TOLERANCE);
+      porthole_test_assert_pixel (rgb, SCREEN_W, x, y, pixel[0] << 16 | pixel[1] << 8 | pixel[2], CODEC_TOLERANCE);
     }
 }
 

@@ -470,6 +470,47 @@ porthole_test_assert_pixel (const guint8 *rgb,
   g_assert_cmpint (ABS (pixel[2] - (int) (expected & 0xff)), <=, tolerance);
 }
 
+const PortholeTestPatternPoint porthole_test_pattern[PORTHOLE_TEST_PATTERN_POINTS] = {
+  { 35, 35, 0xff0000 },
+  { 95, 35, 0x00ff00 },
+  { 155, 35, 0x0000ff },
+  { 215, 35, 0xffffff },
+  { 300, 200, 0x204080 },
+  { 5, 5, 0x204080 },
+};
+
+/**
+ * porthole_test_assert_pattern:
+ * @origin_x: where the window's origin is in the image
+ *
+ * Checks the points of the pattern that fall inside the image.
+ *
+ * Returns: how many did
+ */
+guint
+porthole_test_assert_pattern (const guint8 *rgb,
+                              int           width,
+                              int           height,
+                              int           origin_x,
+                              int           origin_y,
+                              int           tolerance)
+{
+  guint checked = 0;
+
+  for (guint i = 0; i < PORTHOLE_TEST_PATTERN_POINTS; i++)
+    {
+      int x = origin_x + porthole_test_pattern[i].x;
+      int y = origin_y + porthole_test_pattern[i].y;
+
+      if (x < 0 || y < 0 || x >= width || y >= height)
+        continue;
+      porthole_test_assert_pixel (rgb, width, x, y, porthole_test_pattern[i].rgb, tolerance);
+      checked++;
+    }
+
+  return checked;
+}
+
 JsonObject *
 porthole_test_desktop_call (PortholeTestDaemon *daemon,
                             const char         *method,
