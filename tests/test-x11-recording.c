@@ -467,6 +467,49 @@ test_js_forms (Fixture       *fixture,
     g_assert_cmpint (json_array_get_int_element (array, i), ==, bytes[i]);
 }
 
+/* A recording belongs to nobody's connection: the client that started
+ * it may go away. */
+static void
+test_client_gone (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  PortholeTestDaemon *daemon = fixture->daemon;
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *url = g_strconcat (daemon->url, "/desktop/recording/start", NULL);
+  g_autofree char *authorization = g_strconcat ("Bearer ", daemon->token, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+  g_autoptr(GBytes) body = g_bytes_new_static ("{\"fps\": 10}", strlen ("{\"fps\": 10}"));
+  g_autoptr(GBytes) reply = NULL;
+  g_autoptr(JsonNode) started = NULL;
+  g_autoptr(JsonObject) status = NULL;
+  g_autoptr(JsonObject) stopped = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *stop_body = NULL;
+  const char *id;
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", authorization);
+  soup_message_set_request_body_from_bytes (msg, "application/json", body);
+  reply = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  started = porthole_json_parse (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply), &error);
+  g_assert_no_error (error);
+  id = json_object_get_string_member (json_node_get_object (started), "recording_id");
+
+  /* Gone: its connection closed. */
+  soup_session_abort (session);
+  g_usleep (G_USEC_PER_SEC * 3 / 2);
+
+  status = get_status (daemon, id);
+  g_assert_cmpstr (json_object_get_string_member (status, "status"), ==, "recording");
+  g_assert_cmpfloat (json_object_get_double_member (status, "duration"), >=, 1.4);
+
+  stop_body = g_strdup_printf ("{\"recording_id\": \"%s\"}", id);
+  stopped = porthole_test_desktop_call (daemon, "POST", "/desktop/recording/stop", stop_body);
+  g_assert_cmpstr (json_object_get_string_member (stopped, "status"), ==, "stopped");
+  g_assert_cmpfloat (json_object_get_double_member (stopped, "duration"), >=, 1.4);
+}
+
 /* The screen shrinks during a recording: the file keeps its size and
  * shows the new screen scaled to it. */
 static void
@@ -694,6 +737,7 @@ main (int    argc,
   ADD ("/x11/recording/formats", test_formats);
   ADD ("/x11/recording/errors", test_errors);
   ADD ("/x11/recording/js-forms", test_js_forms);
+  ADD ("/x11/recording/client-gone", test_client_gone);
   ADD ("/x11/recording/resize", test_resize);
   ADD ("/x11/recording/display-lost", test_display_lost);
   ADD ("/x11/recording/sigterm", test_sigterm);
