@@ -7,8 +7,9 @@
  *  - "--display none": no desktop; every route answers 503.
  * Per-connection objects (input, capture, clipboard, windows, RandR,
  * damage) are made when the connection opens and dropped when it is
- * lost; the log, the clipboard history, the OCR engines and the
- * accessibility reader outlive connections.
+ * lost; the log, the clipboard history, the OCR engines, the
+ * accessibility reader and the recordings (each has its own connection)
+ * outlive connections.
  * The embedded display also gets a D-Bus session and the AT-SPI bus
  * (porthole-session-bus.c), whose addresses programs started from then
  * on inherit.
@@ -29,6 +30,7 @@
 #include "porthole-procfs.h"
 #include "porthole-session-bus.h"
 #include "porthole-x11-damage.h"
+#include "porthole-recorder.h"
 #include "porthole-xvfb.h"
 #include "porthole-ocr.h"
 #include "porthole-vnc-server.h"
@@ -53,6 +55,7 @@ struct _PortholeDesktop
   PortholeOcr *ocr;
   PortholeVncServer *vnc;
   PortholeA11y *a11y;
+  PortholeRecorder *recorder;
   GHashTable *cpu_samples;      /* pid -> PortholeCpuSample */
 
   PortholeXvfb *xvfb;
@@ -143,6 +146,7 @@ porthole_desktop_finalize (GObject *object)
   g_clear_object (&self->log);
   g_clear_object (&self->clipboard_history);
   g_clear_object (&self->ocr);
+  g_clear_object (&self->recorder);
   g_clear_pointer (&self->cpu_samples, g_hash_table_unref);
   g_clear_pointer (&self->display_name, g_free);
   g_clear_pointer (&self->unavailable, g_free);
@@ -209,10 +213,11 @@ porthole_desktop_new (PortholeConfig   *config,
   self->env_store = g_object_ref (env_store);
   /* Only a pool: the engines and their plugin come with the first use. */
   self->ocr = porthole_ocr_new ();
-  /* Only the object: the vnc plugin comes with the first start. */
+  /* Only the objects: their plugins come with the first start. */
   self->vnc = porthole_vnc_server_new (self, config);
   /* Only the object: its helper process comes with the first use. */
   self->a11y = porthole_a11y_new (self, env_store, self->log);
+  self->recorder = porthole_recorder_new (config, self->log);
 
   return self;
 }
@@ -536,6 +541,8 @@ porthole_desktop_stop (PortholeDesktop *self)
     return;
 
   self->stopped = TRUE;
+  /* Before the X server goes: the files get their trailers. */
+  porthole_recorder_stop_all (self->recorder);
   g_clear_handle_id (&self->reconnect_id, g_source_remove);
   if (self->vnc != NULL)
     porthole_vnc_server_stop (self->vnc);
@@ -707,6 +714,17 @@ PortholeVncServer *
 porthole_desktop_get_vnc (PortholeDesktop *self)
 {
   return self->vnc;
+}
+
+/**
+ * porthole_desktop_get_recorder:
+ *
+ * Returns: (transfer none): the screen recordings
+ */
+PortholeRecorder *
+porthole_desktop_get_recorder (PortholeDesktop *self)
+{
+  return self->recorder;
 }
 
 PortholeLogBuffer *

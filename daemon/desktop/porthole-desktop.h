@@ -23,6 +23,7 @@ typedef struct _PortholeA11y PortholeA11y;
 typedef struct _PortholeOcr PortholeOcr;
 typedef struct _PortholeX11Damage PortholeX11Damage;
 typedef struct _PortholeVncServer PortholeVncServer;
+typedef struct _PortholeRecorder PortholeRecorder;
 
 typedef struct
 {
@@ -64,6 +65,7 @@ PortholeX11Damage        *porthole_desktop_get_damage         (PortholeDesktop  
 PortholeOcr              *porthole_desktop_get_ocr            (PortholeDesktop   *self);
 PortholeA11y             *porthole_desktop_get_a11y           (PortholeDesktop   *self);
 PortholeVncServer        *porthole_desktop_get_vnc            (PortholeDesktop   *self);
+PortholeRecorder         *porthole_desktop_get_recorder       (PortholeDesktop   *self);
 PortholeLogBuffer        *porthole_desktop_get_log            (PortholeDesktop   *self);
 PortholeClipboardHistory *porthole_desktop_get_clipboard_history (PortholeDesktop *self);
 GPtrArray                *porthole_desktop_list_processes     (PortholeDesktop   *self);

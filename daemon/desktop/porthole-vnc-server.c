@@ -605,6 +605,11 @@ start_listening (PortholeVncServer  *self,
 
   self->port = RFB_BASE_PORT + display_number;
   self->service = g_socket_service_new ();
+  /* Services start active; each socket added to an active one cancels
+   * the accept under way and queues another, and a viewer that connects
+   * in between was seen accepted and dropped (GLib 2.74). Add them all
+   * first, then accept. */
+  g_socket_service_stop (self->service);
   g_signal_connect (self->service, "incoming", G_CALLBACK (on_incoming), self);
 
   if (g_str_equal (setting, "loopback"))
