@@ -68,6 +68,27 @@ porthole_x11_cursor_get_position (PortholeX11Display *display,
                         &root, &child, x, y, &win_x, &win_y, &mask);
 }
 
+/**
+ * porthole_x11_cursor_buttons_down:
+ *
+ * Returns: %TRUE while the server holds a pointer button down, which it
+ *   also does while a window manager's click-to-focus grab keeps a
+ *   release queued (until the manager replays it)
+ */
+gboolean
+porthole_x11_cursor_buttons_down (PortholeX11Display *display)
+{
+  Window root, child;
+  int x, y, win_x, win_y;
+  unsigned int mask = 0;
+
+  if (!XQueryPointer (porthole_x11_display_get_xdisplay (display), porthole_x11_display_get_root (display),
+                      &root, &child, &x, &y, &win_x, &win_y, &mask))
+    return FALSE;
+
+  return (mask & (Button1Mask | Button2Mask | Button3Mask | Button4Mask | Button5Mask)) != 0;
+}
+
 void
 porthole_cursor_image_free (PortholeCursorImage *image)
 {

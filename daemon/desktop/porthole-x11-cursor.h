@@ -30,6 +30,7 @@ PortholeCursorImage *porthole_x11_cursor_grab          (PortholeX11Display      
 gboolean             porthole_x11_cursor_get_position  (PortholeX11Display        *display,
                                                         int                       *x,
                                                         int                       *y);
+gboolean             porthole_x11_cursor_buttons_down  (PortholeX11Display        *display);
 void                 porthole_cursor_image_free        (PortholeCursorImage       *image);
 PortholeFrame       *porthole_frame_with_cursor        (PortholeFrame             *frame,
                                                         const PortholeCursorImage *cursor);

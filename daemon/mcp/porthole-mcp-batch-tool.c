@@ -29,6 +29,10 @@
 #define CLICK_DELAY_MS 80
 #define DRAG_DURATION_MS 300
 #define DEFAULT_SCROLL_AMOUNT 3
+/* How long a click's release may stay queued behind a window manager's
+ * grab before the batch goes on anyway, and how often to look. */
+#define RELEASE_WAIT_MS 500
+#define RELEASE_CHECK_MS 2
 
 typedef enum
 {
@@ -36,6 +40,7 @@ typedef enum
   OP_SCREENSHOT,
   OP_ZOOM,
   OP_CURSOR,
+  OP_RELEASED,
 } OpKind;
 
 typedef struct
@@ -56,6 +61,8 @@ typedef struct
   guint next;
   JsonArray *results;
   guint n_images;
+  guint release_id;
+  gint64 release_deadline;
 } Batch;
 
 static void
@@ -67,6 +74,7 @@ op_clear (Op *op)
 static void
 batch_free (Batch *batch)
 {
+  g_clear_handle_id (&batch->release_id, g_source_remove);
   g_clear_object (&batch->action);
   g_clear_pointer (&batch->ops, g_array_unref);
   g_clear_pointer (&batch->results, json_array_unref);
@@ -106,6 +114,16 @@ add_op (Batch  *batch,
   Op op = { kind, NULL, { 0 }, result };
 
   g_array_append_val (batch->ops, op);
+}
+
+/* After a click: a window manager that focuses on click holds the
+ * pointer's events until it has looked at them, but not the keyboard's,
+ * so keys typed at once would reach the window before the click did
+ * (and the old focus). The batch goes on once the release is through. */
+static void
+add_released (Batch *batch)
+{
+  add_op (batch, OP_RELEASED, 0);
 }
 
 static gboolean
@@ -260,6 +278,8 @@ plan_action (Batch       *batch,
       if (has_point)
         porthole_input_script_add_motion (script, x, y);
       porthole_input_script_add_button (script, PORTHOLE_BUTTON_LEFT, g_str_equal (name, "left_mouse_down"));
+      if (g_str_equal (name, "left_mouse_up"))
+        add_released (batch);
       return TRUE;
     }
   if (g_str_equal (name, "left_click_drag"))
@@ -269,6 +289,7 @@ plan_action (Batch       *batch,
       if (!has_point || !get_point (batch, item, "start_coordinate", &from_x, &from_y))
         return fail_action (error, index, name, "start_coordinate and coordinate are needed");
       porthole_input_script_add_drag (script, PORTHOLE_BUTTON_LEFT, from_x, from_y, x, y, DRAG_DURATION_MS);
+      add_released (batch);
       return TRUE;
     }
 
@@ -312,6 +333,7 @@ plan_action (Batch       *batch,
   press_chords (script, held, TRUE);
   porthole_input_script_add_click (script, button, clicks, CLICK_DELAY_MS);
   press_chords (script, held, FALSE);
+  add_released (batch);
   return TRUE;
 }
 
@@ -360,6 +382,22 @@ on_shot (GObject      *object,
   run_next (batch);
 }
 
+static gboolean
+check_released_cb (gpointer user_data)
+{
+  Batch *batch = user_data;
+  PortholeDesktop *desktop = porthole_mcp_action_get_desktop (batch->action);
+
+  if (porthole_x11_cursor_buttons_down (porthole_desktop_get_display (desktop)) &&
+      g_get_monotonic_time () < batch->release_deadline &&
+      !porthole_mcp_call_is_done (porthole_mcp_action_get_call (batch->action)))
+    return G_SOURCE_CONTINUE;
+
+  batch->release_id = 0;
+  run_next (batch);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 run_next (Batch *batch)
 {
@@ -399,6 +437,16 @@ run_next (Batch *batch)
       options.native = op->kind == OP_ZOOM;
       porthole_mcp_capture_async (desktop, &batch->space, op->kind == OP_ZOOM ? &op->area : NULL, &options,
                                   porthole_mcp_call_get_cancellable (call), on_shot, batch);
+      break;
+
+    case OP_RELEASED:
+      if (!porthole_x11_cursor_buttons_down (porthole_desktop_get_display (desktop)))
+        run_next (batch);
+      else
+        {
+          batch->release_deadline = g_get_monotonic_time () + RELEASE_WAIT_MS * G_TIME_SPAN_MILLISECOND;
+          batch->release_id = g_timeout_add (RELEASE_CHECK_MS, check_released_cb, batch);
+        }
       break;
 
     case OP_CURSOR:

@@ -80,7 +80,8 @@ on_encoded (GObject      *object,
  * @native_area: (nullable): screen pixels to show; %NULL for all
  *
  * A screenshot: @native_area (clipped to the screen) scaled to the
- * tools' space, or at screen resolution with options->native.
+ * tools' space, or at screen resolution with options->native or when
+ * @space counts in screen pixels (screen_coordinates).
  */
 void
 porthole_mcp_capture_async (PortholeDesktop              *desktop,
@@ -97,8 +98,9 @@ porthole_mcp_capture_async (PortholeDesktop              *desktop,
   PortholeRect area = { 0, 0, space->native_width, space->native_height };
   PortholeX11Display *display = porthole_desktop_get_display (desktop);
   Capture *capture;
-  double scale = options->native ? 1.0 : (double) space->width / space->native_width;
-  PortholeMcpSpace scaled = *space;
+  /* Screen pixels for zoom, and for a caller who counts in them. */
+  gboolean native = options->native || space->native;
+  double scale = native ? 1.0 : (double) space->width / space->native_width;
   int x, y;
 
   g_task_set_source_tag (task, porthole_mcp_capture_async);
@@ -128,9 +130,8 @@ porthole_mcp_capture_async (PortholeDesktop              *desktop,
   capture->shot->format = options->format;
   capture->shot->native = *porthole_frame_get_area (frame);
   capture->shot->pointer_x = capture->shot->pointer_y = -1;
-  /* Coordinates the tools' way, whatever the caller asked for. */
-  scaled.native = FALSE;
-  porthole_mcp_space_rect_from_native (&scaled, &capture->shot->native, &capture->shot->rect);
+  /* Coordinates in the caller's space, zoomed or not. */
+  porthole_mcp_space_rect_from_native (space, &capture->shot->native, &capture->shot->rect);
   g_task_set_task_data (task, capture, (GDestroyNotify) capture_free);
 
   if (options->pointer)
@@ -143,14 +144,14 @@ porthole_mcp_capture_async (PortholeDesktop              *desktop,
 
           porthole_frame_unref (frame);
           frame = drawn;
-          porthole_mcp_space_from_native (&scaled, cursor->x, cursor->y, &x, &y);
+          porthole_mcp_space_from_native (space, cursor->x, cursor->y, &x, &y);
           capture->shot->pointer_x = x;
           capture->shot->pointer_y = y;
         }
     }
 
   /* The whole screen is exactly the tools' size; a region its share. */
-  if (options->native)
+  if (native)
     {
       capture->shot->width = capture->shot->native.width;
       capture->shot->height = capture->shot->native.height;
