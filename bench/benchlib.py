@@ -105,11 +105,71 @@ class Api:
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
         self.headers = {"Authorization": "Bearer " + token, "Content-Type": "application/json"}
 
-    def call(self, method, path, body=None):
+    def raw(self, method, path, body=None, headers=None):
+        """The response's body, bytes; its headers in self.last_headers."""
         self.connection.request(method, path, body=json.dumps(body) if body is not None else None,
-                                headers=self.headers)
+                                headers={**self.headers, **(headers or {})})
         response = self.connection.getresponse()
         data = response.read()
-        if response.status != 200:
+        if response.status not in (200, 202):
             sys.exit(f"{method} {path}: {response.status} {data[:200]!r}")
+        self.last_headers = response.headers
+        return data
+
+    def call(self, method, path, body=None):
+        data = self.raw(method, path, body)
         return json.loads(data) if data else None
+
+
+def start_xvfb(width, height):
+    """An Xvfb of its own; returns (process, display name)."""
+    read_fd, write_fd = os.pipe()
+    server = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", f"{width}x{height}x24",
+                               "-noreset", "-nolisten", "tcp"],
+                              pass_fds=[write_fd], stderr=subprocess.DEVNULL)
+    os.close(write_fd)
+    number = b""
+    while not number.endswith(b"\n"):
+        chunk = os.read(read_fd, 16)
+        if not chunk:
+            sys.exit("Xvfb did not start")
+        number += chunk
+    os.close(read_fd)
+    return server, ":" + number.decode().strip()
+
+
+class TestClient:
+    """tests/porthole-x11-test-client: a window with a known pattern that
+    redraws on "fill" and answers "filled" once the X server has it."""
+
+    def __init__(self, build, display, title, x, y, width, height):
+        program = os.path.join(build, "tests", "porthole-x11-test-client")
+        if not os.access(program, os.X_OK):
+            sys.exit(f"No test client in {build}: build it first")
+        self.process = subprocess.Popen([program, title, str(x), str(y), str(width), str(height)],
+                                        env=dict(os.environ, DISPLAY=display), stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, text=True, bufsize=1)
+        self.wait_line("ready ")
+
+    def wait_line(self, prefix):
+        for line in self.process.stdout:
+            if line.startswith(prefix):
+                return line.strip()
+        sys.exit(f"the test client ended before saying {prefix!r}")
+
+    def fill(self, rgb, x, y, width, height):
+        """Redraws; returns time.perf_counter() once the X server has it."""
+        self.process.stdin.write(f"fill {rgb:06x} {x} {y} {width} {height}\n")
+        self.process.stdin.flush()
+        self.wait_line("filled")
+        return time.perf_counter()
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.stdin.write("quit\n")
+            self.process.stdin.flush()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()

@@ -67,6 +67,26 @@ porthole_frame_unref (PortholeFrame *self)
     }
 }
 
+/**
+ * porthole_frame_unref_to_data:
+ * @self: (transfer full): the frame, given up
+ * @size: (out): bytes returned
+ *
+ * For who draws into a frame: no copy when nobody else holds it.
+ *
+ * Returns: (transfer full): its pixels, writable: its own when @self
+ *   held the last reference to them, a copy otherwise
+ */
+guint8 *
+porthole_frame_unref_to_data (PortholeFrame *self,
+                              gsize         *size)
+{
+  GBytes *pixels = g_bytes_ref (self->pixels);
+
+  porthole_frame_unref (self);
+  return g_bytes_unref_to_data (pixels, size);
+}
+
 int
 porthole_frame_get_width (PortholeFrame *self)
 {

@@ -35,6 +35,8 @@ PortholeFrame *porthole_frame_new         (const PortholeRect *area,
 PortholeFrame *porthole_frame_ref         (PortholeFrame      *self);
 void           porthole_frame_unref       (PortholeFrame      *self);
 
+guint8        *porthole_frame_unref_to_data (PortholeFrame    *self,
+                                           gsize            *size);
 int            porthole_frame_get_width   (PortholeFrame      *self);
 int            porthole_frame_get_height  (PortholeFrame      *self);
 guint          porthole_frame_get_stride  (PortholeFrame      *self);

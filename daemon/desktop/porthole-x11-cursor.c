@@ -98,25 +98,29 @@ porthole_cursor_image_free (PortholeCursorImage *image)
 
 /**
  * porthole_frame_with_cursor:
+ * @frame: (transfer full): given up
  *
- * Returns: (transfer full): @frame with the pointer drawn where it is
- *   (a copy when it shows in the frame, @frame itself otherwise)
+ * Returns: (transfer full): @frame with the pointer drawn where it is,
+ *   in its own pixels when nobody else holds them (a 1080p copy costs
+ *   more than the whole encoding of a scaled screenshot)
  */
 PortholeFrame *
 porthole_frame_with_cursor (PortholeFrame             *frame,
                             const PortholeCursorImage *cursor)
 {
-  const PortholeRect *area = porthole_frame_get_area (frame);
+  PortholeRect area_copy = *porthole_frame_get_area (frame);
+  const PortholeRect *area = &area_copy;
   PortholeRect sprite = { cursor->x - cursor->xhot, cursor->y - cursor->yhot, cursor->width, cursor->height };
   PortholeRect overlap;
   g_autoptr(GBytes) pixels = NULL;
   guint stride = porthole_frame_get_stride (frame);
   guint8 *data;
+  gsize size;
 
   if (!porthole_rect_intersect (area, &sprite, &overlap))
-    return porthole_frame_ref (frame);
+    return frame;
 
-  data = g_memdup2 (porthole_frame_get_data (frame), (gsize) stride * area->height);
+  data = porthole_frame_unref_to_data (frame, &size);
   for (int y = overlap.y; y < overlap.y + overlap.height; y++)
     {
       guint8 *row = data + (gsize) (y - area->y) * stride;
@@ -137,6 +141,6 @@ porthole_frame_with_cursor (PortholeFrame             *frame,
         }
     }
 
-  pixels = g_bytes_new_take (data, (gsize) stride * area->height);
+  pixels = g_bytes_new_take (data, size);
   return porthole_frame_new (area, stride, pixels);
 }

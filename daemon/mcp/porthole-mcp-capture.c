@@ -140,10 +140,7 @@ porthole_mcp_capture_async (PortholeDesktop              *desktop,
 
       if (cursor != NULL)
         {
-          PortholeFrame *drawn = porthole_frame_with_cursor (frame, cursor);
-
-          porthole_frame_unref (frame);
-          frame = drawn;
+          frame = porthole_frame_with_cursor (g_steal_pointer (&frame), cursor);
           porthole_mcp_space_from_native (space, cursor->x, cursor->y, &x, &y);
           capture->shot->pointer_x = x;
           capture->shot->pointer_y = y;
