@@ -1,0 +1,341 @@
+/* test-http-mcp.c — the transport contract of /mcp (issue 20), on the
+ * wire: the token (header only, a Bearer challenge), sessions (400, 404,
+ * DELETE, the bound), protocol versions, DNS rebinding (Host, Origin),
+ * notifications (202), event streams, and the stateless 2026-07-28
+ * revision (headers checked against the body, server/discover).
+ *
+ * The official SDK and conformance suite drive the protocol itself
+ * (tests/sdk/); this checks what they cannot see or send.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "test-utils.h"
+
+#define LEGACY "2025-11-25"
+#define MODERN "2026-07-28"
+
+#define INITIALIZE \
+  "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"" LEGACY "\"," \
+  "\"capabilities\":{},\"clientInfo\":{\"name\":\"test\",\"version\":\"1\"}}}"
+#define TOOLS_LIST "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}"
+
+static char *
+write_config (const char *dir,
+              const char *contents)
+{
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (dir, "portholed.conf", NULL);
+
+  g_file_set_contents (path, contents, -1, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+/* A POST of @body to /mcp; each header a "Name: value" pair, NULL ends
+ * them. @token as porthole_test_request(). */
+static PortholeTestResponse *
+post (PortholeTestDaemon *daemon,
+      const char         *path,
+      const char         *token,
+      const char         *accept,
+      const char         *body,
+      ...)
+{
+  g_autofree char *url = g_strconcat (daemon->url, path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+  g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+  SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
+  const char *header;
+  va_list args;
+
+  if (token == NULL)
+    token = daemon->token;
+  if (*token != '\0')
+    {
+      g_autofree char *value = g_strconcat ("Bearer ", token, NULL);
+
+      soup_message_headers_replace (headers, "Authorization", value);
+    }
+  soup_message_headers_replace (headers, "Accept", accept);
+  soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+
+  va_start (args, body);
+  while ((header = va_arg (args, const char *)) != NULL)
+    {
+      g_auto(GStrv) pair = g_strsplit (header, ": ", 2);
+
+      soup_message_headers_replace (headers, pair[0], pair[1]);
+    }
+  va_end (args);
+
+  return porthole_test_send (daemon, msg);
+}
+
+#define JSON_ONLY "application/json, text/event-stream;q=0.1"
+#define BOTH "application/json, text/event-stream"
+
+/* initialize, then notifications/initialized: the session's id. */
+static char *
+open_session (PortholeTestDaemon *daemon)
+{
+  g_autoptr(PortholeTestResponse) response = post (daemon, "/mcp", NULL, "application/json", INITIALIZE, NULL);
+  g_autoptr(PortholeTestResponse) initialized = NULL;
+  g_autofree char *header = NULL;
+  const char *id;
+
+  g_assert_cmpuint (response->status, ==, 200);
+  g_assert_nonnull (response->json);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (response->json, "result"),
+                                                  "protocolVersion"), ==, LEGACY);
+  id = soup_message_headers_get_one (response->headers, "MCP-Session-Id");
+  g_assert_nonnull (id);
+  g_assert_cmpuint (strlen (id), >=, 16);
+
+  header = g_strconcat ("MCP-Session-Id: ", id, NULL);
+  initialized = post (daemon, "/mcp", NULL, "application/json",
+                      "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}",
+                      header, "MCP-Protocol-Version: " LEGACY, NULL);
+  /* A notification: 202, no body. */
+  g_assert_cmpuint (initialized->status, ==, 202);
+  g_assert_cmpuint (g_bytes_get_size (initialized->body), ==, 0);
+
+  return g_strdup (id);
+}
+
+static gint64
+error_code (PortholeTestResponse *response)
+{
+  g_assert_nonnull (response->json);
+  return json_object_get_int_member (json_object_get_object_member (response->json, "error"), "code");
+}
+
+static void
+test_token (void)
+{
+  g_autoptr(PortholeTestDaemon) daemon = porthole_test_daemon_new (NULL);
+  g_autoptr(PortholeTestResponse) none = post (daemon, "/mcp", "", BOTH, INITIALIZE, NULL);
+  g_autoptr(PortholeTestResponse) wrong = post (daemon, "/mcp", "not-a-token", BOTH, INITIALIZE, NULL);
+  g_autofree char *query = g_strconcat ("/mcp?token=", daemon->token, NULL);
+  g_autoptr(PortholeTestResponse) in_query = post (daemon, query, "", BOTH, INITIALIZE, NULL);
+  g_autoptr(PortholeTestResponse) good = post (daemon, "/mcp", NULL, BOTH, INITIALIZE, NULL);
+  const char *challenge;
+
+  g_assert_cmpuint (none->status, ==, 401);
+  g_assert_cmpuint (wrong->status, ==, 401);
+  challenge = soup_message_headers_get_one (wrong->headers, "WWW-Authenticate");
+  g_assert_nonnull (challenge);
+  g_assert_true (g_str_has_prefix (challenge, "Bearer"));
+  /* No authorization server configured: nothing that starts OAuth. */
+  g_assert_null (strstr (challenge, "resource_metadata"));
+  /* Never from the query string. */
+  g_assert_cmpuint (in_query->status, ==, 401);
+  g_assert_cmpuint (good->status, ==, 200);
+}
+
+static void
+test_resource_metadata (void)
+{
+  g_autofree char *dir = porthole_test_make_tmpdir ();
+  g_autofree char *config = write_config (dir, "[portholed]\nmcp-authorization-servers=https://auth.example.com\n");
+  g_autofree char *config_arg = g_strconcat ("--config=", config, NULL);
+  g_autoptr(PortholeTestDaemon) daemon = porthole_test_daemon_new ((const char *[]) { config_arg, NULL });
+  g_autoptr(PortholeTestResponse) refused = post (daemon, "/mcp", "", BOTH, INITIALIZE, NULL);
+  g_autoptr(PortholeTestResponse) metadata = porthole_test_request (daemon, "GET",
+                                                                     "/.well-known/oauth-protected-resource/mcp",
+                                                                     "", NULL);
+  const char *challenge = soup_message_headers_get_one (refused->headers, "WWW-Authenticate");
+  JsonArray *servers;
+
+  g_assert_cmpuint (refused->status, ==, 401);
+  g_assert_nonnull (challenge);
+  g_assert_nonnull (strstr (challenge, "resource_metadata=\""));
+  g_assert_nonnull (strstr (challenge, "/.well-known/oauth-protected-resource/mcp\""));
+
+  g_assert_cmpuint (metadata->status, ==, 200);
+  servers = json_object_get_array_member (metadata->json, "authorization_servers");
+  g_assert_cmpstr (json_array_get_string_element (servers, 0), ==, "https://auth.example.com");
+  porthole_test_rm_rf (dir);
+}
+
+static void
+test_sessions (void)
+{
+  g_autoptr(PortholeTestDaemon) daemon = porthole_test_daemon_new (NULL);
+  g_autofree char *id = open_session (daemon);
+  g_autofree char *header = g_strconcat ("MCP-Session-Id: ", id, NULL);
+  g_autoptr(PortholeTestResponse) listed = NULL;
+  g_autoptr(PortholeTestResponse) missing = NULL;
+  g_autoptr(PortholeTestResponse) unknown = NULL;
+  g_autoptr(PortholeTestResponse) bad_version = NULL;
+  g_autoptr(PortholeTestResponse) ended = NULL;
+  g_autoptr(PortholeTestResponse) after = NULL;
+  g_autoptr(SoupMessage) delete = NULL;
+  g_autofree char *url = g_strconcat (daemon->url, "/mcp", NULL);
+  g_autofree char *bearer = g_strconcat ("Bearer ", daemon->token, NULL);
+
+  listed = post (daemon, "/mcp", NULL, "application/json", TOOLS_LIST, header, "MCP-Protocol-Version: " LEGACY, NULL);
+  g_assert_cmpuint (listed->status, ==, 200);
+  g_assert_true (json_object_has_member (json_object_get_object_member (listed->json, "result"), "tools"));
+
+  missing = post (daemon, "/mcp", NULL, "application/json", TOOLS_LIST, "MCP-Protocol-Version: " LEGACY, NULL);
+  g_assert_cmpuint (missing->status, ==, 400);
+  unknown = post (daemon, "/mcp", NULL, "application/json", TOOLS_LIST,
+                  "MCP-Session-Id: 0123456789abcdef0123456789abcdef", "MCP-Protocol-Version: " LEGACY, NULL);
+  g_assert_cmpuint (unknown->status, ==, 404);
+  bad_version = post (daemon, "/mcp", NULL, "application/json", TOOLS_LIST, header,
+                      "MCP-Protocol-Version: 1999-01-01", NULL);
+  g_assert_cmpuint (bad_version->status, ==, 400);
+
+  delete = soup_message_new ("DELETE", url);
+  soup_message_headers_replace (soup_message_get_request_headers (delete), "Authorization", bearer);
+  soup_message_headers_replace (soup_message_get_request_headers (delete), "MCP-Session-Id", id);
+  ended = porthole_test_send (daemon, delete);
+  g_assert_cmpuint (ended->status, ==, 200);
+  after = post (daemon, "/mcp", NULL, "application/json", TOOLS_LIST, header, "MCP-Protocol-Version: " LEGACY, NULL);
+  g_assert_cmpuint (after->status, ==, 404);
+}
+
+static void
+test_session_bound (void)
+{
+  g_autofree char *dir = porthole_test_make_tmpdir ();
+  g_autofree char *config = write_config (dir, "[portholed]\nmcp-max-sessions=2\n");
+  g_autofree char *config_arg = g_strconcat ("--config=", config, NULL);
+  g_autoptr(PortholeTestDaemon) daemon = porthole_test_daemon_new ((const char *[]) { config_arg, NULL });
+  g_autofree char *first = open_session (daemon);
+  g_autofree char *second = open_session (daemon);
+  g_autofree char *third = NULL;
+  g_autofree char *header = NULL;
+  g_autoptr(PortholeTestResponse) evicted = NULL;
+  g_autoptr(PortholeTestResponse) kept = NULL;
+
+  /* The least recently active session makes way. */
+  g_usleep (20 * G_TIME_SPAN_MILLISECOND);
+  header = g_strconcat ("MCP-Session-Id: ", second, NULL);
+  kept = post (daemon, "/mcp", NULL, "application/json", TOOLS_LIST, header, "MCP-Protocol-Version: " LEGACY, NULL);
+  g_assert_cmpuint (kept->status, ==, 200);
+  third = open_session (daemon);
+  g_free (header);
+  header = g_strconcat ("MCP-Session-Id: ", first, NULL);
+  evicted = post (daemon, "/mcp", NULL, "application/json", TOOLS_LIST, header,
+                  "MCP-Protocol-Version: " LEGACY, NULL);
+  g_assert_cmpuint (evicted->status, ==, 404);
+  g_clear_pointer (&kept, porthole_test_response_free);
+  g_free (header);
+  header = g_strconcat ("MCP-Session-Id: ", second, NULL);
+  kept = post (daemon, "/mcp", NULL, "application/json", TOOLS_LIST, header, "MCP-Protocol-Version: " LEGACY, NULL);
+  g_assert_cmpuint (kept->status, ==, 200);
+  porthole_test_rm_rf (dir);
+}
+
+static void
+test_rebinding (void)
+{
+  g_autofree char *dir = porthole_test_make_tmpdir ();
+  g_autofree char *config = write_config (dir, "[portholed]\nmcp-allowed-hosts=sandbox.example.com\n");
+  g_autofree char *config_arg = g_strconcat ("--config=", config, NULL);
+  g_autoptr(PortholeTestDaemon) daemon = porthole_test_daemon_new ((const char *[]) { config_arg, NULL });
+  g_autoptr(PortholeTestResponse) evil_host = post (daemon, "/mcp", NULL, BOTH, INITIALIZE,
+                                                    "Host: attacker.example.com", NULL);
+  g_autoptr(PortholeTestResponse) listed_host = post (daemon, "/mcp", NULL, BOTH, INITIALIZE,
+                                                      "Host: sandbox.example.com:7777", NULL);
+  g_autoptr(PortholeTestResponse) evil_origin = post (daemon, "/mcp", NULL, BOTH, INITIALIZE,
+                                                      "Origin: http://attacker.example.com", NULL);
+
+  g_assert_cmpuint (evil_host->status, ==, 403);
+  g_assert_cmpuint (listed_host->status, ==, 200);
+  g_assert_cmpuint (evil_origin->status, ==, 403);
+  porthole_test_rm_rf (dir);
+}
+
+static void
+test_event_stream (void)
+{
+  g_autoptr(PortholeTestDaemon) daemon = porthole_test_daemon_new (NULL);
+  g_autofree char *id = open_session (daemon);
+  g_autofree char *header = g_strconcat ("MCP-Session-Id: ", id, NULL);
+  g_autoptr(PortholeTestResponse) streamed = NULL;
+  g_autoptr(PortholeTestResponse) refused = NULL;
+  g_autofree char *text = NULL;
+  const char *call = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"run_command\","
+                     "\"arguments\":{\"command\":\"echo streamed-output\"},\"_meta\":{\"progressToken\":\"p1\"}}}";
+
+  /* Accepting both, with progress: an event stream, a priming event
+   * (an id, no data) first, then progress, then the response. */
+  streamed = post (daemon, "/mcp", NULL, BOTH, call, header, "MCP-Protocol-Version: " LEGACY, NULL);
+  g_assert_cmpuint (streamed->status, ==, 200);
+  g_assert_cmpstr (soup_message_headers_get_content_type (streamed->headers, NULL), ==, "text/event-stream");
+  text = g_strndup (g_bytes_get_data (streamed->body, NULL), g_bytes_get_size (streamed->body));
+  g_assert_true (g_str_has_prefix (text, "id: "));
+  g_assert_nonnull (strstr (text, "notifications/progress"));
+  g_assert_nonnull (strstr (text, "streamed-output"));
+  g_assert_nonnull (strstr (text, "\"id\":7"));
+  g_assert_true (strstr (text, "notifications/progress") < strstr (text, "\"id\":7"));
+
+  /* Accepting neither: 406. */
+  refused = post (daemon, "/mcp", NULL, "text/html", TOOLS_LIST, header, "MCP-Protocol-Version: " LEGACY, NULL);
+  g_assert_cmpuint (refused->status, ==, 406);
+}
+
+static void
+test_modern (void)
+{
+  g_autoptr(PortholeTestDaemon) daemon = porthole_test_daemon_new (NULL);
+  const char *discover = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"server/discover\",\"params\":{\"_meta\":{"
+                         "\"io.modelcontextprotocol/protocolVersion\":\"" MODERN "\","
+                         "\"io.modelcontextprotocol/clientCapabilities\":{}}}}";
+  const char *call = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"system_info\","
+                     "\"arguments\":{},\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"" MODERN "\","
+                     "\"io.modelcontextprotocol/clientCapabilities\":{}}}}";
+  g_autoptr(PortholeTestResponse) discovered = NULL;
+  g_autoptr(PortholeTestResponse) called = NULL;
+  g_autoptr(PortholeTestResponse) mismatch = NULL;
+  g_autoptr(PortholeTestResponse) wrong_name = NULL;
+  JsonObject *result;
+
+  /* No initialize, no session. */
+  discovered = post (daemon, "/mcp", NULL, "application/json", discover, "MCP-Protocol-Version: " MODERN,
+                     "Mcp-Method: server/discover", NULL);
+  g_assert_cmpuint (discovered->status, ==, 200);
+  g_assert_null (soup_message_headers_get_one (discovered->headers, "MCP-Session-Id"));
+  result = json_object_get_object_member (discovered->json, "result");
+  g_assert_nonnull (result);
+  g_assert_true (json_object_has_member (result, "capabilities"));
+
+  called = post (daemon, "/mcp", NULL, "application/json", call, "MCP-Protocol-Version: " MODERN,
+                 "Mcp-Method: tools/call", "Mcp-Name: system_info", NULL);
+  g_assert_cmpuint (called->status, ==, 200);
+  result = json_object_get_object_member (called->json, "result");
+  g_assert_cmpstr (json_object_get_string_member (result, "resultType"), ==, "complete");
+
+  /* Headers that say something else than the body. */
+  mismatch = post (daemon, "/mcp", NULL, "application/json", call, "MCP-Protocol-Version: " MODERN,
+                   "Mcp-Method: tools/list", "Mcp-Name: system_info", NULL);
+  g_assert_cmpuint (mismatch->status, ==, 400);
+  g_assert_cmpint (error_code (mismatch), !=, 0);
+  wrong_name = post (daemon, "/mcp", NULL, "application/json", call, "MCP-Protocol-Version: " MODERN,
+                     "Mcp-Method: tools/call", "Mcp-Name: run_code", NULL);
+  g_assert_cmpuint (wrong_name->status, ==, 400);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  porthole_test_init (&argc, &argv);
+
+  g_test_add_func ("/http/mcp/token", test_token);
+  g_test_add_func ("/http/mcp/resource-metadata", test_resource_metadata);
+  g_test_add_func ("/http/mcp/sessions", test_sessions);
+  g_test_add_func ("/http/mcp/session-bound", test_session_bound);
+  g_test_add_func ("/http/mcp/rebinding", test_rebinding);
+  g_test_add_func ("/http/mcp/event-stream", test_event_stream);
+  g_test_add_func ("/http/mcp/modern", test_modern);
+
+  return g_test_run ();
+}
