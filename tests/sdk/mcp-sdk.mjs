@@ -301,6 +301,31 @@ await step('computer_batch: Anthropic\'s actions in order, one screenshot at the
   equal([png.width, png.height], [1280, 800], 'at the tools\' size');
 });
 
+await step('find_text: OCR boxes in the tools\' space, a click on one lands on the text', async () => {
+  const info = await rest('GET', '/desktop/display');
+  const texted = new TestClient(info.display, 'MCP OCR window', 900, 600, 640, 200, 'Porthole reads PIXELS 42');
+  try {
+    await texted.waitLine('ready ');
+    const configured = texted.lastLine('configure ').split(' ').slice(1, 3).map(Number);
+    const region = { x: Math.round(configured[0] * SCALE), y: Math.round(configured[1] * SCALE), width: 512, height: 160 };
+    const result = await client.callTool({ name: 'find_text', arguments: { text: 'PIXELS', region } });
+    if (result.isError && /OCR|tesseract/i.test(texts(result)))
+      skip('no OCR here: ' + texts(result));
+    check(!result.isError, 'find_text: ' + texts(result));
+    const match = result.structuredContent.match;
+    equal(result.structuredContent.found, true, 'found');
+    check(match.x >= region.x && match.x + match.width <= region.x + region.width + 2, `inside the region: ${JSON.stringify(match)}`);
+    texted.skipAll();
+    await call('click', { x: match.center_x, y: match.center_y, settle: false });
+    const press = (await texted.waitLine('button press ')).split(' ').slice(3, 5).map(Number);
+    /* The line is drawn from (10, 80) in the window, 4x scaled; PIXELS
+     * is its third word. */
+    check(press[0] > 150 && press[0] < 640 && press[1] >= 80 && press[1] < 160, `on the text: ${press}`);
+  } finally {
+    texted.send('quit');
+  }
+});
+
 await step('clipboard_set and clipboard_get', async () => {
   await call('clipboard_set', { text: 'porthole ✓ clipboard' });
   equal((await call('clipboard_get')).structuredContent.text, 'porthole ✓ clipboard', 'read back');
@@ -350,6 +375,24 @@ await step('read_file and write_file through the /files code', async () => {
   check(resource.contents[0].text.includes('written by the test'), 'as a file:// resource');
 });
 
+await step('list_directory, file templates, system_info', async () => {
+  const listed = (await call('list_directory', { path: workspace })).structuredContent;
+  const names = JSON.stringify(listed);
+  check(names.includes('note.txt') && names.includes('out.txt'), 'the files: ' + names.slice(0, 300));
+  const templates = (await client.listResourceTemplates()).resourceTemplates.map((t) => t.uriTemplate);
+  check(templates.some((t) => t.startsWith('file://')), 'a file:// template: ' + templates);
+  const info = (await call('system_info')).structuredContent;
+  equal(info.workspace, workspace, 'the workspace');
+  equal(info.desktop.available, true, 'the desktop');
+});
+
+await step('run_code with a session keeps its state', async () => {
+  await call('run_code', { language: 'python', session: 'mcp-test', code: 'kept = 6 * 7' }, { timeout: 120000 });
+  const again = await call('run_code', { language: 'python', session: 'mcp-test', code: 'print(kept)' },
+                           { timeout: 120000 });
+  check(texts(again).includes('42'), 'the session kept it: ' + texts(again));
+});
+
 await step('run_code: Python with a plot answers with the image; output as progress', async () => {
   let progress = 0;
   const result = await call('run_code', {
@@ -367,11 +410,9 @@ await step('run_code: Python with a plot answers with the image; output as progr
   check(progress > 0, 'progress notifications with partial output');
 });
 
-await step('a cancelled run_command: its process is gone', async () => {
-  const pidFile = path.join(workspace, 'long.pid');
+async function cancelledRun (name, args, pidFile) {
   const controller = new AbortController();
-  const running = client.callTool({ name: 'run_command', arguments: { command: `echo $$ > ${pidFile}; exec sleep 300` } },
-                                  undefined, { signal: controller.signal, timeout: 600000 });
+  const running = client.callTool({ name, arguments: args }, undefined, { signal: controller.signal, timeout: 600000 });
   running.catch(() => {});
   const pid = await poll(() => {
     try {
@@ -391,6 +432,19 @@ await step('a cancelled run_command: its process is gone', async () => {
   }
   check(aborted, 'the call ends with the abort');
   await poll(() => pidIsGone(pid), `process ${pid} to be gone`);
+}
+
+await step('a cancelled run_command: its process is gone', async () => {
+  const pidFile = path.join(workspace, 'long.pid');
+  await cancelledRun('run_command', { command: `echo $$ > ${pidFile}; exec sleep 300` }, pidFile);
+});
+
+await step('a cancelled run_code: its process is gone', async () => {
+  const pidFile = path.join(workspace, 'long-python.pid');
+  await cancelledRun('run_code', {
+    language: 'python',
+    code: `import os, time\nopen(${JSON.stringify(pidFile)}, "w").write(str(os.getpid()))\ntime.sleep(300)\n`,
+  }, pidFile);
 });
 
 await step('accessibility_snapshot and act on a GTK 4 window', async () => {
