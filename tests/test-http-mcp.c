@@ -234,6 +234,24 @@ test_session_bound (void)
 }
 
 static void
+test_idle_timeout (void)
+{
+  g_autofree char *dir = porthole_test_make_tmpdir ();
+  g_autofree char *config = write_config (dir, "[portholed]\nmcp-session-idle-timeout=1s\n");
+  g_autofree char *config_arg = g_strconcat ("--config=", config, NULL);
+  g_autoptr(PortholeTestDaemon) daemon = porthole_test_daemon_new ((const char *[]) { config_arg, NULL });
+  g_autofree char *id = open_session (daemon);
+  g_autofree char *header = g_strconcat ("MCP-Session-Id: ", id, NULL);
+  g_autoptr(PortholeTestResponse) expired = NULL;
+
+  /* Idle for over a second, and the check runs every second. */
+  g_usleep (3 * G_USEC_PER_SEC);
+  expired = post (daemon, "/mcp", NULL, "application/json", TOOLS_LIST, header, "MCP-Protocol-Version: " LEGACY, NULL);
+  g_assert_cmpuint (expired->status, ==, 404);
+  porthole_test_rm_rf (dir);
+}
+
+static void
 test_rebinding (void)
 {
   g_autofree char *dir = porthole_test_make_tmpdir ();
@@ -323,6 +341,49 @@ test_modern (void)
   g_assert_cmpuint (wrong_name->status, ==, 400);
 }
 
+/* A request whose client goes away: the closed stream cancels it, and
+ * the run it started ends (2026-07-28 makes it the cancel signal;
+ * portholed does so in every era). */
+static void
+test_closed_stream (void)
+{
+  g_autoptr(PortholeTestDaemon) daemon = porthole_test_daemon_new (NULL);
+  g_autofree char *pid_file = g_build_filename (daemon->workspace, "closed.pid", NULL);
+  g_autofree char *body = g_strdup_printf (
+    "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"run_command\","
+    "\"arguments\":{\"command\":\"echo $$ > %s; exec sleep 300\"},\"_meta\":{"
+    "\"io.modelcontextprotocol/protocolVersion\":\"" MODERN "\","
+    "\"io.modelcontextprotocol/clientCapabilities\":{}}}}", pid_file);
+  g_autofree char *request = g_strdup_printf ("POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                              "Authorization: Bearer %s\r\nContent-Type: application/json\r\n"
+                                              "Accept: application/json, text/event-stream\r\n"
+                                              "MCP-Protocol-Version: " MODERN "\r\nMcp-Method: tools/call\r\n"
+                                              "Mcp-Name: run_command\r\nContent-Length: %zu\r\n\r\n%s",
+                                              daemon->token, strlen (body), body);
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 deadline;
+  int pid = 0;
+
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1", daemon->port, NULL, &error);
+  g_assert_no_error (error);
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)), request, strlen (request),
+                             NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  pid = porthole_test_read_pid_file (pid_file);
+  g_assert_true (porthole_test_pid_is_running (pid));
+
+  g_io_stream_close (G_IO_STREAM (connection), NULL, &error);
+  g_assert_no_error (error);
+
+  deadline = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+  while (porthole_test_pid_is_running (pid) && g_get_monotonic_time () < deadline)
+    g_usleep (20 * G_TIME_SPAN_MILLISECOND);
+  g_assert_false (porthole_test_pid_is_running (pid));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -333,9 +394,11 @@ main (int   argc,
   g_test_add_func ("/http/mcp/resource-metadata", test_resource_metadata);
   g_test_add_func ("/http/mcp/sessions", test_sessions);
   g_test_add_func ("/http/mcp/session-bound", test_session_bound);
+  g_test_add_func ("/http/mcp/idle-timeout", test_idle_timeout);
   g_test_add_func ("/http/mcp/rebinding", test_rebinding);
   g_test_add_func ("/http/mcp/event-stream", test_event_stream);
   g_test_add_func ("/http/mcp/modern", test_modern);
+  g_test_add_func ("/http/mcp/closed-stream", test_closed_stream);
 
   return g_test_run ();
 }

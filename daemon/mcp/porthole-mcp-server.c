@@ -226,10 +226,13 @@ PortholeMcpServer *
 porthole_mcp_server_new (PortholeDaemon *daemon)
 {
   PortholeMcpServer *self = g_object_new (PORTHOLE_TYPE_MCP_SERVER, NULL);
+  guint idle_timeout;
 
   self->daemon = daemon;
   self->stopping_id = g_signal_connect_swapped (daemon, "stopping", G_CALLBACK (on_stopping), self);
-  self->expiry_id = g_timeout_add_seconds (EXPIRY_CHECK_SECONDS, expire_sessions_cb, self);
+  /* Often enough that a short idle timeout is kept to within a second. */
+  idle_timeout = porthole_config_get_mcp_session_idle_timeout (porthole_daemon_get_config (daemon));
+  self->expiry_id = g_timeout_add_seconds (CLAMP (idle_timeout, 1, EXPIRY_CHECK_SECONDS), expire_sessions_cb, self);
 
   porthole_mcp_system_tools_register (self->registry, self);
   porthole_mcp_code_tools_register (self->registry, self);
