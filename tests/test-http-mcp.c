@@ -24,18 +24,6 @@
   "\"capabilities\":{},\"clientInfo\":{\"name\":\"test\",\"version\":\"1\"}}}"
 #define TOOLS_LIST "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}"
 
-static char *
-write_config (const char *dir,
-              const char *contents)
-{
-  g_autoptr(GError) error = NULL;
-  char *path = g_build_filename (dir, "portholed.conf", NULL);
-
-  g_file_set_contents (path, contents, -1, &error);
-  g_assert_no_error (error);
-  return path;
-}
-
 /* A POST of @body to /mcp; each header a "Name: value" pair, NULL ends
  * them. @token as porthole_test_request(). */
 static PortholeTestResponse *
@@ -107,6 +95,20 @@ open_session (PortholeTestDaemon *daemon)
   return g_strdup (id);
 }
 
+/* tools/list in session @id: the status. */
+static guint
+list_in_session (PortholeTestDaemon *daemon,
+                 const char         *id)
+{
+  g_autofree char *header = g_strconcat ("MCP-Session-Id: ", id, NULL);
+  g_autoptr(PortholeTestResponse) response = post (daemon, "/mcp", NULL, "application/json", TOOLS_LIST, header,
+                                                   "MCP-Protocol-Version: " LEGACY, NULL);
+
+  if (response->status == 200)
+    g_assert_true (json_object_has_member (json_object_get_object_member (response->json, "result"), "tools"));
+  return response->status;
+}
+
 static gint64
 error_code (PortholeTestResponse *response)
 {
@@ -141,9 +143,9 @@ static void
 test_resource_metadata (void)
 {
   g_autofree char *dir = porthole_test_make_tmpdir ();
-  g_autofree char *config = write_config (dir, "[portholed]\nmcp-authorization-servers=https://auth.example.com\n");
-  g_autofree char *config_arg = g_strconcat ("--config=", config, NULL);
-  g_autoptr(PortholeTestDaemon) daemon = porthole_test_daemon_new ((const char *[]) { config_arg, NULL });
+  g_autoptr(PortholeTestDaemon) daemon = porthole_test_daemon_new_files (dir, "[portholed]\n"
+                                                                         "mcp-authorization-servers=https://auth.example.com\n",
+                                                                         FALSE);
   g_autoptr(PortholeTestResponse) refused = post (daemon, "/mcp", "", BOTH, INITIALIZE, NULL);
   g_autoptr(PortholeTestResponse) metadata = porthole_test_request (daemon, "GET",
                                                                      "/.well-known/oauth-protected-resource/mcp",
@@ -168,25 +170,17 @@ test_sessions (void)
   g_autoptr(PortholeTestDaemon) daemon = porthole_test_daemon_new (NULL);
   g_autofree char *id = open_session (daemon);
   g_autofree char *header = g_strconcat ("MCP-Session-Id: ", id, NULL);
-  g_autoptr(PortholeTestResponse) listed = NULL;
   g_autoptr(PortholeTestResponse) missing = NULL;
-  g_autoptr(PortholeTestResponse) unknown = NULL;
   g_autoptr(PortholeTestResponse) bad_version = NULL;
   g_autoptr(PortholeTestResponse) ended = NULL;
-  g_autoptr(PortholeTestResponse) after = NULL;
   g_autoptr(SoupMessage) delete = NULL;
   g_autofree char *url = g_strconcat (daemon->url, "/mcp", NULL);
   g_autofree char *bearer = g_strconcat ("Bearer ", daemon->token, NULL);
 
-  listed = post (daemon, "/mcp", NULL, "application/json", TOOLS_LIST, header, "MCP-Protocol-Version: " LEGACY, NULL);
-  g_assert_cmpuint (listed->status, ==, 200);
-  g_assert_true (json_object_has_member (json_object_get_object_member (listed->json, "result"), "tools"));
-
+  g_assert_cmpuint (list_in_session (daemon, id), ==, 200);
   missing = post (daemon, "/mcp", NULL, "application/json", TOOLS_LIST, "MCP-Protocol-Version: " LEGACY, NULL);
   g_assert_cmpuint (missing->status, ==, 400);
-  unknown = post (daemon, "/mcp", NULL, "application/json", TOOLS_LIST,
-                  "MCP-Session-Id: 0123456789abcdef0123456789abcdef", "MCP-Protocol-Version: " LEGACY, NULL);
-  g_assert_cmpuint (unknown->status, ==, 404);
+  g_assert_cmpuint (list_in_session (daemon, "0123456789abcdef0123456789abcdef"), ==, 404);
   bad_version = post (daemon, "/mcp", NULL, "application/json", TOOLS_LIST, header,
                       "MCP-Protocol-Version: 1999-01-01", NULL);
   g_assert_cmpuint (bad_version->status, ==, 400);
@@ -196,40 +190,26 @@ test_sessions (void)
   soup_message_headers_replace (soup_message_get_request_headers (delete), "MCP-Session-Id", id);
   ended = porthole_test_send (daemon, delete);
   g_assert_cmpuint (ended->status, ==, 200);
-  after = post (daemon, "/mcp", NULL, "application/json", TOOLS_LIST, header, "MCP-Protocol-Version: " LEGACY, NULL);
-  g_assert_cmpuint (after->status, ==, 404);
+  g_assert_cmpuint (list_in_session (daemon, id), ==, 404);
 }
 
 static void
 test_session_bound (void)
 {
   g_autofree char *dir = porthole_test_make_tmpdir ();
-  g_autofree char *config = write_config (dir, "[portholed]\nmcp-max-sessions=2\n");
-  g_autofree char *config_arg = g_strconcat ("--config=", config, NULL);
-  g_autoptr(PortholeTestDaemon) daemon = porthole_test_daemon_new ((const char *[]) { config_arg, NULL });
+  g_autoptr(PortholeTestDaemon) daemon = porthole_test_daemon_new_files (dir, "[portholed]\nmcp-max-sessions=2\n",
+                                                                         FALSE);
   g_autofree char *first = open_session (daemon);
   g_autofree char *second = open_session (daemon);
   g_autofree char *third = NULL;
-  g_autofree char *header = NULL;
-  g_autoptr(PortholeTestResponse) evicted = NULL;
-  g_autoptr(PortholeTestResponse) kept = NULL;
 
   /* The least recently active session makes way. */
   g_usleep (20 * G_TIME_SPAN_MILLISECOND);
-  header = g_strconcat ("MCP-Session-Id: ", second, NULL);
-  kept = post (daemon, "/mcp", NULL, "application/json", TOOLS_LIST, header, "MCP-Protocol-Version: " LEGACY, NULL);
-  g_assert_cmpuint (kept->status, ==, 200);
+  g_assert_cmpuint (list_in_session (daemon, second), ==, 200);
   third = open_session (daemon);
-  g_free (header);
-  header = g_strconcat ("MCP-Session-Id: ", first, NULL);
-  evicted = post (daemon, "/mcp", NULL, "application/json", TOOLS_LIST, header,
-                  "MCP-Protocol-Version: " LEGACY, NULL);
-  g_assert_cmpuint (evicted->status, ==, 404);
-  g_clear_pointer (&kept, porthole_test_response_free);
-  g_free (header);
-  header = g_strconcat ("MCP-Session-Id: ", second, NULL);
-  kept = post (daemon, "/mcp", NULL, "application/json", TOOLS_LIST, header, "MCP-Protocol-Version: " LEGACY, NULL);
-  g_assert_cmpuint (kept->status, ==, 200);
+  g_assert_cmpuint (list_in_session (daemon, first), ==, 404);
+  g_assert_cmpuint (list_in_session (daemon, second), ==, 200);
+  g_assert_cmpuint (list_in_session (daemon, third), ==, 200);
   porthole_test_rm_rf (dir);
 }
 
@@ -237,17 +217,13 @@ static void
 test_idle_timeout (void)
 {
   g_autofree char *dir = porthole_test_make_tmpdir ();
-  g_autofree char *config = write_config (dir, "[portholed]\nmcp-session-idle-timeout=1s\n");
-  g_autofree char *config_arg = g_strconcat ("--config=", config, NULL);
-  g_autoptr(PortholeTestDaemon) daemon = porthole_test_daemon_new ((const char *[]) { config_arg, NULL });
+  g_autoptr(PortholeTestDaemon) daemon = porthole_test_daemon_new_files (dir, "[portholed]\nmcp-session-idle-timeout=1s\n",
+                                                                         FALSE);
   g_autofree char *id = open_session (daemon);
-  g_autofree char *header = g_strconcat ("MCP-Session-Id: ", id, NULL);
-  g_autoptr(PortholeTestResponse) expired = NULL;
 
   /* Idle for over a second, and the check runs every second. */
   g_usleep (3 * G_USEC_PER_SEC);
-  expired = post (daemon, "/mcp", NULL, "application/json", TOOLS_LIST, header, "MCP-Protocol-Version: " LEGACY, NULL);
-  g_assert_cmpuint (expired->status, ==, 404);
+  g_assert_cmpuint (list_in_session (daemon, id), ==, 404);
   porthole_test_rm_rf (dir);
 }
 
@@ -255,9 +231,8 @@ static void
 test_rebinding (void)
 {
   g_autofree char *dir = porthole_test_make_tmpdir ();
-  g_autofree char *config = write_config (dir, "[portholed]\nmcp-allowed-hosts=sandbox.example.com\n");
-  g_autofree char *config_arg = g_strconcat ("--config=", config, NULL);
-  g_autoptr(PortholeTestDaemon) daemon = porthole_test_daemon_new ((const char *[]) { config_arg, NULL });
+  g_autoptr(PortholeTestDaemon) daemon = porthole_test_daemon_new_files (dir, "[portholed]\n"
+                                                                         "mcp-allowed-hosts=sandbox.example.com\n", FALSE);
   g_autoptr(PortholeTestResponse) evil_host = post (daemon, "/mcp", NULL, BOTH, INITIALIZE,
                                                     "Host: attacker.example.com", NULL);
   g_autoptr(PortholeTestResponse) listed_host = post (daemon, "/mcp", NULL, BOTH, INITIALIZE,
