@@ -326,6 +326,64 @@ await step('find_text: OCR boxes in the tools\' space, a click on one lands on t
   }
 });
 
+await step('move, drag and scroll, in the tools\' space', async () => {
+  const at = (wx, wy) => [Math.round((origin[0] + wx) * SCALE), Math.round((origin[1] + wy) * SCALE)];
+  const near = (line, wx, wy) => {
+    const [x, y] = line.split(' ').slice(3, 5).map(Number);
+    return Math.abs(x - wx) <= 1 && Math.abs(y - wy) <= 1;
+  };
+  x11.skipAll();
+  const [mx, my] = at(300, 200);
+  await call('move', { x: mx, y: my, settle: false });
+  const motion = (await x11.waitLine('motion ')).split(' ').slice(1, 3).map(Number);
+  check(Math.abs(motion[0] - 300) <= 1 && Math.abs(motion[1] - 200) <= 1, `moved to ${motion}`);
+
+  x11.skipAll();
+  const [fx, fy] = at(100, 100);
+  const [tx, ty] = at(400, 250);
+  await call('drag', { from_x: fx, from_y: fy, to_x: tx, to_y: ty, settle: false });
+  check(near(await x11.waitLine('button press 1 '), 100, 100), 'drag pressed at its start');
+  check(near(await x11.waitLine('button release 1 '), 400, 250), 'and released at its end');
+
+  x11.skipAll();
+  const [sx, sy] = at(200, 150);
+  await call('scroll', { x: sx, y: sy, direction: 'up', amount: 2, settle: false });
+  check(near(await x11.waitLine('button press 4 '), 200, 150), 'a wheel step up, where asked');
+  await x11.waitLine('button press 4 ');
+});
+
+await step('computer_batch: drag, scroll, triple click, hold_key, zoom, wait', async () => {
+  const at = (wx, wy) => [Math.round((origin[0] + wx) * SCALE), Math.round((origin[1] + wy) * SCALE)];
+  x11.skipAll();
+  const result = await call('computer_batch', {
+    actions: [
+      { action: 'left_click_drag', start_coordinate: at(50, 50), coordinate: at(300, 120) },
+      { action: 'scroll', coordinate: at(150, 150), scroll_direction: 'down', scroll_amount: 2 },
+      { action: 'triple_click', coordinate: at(120, 60) },
+      { action: 'hold_key', text: 'shift', duration: 0.1 },
+      { action: 'wait', duration: 0.1 },
+      { action: 'zoom', region: [...at(0, 0), ...at(200, 100)] },
+    ],
+    screenshot: false,
+  });
+  await x11.waitLine('button press 1 ');
+  await x11.waitLine('button release 1 ');
+  await x11.waitLine('button press 5 ');
+  await x11.waitLine('button press 5 ');
+  for (let i = 0; i < 3; i++)
+    await x11.waitLine('button press 1 ');
+  await x11.waitLine(/^key press Shift_L /);
+  await x11.waitLine(/^key release Shift_L /);
+  const results = result.structuredContent.results;
+  equal(results.map((r) => r.action), ['left_click_drag', 'scroll', 'triple_click', 'hold_key', 'wait', 'zoom'],
+        'results in order');
+  equal(results[5].image, 0, 'the zoom is the first image');
+  equal(images(result).length, 1, 'no screenshot at the end when told so');
+  const zoomed = decodePng(Buffer.from(images(result)[0].data, 'base64'));
+  check(Math.abs(zoomed.width - 200) <= 2 && Math.abs(zoomed.height - 100) <= 2,
+        `the zoom at native resolution: ${zoomed.width}x${zoomed.height}`);
+});
+
 await step('clipboard_set and clipboard_get', async () => {
   await call('clipboard_set', { text: 'porthole ✓ clipboard' });
   equal((await call('clipboard_get')).structuredContent.text, 'porthole ✓ clipboard', 'read back');
@@ -465,12 +523,14 @@ await step('accessibility_snapshot and act on a GTK 4 window', async () => {
     const flat = [];
     const walk = (list) => list?.forEach((node) => { flat.push(node); walk(node.children); });
     walk(snapshot.nodes);
-    return flat.some((node) => node.name === 'Press me') ? flat : null;
-  }, 'the button in the tree');
+    /* Laid out: GTK gives no size before. */
+    return flat.some((node) => node.name === 'Press me' && node.bounds?.width > 0) ? flat : null;
+  }, 'the button in the tree, laid out');
   const button = nodes.find((node) => node.name === 'Press me');
   check(/button/.test(button.role), 'a button: ' + button.role);
   const bounds = button.bounds;
-  check(bounds && bounds.x + bounds.width <= 1280 && bounds.y + bounds.height <= 800, 'bounds in the tools\' space');
+  check(bounds && bounds.x + bounds.width <= 1280 && bounds.y + bounds.height <= 800,
+        'bounds in the tools\' space: ' + JSON.stringify(button));
   await call('act', { ref: button.ref, action: 'click' });
   await poll(() => said('clicked'), 'the button\'s handler');
   const entry = nodes.find((node) => /entry|text/.test(node.role) && node.ref);
