@@ -137,6 +137,16 @@ test_token (void)
   /* Never from the query string. */
   g_assert_cmpuint (in_query->status, ==, 401);
   g_assert_cmpuint (good->status, ==, 200);
+
+  /* Every method. */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(PortholeTestResponse) refused = porthole_test_request (daemon, i == 0 ? "GET" : "DELETE", "/mcp", "",
+                                                                       NULL);
+
+      g_assert_cmpuint (refused->status, ==, 401);
+      g_assert_true (g_str_has_prefix (soup_message_headers_get_one (refused->headers, "WWW-Authenticate"), "Bearer"));
+    }
 }
 
 static void

@@ -225,6 +225,15 @@ await step('the X test client on screen; list_windows, zoom at native resolution
   check(Math.abs(windows.x - origin[0] * SCALE) <= 1 && Math.abs(windows.y - origin[1] * SCALE) <= 1,
         `window at ${windows.x},${windows.y} in the tools' space, ${origin} in X pixels`);
 
+  /* The window's screenshot shows just it, in the tools' space. */
+  const windowShot = await call('screenshot', { window_id: windows.id, show_pointer: false });
+  const region = windowShot.structuredContent.region;
+  check(Math.abs(region.x - windows.x) <= 1 && Math.abs(region.width - windows.width) <= 1,
+        `the window's region: ${JSON.stringify(region)} for ${JSON.stringify(windows)}`);
+  const windowPng = decodePng(Buffer.from(images(windowShot)[0].data, 'base64'));
+  equal([windowPng.width, windowPng.height], [windowShot.structuredContent.width, windowShot.structuredContent.height],
+        'the image is the size it says');
+
   /* zoom: a region of the tools' space, answered at native resolution. */
   const zoom = await call('zoom', { region: { x: windows.x, y: windows.y, width: 200, height: 100 } });
   const png = decodePng(Buffer.from(images(zoom)[0].data, 'base64'));
@@ -248,6 +257,11 @@ await step('click and double_click land where the screenshot shows, and report w
         'the press is where the tool says it clicked');
   check(Math.abs(press[1] - 95) <= 1 && Math.abs(press[2] - 35) <= 1, `on the green square: ${press}`);
   check(typeof clicked.changed === 'boolean' && clicked.settled === true, 'settled, and says whether it changed');
+
+  /* Again, on the focused window that draws nothing on clicks: the
+   * click says it did nothing. */
+  const idle = (await call('click', { x, y, settle_ms: 300 })).structuredContent;
+  equal([idle.changed, idle.settled], [false, true], 'a click that nothing reacts to changed nothing');
 
   x11.skipAll();
   await call('double_click', { x, y, button: 'right', settle: false });
@@ -429,6 +443,8 @@ await step('read_file and write_file through the /files code', async () => {
   check(texts(read).includes('written by the test'), 'the text: ' + texts(read));
   await call('write_file', { path: path.join(workspace, 'out.txt'), content: 'from MCP' });
   equal(fs.readFileSync(path.join(workspace, 'out.txt'), 'utf8'), 'from MCP', 'written');
+  const listed = (await client.listResources()).resources.map((r) => r.uri);
+  check(listed.includes('file://' + path.join(workspace, 'note.txt')), 'the file is a listed resource');
   const resource = await client.readResource({ uri: 'file://' + path.join(workspace, 'note.txt') });
   check(resource.contents[0].text.includes('written by the test'), 'as a file:// resource');
 });
@@ -536,6 +552,18 @@ await step('accessibility_snapshot and act on a GTK 4 window', async () => {
   const entry = nodes.find((node) => /entry|text/.test(node.role) && node.ref);
   await call('act', { ref: entry.ref, action: 'set_text', text: 'filled by MCP' });
   await poll(() => said('text filled by MCP'), 'the entry\'s text');
+  const check_box = nodes.find((node) => node.name === 'Check me');
+  const toggled = (await call('act', { ref: check_box.ref, action: 'toggle' })).structuredContent;
+  await poll(() => said('toggled 1'), 'the check box');
+  equal(toggled.changed, true, 'the toggle redrew the check box: changed');
+
+  /* The window closes: its refs answer an error that says so. */
+  const window = (await call('list_windows')).structuredContent.windows.find((w) => w.title === 'MCP A11y');
+  await rest('POST', '/desktop/windows/close', { window_id: window.id });
+  await poll(() => said('closed'), 'the window to close');
+  const stale = await client.callTool({ name: 'act', arguments: { ref: button.ref, action: 'click' } });
+  check(stale.isError, 'a stale ref is an error');
+  check(/ref|gone|not found|stale/i.test(texts(stale)), 'it says what: ' + texts(stale));
 });
 
 await step('portholed stops cleanly on SIGTERM', async () => {
