@@ -311,12 +311,12 @@ on_message (SoupWebsocketConnection *connection,
 
   self->last_heard = g_get_monotonic_time ();
 
-  /* Binary frames are UTF-8 JSON too (API.md §1.9). */
-  if (!g_utf8_validate_len (data, size, NULL))
-    return;
-
+  /* Binary frames are UTF-8 JSON too (API.md §1.9); one that is not
+   * reaches the handler as text that is not a JSON object, which each
+   * answers (soup itself closes on a text frame that is not UTF-8). */
   text = g_strndup (data, size);
-  node = porthole_json_parse (text, size, NULL);
+  if (g_utf8_validate_len (data, size, NULL))
+    node = porthole_json_parse (text, size, NULL);
 
   g_signal_emit (self, signals[MESSAGE], 0,
                  node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL,

@@ -331,7 +331,9 @@ porthole_test_daemon_new_full (const char        *tmpdir,
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   g_subprocess_launcher_setenv (launcher, "HOME", home, TRUE);
-  g_subprocess_launcher_setenv (launcher, "G_DEBUG", "gc-friendly", TRUE);
+  /* A critical is a bug (a field read without checking its type, say):
+   * it kills the daemon, and so fails the test. */
+  g_subprocess_launcher_setenv (launcher, "G_DEBUG", "gc-friendly,fatal-criticals", TRUE);
   g_subprocess_launcher_setenv (launcher, "PORTHOLE_TEST_MARKER", "private", TRUE);
   g_subprocess_launcher_setenv (launcher, "TEST_VISIBLE_MARKER", "visible", TRUE);
   g_subprocess_launcher_take_fd (launcher, fd, 3);
