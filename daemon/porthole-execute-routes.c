@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include "porthole-code-run.h"
+#include "porthole-config.h"
 #include "porthole-daemon.h"
 #include "porthole-exec-result.h"
 #include "porthole-execute-routes.h"
@@ -59,6 +60,18 @@ static PortholeExecutor *
 get_executor (PortholeDaemon *daemon)
 {
   return porthole_daemon_get_executor (daemon);
+}
+
+/**
+ * porthole_execute_body_limit:
+ *
+ * Code can be big (a notebook's worth), so these routes have their own
+ * key rather than max-body-size.
+ */
+gsize
+porthole_execute_body_limit (PortholeRequest *req)
+{
+  return porthole_config_get_execute_max_body_size (porthole_daemon_get_config (porthole_request_get_daemon (req)));
 }
 
 static gboolean

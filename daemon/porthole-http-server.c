@@ -35,6 +35,7 @@
 #include "porthole-request.h"
 #include "porthole-router.h"
 #include "porthole-version.h"
+#include "porthole-ws-limit-stream.h"
 
 /* A rejected request's body is read and dropped up to this size (so the
  * client gets its 401/413); beyond it the connection is closed. */
@@ -691,6 +692,14 @@ websocket_origin_allowed (PortholeHttpServer *self,
 }
 
 static void
+on_message_too_big (PortholeWsLimitStream   *stream,
+                    SoupWebsocketConnection *ws)
+{
+  if (soup_websocket_connection_get_state (ws) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (ws, SOUP_WEBSOCKET_CLOSE_TOO_BIG, "message too big");
+}
+
+static void
 complete_upgrade (SoupServerMessage *msg,
                   PortholeRequest   *req)
 {
@@ -699,7 +708,9 @@ complete_upgrade (SoupServerMessage *msg,
   Connection *conn = connection_for_message (msg);
   g_autoptr(SoupWebsocketConnection) ws = NULL;
   g_autoptr(GIOStream) stream = NULL;
+  g_autoptr(PortholeWsLimitStream) limited = NULL;
   g_autoptr(PortholeRequest) hold = g_object_ref (req);
+  gsize max_message_size = porthole_config_get_ws_max_message_size (self->config);
 
   g_signal_handlers_disconnect_by_func (msg, complete_upgrade, req);
 
@@ -711,15 +722,20 @@ complete_upgrade (SoupServerMessage *msg,
       connection_clear_hangup_watch (conn);
     }
 
+  /* ws-max-message-size caps whole messages, which soup cannot (see
+   * porthole-ws-limit-stream.c); soup's own frame cap stays as a second
+   * line (and must stay set, CVE-2026-0716). */
   stream = soup_server_message_steal_connection (msg);
-  ws = soup_websocket_connection_new (stream, soup_server_message_get_uri (msg),
+  limited = porthole_ws_limit_stream_new (stream, max_message_size);
+  ws = soup_websocket_connection_new (G_IO_STREAM (limited), soup_server_message_get_uri (msg),
                                       SOUP_WEBSOCKET_CONNECTION_SERVER,
                                       soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Origin"),
                                       NULL, NULL);
+  g_signal_connect_object (limited, "too-big", G_CALLBACK (on_message_too_big), ws, 0);
   /* For the channel's kernel-backlog check (TCP_NODELAY is set already). */
   if (conn != NULL)
     g_object_set_data_full (G_OBJECT (ws), "porthole-socket", g_object_ref (conn->socket), g_object_unref);
-  soup_websocket_connection_set_max_incoming_payload_size (ws, porthole_config_get_ws_max_message_size (self->config));
+  soup_websocket_connection_set_max_incoming_payload_size (ws, max_message_size);
   soup_websocket_connection_set_keepalive_interval (ws, porthole_config_get_ws_keepalive_interval (self->config));
 
   /* A stolen message never emits "finished"; account for it here. */
