@@ -199,19 +199,6 @@ read_until_close (GSocketConnection *conn,
     }
 }
 
-static gsize
-daemon_peak_rss (PortholeTestDaemon *daemon)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/%d/status", porthole_test_daemon_get_pid (daemon));
-  g_autofree char *contents = NULL;
-  const char *line;
-
-  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
-  line = strstr (contents, "VmHWM:");
-  g_assert_nonnull (line);
-  return g_ascii_strtoull (line + strlen ("VmHWM:"), NULL, 10) * 1024;
-}
-
 /* ws-max-message-size was per frame: 200 fragments of 1 MiB made one
  * 200 MB message (answered, daemon peak 886 MB). It is per message now,
  * on every route, and the answer is a close frame with 1009. */
@@ -248,7 +235,7 @@ test_websocket_fragmented_message (void)
 
   /* 32 MiB in 16 KiB pieces: closed with 1009, never answered, never
    * held. */
-  peak_before = daemon_peak_rss (daemon);
+  peak_before = porthole_test_daemon_get_peak_rss (daemon);
   {
     g_autoptr(GSocketConnection) conn = porthole_test_raw_websocket (daemon, "/files/watch", NULL);
     g_autoptr(GString) texts = g_string_new (NULL);
@@ -263,7 +250,7 @@ test_websocket_fragmented_message (void)
     g_assert_cmpuint (read_until_close (conn, texts), ==, SOUP_WEBSOCKET_CLOSE_TOO_BIG);
     g_assert_null (strstr (texts->str, "pong"));
   }
-  peak_after = daemon_peak_rss (daemon);
+  peak_after = porthole_test_daemon_get_peak_rss (daemon);
   g_test_message ("daemon peak RSS %zu KiB before, %zu KiB after", peak_before / 1024, peak_after / 1024);
   if (g_getenv ("PORTHOLE_TEST_SANITIZED") == NULL)
     g_assert_cmpuint (peak_after - peak_before, <, 16 * 1024 * 1024);
