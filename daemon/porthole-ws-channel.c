@@ -119,6 +119,15 @@ flush (PortholeWsChannel *self)
   if (self->closed)
     return;
 
+  /* Closing already (the peer's close, or a 1009): nothing more goes
+   * out, and soup would refuse it. */
+  if (soup_websocket_connection_get_state (self->connection) != SOUP_WEBSOCKET_STATE_OPEN)
+    {
+      g_queue_clear_full (&self->queue, (GDestroyNotify) g_bytes_unref);
+      self->queued_bytes = 0;
+      return;
+    }
+
   if (g_queue_is_empty (&self->queue))
     {
       if (self->closing &&
@@ -386,8 +395,9 @@ expiry_cb (gpointer user_data)
 
   /* Long sessions end with the token that opened them (SECURITY.md §3.9). */
   self->expiry_id = 0;
-  soup_websocket_connection_close (self->connection, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION,
-                                   "token expired");
+  if (soup_websocket_connection_get_state (self->connection) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (self->connection, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION,
+                                     "token expired");
   return G_SOURCE_REMOVE;
 }
 

@@ -252,8 +252,9 @@ test_websocket_fragmented_message (void)
   }
   peak_after = porthole_test_daemon_get_peak_rss (daemon);
   g_test_message ("daemon peak RSS %zu KiB before, %zu KiB after", peak_before / 1024, peak_after / 1024);
+  /* (VmHWM is not quite monotonic: the kernel records the peak lazily.) */
   if (g_getenv ("PORTHOLE_TEST_SANITIZED") == NULL)
-    g_assert_cmpuint (peak_after - peak_before, <, 16 * 1024 * 1024);
+    g_assert_cmpuint (peak_after, <, peak_before + 16 * 1024 * 1024);
 
   /* One frame over the limit: the same close frame (it was 1006). */
   {
