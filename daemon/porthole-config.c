@@ -25,6 +25,8 @@ typedef struct
   guint display_height;
   guint display_depth;
   char *window_manager;
+  char *vnc_listen;
+  guint vnc_max_viewers;
   char *sandbox_id;
   gboolean verbose;
 
@@ -64,6 +66,12 @@ typedef struct
   char *update_self_path;
   guint64 update_max_size;
   guint update_max_backups;
+
+  char *recordings_dir;
+  guint recording_max_duration;
+  guint64 recording_max_size;
+  guint recording_max_concurrent;
+  guint recording_max_kept;
 } Settings;
 
 struct _PortholeConfig
@@ -93,6 +101,7 @@ settings_free (Settings *settings)
   g_free (settings->state_dir);
   g_free (settings->display);
   g_free (settings->window_manager);
+  g_free (settings->vnc_listen);
   g_free (settings->sandbox_id);
   g_free (settings->jwt_secret_file);
   g_free (settings->jwt_public_key_file);
@@ -106,6 +115,7 @@ settings_free (Settings *settings)
   g_strfreev (settings->files_allowed_roots);
   g_strfreev (settings->files_deny);
   g_free (settings->update_self_path);
+  g_free (settings->recordings_dir);
   g_free (settings);
 }
 
@@ -427,6 +437,17 @@ settings_load (GKeyFile  *file,
       return NULL;
     }
 
+  /* The RFB TCP port: loopback, none, or addresses (SECURITY.md §5). */
+  settings->vnc_listen = get_string (file, "vnc-listen", "loopback");
+  if (*settings->vnc_listen == '\0')
+    {
+      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                   "vnc-listen: expected loopback, none or addresses");
+      return NULL;
+    }
+  if (!get_uint (file, "vnc-max-viewers", 32, 1, 512, &settings->vnc_max_viewers, error))
+    return NULL;
+
   settings->sandbox_id = get_string (file, "sandbox-id", NULL);
   if (!get_boolean (file, "verbose", FALSE, &settings->verbose, error) ||
       !get_boolean (file, "insecure-no-auth", FALSE, &settings->insecure_no_auth, error))
@@ -507,6 +528,24 @@ settings_load (GKeyFile  *file,
   if (!get_boolean (file, "update-enabled", FALSE, &settings->update_enabled, error) ||
       !get_size (file, "update-max-size", 256 * 1024 * 1024, &settings->update_max_size, error) ||
       !get_uint (file, "update-max-backups", 3, 1, 100, &settings->update_max_backups, error))
+    return NULL;
+
+  /* Screen recordings (API.md §8.6) */
+  {
+    g_autofree char *recordings_dir = g_build_filename (settings->state_dir, "recordings", NULL);
+
+    settings->recordings_dir = get_string (file, "recordings-dir", recordings_dir);
+  }
+  if (!g_path_is_absolute (settings->recordings_dir))
+    {
+      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                   "recordings-dir: %s is not an absolute path", settings->recordings_dir);
+      return NULL;
+    }
+  if (!get_seconds (file, "recording-max-duration", 3600, &settings->recording_max_duration, error) ||
+      !get_size (file, "recording-max-size", G_GUINT64_CONSTANT (2) << 30, &settings->recording_max_size, error) ||
+      !get_uint (file, "recording-max-concurrent", 4, 1, 64, &settings->recording_max_concurrent, error) ||
+      !get_uint (file, "recording-max-kept", 20, 1, 10000, &settings->recording_max_kept, error))
     return NULL;
 
   return g_steal_pointer (&settings);
@@ -677,6 +716,23 @@ const char *
 porthole_config_get_window_manager (PortholeConfig *self)
 {
   return self->settings->window_manager;
+}
+
+/**
+ * porthole_config_get_vnc_listen:
+ *
+ * Returns: "loopback", "none", or addresses separated by commas
+ */
+const char *
+porthole_config_get_vnc_listen (PortholeConfig *self)
+{
+  return self->settings->vnc_listen;
+}
+
+guint
+porthole_config_get_vnc_max_viewers (PortholeConfig *self)
+{
+  return self->settings->vnc_max_viewers;
 }
 
 void
@@ -946,6 +1002,58 @@ guint
 porthole_config_get_update_max_backups (PortholeConfig *self)
 {
   return self->settings->update_max_backups;
+}
+
+/**
+ * porthole_config_get_recordings_dir:
+ *
+ * Returns: where recordings go when the client names no file
+ */
+const char *
+porthole_config_get_recordings_dir (PortholeConfig *self)
+{
+  return self->settings->recordings_dir;
+}
+
+/**
+ * porthole_config_get_recording_max_duration:
+ *
+ * Returns: seconds a recording may last; a longer max_duration is cut
+ *   to this, and a recording without one stops here
+ */
+guint
+porthole_config_get_recording_max_duration (PortholeConfig *self)
+{
+  return self->settings->recording_max_duration;
+}
+
+/**
+ * porthole_config_get_recording_max_size:
+ *
+ * Returns: bytes; a recording stops once its file reaches this size
+ */
+guint64
+porthole_config_get_recording_max_size (PortholeConfig *self)
+{
+  return self->settings->recording_max_size;
+}
+
+guint
+porthole_config_get_recording_max_concurrent (PortholeConfig *self)
+{
+  return self->settings->recording_max_concurrent;
+}
+
+/**
+ * porthole_config_get_recording_max_kept:
+ *
+ * Returns: how many ended recordings stay listed (and their files kept,
+ *   in the recordings directory)
+ */
+guint
+porthole_config_get_recording_max_kept (PortholeConfig *self)
+{
+  return self->settings->recording_max_kept;
 }
 
 /**

@@ -35,6 +35,8 @@ void                porthole_config_get_display_size       (PortholeConfig  *sel
                                                             guint           *height,
                                                             guint           *depth);
 const char         *porthole_config_get_window_manager     (PortholeConfig  *self);
+const char         *porthole_config_get_vnc_listen         (PortholeConfig  *self);
+guint               porthole_config_get_vnc_max_viewers    (PortholeConfig  *self);
 const char         *porthole_config_get_sandbox_id         (PortholeConfig  *self);
 gboolean            porthole_config_get_verbose            (PortholeConfig  *self);
 
@@ -79,6 +81,12 @@ gboolean            porthole_config_get_update_enabled     (PortholeConfig  *sel
 const char         *porthole_config_get_update_self_path   (PortholeConfig  *self);
 gsize               porthole_config_get_update_max_size    (PortholeConfig  *self);
 guint               porthole_config_get_update_max_backups (PortholeConfig  *self);
+/* Screen recording (API.md §8.6) */
+const char         *porthole_config_get_recordings_dir     (PortholeConfig  *self);
+guint               porthole_config_get_recording_max_duration (PortholeConfig *self);
+guint64             porthole_config_get_recording_max_size (PortholeConfig  *self);
+guint               porthole_config_get_recording_max_concurrent (PortholeConfig *self);
+guint               porthole_config_get_recording_max_kept (PortholeConfig  *self);
 
 /* Every file the daemon reads secrets or settings from; the file API
  * refuses them (API.md §5). */

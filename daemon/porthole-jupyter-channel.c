@@ -1,8 +1,9 @@
 /* porthole-jupyter-channel.c
  *
  * DEALER sockets for shell and control (replies come back without
- * identity frames), a SUB socket subscribed to everything for iopub.
- * LINGER is 0: a socket closes at once, whatever is unsent.
+ * identity frames), a SUB socket subscribed to everything for iopub,
+ * from the zmq plugin (porthole-jupyter-zmq.c), loaded with the first
+ * kernel.
  *
  * GLib integration: ZMQ_FD becomes readable when the socket may have
  * something, and is reset by any operation on the socket, receiving or
@@ -17,15 +18,16 @@
 #include "config.h"
 
 #include <glib-unix.h>
-#include <zmq.h>
 
 #include "porthole-jupyter-channel.h"
+#include "porthole-plugin.h"
 
 struct _PortholeJupyterChannel
 {
   GObject parent_instance;
 
-  void *socket;
+  const PortholeZmqPlugin *zmq;
+  PortholeZmqSocket *socket;
   char *endpoint;
   char *key;
   char *session;
@@ -42,50 +44,15 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (PortholeJupyterChannel, porthole_jupyter_channel, G_TYPE_OBJECT)
 
-/* One whole multipart message, or NULL when there is none. */
-static GPtrArray *
-receive_frames (void *socket)
-{
-  g_autoptr(GPtrArray) frames = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-  int more;
-
-  do
-    {
-      zmq_msg_t part;
-
-      zmq_msg_init (&part);
-      if (zmq_msg_recv (&part, socket, ZMQ_DONTWAIT) < 0)
-        {
-          zmq_msg_close (&part);
-          return NULL;
-        }
-      g_ptr_array_add (frames, g_bytes_new (zmq_msg_data (&part), zmq_msg_size (&part)));
-      more = zmq_msg_more (&part);
-      zmq_msg_close (&part);
-    }
-  while (more);
-
-  return g_steal_pointer (&frames);
-}
-
-static gboolean
-has_input (void *socket)
-{
-  int events = 0;
-  size_t size = sizeof events;
-
-  return socket != NULL && zmq_getsockopt (socket, ZMQ_EVENTS, &events, &size) == 0 && (events & ZMQ_POLLIN);
-}
-
 static void
 drain (PortholeJupyterChannel *self)
 {
   g_autoptr(PortholeJupyterChannel) hold = g_object_ref (self);
 
   /* A handler may close the channel: then the socket is gone. */
-  while (has_input (self->socket))
+  while (self->socket != NULL && self->zmq->socket_has_input (self->socket))
     {
-      g_autoptr(GPtrArray) frames = receive_frames (self->socket);
+      g_autoptr(GPtrArray) frames = self->zmq->socket_receive (self->socket);
       g_autoptr(PortholeJupyterMessage) message = NULL;
       g_autoptr(GError) error = NULL;
 
@@ -135,6 +102,7 @@ porthole_jupyter_channel_send (PortholeJupyterChannel *self,
 {
   g_autoptr(PortholeJupyterMessage) message = NULL;
   g_autoptr(GPtrArray) frames = NULL;
+  g_autoptr(GError) error = NULL;
 
   g_return_val_if_fail (PORTHOLE_IS_JUPYTER_CHANNEL (self), NULL);
 
@@ -143,16 +111,10 @@ porthole_jupyter_channel_send (PortholeJupyterChannel *self,
 
   message = porthole_jupyter_message_new (self->session, msg_type, content);
   frames = porthole_jupyter_message_to_frames (message, self->key);
-  for (guint i = 0; i < frames->len; i++)
+  if (!self->zmq->socket_send (self->socket, frames, &error))
     {
-      gsize size;
-      gconstpointer data = g_bytes_get_data (g_ptr_array_index (frames, i), &size);
-
-      if (zmq_send (self->socket, data, size, ZMQ_DONTWAIT | (i + 1 < frames->len ? ZMQ_SNDMORE : 0)) < 0)
-        {
-          g_warning ("Cannot send %s to %s: %s", msg_type, self->endpoint, zmq_strerror (zmq_errno ()));
-          return NULL;
-        }
+      g_warning ("Cannot send %s to %s: %s", msg_type, self->endpoint, error->message);
+      return NULL;
     }
 
   /* Sending may have consumed the edge of ZMQ_FD. */
@@ -175,10 +137,7 @@ porthole_jupyter_channel_close (PortholeJupyterChannel *self)
   g_clear_handle_id (&self->watch_id, g_source_remove);
   g_clear_handle_id (&self->drain_id, g_source_remove);
   if (self->socket != NULL)
-    {
-      zmq_close (self->socket);
-      self->socket = NULL;
-    }
+    self->zmq->socket_free (g_steal_pointer (&self->socket));
 }
 
 static void
@@ -220,8 +179,33 @@ porthole_jupyter_channel_init (PortholeJupyterChannel *self)
 }
 
 /**
+ * porthole_jupyter_channel_context_new:
+ *
+ * Loads the zmq plugin the first time.
+ *
+ * Returns: (transfer full): a ZeroMQ context for channels, freed with
+ *   porthole_jupyter_channel_context_free() once they are all closed
+ */
+gpointer
+porthole_jupyter_channel_context_new (GError **error)
+{
+  const PortholeZmqPlugin *zmq = porthole_plugin_load (PORTHOLE_PLUGIN_ZMQ, error);
+
+  return zmq != NULL ? zmq->context_new () : NULL;
+}
+
+void
+porthole_jupyter_channel_context_free (gpointer context)
+{
+  const PortholeZmqPlugin *zmq = porthole_plugin_peek (PORTHOLE_PLUGIN_ZMQ);
+
+  if (context != NULL)
+    zmq->context_free (context);
+}
+
+/**
  * porthole_jupyter_channel_new:
- * @zmq_context: the ZeroMQ context
+ * @zmq_context: from porthole_jupyter_channel_context_new()
  * @endpoint: e.g. "tcp://127.0.0.1:5555"
  * @key: the connection file's signing key
  * @session: the client's session id, in every header sent
@@ -238,24 +222,16 @@ porthole_jupyter_channel_new (gpointer                     zmq_context,
                               GError                     **error)
 {
   g_autoptr(PortholeJupyterChannel) self = g_object_new (PORTHOLE_TYPE_JUPYTER_CHANNEL, NULL);
-  int linger = 0, fd;
-  size_t size = sizeof fd;
+  int fd;
 
+  self->zmq = porthole_plugin_peek (PORTHOLE_PLUGIN_ZMQ);
   self->endpoint = g_strdup (endpoint);
   self->key = g_strdup (key);
   self->session = g_strdup (session);
-  self->socket = zmq_socket (zmq_context, kind == PORTHOLE_JUPYTER_CHANNEL_IOPUB ? ZMQ_SUB : ZMQ_DEALER);
-
-  if (self->socket == NULL ||
-      zmq_setsockopt (self->socket, ZMQ_LINGER, &linger, sizeof linger) != 0 ||
-      (kind == PORTHOLE_JUPYTER_CHANNEL_IOPUB && zmq_setsockopt (self->socket, ZMQ_SUBSCRIBE, "", 0) != 0) ||
-      zmq_connect (self->socket, endpoint) != 0 ||
-      zmq_getsockopt (self->socket, ZMQ_FD, &fd, &size) != 0)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Cannot connect to the kernel at %s: %s",
-                   endpoint, zmq_strerror (zmq_errno ()));
-      return NULL;
-    }
+  self->socket = self->zmq->socket_new (zmq_context, kind == PORTHOLE_JUPYTER_CHANNEL_IOPUB,
+                                        endpoint, &fd, error);
+  if (self->socket == NULL)
+    return NULL;
 
   self->watch_id = g_unix_fd_add (fd, G_IO_IN, readable_cb, self);
   return g_steal_pointer (&self);

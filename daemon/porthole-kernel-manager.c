@@ -9,9 +9,9 @@
 
 #include "config.h"
 
-#include <zmq.h>
 
 #include "porthole-error.h"
+#include "porthole-jupyter-channel.h"
 #include "porthole-kernel-manager.h"
 
 struct _PortholeKernelManager
@@ -34,11 +34,7 @@ porthole_kernel_manager_dispose (GObject *object)
 
   /* Kernels close their sockets when they go, before the context ends. */
   g_hash_table_remove_all (self->kernels);
-  if (self->context != NULL)
-    {
-      zmq_ctx_term (self->context);
-      self->context = NULL;
-    }
+  g_clear_pointer (&self->context, porthole_jupyter_channel_context_free);
 
   G_OBJECT_CLASS (porthole_kernel_manager_parent_class)->dispose (object);
 }
@@ -157,8 +153,9 @@ porthole_kernel_manager_get (PortholeKernelManager  *self,
       return NULL;
     }
 
-  if (self->context == NULL)
-    self->context = zmq_ctx_new ();
+  if (self->context == NULL &&
+      (self->context = porthole_jupyter_channel_context_new (error)) == NULL)
+    return NULL;
   kernel = porthole_kernel_new (porthole_executor_get_daemon (self->executor), self->context, name,
                                 self->directory);
   g_hash_table_insert (self->kernels, g_strdup (name), kernel);

@@ -20,20 +20,6 @@
 #define WIN_W 400
 #define WIN_H 300
 
-/* The client's pattern (porthole-x11-test-client.c), window coordinates. */
-static const struct
-{
-  int x, y;
-  guint32 rgb;
-} pattern[] = {
-  { 35, 35, 0xff0000 },
-  { 95, 35, 0x00ff00 },
-  { 155, 35, 0x0000ff },
-  { 215, 35, 0xffffff },
-  { 300, 200, 0x204080 },
-  { 5, 5, 0x204080 },
-};
-
 typedef PortholeTestDesktop Fixture;
 
 static const PortholeTestDesktopSpec spec = { SCREEN_W, SCREEN_H, "Screen test", WIN_X, WIN_Y, WIN_W, WIN_H, NULL };
@@ -57,34 +43,9 @@ get_image (PortholeTestDaemon *daemon,
   return porthole_test_decode_image (r->body, format, width, height);
 }
 
-/* Checks the points of the pattern that fall inside the image; returns
- * how many did. */
-static guint
-assert_pattern_in (const guint8 *rgb,
-                   int           width,
-                   int           height,
-                   int           origin_x,
-                   int           origin_y,
-                   int           tolerance)
-{
-  guint checked = 0;
-
-  for (guint i = 0; i < G_N_ELEMENTS (pattern); i++)
-    {
-      int x = origin_x + pattern[i].x;
-      int y = origin_y + pattern[i].y;
-
-      if (x < 0 || y < 0 || x >= width || y >= height)
-        continue;
-      porthole_test_assert_pixel (rgb, width, x, y, pattern[i].rgb, tolerance);
-      checked++;
-    }
-
-  return checked;
-}
-
 #define assert_pattern(rgb, width, origin_x, origin_y, tolerance) \
-  g_assert_cmpuint (assert_pattern_in (rgb, width, height, origin_x, origin_y, tolerance), ==, G_N_ELEMENTS (pattern))
+  g_assert_cmpuint (porthole_test_assert_pattern (rgb, width, height, origin_x, origin_y, tolerance), ==, \
+                    PORTHOLE_TEST_PATTERN_POINTS)
 
 static void
 test_full_png (Fixture       *fixture,
@@ -189,7 +150,7 @@ test_region (Fixture       *fixture,
   g_assert_cmpint (width, ==, 111);
   g_assert_cmpint (height, ==, 51);
   /* Red and green (and the background at 5,5 is outside). */
-  g_assert_cmpuint (assert_pattern_in (rgb, width, height, WIN_X - 110, WIN_Y - 130, 0), ==, 2);
+  g_assert_cmpuint (porthole_test_assert_pattern (rgb, width, height, WIN_X - 110, WIN_Y - 130, 0), ==, 2);
 
   /* Clipped to the screen. */
   g_clear_pointer (&rgb, g_free);
@@ -387,6 +348,51 @@ test_display (Fixture       *fixture,
   porthole_test_expect_error (fixture->daemon, "POST", "/desktop/display/set", "{\"width\": 800}", 400, "MISSING_PARAMETER");
 }
 
+static void
+assert_missing (PortholeTestDaemon *daemon,
+                const char         *method,
+                const char         *path,
+                const char         *body,
+                const char         *package)
+{
+  g_autoptr(PortholeTestResponse) r = porthole_test_request (daemon, method, path, NULL, body);
+  JsonArray *missing;
+  gboolean found = FALSE;
+
+  porthole_test_assert_error_body (r, 503, "DESKTOP_NOT_AVAILABLE");
+  missing = json_object_get_array_member (r->json, "missing_dependencies");
+  for (guint i = 0; i < json_array_get_length (missing); i++)
+    found |= g_str_equal (json_array_get_string_element (missing, i), package);
+  g_assert_true (found);
+}
+
+/* Without its plugins, a route that needs one says which packages are
+ * missing, and the rest of the desktop keeps working. */
+static void
+test_plugins_missing (void)
+{
+  g_autoptr(PortholeTestX11) x11 = porthole_test_x11_new (SCREEN_W, SCREEN_H);
+  g_autofree char *empty = porthole_test_make_tmpdir ();
+  PortholeTestDaemon *daemon;
+  g_autoptr(JsonObject) reply = NULL;
+
+  g_setenv ("PORTHOLE_PLUGIN_DIR", empty, TRUE);
+  daemon = porthole_test_x11_daemon_new (x11);
+  g_unsetenv ("PORTHOLE_PLUGIN_DIR");
+
+  assert_missing (daemon, "POST", "/desktop/screenshot", NULL, "libavcodec59");
+  assert_missing (daemon, "POST", "/desktop/screenshot/region",
+                  "{\"x\": 0, \"y\": 0, \"width\": 10, \"height\": 10}", "libavcodec59");
+  assert_missing (daemon, "POST", "/desktop/x11/ocr", NULL, "libtesseract5");
+  assert_missing (daemon, "POST", "/desktop/x11/find_element", "{\"text\": \"x\"}", "libtesseract5");
+
+  reply = porthole_test_desktop_call (daemon, "POST", "/desktop/mouse/move", "{\"x\": 10, \"y\": 20}");
+  g_assert_true (json_object_get_boolean_member (reply, "success"));
+
+  porthole_test_daemon_free (daemon);
+  porthole_test_rm_rf (empty);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -401,6 +407,7 @@ main (int    argc,
   ADD ("/x11/screen/window-capture", test_window_capture);
   ADD ("/x11/screen/display", test_display);
 #undef ADD
+  g_test_add_func ("/x11/screen/plugins-missing", test_plugins_missing);
 
   return g_test_run ();
 }

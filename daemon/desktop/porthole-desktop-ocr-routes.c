@@ -15,9 +15,7 @@
 #include "porthole-desktop-ocr-routes.h"
 #include "porthole-desktop-request.h"
 #include "porthole-protocol.h"
-#if HAVE_OCR
 #include "porthole-ocr.h"
-#endif
 
 #define DEFAULT_LANGUAGE "eng"
 /* Recognition budget of find_element and get_bounds. */
@@ -26,8 +24,6 @@
 #define MAX_WAIT_TIMEOUT_S 3600
 #define DEFAULT_INTERVAL_MS 500
 #define MAX_INTERVAL_MS 2000
-
-#if HAVE_OCR
 
 typedef enum
 {
@@ -317,7 +313,7 @@ static OcrCall *
 begin_search (PortholeRequest *req,
               OcrKind          kind)
 {
-  PortholeDesktop *desktop = porthole_desktop_request_begin (req);
+  PortholeDesktop *desktop = porthole_desktop_request_begin_with_plugin (req, PORTHOLE_PLUGIN_OCR);
   OcrCall *call;
   const char *text;
   gboolean exact;
@@ -342,7 +338,7 @@ begin_search (PortholeRequest *req,
 void
 porthole_desktop_handle_ocr (PortholeRequest *req)
 {
-  PortholeDesktop *desktop = porthole_desktop_request_begin (req);
+  PortholeDesktop *desktop = porthole_desktop_request_begin_with_plugin (req, PORTHOLE_PLUGIN_OCR);
   const char *language;
   OcrCall *call;
 
@@ -441,39 +437,3 @@ porthole_desktop_handle_get_bounds (PortholeRequest *req)
   if (call != NULL)
     start_recognition (call);
 }
-
-#else /* !HAVE_OCR */
-
-static void
-reply_no_ocr (PortholeRequest *req)
-{
-  if (porthole_desktop_request_begin (req) != NULL)
-    porthole_desktop_request_reply_unavailable (req, "portholed was built without OCR",
-                                                (const char *[]) { "libtesseract5", "tesseract-ocr-eng", NULL });
-}
-
-void
-porthole_desktop_handle_ocr (PortholeRequest *req)
-{
-  reply_no_ocr (req);
-}
-
-void
-porthole_desktop_handle_find_element (PortholeRequest *req)
-{
-  reply_no_ocr (req);
-}
-
-void
-porthole_desktop_handle_wait_for (PortholeRequest *req)
-{
-  reply_no_ocr (req);
-}
-
-void
-porthole_desktop_handle_get_bounds (PortholeRequest *req)
-{
-  reply_no_ocr (req);
-}
-
-#endif

@@ -8,6 +8,7 @@
 #include "porthole-daemon.h"
 #include "porthole-desktop-request.h"
 #include "porthole-json.h"
+#include "porthole-plugin.h"
 #include "porthole-protocol.h"
 
 static PortholeDesktop *
@@ -66,6 +67,35 @@ porthole_desktop_request_begin (PortholeRequest *req)
   if (!g_str_equal (porthole_request_get_route (req)->path, PORTHOLE_ROUTE_DESKTOP_VNC_STATUS))
     porthole_log_buffer_append (porthole_desktop_get_log (desktop), "api", "%s %s",
                                 porthole_request_get_method (req), porthole_request_get_path (req));
+
+  return desktop;
+}
+
+/**
+ * porthole_desktop_request_begin_with_plugin:
+ * @plugin: the plugin the route needs (porthole-plugin.h)
+ *
+ * porthole_desktop_request_begin(), then the plugin loaded: without it,
+ * 503 with the packages it needs.
+ *
+ * Returns: (transfer none) (nullable): the desktop, connected; %NULL
+ *   after replying
+ */
+PortholeDesktop *
+porthole_desktop_request_begin_with_plugin (PortholeRequest *req,
+                                            const char      *plugin)
+{
+  PortholeDesktop *desktop = porthole_desktop_request_begin (req);
+  g_autoptr(GError) error = NULL;
+
+  if (desktop == NULL)
+    return NULL;
+
+  if (porthole_plugin_load (plugin, &error) == NULL)
+    {
+      porthole_desktop_request_reply_unavailable (req, error->message, porthole_plugin_get_packages (plugin));
+      return NULL;
+    }
 
   return desktop;
 }

@@ -15,6 +15,8 @@ G_BEGIN_DECLS
 
 PortholeDesktop *porthole_desktop_request_begin            (PortholeRequest     *req);
 PortholeDesktop *porthole_desktop_request_begin_offline    (PortholeRequest     *req);
+PortholeDesktop *porthole_desktop_request_begin_with_plugin (PortholeRequest    *req,
+                                                             const char         *plugin);
 void             porthole_desktop_request_reply_unavailable (PortholeRequest    *req,
                                                              const char         *message,
                                                              const char *const  *missing);

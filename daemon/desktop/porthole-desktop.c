@@ -7,7 +7,8 @@
  *  - "--display none": no desktop; every route answers 503.
  * Per-connection objects (input, capture, clipboard, windows, RandR) are
  * made when the connection opens and dropped when it is lost; the log,
- * the clipboard history and the OCR engines outlive connections.
+ * the clipboard history, the OCR engines and the recordings (each has its
+ * own connection) outlive connections.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -22,10 +23,10 @@
 #include "porthole-error.h"
 #include "porthole-helper-process.h"
 #include "porthole-procfs.h"
+#include "porthole-recorder.h"
 #include "porthole-xvfb.h"
-#if HAVE_OCR
 #include "porthole-ocr.h"
-#endif
+#include "porthole-vnc-server.h"
 
 #define LOG_LINES 2000
 #define CLIPBOARD_HISTORY_ENTRIES 50
@@ -45,6 +46,8 @@ struct _PortholeDesktop
   PortholeLogBuffer *log;
   PortholeClipboardHistory *clipboard_history;
   PortholeOcr *ocr;
+  PortholeVncServer *vnc;
+  PortholeRecorder *recorder;
   GHashTable *cpu_samples;      /* pid -> PortholeCpuSample */
 
   PortholeXvfb *xvfb;
@@ -113,6 +116,7 @@ porthole_desktop_dispose (GObject *object)
   PortholeDesktop *self = (PortholeDesktop *)object;
 
   porthole_desktop_stop (self);
+  g_clear_object (&self->vnc);
   g_clear_object (&self->xvfb);
   g_clear_object (&self->window_manager);
 
@@ -129,6 +133,7 @@ porthole_desktop_finalize (GObject *object)
   g_clear_object (&self->log);
   g_clear_object (&self->clipboard_history);
   g_clear_object (&self->ocr);
+  g_clear_object (&self->recorder);
   g_clear_pointer (&self->cpu_samples, g_hash_table_unref);
   g_clear_pointer (&self->display_name, g_free);
   g_clear_pointer (&self->unavailable, g_free);
@@ -193,9 +198,11 @@ porthole_desktop_new (PortholeConfig   *config,
   self = g_object_new (PORTHOLE_TYPE_DESKTOP, NULL);
   self->config = g_object_ref (config);
   self->env_store = g_object_ref (env_store);
-#if HAVE_OCR
+  /* Only a pool: the engines and their plugin come with the first use. */
   self->ocr = porthole_ocr_new ();
-#endif
+  /* Only the objects: their plugins come with the first start. */
+  self->vnc = porthole_vnc_server_new (self, config);
+  self->recorder = porthole_recorder_new (config, self->log);
 
   return self;
 }
@@ -263,10 +270,6 @@ try_connect (PortholeDesktop  *self,
 
   /* Programs started from now on show up on this desktop. */
   porthole_env_store_set_base (self->env_store, "DISPLAY", name);
-
-#if HAVE_OCR
-  porthole_ocr_warm_up (self->ocr, "eng");
-#endif
 
   g_signal_emit (self, signals[CONNECTED], 0);
   return TRUE;
@@ -476,7 +479,11 @@ porthole_desktop_stop (PortholeDesktop *self)
     return;
 
   self->stopped = TRUE;
+  /* Before the X server goes: the files get their trailers. */
+  porthole_recorder_stop_all (self->recorder);
   g_clear_handle_id (&self->reconnect_id, g_source_remove);
+  if (self->vnc != NULL)
+    porthole_vnc_server_stop (self->vnc);
   drop_connection (self);
   if (self->window_manager != NULL)
     porthole_helper_process_stop (self->window_manager);
@@ -597,12 +604,35 @@ porthole_desktop_get_randr (PortholeDesktop *self)
 /**
  * porthole_desktop_get_ocr:
  *
- * Returns: (nullable): the OCR engines, %NULL in builds without OCR
+ * Returns: (transfer none): the pool of OCR engines (the ocr plugin is
+ *   loaded by its first recognition)
  */
 PortholeOcr *
 porthole_desktop_get_ocr (PortholeDesktop *self)
 {
   return self->ocr;
+}
+
+/**
+ * porthole_desktop_get_vnc:
+ *
+ * Returns: (transfer none): the VNC server, running or not
+ */
+PortholeVncServer *
+porthole_desktop_get_vnc (PortholeDesktop *self)
+{
+  return self->vnc;
+}
+
+/**
+ * porthole_desktop_get_recorder:
+ *
+ * Returns: (transfer none): the screen recordings
+ */
+PortholeRecorder *
+porthole_desktop_get_recorder (PortholeDesktop *self)
+{
+  return self->recorder;
 }
 
 PortholeLogBuffer *

@@ -32,6 +32,16 @@ gboolean    porthole_image_format_from_string (const char                  *text
 const char *porthole_image_format_to_string   (PortholeImageFormat          format);
 const char *porthole_image_format_get_mime_type (PortholeImageFormat        format);
 
+/* The image-encoder plugin's table (porthole-plugin.h). */
+#define PORTHOLE_PLUGIN_IMAGE_ENCODER "image-encoder"
+
+typedef struct
+{
+  GBytes *(*encode) (PortholeFrame               *frame,
+                     const PortholeImageOptions  *options,
+                     GError                     **error);
+} PortholeImageEncoderPlugin;
+
 GBytes     *porthole_image_encode             (PortholeFrame               *frame,
                                                const PortholeImageOptions  *options,
                                                GError                     **error);

@@ -1,26 +1,21 @@
 /* porthole-ocr.c
  *
- * libtesseract's C API (PLATFORM.md §6). An engine takes 150-390 ms to
+ * OCR engines come from the ocr plugin (porthole-ocr-tesseract.c),
+ * loaded by the first recognition. An engine takes 150-390 ms to
  * initialise, so engines are kept per language in a pool and reused;
- * each is used by one GTask thread at a time. The frame is turned into
- * 8-bit grey first, upscaled 2x when small (UI text is often below the
- * x-height tesseract likes). A monitor gives each recognition a deadline
- * and stops it when the request is cancelled.
+ * each is used by one GTask thread at a time.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"
 
-#include <stdbool.h>
 #include <string.h>
-#include <tesseract/capi.h>
 
 #include "porthole-error.h"
 #include "porthole-ocr.h"
+#include "porthole-plugin.h"
 
-/* Areas up to this many pixels are upscaled 2x before recognition. */
-#define UPSCALE_MAX_PIXELS (800 * 600)
 /* Engines alive at once, all languages: each holds tens of MB. */
 #define MAX_ENGINES 2
 
@@ -30,7 +25,8 @@ struct _PortholeOcr
 
   GMutex mutex;
   GCond engine_returned;
-  GHashTable *idle;       /* language -> GSList of TessBaseAPI* */
+  const PortholeOcrPlugin *plugin;   /* set once an engine was made */
+  GHashTable *idle;       /* language -> GSList of PortholeOcrEngine* */
   guint n_engines;        /* idle or in use */
 };
 
@@ -83,7 +79,10 @@ porthole_ocr_language_is_valid (const char *language)
 static void
 free_engines (gpointer data)
 {
-  g_slist_free_full (data, (GDestroyNotify) TessBaseAPIDelete);
+  const PortholeOcrPlugin *plugin = porthole_plugin_peek (PORTHOLE_PLUGIN_OCR);
+
+  /* Engines exist only once the plugin is loaded. */
+  g_slist_free_full (data, (GDestroyNotify) plugin->engine_free);
 }
 
 static void
@@ -133,7 +132,7 @@ take_idle_locked (PortholeOcr *self,
 }
 
 /* Any idle engine, to be deleted so another language can have one. */
-static TessBaseAPI *
+static PortholeOcrEngine *
 take_any_idle_locked (PortholeOcr *self)
 {
   GHashTableIter iter;
@@ -144,12 +143,12 @@ take_any_idle_locked (PortholeOcr *self)
     {
       g_autofree char *language = g_strdup (key);
       GSList *idle = take_idle_locked (self, language);
-      TessBaseAPI *api = idle->data;
+      PortholeOcrEngine *engine = idle->data;
 
       idle = g_slist_delete_link (idle, idle);
       if (idle != NULL)
         g_hash_table_insert (self->idle, g_steal_pointer (&language), idle);
-      return api;
+      return engine;
     }
 
   return NULL;
@@ -157,22 +156,28 @@ take_any_idle_locked (PortholeOcr *self)
 
 /* An engine for @language: an idle one, a new one while fewer than
  * MAX_ENGINES exist, or the next one given back. Runs in a thread. */
-static TessBaseAPI *
+static PortholeOcrEngine *
 take_engine (PortholeOcr  *self,
              const char   *language,
              GError      **error)
 {
-  TessBaseAPI *api = NULL;
-  TessBaseAPI *spare = NULL;
+  const PortholeOcrPlugin *plugin;
+  PortholeOcrEngine *engine = NULL;
+  PortholeOcrEngine *spare = NULL;
   GSList *idle;
 
+  plugin = porthole_plugin_load (PORTHOLE_PLUGIN_OCR, error);
+  if (plugin == NULL)
+    return NULL;
+
   g_mutex_lock (&self->mutex);
+  self->plugin = plugin;
   for (;;)
     {
       idle = take_idle_locked (self, language);
       if (idle != NULL)
         {
-          api = idle->data;
+          engine = idle->data;
           idle = g_slist_delete_link (idle, idle);
           if (idle != NULL)
             g_hash_table_insert (self->idle, g_strdup (language), idle);
@@ -191,116 +196,37 @@ take_engine (PortholeOcr  *self,
   g_mutex_unlock (&self->mutex);
 
   if (spare != NULL)
-    TessBaseAPIDelete (spare);
-  if (api != NULL)
-    return api;
+    plugin->engine_free (spare);
+  if (engine != NULL)
+    return engine;
 
-  api = TessBaseAPICreate ();
-  /* Quiet: tesseract prints warnings on stderr otherwise. */
-  TessBaseAPISetVariable (api, "debug_file", "/dev/null");
-  if (TessBaseAPIInit3 (api, NULL, language) != 0)
+  engine = plugin->engine_new (language, error);
+  if (engine == NULL)
     {
-      TessBaseAPIDelete (api);
       g_mutex_lock (&self->mutex);
       self->n_engines--;
       g_cond_signal (&self->engine_returned);
       g_mutex_unlock (&self->mutex);
-      g_set_error (error, PORTHOLE_ERROR, PORTHOLE_ERROR_DESKTOP_NOT_AVAILABLE,
-                   "No tesseract data for language \"%s\"", language);
       return NULL;
     }
-  TessBaseAPISetVariable (api, "user_defined_dpi", "96");
 
-  return api;
+  return engine;
 }
 
 static void
-give_back_engine (PortholeOcr *self,
-                  const char  *language,
-                  TessBaseAPI *api)
+give_back_engine (PortholeOcr       *self,
+                  const char        *language,
+                  PortholeOcrEngine *engine)
 {
   GSList *idle;
 
-  TessBaseAPIClear (api);
+  self->plugin->engine_clear (engine);
 
   g_mutex_lock (&self->mutex);
   idle = take_idle_locked (self, language);
-  g_hash_table_insert (self->idle, g_strdup (language), g_slist_prepend (idle, api));
+  g_hash_table_insert (self->idle, g_strdup (language), g_slist_prepend (idle, engine));
   g_cond_signal (&self->engine_returned);
   g_mutex_unlock (&self->mutex);
-}
-
-static void
-warm_up_thread (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
-{
-  PortholeOcr *self = source_object;
-  const char *language = task_data;
-  TessBaseAPI *api = take_engine (self, language, NULL);
-
-  if (api != NULL)
-    give_back_engine (self, language, api);
-  g_task_return_boolean (task, api != NULL);
-}
-
-/**
- * porthole_ocr_warm_up:
- *
- * Initialises an engine for @language in the background, so the first
- * request does not pay for it.
- */
-void
-porthole_ocr_warm_up (PortholeOcr *self,
-                      const char  *language)
-{
-  g_autoptr(GTask) task = NULL;
-
-  g_return_if_fail (PORTHOLE_IS_OCR (self));
-  g_return_if_fail (porthole_ocr_language_is_valid (language));
-
-  task = g_task_new (self, NULL, NULL, NULL);
-  g_task_set_source_tag (task, porthole_ocr_warm_up);
-  g_task_set_task_data (task, g_strdup (language), g_free);
-  g_task_run_in_thread (task, warm_up_thread);
-}
-
-/* 8-bit luma of the BGRX frame, upscaled by @scale (1 or 2). */
-static guint8 *
-make_grey (PortholeFrame *frame,
-           int            scale,
-           int           *width,
-           int           *height)
-{
-  int src_width = porthole_frame_get_width (frame);
-  int src_height = porthole_frame_get_height (frame);
-  guint stride = porthole_frame_get_stride (frame);
-  const guint8 *src = porthole_frame_get_data (frame);
-  guint8 *grey;
-
-  *width = src_width * scale;
-  *height = src_height * scale;
-  grey = g_malloc ((gsize) *width * *height);
-
-  for (int y = 0; y < src_height; y++)
-    {
-      const guint8 *row = src + (gsize) y * stride;
-      guint8 *out = grey + (gsize) y * scale * *width;
-
-      for (int x = 0; x < src_width; x++)
-        {
-          const guint8 *p = row + x * 4;
-          guint8 luma = (p[2] * 77 + p[1] * 150 + p[0] * 29) >> 8;
-
-          for (int dx = 0; dx < scale; dx++)
-            out[x * scale + dx] = luma;
-        }
-      for (int dy = 1; dy < scale; dy++)
-        memcpy (out + (gsize) dy * *width, out, *width);
-    }
-
-  return grey;
 }
 
 typedef struct
@@ -318,57 +244,6 @@ recognize_data_free (RecognizeData *data)
   g_free (data);
 }
 
-static bool
-cancel_cb (void *cancel_this,
-           int   words)
-{
-  return g_cancellable_is_cancelled (cancel_this);
-}
-
-static void
-collect_words (TessBaseAPI       *api,
-               PortholeOcrResult *result,
-               const PortholeRect *origin,
-               int                 scale)
-{
-  TessResultIterator *it = TessBaseAPIGetIterator (api);
-  TessPageIterator *page;
-  guint line = 0;
-
-  if (it == NULL)
-    return;
-
-  page = TessResultIteratorGetPageIterator (it);
-  do
-    {
-      PortholeOcrWord word = { 0 };
-      char *text;
-      int left, top, right, bottom;
-
-      if (TessPageIteratorIsAtBeginningOf (page, RIL_TEXTLINE))
-        line++;
-      text = TessResultIteratorGetUTF8Text (it, RIL_WORD);
-      if (text == NULL || !TessPageIteratorBoundingBox (page, RIL_WORD, &left, &top, &right, &bottom))
-        {
-          TessDeleteText (text);
-          continue;
-        }
-
-      word.text = g_utf8_make_valid (text, -1);
-      TessDeleteText (text);
-      word.confidence = TessResultIteratorConfidence (it, RIL_WORD);
-      word.box.x = origin->x + left / scale;
-      word.box.y = origin->y + top / scale;
-      word.box.width = MAX (1, (right - left) / scale);
-      word.box.height = MAX (1, (bottom - top) / scale);
-      word.line = line;
-      g_array_append_val (result->words, word);
-    }
-  while (TessResultIteratorNext (it, RIL_WORD));
-
-  TessResultIteratorDelete (it);
-}
-
 static void
 recognize_thread (GTask        *task,
                   gpointer      source_object,
@@ -377,60 +252,24 @@ recognize_thread (GTask        *task,
 {
   PortholeOcr *self = source_object;
   RecognizeData *data = task_data;
-  g_autoptr(PortholeOcrResult) result = NULL;
-  g_autofree guint8 *grey = NULL;
+  PortholeOcrResult *result;
+  PortholeOcrEngine *engine;
   GError *error = NULL;
-  TessBaseAPI *api;
-  ETEXT_DESC *monitor;
-  char *text;
-  int width, height, scale;
-  int status;
 
-  api = take_engine (self, data->language, &error);
-  if (api == NULL)
+  engine = take_engine (self, data->language, &error);
+  if (engine == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
 
-  scale = (gsize) porthole_frame_get_width (data->frame) * porthole_frame_get_height (data->frame)
-          <= UPSCALE_MAX_PIXELS ? 2 : 1;
-  grey = make_grey (data->frame, scale, &width, &height);
-  TessBaseAPISetImage (api, grey, width, height, 1, width);
-  TessBaseAPISetSourceResolution (api, 96 * scale);
-
-  monitor = TessMonitorCreate ();
-  if (data->deadline_ms > 0)
-    TessMonitorSetDeadlineMSecs (monitor, data->deadline_ms);
-  if (cancellable != NULL)
-    {
-      TessMonitorSetCancelFunc (monitor, cancel_cb);
-      TessMonitorSetCancelThis (monitor, cancellable);
-    }
-  status = TessBaseAPIRecognize (api, monitor);
-  TessMonitorDelete (monitor);
-
-  if (g_cancellable_is_cancelled (cancellable))
-    {
-      give_back_engine (self, data->language, api);
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
-      return;
-    }
-
-  result = g_new0 (PortholeOcrResult, 1);
-  result->words = g_array_new (FALSE, TRUE, sizeof (PortholeOcrWord));
-  result->language = g_strdup (data->language);
-  /* A recognition past its deadline still has what it found so far. */
-  result->timed_out = status != 0;
-
-  text = TessBaseAPIGetUTF8Text (api);
-  result->text = g_utf8_make_valid (text ? text : "", -1);
-  TessDeleteText (text);
-  result->confidence = MAX (0, TessBaseAPIMeanTextConf (api));
-  collect_words (api, result, porthole_frame_get_area (data->frame), scale);
-
-  give_back_engine (self, data->language, api);
-  g_task_return_pointer (task, g_steal_pointer (&result), (GDestroyNotify) porthole_ocr_result_free);
+  result = self->plugin->engine_recognize (engine, data->frame, data->language, data->deadline_ms,
+                                           cancellable, &error);
+  give_back_engine (self, data->language, engine);
+  if (result == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, result, (GDestroyNotify) porthole_ocr_result_free);
 }
 
 /**
