@@ -230,6 +230,13 @@ on_message (PortholeWsChannel *channel,
       return;
     }
 
+  if (message == NULL)
+    {
+      porthole_ws_channel_send_error_printf (session->channel, PORTHOLE_ERROR_INVALID_JSON,
+                  "Not a JSON object (or nested too deep): send {\"action\":\"watch\"|\"unwatch\",\"path\":…}");
+      return;
+    }
+
   if (g_strcmp0 (action, "watch") != 0 && g_strcmp0 (action, "unwatch") != 0)
     {
       porthole_ws_channel_send_error_printf (session->channel, PORTHOLE_ERROR_INVALID_REQUEST,

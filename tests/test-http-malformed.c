@@ -79,14 +79,14 @@ test_deep_messages (void)
   g_autofree char *deep = g_strnfill (100000, '[');
   const char *streams[] = { "/commands/stream", "/execute/stream", "/stream", "/stream/ipython" };
 
-  /* /files/watch answers what is not a message it knows and stays. */
+  /* /files/watch answers what is not a JSON object and stays. */
   {
     g_autoptr(PortholeTestSocket) ws = porthole_test_socket_open (daemon_under_test, "/files/watch", NULL);
     JsonObject *error;
 
     porthole_test_socket_send (ws, deep);
     error = porthole_test_socket_wait_type (ws, "error");
-    g_assert_cmpstr (json_object_get_string_member (error, "code"), ==, "INVALID_REQUEST");
+    g_assert_cmpstr (json_object_get_string_member (error, "code"), ==, "INVALID_JSON");
     porthole_test_socket_send (ws, "{\"action\":\"ping\"}");
     porthole_test_socket_wait_type (ws, "pong");
     g_assert_false (ws->closed);
