@@ -15,4 +15,7 @@ void porthole_process_ledger_add    (GPid        pid);
 void porthole_process_ledger_remove (GPid        pid);
 void porthole_process_ledger_close  (void);
 
+int  porthole_process_ledger_guard  (const char *state_dir,
+                                     const char *identity);
+
 G_END_DECLS
