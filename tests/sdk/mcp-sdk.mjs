@@ -352,6 +352,20 @@ await step('move, drag and scroll, in the tools\' space', async () => {
   const motion = (await x11.waitLine('motion ')).split(' ').slice(1, 3).map(Number);
   check(Math.abs(motion[0] - 300) <= 1 && Math.abs(motion[1] - 200) <= 1, `moved to ${motion}`);
 
+  /* X screenshots leave the pointer out; ours draw it in (XFixes). */
+  const around = { x: mx - 4, y: my - 4, width: 24, height: 24 };
+  const drawn = await call('zoom', { region: around });
+  const bare = await call('zoom', { region: around, show_pointer: false });
+  equal(drawn.structuredContent.pointer, { x: mx, y: my }, 'where the pointer is, in the tools\' space');
+  const a = decodePng(Buffer.from(images(drawn)[0].data, 'base64'));
+  const b = decodePng(Buffer.from(images(bare)[0].data, 'base64'));
+  let differ = 0;
+  for (let y = 0; y < a.height; y++)
+    for (let x = 0; x < a.width; x++)
+      differ += JSON.stringify(a.pixel(x, y)) !== JSON.stringify(b.pixel(x, y));
+  check(differ > 20, `the pointer is drawn: ${differ} pixels differ`);
+  equal(b.pixel(2, 2), [0x20, 0x40, 0x80], 'without it, the window\'s background');
+
   x11.skipAll();
   const [fx, fy] = at(100, 100);
   const [tx, ty] = at(400, 250);
@@ -465,6 +479,12 @@ await step('run_code with a session keeps its state', async () => {
   const again = await call('run_code', { language: 'python', session: 'mcp-test', code: 'print(kept)' },
                            { timeout: 120000 });
   check(texts(again).includes('42'), 'the session kept it: ' + texts(again));
+  const html = await call('run_code', { language: 'python', session: 'mcp-test',
+                                        code: 'from IPython.display import display, HTML\ndisplay(HTML("<b>bold</b>"))' },
+                          { timeout: 120000 });
+  const resource = html.content.find((item) => item.type === 'resource');
+  check(resource && resource.resource.mimeType === 'text/html' && resource.resource.text.includes('<b>bold</b>'),
+        'HTML as an embedded resource: ' + JSON.stringify(html.content).slice(0, 300));
 });
 
 await step('run_code: Python with a plot answers with the image; output as progress', async () => {
