@@ -573,7 +573,9 @@ await step('accessibility_snapshot and act on a GTK 4 window', async () => {
   await call('act', { ref: entry.ref, action: 'set_text', text: 'filled by MCP' });
   await poll(() => said('text filled by MCP'), 'the entry\'s text');
   const check_box = nodes.find((node) => node.name === 'Check me');
-  const toggled = (await call('act', { ref: check_box.ref, action: 'toggle' })).structuredContent;
+  /* GTK may take a while to redraw on a loaded machine: a long settle. */
+  const toggled = (await call('act', { ref: check_box.ref, action: 'toggle', settle_ms: 2000,
+                                       settle_timeout_ms: 20000 })).structuredContent;
   await poll(() => said('toggled 1'), 'the check box');
   equal(toggled.changed, true, 'the toggle redrew the check box: changed');
 
