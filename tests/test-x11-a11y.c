@@ -18,6 +18,10 @@
 #include "porthole-procfs.h"
 #include "test-x11-utils.h"
 
+/* A GTK application starting, and its tree showing: slow under ASan on
+ * a loaded machine. A guard against a hang only. */
+#define APP_START_SECONDS 120
+
 typedef struct
 {
   PortholeTestDaemon *daemon;
@@ -94,11 +98,13 @@ start_app (Fixture    *fixture,
            const char *title,
            const char *output)
 {
-  /* The test daemon gives its children XDG_*=/dev/null; with such a
+  /* GSK_RENDERER=cairo: no GL shaders to build in software, which
+   * takes long under ASan.
+   * The test daemon gives its children XDG_*=/dev/null; with such a
    * cache directory GTK 4.8 does not register with the accessibility
    * bus, so the application gets one of its own. */
   g_autofree char *cache = g_build_filename (fixture->daemon->tmpdir, "cache", NULL);
-  g_autofree char *command = g_strdup_printf ("mkdir -p %s && XDG_CACHE_HOME=%s exec %s '%s' > %s 2>&1",
+  g_autofree char *command = g_strdup_printf ("mkdir -p %s && XDG_CACHE_HOME=%s GSK_RENDERER=cairo exec %s '%s' > %s 2>&1",
                                               cache, cache, g_getenv ("PORTHOLE_TEST_A11Y_APP"), title, output);
   g_autoptr(JsonObject) request = json_object_new ();
   g_autoptr(JsonNode) node = NULL;
@@ -274,11 +280,11 @@ test_tree_and_actions (Fixture       *fixture,
   const char *button_ref;
 
   start_app (fixture, "Porthole A11y Test", fixture->output);
-  PORTHOLE_TEST_X11_WAIT (output_has (fixture->output, "ready"));
+  PORTHOLE_TEST_X11_WAIT_FOR (output_has (fixture->output, "ready"), APP_START_SECONDS);
   PORTHOLE_TEST_X11_WAIT ((window = window_titled (fixture, "Porthole A11y Test")) != NULL);
 
   /* The widgets, with their roles, names, states and places on screen. */
-  PORTHOLE_TEST_X11_WAIT ((tree = tree_with_frame (fixture, "Porthole A11y Test")) != NULL);
+  PORTHOLE_TEST_X11_WAIT_FOR ((tree = tree_with_frame (fixture, "Porthole A11y Test")) != NULL, APP_START_SECONDS);
   g_assert_true (json_object_get_boolean_member (tree, "interesting_only"));
   nodes = json_object_get_array_member (tree, "nodes");
   frame = find_node (nodes, "frame", "Porthole A11y Test");
@@ -391,9 +397,9 @@ test_find (Fixture       *fixture,
   JsonObject *match;
 
   start_app (fixture, "Porthole Find Test", fixture->output);
-  PORTHOLE_TEST_X11_WAIT (output_has (fixture->output, "ready"));
+  PORTHOLE_TEST_X11_WAIT_FOR (output_has (fixture->output, "ready"), APP_START_SECONDS);
   g_clear_pointer (&tree, json_object_unref);
-  PORTHOLE_TEST_X11_WAIT ((tree = tree_with_frame (fixture, "Porthole Find Test")) != NULL);
+  PORTHOLE_TEST_X11_WAIT_FOR ((tree = tree_with_frame (fixture, "Porthole Find Test")) != NULL, APP_START_SECONDS);
 
   reply = porthole_test_desktop_call (fixture->daemon, "POST", "/desktop/accessibility/find",
                                       "{\"role\": \"button\", \"name\": \"press\"}");
@@ -432,10 +438,10 @@ test_stale_ref (Fixture       *fixture,
   JsonObject *button;
 
   start_app (fixture, "Porthole Stale Test", fixture->output);
-  PORTHOLE_TEST_X11_WAIT (output_has (fixture->output, "ready"));
+  PORTHOLE_TEST_X11_WAIT_FOR (output_has (fixture->output, "ready"), APP_START_SECONDS);
   PORTHOLE_TEST_X11_WAIT ((window = window_titled (fixture, "Porthole Stale Test")) != NULL);
 
-  PORTHOLE_TEST_X11_WAIT ((tree = tree_with_frame (fixture, "Porthole Stale Test")) != NULL);
+  PORTHOLE_TEST_X11_WAIT_FOR ((tree = tree_with_frame (fixture, "Porthole Stale Test")) != NULL, APP_START_SECONDS);
   button = find_node (json_object_get_array_member (tree, "nodes"), "push button", "Press me");
   body = action_body (json_object_get_string_member (button, "ref"), "click", NULL);
 

@@ -272,7 +272,7 @@ on_waited (GObject      *object,
       return;
     }
 
-  node = json_node_init_object (json_node_alloc (), json_object_ref (wait->reply));
+  node = json_node_init_object (json_node_alloc (), wait->reply);
   convert_geometry (&wait->space, node);
   wait->text = g_strdup_printf ("%s: %s after %" G_GINT64_FORMAT " ms",
                                 json_object_get_string_member (wait->reply, "condition"),

@@ -559,7 +559,11 @@ handle_tools_call (PortholeMcpServer *self,
     }
 
   if (arguments == NULL || JSON_NODE_HOLDS_NULL (arguments))
-    arguments = empty = json_node_init_object (json_node_alloc (), json_object_new ());
+    {
+      g_autoptr(JsonObject) none = json_object_new ();
+
+      arguments = empty = json_node_init_object (json_node_alloc (), none);
+    }
   if (!JSON_NODE_HOLDS_OBJECT (arguments))
     {
       porthole_mcp_call_return_error (call, PORTHOLE_MCP_INVALID_PARAMS, NULL, "arguments must be an object");
@@ -880,9 +884,9 @@ handle_notification (PortholeMcpServer  *self,
       if (call != NULL)
         {
           g_autoptr(PortholeMcpCall) hold = g_object_ref (call);
+          g_autofree char *key = porthole_mcp_id_to_key (request_id);
 
-          g_debug ("MCP: the client cancelled request %s%s%s",
-                   porthole_mcp_id_to_key (request_id),
+          g_debug ("MCP: the client cancelled request %s%s%s", key,
                    porthole_json_object_get_string (params, "reason") ? ": " : "",
                    porthole_json_object_get_string (params, "reason") ?: "");
           porthole_mcp_call_cancel (call);

@@ -51,12 +51,19 @@ G_DEFINE_FINAL_TYPE (PortholeMcpSession, porthole_mcp_session, G_TYPE_OBJECT)
 static void
 fail_pending (PortholeMcpSession *self)
 {
-  g_autoptr(GList) tasks = g_hash_table_get_values (self->pending);
+  g_autoptr(GPtrArray) tasks = g_ptr_array_new_with_free_func (g_object_unref);
+  GHashTableIter iter;
+  gpointer value;
 
-  g_hash_table_steal_all (self->pending);
-  for (GList *l = tasks; l != NULL; l = l->next)
+  /* Taken out first: completing a task may run code that looks here. */
+  g_hash_table_iter_init (&iter, self->pending);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (tasks, g_object_ref (value));
+  g_hash_table_remove_all (self->pending);
+
+  for (guint i = 0; i < tasks->len; i++)
     {
-      g_autoptr(GTask) task = l->data;
+      GTask *task = g_ptr_array_index (tasks, i);
 
       g_task_return_new_error (task, PORTHOLE_MCP_ERROR, PORTHOLE_MCP_SERVER_ERROR,
                                "The session ended before the client answered");
@@ -437,10 +444,11 @@ porthole_mcp_session_resolve_pending (PortholeMcpSession *self,
                                       JsonObject         *response)
 {
   g_autofree char *key = porthole_mcp_id_to_key (json_object_get_member (response, "id"));
+  g_autofree char *stolen_key = NULL;
   g_autoptr(GTask) task = NULL;
   JsonNode *result, *error;
 
-  if (!g_hash_table_steal_extended (self->pending, key, NULL, (gpointer *) &task))
+  if (!g_hash_table_steal_extended (self->pending, key, (gpointer *) &stolen_key, (gpointer *) &task))
     return FALSE;
 
   result = json_object_get_member (response, "result");
@@ -479,9 +487,10 @@ porthole_mcp_session_cancel_pending (PortholeMcpSession *self,
                                      JsonNode           *id)
 {
   g_autofree char *key = porthole_mcp_id_to_key (id);
+  g_autofree char *stolen_key = NULL;
   g_autoptr(GTask) task = NULL;
 
-  if (g_hash_table_steal_extended (self->pending, key, NULL, (gpointer *) &task))
+  if (g_hash_table_steal_extended (self->pending, key, (gpointer *) &stolen_key, (gpointer *) &task))
     g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "The request was cancelled");
 }
 

@@ -70,8 +70,8 @@ export function withLimit (promise, what, ms = STEP_LIMIT_MS) {
   return Promise.race([promise, limit]).finally(() => clearTimeout(timer));
 }
 
-export async function poll (condition, what) {
-  const deadline = Date.now() + 20000;
+export async function poll (condition, what, ms = 20000) {
+  const deadline = Date.now() + ms;
   for (;;) {
     const value = await condition();
     if (value)

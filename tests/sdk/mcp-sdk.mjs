@@ -30,6 +30,7 @@ for (const name of ['http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'a
   delete process.env[name];
 
 const DISPLAY_SIZE = [1600, 1000];
+const APP_START_MS = 90000;
 const SCALE = 0.8;
 /* Where the test client's window is, in X pixels (the window manager
  * may move it: its "configure" line says where it is). */
@@ -549,11 +550,12 @@ await step('accessibility_snapshot and act on a GTK 4 window', async () => {
   const cache = path.join(tmpdir, 'a11y-cache');
   /* Started as any program would be, so that it gets the AT-SPI bus. */
   await rest('POST', '/commands/background', {
-    command: `mkdir -p ${cache} && XDG_CACHE_HOME=${cache} exec ${app} 'MCP A11y' > ${output} 2>&1`,
+    command: `mkdir -p ${cache} && XDG_CACHE_HOME=${cache} GSK_RENDERER=cairo exec ${app} 'MCP A11y' > ${output} 2>&1`,
     timeout: 0,
   });
   const said = (line) => fs.existsSync(output) && fs.readFileSync(output, 'utf8').split('\n').includes(line);
-  await poll(() => said('ready'), 'the GTK window');
+  /* GTK starts slowly under ASan on a loaded machine. */
+  await poll(() => said('ready'), 'the GTK window', APP_START_MS);
   const nodes = await poll(async () => {
     const snapshot = (await call('accessibility_snapshot', {})).structuredContent;
     const flat = [];
@@ -561,7 +563,7 @@ await step('accessibility_snapshot and act on a GTK 4 window', async () => {
     walk(snapshot.nodes);
     /* Laid out: GTK gives no size before. */
     return flat.some((node) => node.name === 'Press me' && node.bounds?.width > 0) ? flat : null;
-  }, 'the button in the tree, laid out');
+  }, 'the button in the tree, laid out', APP_START_MS);
   const button = nodes.find((node) => node.name === 'Press me');
   check(/button/.test(button.role), 'a button: ' + button.role);
   const bounds = button.bounds;
