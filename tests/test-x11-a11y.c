@@ -398,7 +398,6 @@ test_find (Fixture       *fixture,
 
   start_app (fixture, "Porthole Find Test", fixture->output);
   PORTHOLE_TEST_X11_WAIT_FOR (output_has (fixture->output, "ready"), APP_START_SECONDS);
-  g_clear_pointer (&tree, json_object_unref);
   PORTHOLE_TEST_X11_WAIT_FOR ((tree = tree_with_frame (fixture, "Porthole Find Test")) != NULL, APP_START_SECONDS);
 
   reply = porthole_test_desktop_call (fixture->daemon, "POST", "/desktop/accessibility/find",
@@ -411,6 +410,7 @@ test_find (Fixture       *fixture,
   g_assert_true (json_object_has_member (match, "window_id"));
 
   /* The same ref as in the tree. */
+  g_clear_pointer (&tree, json_object_unref);
   tree = tree_of (fixture, "");
   g_assert_cmpstr (json_object_get_string_member (find_node (json_object_get_array_member (tree, "nodes"),
                                                              "push button", "Press me"), "ref"), ==,
