@@ -14,8 +14,9 @@
  *    pid from being reused, so its processes are all gone then). A child
  *    that called setsid() is out of reach this way.
  *
- * A guardian (`portholed guard`, started by porthole_process_ledger_open()
- * in a session of its own) holds the read end of a pipe only the daemon
+ * A guardian (`portholed guard`, started before the first child, in a
+ * session of its own: not at start-up, where loading its libraries would
+ * compete with the first requests) holds the read end of a pipe only the daemon
  * writes to: when the daemon dies, however it dies, the guardian acts on
  * its record at once, then exits. It must be a process of its own (a
  * thread dies with the daemon) and an executed image (a forked copy of a
@@ -58,6 +59,8 @@ static char *own_dir;
 static GHashTable *sessions;
 /* The write end of the guardian's pipe: never written, closed by death. */
 static int guard_fd = -1;
+static gboolean guard_started;
+static char *guard_state_dir;
 
 /* SIGKILL to the session @identity led; returns how many there were. */
 static guint
@@ -314,8 +317,25 @@ porthole_process_ledger_open (const char *state_dir)
         g_warning ("%s", error->message);
     }
 
-  if (g_file_test (own_dir, G_FILE_TEST_IS_DIR))
-    start_guardian (state_dir, identity);
+  guard_state_dir = g_strdup (state_dir);
+}
+
+/**
+ * porthole_process_ledger_start_guardian:
+ *
+ * Before a child is spawned: starts the guardian, once.
+ */
+void
+porthole_process_ledger_start_guardian (void)
+{
+  g_autofree char *identity = NULL;
+
+  if (guard_started || own_dir == NULL || !g_file_test (own_dir, G_FILE_TEST_IS_DIR))
+    return;
+
+  guard_started = TRUE;
+  identity = g_path_get_basename (own_dir);
+  start_guardian (guard_state_dir, identity);
 }
 
 /**
@@ -387,4 +407,5 @@ porthole_process_ledger_close (void)
   g_unlink (cgroup_file);
   g_rmdir (own_dir);
   g_clear_pointer (&own_dir, g_free);
+  g_clear_pointer (&guard_state_dir, g_free);
 }
