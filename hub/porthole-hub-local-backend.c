@@ -42,6 +42,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "porthole-cgroup-hierarchy.h"
@@ -266,12 +267,37 @@ local_set_frozen (Local     *local,
   return ok;
 }
 
+/* Whether @dir still holds a process, zombies included (v2 keeps a
+ * cgroup populated until its zombies are reaped, and refuses to remove
+ * it meanwhile). */
+static gboolean
+cgroup_is_populated (const char *dir)
+{
+  g_autofree char *events = read_member (dir, "cgroup.events");
+
+  if (events != NULL)
+    return strstr (events, "populated 1") != NULL;
+  return !cgroup_is_empty (dir);
+}
+
 /* SIGKILL to the whole tree, forks racing it included, then the
  * directories go. */
 static void
 local_end_processes (Local *local)
 {
+  g_autofree char *procs = local->cgroups->len > 0 ? read_member (g_ptr_array_index (local->cgroups, 0), "cgroup.procs") : NULL;
+  g_auto(GStrv) members = g_strsplit (procs ? procs : "", "\n", -1);
   gint64 deadline;
+  GPid child = 0;
+
+  /* Our own child (bwrap's outer process) is reaped here rather than by
+   * its watch, so that no zombie keeps the cgroup from going. */
+  if (local->pidfd < 0 && local->watch_id != 0)
+    {
+      g_source_remove (local->watch_id);
+      local->watch_id = 0;
+      child = local->pid;
+    }
 
   if (local->v2_dir != NULL && has_member (local->v2_dir, "cgroup.kill"))
     write_member (local->v2_dir, "cgroup.kill", "1");
@@ -289,15 +315,36 @@ local_end_processes (Local *local)
   if (local->v1_freezer_dir != NULL)
     write_member (local->v1_freezer_dir, "freezer.state", "THAWED");
 
+  if (child > 0)
+    {
+      kill (child, SIGKILL);
+      waitpid (child, NULL, 0);
+      g_spawn_close_pid (child);
+      local->exited = TRUE;
+    }
+
+  /* bwrap's inner process (the namespace's init) outlives the outer one
+   * by a moment, and is then ours: the hub is a subreaper. Reap what of
+   * the tree came to us; others' children answer ECHILD. */
   deadline = g_get_monotonic_time () + END_WAIT_USEC;
+  for (guint i = 0; members[i]; i++)
+    {
+      guint64 pid;
+
+      if (!g_ascii_string_to_unsigned (members[i], 10, 2, G_MAXINT, &pid, NULL) || (GPid) pid == child)
+        continue;
+      while (waitpid ((pid_t) pid, NULL, WNOHANG) == 0 && g_get_monotonic_time () < deadline)
+        g_usleep (1000);
+    }
+
   for (guint i = 0; i < local->cgroups->len; i++)
     {
       const char *dir = g_ptr_array_index (local->cgroups, i);
 
-      while (!cgroup_is_empty (dir) && g_get_monotonic_time () < deadline)
+      while (cgroup_is_populated (dir) && g_get_monotonic_time () < deadline)
         {
           signal_cgroup (dir, SIGKILL);
-          g_usleep (2000);
+          g_usleep (1000);
         }
       if (g_rmdir (dir) != 0 && errno != ENOENT)
         g_warning ("Could not remove cgroup %s: %s", dir, g_strerror (errno));
@@ -1122,9 +1169,6 @@ local_destroy (PortholeHubBackend *backend,
     local_free (temporary);
   else
     {
-      /* The child watch of a direct child stays until it is reaped. */
-      if (local->pidfd < 0)
-        local->watch_id = 0;
       g_hash_table_remove (self->locals, sandbox->id);
     }
 }

@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #include "porthole-hub.h"
 #include "porthole-hub-api.h"
@@ -216,6 +217,11 @@ main (int    argc,
     g_log_set_debug_enabled (TRUE);
 
   signal (SIGPIPE, SIG_IGN);
+  /* A sandbox's namespace init may outlive bwrap's outer process by a
+   * moment when the sandbox is killed: it comes to us to be reaped
+   * (porthole-hub-local-backend.c), not to the machine's init. */
+  if (prctl (PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0)
+    g_debug ("Could not become a subreaper");
   loop = g_main_loop_new (NULL, FALSE);
 
   if (!(hub = porthole_hub_new (config, options.config_file, &error)))
