@@ -569,6 +569,34 @@ sandbox_delete (Request *request)
   reply_object (request, 200, body);
 }
 
+/* GET /v1/sandboxes/{id}/preview/{port}: ours (issue 21), the URL where
+ * @port inside the sandbox answers, without a token. */
+static void
+sandbox_preview (Request    *request,
+                 const char *port_text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autofree char *url = NULL;
+  guint64 port;
+
+  if (!g_ascii_string_to_unsigned (port_text, 10, 1, 65535, &port, NULL))
+    {
+      reply_new_error (request, PORTHOLE_HUB_ERROR_VALIDATION, "port must be an integer from 1 to 65535");
+      return;
+    }
+  url = porthole_hub_get_preview_url (request->api->hub, request->sandbox, port, &error);
+  if (url == NULL)
+    {
+      reply_error (request, error, NULL);
+      return;
+    }
+  json_object_set_string_member (body, "sandbox_id", request->sandbox->id);
+  json_object_set_int_member (body, "port", port);
+  json_object_set_string_member (body, "url", url);
+  reply_object (request, 200, body);
+}
+
 /* Routes: templates */
 
 static gboolean
@@ -821,7 +849,7 @@ dispatch (Request    *request,
   if (n == 5 && g_str_equal (parts[3], "preview"))
     {
       if (method_is (request, "GET") && take_sandbox (request, parts[2]))
-        reply_new_error (request, PORTHOLE_HUB_ERROR_NOT_IMPLEMENTED, "Port previews are not implemented yet");
+        sandbox_preview (request, parts[4]);
       return TRUE;
     }
 

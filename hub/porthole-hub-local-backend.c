@@ -35,6 +35,8 @@
 #include <gio/gunixsocketaddress.h>
 #include <glib-unix.h>
 #include <glib/gstdio.h>
+#include <netinet/in.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <string.h>
@@ -1245,6 +1247,122 @@ local_connect_agent (PortholeHubBackend  *backend,
   return g_steal_pointer (&socket);
 }
 
+/* Previews: a TCP port inside the sandbox. Its services listen in the
+ * sandbox's network namespace (its own, or the host's with internet
+ * access), so the socket is made in a thread of ours that enters that
+ * namespace for just this: a socket stays in the namespace it was made
+ * in, and the thread (never a pool thread) ends with it. */
+
+typedef struct
+{
+  int ns_fd;
+  guint port;
+  int fd;
+  int error_code;
+} PortConnect;
+
+static gpointer
+port_connect_thread (gpointer user_data)
+{
+  PortConnect *connect_data = user_data;
+  struct sockaddr_in address = {
+    .sin_family = AF_INET,
+    .sin_port = htons (connect_data->port),
+    .sin_addr.s_addr = htonl (INADDR_LOOPBACK),
+  };
+  struct timeval timeout = { .tv_sec = 5 };
+  int fd;
+
+  if (setns (connect_data->ns_fd, CLONE_NEWNET) != 0)
+    {
+      connect_data->error_code = errno;
+      return NULL;
+    }
+  fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd >= 0)
+    setsockopt (fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+  if (fd < 0 || connect (fd, (struct sockaddr *) &address, sizeof address) != 0)
+    {
+      connect_data->error_code = errno;
+      if (fd >= 0)
+        close (fd);
+      return NULL;
+    }
+  connect_data->fd = fd;
+  return NULL;
+}
+
+/* The namespace's init: bwrap's inner process, the child of the one we
+ * started (sandbox code cannot take that place). */
+static GPid
+local_find_init (Local *local)
+{
+  g_autofree char *procs = local->cgroups->len > 0 ? read_member (g_ptr_array_index (local->cgroups, 0), "cgroup.procs") : NULL;
+  g_auto(GStrv) lines = g_strsplit (procs ? procs : "", "\n", -1);
+  g_autofree char *wanted = g_strdup_printf ("PPid:\t%d\n", local->pid);
+
+  for (guint i = 0; lines[i]; i++)
+    {
+      g_autofree char *dir = g_strdup_printf ("/proc/%s", lines[i]);
+      g_autofree char *status = *lines[i] ? read_member (dir, "status") : NULL;
+
+      if (status != NULL && strstr (status, wanted) != NULL)
+        return (GPid) atoi (lines[i]);
+    }
+  return 0;
+}
+
+static GSocket *
+local_connect_port (PortholeHubBackend  *backend,
+                    PortholeHubSandbox  *sandbox,
+                    guint                port,
+                    GError             **error)
+{
+  Local *local = lookup (PORTHOLE_HUB_LOCAL_BACKEND (backend), sandbox, error);
+  PortConnect connect_data = { .ns_fd = -1, .port = port, .fd = -1 };
+  g_autofree char *ns_path = NULL;
+  GSocket *socket;
+  GThread *thread;
+  GPid init;
+
+  if (local == NULL)
+    return NULL;
+  init = local_find_init (local);
+  if (init <= 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "Sandbox %s has no network namespace", sandbox->id);
+      return NULL;
+    }
+  ns_path = g_strdup_printf ("/proc/%d/ns/net", init);
+  connect_data.ns_fd = open (ns_path, O_RDONLY | O_CLOEXEC);
+  if (connect_data.ns_fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "%s: %s", ns_path, g_strerror (saved));
+      return NULL;
+    }
+
+  thread = g_thread_new ("hub-port-connect", port_connect_thread, &connect_data);
+  g_thread_join (thread);
+  close (connect_data.ns_fd);
+
+  if (connect_data.fd < 0)
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (connect_data.error_code),
+                   "Port %u of sandbox %s: %s", port, sandbox->id, g_strerror (connect_data.error_code));
+      return NULL;
+    }
+  socket = g_socket_new_from_fd (connect_data.fd, error);
+  if (socket == NULL)
+    {
+      close (connect_data.fd);
+      return NULL;
+    }
+  g_socket_set_blocking (socket, FALSE);
+  return socket;
+}
+
 static void
 porthole_hub_local_backend_iface_init (PortholeHubBackendInterface *iface)
 {
@@ -1257,5 +1375,5 @@ porthole_hub_local_backend_iface_init (PortholeHubBackendInterface *iface)
   iface->health = local_health;
   iface->adopt = local_adopt;
   iface->connect_agent = local_connect_agent;
-  iface->connect_port = NULL;
+  iface->connect_port = local_connect_port;
 }

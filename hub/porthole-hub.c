@@ -49,6 +49,7 @@ struct _PortholeHub
   GHashTable *file_keys;    /* hash -> tenant name (--api-key-file) */
   GHashTable *sandboxes;    /* id -> PortholeHubSandbox, live ones */
   GHashTable *proxies;      /* id -> PortholeHubProxy */
+  GHashTable *previews;     /* "id:port" -> PortholeHubProxy, handed out on request */
   GHashTable *creations;    /* id -> GCancellable of a create under way */
   guint expiry_id;
 };
@@ -74,6 +75,7 @@ porthole_hub_finalize (GObject *object)
   g_clear_pointer (&self->file_keys, g_hash_table_unref);
   g_clear_pointer (&self->sandboxes, g_hash_table_unref);
   g_clear_pointer (&self->proxies, g_hash_table_unref);
+  g_clear_pointer (&self->previews, g_hash_table_unref);
   g_clear_pointer (&self->creations, g_hash_table_unref);
 
   G_OBJECT_CLASS (porthole_hub_parent_class)->finalize (object);
@@ -92,6 +94,7 @@ porthole_hub_init (PortholeHub *self)
   self->sandboxes = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                            (GDestroyNotify) porthole_hub_sandbox_unref);
   self->proxies = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->previews = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->creations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 }
 
@@ -111,6 +114,7 @@ typedef struct
 {
   GWeakRef hub;
   char *id;
+  guint port;        /* inside the sandbox (a preview); 0 = its agent */
 } ProxyTarget;
 
 static void
@@ -156,12 +160,27 @@ proxy_connect (gpointer      user_data,
 
   *status = 502;
   *code = "SERVICE_UNAVAILABLE";
+  if (target->port != 0)
+    {
+      /* Previews serve only a running sandbox (its agent also serves a
+       * creating one: the readiness probe). */
+      if (sandbox->status != PORTHOLE_HUB_STATUS_RUNNING)
+        {
+          *status = 503;
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED, "The sandbox is %s",
+                       porthole_hub_status_to_string (sandbox->status));
+          return NULL;
+        }
+      return porthole_hub_backend_connect_port (self->backend, sandbox, target->port, error);
+    }
   return porthole_hub_backend_connect_agent (self->backend, sandbox, error);
 }
 
+/* @target_port: a port inside the sandbox (a preview), or 0 for its agent */
 static PortholeHubProxy *
 open_proxy (PortholeHub  *self,
             const char   *id,
+            guint         target_port,
             guint         port,
             GError      **error)
 {
@@ -169,6 +188,7 @@ open_proxy (PortholeHub  *self,
 
   g_weak_ref_init (&target->hub, self);
   target->id = g_strdup (id);
+  target->port = target_port;
   return porthole_hub_proxy_new (self->bind_address, port, proxy_connect, target,
                                  (GDestroyNotify) proxy_target_free, error);
 }
@@ -179,21 +199,28 @@ port_in_use (PortholeHub *self,
 {
   GHashTableIter iter;
   PortholeHubSandbox *sandbox;
+  PortholeHubProxy *proxy;
 
   g_hash_table_iter_init (&iter, self->sandboxes);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &sandbox))
     if (sandbox->port == port)
+      return TRUE;
+  g_hash_table_iter_init (&iter, self->previews);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &proxy))
+    if (porthole_hub_proxy_get_port (proxy) == port)
       return TRUE;
   return FALSE;
 }
 
 /* Hands out ports in turn, from where the last one was taken, so a
  * freed port (that stale clients may still use) comes back last
- * (CONTROL-PLANE.md §3.5). */
-static gboolean
-allocate_port (PortholeHub        *self,
-               PortholeHubSandbox *sandbox,
-               GError            **error)
+ * (CONTROL-PLANE.md §3.5): for a sandbox's agent (@target_port 0) or
+ * one of its previews. */
+static PortholeHubProxy *
+allocate_port (PortholeHub  *self,
+               const char   *id,
+               guint         target_port,
+               GError      **error)
 {
   guint first = self->config->port_first;
   guint count = self->config->port_last - first + 1;
@@ -214,22 +241,34 @@ allocate_port (PortholeHub        *self,
 
       if (port_in_use (self, port))
         continue;
-      proxy = open_proxy (self, sandbox->id, port, &local_error);
+      proxy = open_proxy (self, id, target_port, port, &local_error);
       if (proxy == NULL)
         {
           g_debug ("port %u: %s", port, local_error->message);
           continue;
         }
-      g_hash_table_replace (self->proxies, g_strdup (sandbox->id), proxy);
-      sandbox->port = port;
       text = g_strdup_printf ("%u", (guint) (first + (next + i + 1) % count));
       porthole_hub_store_set_setting (self->store, "next-port", text, NULL);
-      return TRUE;
+      return proxy;
     }
 
   g_set_error (error, PORTHOLE_HUB_ERROR, PORTHOLE_HUB_ERROR_CAPACITY,
                "No free sandbox port in %u-%u", first, self->config->port_last);
-  return FALSE;
+  return NULL;
+}
+
+static void
+close_previews (PortholeHub *self,
+                const char  *id)
+{
+  g_autofree char *prefix = g_strdup_printf ("%s:", id);
+  GHashTableIter iter;
+  const char *key;
+
+  g_hash_table_iter_init (&iter, self->previews);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &key, NULL))
+    if (g_str_has_prefix (key, prefix))
+      g_hash_table_iter_remove (&iter);
 }
 
 /* Expiry */
@@ -366,7 +405,7 @@ readopt (PortholeHub *self)
         }
 
       g_hash_table_replace (self->sandboxes, sandbox->id, porthole_hub_sandbox_ref (sandbox));
-      proxy = open_proxy (self, sandbox->id, sandbox->port, &proxy_error);
+      proxy = open_proxy (self, sandbox->id, 0, sandbox->port, &proxy_error);
       if (proxy == NULL)
         g_warning ("Sandbox %s: cannot listen on its port %u again: %s",
                    sandbox->id, sandbox->port, proxy_error->message);
@@ -939,6 +978,7 @@ porthole_hub_create_async (PortholeHub                   *self,
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
   g_autoptr(PortholeHubSandbox) sandbox = porthole_hub_sandbox_new ();
   const PortholeHubTemplate *template = params->template;
+  PortholeHubProxy *proxy;
   GError *error = NULL;
 
   do
@@ -963,11 +1003,14 @@ porthole_hub_create_async (PortholeHub                   *self,
     sandbox->env = json_object_ref (params->env);
   sandbox->status = PORTHOLE_HUB_STATUS_CREATING;
 
-  if (!allocate_port (self, sandbox, &error))
+  proxy = allocate_port (self, sandbox->id, 0, &error);
+  if (proxy == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
+  sandbox->port = porthole_hub_proxy_get_port (proxy);
+  g_hash_table_replace (self->proxies, g_strdup (sandbox->id), proxy);
   g_hash_table_replace (self->sandboxes, sandbox->id, porthole_hub_sandbox_ref (sandbox));
   g_task_set_task_data (task, porthole_hub_sandbox_ref (sandbox), (GDestroyNotify) porthole_hub_sandbox_unref);
 
@@ -1160,6 +1203,7 @@ porthole_hub_kill (PortholeHub        *self,
 
   porthole_hub_backend_destroy (self->backend, sandbox, FALSE);
   g_hash_table_remove (self->proxies, sandbox->id);
+  close_previews (self, sandbox->id);
   sandbox->status = tombstone;
   save (self, sandbox);
   g_hash_table_remove (self->sandboxes, sandbox->id);
@@ -1215,6 +1259,45 @@ porthole_hub_get_public_host (PortholeHub        *self,
                               PortholeHubSandbox *sandbox)
 {
   return g_strdup_printf ("%s:%u", self->config->public_host_base, sandbox->port);
+}
+
+/**
+ * porthole_hub_get_preview_url:
+ * @port: a TCP port inside the sandbox
+ *
+ * Every port of a running sandbox can be previewed, without a token:
+ * the first request for @port hands it a hub port of its own (from the
+ * sandbox port range), which relays to whatever listens on @port inside
+ * the sandbox for as long as the sandbox lives (previews are not kept
+ * across hub restarts: they are handed out again on request).
+ *
+ * Returns: the preview's URL, or %NULL
+ */
+char *
+porthole_hub_get_preview_url (PortholeHub         *self,
+                              PortholeHubSandbox  *sandbox,
+                              guint                port,
+                              GError             **error)
+{
+  g_autofree char *key = g_strdup_printf ("%s:%u", sandbox->id, port);
+  PortholeHubProxy *proxy;
+
+  if (sandbox->status != PORTHOLE_HUB_STATUS_RUNNING)
+    {
+      g_set_error (error, PORTHOLE_HUB_ERROR, PORTHOLE_HUB_ERROR_INVALID_STATE, "Sandbox %s is %s",
+                   sandbox->id, porthole_hub_status_to_string (sandbox->status));
+      return NULL;
+    }
+
+  proxy = g_hash_table_lookup (self->previews, key);
+  if (proxy == NULL)
+    {
+      proxy = allocate_port (self, sandbox->id, port, error);
+      if (proxy == NULL)
+        return NULL;
+      g_hash_table_replace (self->previews, g_steal_pointer (&key), proxy);
+    }
+  return g_strdup_printf ("%s:%u", self->config->public_host_base, porthole_hub_proxy_get_port (proxy));
 }
 
 static void
@@ -1288,4 +1371,6 @@ porthole_hub_shutdown (PortholeHub *self)
     g_cancellable_cancel (cancellable);
   if (self->proxies != NULL)
     g_hash_table_remove_all (self->proxies);
+  if (self->previews != NULL)
+    g_hash_table_remove_all (self->previews);
 }

@@ -89,6 +89,10 @@ char                 *porthole_hub_issue_token       (PortholeHub              *
                                                       GError                  **error);
 char                 *porthole_hub_get_public_host   (PortholeHub              *self,
                                                       PortholeHubSandbox       *sandbox);
+char                 *porthole_hub_get_preview_url  (PortholeHub              *self,
+                                                      PortholeHubSandbox       *sandbox,
+                                                      guint                     port,
+                                                      GError                  **error);
 JsonObject           *porthole_hub_sandbox_to_json   (PortholeHub              *self,
                                                       PortholeHubSandbox       *sandbox);
 void                  porthole_hub_shutdown          (PortholeHub              *self);

@@ -24,7 +24,7 @@ import path from 'node:path';
 
 import {
   tapLine, check, equal, rejects, poll, step, stepCount, failureCount,
-  loadSdk, children, cleanup, spawnChild, freePort,
+  loadSdk, sdkRequire, children, cleanup, spawnChild, freePort,
 } from './tap.mjs';
 
 for (const name of ['http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'all_proxy', 'ALL_PROXY'])
@@ -147,6 +147,36 @@ function workspaceOf (id) {
 }
 
 const hubOptions = { apiKey: API_KEY, baseURL };
+
+/* The hub's own route for previews: the URL of a port inside a sandbox. */
+async function previewOf (id, port) {
+  const response = await fetch(`${baseURL}/v1/sandboxes/${id}/preview/${port}`, { headers: { 'X-API-Key': API_KEY } });
+  return { status: response.status, body: await response.json() };
+}
+
+/* A service inside a sandbox: HTTP, and a WebSocket echo written out by
+ * hand (the sandbox has no `ws` package). */
+const PREVIEW_SERVER = `
+const http = require('http');
+const crypto = require('crypto');
+const server = http.createServer((req, res) => {
+  res.setHeader('Content-Type', 'text/plain');
+  res.end('preview ' + req.url + ' key=' + (req.headers['x-api-key'] || 'none'));
+});
+server.on('upgrade', (req, socket) => {
+  const accept = crypto.createHash('sha1')
+    .update(req.headers['sec-websocket-key'] + '258EAFA5-E914-47DA-95CA-C5AB0DC85B11').digest('base64');
+  socket.write('HTTP/1.1 101 Switching Protocols\\r\\nUpgrade: websocket\\r\\nConnection: Upgrade\\r\\n' +
+               'Sec-WebSocket-Accept: ' + accept + '\\r\\n\\r\\n');
+  socket.on('data', (frame) => {
+    const length = frame[1] & 0x7f;
+    const mask = frame.subarray(2, 6);
+    const text = Buffer.from(frame.subarray(6, 6 + length).map((b, i) => b ^ mask[i % 4]));
+    socket.write(Buffer.concat([Buffer.from([0x81, text.length]), text]));
+  });
+});
+server.listen(8000, '127.0.0.1');
+`;
 
 async function create (options) {
   const sandbox = await Sandbox.create({ ...hubOptions, ...options });
@@ -296,6 +326,40 @@ await step('internet_access false: no route out; true: the host\'s network', asy
   check(inA.stdout.includes('connected'), 'a shares the host network: ' + inA.stdout + inA.stderr);
 });
 
+await step('previews: a port inside a sandbox without network, HTTP and WebSocket, no token', async () => {
+  await b.files.write('/workspace/preview.js', PREVIEW_SERVER);
+  await b.commands.run('node /workspace/preview.js >/workspace/preview.log 2>&1 &');
+  const first = await previewOf(b.sandboxId, 8000);
+  equal(first.status, 200, 'preview: ' + JSON.stringify(first.body));
+  const url = first.body.url;
+  check(/^http:\/\/127\.0\.0\.1:\d+$/.test(url), 'a URL of its own: ' + url);
+  check(url !== (await b.getInfo()).publicHost, 'not the agent\'s port');
+  equal((await previewOf(b.sandboxId, 8000)).body.url, url, 'the same URL again');
+  await poll(async () => {
+    try {
+      const response = await fetch(url + '/hello');
+      return response.ok && (await response.text()).startsWith('preview /hello');
+    } catch {
+      return false;
+    }
+  }, 'the service to answer through the preview');
+  const withKey = await fetch(url + '/x', { headers: { 'X-API-Key': API_KEY } });
+  equal(await withKey.text(), 'preview /x key=none', 'the API key never enters the sandbox');
+
+  const WebSocket = sdkRequire('ws');
+  const ws = new WebSocket(url.replace('http:', 'ws:') + '/echo');
+  await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
+  const echoed = new Promise((resolve) => ws.once('message', (data) => resolve(String(data))));
+  ws.send('through the hub');
+  equal(await echoed, 'through the hub', 'WebSocket echo');
+  ws.terminate();
+
+  /* Nothing listens there: the proxy says so in the agent's error shape. */
+  const closed = await fetch((await previewOf(b.sandboxId, 8001)).body.url + '/');
+  equal(closed.status, 502, 'a closed port');
+  equal((await previewOf(b.sandboxId, 0)).status, 400, 'port 0');
+});
+
 await step('pause freezes a busy loop; resume brings it and the agent back', async () => {
   await a.commands.run('python3 -c "while True: pass" >/dev/null 2>&1 &');
   const dirs = knownCgroups.get(a.sandboxId);
@@ -303,6 +367,7 @@ await step('pause freezes a busy loop; resume brings it and the agent back', asy
   await poll(() => cpuTicks(dirs) > before + 5, 'the busy loop to use CPU');
   await a.pause();
   equal((await a.getInfo()).status, 'paused', 'paused');
+  equal((await previewOf(a.sandboxId, 8000)).status, 409, 'no preview while paused');
   const frozen = cpuTicks(dirs);
   await new Promise((resolve) => setTimeout(resolve, 1500));
   equal(cpuTicks(dirs), frozen, 'no CPU used while paused');
@@ -404,7 +469,9 @@ await step('kill: processes, namespaces, cgroups and workspace are gone', async 
   for (const ns of ['pid', 'net', 'ipc', 'uts', 'mnt'])
     namespaces.delete(fs.readlinkSync(`/proc/self/ns/${ns}`));
   check(namespaces.size >= 4, 'namespaces of its own: ' + [...namespaces]);
+  const preview = (await previewOf(doomed.sandboxId, 8000)).body.url;
   await doomed.kill();
+  await rejects(fetch(preview), TypeError, 'its preview port is closed');
   await rejects(doomed.getInfo(), SandboxExpiredError, 'getInfo after kill');
   for (const pid of pids) {
     let status = null;

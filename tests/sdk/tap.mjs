@@ -101,20 +101,26 @@ export function failureCount () {
   return failures;
 }
 
-/* The official SDK, from PORTHOLE_JS_SDK_DIR (tools/check installs it),
- * or null. */
-export function loadSdk () {
+/* A package of the pinned SDK's tree, from PORTHOLE_JS_SDK_DIR
+ * (tools/check installs it): the SDK itself, or one it uses, like `ws`;
+ * null when it is not installed. */
+export function sdkRequire (name) {
   const dir = process.env.PORTHOLE_JS_SDK_DIR;
   if (!dir)
     return null;
   try {
     const require = createRequire(path.join(path.resolve(dir), 'package.json'));
-    return require('@hopx-ai/sdk');
+    return require(name);
   } catch (error) {
     if (error.code === 'MODULE_NOT_FOUND')
       return null;
     throw error;
   }
+}
+
+/* The official SDK, or null. */
+export function loadSdk () {
+  return sdkRequire('@hopx-ai/sdk');
 }
 
 /* Processes we start, ended on every way out. */
