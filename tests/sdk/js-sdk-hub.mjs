@@ -19,12 +19,13 @@
 
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
 import {
   tapLine, check, equal, rejects, poll, step, stepCount, failureCount,
-  loadSdk, sdkRequire, children, cleanup, spawnChild, freePort,
+  loadSdk, sdkRequire, skip, children, cleanup, spawnChild, freePort,
 } from './tap.mjs';
 
 for (const name of ['http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'all_proxy', 'ALL_PROXY'])
@@ -68,8 +69,10 @@ fs.writeFileSync(keyFile, `# test keys\n${API_KEY}\n`, { mode: 0o600 });
 fs.writeFileSync(path.join(templatesDir, 'tiny.template'),
                  '[template]\ndisplay-name=Tiny\ncategory=test\nlanguage=python\nvcpu=1\nmemory-mb=256\npids-max=512\n');
 
-const quotaKey = execFileSync(HUB, ['api-key', 'add', 'quota-tenant', '--state-dir', stateDir, '--max-sandboxes', '1'],
-                              { encoding: 'utf8' }).trim();
+const addKey = (...args) => execFileSync(HUB, ['api-key', 'add', ...args, '--state-dir', stateDir], { encoding: 'utf8' }).trim();
+const quotaKey = addKey('quota-tenant', '--max-sandboxes', '1');
+const vcpuKey = addKey('vcpu-tenant', '--max-vcpu', '1');
+const memoryKey = addKey('memory-tenant', '--max-memory-mb', '100');
 
 const hubPort = await freePort();
 const baseURL = `http://127.0.0.1:${hubPort}`;
@@ -440,6 +443,62 @@ await step('over quota: 403 with "limit"', async () => {
   check(!(await Sandbox.list({ ...hubOptions })).some((s) => s.sandboxId === first.sandboxId),
         'another tenant\'s sandbox is not listed');
   await first.kill();
+});
+
+await step('over the vCPU and memory quotas: 403, both error shapes, details', async () => {
+  const error = await rejects(create({ template: 'code-interpreter', apiKey: vcpuKey }), APIError, 'vCPU');
+  equal(error.statusCode, 403, 'status');
+  check(/vCPU limit/.test(error.message), 'message: ' + error.message);
+  const response = await fetch(`${baseURL}/v1/sandboxes`, {
+    method: 'POST', headers: { 'X-API-Key': memoryKey, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ template_name: 'base' }),
+  });
+  const body = await response.json();
+  equal(response.status, 403, 'memory');
+  equal([body.code, body.error.code], ['RESOURCE_LIMIT_EXCEEDED', 'RESOURCE_LIMIT_EXCEEDED'], 'codes');
+  check(/Memory limit/.test(body.message) && body.error.message === body.message, 'message: ' + body.message);
+  equal([body.error.details.limit, body.error.details.current, body.error.details.available], [100, 0, 100], 'details');
+  equal(body.request_id, response.headers.get('x-request-id'), 'request id');
+});
+
+await step('a create whose client hangs up leaves nothing behind', async () => {
+  const sandboxesDir = path.join(stateDir, 'sandboxes');
+  const before = new Set(fs.readdirSync(sandboxesDir));
+  const newId = new Promise((resolve) => {
+    const watcher = fs.watch(sandboxesDir, (event, name) => {
+      if (name && !before.has(name)) {
+        watcher.close();
+        resolve(name);
+      }
+    });
+  });
+  const body = JSON.stringify({ template_name: 'base' });
+  const socket = net.connect(hubPort, '127.0.0.1');
+  socket.on('error', () => {});
+  socket.write(`POST /v1/sandboxes HTTP/1.1\r\nHost: hub\r\nX-API-Key: ${API_KEY}\r\n` +
+               `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+  /* As soon as the hub has begun making it: the client gives up. */
+  const id = await newId;
+  socket.destroy();
+  await poll(() => !fs.existsSync(path.join(sandboxesDir, id)), 'its directory to go');
+  await rejects(Sandbox.connect(id, API_KEY, baseURL), SandboxExpiredError, 'it does not exist');
+  check(cgroupDirsOf(hub.pid, id).length === 0, 'no cgroup of it');
+  check(!(await Sandbox.list(hubOptions)).some((s) => s.sandboxId === id), 'not listed');
+});
+
+await step('a desktop template: its own portholed with its own Xvfb', async () => {
+  if (!process.env.PORTHOLE_TEST_X11_CLIENT)
+    skip('no desktop support in this build');
+  const d = await create({ template: 'desktop' });
+  rememberCgroups(d.sandboxId);
+  const info = await d.desktop.getDisplayInfo();
+  check(info.width > 0 && info.height > 0 && info.display.startsWith(':'), 'display: ' + JSON.stringify(info));
+  const shot = await d.desktop.screenshot();
+  equal([shot.width, shot.height], [info.width, info.height], 'a screenshot of it');
+  check(Buffer.from(shot.image, 'base64').subarray(1, 4).toString() === 'PNG', 'a PNG');
+  const ps = await d.commands.run('ps -e -o comm=');
+  check(ps.stdout.split('\n').includes('Xvfb'), 'Xvfb runs inside: ' + ps.stdout);
+  await d.kill();
 });
 
 await step('setTimeout: the sandbox dies when it expires', async () => {
