@@ -725,6 +725,7 @@ typedef struct
   gint64 deadline;
   GCancellable *cancellable;
   guint retry_id;
+  guint delay_ms;
 } Probe;
 
 static void
@@ -793,7 +794,10 @@ probe_done (GObject      *source,
                                self->config->ready_timeout);
       return;
     }
-  probe->retry_id = g_timeout_add (50, probe_retry, g_steal_pointer (&task));
+  /* A portholed is up in tens of milliseconds: ask often at first, then
+   * back off. */
+  probe->delay_ms = CLAMP (probe->delay_ms * 2, 5, 50);
+  probe->retry_id = g_timeout_add (probe->delay_ms, probe_retry, g_steal_pointer (&task));
 }
 
 static void
