@@ -555,14 +555,30 @@ await step('kill: processes, namespaces, cgroups and workspace are gone', async 
   }
 });
 
-await step('kill -9 the hub: three sandboxes are taken back', async () => {
+await step('kill -9 the hub: three sandboxes are taken back, one that died meanwhile is stopped', async () => {
   const c = await create({ template: 'python' });
   rememberCgroups(c.sandboxId);
   const three = [a, b, c];
+  const dead = await create({ template: 'base' });
+  rememberCgroups(dead.sandboxId);
+  await dead.files.write('/workspace/keep.txt', 'kept');
   const exited = new Promise((resolve) => hub.once('exit', resolve));
   hub.kill('SIGKILL');
   await exited;
+  /* While no hub runs, one sandbox's processes end. */
+  const deadDirs = knownCgroups.get(dead.sandboxId);
+  const deadPids = deadDirs.flatMap(readProcs);
+  check(deadPids.length > 0, 'its processes');
+  for (const pid of deadPids)
+    process.kill(pid, 'SIGKILL');
+  await poll(() => deadDirs.every((dir) => readProcs(dir).length === 0), 'its processes to end');
   hub = await startHub();
+  const stopped = await Sandbox.list({ ...hubOptions, status: 'stopped' });
+  equal(stopped.map((s) => s.sandboxId), [dead.sandboxId], 'the dead one is stopped');
+  const started = await fetch(`${baseURL}/v1/sandboxes/${dead.sandboxId}/start`,
+                              { method: 'POST', headers: { 'X-API-Key': API_KEY } });
+  equal([started.status, (await started.json()).status], [200, 'running'], 'start');
+  equal((await dead.commands.run('cat /workspace/keep.txt')).stdout, 'kept', 'its files survived, same public_host');
   const listed = await Sandbox.list({ ...hubOptions, status: 'running' });
   for (const s of three)
     check(listed.some((l) => l.sandboxId === s.sandboxId), `${s.sandboxId} is listed as running`);
