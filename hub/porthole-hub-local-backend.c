@@ -104,43 +104,6 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (PortholeHubLocalBackend, porthole_hub_local_backe
 
 /* Files */
 
-static gboolean
-write_member (const char *dir,
-              const char *file,
-              const char *value)
-{
-  g_autofree char *path = g_build_filename (dir, file, NULL);
-  gsize length = strlen (value);
-  int fd = open (path, O_WRONLY | O_CLOEXEC);
-  gboolean ok = fd >= 0 && write (fd, value, length) == (gssize) length;
-
-  if (!ok)
-    g_debug ("%s: %s", path, g_strerror (errno));
-  if (fd >= 0)
-    close (fd);
-  return ok;
-}
-
-static char *
-read_member (const char *dir,
-             const char *file)
-{
-  g_autofree char *path = g_build_filename (dir, file, NULL);
-  char *contents = NULL;
-
-  g_file_get_contents (path, &contents, NULL, NULL);
-  return contents;
-}
-
-static gboolean
-has_member (const char *dir,
-            const char *file)
-{
-  g_autofree char *path = g_build_filename (dir, file, NULL);
-
-  return g_file_test (path, G_FILE_TEST_EXISTS);
-}
-
 /* Removes what is below @dir_fd without following a link or leaving
  * the file system: sandbox code made these files. */
 static void
@@ -192,7 +155,7 @@ remove_tree (const char *path)
 static gboolean
 cgroup_is_empty (const char *dir)
 {
-  g_autofree char *procs = read_member (dir, "cgroup.procs");
+  g_autofree char *procs = porthole_cgroup_read_member (dir, "cgroup.procs");
 
   return procs == NULL || procs[0] == '\0';
 }
@@ -201,7 +164,7 @@ static gboolean
 cgroup_contains (const char *dir,
                  GPid        pid)
 {
-  g_autofree char *procs = read_member (dir, "cgroup.procs");
+  g_autofree char *procs = porthole_cgroup_read_member (dir, "cgroup.procs");
   g_auto(GStrv) lines = g_strsplit (procs ? procs : "", "\n", -1);
   g_autofree char *wanted = g_strdup_printf ("%d", pid);
 
@@ -212,7 +175,7 @@ static void
 signal_cgroup (const char *dir,
                int         signum)
 {
-  g_autofree char *procs = read_member (dir, "cgroup.procs");
+  g_autofree char *procs = porthole_cgroup_read_member (dir, "cgroup.procs");
   g_auto(GStrv) lines = g_strsplit (procs ? procs : "", "\n", -1);
 
   for (guint i = 0; lines[i]; i++)
@@ -234,7 +197,7 @@ wait_for_member (const char *dir,
 
   for (;;)
     {
-      g_autofree char *contents = read_member (dir, file);
+      g_autofree char *contents = porthole_cgroup_read_member (dir, file);
 
       if (contents == NULL || strstr (contents, expected) != NULL)
         return TRUE;
@@ -251,11 +214,11 @@ local_set_frozen (Local     *local,
 {
   gboolean ok;
 
-  if (local->v2_dir != NULL && has_member (local->v2_dir, "cgroup.freeze"))
-    ok = write_member (local->v2_dir, "cgroup.freeze", frozen ? "1" : "0") &&
+  if (local->v2_dir != NULL && porthole_cgroup_has_member (local->v2_dir, "cgroup.freeze"))
+    ok = porthole_cgroup_write_member (local->v2_dir, "cgroup.freeze", frozen ? "1" : "0") &&
          (!frozen || wait_for_member (local->v2_dir, "cgroup.events", "frozen 1"));
   else if (local->v1_freezer_dir != NULL)
-    ok = write_member (local->v1_freezer_dir, "freezer.state", frozen ? "FROZEN" : "THAWED") &&
+    ok = porthole_cgroup_write_member (local->v1_freezer_dir, "freezer.state", frozen ? "FROZEN" : "THAWED") &&
          (!frozen || wait_for_member (local->v1_freezer_dir, "freezer.state", "FROZEN"));
   else
     {
@@ -275,7 +238,7 @@ local_set_frozen (Local     *local,
 static gboolean
 cgroup_is_populated (const char *dir)
 {
-  g_autofree char *events = read_member (dir, "cgroup.events");
+  g_autofree char *events = porthole_cgroup_read_member (dir, "cgroup.events");
 
   if (events != NULL)
     return strstr (events, "populated 1") != NULL;
@@ -287,7 +250,7 @@ cgroup_is_populated (const char *dir)
 static void
 local_end_processes (Local *local)
 {
-  g_autofree char *procs = local->cgroups->len > 0 ? read_member (g_ptr_array_index (local->cgroups, 0), "cgroup.procs") : NULL;
+  g_autofree char *procs = local->cgroups->len > 0 ? porthole_cgroup_read_member (g_ptr_array_index (local->cgroups, 0), "cgroup.procs") : NULL;
   g_auto(GStrv) members = g_strsplit (procs ? procs : "", "\n", -1);
   gint64 deadline;
   GPid child = 0;
@@ -301,21 +264,21 @@ local_end_processes (Local *local)
       child = local->pid;
     }
 
-  if (local->v2_dir != NULL && has_member (local->v2_dir, "cgroup.kill"))
-    write_member (local->v2_dir, "cgroup.kill", "1");
+  if (local->v2_dir != NULL && porthole_cgroup_has_member (local->v2_dir, "cgroup.kill"))
+    porthole_cgroup_write_member (local->v2_dir, "cgroup.kill", "1");
   else
     {
       /* Frozen, nothing forks between reading the list and the kill. */
       if (local->v1_freezer_dir != NULL)
-        write_member (local->v1_freezer_dir, "freezer.state", "FROZEN");
+        porthole_cgroup_write_member (local->v1_freezer_dir, "freezer.state", "FROZEN");
       for (guint i = 0; i < local->cgroups->len; i++)
         signal_cgroup (g_ptr_array_index (local->cgroups, i), SIGKILL);
     }
   /* Killed processes die only once thawed. */
   if (local->v2_dir != NULL)
-    write_member (local->v2_dir, "cgroup.freeze", "0");
+    porthole_cgroup_write_member (local->v2_dir, "cgroup.freeze", "0");
   if (local->v1_freezer_dir != NULL)
-    write_member (local->v1_freezer_dir, "freezer.state", "THAWED");
+    porthole_cgroup_write_member (local->v1_freezer_dir, "freezer.state", "THAWED");
 
   if (child > 0)
     {
@@ -555,7 +518,7 @@ find_hierarchies (PortholeHubLocalBackend *self)
           continue;
         }
       /* A v2 tree with no cgroup.kill is too old to hold a sandbox. */
-      if (controllers[i] == NULL && !has_member (base, "cgroup.kill"))
+      if (controllers[i] == NULL && !porthole_cgroup_has_member (base, "cgroup.kill"))
         continue;
 
       hierarchy = g_new0 (Hierarchy, 1);
@@ -926,28 +889,28 @@ make_cgroups (PortholeHubLocalBackend   *self,
       /* v2 files exist only where the controller is enabled. */
       if (controller == NULL)
         {
-          if (has_member (dir, "memory.max"))
-            write_member (dir, "memory.max", memory);
-          if (has_member (dir, "memory.swap.max"))
-            write_member (dir, "memory.swap.max", "0");
-          if (has_member (dir, "cpu.max"))
-            write_member (dir, "cpu.max", cpu_max);
-          if (has_member (dir, "pids.max"))
-            write_member (dir, "pids.max", pids);
+          if (porthole_cgroup_has_member (dir, "memory.max"))
+            porthole_cgroup_write_member (dir, "memory.max", memory);
+          if (porthole_cgroup_has_member (dir, "memory.swap.max"))
+            porthole_cgroup_write_member (dir, "memory.swap.max", "0");
+          if (porthole_cgroup_has_member (dir, "cpu.max"))
+            porthole_cgroup_write_member (dir, "cpu.max", cpu_max);
+          if (porthole_cgroup_has_member (dir, "pids.max"))
+            porthole_cgroup_write_member (dir, "pids.max", pids);
         }
       else if (g_str_equal (controller, "memory"))
         {
-          write_member (dir, "memory.limit_in_bytes", memory);
-          if (has_member (dir, "memory.memsw.limit_in_bytes"))
-            write_member (dir, "memory.memsw.limit_in_bytes", memory);
+          porthole_cgroup_write_member (dir, "memory.limit_in_bytes", memory);
+          if (porthole_cgroup_has_member (dir, "memory.memsw.limit_in_bytes"))
+            porthole_cgroup_write_member (dir, "memory.memsw.limit_in_bytes", memory);
         }
       else if (g_str_equal (controller, "cpu"))
         {
-          write_member (dir, "cpu.cfs_period_us", "100000");
-          write_member (dir, "cpu.cfs_quota_us", quota);
+          porthole_cgroup_write_member (dir, "cpu.cfs_period_us", "100000");
+          porthole_cgroup_write_member (dir, "cpu.cfs_quota_us", quota);
         }
       else if (g_str_equal (controller, "pids"))
-        write_member (dir, "pids.max", pids);
+        porthole_cgroup_write_member (dir, "pids.max", pids);
 
       fd = open (procs, O_WRONLY | O_CLOEXEC);
       if (fd < 0)
@@ -1297,14 +1260,14 @@ port_connect_thread (gpointer user_data)
 static GPid
 local_find_init (Local *local)
 {
-  g_autofree char *procs = local->cgroups->len > 0 ? read_member (g_ptr_array_index (local->cgroups, 0), "cgroup.procs") : NULL;
+  g_autofree char *procs = local->cgroups->len > 0 ? porthole_cgroup_read_member (g_ptr_array_index (local->cgroups, 0), "cgroup.procs") : NULL;
   g_auto(GStrv) lines = g_strsplit (procs ? procs : "", "\n", -1);
   g_autofree char *wanted = g_strdup_printf ("PPid:\t%d\n", local->pid);
 
   for (guint i = 0; lines[i]; i++)
     {
       g_autofree char *dir = g_strdup_printf ("/proc/%s", lines[i]);
-      g_autofree char *status = *lines[i] ? read_member (dir, "status") : NULL;
+      g_autofree char *status = *lines[i] ? porthole_cgroup_read_member (dir, "status") : NULL;
 
       if (status != NULL && strstr (status, wanted) != NULL)
         return (GPid) atoi (lines[i]);
