@@ -18,6 +18,7 @@
 
 #include "porthole-hub-api.h"
 #include "porthole-hub-error.h"
+#include "porthole-http-listener.h"
 #include "porthole-json.h"
 
 /* CONTROL-PLANE.md §1.3 */
@@ -30,6 +31,9 @@ struct _PortholeHubApi
 
   PortholeHub *hub;
   SoupServer *soup;
+  /* PortholeHttpListener: soup's own leaks every connection it
+   * accepted (porthole-http-listener.c). */
+  GPtrArray *listeners;
   gboolean verbose;
 };
 
@@ -177,7 +181,7 @@ on_hangup (GSocket      *socket,
 static void
 request_pause (Request *request)
 {
-  GSocket *socket = soup_server_message_get_socket (request->msg);
+  GSocket *socket = porthole_http_listener_get_message_socket (request->msg);
 
   soup_server_message_pause (request->msg);
   request->paused = TRUE;
@@ -904,6 +908,8 @@ early_handler (SoupServer        *server,
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   goffset length = soup_message_headers_get_content_length (headers);
 
+  if (porthole_http_listener_answer_connection_end (msg))
+    return;
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CHUNKED ||
       length > MAX_BODY_SIZE)
     {
@@ -922,6 +928,7 @@ porthole_hub_api_finalize (GObject *object)
 {
   PortholeHubApi *self = (PortholeHubApi *) object;
 
+  g_clear_pointer (&self->listeners, g_ptr_array_unref);
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
@@ -939,6 +946,7 @@ porthole_hub_api_class_init (PortholeHubApiClass *klass)
 static void
 porthole_hub_api_init (PortholeHubApi *self)
 {
+  self->listeners = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 PortholeHubApi *
@@ -968,6 +976,7 @@ porthole_hub_api_listen (PortholeHubApi  *self,
   g_autofree char *host = NULL;
   g_autoptr(GInetAddress) inet = NULL;
   g_autoptr(GSocketAddress) socket_address = NULL;
+  PortholeHttpListener *listener;
   guint64 port;
 
   if (colon == NULL || !g_ascii_string_to_unsigned (colon + 1, 10, 0, 65535, &port, NULL))
@@ -991,7 +1000,11 @@ porthole_hub_api_listen (PortholeHubApi  *self,
       return FALSE;
     }
   socket_address = g_inet_socket_address_new (inet, port);
-  return soup_server_listen (self->soup, socket_address, 0, error);
+  listener = porthole_http_listener_new_for_address (self->soup, socket_address, error);
+  if (listener == NULL)
+    return FALSE;
+  g_ptr_array_add (self->listeners, listener);
+  return TRUE;
 }
 
 GSList *

@@ -298,6 +298,32 @@ porthole_hub_store_load_sandboxes (PortholeHubStore  *self,
   return g_steal_pointer (&sandboxes);
 }
 
+/**
+ * porthole_hub_store_has_expired:
+ * @tenant: (nullable): the tenant asking; %NULL for any
+ *
+ * Returns: %TRUE if @id is the tombstone of a sandbox of @tenant's that
+ *   expired (not one that was deleted)
+ */
+gboolean
+porthole_hub_store_has_expired (PortholeHubStore *self,
+                                const char       *id,
+                                const char       *tenant)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean expired;
+
+  if (sqlite3_prepare_v2 (self->db,
+                          "SELECT 1 FROM sandboxes WHERE id = ? AND status = 'expired' AND (?2 IS NULL OR tenant = ?2)",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, tenant, -1, SQLITE_TRANSIENT);
+  expired = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_finalize (stmt);
+  return expired;
+}
+
 /* Tombstones are kept a day, for SANDBOX_EXPIRED answers. */
 void
 porthole_hub_store_prune (PortholeHubStore *self,

@@ -48,6 +48,9 @@ gboolean           porthole_hub_store_set_setting    (PortholeHubStore    *self,
                                                       const char          *key,
                                                       const char          *value,
                                                       GError             **error);
+gboolean           porthole_hub_store_has_expired    (PortholeHubStore    *self,
+                                                      const char          *id,
+                                                      const char          *tenant);
 void               porthole_hub_store_prune          (PortholeHubStore    *self,
                                                       gint64               before_usec);
 

@@ -555,6 +555,15 @@ porthole_hub_lookup (PortholeHub        *self,
   if (sandbox != NULL && owned_by (sandbox, tenant))
     return sandbox;
 
+  /* A timeout's victim is told apart while its tombstone lasts
+   * (CONTROL-PLANE.md §3.8); a miss is rare, so the store is asked. */
+  if (sandbox == NULL &&
+      porthole_hub_store_has_expired (self->store, id, tenant ? tenant->name : NULL))
+    {
+      g_set_error (error, PORTHOLE_HUB_ERROR, PORTHOLE_HUB_ERROR_SANDBOX_EXPIRED, "Sandbox expired: %s", id);
+      return NULL;
+    }
+
   /* Another tenant's sandbox is no different from none. */
   g_set_error (error, PORTHOLE_HUB_ERROR, PORTHOLE_HUB_ERROR_SANDBOX_NOT_FOUND, "Sandbox not found: %s", id);
   return NULL;

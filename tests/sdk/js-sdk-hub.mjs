@@ -501,8 +501,18 @@ await step('a desktop template: its own portholed with its own Xvfb', async () =
   await d.kill();
 });
 
+/* GET /v1/sandboxes/{id}, raw: the error code the SDK hides. */
+async function getRecord (id) {
+  const response = await fetch(`${baseURL}/v1/sandboxes/${id}`, { headers: { 'X-API-Key': API_KEY } });
+  const body = await response.json();
+  return { status: response.status, code: body.code, message: body.message, nested: body.error?.code };
+}
+
+let expiredId = null;
+
 await step('setTimeout: the sandbox dies when it expires', async () => {
   const short = await create({ template: 'base' });
+  expiredId = short.sandboxId;
   rememberCgroups(short.sandboxId);
   await short.setTimeout(2);
   equal((await short.getInfo()).timeoutSeconds, 2, 'timeout_seconds');
@@ -514,6 +524,11 @@ await step('setTimeout: the sandbox dies when it expires', async () => {
       return true;
     }
   }, 'the sandbox to expire');
+  /* Its tombstone answers (CONTROL-PLANE.md §3.8), as the SDK's class. */
+  equal(await getRecord(short.sandboxId),
+        { status: 404, code: 'SANDBOX_EXPIRED', message: `Sandbox expired: ${short.sandboxId}`, nested: 'SANDBOX_EXPIRED' },
+        'an expired sandbox');
+  await rejects(short.getInfo(), SandboxExpiredError, 'getInfo after expiry');
   await poll(() => knownCgroups.get(short.sandboxId).every((dir) => !fs.existsSync(dir)), 'its cgroups to go');
 });
 
@@ -532,6 +547,9 @@ await step('kill: processes, namespaces, cgroups and workspace are gone', async 
   await doomed.kill();
   await rejects(fetch(preview), TypeError, 'its preview port is closed');
   await rejects(doomed.getInfo(), SandboxExpiredError, 'getInfo after kill');
+  equal(await getRecord(doomed.sandboxId),
+        { status: 404, code: 'SANDBOX_NOT_FOUND', message: `Sandbox not found: ${doomed.sandboxId}`, nested: 'SANDBOX_NOT_FOUND' },
+        'a killed sandbox is not an expired one');
   for (const pid of pids) {
     let status = null;
     try {
@@ -585,6 +603,7 @@ await step('kill -9 the hub: three sandboxes are taken back, one that died meanw
   for (const s of three)
     equal((await s.runCode('print("still here")')).stdout, 'still here\n', `${s.sandboxId} answers`);
   equal(fs.readFileSync(path.join(workspaceOf(a.sandboxId), 'note.txt'), 'utf8'), 'only in a', 'files kept');
+  equal((await getRecord(expiredId)).code, 'SANDBOX_EXPIRED', 'the expired one\'s tombstone is stored');
 });
 
 await step('everything ends: no sandbox left behind', async () => {
