@@ -1010,5 +1010,21 @@ porthole_hub_api_listen (PortholeHubApi  *self,
 GSList *
 porthole_hub_api_get_uris (PortholeHubApi *self)
 {
-  return soup_server_get_uris (self->soup);
+  GSList *uris = NULL;
+
+  /* Not soup_server_get_uris(): soup 3.2 leaks the addresses it reads. */
+  for (guint i = self->listeners->len; i > 0; i--)
+    {
+      GSocket *socket = porthole_http_listener_get_socket (g_ptr_array_index (self->listeners, i - 1));
+      g_autoptr(GSocketAddress) local = g_socket_get_local_address (socket, NULL);
+      g_autofree char *host = NULL;
+
+      if (!G_IS_INET_SOCKET_ADDRESS (local))
+        continue;
+      host = g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (local)));
+      uris = g_slist_prepend (uris, g_uri_build (G_URI_FLAGS_NONE, "http", NULL, host,
+                                                 g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)),
+                                                 "/", NULL, NULL));
+    }
+  return uris;
 }
