@@ -76,49 +76,12 @@ static const char *const controllers[] = { NULL, "freezer", "pids" };
  * a synchronous command): removed once empty. */
 static GPtrArray *lingering;
 
-static char *
-read_member (const char *dir,
-             const char *file)
-{
-  g_autofree char *path = g_build_filename (dir, file, NULL);
-  char *contents = NULL;
-
-  g_file_get_contents (path, &contents, NULL, NULL);
-  return contents;
-}
-
-static gboolean
-write_member (const char *dir,
-              const char *file,
-              const char *value)
-{
-  g_autofree char *path = g_build_filename (dir, file, NULL);
-  gsize length = strlen (value);
-  int fd = open (path, O_WRONLY | O_CLOEXEC);
-  gboolean ok = fd >= 0 && write (fd, value, length) == (gssize) length;
-
-  if (!ok)
-    g_debug ("%s in %s: %s", file, dir, g_strerror (errno));
-  if (fd >= 0)
-    close (fd);
-  return ok;
-}
-
-static gboolean
-has_member (const char *dir,
-            const char *file)
-{
-  g_autofree char *path = g_build_filename (dir, file, NULL);
-
-  return g_file_test (path, G_FILE_TEST_EXISTS);
-}
-
 /* The processes of @dir and of the cgroups below it. */
 static void
 collect_pids (const char *dir,
               GArray     *pids)
 {
-  g_autofree char *procs = read_member (dir, "cgroup.procs");
+  g_autofree char *procs = porthole_cgroup_read_member (dir, "cgroup.procs");
   g_autoptr(GDir) children = g_dir_open (dir, 0, NULL);
   g_auto(GStrv) lines = NULL;
   const char *name;
@@ -162,13 +125,13 @@ set_frozen (const char *dir,
 {
   gint64 deadline = g_get_monotonic_time () + FREEZE_WAIT_USEC;
 
-  if (!write_member (dir, "freezer.state", frozen ? "FROZEN" : "THAWED") || !frozen)
+  if (!porthole_cgroup_write_member (dir, "freezer.state", frozen ? "FROZEN" : "THAWED") || !frozen)
     return;
 
   /* "FREEZING" until every member has stopped. */
   while (g_get_monotonic_time () < deadline)
     {
-      g_autofree char *state = read_member (dir, "freezer.state");
+      g_autofree char *state = porthole_cgroup_read_member (dir, "freezer.state");
 
       if (state == NULL || g_str_has_prefix (state, "FROZEN"))
         return;
@@ -184,15 +147,15 @@ kill_tree (const char *dir)
   gboolean freezer;
   guint n;
 
-  if (has_member (dir, "cgroup.kill"))
+  if (porthole_cgroup_has_member (dir, "cgroup.kill"))
     {
-      write_member (dir, "cgroup.kill", "1");
+      porthole_cgroup_write_member (dir, "cgroup.kill", "1");
       return 0;
     }
 
   /* Frozen, nothing forks; the killed die once thawed. Unfrozen (pids),
    * a second pass finds what forked during the first. */
-  freezer = has_member (dir, "freezer.state");
+  freezer = porthole_cgroup_has_member (dir, "freezer.state");
   if (freezer)
     set_frozen (dir, TRUE);
   n = signal_tree (dir, SIGKILL);
@@ -333,7 +296,7 @@ try_base (const char *controller,
     return NULL;
 
   /* v2 without cgroup.kill (before 5.14) cannot kill a tree for sure. */
-  if ((controller == NULL && !has_member (dir, "cgroup.kill")) || !has_member (dir, "cgroup.procs"))
+  if ((controller == NULL && !porthole_cgroup_has_member (dir, "cgroup.kill")) || !porthole_cgroup_has_member (dir, "cgroup.procs"))
     {
       g_rmdir (dir);
       return NULL;
@@ -536,13 +499,13 @@ porthole_cgroup_kill_all (void)
 gboolean
 porthole_cgroup_is_populated (PortholeCgroup *self)
 {
-  g_autofree char *events = read_member (self->path, "cgroup.events");
+  g_autofree char *events = porthole_cgroup_read_member (self->path, "cgroup.events");
   g_autofree char *procs = NULL;
 
   if (events != NULL)
     return strstr (events, "populated 1") != NULL;
 
-  procs = read_member (self->path, "cgroup.procs");
+  procs = porthole_cgroup_read_member (self->path, "cgroup.procs");
   return procs == NULL || procs[0] != '\0';
 }
 

@@ -3,9 +3,9 @@
  * libsoup 3.2's server has no limits of its own (SECURITY.md §0, §4): no
  * header or idle deadline, no connection cap, and its listener stops
  * accepting for good after one failed accept(). So portholed accepts
- * connections itself and hands them to the SoupServer with
- * soup_server_accept_iostream(), keeping a record per connection with its
- * deadline. Every request goes through one early handler (route, auth,
+ * connections itself (PortholeHttpListener, shared with the hub) and
+ * hands them to the SoupServer with soup_server_accept_iostream(),
+ * keeping a record per connection with its deadline. Every request goes through one early handler (route, auth,
  * body limit, before any body byte is read) and one handler (dispatch or
  * WebSocket upgrade).
  *
@@ -27,7 +27,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <string.h>
@@ -37,6 +36,7 @@
 #include "porthole-config.h"
 #include "porthole-connection-stream.h"
 #include "porthole-daemon.h"
+#include "porthole-http-listener.h"
 #include "porthole-http-server.h"
 #include "porthole-json.h"
 #include "porthole-protocol.h"
@@ -63,9 +63,6 @@
 /* Draining for a restart: how long an accepted connection has to send
  * its request. */
 #define DRAIN_GRACE_SECONDS 2
-/* Accepts per dispatch of a listening socket, so one busy port cannot
- * starve the main loop. */
-#define ACCEPT_BATCH 32
 
 typedef enum
 {
@@ -99,14 +96,6 @@ typedef struct
   gint64 body_started;
 } Connection;
 
-typedef struct
-{
-  PortholeHttpServer *server;
-  GSocket *socket;
-  GSource *source;
-  guint retry_id;
-} Listener;
-
 struct _PortholeHttpServer
 {
   GObject parent_instance;
@@ -118,11 +107,7 @@ struct _PortholeHttpServer
   SoupServer *soup;
   GTlsCertificate *tls_certificate;
 
-  /* soup keeps connections alive only while it owns a listener (3.2.3
-   * request_finished()), so it gets one for each socket, attached to
-   * this context, which nobody iterates: we accept, it never does. */
-  GMainContext *parked_context;
-
+  /* PortholeHttpListener, one per listening socket. */
   GPtrArray *listeners;
   GHashTable *connections;
   /* Client address → connections it holds (reserve ones aside), and
@@ -472,9 +457,10 @@ reserve_has_room (PortholeHttpServer *self)
 }
 
 static void
-accept_one (PortholeHttpServer *self,
-            GSocket            *socket)
+accept_one (GSocket  *socket,
+            gpointer  user_data)
 {
+  PortholeHttpServer *self = user_data;
   g_autoptr(GSocketConnection) connection = NULL;
   g_autoptr(GIOStream) stream = NULL;
   g_autoptr(GSocketAddress) local = NULL;
@@ -555,83 +541,6 @@ accept_one (PortholeHttpServer *self,
   soup_server_accept_iostream (self->soup, G_IO_STREAM (conn->stream), conn->local, conn->remote, NULL);
   /* soup holds it now; we only watch it. */
   g_object_unref (conn->stream);
-}
-
-static gboolean listener_accept_cb (GSocket      *socket,
-                                    GIOCondition  condition,
-                                    gpointer      user_data);
-
-static void
-listener_watch (Listener *listener)
-{
-  listener->source = g_socket_create_source (listener->socket, G_IO_IN, NULL);
-  g_source_set_callback (listener->source, G_SOURCE_FUNC (listener_accept_cb), listener, NULL);
-  g_source_set_static_name (listener->source, "[porthole] accept");
-  g_source_attach (listener->source, NULL);
-}
-
-static gboolean
-listener_retry_cb (gpointer user_data)
-{
-  Listener *listener = user_data;
-
-  listener->retry_id = 0;
-  listener_watch (listener);
-
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-listener_accept_cb (GSocket      *socket,
-                    GIOCondition  condition,
-                    gpointer      user_data)
-{
-  Listener *listener = user_data;
-  PortholeHttpServer *self = listener->server;
-
-  for (guint i = 0; i < ACCEPT_BATCH; i++)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GSocket) client = g_socket_accept (socket, NULL, &error);
-
-      if (client != NULL)
-        {
-          accept_one (self, client);
-          continue;
-        }
-
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-        break;
-
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TOO_MANY_OPEN_FILES) ||
-          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
-        {
-          /* Out of descriptors or memory: pause accepting instead of
-           * spinning, and try again shortly. */
-          g_warning ("Cannot accept connections: %s; retrying in 100 ms", error->message);
-          g_clear_pointer (&listener->source, g_source_unref);
-          listener->retry_id = g_timeout_add (100, listener_retry_cb, listener);
-          return G_SOURCE_REMOVE;
-        }
-
-      /* ECONNABORTED and friends concern that one client only. */
-      g_debug ("accept: %s", error->message);
-    }
-
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-listener_free (Listener *listener)
-{
-  if (listener->source != NULL)
-    {
-      g_source_destroy (listener->source);
-      g_source_unref (listener->source);
-    }
-  g_clear_handle_id (&listener->retry_id, g_source_remove);
-  g_clear_object (&listener->socket);
-  g_free (listener);
 }
 
 /* Request ids */
@@ -1206,7 +1115,7 @@ add_listener (PortholeHttpServer  *self,
               GError             **error)
 {
   g_autoptr(GSocketAddress) local = g_socket_get_local_address (socket, error);
-  Listener *listener;
+  PortholeHttpListener *listener;
 
   if (local == NULL)
     return FALSE;
@@ -1218,24 +1127,12 @@ add_listener (PortholeHttpServer  *self,
       return FALSE;
     }
 
-  g_socket_set_blocking (socket, FALSE);
-  /* Inherited sockets (--listen-fd, socket activation) may lack it; a
-   * restart hands over duplicates, never these. */
-  fcntl (g_socket_get_fd (socket), F_SETFD, FD_CLOEXEC);
-
-  g_main_context_push_thread_default (self->parked_context);
-  if (!soup_server_listen_socket (self->soup, socket, 0, error))
-    {
-      g_main_context_pop_thread_default (self->parked_context);
-      return FALSE;
-    }
-  g_main_context_pop_thread_default (self->parked_context);
-
-  listener = g_new0 (Listener, 1);
-  listener->server = self;
-  listener->socket = g_object_ref (socket);
+  /* A restart hands over duplicates of the listening sockets, never
+   * these. */
+  listener = porthole_http_listener_new (self->soup, socket, accept_one, self, error);
+  if (listener == NULL)
+    return FALSE;
   g_ptr_array_add (self->listeners, listener);
-  listener_watch (listener);
 
   return TRUE;
 }
@@ -1254,8 +1151,8 @@ is_inherited (PortholeHttpServer *self,
 
   for (guint i = 0; i < self->listeners->len; i++)
     {
-      Listener *listener = g_ptr_array_index (self->listeners, i);
-      g_autoptr(GSocketAddress) local = g_socket_get_local_address (listener->socket, NULL);
+      PortholeHttpListener *listener = g_ptr_array_index (self->listeners, i);
+      g_autoptr(GSocketAddress) local = g_socket_get_local_address (porthole_http_listener_get_socket (listener), NULL);
 
       if (G_IS_INET_SOCKET_ADDRESS (local) &&
           g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)) == g_inet_socket_address_get_port (wanted) &&
@@ -1337,7 +1234,6 @@ porthole_http_server_dispose (GObject *object)
   g_clear_object (&self->auth);
   g_clear_object (&self->config);
   g_clear_object (&self->tls_certificate);
-  g_clear_pointer (&self->parked_context, g_main_context_unref);
 
   G_OBJECT_CLASS (porthole_http_server_parent_class)->dispose (object);
 }
@@ -1396,8 +1292,7 @@ connection_forget (gpointer data)
 static void
 porthole_http_server_init (PortholeHttpServer *self)
 {
-  self->parked_context = g_main_context_new ();
-  self->listeners = g_ptr_array_new_with_free_func ((GDestroyNotify) listener_free);
+  self->listeners = g_ptr_array_new_with_free_func (g_object_unref);
   self->connections = g_hash_table_new_full (NULL, NULL, connection_forget, NULL);
   self->per_address = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_queue_init (&self->reserve);
@@ -1608,8 +1503,8 @@ porthole_http_server_get_port (PortholeHttpServer *self)
 {
   for (guint i = 0; self->listeners && i < self->listeners->len; i++)
     {
-      Listener *listener = g_ptr_array_index (self->listeners, i);
-      g_autoptr(GSocketAddress) local = g_socket_get_local_address (listener->socket, NULL);
+      PortholeHttpListener *listener = g_ptr_array_index (self->listeners, i);
+      g_autoptr(GSocketAddress) local = g_socket_get_local_address (porthole_http_listener_get_socket (listener), NULL);
 
       if (G_IS_INET_SOCKET_ADDRESS (local))
         return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
@@ -1646,9 +1541,9 @@ porthole_http_server_get_listen_sockets (PortholeHttpServer *self)
 
   for (guint i = 0; self->listeners && i < self->listeners->len; i++)
     {
-      Listener *listener = g_ptr_array_index (self->listeners, i);
+      PortholeHttpListener *listener = g_ptr_array_index (self->listeners, i);
 
-      g_ptr_array_add (sockets, g_object_ref (listener->socket));
+      g_ptr_array_add (sockets, g_object_ref (porthole_http_listener_get_socket (listener)));
     }
 
   return sockets;

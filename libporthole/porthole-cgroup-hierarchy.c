@@ -10,7 +10,10 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "porthole-cgroup-hierarchy.h"
 
@@ -182,4 +185,43 @@ porthole_cgroup_hierarchy_own_dir (const PortholeCgroupHierarchy *h)
     return NULL;
   dir = g_build_filename (h->mount_point, relative, NULL);
   return g_file_test (dir, G_FILE_TEST_IS_DIR) ? g_steal_pointer (&dir) : NULL;
+}
+
+/* Returns: (nullable): the contents of @file in @dir */
+char *
+porthole_cgroup_read_member (const char *dir,
+                             const char *file)
+{
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+  char *contents = NULL;
+
+  g_file_get_contents (path, &contents, NULL, NULL);
+  return contents;
+}
+
+/* One write(2): the kernel takes a cgroup file's value whole or not at all. */
+gboolean
+porthole_cgroup_write_member (const char *dir,
+                              const char *file,
+                              const char *value)
+{
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+  gsize length = strlen (value);
+  int fd = open (path, O_WRONLY | O_CLOEXEC);
+  gboolean ok = fd >= 0 && write (fd, value, length) == (gssize) length;
+
+  if (!ok)
+    g_debug ("%s in %s: %s", file, dir, g_strerror (errno));
+  if (fd >= 0)
+    close (fd);
+  return ok;
+}
+
+gboolean
+porthole_cgroup_has_member (const char *dir,
+                            const char *file)
+{
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+
+  return g_file_test (path, G_FILE_TEST_EXISTS);
 }

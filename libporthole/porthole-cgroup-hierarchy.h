@@ -27,6 +27,15 @@ GPtrArray *porthole_cgroup_hierarchy_directories (const PortholeCgroupHierarchy 
 char      *porthole_cgroup_hierarchy_own_dir     (const PortholeCgroupHierarchy *h);
 void       porthole_cgroup_hierarchy_clear       (PortholeCgroupHierarchy       *h);
 
+/* A cgroup's interface files (cgroup.procs, memory.max, …). */
+char      *porthole_cgroup_read_member           (const char                    *dir,
+                                                  const char                    *file);
+gboolean   porthole_cgroup_write_member          (const char                    *dir,
+                                                  const char                    *file,
+                                                  const char                    *value);
+gboolean   porthole_cgroup_has_member            (const char                    *dir,
+                                                  const char                    *file);
+
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PortholeCgroupHierarchy, porthole_cgroup_hierarchy_clear)
 
 G_END_DECLS

@@ -1,0 +1,34 @@
+/* porthole-hub-proxy.h — one listening port of the hub, relayed to one
+ * sandbox's agent (HTTP and WebSocket, streamed both ways)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* Returns a connected socket to the agent, or %NULL with the status and
+ * agent error code the client gets instead (API.md §1.5). */
+typedef GSocket *(*PortholeHubProxyConnectFunc) (gpointer      user_data,
+                                                 guint        *status,
+                                                 const char  **code,
+                                                 GError      **error);
+
+#define PORTHOLE_TYPE_HUB_PROXY (porthole_hub_proxy_get_type ())
+
+G_DECLARE_FINAL_TYPE (PortholeHubProxy, porthole_hub_proxy, PORTHOLE, HUB_PROXY, GObject)
+
+PortholeHubProxy *porthole_hub_proxy_new         (const char                   *address,
+                                                  guint                         port,
+                                                  PortholeHubProxyConnectFunc   connect,
+                                                  gpointer                      user_data,
+                                                  GDestroyNotify                destroy,
+                                                  GError                      **error);
+guint             porthole_hub_proxy_get_port    (PortholeHubProxy             *self);
+guint             porthole_hub_proxy_get_n_relays (PortholeHubProxy            *self);
+void              porthole_hub_proxy_close       (PortholeHubProxy             *self);
+
+G_END_DECLS
