@@ -665,9 +665,7 @@ prune_own_children (void)
   g_hash_table_iter_init (&iter, own_children);
   while (g_hash_table_iter_next (&iter, &key, NULL))
     {
-      PortholeProcStat stat;
-
-      if (!porthole_procfs_read_stat (GPOINTER_TO_INT (key), &stat) || stat.ppid != getpid ())
+      if (kill (GPOINTER_TO_INT (key), 0) != 0 && errno == ESRCH)
         g_hash_table_iter_remove (&iter);
     }
 }
