@@ -22,7 +22,7 @@ import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from packaging_tap import run  # noqa: E402
+from packaging_tap import Skip, run  # noqa: E402
 
 SOURCE, PORTHOLED = sys.argv[1:3]
 
@@ -34,9 +34,10 @@ def free_port():
 
 
 class ActivatedDaemon:
-    """portholed started by systemd-socket-activate on a loopback port."""
+    """portholed started by systemd-socket-activate on a loopback port, or
+    (pid1=True) as PID 1 of a new PID namespace, as in a container."""
 
-    def __init__(self):
+    def __init__(self, pid1=False):
         self.tmp = tempfile.mkdtemp(prefix="porthole-deploy-")
         self.secret = os.path.join(self.tmp, "jwt-secret")
         fd = os.open(self.secret, os.O_WRONLY | os.O_CREAT, 0o600)
@@ -48,13 +49,16 @@ class ActivatedDaemon:
         self.url = f"http://127.0.0.1:{self.port}"
         env = dict(os.environ, HOME=os.path.join(self.tmp, "home"))
         self.log = open(os.path.join(self.tmp, "log"), "w+")
-        # No --listen: the daemon serves the inherited socket only.
-        self.process = subprocess.Popen(
-            ["systemd-socket-activate", "--listen", f"127.0.0.1:{self.port}",
-             PORTHOLED, "--jwt-secret-file", self.secret,
-             "--workspace", os.path.join(self.tmp, "workspace"),
-             "--state-dir", os.path.join(self.tmp, "state"), "--display", "none"],
-            env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        arguments = [PORTHOLED, "--jwt-secret-file", self.secret,
+                     "--workspace", os.path.join(self.tmp, "workspace"),
+                     "--state-dir", os.path.join(self.tmp, "state"), "--display", "none"]
+        if pid1:
+            command = ["unshare", "--pid", "--fork", "--mount-proc"] + arguments + \
+                      ["--listen", f"127.0.0.1:{self.port}"]
+        else:
+            # No --listen: the daemon serves the inherited socket only.
+            command = ["systemd-socket-activate", "--listen", f"127.0.0.1:{self.port}"] + arguments
+        self.process = subprocess.Popen(command, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         self.token = subprocess.run([PORTHOLED, "token", "--secret-file", self.secret],
                                     check=True, capture_output=True, text=True).stdout.strip()
 
@@ -146,6 +150,59 @@ def test_dashboard_uses_real_metric_names():
     assert not missing, f"the dashboard queries metrics portholed does not export: {sorted(missing)}"
 
 
+def can_unshare_pid():
+    return subprocess.run(["unshare", "--pid", "--fork", "--mount-proc", "true"],
+                          capture_output=True).returncode == 0
+
+
+def children_of(pid):
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    fields = f.read().rpartition(")")[2].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry))
+    return found
+
+
+def test_pid1_reaps_orphans_and_stops_on_sigterm():
+    if not can_unshare_pid():
+        raise Skip("no PID namespaces here (unshare --pid needs CAP_SYS_ADMIN)")
+    pid1 = ActivatedDaemon(pid1=True)
+    try:
+        pid1.wait_healthy()
+        status, body = pid1.request("POST", "/commands/run",
+                                    {"command": "sh", "args": ["-c", "cat /proc/1/comm; sleep 0.3 </dev/null >/dev/null 2>&1 & echo $!"]})
+        assert status == 200, body
+        comm, orphan = json.loads(body)["stdout"].split()
+        assert comm == "portholed", comm
+        # The orphan's zombie, the daemon's child now, goes away.
+        deadline = time.monotonic() + 30
+        while True:
+            status, body = pid1.request("POST", "/commands/run",
+                                        {"command": "sh", "args": ["-c", f"cat /proc/{orphan}/stat 2>/dev/null || echo gone"]})
+            if json.loads(body)["stdout"].strip() == "gone":
+                break
+            assert time.monotonic() < deadline, f"pid {orphan} stays: {body}"
+            time.sleep(0.2)
+
+        # SIGTERM, as a container runtime sends it to PID 1: the daemon
+        # has handlers (PID 1 ignores signals it does not handle).
+        daemon_pid = children_of(pid1.process.pid)
+        assert len(daemon_pid) == 1, daemon_pid
+        os.kill(daemon_pid[0], signal.SIGTERM)
+        assert pid1.process.wait(timeout=30) == 0, pid1.output()
+        assert "Stopping" in pid1.output(), pid1.output()
+    finally:
+        if pid1.process.poll() is None:
+            pid1.process.kill()
+        pid1.stop()
+
+
 def test_sigterm_exits_cleanly():
     global daemon
     daemon.stop()
@@ -158,6 +215,7 @@ try:
         ("LISTEN_* variables do not reach runs", test_activation_variables_do_not_reach_children),
         ("Grafana dashboard uses real metric names", test_dashboard_uses_real_metric_names),
         ("SIGTERM ends the activated daemon with status 0", test_sigterm_exits_cleanly),
+        ("as PID 1: reaps orphans, exits 0 on SIGTERM", test_pid1_reaps_orphans_and_stops_on_sigterm),
     ])
 finally:
     if daemon is not None and daemon.process.poll() is None:
