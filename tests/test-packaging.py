@@ -186,6 +186,10 @@ def test_containerfile_structure():
     build_runs = " ".join(a for i, a in build if i == "RUN")
     assert "meson setup" in build_runs and "meson install" in build_runs
     assert "deploy/runtime-packages.sh" in build_runs
+    # Installed under /usr, the daemon is where ENTRYPOINT runs it
+    # (libexecdir's default), and the staging tree is what is copied.
+    assert re.search(r"meson setup \S+ \S+ --prefix=/usr ", build_runs), build_runs
+    assert "-Dlibexecdir" not in build_runs
 
     instructions = {}
     for instruction, argument in runtime:
@@ -207,6 +211,7 @@ def test_containerfile_structure():
     assert "/usr/libexec/portholed" in entrypoint and "/etc/portholed/portholed.conf" in entrypoint
     assert instructions.get("STOPSIGNAL", ["SIGTERM"]) == ["SIGTERM"]
     copies = [a.split() for a in instructions["COPY"]]
+    assert ["--from=build", "/staging/usr", "/usr"] in copies, copies
     assert ["deploy/portholed-container.conf", "/etc/portholed/portholed.conf"] in copies
     with open(os.path.join(SOURCE, "deploy", "portholed-container.conf")) as f:
         conf = f.read()
