@@ -150,6 +150,67 @@ def test_dashboard_uses_real_metric_names():
     assert not missing, f"the dashboard queries metrics portholed does not export: {sorted(missing)}"
 
 
+def start_on_socket(listener, tmp, secret):
+    """portholed given @listener as systemd gives it: fd 3, LISTEN_FDS=1,
+    LISTEN_PID its own pid (the shell's, which execs it)."""
+    fd = listener.fileno()
+    return subprocess.Popen(
+        ["sh", "-c", 'LISTEN_PID=$$ LISTEN_FDS=1 exec "$@"', "sh",
+         PORTHOLED, "--jwt-secret-file", secret, "--display", "none",
+         "--workspace", os.path.join(tmp, "workspace"), "--state-dir", os.path.join(tmp, "state")],
+        env=dict(os.environ, HOME=os.path.join(tmp, "home")),
+        pass_fds=(fd,), preexec_fn=lambda: os.dup2(fd, 3),
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def test_restart_keeps_the_port():
+    # What portholed.socket buys: the socket outlives the daemon, so a
+    # request sent while no daemon runs is answered by the next one.
+    tmp = tempfile.mkdtemp(prefix="porthole-restart-")
+    try:
+        for name in ("workspace", "state", "home"):
+            os.mkdir(os.path.join(tmp, name))
+        secret = os.path.join(tmp, "jwt-secret")
+        with open(secret, "w") as f:
+            os.fchmod(f.fileno(), 0o600)
+            f.write(os.urandom(48).hex())
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(64)
+        port = listener.getsockname()[1]
+
+        first = start_on_socket(listener, tmp, secret)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5) as r:
+                    assert r.status == 200
+                break
+            except (urllib.error.URLError, ConnectionError):
+                assert first.poll() is None and time.monotonic() < deadline
+                time.sleep(0.1)
+        first.send_signal(signal.SIGTERM)
+        assert first.wait(timeout=30) == 0
+
+        # Nobody serves the port now; the kernel queues the connection.
+        client = socket.create_connection(("127.0.0.1", port), timeout=60)
+        client.sendall(b"GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        second = start_on_socket(listener, tmp, secret)
+        try:
+            reply = b""
+            while chunk := client.recv(4096):
+                reply += chunk
+            assert reply.startswith(b"HTTP/1.1 200"), reply
+            assert b"healthy" in reply, reply
+        finally:
+            client.close()
+            second.send_signal(signal.SIGTERM)
+            assert second.wait(timeout=30) == 0
+        listener.close()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def can_unshare_pid():
     return subprocess.run(["unshare", "--pid", "--fork", "--mount-proc", "true"],
                           capture_output=True).returncode == 0
@@ -215,6 +276,7 @@ try:
         ("LISTEN_* variables do not reach runs", test_activation_variables_do_not_reach_children),
         ("Grafana dashboard uses real metric names", test_dashboard_uses_real_metric_names),
         ("SIGTERM ends the activated daemon with status 0", test_sigterm_exits_cleanly),
+        ("a restart keeps the port: queued requests are served", test_restart_keeps_the_port),
         ("as PID 1: reaps orphans, exits 0 on SIGTERM", test_pid1_reaps_orphans_and_stops_on_sigterm),
     ])
 finally:
