@@ -411,8 +411,8 @@ main (int    argc,
   raise_fd_limit ();
   protect_from_oom_killer ();
 
-  /* Before the first child: orphans of runs become ours to reap. */
-  porthole_spawn_reap_orphans ();
+  /* Before the first child: orphans that become ours are reaped. */
+  porthole_spawn_reap_orphans (porthole_config_get_child_subreaper (config));
 
   loop = g_main_loop_new (NULL, FALSE);
   daemon = porthole_daemon_new (config);

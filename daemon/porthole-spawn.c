@@ -26,10 +26,10 @@
  * main context). Its descendants are found by their cgroup
  * (porthole-cgroup.c) or session (porthole-process-ledger.c).
  *
- * The daemon is a child subreaper (or PID 1, in a container): a run's
- * orphans, double-forked daemons included, become its children, and
- * their zombies would pile up, since GLib only waits for the pids it
- * watches. porthole_spawn_reap_orphans() waits for the others; children
+ * As PID 1 of a container (or a child subreaper, when configured) the
+ * daemon gets a run's orphans, double-forked daemons included, as
+ * children, and their zombies would pile up, since GLib only waits for
+ * the pids it watches. porthole_spawn_reap_orphans() waits for the others; children
  * started here (or claimed) are left to their child watch.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -696,20 +696,24 @@ reap_orphans_cb (gpointer user_data)
 
 /**
  * porthole_spawn_reap_orphans:
+ * @subreaper: become a child subreaper (PID 1 already is one)
  *
- * Makes the daemon a child subreaper (PID 1 already is one) and waits
+ * Optionally makes the daemon a child subreaper, and waits
  * for the orphans that become its children, on the main context, from
  * now on. Call it before starting any child: everything the daemon
  * starts must go through porthole_spawn() or porthole_spawn_claim().
  */
 void
-porthole_spawn_reap_orphans (void)
+porthole_spawn_reap_orphans (gboolean subreaper)
 {
   g_autoptr(GSource) source = NULL;
 
   g_return_if_fail (own_children == NULL);
 
-  if (getpid () != 1 && prctl (PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0)
+  /* Not by default: a killed subreaper took its runs' trees along
+   * (Linux 6.18), while a crash must leave them for the guardian or the
+   * next daemon to end (tests/test-daemon-crash.c). */
+  if (subreaper && getpid () != 1 && prctl (PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0)
     g_warning ("Could not become a child subreaper: %s", g_strerror (errno));
 
   g_mutex_lock (&own_lock);

@@ -1,5 +1,6 @@
-/* test-http-orphans.c — orphans of runs become the daemon's children (it is
- * a child subreaper, as PID 1 of a container is) and it reaps them
+/* test-http-orphans.c — with child-subreaper=true, orphans of runs become
+ * the daemon's children (as they do for PID 1 of a container) and it
+ * reaps them
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -95,15 +96,23 @@ int
 main (int    argc,
       char **argv)
 {
+  g_autofree char *config_dir = NULL;
+  g_autofree char *config = NULL;
+  const char *args[] = { "--config", NULL, NULL };
   int ret;
 
   porthole_test_init (&argc, &argv);
-  daemon_under_test = porthole_test_daemon_new (NULL);
+  config_dir = porthole_test_make_tmpdir ();
+  config = g_build_filename (config_dir, "portholed.conf", NULL);
+  g_assert_true (g_file_set_contents (config, "[portholed]\nchild-subreaper=true\n", -1, NULL));
+  args[1] = config;
+  daemon_under_test = porthole_test_daemon_new (args);
 
   g_test_add_func ("/orphans/reaped", test_orphan_is_reaped);
   g_test_add_func ("/orphans/many-reaped", test_many_orphans_are_reaped);
 
   ret = g_test_run ();
   porthole_test_daemon_free (daemon_under_test);
+  porthole_test_rm_rf (config_dir);
   return ret;
 }
