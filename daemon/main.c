@@ -23,6 +23,7 @@
 #include "porthole-process-ledger.h"
 #include "porthole-restart.h"
 #include "porthole-self-test.h"
+#include "porthole-spawn.h"
 #include "porthole-updater.h"
 #include "porthole-version.h"
 
@@ -409,6 +410,9 @@ main (int    argc,
   signal (SIGPIPE, SIG_IGN);
   raise_fd_limit ();
   protect_from_oom_killer ();
+
+  /* Before the first child: orphans that become ours are reaped. */
+  porthole_spawn_reap_orphans (porthole_config_get_child_subreaper (config));
 
   loop = g_main_loop_new (NULL, FALSE);
   daemon = porthole_daemon_new (config);

@@ -29,6 +29,7 @@ typedef struct
   guint vnc_max_viewers;
   char *sandbox_id;
   gboolean verbose;
+  gboolean child_subreaper;
 
   gboolean insecure_no_auth;
   char *jwt_secret_file;
@@ -457,7 +458,8 @@ settings_load (GKeyFile  *file,
 
   settings->sandbox_id = get_string (file, "sandbox-id", NULL);
   if (!get_boolean (file, "verbose", FALSE, &settings->verbose, error) ||
-      !get_boolean (file, "insecure-no-auth", FALSE, &settings->insecure_no_auth, error))
+      !get_boolean (file, "insecure-no-auth", FALSE, &settings->insecure_no_auth, error) ||
+      !get_boolean (file, "child-subreaper", FALSE, &settings->child_subreaper, error))
     return NULL;
 
   settings->jwt_secret_file = get_string (file, "jwt-secret-file", NULL);
@@ -772,6 +774,18 @@ gboolean
 porthole_config_get_verbose (PortholeConfig *self)
 {
   return self->settings->verbose;
+}
+
+/**
+ * porthole_config_get_child_subreaper:
+ *
+ * Returns: whether the daemon adopts the orphans of its runs
+ *   (PR_SET_CHILD_SUBREAPER); as PID 1 it does anyway
+ */
+gboolean
+porthole_config_get_child_subreaper (PortholeConfig *self)
+{
+  return self->settings->child_subreaper;
 }
 
 gboolean

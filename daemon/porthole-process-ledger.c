@@ -45,6 +45,7 @@
 #include "porthole-cgroup.h"
 #include "porthole-process-ledger.h"
 #include "porthole-procfs.h"
+#include "porthole-spawn.h"
 
 #define LEDGER_DIR "process-trees"
 #define CGROUP_FILE "cgroup"
@@ -132,30 +133,6 @@ end_record (const char *dir)
 }
 
 static void
-reap_cb (GPid     pid,
-         int      status,
-         gpointer user_data)
-{
-}
-
-/* An earlier image of this process may have left children it could not
- * wait for (porthole_restart_exec() gives them a few seconds): they are
- * ours to reap now, or they would stay zombies. */
-static void
-adopt_children (void)
-{
-  g_autoptr(GArray) pids = porthole_procfs_list_pids (NULL);
-
-  for (guint i = 0; pids && i < pids->len; i++)
-    {
-      PortholeProcStat stat;
-
-      if (porthole_procfs_read_stat (g_array_index (pids, int, i), &stat) && stat.ppid == getpid ())
-        g_child_watch_add (stat.pid, reap_cb, NULL);
-    }
-}
-
-static void
 guardian_exited_cb (GPid     pid,
                     int      status,
                     gpointer user_data)
@@ -209,6 +186,7 @@ start_guardian (const char *state_dir,
 
   close (fds[0]);
   guard_fd = fds[1];
+  porthole_spawn_claim (pid);
   g_child_watch_add (pid, guardian_exited_cb, NULL);
 }
 
@@ -273,7 +251,6 @@ porthole_process_ledger_open (const char *state_dir)
   g_autofree char *root = g_build_filename (state_dir, LEDGER_DIR, NULL);
   g_autofree char *identity = porthole_procfs_identity (getpid ());
   g_autoptr(GDir) records = NULL;
-  gboolean restarted = FALSE;
   const char *cgroup_base;
   const char *name;
 
@@ -294,15 +271,13 @@ porthole_process_ledger_open (const char *state_dir)
     {
       g_autofree char *path = g_build_filename (root, name, NULL);
 
-      if (g_str_equal (name, identity))
-        restarted = TRUE;
-      else if (porthole_procfs_identity_is_alive (name))
+      /* Our own record is an earlier image's (porthole-restart.c): the
+       * children it could not wait for are orphans to the reaper
+       * (porthole_spawn_reap_orphans()). */
+      if (!g_str_equal (name, identity) && porthole_procfs_identity_is_alive (name))
         continue;
       end_record (path);
     }
-
-  if (restarted)
-    adopt_children ();
 
   own_dir = g_build_filename (root, identity, NULL);
   sessions = g_hash_table_new_full (NULL, NULL, NULL, g_free);

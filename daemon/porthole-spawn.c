@@ -26,6 +26,12 @@
  * main context). Its descendants are found by their cgroup
  * (porthole-cgroup.c) or session (porthole-process-ledger.c).
  *
+ * As PID 1 of a container (or a child subreaper, when configured) the
+ * daemon gets a run's orphans, double-forked daemons included, as
+ * children, and their zombies would pile up, since GLib only waits for
+ * the pids it watches. porthole_spawn_reap_orphans() waits for the others; children
+ * started here (or claimed) are left to their child watch.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -47,7 +53,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "porthole-procfs.h"
 #include "porthole-spawn.h"
+
+/* How often zombies of orphans are looked for: GLib owns SIGCHLD. */
+#define REAP_INTERVAL_SECONDS 1
 
 #ifndef CLONE_INTO_CGROUP
 #define CLONE_INTO_CGROUP 0x200000000ULL
@@ -56,6 +66,12 @@
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
+
+/* Children whose child watch reaps them (pid → pid); the reaper leaves
+ * them alone. The lock is held from clone to insertion, so the reaper
+ * never takes a child of ours before it is listed. */
+static GMutex own_lock;
+static GHashTable *own_children;
 
 /* What the child reports on its error pipe before it gives up. */
 enum
@@ -343,6 +359,14 @@ clone_shared (Plan              *plan,
 }
 #endif
 
+/* Children are listed only once the reaper runs. */
+static void
+own_claim_locked (GPid pid)
+{
+  if (own_children != NULL)
+    g_hash_table_add (own_children, GINT_TO_POINTER (pid));
+}
+
 /* Starts the child, which runs child_main(); returns its pid (or -1 with
  * errno) in the parent only. */
 static pid_t
@@ -568,12 +592,14 @@ porthole_spawn (const PortholeSpawnArgs  *args,
     return FALSE;
   plan.report_fd = report[1];
 
+  g_mutex_lock (&own_lock);
   child = clone_child (&plan);
   close (report[1]);
   if (child < 0)
     {
       int errsv = errno;
 
+      g_mutex_unlock (&own_lock);
       close (report[0]);
       g_set_error (error, G_SPAWN_ERROR, G_SPAWN_ERROR_FORK, "Failed to fork (%s)", g_strerror (errsv));
       return FALSE;
@@ -582,6 +608,120 @@ porthole_spawn (const PortholeSpawnArgs  *args,
   ok = read_report (report[0], child, &plan, error);
   close (report[0]);
   if (ok)
-    *pid = child;
+    {
+      *pid = child;
+      own_claim_locked (child);
+    }
+  g_mutex_unlock (&own_lock);
   return ok;
+}
+
+/**
+ * porthole_spawn_claim:
+ * @pid: a child started elsewhere (g_spawn_*) that a child watch reaps
+ *
+ * Keeps the orphan reaper away from @pid.
+ */
+void
+porthole_spawn_claim (GPid pid)
+{
+  g_mutex_lock (&own_lock);
+  own_claim_locked (pid);
+  g_mutex_unlock (&own_lock);
+}
+
+static void
+reap (pid_t pid)
+{
+  while (waitpid (pid, NULL, WNOHANG) < 0 && errno == EINTR)
+    ;
+}
+
+/* Our zombies that are not our own children, found in /proc: when a
+ * child of ours is the zombie waitid() names first, it hides the rest. */
+static void
+reap_orphans_in_procfs (void)
+{
+  g_autoptr(GArray) pids = porthole_procfs_list_pids (NULL);
+
+  for (guint i = 0; pids != NULL && i < pids->len; i++)
+    {
+      int pid = g_array_index (pids, int, i);
+      PortholeProcStat stat;
+
+      if (porthole_procfs_read_stat (pid, &stat) && stat.ppid == getpid () && stat.state == 'Z' &&
+          !g_hash_table_contains (own_children, GINT_TO_POINTER (pid)))
+        reap (pid);
+    }
+}
+
+/* Forgets children that are gone (their watch reaped them). */
+static void
+prune_own_children (void)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, own_children);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      if (kill (GPOINTER_TO_INT (key), 0) != 0 && errno == ESRCH)
+        g_hash_table_iter_remove (&iter);
+    }
+}
+
+static gboolean
+reap_orphans_cb (gpointer user_data)
+{
+  g_mutex_lock (&own_lock);
+  for (;;)
+    {
+      siginfo_t info = { 0 };
+
+      /* Looks without reaping: the zombie may be a watched child. */
+      if (waitid (P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) != 0 || info.si_pid == 0)
+        break;
+      if (g_hash_table_contains (own_children, GINT_TO_POINTER (info.si_pid)))
+        {
+          reap_orphans_in_procfs ();
+          break;
+        }
+      reap (info.si_pid);
+    }
+  prune_own_children ();
+  g_mutex_unlock (&own_lock);
+
+  return G_SOURCE_CONTINUE;
+}
+
+/**
+ * porthole_spawn_reap_orphans:
+ * @subreaper: become a child subreaper (PID 1 already is one)
+ *
+ * Optionally makes the daemon a child subreaper, and waits
+ * for the orphans that become its children, on the main context, from
+ * now on. Call it before starting any child: everything the daemon
+ * starts must go through porthole_spawn() or porthole_spawn_claim().
+ */
+void
+porthole_spawn_reap_orphans (gboolean subreaper)
+{
+  g_autoptr(GSource) source = NULL;
+
+  g_return_if_fail (own_children == NULL);
+
+  /* Not by default: a killed subreaper took its runs' trees along
+   * (Linux 6.18), while a crash must leave them for the guardian or the
+   * next daemon to end (tests/test-daemon-crash.c). */
+  if (subreaper && getpid () != 1 && prctl (PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0)
+    g_warning ("Could not become a child subreaper: %s", g_strerror (errno));
+
+  g_mutex_lock (&own_lock);
+  own_children = g_hash_table_new (NULL, NULL);
+  g_mutex_unlock (&own_lock);
+
+  source = g_timeout_source_new_seconds (REAP_INTERVAL_SECONDS);
+  g_source_set_callback (source, reap_orphans_cb, NULL, NULL);
+  g_source_set_static_name (source, "[porthole] orphan reaper");
+  g_source_attach (source, NULL);
 }

@@ -40,5 +40,7 @@ typedef struct
 gboolean porthole_spawn (const PortholeSpawnArgs  *args,
                          GPid                     *pid,
                          GError                  **error);
+void     porthole_spawn_claim        (GPid                      pid);
+void     porthole_spawn_reap_orphans (gboolean                  subreaper);
 
 G_END_DECLS
