@@ -25,6 +25,8 @@ typedef struct
   guint display_height;
   guint display_depth;
   char *window_manager;
+  char *vnc_listen;
+  guint vnc_max_viewers;
   char *sandbox_id;
   gboolean verbose;
 
@@ -89,6 +91,7 @@ settings_free (Settings *settings)
   g_free (settings->state_dir);
   g_free (settings->display);
   g_free (settings->window_manager);
+  g_free (settings->vnc_listen);
   g_free (settings->sandbox_id);
   g_free (settings->jwt_secret_file);
   g_free (settings->jwt_public_key_file);
@@ -423,6 +426,17 @@ settings_load (GKeyFile  *file,
       return NULL;
     }
 
+  /* The RFB TCP port: loopback, none, or addresses (SECURITY.md §5). */
+  settings->vnc_listen = get_string (file, "vnc-listen", "loopback");
+  if (*settings->vnc_listen == '\0')
+    {
+      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                   "vnc-listen: expected loopback, none or addresses");
+      return NULL;
+    }
+  if (!get_uint (file, "vnc-max-viewers", 32, 1, 512, &settings->vnc_max_viewers, error))
+    return NULL;
+
   settings->sandbox_id = get_string (file, "sandbox-id", NULL);
   if (!get_boolean (file, "verbose", FALSE, &settings->verbose, error) ||
       !get_boolean (file, "insecure-no-auth", FALSE, &settings->insecure_no_auth, error))
@@ -668,6 +682,23 @@ const char *
 porthole_config_get_window_manager (PortholeConfig *self)
 {
   return self->settings->window_manager;
+}
+
+/**
+ * porthole_config_get_vnc_listen:
+ *
+ * Returns: "loopback", "none", or addresses separated by commas
+ */
+const char *
+porthole_config_get_vnc_listen (PortholeConfig *self)
+{
+  return self->settings->vnc_listen;
+}
+
+guint
+porthole_config_get_vnc_max_viewers (PortholeConfig *self)
+{
+  return self->settings->vnc_max_viewers;
 }
 
 void

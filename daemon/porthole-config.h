@@ -35,6 +35,8 @@ void                porthole_config_get_display_size       (PortholeConfig  *sel
                                                             guint           *height,
                                                             guint           *depth);
 const char         *porthole_config_get_window_manager     (PortholeConfig  *self);
+const char         *porthole_config_get_vnc_listen         (PortholeConfig  *self);
+guint               porthole_config_get_vnc_max_viewers    (PortholeConfig  *self);
 const char         *porthole_config_get_sandbox_id         (PortholeConfig  *self);
 gboolean            porthole_config_get_verbose            (PortholeConfig  *self);
 

@@ -715,7 +715,9 @@ complete_upgrade (SoupServerMessage *msg,
   ws = soup_websocket_connection_new (stream, soup_server_message_get_uri (msg),
                                       SOUP_WEBSOCKET_CONNECTION_SERVER,
                                       soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Origin"),
-                                      NULL, NULL);
+                                      soup_message_headers_get_one (soup_server_message_get_response_headers (msg),
+                                                                    "Sec-WebSocket-Protocol"),
+                                      NULL);
   /* For the channel's kernel-backlog check (TCP_NODELAY is set already). */
   if (conn != NULL)
     g_object_set_data_full (G_OBJECT (ws), "porthole-socket", g_object_ref (conn->socket), g_object_unref);
@@ -747,6 +749,7 @@ upgrade (PortholeHttpServer *self,
          PortholeRequest    *req,
          SoupServerMessage  *msg)
 {
+  const PortholeRoute *route = porthole_request_get_route (req);
   g_autoptr(GError) error = NULL;
 
   if (!websocket_origin_allowed (self, msg))
@@ -758,14 +761,14 @@ upgrade (PortholeHttpServer *self,
 
   /* No extensions are offered: permessage-deflate is never negotiated
    * (SECURITY.md G9), whatever the client proposes. */
-  if (!soup_websocket_server_check_handshake (msg, NULL, NULL, NULL, &error))
+  if (!soup_websocket_server_check_handshake (msg, NULL, (char **) route->websocket_protocols, NULL, &error))
     {
       porthole_request_reply_error (req, 0, PORTHOLE_ERROR_INVALID_REQUEST, NULL,
                                     "Invalid WebSocket handshake: %s", error->message);
       return;
     }
 
-  soup_websocket_server_process_handshake (msg, NULL, NULL, NULL, NULL);
+  soup_websocket_server_process_handshake (msg, NULL, (char **) route->websocket_protocols, NULL, NULL);
   _porthole_request_mark_upgraded (req);
   g_signal_connect_object (msg, "wrote-informational", G_CALLBACK (complete_upgrade), req, 0);
 }

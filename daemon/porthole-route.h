@@ -61,6 +61,10 @@ typedef struct
   /* Non-NULL: the largest accepted body, asked per request (overrides
    * body_limit). */
   PortholeBodyLimitFunc     get_body_limit;
+  /* WebSocket subprotocols the endpoint speaks; one the client offers
+   * is chosen (browsers fail a handshake that offered one and got
+   * none). NULL: none negotiated (API.md §1.9). */
+  const char *const        *websocket_protocols;
 } PortholeRoute;
 
 const PortholeRoute *porthole_routes_get (guint *n_routes);

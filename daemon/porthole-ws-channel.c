@@ -52,10 +52,12 @@ struct _PortholeWsChannel
   guint congested : 1;
   guint closing : 1;
   guint closed : 1;
+  guint binary : 1;
 };
 
 enum {
   MESSAGE,
+  DATA,
   DRAINED,
   CLOSED,
   N_SIGNALS
@@ -142,7 +144,11 @@ flush (PortholeWsChannel *self)
   frame = g_queue_pop_head (&self->queue);
   self->queued_bytes -= g_bytes_get_size (frame);
   self->last_sent = now;
-  soup_websocket_connection_send_text (self->connection, g_bytes_get_data (frame, NULL));
+  if (self->binary)
+    soup_websocket_connection_send_binary (self->connection, g_bytes_get_data (frame, NULL),
+                                           g_bytes_get_size (frame));
+  else
+    soup_websocket_connection_send_text (self->connection, g_bytes_get_data (frame, NULL));
 
   if (self->congested && self->queued_bytes < PORTHOLE_WS_CHANNEL_LOW_WATER)
     {
@@ -229,6 +235,51 @@ porthole_ws_channel_send_error_printf (PortholeWsChannel *self,
   porthole_ws_channel_send_error (self, error);
 }
 
+/**
+ * porthole_ws_channel_set_binary:
+ *
+ * Makes the channel a byte stream (the VNC bridge's RFB): frames go out
+ * as binary frames from porthole_ws_channel_send_bytes(), unpaced (the
+ * pacing of API.md §1.9 is for the SDKs' JSON readers; a stream reader
+ * reassembles bytes whatever the framing), and frames that arrive are
+ * emitted as "data", not parsed. Call it before anything is sent.
+ */
+void
+porthole_ws_channel_set_binary (PortholeWsChannel *self)
+{
+  g_return_if_fail (PORTHOLE_IS_WS_CHANNEL (self));
+
+  self->binary = TRUE;
+  self->interval_ms = 0;
+}
+
+/**
+ * porthole_ws_channel_send_bytes:
+ * @bytes: (transfer none): one binary frame, not empty
+ *
+ * For binary channels: queues @bytes like porthole_ws_channel_send().
+ */
+void
+porthole_ws_channel_send_bytes (PortholeWsChannel *self,
+                                GBytes            *bytes)
+{
+  g_return_if_fail (PORTHOLE_IS_WS_CHANNEL (self));
+  g_return_if_fail (self->binary);
+  g_return_if_fail (g_bytes_get_size (bytes) > 0);
+
+  if (self->closed || self->closing)
+    return;
+
+  g_queue_push_tail (&self->queue, g_bytes_ref (bytes));
+  self->queued_bytes += g_bytes_get_size (bytes);
+
+  if (!self->congested && self->queued_bytes > PORTHOLE_WS_CHANNEL_HIGH_WATER)
+    self->congested = TRUE;
+
+  if (self->flush_id == 0)
+    flush (self);
+}
+
 gboolean
 porthole_ws_channel_is_congested (PortholeWsChannel *self)
 {
@@ -310,6 +361,12 @@ on_message (SoupWebsocketConnection *connection,
   const char *data = g_bytes_get_data (bytes, &size);
 
   self->last_heard = g_get_monotonic_time ();
+
+  if (self->binary)
+    {
+      g_signal_emit (self, signals[DATA], 0, bytes);
+      return;
+    }
 
   /* Binary frames are UTF-8 JSON too (API.md §1.9). */
   if (!g_utf8_validate_len (data, size, NULL))
@@ -455,6 +512,19 @@ porthole_ws_channel_class_init (PortholeWsChannelClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, JSON_TYPE_OBJECT, G_TYPE_STRING);
+
+  /**
+   * PortholeWsChannel::data:
+   * @bytes: a frame's payload, text or binary
+   *
+   * What arrives on a binary channel (porthole_ws_channel_set_binary()).
+   */
+  signals[DATA] =
+    g_signal_new ("data",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_BYTES);
 
   /**
    * PortholeWsChannel::drained:

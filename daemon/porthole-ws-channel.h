@@ -35,6 +35,9 @@ void               porthole_ws_channel_send_error_printf (PortholeWsChannel *sel
                                                      PortholeErrorCode        code,
                                                      const char              *format,
                                                      ...) G_GNUC_PRINTF (3, 4);
+void               porthole_ws_channel_set_binary   (PortholeWsChannel       *self);
+void               porthole_ws_channel_send_bytes   (PortholeWsChannel       *self,
+                                                     GBytes                  *bytes);
 gboolean           porthole_ws_channel_is_congested (PortholeWsChannel       *self);
 void               porthole_ws_channel_set_max_backlog  (PortholeWsChannel  *self,
                                                          gsize               bytes);

@@ -19,7 +19,8 @@
  *
  * Commands on stdin: "copy BASE64" (own CLIPBOARD with that text, INCR
  * for large texts), "paste [SELECTION]" (read CLIPBOARD or SELECTION,
- * INCR accepted), "quit".
+ * INCR accepted), "fill RRGGBB X Y W H" (paint a rectangle in window
+ * coordinates, then report "filled"), "quit".
  *
  * The pattern, in window coordinates: background #204080; 50x50 squares
  * at (10,10) red, (70,10) green, (130,10) blue, (190,10) white.
@@ -270,6 +271,20 @@ handle_command (const char *line)
       XDeleteProperty (dpy, window, atom ("_PASTE"));
       XConvertSelection (dpy, atom (selection), atom ("UTF8_STRING"), atom ("_PASTE"), window, CurrentTime);
       XFlush (dpy);
+    }
+  else if (g_str_has_prefix (line, "fill "))
+    {
+      unsigned int rgb;
+      int x, y, width, height;
+      GC gc;
+
+      if (sscanf (line + 5, "%x %d %d %d %d", &rgb, &x, &y, &width, &height) != 5)
+        return;
+      gc = XCreateGC (dpy, window, 0, NULL);
+      fill (gc, rgb, x, y, width, height);
+      XFreeGC (dpy, gc);
+      XSync (dpy, False);
+      emit ("filled");
     }
   else if (g_str_equal (line, "quit"))
     exit (0);

@@ -1,8 +1,6 @@
 /* porthole-desktop-status-routes.c
  *
- * GET /desktop/vnc/status is the SDKs' desktop probe (API.md §8.0): 200
- * whenever the desktop works, fast, and never starting anything. The VNC
- * server is a later piece: until then it reports running: false.
+ * The desktop's log and helper processes (API.md §8.10).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -15,36 +13,6 @@
 
 #define DEFAULT_LOG_LINES 200
 #define MAX_LOG_LINES 2000
-
-void
-porthole_desktop_handle_vnc_status (PortholeRequest *req)
-{
-  PortholeDesktop *desktop = porthole_desktop_request_begin (req);
-  g_autoptr(JsonObject) reply = NULL;
-  PortholeX11Display *display;
-  int number;
-
-  if (desktop == NULL)
-    return;
-
-  display = porthole_desktop_get_display (desktop);
-  number = porthole_x11_display_get_number (display);
-
-  reply = json_object_new ();
-  json_object_set_boolean_member (reply, "running", FALSE);
-  if (number >= 0)
-    json_object_set_int_member (reply, "display", number);
-  else
-    json_object_set_null_member (reply, "display");
-  json_object_set_null_member (reply, "port");
-  json_object_set_null_member (reply, "url");
-  json_object_set_null_member (reply, "websocket_url");
-  json_object_set_boolean_member (reply, "password_protected", FALSE);
-  json_object_set_null_member (reply, "password");
-  json_object_set_boolean_member (reply, "desktop_available", TRUE);
-  json_object_set_string_member (reply, "display_name", porthole_x11_display_get_name (display));
-  porthole_desktop_request_reply_success (req, reply);
-}
 
 void
 porthole_desktop_handle_debug_logs (PortholeRequest *req)

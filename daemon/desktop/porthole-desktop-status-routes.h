@@ -1,4 +1,4 @@
-/* porthole-desktop-status-routes.h — availability probe and debugging
+/* porthole-desktop-status-routes.h — desktop debugging
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -9,7 +9,6 @@
 
 G_BEGIN_DECLS
 
-void porthole_desktop_handle_vnc_status      (PortholeRequest *req);
 void porthole_desktop_handle_debug_logs      (PortholeRequest *req);
 void porthole_desktop_handle_debug_processes (PortholeRequest *req);
 

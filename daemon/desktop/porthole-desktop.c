@@ -24,6 +24,7 @@
 #include "porthole-procfs.h"
 #include "porthole-xvfb.h"
 #include "porthole-ocr.h"
+#include "porthole-vnc-server.h"
 
 #define LOG_LINES 2000
 #define CLIPBOARD_HISTORY_ENTRIES 50
@@ -43,6 +44,7 @@ struct _PortholeDesktop
   PortholeLogBuffer *log;
   PortholeClipboardHistory *clipboard_history;
   PortholeOcr *ocr;
+  PortholeVncServer *vnc;
   GHashTable *cpu_samples;      /* pid -> PortholeCpuSample */
 
   PortholeXvfb *xvfb;
@@ -111,6 +113,7 @@ porthole_desktop_dispose (GObject *object)
   PortholeDesktop *self = (PortholeDesktop *)object;
 
   porthole_desktop_stop (self);
+  g_clear_object (&self->vnc);
   g_clear_object (&self->xvfb);
   g_clear_object (&self->window_manager);
 
@@ -193,6 +196,8 @@ porthole_desktop_new (PortholeConfig   *config,
   self->env_store = g_object_ref (env_store);
   /* Only a pool: the engines and their plugin come with the first use. */
   self->ocr = porthole_ocr_new ();
+  /* Only the object: the vnc plugin comes with the first start. */
+  self->vnc = porthole_vnc_server_new (self, config);
 
   return self;
 }
@@ -470,6 +475,8 @@ porthole_desktop_stop (PortholeDesktop *self)
 
   self->stopped = TRUE;
   g_clear_handle_id (&self->reconnect_id, g_source_remove);
+  if (self->vnc != NULL)
+    porthole_vnc_server_stop (self->vnc);
   drop_connection (self);
   if (self->window_manager != NULL)
     porthole_helper_process_stop (self->window_manager);
@@ -597,6 +604,17 @@ PortholeOcr *
 porthole_desktop_get_ocr (PortholeDesktop *self)
 {
   return self->ocr;
+}
+
+/**
+ * porthole_desktop_get_vnc:
+ *
+ * Returns: (transfer none): the VNC server, running or not
+ */
+PortholeVncServer *
+porthole_desktop_get_vnc (PortholeDesktop *self)
+{
+  return self->vnc;
 }
 
 PortholeLogBuffer *

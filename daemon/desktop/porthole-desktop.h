@@ -20,6 +20,7 @@
 G_BEGIN_DECLS
 
 typedef struct _PortholeOcr PortholeOcr;
+typedef struct _PortholeVncServer PortholeVncServer;
 
 typedef struct
 {
@@ -58,6 +59,7 @@ PortholeX11Windows       *porthole_desktop_get_windows        (PortholeDesktop  
 PortholeX11Randr         *porthole_desktop_get_randr          (PortholeDesktop   *self);
 
 PortholeOcr              *porthole_desktop_get_ocr            (PortholeDesktop   *self);
+PortholeVncServer        *porthole_desktop_get_vnc            (PortholeDesktop   *self);
 PortholeLogBuffer        *porthole_desktop_get_log            (PortholeDesktop   *self);
 PortholeClipboardHistory *porthole_desktop_get_clipboard_history (PortholeDesktop *self);
 GPtrArray                *porthole_desktop_list_processes     (PortholeDesktop   *self);

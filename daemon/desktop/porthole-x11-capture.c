@@ -417,6 +417,63 @@ porthole_x11_capture_grab (PortholeX11Capture  *self,
   return porthole_frame_new (&clipped, stride, pixels);
 }
 
+/**
+ * porthole_x11_capture_grab_into:
+ * @area: root coordinates, inside the screen
+ * @dest: where the area's top-left pixel goes, 32-bit BGRX
+ * @dest_stride: bytes per row of @dest
+ *
+ * Copies the pixels now on screen straight into a caller's buffer (the
+ * VNC framebuffer), with no allocation on the MIT-SHM path.
+ */
+gboolean
+porthole_x11_capture_grab_into (PortholeX11Capture  *self,
+                                const PortholeRect  *area,
+                                guint8              *dest,
+                                gsize                dest_stride,
+                                GError             **error)
+{
+  g_autoptr(PortholeFrame) frame = NULL;
+  const guint8 *src;
+  gsize src_stride;
+  int screen_width, screen_height;
+
+  g_return_val_if_fail (PORTHOLE_IS_X11_CAPTURE (self), FALSE);
+
+  porthole_x11_display_get_size (self->display, &screen_width, &screen_height);
+  if (!porthole_x11_display_is_closed (self->display) &&
+      ensure_shm (self, screen_width, screen_height) && is_bgrx (self->shm_image))
+    {
+      self->shm_image->width = area->width;
+      self->shm_image->height = area->height;
+      self->shm_image->bytes_per_line = area->width * 4;
+
+      porthole_x11_display_error_trap_push (self->display);
+      XShmGetImage (get_xdisplay (self), porthole_x11_display_get_root (self->display),
+                    self->shm_image, area->x, area->y, AllPlanes);
+      if (porthole_x11_display_error_trap_pop (self->display) == 0)
+        {
+          src = (const guint8 *) self->shm_image->data;
+          src_stride = self->shm_image->bytes_per_line;
+          for (int y = 0; y < area->height; y++)
+            memcpy (dest + y * dest_stride, src + y * src_stride, (gsize) area->width * 4);
+          return TRUE;
+        }
+    }
+
+  /* XGetImage, or a layout to convert (depth 16). */
+  frame = porthole_x11_capture_grab (self, area, error);
+  if (frame == NULL)
+    return FALSE;
+
+  src = porthole_frame_get_data (frame);
+  src_stride = porthole_frame_get_stride (frame);
+  for (int y = 0; y < porthole_frame_get_height (frame); y++)
+    memcpy (dest + y * dest_stride, src + y * src_stride, (gsize) porthole_frame_get_width (frame) * 4);
+
+  return TRUE;
+}
+
 /* Continuous capture */
 
 static gboolean

@@ -18,6 +18,11 @@ PortholeX11Capture *porthole_x11_capture_new             (PortholeX11Display  *d
 PortholeFrame      *porthole_x11_capture_grab            (PortholeX11Capture  *self,
                                                           const PortholeRect  *area,
                                                           GError             **error);
+gboolean            porthole_x11_capture_grab_into       (PortholeX11Capture  *self,
+                                                          const PortholeRect  *area,
+                                                          guint8              *dest,
+                                                          gsize                dest_stride,
+                                                          GError             **error);
 gboolean            porthole_x11_capture_clip            (PortholeX11Capture  *self,
                                                           PortholeRect        *area);
 gboolean            porthole_x11_capture_uses_shm        (PortholeX11Capture  *self);

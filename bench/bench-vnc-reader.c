@@ -1,0 +1,80 @@
+/* bench-vnc-reader.c — a libvncclient viewer that counts whole updates
+ *
+ * Usage: bench-vnc-reader HOST PORT PASSWORD SECONDS [ENCODINGS]
+ * Prints "updates N seconds S width W height H" once SECONDS passed
+ * after the first update. Used by bench/vnc.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <glib.h>
+#include <rfb/rfbclient.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *password;
+static guint updates;
+
+static char *
+get_password (rfbClient *client)
+{
+  return strdup (password);
+}
+
+static void
+finished_update (rfbClient *client)
+{
+  updates++;
+}
+
+static void
+log_nothing (const char *format,
+             ...)
+{
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  rfbClient *client;
+  gint64 start, end;
+  double seconds;
+
+  if (argc < 5)
+    {
+      fprintf (stderr, "Usage: %s HOST PORT PASSWORD SECONDS [ENCODINGS]\n", argv[0]);
+      return 2;
+    }
+  password = argv[3];
+  seconds = g_ascii_strtod (argv[4], NULL);
+
+  rfbClientLog = rfbClientErr = log_nothing;
+  client = rfbGetClient (8, 3, 4);
+  client->serverHost = strdup (argv[1]);
+  client->serverPort = atoi (argv[2]);
+  client->GetPassword = get_password;
+  client->FinishedFrameBufferUpdate = finished_update;
+  if (argc > 5)
+    client->appData.encodingsString = argv[5];
+  if (!rfbInitClient (client, NULL, NULL))
+    return 1;
+
+  /* From the first whole update on. */
+  while (updates == 0)
+    if ((client->buffered > 0 || WaitForMessage (client, 1000000) > 0) && !HandleRFBServerMessage (client))
+      return 1;
+
+  updates = 0;
+  start = g_get_monotonic_time ();
+  end = start + (gint64) (seconds * G_USEC_PER_SEC);
+  while (g_get_monotonic_time () < end)
+    if ((client->buffered > 0 || WaitForMessage (client, 100000) > 0) && !HandleRFBServerMessage (client))
+      return 1;
+
+  printf ("updates %u seconds %.3f width %d height %d\n", updates,
+          (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC, client->width, client->height);
+  rfbClientCleanup (client);
+  return 0;
+}

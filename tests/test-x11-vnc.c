@@ -1,0 +1,629 @@
+/* test-x11-vnc.c — the built-in VNC server (API.md §8.1) with real
+ * viewers: libvncclient through the WebSocket bridge and on the RFB TCP
+ * port, against a real Xvfb and the test client
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <poll.h>
+#include <string.h>
+#include <unistd.h>
+#include <X11/keysym.h>
+
+#include "porthole-json.h"
+#include "test-tokens.h"
+#include "test-vnc-utils.h"
+#include "test-x11-utils.h"
+
+#define SCREEN_W 1024
+#define SCREEN_H 768
+#define WIN_X 100
+#define WIN_Y 120
+#define WIN_W 300
+#define WIN_H 200
+
+typedef PortholeTestDesktop Fixture;
+
+static const PortholeTestDesktopSpec spec = { SCREEN_W, SCREEN_H, "VNC test", WIN_X, WIN_Y, WIN_W, WIN_H, NULL };
+
+static JsonObject *
+start_vnc (PortholeTestDaemon *daemon,
+           const char         *body)
+{
+  JsonObject *reply = porthole_test_desktop_call (daemon, "POST", "/desktop/vnc/start", body);
+
+  g_assert_true (json_object_get_boolean_member (reply, "running"));
+  return reply;
+}
+
+static int
+get_port (JsonObject *reply)
+{
+  return json_object_get_int_member (reply, "port");
+}
+
+static rfbClient *
+connect_bridge (PortholeTestDaemon     *daemon,
+                PortholeTestVncBridge **bridge)
+{
+  guint status = 0;
+  rfbClient *client;
+
+  *bridge = porthole_test_vnc_bridge_new (daemon, daemon->token, FALSE, &status);
+  g_assert_cmpuint (status, ==, SOUP_STATUS_SWITCHING_PROTOCOLS);
+  client = porthole_test_vnc_connect (porthole_test_vnc_bridge_get_fd (*bridge), -1, NULL);
+  g_assert_nonnull (client);
+  return client;
+}
+
+static gboolean
+maps_library (PortholeTestDaemon *daemon,
+              const char         *name)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/maps", porthole_test_daemon_get_pid (daemon));
+  g_autofree char *maps = NULL;
+
+  g_assert_true (g_file_get_contents (path, &maps, NULL, NULL));
+  return strstr (maps, name) != NULL;
+}
+
+/* TRUE when the viewer's framebuffer is the screenshot, pixel for pixel. */
+static gboolean
+matches_screenshot (PortholeTestDaemon *daemon,
+                    rfbClient          *client)
+{
+  g_autoptr(PortholeTestResponse) r = porthole_test_request (daemon, "GET", "/desktop/screenshot?format=png",
+                                                             NULL, NULL);
+  g_autofree guint8 *rgb = NULL;
+  int width, height;
+
+  g_assert_cmpuint (r->status, ==, 200);
+  if (!g_str_has_prefix (soup_message_headers_get_content_type (r->headers, NULL), "image/"))
+    {
+      const char *base64 = json_object_get_string_member (r->json, "image");
+      gsize length;
+      g_autofree guchar *png = g_base64_decode (base64, &length);
+      g_autoptr(GBytes) bytes = g_bytes_new (png, length);
+
+      rgb = porthole_test_decode_image (bytes, "png", &width, &height);
+    }
+  else
+    rgb = porthole_test_decode_image (r->body, "png", &width, &height);
+
+  if (width != client->width || height != client->height)
+    {
+      g_test_message ("screen %dx%d, viewer %dx%d", width, height, client->width, client->height);
+      return FALSE;
+    }
+
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        const guint8 *p = rgb + ((gsize) y * width + x) * 3;
+        const guint8 *q = client->frameBuffer + ((gsize) y * width + x) * 4;
+
+        if (p[0] != q[2] || p[1] != q[1] || p[2] != q[0])
+          {
+            g_test_message ("(%d,%d) after %u updates: screen %02x%02x%02x, viewer %02x%02x%02x", x, y, porthole_test_vnc_get_state (client)->updates,
+                            p[0], p[1], p[2], q[2], q[1], q[0]);
+            return FALSE;
+          }
+      }
+
+  return TRUE;
+}
+
+static void
+wait_for_screenshot_match (PortholeTestDaemon *daemon,
+                           rfbClient          *client)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (!matches_screenshot (daemon, client))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_assert_true (porthole_test_vnc_pump (client, 200));
+    }
+}
+
+static guint32
+viewer_pixel (rfbClient *client,
+              int        x,
+              int        y)
+{
+  const guint8 *p = client->frameBuffer + ((gsize) y * client->width + x) * 4;
+
+  return p[2] << 16 | p[1] << 8 | p[0];
+}
+
+/* What the test client printed so far, as lines, without waiting. */
+static void
+read_client_output (PortholeTestClient *test_client)
+{
+  struct pollfd pfd = { .fd = test_client->stdout_fd, .events = POLLIN };
+  char *newline;
+
+  while (poll (&pfd, 1, 0) > 0)
+    {
+      char buffer[4096];
+      ssize_t n = read (test_client->stdout_fd, buffer, sizeof buffer);
+
+      if (n <= 0)
+        break;
+      g_string_append_len (test_client->pending, buffer, n);
+    }
+
+  while ((newline = strchr (test_client->pending->str, '\n')) != NULL)
+    {
+      g_ptr_array_add (test_client->lines, g_strndup (test_client->pending->str, newline - test_client->pending->str));
+      g_string_erase (test_client->pending, 0, newline - test_client->pending->str + 1);
+    }
+}
+
+/* Waits for a line of the test client while the viewer keeps reading
+ * (a viewer that stops reading holds up the server's thread). */
+static const char *
+wait_client_line (Fixture    *fixture,
+                  rfbClient  *client,
+                  const char *prefix)
+{
+  PortholeTestClient *test_client = fixture->client;
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      read_client_output (test_client);
+      while (test_client->next < test_client->lines->len)
+        {
+          const char *line = g_ptr_array_index (test_client->lines, test_client->next++);
+
+          if (g_str_has_prefix (line, prefix))
+            return line;
+        }
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_assert_true (porthole_test_vnc_pump (client, 20));
+    }
+}
+
+/* Reads until the server closes the connection. */
+static void
+wait_closed (rfbClient *client)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (porthole_test_vnc_pump (client, 50))
+    g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+}
+
+/* The probe says "not running" without loading libvncserver; start
+ * loads it, and both are idempotent. */
+static void
+test_start_stop (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  PortholeTestDaemon *daemon = fixture->daemon;
+  g_autoptr(JsonObject) status = NULL;
+  g_autoptr(JsonObject) started = NULL;
+  g_autoptr(JsonObject) again = NULL;
+  g_autoptr(JsonObject) status_running = NULL;
+  g_autoptr(JsonObject) stopped = NULL;
+  g_autoptr(JsonObject) stopped_again = NULL;
+  g_autoptr(JsonObject) seeded = NULL;
+  g_autofree char *port_text = NULL;
+  int display = fixture->x11->number;
+
+  status = porthole_test_desktop_call (daemon, "GET", "/desktop/vnc/status", NULL);
+  g_assert_false (json_object_get_boolean_member (status, "running"));
+  g_assert_true (json_object_get_boolean_member (status, "desktop_available"));
+  g_assert_cmpint (json_object_get_int_member (status, "display"), ==, display);
+  g_assert_false (maps_library (daemon, "libvncserver"));
+
+  started = start_vnc (daemon, "{\"display\": 1}");
+  g_assert_true (maps_library (daemon, "libvncserver"));
+  g_assert_true (json_object_get_boolean_member (started, "success"));
+  g_assert_cmpint (json_node_get_value_type (json_object_get_member (started, "display")), ==, G_TYPE_INT64);
+  g_assert_cmpint (json_object_get_int_member (started, "display"), ==, display);
+  g_assert_cmpint (json_node_get_value_type (json_object_get_member (started, "port")), ==, G_TYPE_INT64);
+  g_assert_cmpint (get_port (started), ==, 5900 + display);
+  port_text = g_strdup_printf (":%d", 5900 + display);
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (started, "url"), "vnc://"));
+  g_assert_true (g_str_has_suffix (json_object_get_string_member (started, "url"), port_text));
+  g_assert_true (g_str_has_suffix (json_object_get_string_member (started, "websocket_url"),
+                                   "/desktop/vnc/websockify"));
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (started, "websocket_url"), "ws://"));
+  g_assert_cmpint (strlen (json_object_get_string_member (started, "password")), ==, 8);
+  g_assert_true (json_object_get_boolean_member (started, "password_protected"));
+
+  /* Idempotent: the same server, the same password. */
+  again = start_vnc (daemon, NULL);
+  g_assert_cmpstr (json_object_get_string_member (again, "password"), ==,
+                   json_object_get_string_member (started, "password"));
+  g_assert_cmpint (get_port (again), ==, get_port (started));
+
+  status_running = porthole_test_desktop_call (daemon, "GET", "/desktop/vnc/info", NULL);
+  g_assert_true (json_object_get_boolean_member (status_running, "running"));
+  g_assert_cmpint (get_port (status_running), ==, get_port (started));
+  g_assert_true (json_object_get_boolean_member (status_running, "password_protected"));
+  g_assert_true (json_object_get_null_member (status_running, "password"));
+  g_assert_nonnull (strstr (json_object_get_string_member (status_running, "url"), "vnc"));
+
+  stopped = porthole_test_desktop_call (daemon, "POST", "/desktop/vnc/stop", "{}");
+  g_assert_false (json_object_get_boolean_member (stopped, "running"));
+  stopped_again = porthole_test_desktop_call (daemon, "GET", "/desktop/vnc/stop", NULL);
+  g_assert_false (json_object_get_boolean_member (stopped_again, "running"));
+  g_clear_pointer (&status, json_object_unref);
+  status = porthole_test_desktop_call (daemon, "GET", "/desktop/vnc/status", NULL);
+  g_assert_false (json_object_get_boolean_member (status, "running"));
+  g_assert_true (json_object_get_null_member (status, "port"));
+
+  /* The seed's single route, with its action. */
+  seeded = porthole_test_desktop_call (daemon, "POST", "/desktop/vnc", "{\"action\": \"start\", \"password\": \"sEcret12\"}");
+  g_assert_cmpstr (json_object_get_string_member (seeded, "password"), ==, "sEcret12");
+  g_clear_pointer (&stopped, json_object_unref);
+  stopped = porthole_test_desktop_call (daemon, "POST", "/desktop/vnc", "{\"action\": \"stop\"}");
+  g_assert_false (json_object_get_boolean_member (stopped, "running"));
+  porthole_test_expect_error (daemon, "POST", "/desktop/vnc", "{\"action\": \"dance\"}", 400, "INVALID_REQUEST");
+}
+
+/* A viewer through the bridge sees the screen, types and clicks into
+ * the test client, and follows redraws, clipboard and size changes. */
+static void
+test_bridge_viewer (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  PortholeTestDaemon *daemon = fixture->daemon;
+  g_autoptr(JsonObject) started = start_vnc (daemon, NULL);
+  g_autoptr(PortholeTestVncBridge) bridge = NULL;
+  g_autoptr(JsonObject) clip = NULL;
+  g_autoptr(JsonObject) history = NULL;
+  g_autoptr(JsonObject) set = NULL;
+  g_autoptr(JsonObject) status = NULL;
+  PortholeTestVncState *state;
+  const char *line;
+  rfbClient *client;
+  guint updates;
+  int x, y;
+
+  client = connect_bridge (daemon, &bridge);
+  state = porthole_test_vnc_get_state (client);
+  g_assert_cmpint (client->width, ==, SCREEN_W);
+  g_assert_cmpint (client->height, ==, SCREEN_H);
+  wait_for_screenshot_match (daemon, client);
+  g_assert_cmphex (viewer_pixel (client, WIN_X + 35, WIN_Y + 35), ==, 0xff0000);
+
+  status = porthole_test_desktop_call (daemon, "GET", "/desktop/vnc/status", NULL);
+  g_assert_cmpint (json_object_get_int_member (status, "viewers"), ==, 1);
+
+  /* Pointer */
+  g_assert_true (SendPointerEvent (client, WIN_X + 40, WIN_Y + 50, 0));
+  g_assert_true (SendPointerEvent (client, WIN_X + 40, WIN_Y + 50, rfbButton1Mask));
+  g_assert_true (SendPointerEvent (client, WIN_X + 40, WIN_Y + 50, 0));
+  line = wait_client_line (fixture, client, "button press");
+  g_assert_cmpint (sscanf (line, "button press 1 %d %d", &x, &y), ==, 2);
+  g_assert_cmpint (x, ==, 40);
+  g_assert_cmpint (y, ==, 50);
+  wait_client_line (fixture, client, "button release 1");
+
+  /* Keys: one on the keymap, one that is not (bound on demand). */
+  g_assert_true (SendKeyEvent (client, XK_a, TRUE));
+  g_assert_true (SendKeyEvent (client, XK_a, FALSE));
+  g_assert_cmpstr (wait_client_line (fixture, client, "char"), ==, "char 61");
+  g_assert_true (SendKeyEvent (client, XK_EuroSign, TRUE));
+  g_assert_true (SendKeyEvent (client, XK_EuroSign, FALSE));
+  g_assert_nonnull (wait_client_line (fixture, client, "key press EuroSign "));
+  g_assert_true (SendKeyEvent (client, 0x100263a, TRUE));
+  g_assert_true (SendKeyEvent (client, 0x100263a, FALSE));
+  g_assert_cmpstr (wait_client_line (fixture, client, "char"), ==, "char 263a");
+
+  /* The test client redraws: the viewer gets that area. */
+  updates = state->updates;
+  porthole_test_client_send (fixture->client, "fill 00c000 0 0 300 200");
+  PORTHOLE_TEST_VNC_WAIT (client, viewer_pixel (client, WIN_X + 150, WIN_Y + 100) == 0x00c000);
+  g_assert_cmpuint (state->updates, >, updates);
+  g_assert_cmphex (viewer_pixel (client, WIN_X + 35, WIN_Y + 35), ==, 0x00c000);
+  g_assert_cmphex (viewer_pixel (client, WIN_X - 5, WIN_Y - 5), !=, 0x00c000);
+
+  /* Clipboard, both ways. */
+  g_assert_true (SendClientCutText (client, "from the viewer", strlen ("from the viewer")));
+  PORTHOLE_TEST_VNC_WAIT (client, ({
+    g_autoptr(JsonObject) got = porthole_test_desktop_call (daemon, "GET", "/desktop/clipboard/get", NULL);
+    g_strcmp0 (json_object_get_string_member (got, "content"), "from the viewer") == 0;
+  }));
+  history = porthole_test_desktop_call (daemon, "GET", "/desktop/clipboard/history", NULL);
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (history, "history"),
+                                                  json_array_get_length (json_object_get_array_member (history, "history")) - 1),
+                   ==, "from the viewer");
+  set = porthole_test_desktop_call (daemon, "POST", "/desktop/clipboard/set", "{\"text\": \"to the viewer \\u00e9\"}");
+  PORTHOLE_TEST_VNC_WAIT (client, g_strcmp0 (state->cut_text, "to the viewer \xe9") == 0 ||
+                                  g_strcmp0 (state->cut_text, "to the viewer \xc3\xa9") == 0);
+
+  /* A new size through the API: a new framebuffer for the viewer. */
+  g_clear_pointer (&set, json_object_unref);
+  set = porthole_test_desktop_call (daemon, "POST", "/desktop/display/set", "{\"width\": 800, \"height\": 600}");
+  PORTHOLE_TEST_VNC_WAIT (client, client->width == 800 && client->height == 600);
+  wait_for_screenshot_match (daemon, client);
+
+  /* The viewer asks for a size (SetDesktopSize), within Xvfb's limits. */
+  g_assert_true (SendExtDesktopSize (client, 640, 480));
+  PORTHOLE_TEST_VNC_WAIT (client, client->width == 640 && client->height == 480);
+  wait_for_screenshot_match (daemon, client);
+
+  porthole_test_vnc_close (client);
+  PORTHOLE_TEST_WAIT_UNTIL (({
+    g_autoptr(JsonObject) after = porthole_test_desktop_call (daemon, "GET", "/desktop/vnc/status", NULL);
+    json_object_get_int_member (after, "viewers") == 0;
+  }));
+}
+
+/* The RFB TCP port asks for the VNC password; a view-only server takes
+ * no input. */
+static void
+test_tcp_viewer (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  PortholeTestDaemon *daemon = fixture->daemon;
+  g_autoptr(JsonObject) started = start_vnc (daemon, "{\"password\": \"pw4tcp\", \"view_only\": true}");
+  g_autoptr(JsonObject) stopped = NULL;
+  g_autoptr(JsonObject) click = NULL;
+  rfbClient *client;
+  const char *line;
+  int x, y;
+
+  g_assert_null (porthole_test_vnc_connect (-1, get_port (started), "wrong"));
+  client = porthole_test_vnc_connect (-1, get_port (started), "pw4tcp");
+  g_assert_nonnull (client);
+  g_assert_cmpint (client->width, ==, SCREEN_W);
+  wait_for_screenshot_match (daemon, client);
+
+  /* View only: the click is dropped; the API's own click arrives. */
+  g_assert_true (SendPointerEvent (client, WIN_X + 20, WIN_Y + 20, rfbButton1Mask));
+  g_assert_true (SendPointerEvent (client, WIN_X + 20, WIN_Y + 20, 0));
+  g_assert_true (SendKeyEvent (client, XK_b, TRUE));
+  g_assert_true (SendKeyEvent (client, XK_b, FALSE));
+  /* A round trip: the server has read the events above. */
+  g_assert_true (SendFramebufferUpdateRequest (client, 0, 0, 1, 1, FALSE));
+  {
+    guint updates = porthole_test_vnc_get_state (client)->updates;
+
+    PORTHOLE_TEST_VNC_WAIT (client, porthole_test_vnc_get_state (client)->updates > updates);
+  }
+  click = porthole_test_desktop_call (daemon, "POST", "/desktop/mouse/click",
+                                      "{\"x\": 260, \"y\": 270, \"button\": \"left\"}");
+  line = wait_client_line (fixture, client, "button press");
+  g_assert_cmpint (sscanf (line, "button press 1 %d %d", &x, &y), ==, 2);
+  g_assert_cmpint (x, ==, 260 - WIN_X);
+  g_assert_cmpint (y, ==, 270 - WIN_Y);
+
+  stopped = porthole_test_desktop_call (daemon, "POST", "/desktop/vnc/stop", NULL);
+  /* Stopping the server ends its viewers. */
+  wait_closed (client);
+  porthole_test_vnc_close (client);
+}
+
+/* No way in without a valid token, before any RFB byte. */
+static void
+test_bridge_refused (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  PortholeTestDaemon *daemon = fixture->daemon;
+  g_autoptr(JsonObject) started = start_vnc (daemon, NULL);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autofree char *secret = NULL;
+  g_autofree char *payload = g_strdup_printf ("{\"iat\":%" G_GINT64_FORMAT ",\"exp\":%" G_GINT64_FORMAT "}",
+                                              now - 600, now - 120);
+  g_autofree char *expired = NULL;
+  gsize secret_length;
+  g_autoptr(PortholeTestVncBridge) bridge = NULL;
+  guint status = 0;
+  rfbClient *client;
+
+  g_assert_null (porthole_test_vnc_bridge_new (daemon, NULL, FALSE, &status));
+  g_assert_cmpuint (status, ==, 401);
+  g_assert_null (porthole_test_vnc_bridge_new (daemon, "not-a-token", FALSE, &status));
+  g_assert_cmpuint (status, ==, 401);
+  g_assert_null (porthole_test_vnc_bridge_new (daemon, "not-a-token", TRUE, &status));
+  g_assert_cmpuint (status, ==, 401);
+
+  /* Browsers send the token in the query. */
+  bridge = porthole_test_vnc_bridge_new (daemon, daemon->token, TRUE, &status);
+  g_assert_nonnull (bridge);
+  client = porthole_test_vnc_connect (porthole_test_vnc_bridge_get_fd (bridge), -1, NULL);
+  g_assert_nonnull (client);
+  porthole_test_vnc_close (client);
+
+  /* Expired beyond the clock leeway. */
+  g_assert_true (g_file_get_contents (daemon->secret_file, &secret, &secret_length, NULL));
+  expired = test_token_hs256 ("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", payload, (const guint8 *) secret, secret_length);
+  g_assert_null (porthole_test_vnc_bridge_new (daemon, expired, FALSE, &status));
+  g_assert_cmpuint (status, ==, 401);
+}
+
+/* Listening sockets on @port in /proc/net/tcp and tcp6: their local
+ * addresses in the kernel's hex. */
+static GPtrArray *
+list_listeners (int port)
+{
+  GPtrArray *addresses = g_ptr_array_new_with_free_func (g_free);
+  const char *files[] = { "/proc/net/tcp", "/proc/net/tcp6" };
+
+  for (guint f = 0; f < G_N_ELEMENTS (files); f++)
+    {
+      g_autofree char *contents = NULL;
+      g_auto(GStrv) lines = NULL;
+
+      if (!g_file_get_contents (files[f], &contents, NULL, NULL))
+        continue;
+      lines = g_strsplit (contents, "\n", -1);
+      for (guint i = 1; lines[i] != NULL; i++)
+        {
+          char local[64], remote[64];
+          unsigned int local_port, state;
+
+          if (sscanf (lines[i], " %*d: %63[0-9A-Fa-f]:%x %63[0-9A-Fa-f]:%*x %x", local, &local_port,
+                      remote, &state) == 4 &&
+              state == 0x0A && (int) local_port == port)
+            g_ptr_array_add (addresses, g_strdup (local));
+        }
+    }
+
+  return addresses;
+}
+
+static void
+test_loopback_only (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(JsonObject) started = start_vnc (fixture->daemon, NULL);
+  g_autoptr(GPtrArray) listeners = list_listeners (get_port (started));
+
+  g_assert_cmpuint (listeners->len, >=, 1);
+  for (guint i = 0; i < listeners->len; i++)
+    {
+      const char *address = g_ptr_array_index (listeners, i);
+
+      g_test_message ("listener %s", address);
+      g_assert_true (g_str_equal (address, "0100007F") ||
+                     g_str_equal (address, "00000000000000000000000001000000"));
+    }
+}
+
+static void
+test_listen_configured (void)
+{
+  g_autoptr(PortholeTestX11) x11 = porthole_test_x11_new (640, 480);
+  g_autofree char *tmpdir = porthole_test_make_tmpdir ();
+  g_autofree char *config = g_build_filename (tmpdir, "portholed.conf", NULL);
+  g_autofree char *config_arg = g_strdup_printf ("--config=%s", config);
+  g_autofree char *display_arg = g_strdup_printf ("--display=%s", x11->name);
+  const char *args[] = { config_arg, display_arg, NULL };
+  g_autoptr(PortholeTestDaemon) daemon = NULL;
+  g_autoptr(JsonObject) started = NULL;
+  g_autoptr(GPtrArray) listeners = NULL;
+
+  g_assert_true (g_file_set_contents (config, "[portholed]\nvnc-listen=0.0.0.0\n", -1, NULL));
+  daemon = porthole_test_daemon_new (args);
+  started = start_vnc (daemon, NULL);
+  listeners = list_listeners (get_port (started));
+  g_assert_cmpuint (listeners->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (listeners, 0), ==, "00000000");
+  porthole_test_rm_rf (tmpdir);
+}
+
+static guint
+count_fds (PortholeTestDaemon *daemon)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/fd", porthole_test_daemon_get_pid (daemon));
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+/* Viewers come and go, ten at a time, through both doors. */
+static void
+connect_batch (PortholeTestDaemon *daemon,
+               int                 port,
+               const char         *password,
+               guint               n)
+{
+  PortholeTestVncBridge *bridges[16] = { NULL };
+  rfbClient *clients[16];
+
+  g_assert_cmpuint (n, <=, G_N_ELEMENTS (clients));
+  for (guint i = 0; i < n; i++)
+    {
+      if (i % 2 == 0)
+        clients[i] = connect_bridge (daemon, &bridges[i]);
+      else
+        clients[i] = porthole_test_vnc_connect (-1, port, password);
+      g_assert_nonnull (clients[i]);
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      PORTHOLE_TEST_VNC_WAIT (clients[i], porthole_test_vnc_get_state (clients[i])->updates > 0);
+      porthole_test_vnc_close (clients[i]);
+      g_clear_pointer (&bridges[i], porthole_test_vnc_bridge_free);
+    }
+}
+
+static void
+test_churn (Fixture       *fixture,
+            gconstpointer  data)
+{
+  PortholeTestDaemon *daemon = fixture->daemon;
+  g_autoptr(JsonObject) started = start_vnc (daemon, NULL);
+  const char *password = json_object_get_string_member (started, "password");
+  int port = get_port (started);
+  guint fds_before, fds_after;
+  gsize rss_before, rss_after;
+
+  /* Warm up: the plugin, the first framebuffer, soup's buffers. */
+  connect_batch (daemon, port, password, 10);
+  PORTHOLE_TEST_WAIT_UNTIL (({
+    g_autoptr(JsonObject) status = porthole_test_desktop_call (daemon, "GET", "/desktop/vnc/status", NULL);
+    json_object_get_int_member (status, "viewers") == 0;
+  }));
+  fds_before = count_fds (daemon);
+  rss_before = porthole_test_daemon_get_rss (daemon);
+
+  for (guint round = 0; round < 29; round++)
+    connect_batch (daemon, port, password, 10);
+
+  PORTHOLE_TEST_WAIT_UNTIL (({
+    g_autoptr(JsonObject) status = porthole_test_desktop_call (daemon, "GET", "/desktop/vnc/status", NULL);
+    json_object_get_int_member (status, "viewers") == 0;
+  }));
+  /* Closed WebSockets and sockets are let go within a moment. */
+  PORTHOLE_TEST_WAIT_UNTIL (count_fds (daemon) <= fds_before + 2);
+  fds_after = count_fds (daemon);
+  rss_after = porthole_test_daemon_get_rss (daemon);
+  g_test_message ("fds %u -> %u, RSS %zu -> %zu KiB", fds_before, fds_after, rss_before / 1024, rss_after / 1024);
+  g_assert_true (porthole_test_pid_is_running (porthole_test_daemon_get_pid (daemon)));
+  if (!porthole_test_skip_if_sanitized ())
+    g_assert_cmpuint (rss_after, <, rss_before + 8 * 1024 * 1024);
+}
+
+/* Stopping portholed ends its viewers, and it exits cleanly. */
+static void
+test_daemon_stop (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(JsonObject) started = start_vnc (fixture->daemon, NULL);
+  g_autoptr(PortholeTestVncBridge) bridge = NULL;
+  rfbClient *tcp = porthole_test_vnc_connect (-1, get_port (started),
+                                              json_object_get_string_member (started, "password"));
+  rfbClient *ws = connect_bridge (fixture->daemon, &bridge);
+
+  g_assert_nonnull (tcp);
+  porthole_test_daemon_stop (fixture->daemon);
+  wait_closed (tcp);
+  wait_closed (ws);
+  porthole_test_vnc_close (tcp);
+  porthole_test_vnc_close (ws);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  porthole_test_init (&argc, &argv);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, &spec, porthole_test_desktop_setup, func, porthole_test_desktop_teardown)
+  ADD ("/vnc/start-stop", test_start_stop);
+  ADD ("/vnc/bridge-viewer", test_bridge_viewer);
+  ADD ("/vnc/tcp-viewer", test_tcp_viewer);
+  ADD ("/vnc/bridge-refused", test_bridge_refused);
+  ADD ("/vnc/loopback-only", test_loopback_only);
+  g_test_add_func ("/vnc/listen-configured", test_listen_configured);
+  ADD ("/vnc/churn", test_churn);
+  ADD ("/vnc/daemon-stop", test_daemon_stop);
+#undef ADD
+
+  return g_test_run ();
+}
