@@ -139,7 +139,8 @@ set_texture (PortholeFramebuffer *self,
  * porthole_framebuffer_resize:
  *
  * A new, black buffer of @width x @height for the VNC session to write
- * into. The screen keeps showing the last frame until the next flush.
+ * into. The screen keeps showing the last frame (and its size) until the
+ * first rectangle drawn into the new one is flushed.
  */
 void
 porthole_framebuffer_resize (PortholeFramebuffer *self,
@@ -154,9 +155,9 @@ porthole_framebuffer_resize (PortholeFramebuffer *self,
   self->height = height;
   self->stride = width * BYTES_PER_PIXEL;
   self->data = g_malloc0_n ((gsize) self->stride, height);
-
-  /* All of it is new. */
-  porthole_framebuffer_damage (self, 0, 0, width, height);
+  /* Nothing to show until the server has drawn into it: a black frame
+   * would flash between two screens. */
+  self->damaged = FALSE;
 }
 
 /**

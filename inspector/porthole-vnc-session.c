@@ -448,6 +448,28 @@ open_vnc_cb (GObject      *object,
 }
 
 static void
+start_vnc_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(PortholeVncSession) self = user_data;
+  PortholeClient *client = PORTHOLE_CLIENT (object);
+  GError *error = NULL;
+
+  if (!porthole_client_start_vnc_finish (client, result, &error))
+    {
+      finish_open (self, error);
+      return;
+    }
+
+  if (self->open_task == NULL)
+    return;
+
+  porthole_client_open_vnc_async (client, g_task_get_cancellable (self->open_task),
+                                  open_vnc_cb, g_object_ref (self));
+}
+
+static void
 on_cancelled (GCancellable       *cancellable,
               PortholeVncSession *self)
 {
@@ -457,10 +479,10 @@ on_cancelled (GCancellable       *cancellable,
 /**
  * porthole_vnc_session_open_async:
  *
- * Opens the daemon's VNC WebSocket and runs RFB over it until the first
- * framebuffer is set up. Fails with the client's error when the daemon
- * has no VNC bridge (%PORTHOLE_ERROR_NOT_FOUND, _NOT_IMPLEMENTED,
- * _SERVICE_UNAVAILABLE).
+ * Starts the daemon's VNC server if it is not running, opens its
+ * WebSocket and runs RFB over it until the first framebuffer is set up.
+ * Fails with the client's error when the daemon has no VNC server
+ * (%PORTHOLE_ERROR_NOT_FOUND, _NOT_IMPLEMENTED, _DESKTOP_NOT_AVAILABLE).
  */
 void
 porthole_vnc_session_open_async (PortholeVncSession  *self,
@@ -478,7 +500,8 @@ porthole_vnc_session_open_async (PortholeVncSession  *self,
   if (cancellable != NULL)
     g_signal_connect_object (cancellable, "cancelled", G_CALLBACK (on_cancelled), self, 0);
 
-  porthole_client_open_vnc_async (client, cancellable, open_vnc_cb, g_object_ref (self));
+  /* The bridge serves a running server only; starting is idempotent. */
+  porthole_client_start_vnc_async (client, cancellable, start_vnc_cb, g_object_ref (self));
 }
 
 gboolean

@@ -388,11 +388,39 @@ porthole_client_key_combination_async (PortholeClient      *self,
 }
 
 /**
+ * porthole_client_start_vnc_async:
+ *
+ * Starts the daemon's VNC server (POST /desktop/vnc/start); starting a
+ * running one is fine and changes nothing.
+ */
+void
+porthole_client_start_vnc_async (PortholeClient      *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(JsonObject) body = json_object_new ();
+
+  porthole_client_call_async (self, "POST", PORTHOLE_ROUTE_DESKTOP_VNC_START, body,
+                              cancellable, callback, user_data);
+}
+
+gboolean
+porthole_client_start_vnc_finish (PortholeClient  *self,
+                                  GAsyncResult    *result,
+                                  GError         **error)
+{
+  return porthole_client_call_finish_boolean (self, result, error);
+}
+
+/**
  * porthole_client_open_vnc_async:
  *
  * Opens the daemon's VNC bridge: a WebSocket (subprotocol
  * %PORTHOLE_VNC_WEBSOCKET_PROTOCOL) whose binary frames carry RFB,
- * already authenticated by the token.
+ * already authenticated by the token. The VNC server must be running
+ * (porthole_client_start_vnc_async()); the daemon closes the socket at
+ * once otherwise.
  */
 void
 porthole_client_open_vnc_async (PortholeClient      *self,

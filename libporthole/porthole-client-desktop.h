@@ -109,6 +109,13 @@ void                     porthole_client_key_combination_async     (PortholeClie
                                                                     gpointer              user_data);
 /* The input calls above end with porthole_client_call_finish_boolean(). */
 
+void                     porthole_client_start_vnc_async           (PortholeClient       *self,
+                                                                    GCancellable         *cancellable,
+                                                                    GAsyncReadyCallback   callback,
+                                                                    gpointer              user_data);
+gboolean                 porthole_client_start_vnc_finish          (PortholeClient       *self,
+                                                                    GAsyncResult         *result,
+                                                                    GError              **error);
 void                     porthole_client_open_vnc_async            (PortholeClient       *self,
                                                                     GCancellable         *cancellable,
                                                                     GAsyncReadyCallback   callback,
