@@ -273,6 +273,10 @@ porthole_page_show_toast (PortholePage *self,
 
   g_return_if_fail (PORTHOLE_IS_PAGE (self));
 
+  /* The window shows it (win.show-toast) when the page is in one. */
+  if (gtk_widget_activate_action (GTK_WIDGET (self), "win.show-toast", "s", message))
+    return;
+
   overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
   if (overlay != NULL)
     adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (message));

@@ -412,13 +412,34 @@ update_actions (PortholeProcessesPage *self)
                                selected);
 }
 
+static gboolean
+is_still_sorted (PortholeProcessesPage *self)
+{
+  GtkSorter *sorter = gtk_column_view_get_sorter (self->column_view);
+  GListModel *model = G_LIST_MODEL (self->sorted);
+  g_autoptr(GObject) previous = NULL;
+  guint n = g_list_model_get_n_items (model);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (model, i);
+
+      if (previous != NULL && gtk_sorter_compare (sorter, previous, item) == GTK_ORDERING_LARGER)
+        return FALSE;
+      g_set_object (&previous, item);
+    }
+
+  return TRUE;
+}
+
 static void
 apply_listing (PortholeProcessesPage *self,
                JsonArray             *processes)
 {
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
-  guint n;
+  gboolean appended = FALSE;
+  guint n, run_end;
 
   for (guint i = 0; i < json_array_get_length (processes); i++)
     {
@@ -440,20 +461,6 @@ apply_listing (PortholeProcessesPage *self,
       porthole_process_item_update (item, process);
     }
 
-  /* Ended processes go, from the end so positions stay valid. */
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->store));
-  for (guint i = n; i > 0; i--)
-    {
-      g_autoptr(PortholeProcessItem) item = g_list_model_get_item (G_LIST_MODEL (self->store), i - 1);
-      gint64 pid = porthole_process_item_get_pid (item);
-
-      if (!g_hash_table_contains (seen, &pid))
-        {
-          g_hash_table_remove (self->by_pid, &pid);
-          g_list_store_remove (self->store, i - 1);
-        }
-    }
-
   for (guint i = 0; i < added->len; i++)
     {
       PortholeProcessItem *item = g_ptr_array_index (added, i);
@@ -462,14 +469,52 @@ apply_listing (PortholeProcessesPage *self,
       *key = porthole_process_item_get_pid (item);
       g_hash_table_insert (self->by_pid, key, item);
     }
-  g_list_store_splice (self->store, g_list_model_get_n_items (G_LIST_MODEL (self->store)), 0,
-                       added->pdata, added->len);
 
-  /* Values changed in place: sort again (the sort model only sorts by
-   * itself when items come and go). */
-  self->resorting = TRUE;
-  gtk_sorter_changed (gtk_column_view_get_sorter (self->column_view), GTK_SORTER_CHANGE_DIFFERENT);
-  self->resorting = FALSE;
+  /* Ended processes go in runs, from the end so positions stay valid;
+   * new ones are appended. Each splice is an items-changed the column
+   * view follows, keeping its rows and its anchor; the short-lived
+   * processes are the newest, at the end of the store, so most of the
+   * churn is one splice that also brings the new ones. (One splice of
+   * the whole store would be fewer signals, but GTK 4.8's list view
+   * loses its scroll anchor on it.) */
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->store));
+  run_end = n;
+  for (guint i = n; i > 0; i--)
+    {
+      g_autoptr(PortholeProcessItem) item = g_list_model_get_item (G_LIST_MODEL (self->store), i - 1);
+      gint64 pid = porthole_process_item_get_pid (item);
+
+      if (!g_hash_table_contains (seen, &pid))
+        {
+          g_hash_table_remove (self->by_pid, &pid);
+          continue;
+        }
+
+      /* Item i - 1 stays: items i .. run_end - 1 ended. */
+      if (i < run_end)
+        {
+          g_list_store_splice (self->store, i, run_end - i,
+                               run_end == n ? added->pdata : NULL, run_end == n ? added->len : 0);
+          appended |= run_end == n;
+        }
+      run_end = i - 1;
+    }
+  if (run_end > 0)
+    {
+      g_list_store_splice (self->store, 0, run_end,
+                           run_end == n ? added->pdata : NULL, run_end == n ? added->len : 0);
+      appended |= run_end == n;
+    }
+  if (!appended && added->len > 0)
+    g_list_store_splice (self->store, g_list_model_get_n_items (G_LIST_MODEL (self->store)), 0,
+                         added->pdata, added->len);
+
+  if (!is_still_sorted (self))
+    {
+      self->resorting = TRUE;
+      gtk_sorter_changed (gtk_column_view_get_sorter (self->column_view), GTK_SORTER_CHANGE_DIFFERENT);
+      self->resorting = FALSE;
+    }
 }
 
 static gboolean

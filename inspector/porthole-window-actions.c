@@ -232,6 +232,14 @@ show_sidebar_action (GtkWidget  *widget,
   adw_leaflet_set_visible_child (self->leaflet, self->sidebar);
 }
 
+static void
+show_toast_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  porthole_window_show_toast (PORTHOLE_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
 void
 _porthole_window_class_actions_init (PortholeWindowClass *klass)
 {
@@ -246,6 +254,8 @@ _porthole_window_class_actions_init (PortholeWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
   gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, show_sidebar_action);
   gtk_widget_class_install_property_action (widget_class, "win.fullscreen", "fullscreened");
+  /* How pages and dialogs inside the window say something. */
+  gtk_widget_class_install_action (widget_class, "win.show-toast", "s", show_toast_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.add-sandbox", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open-connection-file", NULL);
