@@ -388,6 +388,10 @@ porthole_processes_page_set_search (PortholeProcessesPage *self,
 {
   g_return_if_fail (PORTHOLE_IS_PROCESSES_PAGE (self));
 
+  /* Typed, or set from outside: the entry shows it either way. */
+  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), text ? text : "") != 0)
+    gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text ? text : "");
+
   g_free (self->search);
   self->search = text && *text ? g_utf8_casefold (text, -1) : NULL;
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);

@@ -155,8 +155,11 @@ test_list_and_kill (Fixture       *fixture,
   g_assert_true (porthole_processes_page_select_pid (fixture->page, pid));
   g_assert_true (porthole_processes_page_get_selected (fixture->page) == find_pid (fixture, pid));
 
+  /* The picture shows the test's processes, not the whole machine's. */
+  porthole_processes_page_set_search (fixture->page, "sleep");
   porthole_inspector_test_spin (300);
   png = porthole_inspector_test_save_png (GTK_WIDGET (fixture->window), "inspector-processes.png");
+  porthole_processes_page_set_search (fixture->page, NULL);
 
   /* End Process asks first; cancelling does nothing. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "processes.kill", NULL));
