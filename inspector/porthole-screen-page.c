@@ -1162,3 +1162,16 @@ porthole_screen_page_get_n_resolutions (PortholeScreenPage *self)
 
   return self->resolutions ? self->resolutions->len : 0;
 }
+
+/**
+ * porthole_screen_page_get_bytes_received:
+ *
+ * Returns: RFB bytes the live view received in its current session
+ */
+guint64
+porthole_screen_page_get_bytes_received (PortholeScreenPage *self)
+{
+  g_return_val_if_fail (PORTHOLE_IS_SCREEN_PAGE (self), 0);
+
+  return self->session ? porthole_vnc_session_get_bytes_in (self->session) : 0;
+}

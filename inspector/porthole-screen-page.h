@@ -34,5 +34,6 @@ gboolean             porthole_screen_page_get_controlling  (PortholeScreenPage *
 void                 porthole_screen_page_set_controlling  (PortholeScreenPage *self,
                                                             gboolean            controlling);
 guint                porthole_screen_page_get_n_resolutions (PortholeScreenPage *self);
+guint64              porthole_screen_page_get_bytes_received (PortholeScreenPage *self);
 
 G_END_DECLS

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <math.h>
 #include <poll.h>
 #include <string.h>
 #include <unistd.h>
@@ -199,7 +200,10 @@ to_root (GtkWidget *widget,
   g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native), &GRAPHENE_POINT_INIT (x, y), &point));
   gtk_native_get_surface_transform (native, &surface_x, &surface_y);
   XTranslateCoordinates (gui->xdisplay, gdk_x11_surface_get_xid (surface), DefaultRootWindow (gui->xdisplay),
-                         (int) (point.x + surface_x), (int) (point.y + surface_y), root_x, root_y, &child);
+                         /* Nearest pixel: a point at the middle of a
+                          * remote pixel lands inside it. */
+                         (int) floor (point.x + surface_x + 0.5), (int) floor (point.y + surface_y + 0.5),
+                         root_x, root_y, &child);
 }
 
 /**
