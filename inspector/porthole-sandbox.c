@@ -570,7 +570,9 @@ check_cb (GObject      *object,
     }
   if (self->state != state)
     {
-      g_debug ("Sandbox %s: %s", self->name, g_enum_to_string (PORTHOLE_TYPE_SANDBOX_STATE, state));
+      g_autofree char *name = g_enum_to_string (PORTHOLE_TYPE_SANDBOX_STATE, state);
+
+      g_debug ("Sandbox %s: %s", self->name, name);
       self->state = state;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
     }

@@ -283,10 +283,14 @@ test_sorting (Fixture       *fixture,
   g_autoptr(GSettings) settings = g_settings_new (PORTHOLE_SCHEMA_ID);
 
   /* The default, and what the page records of a sort it did not make. */
-  g_assert_cmpstr (g_settings_get_string (settings, "processes-sort"), ==, "started:descending");
+  g_autofree char *sort = g_settings_get_string (settings, "processes-sort");
+
+  g_assert_cmpstr (sort, ==, "started:descending");
 
   gtk_column_view_sort_by_column (view, cpu_column, GTK_SORT_DESCENDING);
-  g_assert_cmpstr (g_settings_get_string (settings, "processes-sort"), ==, "cpu:descending");
+  g_free (sort);
+  sort = g_settings_get_string (settings, "processes-sort");
+  g_assert_cmpstr (sort, ==, "cpu:descending");
   for (guint i = 1; i < g_list_model_get_n_items (model); i++)
     {
       g_autoptr(PortholeProcessItem) a = g_list_model_get_item (model, i - 1);
@@ -296,7 +300,9 @@ test_sorting (Fixture       *fixture,
     }
 
   gtk_column_view_sort_by_column (view, pid_column, GTK_SORT_ASCENDING);
-  g_assert_cmpstr (g_settings_get_string (settings, "processes-sort"), ==, "pid:ascending");
+  g_free (sort);
+  sort = g_settings_get_string (settings, "processes-sort");
+  g_assert_cmpstr (sort, ==, "pid:ascending");
   /* Kept across refreshes. */
   PORTHOLE_INSPECTOR_WAIT (porthole_processes_page_get_n_refreshes (fixture->page) >= 2);
   for (guint i = 1; i < g_list_model_get_n_items (model); i++)
