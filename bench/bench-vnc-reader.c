@@ -1,8 +1,11 @@
 /* bench-vnc-reader.c — a libvncclient viewer that counts whole updates
  *
  * Usage: bench-vnc-reader HOST PORT PASSWORD SECONDS [ENCODINGS]
- * Prints "updates N seconds S width W height H" once SECONDS passed
- * after the first update. Used by bench/vnc.
+ * Prints "updates N seconds S width W height H frames F" once SECONDS
+ * passed after the first update: F is the pixels received over the
+ * screen's size (whole screens' worth), which compares servers that cut
+ * a frame into several updates with those that do not. Used by
+ * bench/vnc.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -15,6 +18,7 @@
 
 static const char *password;
 static guint updates;
+static double pixels;
 
 static char *
 get_password (rfbClient *client)
@@ -26,6 +30,16 @@ static void
 finished_update (rfbClient *client)
 {
   updates++;
+}
+
+static void
+got_rect (rfbClient *client,
+          int        x,
+          int        y,
+          int        width,
+          int        height)
+{
+  pixels += (double) width * height;
 }
 
 static void
@@ -52,10 +66,12 @@ main (int    argc,
 
   rfbClientLog = rfbClientErr = log_nothing;
   client = rfbGetClient (8, 3, 4);
+  free (client->serverHost);
   client->serverHost = strdup (argv[1]);
   client->serverPort = atoi (argv[2]);
   client->GetPassword = get_password;
   client->FinishedFrameBufferUpdate = finished_update;
+  client->GotFrameBufferUpdate = got_rect;
   if (argc > 5)
     client->appData.encodingsString = argv[5];
   if (!rfbInitClient (client, NULL, NULL))
@@ -67,14 +83,16 @@ main (int    argc,
       return 1;
 
   updates = 0;
+  pixels = 0;
   start = g_get_monotonic_time ();
   end = start + (gint64) (seconds * G_USEC_PER_SEC);
   while (g_get_monotonic_time () < end)
     if ((client->buffered > 0 || WaitForMessage (client, 100000) > 0) && !HandleRFBServerMessage (client))
       return 1;
 
-  printf ("updates %u seconds %.3f width %d height %d\n", updates,
-          (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC, client->width, client->height);
+  printf ("updates %u seconds %.3f width %d height %d frames %.2f\n", updates,
+          (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC, client->width, client->height,
+          pixels / ((double) client->width * client->height));
   rfbClientCleanup (client);
   return 0;
 }

@@ -20,6 +20,7 @@
 #include "porthole-config.h"
 #include "porthole-daemon.h"
 #include "porthole-http-server.h"
+#include "porthole-process-ledger.h"
 #include "porthole-restart.h"
 #include "porthole-self-test.h"
 #include "porthole-updater.h"
@@ -433,11 +434,14 @@ main (int    argc,
 
   g_main_loop_run (loop);
 
+  /* A restart keeps the record: the new image ends what is left. */
   if (porthole_restart_is_pending ())
     {
       porthole_restart_exec ();
       return EXIT_FAILURE;
     }
+
+  porthole_process_ledger_close ();
 
   return EXIT_SUCCESS;
 }

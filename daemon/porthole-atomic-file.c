@@ -212,6 +212,21 @@ porthole_atomic_file_get_size (PortholeAtomicFile *self)
   return self->size;
 }
 
+/**
+ * porthole_atomic_file_get_fd:
+ *
+ * For a writer that writes (and reads back) by itself, such as the
+ * recorder's muxer, instead of porthole_atomic_file_write(): the two
+ * must not be mixed.
+ *
+ * Returns: the temporary file, open for reading and writing
+ */
+int
+porthole_atomic_file_get_fd (PortholeAtomicFile *self)
+{
+  return self->fd;
+}
+
 /* Gives the unnamed file @fd the name @name in @dirfd (no-clobber). */
 static int
 link_unnamed (int         fd,

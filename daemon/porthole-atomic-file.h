@@ -23,6 +23,7 @@ gboolean            porthole_atomic_file_write   (PortholeAtomicFile  *self,
                                                   gsize                length,
                                                   GError             **error);
 goffset             porthole_atomic_file_get_size (PortholeAtomicFile *self);
+int                 porthole_atomic_file_get_fd  (PortholeAtomicFile  *self);
 gboolean            porthole_atomic_file_commit  (PortholeAtomicFile  *self,
                                                   int                  dirfd,
                                                   const char          *name,

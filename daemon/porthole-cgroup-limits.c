@@ -17,140 +17,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "porthole-cgroup-hierarchy.h"
 #include "porthole-cgroup-limits.h"
 
 /* v1 reports "no memory limit" as LONG_MAX rounded down to a page. */
 #define V1_UNLIMITED_THRESHOLD (G_GINT64_CONSTANT (1) << 62)
-
-typedef struct
-{
-  char *mount_point;
-  char *root;          /* the mount's root inside its hierarchy */
-  char *own_path;      /* our cgroup inside the hierarchy */
-} Hierarchy;
-
-static void
-hierarchy_clear (Hierarchy *h)
-{
-  g_clear_pointer (&h->mount_point, g_free);
-  g_clear_pointer (&h->root, g_free);
-  g_clear_pointer (&h->own_path, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Hierarchy, hierarchy_clear)
-
-/* Finds the mount of a v1 @controller, or of the v2 tree when NULL. */
-static gboolean
-find_mount (const char *mountinfo,
-            const char *controller,
-            Hierarchy  *h)
-{
-  g_auto(GStrv) lines = g_strsplit (mountinfo, "\n", -1);
-
-  for (guint i = 0; lines[i]; i++)
-    {
-      g_auto(GStrv) fields = g_strsplit (lines[i], " ", -1);
-      guint n = g_strv_length (fields);
-
-      /* id parent dev root mount-point options [optional...] - fstype source super-options */
-      for (guint j = 6; j + 1 < n; j++)
-        {
-          if (!g_str_equal (fields[j], "-"))
-            continue;
-          if (controller == NULL && g_str_equal (fields[j + 1], "cgroup2"))
-            {
-              h->root = g_strdup (fields[3]);
-              h->mount_point = g_strdup (fields[4]);
-              return TRUE;
-            }
-          if (controller != NULL && g_str_equal (fields[j + 1], "cgroup") && j + 3 < n)
-            {
-              g_auto(GStrv) options = g_strsplit (fields[j + 3], ",", -1);
-
-              if (g_strv_contains ((const char *const *) options, controller))
-                {
-                  h->root = g_strdup (fields[3]);
-                  h->mount_point = g_strdup (fields[4]);
-                  return TRUE;
-                }
-            }
-          break;
-        }
-    }
-
-  return FALSE;
-}
-
-/* Our path in the v1 hierarchy holding @controller, or in v2 when NULL. */
-static char *
-find_own_path (const char *proc_self_cgroup,
-               const char *controller)
-{
-  g_auto(GStrv) lines = g_strsplit (proc_self_cgroup, "\n", -1);
-
-  for (guint i = 0; lines[i]; i++)
-    {
-      g_auto(GStrv) fields = g_strsplit (lines[i], ":", 3);
-
-      if (g_strv_length (fields) != 3)
-        continue;
-      if (controller == NULL && g_str_equal (fields[0], "0") && fields[1][0] == '\0')
-        return g_strdup (fields[2]);
-      if (controller != NULL)
-        {
-          g_auto(GStrv) names = g_strsplit (fields[1], ",", -1);
-
-          if (g_strv_contains ((const char *const *) names, controller))
-            return g_strdup (fields[2]);
-        }
-    }
-
-  return NULL;
-}
-
-static gboolean
-find_hierarchy (const char *proc_self_cgroup,
-                const char *mountinfo,
-                const char *controller,
-                Hierarchy  *h)
-{
-  return find_mount (mountinfo, controller, h) &&
-         (h->own_path = find_own_path (proc_self_cgroup, controller)) != NULL;
-}
-
-/* The directories from the mount point down to our cgroup, top first.
- * A cgroup namespace may show a path that is not under the mount's
- * root; then only the mount point is known. */
-static GPtrArray *
-directories (const Hierarchy *h)
-{
-  GPtrArray *dirs = g_ptr_array_new_with_free_func (g_free);
-  const char *relative = h->own_path;
-  g_auto(GStrv) parts = NULL;
-  g_autoptr(GString) path = g_string_new (h->mount_point);
-
-  if (!g_str_equal (h->root, "/"))
-    {
-      if (!g_str_has_prefix (h->own_path, h->root))
-        relative = "";
-      else
-        relative = h->own_path + strlen (h->root);
-    }
-
-  g_ptr_array_add (dirs, g_strdup (path->str));
-  parts = g_strsplit (relative, "/", -1);
-  for (guint i = 0; parts[i]; i++)
-    {
-      if (parts[i][0] == '\0')
-        continue;
-      g_string_append_printf (path, "/%s", parts[i]);
-      if (!g_file_test (path->str, G_FILE_TEST_IS_DIR))
-        break;
-      g_ptr_array_add (dirs, g_strdup (path->str));
-    }
-
-  return dirs;
-}
 
 /* Reads a file of @dir holding one value (or two, for cpu.max). */
 static char *
@@ -208,10 +79,10 @@ tighter_cpu (double current,
 }
 
 static void
-read_v2 (const Hierarchy      *h,
-         PortholeCgroupLimits *limits)
+read_v2 (const PortholeCgroupHierarchy *h,
+         PortholeCgroupLimits          *limits)
 {
-  g_autoptr(GPtrArray) dirs = directories (h);
+  g_autoptr(GPtrArray) dirs = porthole_cgroup_hierarchy_directories (h);
   const char *own = g_ptr_array_index (dirs, dirs->len - 1);
   g_autofree char *current = read_value (own, "memory.current");
 
@@ -240,14 +111,14 @@ read_v2 (const Hierarchy      *h,
 }
 
 static void
-read_v1 (const Hierarchy      *memory,
-         const Hierarchy      *cpu,
-         const Hierarchy      *pids,
-         PortholeCgroupLimits *limits)
+read_v1 (const PortholeCgroupHierarchy *memory,
+         const PortholeCgroupHierarchy *cpu,
+         const PortholeCgroupHierarchy *pids,
+         PortholeCgroupLimits          *limits)
 {
   if (memory->mount_point != NULL)
     {
-      g_autoptr(GPtrArray) dirs = directories (memory);
+      g_autoptr(GPtrArray) dirs = porthole_cgroup_hierarchy_directories (memory);
       g_autofree char *usage = read_value (g_ptr_array_index (dirs, dirs->len - 1),
                                            "memory.usage_in_bytes");
 
@@ -263,7 +134,7 @@ read_v1 (const Hierarchy      *memory,
 
   if (cpu->mount_point != NULL)
     {
-      g_autoptr(GPtrArray) dirs = directories (cpu);
+      g_autoptr(GPtrArray) dirs = porthole_cgroup_hierarchy_directories (cpu);
 
       for (guint i = 0; i < dirs->len; i++)
         {
@@ -281,7 +152,7 @@ read_v1 (const Hierarchy      *memory,
 
   if (pids->mount_point != NULL)
     {
-      g_autoptr(GPtrArray) dirs = directories (pids);
+      g_autoptr(GPtrArray) dirs = porthole_cgroup_hierarchy_directories (pids);
 
       for (guint i = 0; i < dirs->len; i++)
         {
@@ -304,10 +175,10 @@ porthole_cgroup_limits_read_from (const char           *proc_self_cgroup,
                                   const char           *mountinfo,
                                   PortholeCgroupLimits *limits)
 {
-  g_auto(Hierarchy) v2 = { 0 };
-  g_auto(Hierarchy) memory = { 0 };
-  g_auto(Hierarchy) cpu = { 0 };
-  g_auto(Hierarchy) pids = { 0 };
+  g_auto(PortholeCgroupHierarchy) v2 = { 0 };
+  g_auto(PortholeCgroupHierarchy) memory = { 0 };
+  g_auto(PortholeCgroupHierarchy) cpu = { 0 };
+  g_auto(PortholeCgroupHierarchy) pids = { 0 };
   gboolean v2_has_memory = FALSE;
 
   limits->version = 0;
@@ -318,9 +189,9 @@ porthole_cgroup_limits_read_from (const char           *proc_self_cgroup,
 
   /* v2 counts only when it holds the memory controller: on hybrid
    * systems its tree exists but carries next to nothing. */
-  if (find_hierarchy (proc_self_cgroup, mountinfo, NULL, &v2))
+  if (porthole_cgroup_hierarchy_find (&v2, proc_self_cgroup, mountinfo, NULL))
     {
-      g_autoptr(GPtrArray) dirs = directories (&v2);
+      g_autoptr(GPtrArray) dirs = porthole_cgroup_hierarchy_directories (&v2);
       g_autofree char *controllers = read_value (g_ptr_array_index (dirs, 0), "cgroup.controllers");
 
       if (controllers != NULL)
@@ -338,12 +209,9 @@ porthole_cgroup_limits_read_from (const char           *proc_self_cgroup,
       return;
     }
 
-  if (!find_hierarchy (proc_self_cgroup, mountinfo, "memory", &memory))
-    hierarchy_clear (&memory);
-  if (!find_hierarchy (proc_self_cgroup, mountinfo, "cpu", &cpu))
-    hierarchy_clear (&cpu);
-  if (!find_hierarchy (proc_self_cgroup, mountinfo, "pids", &pids))
-    hierarchy_clear (&pids);
+  porthole_cgroup_hierarchy_find (&memory, proc_self_cgroup, mountinfo, "memory");
+  porthole_cgroup_hierarchy_find (&cpu, proc_self_cgroup, mountinfo, "cpu");
+  porthole_cgroup_hierarchy_find (&pids, proc_self_cgroup, mountinfo, "pids");
 
   if (memory.mount_point != NULL || cpu.mount_point != NULL || pids.mount_point != NULL)
     {

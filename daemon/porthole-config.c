@@ -62,6 +62,12 @@ typedef struct
   char *update_self_path;
   guint64 update_max_size;
   guint update_max_backups;
+
+  char *recordings_dir;
+  guint recording_max_duration;
+  guint64 recording_max_size;
+  guint recording_max_concurrent;
+  guint recording_max_kept;
 } Settings;
 
 struct _PortholeConfig
@@ -105,6 +111,7 @@ settings_free (Settings *settings)
   g_strfreev (settings->files_allowed_roots);
   g_strfreev (settings->files_deny);
   g_free (settings->update_self_path);
+  g_free (settings->recordings_dir);
   g_free (settings);
 }
 
@@ -514,6 +521,24 @@ settings_load (GKeyFile  *file,
       !get_uint (file, "update-max-backups", 3, 1, 100, &settings->update_max_backups, error))
     return NULL;
 
+  /* Screen recordings (API.md §8.6) */
+  {
+    g_autofree char *recordings_dir = g_build_filename (settings->state_dir, "recordings", NULL);
+
+    settings->recordings_dir = get_string (file, "recordings-dir", recordings_dir);
+  }
+  if (!g_path_is_absolute (settings->recordings_dir))
+    {
+      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                   "recordings-dir: %s is not an absolute path", settings->recordings_dir);
+      return NULL;
+    }
+  if (!get_seconds (file, "recording-max-duration", 3600, &settings->recording_max_duration, error) ||
+      !get_size (file, "recording-max-size", G_GUINT64_CONSTANT (2) << 30, &settings->recording_max_size, error) ||
+      !get_uint (file, "recording-max-concurrent", 4, 1, 64, &settings->recording_max_concurrent, error) ||
+      !get_uint (file, "recording-max-kept", 20, 1, 10000, &settings->recording_max_kept, error))
+    return NULL;
+
   return g_steal_pointer (&settings);
 }
 
@@ -920,6 +945,58 @@ guint
 porthole_config_get_update_max_backups (PortholeConfig *self)
 {
   return self->settings->update_max_backups;
+}
+
+/**
+ * porthole_config_get_recordings_dir:
+ *
+ * Returns: where recordings go when the client names no file
+ */
+const char *
+porthole_config_get_recordings_dir (PortholeConfig *self)
+{
+  return self->settings->recordings_dir;
+}
+
+/**
+ * porthole_config_get_recording_max_duration:
+ *
+ * Returns: seconds a recording may last; a longer max_duration is cut
+ *   to this, and a recording without one stops here
+ */
+guint
+porthole_config_get_recording_max_duration (PortholeConfig *self)
+{
+  return self->settings->recording_max_duration;
+}
+
+/**
+ * porthole_config_get_recording_max_size:
+ *
+ * Returns: bytes; a recording stops once its file reaches this size
+ */
+guint64
+porthole_config_get_recording_max_size (PortholeConfig *self)
+{
+  return self->settings->recording_max_size;
+}
+
+guint
+porthole_config_get_recording_max_concurrent (PortholeConfig *self)
+{
+  return self->settings->recording_max_concurrent;
+}
+
+/**
+ * porthole_config_get_recording_max_kept:
+ *
+ * Returns: how many ended recordings stay listed (and their files kept,
+ *   in the recordings directory)
+ */
+guint
+porthole_config_get_recording_max_kept (PortholeConfig *self)
+{
+  return self->settings->recording_max_kept;
 }
 
 /**

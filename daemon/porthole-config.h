@@ -77,6 +77,12 @@ gboolean            porthole_config_get_update_enabled     (PortholeConfig  *sel
 const char         *porthole_config_get_update_self_path   (PortholeConfig  *self);
 gsize               porthole_config_get_update_max_size    (PortholeConfig  *self);
 guint               porthole_config_get_update_max_backups (PortholeConfig  *self);
+/* Screen recording (API.md §8.6) */
+const char         *porthole_config_get_recordings_dir     (PortholeConfig  *self);
+guint               porthole_config_get_recording_max_duration (PortholeConfig *self);
+guint64             porthole_config_get_recording_max_size (PortholeConfig  *self);
+guint               porthole_config_get_recording_max_concurrent (PortholeConfig *self);
+guint               porthole_config_get_recording_max_kept (PortholeConfig  *self);
 
 /* Every file the daemon reads secrets or settings from; the file API
  * refuses them (API.md §5). */

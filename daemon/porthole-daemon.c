@@ -24,6 +24,7 @@
 #include "porthole-http-server.h"
 #include "porthole-metrics.h"
 #include "porthole-process.h"
+#include "porthole-process-ledger.h"
 #include "porthole-route.h"
 #include "porthole-run-table.h"
 #include "porthole-sysinfo.h"
@@ -245,6 +246,9 @@ porthole_daemon_start (PortholeDaemon  *self,
       !ensure_directory (porthole_config_get_state_dir (self->config), 0700, error))
     return FALSE;
 
+  /* Before the first child: what a crashed daemon left running ends. */
+  porthole_process_ledger_open (porthole_config_get_state_dir (self->config));
+
   if (!porthole_auth_configure (self->auth, self->config, error))
     return FALSE;
 
@@ -261,7 +265,7 @@ porthole_daemon_start (PortholeDaemon  *self,
   self->sysinfo = porthole_sysinfo_new (self->workspace);
   self->env_store = porthole_env_store_new (porthole_config_get_state_dir (self->config));
   self->fs_policy = porthole_fs_policy_new (self->config, self->workspace);
-  self->file_watcher = porthole_file_watcher_new ();
+  self->file_watcher = porthole_file_watcher_new (self->fs_policy);
   self->executor = porthole_executor_new (self);
 
   {

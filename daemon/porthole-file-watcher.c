@@ -8,6 +8,9 @@
  * both names are inside a subscription, as a deletion or a creation when
  * only one is. Links are never followed.
  *
+ * What the file policy refuses is neither watched nor reported, under
+ * whatever name it appears (a hard link to a denied file, say).
+ *
  * The daemon's own temporary files (porthole-atomic-file.c) are hidden:
  * an atomic write shows as `created` for a new file and `modified` for a
  * replaced one, the way clients expect a write to look (API.md §5.9).
@@ -56,6 +59,7 @@ struct _PortholeFileWatcher
 {
   GObject parent_instance;
 
+  PortholeFsPolicy *policy;
   int fd;
   GSource *source;
   GHashTable *by_wd;    /* wd → Directory (owned) */
@@ -131,6 +135,10 @@ emit (PortholeFileWatcher *self,
       gboolean             is_directory)
 {
   g_autoptr(GPtrArray) subs = values_of (self->subscriptions);
+  /* A hidden name is outside every subscription: a rename to or from one
+   * shows as a deletion or a creation. */
+  gboolean hide_path = path != NULL && porthole_fs_policy_hides (self->policy, path);
+  gboolean hide_old = old_path != NULL && porthole_fs_policy_hides (self->policy, old_path);
 
   for (guint i = 0; i < subs->len; i++)
     {
@@ -144,8 +152,8 @@ emit (PortholeFileWatcher *self,
         sub->func (event, NULL, NULL, FALSE, sub->user_data);
       else if (event == PORTHOLE_FILE_EVENT_RENAMED)
         {
-          gboolean from = porthole_fs_path_is_under (old_path, sub->root);
-          gboolean to = porthole_fs_path_is_under (path, sub->root);
+          gboolean from = !hide_old && porthole_fs_path_is_under (old_path, sub->root);
+          gboolean to = !hide_path && porthole_fs_path_is_under (path, sub->root);
 
           if (from && to)
             sub->func (event, path, old_path, is_directory, sub->user_data);
@@ -154,7 +162,7 @@ emit (PortholeFileWatcher *self,
           else if (to)
             sub->func (PORTHOLE_FILE_EVENT_CREATED, path, NULL, is_directory, sub->user_data);
         }
-      else if (porthole_fs_path_is_under (path, sub->root))
+      else if (!hide_path && porthole_fs_path_is_under (path, sub->root))
         sub->func (event, path, NULL, is_directory, sub->user_data);
     }
 }
@@ -305,7 +313,8 @@ watch_tree (PortholeFileWatcher  *self,
           if (report)
             emit (self, PORTHOLE_FILE_EVENT_CREATED, child, NULL, is_directory);
 
-          if (is_directory)
+          /* A denied directory (a bind mount of one, say) is not gone into. */
+          if (is_directory && !porthole_fs_policy_hides (self->policy, child))
             {
               g_autoptr(GError) local_error = NULL;
 
@@ -370,7 +379,7 @@ appeared (PortholeFileWatcher *self,
 {
   emit (self, PORTHOLE_FILE_EVENT_CREATED, path, NULL, is_directory);
 
-  if (is_directory)
+  if (is_directory && !porthole_fs_policy_hides (self->policy, path))
     {
       g_autoptr(GError) error = NULL;
 
@@ -669,6 +678,7 @@ porthole_file_watcher_finalize (GObject *object)
   PortholeFileWatcher *self = (PortholeFileWatcher *)object;
 
   porthole_file_watcher_stop (self);
+  g_clear_object (&self->policy);
   g_clear_pointer (&self->by_path, g_hash_table_unref);
   g_clear_pointer (&self->by_wd, g_hash_table_unref);
   g_clear_pointer (&self->subscriptions, g_hash_table_unref);
@@ -691,8 +701,16 @@ porthole_file_watcher_init (PortholeFileWatcher *self)
   self->subscriptions = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) subscription_free);
 }
 
+/**
+ * porthole_file_watcher_new:
+ * @policy: what may be watched and reported
+ */
 PortholeFileWatcher *
-porthole_file_watcher_new (void)
+porthole_file_watcher_new (PortholeFsPolicy *policy)
 {
-  return g_object_new (PORTHOLE_TYPE_FILE_WATCHER, NULL);
+  PortholeFileWatcher *self = g_object_new (PORTHOLE_TYPE_FILE_WATCHER, NULL);
+
+  self->policy = g_object_ref (policy);
+
+  return self;
 }

@@ -32,7 +32,7 @@ typedef void (*PortholeFileWatchFunc) (PortholeFileEvent  event,
 
 G_DECLARE_FINAL_TYPE (PortholeFileWatcher, porthole_file_watcher, PORTHOLE, FILE_WATCHER, GObject)
 
-PortholeFileWatcher *porthole_file_watcher_new       (void);
+PortholeFileWatcher *porthole_file_watcher_new       (PortholeFsPolicy       *policy);
 guint                porthole_file_watcher_add       (PortholeFileWatcher    *self,
                                                       const char             *root,
                                                       PortholeFileWatchFunc   func,

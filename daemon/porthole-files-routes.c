@@ -27,6 +27,7 @@
 #include "porthole-files-routes.h"
 #include "porthole-fs-policy.h"
 #include "porthole-json.h"
+#include "porthole-json-nul.h"
 #include "porthole-protocol.h"
 #include "porthole-upload-stream.h"
 
@@ -477,6 +478,7 @@ porthole_files_handle_write (PortholeRequest *req)
   g_autoptr(JsonObject) extra = json_object_new ();
   g_autoptr(GError) error = NULL;
   g_autofree guchar *decoded = NULL;
+  g_autoptr(GBytes) text_bytes = NULL;
   const char *content, *encoding;
   const char *name;
   gboolean overwrite;
@@ -511,9 +513,12 @@ porthole_files_handle_write (PortholeRequest *req)
   else if (encoding == NULL || encoding[0] == '\0' || g_ascii_strcasecmp (encoding, "utf-8") == 0 ||
            g_ascii_strcasecmp (encoding, "utf8") == 0 || g_ascii_strcasecmp (encoding, "text") == 0 ||
            g_ascii_strcasecmp (encoding, "plain") == 0)
-    /* A JSON string cannot carry NUL bytes through json-glib; the text
-     * ends at the first. Binary content goes as base64. */
-    length = strlen (content);
+    {
+      /* A \u0000 of the JSON string is a NUL byte (porthole-json-nul.h). */
+      text_bytes = porthole_json_text_to_bytes (content, -1);
+      content = g_bytes_get_size (text_bytes) > 0 ? g_bytes_get_data (text_bytes, &length) : "";
+      length = g_bytes_get_size (text_bytes);
+    }
   else
     {
       porthole_request_reply_invalid (req, "encoding", "Invalid encoding '%s': expected utf-8 or base64", encoding);
@@ -569,6 +574,7 @@ porthole_files_handle_write (PortholeRequest *req)
 
 typedef struct
 {
+  PortholeFsPolicy *policy;
   GPtrArray *entries;
   gboolean recursive;
   gboolean show_hidden;
@@ -595,8 +601,7 @@ list_directory (Listing    *listing,
   while ((entry = readdir (dir)) != NULL)
     {
       g_autofree char *child = NULL;
-      struct stat st, target;
-      gboolean has_target = FALSE;
+      PortholeFsEntry info;
 
       if (g_str_equal (entry->d_name, ".") || g_str_equal (entry->d_name, ".."))
         continue;
@@ -607,14 +612,17 @@ list_directory (Listing    *listing,
           listing->truncated = TRUE;
           break;
         }
-      if (fstatat (dirfd, entry->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
-        continue;
-      if (S_ISLNK (st.st_mode))
-        has_target = fstatat (dirfd, entry->d_name, &target, 0) == 0;
 
+      /* What reading it would refuse is not shown at all (nor gone into). */
       child = g_build_filename (dir_path, entry->d_name, NULL);
-      g_ptr_array_add (listing->entries, file_info_new (child, entry->d_name, &st, has_target ? &target : NULL));
-      if (listing->recursive && S_ISDIR (st.st_mode))
+      if (porthole_fs_policy_is_denied (listing->policy, child) ||
+          !porthole_fs_policy_check_entry (listing->policy, dirfd, entry->d_name, child,
+                                           PORTHOLE_FS_CHECK_DEFAULT, &info, NULL))
+        continue;
+
+      g_ptr_array_add (listing->entries, file_info_new (child, entry->d_name, &info.st,
+                                                        info.has_target ? &info.target : NULL));
+      if (listing->recursive && S_ISDIR (info.st.st_mode))
         g_ptr_array_add (subdirs, g_strdup (entry->d_name));
     }
   closedir (dir);
@@ -668,6 +676,7 @@ porthole_files_handle_list (PortholeRequest *req)
       return;
     }
 
+  listing.policy = get_policy (req);
   listing.entries = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   list_directory (&listing, fd, path.path);
   close (fd);
@@ -693,45 +702,52 @@ porthole_files_handle_exists (PortholeRequest *req)
   g_auto(PortholeFsPath) path = { .root_fd = -1 };
   g_autoptr(JsonObject) reply = json_object_new ();
   g_autoptr(GError) error = NULL;
-  struct stat st, target;
-  gboolean exists, has_target = FALSE;
+  PortholeFsEntry entry = { 0 };
+  gboolean exists;
 
   if (!get_path (req, NULL, &path))
     return;
 
   if (porthole_fs_path_is_root (&path))
-    exists = fstat (path.root_fd, &st) == 0;
+    exists = fstat (path.root_fd, &entry.st) == 0;
   else
     {
       int dirfd = porthole_fs_path_open_parent (get_policy (req), &path, FALSE, &error);
 
-      /* A missing or non-directory parent: the path does not exist. */
+      /* A missing or non-directory parent: the path does not exist. A
+       * denied one, or a link to one, is refused as reading it would be. */
       if (dirfd < 0 && !g_error_matches (error, PORTHOLE_ERROR, PORTHOLE_ERROR_FILE_NOT_FOUND) &&
           !g_error_matches (error, PORTHOLE_ERROR, PORTHOLE_ERROR_INVALID_PATH))
         {
           reply_error (req, path.path, error);
           return;
         }
-      exists = dirfd >= 0 && fstatat (dirfd, porthole_fs_path_get_name (&path), &st, AT_SYMLINK_NOFOLLOW) == 0;
-      if (exists && S_ISLNK (st.st_mode))
-        has_target = fstatat (dirfd, porthole_fs_path_get_name (&path), &target, 0) == 0;
+      g_clear_error (&error);
+      exists = dirfd >= 0 && porthole_fs_policy_check_entry (get_policy (req), dirfd, porthole_fs_path_get_name (&path),
+                                                             path.path, PORTHOLE_FS_CHECK_DEFAULT, &entry, &error);
       if (dirfd >= 0)
         close (dirfd);
+      if (error != NULL && !g_error_matches (error, PORTHOLE_ERROR, PORTHOLE_ERROR_FILE_NOT_FOUND))
+        {
+          reply_error (req, path.path, error);
+          return;
+        }
     }
 
   json_object_set_boolean_member (reply, "exists", exists);
   json_object_set_string_member (reply, PORTHOLE_MEMBER_PATH, path.path);
   if (exists)
     {
-      gboolean is_directory = S_ISDIR (st.st_mode) || (has_target && S_ISDIR (target.st_mode));
+      const struct stat *st = &entry.st;
+      const struct stat *target = entry.has_target ? &entry.target : NULL;
+      gboolean is_directory = S_ISDIR (st->st_mode) || (target && S_ISDIR (target->st_mode));
 
-      json_object_set_string_member (reply, PORTHOLE_MEMBER_TYPE, type_name (st.st_mode));
+      json_object_set_string_member (reply, PORTHOLE_MEMBER_TYPE, type_name (st->st_mode));
       json_object_set_boolean_member (reply, "is_directory", is_directory);
       json_object_set_boolean_member (reply, "is_dir", is_directory);
-      json_object_set_boolean_member (reply, "is_file",
-                                      S_ISREG (st.st_mode) || (has_target && S_ISREG (target.st_mode)));
-      json_object_set_boolean_member (reply, "is_symlink", S_ISLNK (st.st_mode));
-      json_object_set_int_member (reply, "size", st.st_size);
+      json_object_set_boolean_member (reply, "is_file", S_ISREG (st->st_mode) || (target && S_ISREG (target->st_mode)));
+      json_object_set_boolean_member (reply, "is_symlink", S_ISLNK (st->st_mode));
+      json_object_set_int_member (reply, "size", st->st_size);
     }
   else
     {
@@ -747,30 +763,44 @@ porthole_files_handle_exists (PortholeRequest *req)
 /* DELETE /files/remove */
 
 /* Removes @name in @parent and, for a directory, everything in it, never
- * following a link and never crossing into another file system. */
+ * following a link, never leaving the mount @top is in, and refusing what
+ * the policy denies (a hard link to a denied file, a bind mount of a
+ * denied directory). Links are removed, never looked through. */
 static gboolean
-remove_tree (int         parent,
-             const char *name,
-             dev_t       device,
-             int        *errsv)
+remove_tree (PortholeFsPolicy       *policy,
+             int                     parent,
+             const char             *name,
+             const char             *display,
+             const PortholeFsEntry  *top,
+             GError                **error)
 {
-  struct dirent *entry;
+  PortholeFsEntry entry;
+  struct dirent *child;
   struct stat st;
   DIR *dir;
   int fd;
+
+  if (!porthole_fs_policy_check_entry (policy, parent, name, display, PORTHOLE_FS_CHECK_NOFOLLOW, &entry, error))
+    return FALSE;
+  if (entry.st.st_dev != top->st.st_dev || entry.mount_id != top->mount_id)
+    {
+      porthole_fs_set_error (error, EBUSY, display);
+      return FALSE;
+    }
 
   if (unlinkat (parent, name, 0) == 0)
     return TRUE;
   if (errno != EISDIR && errno != EPERM)
     {
-      *errsv = errno;
+      porthole_fs_set_error (error, errno, display);
       return FALSE;
     }
 
   fd = openat (parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0 || fstat (fd, &st) != 0 || st.st_dev != device)
+  if (fd < 0 || fstat (fd, &st) != 0 || st.st_dev != entry.st.st_dev || st.st_ino != entry.st.st_ino)
     {
-      *errsv = fd < 0 ? errno : EXDEV;
+      /* Replaced since it was checked. */
+      porthole_fs_set_error (error, fd < 0 ? errno : EBUSY, display);
       if (fd >= 0)
         close (fd);
       return FALSE;
@@ -779,16 +809,19 @@ remove_tree (int         parent,
   dir = fdopendir (fd);
   if (dir == NULL)
     {
-      *errsv = errno;
+      porthole_fs_set_error (error, errno, display);
       close (fd);
       return FALSE;
     }
 
-  while ((entry = readdir (dir)) != NULL)
+  while ((child = readdir (dir)) != NULL)
     {
-      if (g_str_equal (entry->d_name, ".") || g_str_equal (entry->d_name, ".."))
+      g_autofree char *child_display = NULL;
+
+      if (g_str_equal (child->d_name, ".") || g_str_equal (child->d_name, ".."))
         continue;
-      if (!remove_tree (dirfd (dir), entry->d_name, device, errsv))
+      child_display = g_build_filename (display, child->d_name, NULL);
+      if (!remove_tree (policy, dirfd (dir), child->d_name, child_display, top, error))
         {
           closedir (dir);
           return FALSE;
@@ -798,7 +831,7 @@ remove_tree (int         parent,
 
   if (unlinkat (parent, name, AT_REMOVEDIR) != 0)
     {
-      *errsv = errno;
+      porthole_fs_set_error (error, errno, display);
       return FALSE;
     }
 
@@ -810,8 +843,8 @@ porthole_files_handle_remove (PortholeRequest *req)
 {
   g_auto(PortholeFsPath) path = { .root_fd = -1 };
   g_autoptr(GError) error = NULL;
-  struct stat st;
-  int dirfd, errsv = 0;
+  PortholeFsEntry top;
+  int dirfd;
 
   if (!get_path (req, NULL, &path))
     return;
@@ -826,6 +859,7 @@ porthole_files_handle_remove (PortholeRequest *req)
       return;
     }
 
+  /* Refuses a denied entry, or a link to one, before anything goes. */
   dirfd = porthole_fs_path_open_parent (get_policy (req), &path, FALSE, &error);
   if (dirfd < 0)
     {
@@ -833,18 +867,17 @@ porthole_files_handle_remove (PortholeRequest *req)
       return;
     }
 
-  if (fstatat (dirfd, porthole_fs_path_get_name (&path), &st, AT_SYMLINK_NOFOLLOW) != 0 ||
-      !remove_tree (dirfd, porthole_fs_path_get_name (&path), st.st_dev, &errsv))
+  if (!porthole_fs_policy_check_entry (get_policy (req), dirfd, porthole_fs_path_get_name (&path), path.path,
+                                       PORTHOLE_FS_CHECK_NOFOLLOW, &top, &error) ||
+      !remove_tree (get_policy (req), dirfd, porthole_fs_path_get_name (&path), path.path, &top, &error))
     {
-      if (errsv == 0)
-        errsv = errno;
       close (dirfd);
-      reply_errno (req, errsv == EXDEV ? EBUSY : errsv, path.path);
+      reply_error (req, path.path, error);
       return;
     }
   close (dirfd);
 
-  reply_done (req, path.path, S_ISDIR (st.st_mode) ? "Directory removed" : "File removed", NULL);
+  reply_done (req, path.path, S_ISDIR (top.st.st_mode) ? "Directory removed" : "File removed", NULL);
 }
 
 /* POST /files/mkdir */

@@ -8,9 +8,20 @@
  * leads out of the root fails (EXDEV) instead of being followed; under
  * "/" with RESOLVE_IN_ROOT, which is ordinary resolution. Without
  * openat2() a restricted root is walked component by component with
- * O_NOFOLLOW, refusing every link. What was opened is checked once more
- * against the deny list by its real path, which catches links into
- * denied places.
+ * O_NOFOLLOW, refusing every link. What was opened is checked once more,
+ * for what it really is (porthole_fs_policy_check_entry() does the same
+ * for a name in a directory, and for what a link there leads to):
+ *
+ * - its real path against the deny list, which catches links into denied
+ *   places;
+ * - where it lies in its file system (porthole-fs-mounts.c) against
+ *   where the denied paths lie, which catches bind mounts of them;
+ * - its device and inode (porthole-fs-identities.c), which catches hard
+ *   links to denied files.
+ *
+ * Denied are the deny list, the daemon's private files and its state
+ * directory; their identities and places are taken again at each
+ * resolve, so files replaced or created since are known as they are now.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -23,11 +34,18 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "porthole-config.h"
 #include "porthole-error.h"
+#include "porthole-fs-identities.h"
+#include "porthole-fs-mounts.h"
 #include "porthole-fs-policy.h"
+
+/* File events check the policy without a request to refresh it: they
+ * refresh it themselves, at most this often. */
+#define EVENT_REFRESH_USEC (100 * 1000)
 
 struct _PortholeFsPolicy
 {
@@ -38,9 +56,17 @@ struct _PortholeFsPolicy
   /* The kernel has no openat2(), or PORTHOLE_FS_NO_OPENAT2 is set (to
    * exercise the fallback). */
   gboolean no_openat2;
+
+  PortholeFsMounts *mounts;
+  PortholeFsIdentities *identities;
+  /* Where the denied paths that exist lie (PortholeFsLocation). */
+  GArray *locations;
+  gint64 refreshed_at;
 };
 
 G_DEFINE_FINAL_TYPE (PortholeFsPolicy, porthole_fs_policy, G_TYPE_OBJECT)
+
+static void refresh (PortholeFsPolicy *self);
 
 static void
 porthole_fs_policy_finalize (GObject *object)
@@ -49,6 +75,9 @@ porthole_fs_policy_finalize (GObject *object)
 
   g_clear_object (&self->config);
   g_clear_pointer (&self->workspace, g_free);
+  g_clear_object (&self->mounts);
+  g_clear_object (&self->identities);
+  g_clear_pointer (&self->locations, g_array_unref);
 
   G_OBJECT_CLASS (porthole_fs_policy_parent_class)->finalize (object);
 }
@@ -62,6 +91,10 @@ porthole_fs_policy_class_init (PortholeFsPolicyClass *klass)
 static void
 porthole_fs_policy_init (PortholeFsPolicy *self)
 {
+  self->mounts = porthole_fs_mounts_new ();
+  self->identities = porthole_fs_identities_new ();
+  self->locations = g_array_new (FALSE, TRUE, sizeof (PortholeFsLocation));
+  g_array_set_clear_func (self->locations, (GDestroyNotify) porthole_fs_location_clear);
 }
 
 /**
@@ -79,6 +112,10 @@ porthole_fs_policy_new (PortholeConfig *config,
   self->config = g_object_ref (config);
   self->workspace = g_strdup (workspace);
   self->no_openat2 = g_getenv ("PORTHOLE_FS_NO_OPENAT2") != NULL;
+
+  /* Held from the start: a denied file replaced before the first request
+   * stays denied under the names its old inode still has. */
+  refresh (self);
 
   return self;
 }
@@ -163,12 +200,20 @@ porthole_fs_path_is_under (const char *path,
   return strncmp (path, top, length) == 0 && (path[length] == '\0' || path[length] == '/');
 }
 
+static char *
+dup_state_dir (PortholeFsPolicy *self)
+{
+  const char *state = porthole_config_get_state_dir (self->config);
+
+  return state ? g_canonicalize_filename (state, NULL) : NULL;
+}
+
 /**
  * porthole_fs_policy_is_denied:
  * @absolute: a normalised absolute path
  *
- * Returns: %TRUE if @absolute is on the deny list or is one of the
- *   daemon's private files
+ * Returns: %TRUE if @absolute is on the deny list, is one of the daemon's
+ *   private files or lies in its state directory
  */
 gboolean
 porthole_fs_policy_is_denied (PortholeFsPolicy *self,
@@ -176,6 +221,7 @@ porthole_fs_policy_is_denied (PortholeFsPolicy *self,
 {
   const char *const *deny = porthole_config_get_files_deny (self->config);
   g_auto(GStrv) private = porthole_config_dup_private_files (self->config);
+  g_autofree char *state = dup_state_dir (self);
 
   for (guint i = 0; deny && deny[i]; i++)
     if (porthole_fs_path_is_under (absolute, deny[i]))
@@ -185,7 +231,158 @@ porthole_fs_policy_is_denied (PortholeFsPolicy *self,
     if (g_str_equal (absolute, private[i]))
       return TRUE;
 
+  return state != NULL && porthole_fs_path_is_under (absolute, state);
+}
+
+/* Identities and places */
+
+/* Where @fd really is (the kernel's name for it). */
+static char *
+real_path_of (int fd)
+{
+  g_autofree char *link = g_strdup_printf ("/proc/self/fd/%d", fd);
+
+  return g_file_read_link (link, NULL);
+}
+
+/* fstatat() plus the mount the file is in. */
+static gboolean
+stat_file (int          dirfd,
+           const char  *name,
+           int          flags,
+           struct stat *st,
+           guint64     *mount_id)
+{
+  struct statx stx;
+
+  if (statx (dirfd, name, flags | AT_STATX_SYNC_AS_STAT, STATX_BASIC_STATS | STATX_MNT_ID, &stx) != 0)
+    return FALSE;
+
+  memset (st, 0, sizeof *st);
+  st->st_dev = makedev (stx.stx_dev_major, stx.stx_dev_minor);
+  st->st_ino = stx.stx_ino;
+  st->st_mode = stx.stx_mode;
+  st->st_nlink = stx.stx_nlink;
+  st->st_uid = stx.stx_uid;
+  st->st_gid = stx.stx_gid;
+  st->st_rdev = makedev (stx.stx_rdev_major, stx.stx_rdev_minor);
+  st->st_size = stx.stx_size;
+  st->st_blksize = stx.stx_blksize;
+  st->st_blocks = stx.stx_blocks;
+  st->st_atim = (struct timespec) { stx.stx_atime.tv_sec, stx.stx_atime.tv_nsec };
+  st->st_mtim = (struct timespec) { stx.stx_mtime.tv_sec, stx.stx_mtime.tv_nsec };
+  st->st_ctim = (struct timespec) { stx.stx_ctime.tv_sec, stx.stx_ctime.tv_nsec };
+  /* Linux < 5.8 cannot tell: bind mounts go unrecognised there. */
+  *mount_id = (stx.stx_mask & STATX_MNT_ID) ? stx.stx_mnt_id : 0;
+
+  return TRUE;
+}
+
+/* The deny list, the private files and the state directory. */
+static GStrv
+dup_denied_paths (PortholeFsPolicy *self)
+{
+  const char *const *deny = porthole_config_get_files_deny (self->config);
+  g_auto(GStrv) private = porthole_config_dup_private_files (self->config);
+  g_autofree char *state = dup_state_dir (self);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  if (deny != NULL)
+    g_strv_builder_addv (builder, (const char **) deny);
+  g_strv_builder_addv (builder, (const char **) private);
+  if (state != NULL)
+    g_strv_builder_add (builder, state);
+
+  return g_strv_builder_end (builder);
+}
+
+/* Takes again where the denied paths lie and what they are: they may
+ * have been replaced, created or mounted since. */
+static void
+refresh (PortholeFsPolicy *self)
+{
+  g_auto(GStrv) paths = dup_denied_paths (self);
+  guint n = g_strv_length (paths);
+  g_autofree int *fds = g_new (int, n + 1);
+
+  g_array_set_size (self->locations, 0);
+  for (guint i = 0; i < n; i++)
+    {
+      PortholeFsLocation location;
+      g_autofree char *real = NULL;
+      guint64 mount_id;
+      struct stat st;
+
+      fds[i] = open (paths[i], O_PATH | O_CLOEXEC);
+      if (fds[i] >= 0 && (real = real_path_of (fds[i])) != NULL &&
+          stat_file (fds[i], "", AT_EMPTY_PATH, &st, &mount_id) && mount_id != 0 &&
+          porthole_fs_mounts_locate (self->mounts, mount_id, real, &location))
+        g_array_append_val (self->locations, location);
+    }
+
+  porthole_fs_identities_update (self->identities, (const char *const *) paths, fds);
+  for (guint i = 0; i < n; i++)
+    if (fds[i] >= 0)
+      close (fds[i]);
+  self->refreshed_at = g_get_monotonic_time ();
+}
+
+/* Whether @real, in mount @mount_id, lies where a denied path does,
+ * however it is mounted. */
+static gboolean
+location_is_denied (PortholeFsPolicy *self,
+                    guint64           mount_id,
+                    const char       *real)
+{
+  g_auto(PortholeFsLocation) here = { 0 };
+
+  if (mount_id == 0 || self->locations->len == 0)
+    return FALSE;
+
+  /* A mount the table does not show (detached since): refused. */
+  if (!porthole_fs_mounts_locate (self->mounts, mount_id, real, &here))
+    return TRUE;
+
+  for (guint i = 0; i < self->locations->len; i++)
+    {
+      PortholeFsLocation *denied = &g_array_index (self->locations, PortholeFsLocation, i);
+
+      if (denied->device == here.device && porthole_fs_path_is_under (here.path, denied->path))
+        return TRUE;
+    }
+
   return FALSE;
+}
+
+/* What @real (described by @st and @mount_id) is denied by: its name,
+ * its place, or its identity. */
+static gboolean
+denies (PortholeFsPolicy  *self,
+        const char        *real,
+        const struct stat *st,
+        guint64            mount_id)
+{
+  return porthole_fs_policy_is_denied (self, real) ||
+         location_is_denied (self, mount_id, real) ||
+         porthole_fs_identities_contains (self->identities, st);
+}
+
+/* Whether @target lies in the allowed root holding @real (the innermost,
+ * as porthole_fs_policy_resolve() picks it): where reading @real through
+ * a link to @target would be allowed to go. */
+static gboolean
+within_root_of (PortholeFsPolicy *self,
+                const char       *real,
+                const char       *target)
+{
+  const char *const *roots = porthole_config_get_files_allowed_roots (self->config);
+  const char *root = NULL;
+
+  for (guint i = 0; roots[i]; i++)
+    if (porthole_fs_path_is_under (real, roots[i]) && (root == NULL || strlen (roots[i]) > strlen (root)))
+      root = roots[i];
+
+  return root != NULL && porthole_fs_path_is_under (target, root);
 }
 
 /* Absolute, without `.`, `..` or repeated slashes; NULL if a component
@@ -232,7 +429,8 @@ normalise (const char *input,
  * @path: (out caller-allocates): where it is; clear it after use
  *
  * Checks @input lexically: length, encoding, allowed roots, deny list.
- * Nothing is opened but the root.
+ * Nothing is opened but the root. The identities and places of the
+ * denied paths are taken again here, once per request.
  */
 gboolean
 porthole_fs_policy_resolve (PortholeFsPolicy  *self,
@@ -250,6 +448,8 @@ porthole_fs_policy_resolve (PortholeFsPolicy  *self,
 
   memset (path, 0, sizeof *path);
   path->root_fd = -1;
+
+  refresh (self);
 
   if (strlen (input) >= PATH_MAX || !g_utf8_validate (input, -1, NULL) ||
       (absolute = normalise (input, self->workspace)) == NULL || strlen (absolute) >= PATH_MAX)
@@ -401,18 +601,16 @@ open_below (PortholeFsPolicy *self,
   return openat (path->root_fd, relative, flags | O_CLOEXEC, mode);
 }
 
-/* Where @fd really is (plus "/@name"), against the deny list: links into
- * denied places are refused however they were reached. */
+/* Refuses what @fd is open on if it is denied, however it was reached. */
 static gboolean
-check_real_path (PortholeFsPolicy  *self,
-                 int                fd,
-                 const char        *name,
-                 const char        *display,
-                 GError           **error)
+check_object (PortholeFsPolicy  *self,
+              int                fd,
+              const char        *display,
+              GError           **error)
 {
-  g_autofree char *link = g_strdup_printf ("/proc/self/fd/%d", fd);
-  g_autofree char *real = g_file_read_link (link, NULL);
-  g_autofree char *full = NULL;
+  g_autofree char *real = real_path_of (fd);
+  guint64 mount_id;
+  struct stat st;
 
   if (real == NULL)
     {
@@ -421,11 +619,153 @@ check_real_path (PortholeFsPolicy  *self,
       return FALSE;
     }
 
-  full = name ? g_build_filename (real, name, NULL) : g_steal_pointer (&real);
-  if (porthole_fs_policy_is_denied (self, full))
+  if (!stat_file (fd, "", AT_EMPTY_PATH, &st, &mount_id))
+    {
+      porthole_fs_set_error (error, errno, display);
+      return FALSE;
+    }
+
+  if (denies (self, real, &st, mount_id))
     return not_allowed (error, display);
 
   return TRUE;
+}
+
+/**
+ * porthole_fs_policy_check_entry:
+ * @dirfd: a directory the policy let be opened
+ * @name: an entry in it
+ * @display: (nullable): the path errors name; the real one if %NULL
+ * @flags: %PORTHOLE_FS_CHECK_NOFOLLOW not to look where a link leads
+ * @entry: (out caller-allocates): the entry, as it may be shown
+ *
+ * Refuses @name if it is a denied file (by its real path, where it lies,
+ * or what it is: a hard link to a denied file, a bind mount of a denied
+ * directory), or a link to one. A link is followed for that however it
+ * resolves, so a link to a denied file is refused even where the policy
+ * would not follow it; what it leads to is shown only when that is inside
+ * the allowed root holding @name. Uses what the last
+ * porthole_fs_policy_resolve() knew of the denied paths.
+ *
+ * Returns: %FALSE with @error set if @name is missing
+ *   (%PORTHOLE_ERROR_FILE_NOT_FOUND), denied
+ *   (%PORTHOLE_ERROR_PATH_NOT_ALLOWED) or cannot be looked at
+ */
+gboolean
+porthole_fs_policy_check_entry (PortholeFsPolicy  *self,
+                                int                dirfd,
+                                const char        *name,
+                                const char        *display,
+                                PortholeFsCheckFlags flags,
+                                PortholeFsEntry   *entry,
+                                GError           **error)
+{
+  g_autofree char *real_dir = real_path_of (dirfd);
+  g_autofree char *real = NULL;
+  int fd;
+
+  g_return_val_if_fail (PORTHOLE_IS_FS_POLICY (self), FALSE);
+
+  memset (entry, 0, sizeof *entry);
+  if (real_dir == NULL)
+    {
+      g_set_error (error, PORTHOLE_ERROR, PORTHOLE_ERROR_FILE_OPERATION_FAILED,
+                   "Cannot tell where %s is (is /proc mounted?)", display ? display : name);
+      return FALSE;
+    }
+  real = g_build_filename (real_dir, name, NULL);
+  if (display == NULL)
+    display = real;
+
+  /* A denied name is refused before it is looked at. */
+  if (porthole_fs_policy_is_denied (self, real))
+    return not_allowed (error, display);
+
+  if (!stat_file (dirfd, name, AT_SYMLINK_NOFOLLOW, &entry->st, &entry->mount_id))
+    {
+      porthole_fs_set_error (error, errno, display);
+      return FALSE;
+    }
+
+  if (denies (self, real, &entry->st, entry->mount_id))
+    return not_allowed (error, display);
+
+  if (!S_ISLNK (entry->st.st_mode) || (flags & PORTHOLE_FS_CHECK_NOFOLLOW))
+    return TRUE;
+
+  /* O_PATH: nothing is opened for reading, a FIFO does not block. */
+  fd = openat (dirfd, name, O_PATH | O_CLOEXEC);
+  if (fd >= 0)
+    {
+      g_autofree char *target = real_path_of (fd);
+      guint64 mount_id;
+      gboolean denied;
+
+      denied = target == NULL || !stat_file (fd, "", AT_EMPTY_PATH, &entry->target, &mount_id) ||
+               denies (self, target, &entry->target, mount_id);
+      entry->has_target = !denied && within_root_of (self, real, target);
+      close (fd);
+      if (denied)
+        return not_allowed (error, display);
+    }
+
+  return TRUE;
+}
+
+/* porthole_fs_policy_check_entry(), where a missing entry is fine. */
+static gboolean
+check_name (PortholeFsPolicy  *self,
+            int                dirfd,
+            const char        *name,
+            const char        *display,
+            GError           **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  PortholeFsEntry entry;
+
+  if (porthole_fs_policy_check_entry (self, dirfd, name, display, PORTHOLE_FS_CHECK_DEFAULT, &entry, &local_error) ||
+      g_error_matches (local_error, PORTHOLE_ERROR, PORTHOLE_ERROR_FILE_NOT_FOUND))
+    return TRUE;
+
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
+}
+
+/**
+ * porthole_fs_policy_hides:
+ * @path: an absolute path learnt otherwise than through the policy (a
+ *   file event)
+ *
+ * Returns: %TRUE if the file API refuses @path, or would if it still
+ *   existed
+ */
+gboolean
+porthole_fs_policy_hides (PortholeFsPolicy *self,
+                          const char       *path)
+{
+  g_autofree char *parent = g_path_get_dirname (path);
+  g_autofree char *name = g_path_get_basename (path);
+  gboolean hidden;
+  int dirfd;
+
+  g_return_val_if_fail (PORTHOLE_IS_FS_POLICY (self), TRUE);
+
+  if (porthole_fs_policy_is_denied (self, path))
+    return TRUE;
+
+  if (g_get_monotonic_time () - self->refreshed_at > EVENT_REFRESH_USEC)
+    refresh (self);
+
+  /* Gone already: its name was all there was to check. */
+  dirfd = open (parent, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (dirfd < 0)
+    return FALSE;
+
+  hidden = !check_object (self, dirfd, parent, NULL) ||
+           (!g_str_equal (path, "/") && !check_name (self, dirfd, name, path, NULL));
+  close (dirfd);
+
+  return hidden;
 }
 
 /**
@@ -454,7 +794,7 @@ porthole_fs_path_open (PortholeFsPolicy  *self,
       if (errsv != ENOENT && errsv != EXDEV && !(flags & O_PATH) &&
           (fd = open_below (self, path, path->relative, O_PATH, 0)) >= 0)
         {
-          gboolean allowed = check_real_path (self, fd, NULL, path->path, error);
+          gboolean allowed = check_object (self, fd, path->path, error);
 
           close (fd);
           if (!allowed)
@@ -464,7 +804,7 @@ porthole_fs_path_open (PortholeFsPolicy  *self,
       return -1;
     }
 
-  if (!check_real_path (self, fd, NULL, path->path, error))
+  if (!check_object (self, fd, path->path, error))
     {
       close (fd);
       return -1;
@@ -554,7 +894,7 @@ open_directory (PortholeFsPolicy  *self,
           porthole_fs_set_error (error, errno, path->path);
           return -1;
         }
-      if (!check_real_path (self, parent, parts[i], path->path, error) ||
+      if (!check_name (self, parent, parts[i], path->path, error) ||
           !porthole_fs_mkdir_exact (parent, parts[i], 0755, NULL, path->path, error))
         {
           close (parent);
@@ -607,7 +947,10 @@ porthole_fs_path_open_parent (PortholeFsPolicy  *self,
   if (fd < 0)
     return -1;
 
-  if (!check_real_path (self, fd, porthole_fs_path_get_name (path), path->path, error))
+  /* The directory, then the entry: a hard link to a denied file, or a
+   * link to one, is refused even though only the name is acted on. */
+  if (!check_object (self, fd, path->path, error) ||
+      !check_name (self, fd, porthole_fs_path_get_name (path), path->path, error))
     {
       close (fd);
       return -1;

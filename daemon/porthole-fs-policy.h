@@ -7,6 +7,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <sys/stat.h>
 
 #include "porthole-types.h"
 
@@ -27,6 +28,26 @@ typedef struct
   gboolean restricted;
 } PortholeFsPath;
 
+/* An entry of a directory, as the policy lets it be shown. */
+typedef struct
+{
+  /* The entry itself, not followed. */
+  struct stat st;
+  /* The mount it is in (statx()'s STATX_MNT_ID; 0 if unknown). */
+  guint64 mount_id;
+  /* What a link leads to, when that is inside the allowed root the link
+   * is in (where reading through it may go). */
+  struct stat target;
+  gboolean has_target;
+} PortholeFsEntry;
+
+typedef enum
+{
+  PORTHOLE_FS_CHECK_DEFAULT = 0,
+  /* Do not look where a link leads: for removals, which never touch it. */
+  PORTHOLE_FS_CHECK_NOFOLLOW = 1 << 0,
+} PortholeFsCheckFlags;
+
 #define PORTHOLE_TYPE_FS_POLICY (porthole_fs_policy_get_type ())
 
 G_DECLARE_FINAL_TYPE (PortholeFsPolicy, porthole_fs_policy, PORTHOLE, FS_POLICY, GObject)
@@ -39,6 +60,15 @@ gboolean          porthole_fs_policy_resolve      (PortholeFsPolicy  *self,
                                                    GError           **error);
 gboolean          porthole_fs_policy_is_denied    (PortholeFsPolicy  *self,
                                                    const char        *absolute);
+gboolean          porthole_fs_policy_check_entry  (PortholeFsPolicy  *self,
+                                                   int                dirfd,
+                                                   const char        *name,
+                                                   const char        *display,
+                                                   PortholeFsCheckFlags flags,
+                                                   PortholeFsEntry   *entry,
+                                                   GError           **error);
+gboolean          porthole_fs_policy_hides        (PortholeFsPolicy  *self,
+                                                   const char        *path);
 
 int               porthole_fs_path_open           (PortholeFsPolicy  *self,
                                                    PortholeFsPath    *path,

@@ -5,14 +5,17 @@
  * those of API.md §1.8 and SECURITY.md §6:
  *
  *  - a new session (so a new process group), and a cgroup of its own
- *    where cgroup v2 allows, entered before the program runs (see
- *    porthole-spawn.c);
+ *    where a writable hierarchy allows, entered before the program runs
+ *    (see porthole-spawn.c), and death with the daemon; what a crash
+ *    leaves of the tree is ended by the next daemon
+ *    (porthole-process-ledger.c);
  *  - stdin is /dev/null (or a new pseudo-terminal), the environment is
  *    exactly what the caller built, SIGPIPE back to its default, and the
  *    OOM killer prefers the child to the daemon;
  *  - output is read in chunks of at most 64 KiB, decoded as UTF-8 with
  *    U+FFFD for invalid bytes (never splitting a character across
- *    chunks), and captured up to a limit;
+ *    chunks) and NUL bytes as PORTHOLE_JSON_NUL, and captured up to a
+ *    limit;
  *  - the run is over when its main process exits, plus a short drain of
  *    its pipes: descendants that keep them open are left alone and their
  *    output is read and dropped;
@@ -38,7 +41,9 @@
 #include <unistd.h>
 
 #include "porthole-cgroup.h"
+#include "porthole-json-nul.h"
 #include "porthole-process.h"
+#include "porthole-process-ledger.h"
 #include "porthole-spawn.h"
 
 #define READ_CHUNK (64 * 1024)
@@ -159,10 +164,11 @@ decode_utf8 (GByteArray   *carry,
       g_string_append_len (out, p, valid_end - p);
       p = valid_end;
 
-      /* A NUL is valid UTF-8 for JSON purposes but not for GLib. */
+      /* Output is data: a NUL byte stays, as the pair JSON writes as
+       * \u0000 (porthole-json-nul.h), so the text is still a C string. */
       if (*p == '\0')
         {
-          g_string_append_c (out, '\0');
+          g_string_append_len (out, PORTHOLE_JSON_NUL, PORTHOLE_JSON_NUL_LENGTH);
           p++;
           continue;
         }
@@ -578,6 +584,14 @@ drain_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Nothing of the run is left to watch or to kill at shutdown. */
+static void
+forget (PortholeProcess *self)
+{
+  porthole_process_ledger_remove (self->pid);
+  g_hash_table_remove (live, self);
+}
+
 static void
 finish (PortholeProcess *self)
 {
@@ -608,7 +622,7 @@ finish (PortholeProcess *self)
 
   if (live != NULL && self->escalate_id == 0 &&
       (self->readers[0].fd < 0 && self->readers[1].fd < 0))
-    g_hash_table_remove (live, self);
+    forget (self);
 }
 
 static void
@@ -621,7 +635,7 @@ maybe_finish (PortholeProcess *self)
       /* Forget a finished process once nothing of it is left to watch. */
       if (live != NULL && self->escalate_id == 0 &&
           self->readers[0].fd < 0 && self->readers[1].fd < 0)
-        g_hash_table_remove (live, self);
+        forget (self);
       return;
     }
 
@@ -831,6 +845,9 @@ porthole_process_spawn (PortholeProcess  *self,
   if (live == NULL)
     live = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
   g_hash_table_add (live, g_object_ref (self));
+  /* A tree without a cgroup is known by its session only. */
+  if (self->cgroup == NULL)
+    porthole_process_ledger_add (self->pid);
 
   if (self->pty_master >= 0)
     {
@@ -1085,7 +1102,8 @@ porthole_process_class_init (PortholeProcessClass *klass)
   /**
    * PortholeProcess::output:
    * @stream: a #PortholeProcessStream
-   * @text: valid UTF-8, not NUL-terminated
+   * @text: valid UTF-8 but for %PORTHOLE_JSON_NUL (a NUL byte of the
+   *   output), not NUL-terminated
    * @length: bytes of @text (at most 64 KiB plus a held-back character)
    *
    * Output as it arrives, until the run is over.
@@ -1288,6 +1306,12 @@ porthole_process_get_killed (PortholeProcess *self)
   return self->killed;
 }
 
+/**
+ * porthole_process_get_stdout:
+ *
+ * Returns: what was captured, as "output" gave it (NUL bytes of the
+ *   output are %PORTHOLE_JSON_NUL, so this is all of it)
+ */
 const char *
 porthole_process_get_stdout (PortholeProcess *self)
 {

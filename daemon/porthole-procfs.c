@@ -91,7 +91,7 @@ porthole_procfs_read_stat (int               pid,
   const char *open_paren, *close_paren;
   unsigned long long utime, stime, start, vsize;
   long rss, threads;
-  int ppid;
+  int ppid, session;
   char state;
 
   memset (stat, 0, sizeof *stat);
@@ -107,12 +107,13 @@ porthole_procfs_read_stat (int               pid,
     return FALSE;
 
   if (sscanf (close_paren + 2,
-              "%c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %*d %*d %*d %*d %ld %*d %llu %llu %ld",
-              &state, &ppid, &utime, &stime, &threads, &start, &vsize, &rss) != 8)
+              "%c %d %*d %d %*d %*d %*u %*u %*u %*u %*u %llu %llu %*d %*d %*d %*d %ld %*d %llu %llu %ld",
+              &state, &ppid, &session, &utime, &stime, &threads, &start, &vsize, &rss) != 9)
     return FALSE;
 
   stat->pid = pid;
   stat->ppid = ppid;
+  stat->session = session;
   stat->state = state;
   g_strlcpy (stat->comm, open_paren + 1, MIN (sizeof stat->comm, (gsize) (close_paren - open_paren)));
   stat->cpu_ticks = utime + stime;
@@ -122,6 +123,61 @@ porthole_procfs_read_stat (int               pid,
   stat->threads = MAX (threads, 0);
 
   return TRUE;
+}
+
+/**
+ * porthole_procfs_identity:
+ *
+ * A pid names a process only while it runs; with its start time it
+ * names it for good, so a record of it can never hit a process that got
+ * the pid later.
+ *
+ * Returns: (transfer full) (nullable): "PID-STARTTICKS", or %NULL if
+ *   @pid is gone
+ */
+char *
+porthole_procfs_identity (int pid)
+{
+  PortholeProcStat stat;
+
+  if (!porthole_procfs_read_stat (pid, &stat))
+    return NULL;
+  return g_strdup_printf ("%d-%" G_GUINT64_FORMAT, pid, stat.start_ticks);
+}
+
+gboolean
+porthole_procfs_parse_identity (const char *identity,
+                                int        *pid,
+                                guint64    *start_ticks)
+{
+  g_auto(GStrv) parts = g_strsplit (identity, "-", -1);
+  guint64 number;
+
+  if (g_strv_length (parts) != 2 ||
+      !g_ascii_string_to_unsigned (parts[0], 10, 1, G_MAXINT, &number, NULL) ||
+      !g_ascii_string_to_unsigned (parts[1], 10, 0, G_MAXUINT64, start_ticks, NULL))
+    return FALSE;
+
+  *pid = (int) number;
+  return TRUE;
+}
+
+/**
+ * porthole_procfs_identity_is_alive:
+ *
+ * Returns: %TRUE if the process of @identity (porthole_procfs_identity())
+ *   still runs; %FALSE if it is gone, even if its pid is in use again
+ */
+gboolean
+porthole_procfs_identity_is_alive (const char *identity)
+{
+  PortholeProcStat stat;
+  guint64 start_ticks;
+  int pid;
+
+  return porthole_procfs_parse_identity (identity, &pid, &start_ticks) &&
+         porthole_procfs_read_stat (pid, &stat) && stat.start_ticks == start_ticks &&
+         stat.state != 'Z';
 }
 
 /**

@@ -13,6 +13,7 @@ typedef struct
 {
   int pid;
   int ppid;
+  int session;
   char state;
   char comm[64];
   guint64 cpu_ticks;      /* utime + stime */
@@ -24,6 +25,11 @@ typedef struct
 
 gboolean    porthole_procfs_read_stat        (int               pid,
                                               PortholeProcStat *stat);
+char       *porthole_procfs_identity         (int               pid);
+gboolean    porthole_procfs_parse_identity   (const char       *identity,
+                                              int              *pid,
+                                              guint64          *start_ticks);
+gboolean    porthole_procfs_identity_is_alive (const char      *identity);
 GStrv       porthole_procfs_read_cmdline     (int               pid);
 gboolean    porthole_procfs_read_uid         (int               pid,
                                               guint            *uid);

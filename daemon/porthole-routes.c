@@ -17,6 +17,7 @@
 #include "porthole-desktop-display-routes.h"
 #include "porthole-desktop-input-routes.h"
 #include "porthole-desktop-ocr-routes.h"
+#include "porthole-desktop-recording-routes.h"
 #include "porthole-desktop-screen-routes.h"
 #include "porthole-desktop-status-routes.h"
 #include "porthole-desktop-vnc-routes.h"
@@ -121,12 +122,12 @@ static const PortholeRoute routes[] = {
   { "POST", "/desktop/screenshot", "desktop_screenshot", DESKTOP (screenshot) },
   { "GET", "/desktop/screenshot", NULL, DESKTOP (screenshot) },
   { "POST", "/desktop/screenshot/region", "desktop_screenshot_region", DESKTOP (screenshot_region) },
-  { "POST", "/desktop/recording", NULL, NULL },
-  { "POST", "/desktop/recording/start", "desktop_recording_start", NULL },
-  { "POST", "/desktop/recording/stop", "desktop_recording_stop", NULL },
-  { "GET", "/desktop/recording/status", "desktop_recording_status", NULL },
-  { "GET", "/desktop/recording/download", "desktop_recording_download", NULL },
-  { "GET", "/desktop/recording/{id}/download", NULL, NULL },
+  { "POST", "/desktop/recording", NULL, DESKTOP (recording) },
+  { "POST", "/desktop/recording/start", "desktop_recording_start", DESKTOP (recording_start) },
+  { "POST", "/desktop/recording/stop", "desktop_recording_stop", DESKTOP (recording_stop) },
+  { "GET", "/desktop/recording/status", "desktop_recording_status", DESKTOP (recording_status) },
+  { "GET", "/desktop/recording/download", "desktop_recording_download", DESKTOP (recording_download) },
+  { "GET", "/desktop/recording/{id}/download", NULL, DESKTOP (recording_id_download) },
   { "GET", "/desktop/windows/list", "desktop_windows_list", DESKTOP (windows_list) },
   { "GET", "/desktop/windows", NULL, DESKTOP (windows_list) },
   { "POST", "/desktop/windows/focus", "desktop_windows_focus", DESKTOP (windows_focus) },

@@ -22,6 +22,7 @@
 #include "porthole-daemon.h"
 #include "porthole-http-server.h"
 #include "porthole-json.h"
+#include "porthole-process-ledger.h"
 #include "porthole-protocol.h"
 #include "porthole-self-test.h"
 #include "porthole-version.h"
@@ -199,6 +200,7 @@ porthole_self_test_run (void)
   g_signal_connect_swapped (daemon, "stopped", G_CALLBACK (g_main_loop_quit), loop);
   porthole_daemon_stop (daemon);
   g_main_loop_run (loop);
+  porthole_process_ledger_close ();
 
   remove_tree (workspace);
   remove_tree (state);

@@ -18,6 +18,14 @@
  * everything it needs (the program's path, the descriptor plan) is
  * prepared by the parent.
  *
+ * A child dies with the daemon (PR_SET_PDEATHSIG, SIGKILL): a crash must
+ * not leave runs, kernels or terminals behind with no one to end them.
+ * The signal comes when the *thread* that forked exits, so it is armed
+ * only for children of the main thread, which lives as long as the
+ * process (every spawn happens there: children are watched from the
+ * main context). Its descendants are found by their cgroup
+ * (porthole-cgroup.c) or session (porthole-process-ledger.c).
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -33,6 +41,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -67,6 +76,7 @@ typedef struct
   guint n_keep;
   int high;              /* above every target */
   int report_fd;
+  pid_t parent;          /* to die with, or 0 */
   gboolean join_cgroup;
   gboolean shares_memory; /* CLONE_VM: the parent's signal handlers are ours */
 } Plan;
@@ -161,6 +171,12 @@ child_main (Plan *plan)
     {
       /* See above. */
     }
+
+  /* Had the parent died before prctl(), the child would already belong
+   * to another and never get the signal: nobody is left to run for. */
+  if (plan->parent != 0 && prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == 0 &&
+      getppid () != plan->parent)
+    _exit (127);
 
   setsid ();
 
@@ -353,6 +369,8 @@ clone_child (Plan *plan)
 
   if (g_atomic_int_get (&clone3_usable))
     {
+      /* A v1 cgroup is joined from inside (cgroup.procs). */
+      plan->join_cgroup = args->cgroup_dir_fd < 0 && args->cgroup_procs_fd >= 0;
 #ifdef HAVE_CLONE_SHARED
       pid = clone_shared (plan, &clone_args);
 #else
@@ -371,7 +389,7 @@ clone_child (Plan *plan)
       /* Anything else (the cgroup refusing us): the old way for this one. */
     }
 
-  plan->join_cgroup = args->cgroup_dir_fd >= 0;
+  plan->join_cgroup = args->cgroup_procs_fd >= 0;
   pid = fork ();
   if (pid == 0)
     child_main (plan);
@@ -494,8 +512,9 @@ compare_ints (gconstpointer a,
  * porthole_spawn:
  * @pid: (out): the child, for the caller to reap (a GLib child watch)
  *
- * Starts @args' program in a new session. Failures to find or run it
- * are %G_SPAWN_ERROR errors, as with g_spawn_async().
+ * Starts @args' program in a new session; called from the main thread,
+ * the child dies with the daemon. Failures to find or run it are
+ * %G_SPAWN_ERROR errors, as with g_spawn_async().
  */
 gboolean
 porthole_spawn (const PortholeSpawnArgs  *args,
@@ -512,6 +531,11 @@ porthole_spawn (const PortholeSpawnArgs  *args,
   Plan plan = { .args = args, .program = args->argv[0] };
 
   g_return_val_if_fail (args->argv != NULL && args->argv[0] != NULL, FALSE);
+
+  if (gettid () == getpid ())
+    plan.parent = getpid ();
+  else
+    g_debug ("Spawning %s outside the main thread: it will not die with the daemon", args->argv[0]);
 
   if (args->search_path && strchr (args->argv[0], '/') == NULL)
     {

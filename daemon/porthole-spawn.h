@@ -1,4 +1,5 @@
-/* porthole-spawn.h — fork/exec for PortholeProcess, straight into a cgroup
+/* porthole-spawn.h — fork/exec for PortholeProcess, straight into a
+ * cgroup, dying with the daemon
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -30,7 +31,8 @@ typedef struct
 
   /* A cgroup v2 directory and its cgroup.procs, or -1: the child starts
    * inside (clone3 CLONE_INTO_CGROUP) or, on older kernels, moves itself
-   * in before exec. */
+   * in before exec. A v1 cgroup has only cgroup.procs (dir -1): the
+   * child always moves itself in. */
   int                cgroup_dir_fd;
   int                cgroup_procs_fd;
 } PortholeSpawnArgs;

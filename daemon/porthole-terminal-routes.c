@@ -22,6 +22,7 @@
 #include "porthole-daemon.h"
 #include "porthole-env-store.h"
 #include "porthole-json.h"
+#include "porthole-json-nul.h"
 #include "porthole-process.h"
 #include "porthole-protocol.h"
 #include "porthole-run-options.h"
@@ -229,7 +230,12 @@ on_message (PortholeWsChannel *channel,
         porthole_ws_channel_send_error_printf (term->channel, PORTHOLE_ERROR_MISSING_PARAMETER,
                                                "input needs a string `data`");
       else
-        write_input (term, json_node_get_string (data), strlen (json_node_get_string (data)));
+        {
+          /* "\u0000" is a key too (Ctrl-@). */
+          g_autoptr(GBytes) bytes = porthole_json_text_to_bytes (json_node_get_string (data), -1);
+
+          write_input (term, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+        }
     }
   else if (g_strcmp0 (type, PORTHOLE_WS_TYPE_RESIZE) == 0)
     {

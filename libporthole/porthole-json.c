@@ -11,6 +11,7 @@
 
 #include "porthole-error.h"
 #include "porthole-json.h"
+#include "porthole-json-nul.h"
 
 /**
  * porthole_timestamp_from_unix:
@@ -75,7 +76,18 @@ porthole_json_parse (const char  *data,
 {
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) local_error = NULL;
+  g_autofree char *prepared = NULL;
+  gsize prepared_length = 0;
   JsonNode *root;
+
+  if (length < 0)
+    length = strlen (data);
+  /* U+0000 survives only through porthole-json-nul.c. */
+  if ((prepared = porthole_json_nul_prepare (data, length, &prepared_length)) != NULL)
+    {
+      data = prepared;
+      length = prepared_length;
+    }
 
   if (!json_parser_load_from_data (parser, data, length, &local_error))
     {
@@ -92,6 +104,8 @@ porthole_json_parse (const char  *data,
       return NULL;
     }
 
+  if (prepared != NULL)
+    return porthole_json_nul_restore (json_node_ref (root));
   return json_node_ref (root);
 }
 
@@ -100,9 +114,14 @@ porthole_json_to_string (JsonNode *node,
                          gsize    *length)
 {
   g_autoptr(JsonGenerator) generator = json_generator_new ();
+  gsize generated = 0;
+  char *text;
 
   json_generator_set_root (generator, node);
-  return json_generator_to_data (generator, length);
+  text = porthole_json_nul_escape (json_generator_to_data (generator, &generated), &generated);
+  if (length != NULL)
+    *length = generated;
+  return text;
 }
 
 GBytes *

@@ -92,8 +92,8 @@ test_errors_map_to_codes (void)
     { server->client, "GET", "/nowhere", PORTHOLE_ERROR_NOT_FOUND },
     { server->client, "POST", PORTHOLE_ROUTE_HEALTH, PORTHOLE_ERROR_METHOD_NOT_ALLOWED },
     { server->client, "PUT", PORTHOLE_ROUTE_ENV, PORTHOLE_ERROR_MISSING_PARAMETER },
-    /* A route not built yet (recording comes with the VNC work). */
-    { server->client, "GET", PORTHOLE_ROUTE_DESKTOP_RECORDING_STATUS, PORTHOLE_ERROR_NOT_IMPLEMENTED },
+    /* Every route is built: a 503 of its own (the server has no display). */
+    { server->client, "GET", PORTHOLE_ROUTE_DESKTOP_VNC_START, PORTHOLE_ERROR_DESKTOP_NOT_AVAILABLE },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

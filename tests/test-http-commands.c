@@ -145,21 +145,7 @@ test_output_cap (void)
 static JsonObject *
 find_process (const char *id)
 {
-  g_autoptr(PortholeTestResponse) r = porthole_test_request (daemon_under_test, "GET", "/execute/processes", NULL, NULL);
-  JsonArray *processes;
-
-  g_assert_cmpuint (r->status, ==, 200);
-  processes = json_object_get_array_member (r->json, "processes");
-  g_assert_cmpint (json_object_get_int_member (r->json, "count"), ==, json_array_get_length (processes));
-  for (guint i = 0; i < json_array_get_length (processes); i++)
-    {
-      JsonObject *p = json_array_get_object_element (processes, i);
-
-      if (g_strcmp0 (json_object_get_string_member (p, "process_id"), id) == 0)
-        return json_object_ref (p);
-    }
-
-  return NULL;
+  return porthole_test_find_process (daemon_under_test, id);
 }
 
 static JsonObject *

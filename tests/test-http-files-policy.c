@@ -35,12 +35,8 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  user_data)
 {
-  gboolean fallback = GPOINTER_TO_INT (user_data);
-  g_autofree char *config = NULL;
-  g_autofree char *config_arg = NULL;
   g_autofree char *contents = NULL;
   g_autofree char *workspace = NULL;
-  g_autofree char *daemon_dir = NULL;
 
   fixture->dir = porthole_test_make_tmpdir ();
   fixture->shared = g_build_filename (fixture->dir, "shared", NULL);
@@ -52,18 +48,9 @@ fixture_set_up (Fixture       *fixture,
   g_assert_no_errno (g_mkdir_with_parents (workspace, 0755));
   g_assert_true (g_file_set_contents (fixture->secret, "secret", -1, NULL));
 
-  config = g_build_filename (fixture->dir, "portholed.conf", NULL);
   contents = g_strdup_printf ("[portholed]\nfiles-allowed-roots=%s;%s\nfiles-deny=%s/private\n",
                               workspace, fixture->shared, workspace);
-  g_assert_true (g_file_set_contents (config, contents, -1, NULL));
-  config_arg = g_strconcat ("--config=", config, NULL);
-
-  /* The daemon inherits the switch to its fallback resolver. */
-  if (fallback)
-    g_setenv ("PORTHOLE_FS_NO_OPENAT2", "1", TRUE);
-  daemon_dir = g_build_filename (fixture->dir, "daemon", NULL);
-  fixture->daemon = porthole_test_daemon_new_full (daemon_dir, (const char *[]) { config_arg, NULL }, TRUE);
-  g_unsetenv ("PORTHOLE_FS_NO_OPENAT2");
+  fixture->daemon = porthole_test_daemon_new_files (fixture->dir, contents, GPOINTER_TO_INT (user_data));
   g_assert_cmpstr (fixture->daemon->workspace, ==, workspace);
 }
 
@@ -91,11 +78,7 @@ get (Fixture    *fixture,
      const char *route,
      const char *path)
 {
-  g_autofree char *escaped = g_uri_escape_string (path, NULL, TRUE);
-  g_autofree char *url = g_strdup_printf ("%s?path=%s", route, escaped);
-
-  return porthole_test_request (fixture->daemon, g_str_equal (route, "/files/remove") ? "DELETE" : "GET",
-                                url, NULL, NULL);
+  return porthole_test_files_get (fixture->daemon, route, path, NULL);
 }
 
 static PortholeTestResponse *
@@ -238,20 +221,80 @@ test_symlinks (Fixture       *fixture,
   }
   {
     /* An upload into a linked directory, path given before the file. */
-    g_autofree char *url = g_strconcat (fixture->daemon->url, "/files/upload", NULL);
-    g_autofree char *bearer = g_strconcat ("Bearer ", fixture->daemon->token, NULL);
-    g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
-    const char body[] = "--b\r\nContent-Disposition: form-data; name=\"path\"\r\n\r\nabs-dir/up.txt\r\n"
-                        "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"up.txt\"\r\n\r\npwned\r\n--b--\r\n";
-    g_autoptr(GBytes) bytes = g_bytes_new_static (body, sizeof body - 1);
-    g_autoptr(PortholeTestResponse) r = NULL;
+    g_autoptr(PortholeTestResponse) r = porthole_test_files_upload (fixture->daemon, "abs-dir/up.txt", "pwned");
 
-    soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", bearer);
-    soup_message_set_request_body_from_bytes (msg, "multipart/form-data; boundary=b", bytes);
-    r = porthole_test_send (fixture->daemon, msg);
     assert_refused (r);
   }
   assert_outside_untouched (fixture);
+
+  /* A link out of its root exists, as a link: what it leads to is not
+   * told, by exists or list, since reading does not go there (issue 16
+   * item 7). Another allowed root is out of it too. */
+  {
+    g_autofree char *shared_file = g_build_filename (fixture->shared, "other-root.txt", NULL);
+    g_autofree char *other_root_link = ws (fixture, "other-root-link");
+    g_autoptr(PortholeTestResponse) other_exists = NULL;
+    g_autoptr(PortholeTestResponse) other_read = NULL;
+    g_autoptr(PortholeTestResponse) exists = get (fixture, "/files/exists", "file-link");
+    g_autoptr(PortholeTestResponse) list = get (fixture, "/files/list", fixture->daemon->workspace);
+    JsonArray *files = json_object_get_array_member (list->json, "files");
+    guint seen = 0;
+
+    g_assert_cmpuint (exists->status, ==, 200);
+    g_assert_true (json_object_get_boolean_member (exists->json, "exists"));
+    g_assert_cmpstr (json_object_get_string_member (exists->json, "type"), ==, "symlink");
+    g_assert_false (json_object_get_boolean_member (exists->json, "is_file"));
+    g_assert_false (json_object_get_boolean_member (exists->json, "is_directory"));
+
+    g_assert_true (g_file_set_contents (shared_file, "shared", -1, NULL));
+    g_assert_no_errno (symlink (shared_file, other_root_link));
+    other_exists = get (fixture, "/files/exists", "other-root-link");
+    other_read = get (fixture, "/files/read", "other-root-link");
+    g_assert_cmpuint (other_exists->status, ==, 200);
+    g_assert_false (json_object_get_boolean_member (other_exists->json, "is_file"));
+    assert_refused (other_read);
+    for (guint i = 0; i < json_array_get_length (files); i++)
+      {
+        JsonObject *entry = json_array_get_object_element (files, i);
+        const char *name = json_object_get_string_member (entry, "name");
+
+        if (g_str_equal (name, "file-link") || g_str_equal (name, "abs-dir") || g_str_equal (name, "rel-dir"))
+          {
+            g_assert_false (json_object_get_boolean_member (entry, "is_file"));
+            g_assert_false (json_object_get_boolean_member (entry, "is_directory"));
+            seen++;
+          }
+      }
+    g_assert_cmpuint (seen, ==, 3);
+  }
+
+  /* A link inside the root to a denied place is refused as that place
+   * is, and neither shows in a listing. */
+  {
+    g_autofree char *private_dir = ws (fixture, "private");
+    g_autofree char *private_link = ws (fixture, "private-link");
+    g_autoptr(PortholeTestResponse) exists = NULL;
+    g_autoptr(PortholeTestResponse) remove = NULL;
+    g_autoptr(PortholeTestResponse) list = NULL;
+    JsonArray *files;
+
+    g_assert_no_errno (g_mkdir (private_dir, 0700));
+    g_assert_no_errno (symlink ("private", private_link));
+    exists = get (fixture, "/files/exists", "private-link");
+    remove = get (fixture, "/files/remove", "private-link");
+    list = get (fixture, "/files/list", fixture->daemon->workspace);
+    assert_refused (exists);
+    assert_refused (remove);
+    g_assert_true (g_file_test (private_link, G_FILE_TEST_IS_SYMLINK));
+    files = json_object_get_array_member (list->json, "files");
+    for (guint i = 0; i < json_array_get_length (files); i++)
+      {
+        const char *name = json_object_get_string_member (json_array_get_object_element (files, i), "name");
+
+        g_assert_cmpstr (name, !=, "private");
+        g_assert_cmpstr (name, !=, "private-link");
+      }
+  }
 
   /* Writing onto a link replaces the link, never its target. */
   {

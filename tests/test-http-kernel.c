@@ -232,9 +232,7 @@ static gboolean
 stdout_contains (PortholeTestSocket *ws,
                  const char         *text)
 {
-  g_autoptr(GString) out = porthole_test_socket_collect (ws, "stdout");
-
-  return strstr (out->str, text) != NULL;
+  return porthole_test_socket_has_text (ws, "stdout", text);
 }
 
 static void

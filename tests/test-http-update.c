@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "porthole-json.h"
+#include "porthole-procfs.h"
 #include "test-utils.h"
 
 #define NEXT_VERSION PACKAGE_VERSION "-next"
@@ -408,8 +409,10 @@ test_round_trip (void)
   g_autoptr(PortholeTestResponse) info_again = NULL;
   g_autofree char *installed_sha = NULL;
   g_autofree char *restored_sha = NULL;
+  g_autofree char *identity = NULL;
   JsonObject *backup;
   gint64 sleeper;
+  int grandchild;
 
   g_assert_cmpint (count_backups (daemon), ==, 0);
 
@@ -446,14 +449,35 @@ test_round_trip (void)
     g_assert_cmpstr (backup_sha, ==, original_sha);
   }
 
-  /* Runs end before the restart. */
-  background = porthole_test_request (daemon, "POST", "/commands/background", NULL, "{\"command\":\"exec sleep 300\"}");
-  g_assert_cmpuint (background->status, ==, 200);
-  sleeper = json_object_get_int_member (background->json, "pid");
+  /* Runs end before the restart, with the whole of their trees: it is a
+   * stop, the same pid and start time carry on. */
+  {
+    g_autofree char *pid_file = g_build_filename (daemon->tmpdir, "setsid.pid", NULL);
+    g_autofree char *body = g_strdup_printf ("{\"command\":\"setsid sleep 300 & echo $! > %s; exec sleep 300\"}", pid_file);
+
+    background = porthole_test_request (daemon, "POST", "/commands/background", NULL, body);
+    g_assert_cmpuint (background->status, ==, 200);
+    sleeper = json_object_get_int_member (background->json, "pid");
+    grandchild = porthole_test_read_pid_file (pid_file);
+  }
   g_assert_true (porthole_test_pid_exists (sleeper));
+  g_assert_true (porthole_test_pid_exists (grandchild));
+  identity = porthole_procfs_identity (porthole_test_daemon_get_pid (daemon));
 
   restart_and_wait_for (daemon, NEXT_VERSION);
   g_assert_false (porthole_test_pid_exists (sleeper));
+  PORTHOLE_TEST_WAIT_UNTIL (!porthole_test_pid_is_running (grandchild));
+  {
+    g_autofree char *record = g_build_filename (daemon->state_dir, "process-trees", identity, NULL);
+    g_autofree char *after = porthole_procfs_identity (porthole_test_daemon_get_pid (daemon));
+    g_autoptr(PortholeTestResponse) run = porthole_test_request (daemon, "POST", "/commands/run", NULL,
+                                                                 "{\"command\":\"echo again\"}");
+
+    /* The new image knows it is the same process, and runs as usual. */
+    g_assert_cmpstr (after, ==, identity);
+    g_assert_true (g_file_test (record, G_FILE_TEST_IS_DIR));
+    g_assert_cmpstr (json_object_get_string_member (run->json, "stdout"), ==, "again\n");
+  }
 
   info = porthole_test_request (daemon, "GET", "/info", NULL, NULL);
   g_assert_cmpstr (json_object_get_string_member (info->json, "version"), ==, NEXT_VERSION);

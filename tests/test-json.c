@@ -5,9 +5,12 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "porthole-config.h"
 #include "porthole-error.h"
 #include "porthole-json.h"
+#include "porthole-json-nul.h"
 #include "test-utils.h"
 
 static JsonNode *
@@ -92,6 +95,42 @@ test_invalid_json (void)
 
   g_assert_null (node);
   g_assert_error (error, PORTHOLE_ERROR, PORTHOLE_ERROR_INVALID_JSON);
+}
+
+/* U+0000 through json-glib: NUL pairs out as \u0000, \u0000 in as the
+ * pair, and U+FFFF (the parser's helper) and "\\u0000" left alone. */
+static void
+test_nul_round_trip (void)
+{
+  const char *text = "{\"o\\u0000ut\":[\"a\\u0000b\\u0000\",\"\\\\u0000\",\"\xEF\xBF\xBF" "0\\uffff\\uFFFF0\",5,null]}";
+  g_autoptr(JsonNode) node = parse (text);
+  JsonObject *object = json_node_get_object (node);
+  JsonArray *array = json_object_get_array_member (object, "o" PORTHOLE_JSON_NUL "ut");
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *again = NULL;
+  gsize length;
+
+  g_assert_true (json_node_is_immutable (node));
+  g_assert_nonnull (array);
+  g_assert_cmpstr (json_array_get_string_element (array, 0), ==, "a" PORTHOLE_JSON_NUL "b" PORTHOLE_JSON_NUL);
+  g_assert_cmpstr (json_array_get_string_element (array, 1), ==, "\\u0000");
+  g_assert_cmpstr (json_array_get_string_element (array, 2), ==, "\xEF\xBF\xBF" "0\xEF\xBF\xBF\xEF\xBF\xBF" "0");
+  g_assert_cmpint (json_array_get_int_element (array, 3), ==, 5);
+  g_assert_true (json_array_get_null_element (array, 4));
+
+  bytes = porthole_json_text_to_bytes (json_array_get_string_element (array, 0), -1);
+  g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), "a\0b\0", 4);
+
+  again = porthole_json_to_string (node, &length);
+  g_assert_cmpuint (strlen (again), ==, length);
+  g_assert_cmpstr (again, ==, "{\"o\\u0000ut\":[\"a\\u0000b\\u0000\",\"\\\\u0000\",\"\xEF\xBF\xBF" "0\xEF\xBF\xBF\xEF\xBF\xBF" "0\",5,null]}");
+
+  /* Text without \u0000 is parsed as it is. */
+  {
+    g_autoptr(JsonNode) plain = parse ("[\"\xEF\xBF\xBF" "0\"]");
+
+    g_assert_cmpstr (json_array_get_string_element (json_node_get_array (plain), 0), ==, "\xEF\xBF\xBF" "0");
+  }
 }
 
 static void
@@ -180,6 +219,7 @@ main (int    argc,
   g_test_add_func ("/json/boolean-coercion", test_boolean_coercion);
   g_test_add_func ("/json/timestamps", test_timestamps);
   g_test_add_func ("/json/invalid", test_invalid_json);
+  g_test_add_func ("/json/nul-round-trip", test_nul_round_trip);
   g_test_add_func ("/config/durations-and-sizes", test_durations_and_sizes);
   g_test_add_func ("/config/file-and-overrides", test_config_file_and_overrides);
   g_test_add_func ("/error/codes", test_error_codes);

@@ -15,7 +15,9 @@
 #include <unistd.h>
 
 #include "porthole-cgroup.h"
+#include "porthole-json-nul.h"
 #include "porthole-process.h"
+#include "porthole-procfs.h"
 #include "test-utils.h"
 
 typedef struct
@@ -26,6 +28,23 @@ typedef struct
   gsize largest_chunk;
 } Collected;
 
+/* Valid UTF-8 but for the pairs that stand for NUL bytes. */
+static gboolean
+is_output_text (const char *text,
+                gsize       length)
+{
+  const char *end = text + length, *stop;
+
+  while (!g_utf8_validate_len (text, end - text, &stop))
+    {
+      if (end - stop < PORTHOLE_JSON_NUL_LENGTH || memcmp (stop, PORTHOLE_JSON_NUL, PORTHOLE_JSON_NUL_LENGTH) != 0)
+        return FALSE;
+      text = stop + PORTHOLE_JSON_NUL_LENGTH;
+    }
+
+  return TRUE;
+}
+
 static void
 on_output (PortholeProcess *process,
            guint            stream,
@@ -33,7 +52,7 @@ on_output (PortholeProcess *process,
            guint64          length,
            Collected       *collected)
 {
-  g_assert_true (g_utf8_validate_len (text, length, NULL));
+  g_assert_true (is_output_text (text, length));
   g_string_append_len (stream == PORTHOLE_PROCESS_STDOUT ? collected->out : collected->err, text, length);
   collected->chunks++;
   collected->largest_chunk = MAX (collected->largest_chunk, length);
@@ -170,17 +189,18 @@ test_descriptors (void)
   close (pipe_fds[0]);
 }
 
-/* Where cgroup v2 is writable, the program runs in its run's cgroup from
- * its first instruction. */
+/* Where a cgroup hierarchy is writable, the program runs in its run's
+ * cgroup from its first instruction (v2), or at least before exec (v1). */
 static void
 test_in_its_cgroup (void)
 {
   g_autoptr(PortholeProcess) process = NULL;
-  g_autofree char *expected = g_strdup_printf ("0::/portholed-%d/run-", getpid ());
+  g_autofree char *identity = porthole_procfs_identity (getpid ());
+  g_autofree char *expected = g_strdup_printf (":/portholed-%s/run-", identity);
 
   if (!porthole_cgroup_is_supported ())
     {
-      g_test_skip ("no writable cgroup v2 hierarchy");
+      g_test_skip ("no writable cgroup hierarchy");
       return;
     }
 
@@ -261,13 +281,14 @@ static void
 test_utf8 (void)
 {
   Collected collected = { g_string_new (NULL), g_string_new (NULL) };
-  /* é split across two writes, then an invalid byte, then a lone lead byte
-   * at the very end. */
-  const char *argv[] = { "/bin/sh", "-c", "printf 'a\\303'; sleep 0.3; printf '\\251b\\377c\\342'", NULL };
+  /* é split across two writes, then an invalid byte, a NUL byte (kept,
+   * as the pair JSON writes as \u0000), then a lone lead byte at the very
+   * end. */
+  const char *argv[] = { "/bin/sh", "-c", "printf 'a\\303'; sleep 0.3; printf '\\251b\\377c\\000d\\342'", NULL };
   g_autoptr(PortholeProcess) process = run_full (argv, PORTHOLE_PROCESS_FLAGS_NONE, 0, &collected);
 
   wait_exited (process);
-  g_assert_cmpstr (collected.out->str, ==, "a\xC3\xA9" "b\xEF\xBF\xBD" "c\xEF\xBF\xBD");
+  g_assert_cmpstr (collected.out->str, ==, "a\xC3\xA9" "b\xEF\xBF\xBD" "c" PORTHOLE_JSON_NUL "d\xEF\xBF\xBD");
   g_assert_cmpstr (porthole_process_get_stdout (process), ==, collected.out->str);
   g_string_free (collected.out, TRUE);
   g_string_free (collected.err, TRUE);
@@ -398,10 +419,15 @@ main (int    argc,
 {
   /* --without-clone3: the spawn path of kernels older than 5.7, where a
    * child moves itself into its cgroup. */
+  /* --cgroup-v1: trees held by a v1 freezer (or pids) hierarchy, as
+   * where no cgroup v2 tree is writable. */
   for (int i = 1; i < argc; i++)
-    if (g_str_equal (argv[i], "--without-clone3"))
+    if (g_str_equal (argv[i], "--without-clone3") || g_str_equal (argv[i], "--cgroup-v1"))
       {
-        g_setenv ("PORTHOLE_SPAWN_NO_CLONE3", "1", TRUE);
+        if (g_str_equal (argv[i], "--without-clone3"))
+          g_setenv ("PORTHOLE_SPAWN_NO_CLONE3", "1", TRUE);
+        else
+          g_setenv ("PORTHOLE_CGROUP", "v1", TRUE);
         memmove (&argv[i], &argv[i + 1], (argc - i) * sizeof (char *));
         argc--;
         i--;

@@ -397,6 +397,37 @@ porthole_test_daemon_new (const char *const *extra_args)
   return porthole_test_daemon_new_full (NULL, extra_args, TRUE);
 }
 
+/**
+ * porthole_test_daemon_new_files:
+ * @dir: where the key file goes; the daemon's own directory is @dir/daemon
+ * @config: (nullable): the key file's text; %NULL keeps the one there
+ *   (a restart)
+ * @fallback_resolver: make the file policy walk paths without openat2()
+ *
+ * A daemon for the file policy tests.
+ */
+PortholeTestDaemon *
+porthole_test_daemon_new_files (const char *dir,
+                                const char *config,
+                                gboolean    fallback_resolver)
+{
+  g_autofree char *path = g_build_filename (dir, "portholed.conf", NULL);
+  g_autofree char *config_arg = g_strconcat ("--config=", path, NULL);
+  g_autofree char *daemon_dir = g_build_filename (dir, "daemon", NULL);
+  PortholeTestDaemon *daemon;
+
+  if (config != NULL)
+    g_assert_true (g_file_set_contents (path, config, -1, NULL));
+
+  /* The daemon inherits the switch to its fallback resolver. */
+  if (fallback_resolver)
+    g_setenv ("PORTHOLE_FS_NO_OPENAT2", "1", TRUE);
+  daemon = porthole_test_daemon_new_full (daemon_dir, (const char *[]) { config_arg, NULL }, TRUE);
+  g_unsetenv ("PORTHOLE_FS_NO_OPENAT2");
+
+  return daemon;
+}
+
 GPid
 porthole_test_daemon_get_pid (PortholeTestDaemon *daemon)
 {
@@ -481,7 +512,9 @@ porthole_test_daemon_free (PortholeTestDaemon *daemon)
   porthole_test_daemon_stop (daemon);
   g_clear_object (&daemon->client);
   g_clear_object (&daemon->session);
-  porthole_test_rm_rf (daemon->tmpdir);
+  /* A daemon about to be restarted in the same directory has none. */
+  if (daemon->tmpdir != NULL)
+    porthole_test_rm_rf (daemon->tmpdir);
   g_free (daemon->tmpdir);
   g_free (daemon->secret_file);
   g_free (daemon->workspace);
@@ -548,6 +581,50 @@ porthole_test_request (PortholeTestDaemon *daemon,
       soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
     }
 
+  return porthole_test_send (daemon, msg);
+}
+
+/**
+ * porthole_test_files_get:
+ * @route: a /files route taking `path` in the query
+ * @extra_query: (nullable): more of the query, e.g. `recursive=true`
+ *
+ * DELETE for /files/remove, GET for the others.
+ */
+PortholeTestResponse *
+porthole_test_files_get (PortholeTestDaemon *daemon,
+                         const char         *route,
+                         const char         *path,
+                         const char         *extra_query)
+{
+  g_autofree char *escaped = g_uri_escape_string (path, NULL, TRUE);
+  g_autofree char *url = g_strdup_printf ("%s?path=%s%s%s", route, escaped,
+                                          extra_query ? "&" : "", extra_query ? extra_query : "");
+
+  return porthole_test_request (daemon, g_str_equal (route, "/files/remove") ? "DELETE" : "GET", url, NULL, NULL);
+}
+
+/**
+ * porthole_test_files_upload:
+ *
+ * POST /files/upload of @content as `up.txt`, the `path` part first (as
+ * httpx sends it): the destination is known before any byte arrives.
+ */
+PortholeTestResponse *
+porthole_test_files_upload (PortholeTestDaemon *daemon,
+                            const char         *path,
+                            const char         *content)
+{
+  g_autofree char *url = g_strconcat (daemon->url, "/files/upload", NULL);
+  g_autofree char *bearer = g_strconcat ("Bearer ", daemon->token, NULL);
+  g_autofree char *body = g_strdup_printf ("--b\r\nContent-Disposition: form-data; name=\"path\"\r\n\r\n%s\r\n"
+                                           "--b\r\nContent-Disposition: form-data; name=\"file\"; "
+                                           "filename=\"up.txt\"\r\n\r\n%s\r\n--b--\r\n", path, content);
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+  g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", bearer);
+  soup_message_set_request_body_from_bytes (msg, "multipart/form-data; boundary=b", bytes);
   return porthole_test_send (daemon, msg);
 }
 
@@ -812,6 +889,44 @@ porthole_test_socket_collect (PortholeTestSocket *socket,
     }
 
   return text;
+}
+
+/* Whether the joined `data` of the messages of @type holds @text. */
+gboolean
+porthole_test_socket_has_text (PortholeTestSocket *socket,
+                               const char         *type,
+                               const char         *text)
+{
+  g_autoptr(GString) all = porthole_test_socket_collect (socket, type);
+
+  return strstr (all->str, text) != NULL;
+}
+
+/**
+ * porthole_test_find_process:
+ *
+ * Returns: (transfer full) (nullable): the `GET /execute/processes`
+ *   entry of @process_id
+ */
+JsonObject *
+porthole_test_find_process (PortholeTestDaemon *daemon,
+                            const char         *process_id)
+{
+  g_autoptr(PortholeTestResponse) r = porthole_test_request (daemon, "GET", "/execute/processes", NULL, NULL);
+  JsonArray *processes;
+
+  g_assert_cmpuint (r->status, ==, 200);
+  processes = json_object_get_array_member (r->json, "processes");
+  g_assert_cmpint (json_object_get_int_member (r->json, "count"), ==, json_array_get_length (processes));
+  for (guint i = 0; i < json_array_get_length (processes); i++)
+    {
+      JsonObject *p = json_array_get_object_element (processes, i);
+
+      if (g_strcmp0 (json_object_get_string_member (p, "process_id"), process_id) == 0)
+        return json_object_ref (p);
+    }
+
+  return NULL;
 }
 
 /**

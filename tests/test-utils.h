@@ -80,6 +80,9 @@ GPid                  porthole_test_daemon_get_pid    (PortholeTestDaemon   *dae
 gsize                 porthole_test_daemon_get_rss    (PortholeTestDaemon   *daemon);
 char                 *porthole_test_daemon_mint_token (PortholeTestDaemon   *daemon,
                                                        gint64                ttl);
+PortholeTestDaemon   *porthole_test_daemon_new_files  (const char           *dir,
+                                                       const char           *config,
+                                                       gboolean              fallback_resolver);
 
 /* A request to @daemon. @token NULL sends the fixture's token, "" none.
  * @body may be NULL; it is sent as application/json. */
@@ -90,6 +93,13 @@ PortholeTestResponse *porthole_test_request           (PortholeTestDaemon   *dae
                                                        const char           *body);
 PortholeTestResponse *porthole_test_send              (PortholeTestDaemon   *daemon,
                                                        SoupMessage          *msg);
+PortholeTestResponse *porthole_test_files_get         (PortholeTestDaemon   *daemon,
+                                                       const char           *route,
+                                                       const char           *path,
+                                                       const char           *extra_query);
+PortholeTestResponse *porthole_test_files_upload      (PortholeTestDaemon   *daemon,
+                                                       const char           *path,
+                                                       const char           *content);
 void                  porthole_test_response_free     (PortholeTestResponse *response);
 void                  porthole_test_assert_error_body (PortholeTestResponse *response,
                                                        guint                 status,
@@ -124,6 +134,11 @@ void                  porthole_test_check_stream_cancel (PortholeTestDaemon *dae
                                                        const char           *message_template);
 GString              *porthole_test_socket_collect    (PortholeTestSocket   *socket,
                                                        const char           *type);
+gboolean              porthole_test_socket_has_text   (PortholeTestSocket   *socket,
+                                                       const char           *type,
+                                                       const char           *text);
+JsonObject           *porthole_test_find_process      (PortholeTestDaemon   *daemon,
+                                                       const char           *process_id);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PortholeTestDaemon, porthole_test_daemon_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PortholeTestSocket, porthole_test_socket_free)

@@ -299,7 +299,6 @@ porthole_test_vnc_connect (int         fd,
   client->GetPassword = get_password;
   client->GotFrameBufferUpdate = got_update;
   client->GotXCutText = got_cut_text;
-  rfbClientSetClientData (client, &state_tag, g_new0 (PortholeTestVncState, 1));
   rfbClientSetClientData (client, &get_password, (gpointer) password);
 
   if (fd >= 0)
@@ -310,6 +309,7 @@ porthole_test_vnc_connect (int         fd,
     }
   else
     {
+      free (client->serverHost);
       client->serverHost = strdup ("127.0.0.1");
       client->serverPort = port;
     }
@@ -317,6 +317,8 @@ porthole_test_vnc_connect (int         fd,
   /* Frees the client when it fails. */
   if (!rfbInitClient (client, NULL, NULL))
     return NULL;
+  /* No update arrives before this returns. */
+  rfbClientSetClientData (client, &state_tag, g_new0 (PortholeTestVncState, 1));
 
   return client;
 }
@@ -334,7 +336,11 @@ porthole_test_vnc_close (rfbClient *client)
 
   g_free (state->cut_text);
   g_free (state);
-  /* rfbClientCleanup() closes the socket. */
+  /* Left to the application by rfbClientCleanup(), which closes the
+   * socket. */
+  free (client->frameBuffer);
+  free (client->rcSource);
+  free (client->rcMask);
   rfbClientCleanup (client);
 }
 

@@ -2,9 +2,9 @@
  * portholed's VNC WebSocket bridge, read back through the DevTools
  * protocol
  *
- * The page is served by the test from a temporary directory on another
- * port, so the daemon is configured to allow that Origin; the token goes
- * in the query, as a browser must send it.
+ * The page is served from a temporary directory on another port (by
+ * Python's http.server), so the daemon is configured to allow that
+ * Origin; the token goes in the query, as a browser must send it.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -28,39 +28,6 @@
 #define DEADLINE_S 90
 
 static const char *const chromium_candidates[] = { "chromium", "chromium-browser", NULL };
-
-static void
-serve_file (SoupServer        *server,
-            SoupServerMessage *msg,
-            const char        *path,
-            GHashTable        *query,
-            gpointer           user_data)
-{
-  const char *root = user_data;
-  g_autofree char *file = g_build_filename (root, path, NULL);
-  g_autofree char *contents = NULL;
-  const char *type = "application/octet-stream";
-  gsize length;
-
-  if (strstr (path, "..") != NULL || !g_file_get_contents (file, &contents, &length, NULL))
-    {
-      soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
-      return;
-    }
-
-  /* Module scripts need a JavaScript type. */
-  if (g_str_has_suffix (path, ".html"))
-    type = "text/html";
-  else if (g_str_has_suffix (path, ".js"))
-    type = "text/javascript";
-  else if (g_str_has_suffix (path, ".css"))
-    type = "text/css";
-  else if (g_str_has_suffix (path, ".svg"))
-    type = "image/svg+xml";
-
-  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
-  soup_server_message_set_response (msg, type, SOUP_MEMORY_TAKE, g_steal_pointer (&contents), length);
-}
 
 typedef struct
 {
@@ -177,7 +144,7 @@ test_novnc (void)
   g_autoptr(PortholeTestX11) x11 = NULL;
   g_autoptr(PortholeTestClient) client = NULL;
   g_autoptr(PortholeTestDaemon) daemon = NULL;
-  g_autoptr(SoupServer) pages = NULL;
+  g_autoptr(GSubprocess) pages = NULL;
   g_autoptr(GSubprocess) browser = NULL;
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GDataInputStream) browser_stderr = NULL;
@@ -204,7 +171,7 @@ test_novnc (void)
   g_autoptr(GAsyncResult) result = NULL;
   GAsyncResult *slot = NULL;
   DevTools devtools = { 0 };
-  GSList *uris;
+  g_autofree char *page_port_text = NULL;
   guint page_port;
   const char *args[3];
 
@@ -220,13 +187,38 @@ test_novnc (void)
   g_assert_cmpint (g_mkdir (root, 0700), ==, 0);
   link = g_build_filename (root, "novnc", NULL);
   g_assert_cmpint (symlink ("/usr/share/novnc", link), ==, 0);
-  pages = soup_server_new (NULL, NULL);
-  soup_server_add_handler (pages, NULL, serve_file, root, NULL);
-  g_assert_true (soup_server_listen_local (pages, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  {
+    /* A free port, for the page server to take. */
+    g_autoptr(GSocket) probe = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+    g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+    g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+    g_autoptr(GSocketAddress) bound = NULL;
+
+    g_assert_true (g_socket_bind (probe, any, TRUE, NULL));
+    bound = g_socket_get_local_address (probe, NULL);
+    page_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  }
+  page_port_text = g_strdup_printf ("%u", page_port);
+  pages = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                            "python3", "-m", "http.server", "--bind", "127.0.0.1", "--directory", root,
+                            page_port_text, NULL);
   g_assert_no_error (error);
-  uris = soup_server_get_uris (pages);
-  page_port = g_uri_get_port (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  {
+    g_autoptr(GSocketClient) probe = g_socket_client_new ();
+    gint64 deadline = g_get_monotonic_time () + DEADLINE_S * G_USEC_PER_SEC;
+
+    /* Serving before the browser asks. */
+    for (;;)
+      {
+        g_autoptr(GSocketConnection) connection = g_socket_client_connect_to_host (probe, "127.0.0.1", page_port,
+                                                                                   NULL, NULL);
+
+        if (connection != NULL)
+          break;
+        g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+        g_usleep (50 * 1000);
+      }
+  }
 
   x11 = porthole_test_x11_new (SCREEN_W, SCREEN_H);
   config = g_build_filename (tmpdir, "portholed.conf", NULL);
@@ -335,7 +327,8 @@ test_novnc (void)
   g_clear_pointer (&devtools.reply, json_object_unref);
   g_subprocess_send_signal (browser, SIGTERM);
   g_subprocess_wait (browser, NULL, NULL);
-  soup_server_disconnect (pages);
+  g_subprocess_send_signal (pages, SIGTERM);
+  g_subprocess_wait (pages, NULL, NULL);
   porthole_test_rm_rf (tmpdir);
 }
 

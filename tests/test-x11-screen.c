@@ -20,20 +20,6 @@
 #define WIN_W 400
 #define WIN_H 300
 
-/* The client's pattern (porthole-x11-test-client.c), window coordinates. */
-static const struct
-{
-  int x, y;
-  guint32 rgb;
-} pattern[] = {
-  { 35, 35, 0xff0000 },
-  { 95, 35, 0x00ff00 },
-  { 155, 35, 0x0000ff },
-  { 215, 35, 0xffffff },
-  { 300, 200, 0x204080 },
-  { 5, 5, 0x204080 },
-};
-
 typedef PortholeTestDesktop Fixture;
 
 static const PortholeTestDesktopSpec spec = { SCREEN_W, SCREEN_H, "Screen test", WIN_X, WIN_Y, WIN_W, WIN_H, NULL };
@@ -57,34 +43,9 @@ get_image (PortholeTestDaemon *daemon,
   return porthole_test_decode_image (r->body, format, width, height);
 }
 
-/* Checks the points of the pattern that fall inside the image; returns
- * how many did. */
-static guint
-assert_pattern_in (const guint8 *rgb,
-                   int           width,
-                   int           height,
-                   int           origin_x,
-                   int           origin_y,
-                   int           tolerance)
-{
-  guint checked = 0;
-
-  for (guint i = 0; i < G_N_ELEMENTS (pattern); i++)
-    {
-      int x = origin_x + pattern[i].x;
-      int y = origin_y + pattern[i].y;
-
-      if (x < 0 || y < 0 || x >= width || y >= height)
-        continue;
-      porthole_test_assert_pixel (rgb, width, x, y, pattern[i].rgb, tolerance);
-      checked++;
-    }
-
-  return checked;
-}
-
 #define assert_pattern(rgb, width, origin_x, origin_y, tolerance) \
-  g_assert_cmpuint (assert_pattern_in (rgb, width, height, origin_x, origin_y, tolerance), ==, G_N_ELEMENTS (pattern))
+  g_assert_cmpuint (porthole_test_assert_pattern (rgb, width, height, origin_x, origin_y, tolerance), ==, \
+                    PORTHOLE_TEST_PATTERN_POINTS)
 
 static void
 test_full_png (Fixture       *fixture,
@@ -189,7 +150,7 @@ test_region (Fixture       *fixture,
   g_assert_cmpint (width, ==, 111);
   g_assert_cmpint (height, ==, 51);
   /* Red and green (and the background at 5,5 is outside). */
-  g_assert_cmpuint (assert_pattern_in (rgb, width, height, WIN_X - 110, WIN_Y - 130, 0), ==, 2);
+  g_assert_cmpuint (porthole_test_assert_pattern (rgb, width, height, WIN_X - 110, WIN_Y - 130, 0), ==, 2);
 
   /* Clipped to the screen. */
   g_clear_pointer (&rgb, g_free);

@@ -406,9 +406,7 @@ porthole_test_decode_image (GBytes     *bytes,
   AVCodecContext *context = avcodec_alloc_context3 (codec);
   AVPacket *packet = av_packet_alloc ();
   AVFrame *frame = av_frame_alloc ();
-  struct SwsContext *sws;
   guint8 *padded, *rgb;
-  int stride;
 
   if (png)
     g_assert_true (size > 8 && memcmp (data, "\x89PNG\r\n\x1a\n", 8) == 0);
@@ -425,19 +423,34 @@ porthole_test_decode_image (GBytes     *bytes,
 
   *width = frame->width;
   *height = frame->height;
-  stride = *width * 3;
-  rgb = g_malloc ((gsize) stride * *height);
-  sws = sws_getContext (frame->width, frame->height, frame->format, frame->width, frame->height,
-                        AV_PIX_FMT_RGB24, SWS_POINT, NULL, NULL, NULL);
-  sws_scale (sws, (const guint8 *const *) frame->data, frame->linesize, 0, frame->height,
-             (guint8 *const[]) { rgb }, (const int[]) { stride });
+  rgb = porthole_test_frame_to_rgb (frame);
 
-  sws_freeContext (sws);
   g_free (padded);
   packet->data = NULL;
   av_packet_free (&packet);
   av_frame_free (&frame);
   avcodec_free_context (&context);
+
+  return rgb;
+}
+
+/**
+ * porthole_test_frame_to_rgb:
+ *
+ * Returns: (transfer full): a decoded picture as RGB24, width * 3 bytes
+ *   per row
+ */
+guint8 *
+porthole_test_frame_to_rgb (const AVFrame *frame)
+{
+  int stride = frame->width * 3;
+  guint8 *rgb = g_malloc ((gsize) stride * frame->height);
+  struct SwsContext *sws = sws_getContext (frame->width, frame->height, frame->format, frame->width,
+                                           frame->height, AV_PIX_FMT_RGB24, SWS_POINT, NULL, NULL, NULL);
+
+  sws_scale (sws, (const guint8 *const *) frame->data, frame->linesize, 0, frame->height,
+             (guint8 *const[]) { rgb }, (const int[]) { stride });
+  sws_freeContext (sws);
 
   return rgb;
 }
@@ -455,6 +468,47 @@ porthole_test_assert_pixel (const guint8 *rgb,
   g_assert_cmpint (ABS (pixel[0] - (int) ((expected >> 16) & 0xff)), <=, tolerance);
   g_assert_cmpint (ABS (pixel[1] - (int) ((expected >> 8) & 0xff)), <=, tolerance);
   g_assert_cmpint (ABS (pixel[2] - (int) (expected & 0xff)), <=, tolerance);
+}
+
+const PortholeTestPatternPoint porthole_test_pattern[PORTHOLE_TEST_PATTERN_POINTS] = {
+  { 35, 35, 0xff0000 },
+  { 95, 35, 0x00ff00 },
+  { 155, 35, 0x0000ff },
+  { 215, 35, 0xffffff },
+  { 300, 200, 0x204080 },
+  { 5, 5, 0x204080 },
+};
+
+/**
+ * porthole_test_assert_pattern:
+ * @origin_x: where the window's origin is in the image
+ *
+ * Checks the points of the pattern that fall inside the image.
+ *
+ * Returns: how many did
+ */
+guint
+porthole_test_assert_pattern (const guint8 *rgb,
+                              int           width,
+                              int           height,
+                              int           origin_x,
+                              int           origin_y,
+                              int           tolerance)
+{
+  guint checked = 0;
+
+  for (guint i = 0; i < PORTHOLE_TEST_PATTERN_POINTS; i++)
+    {
+      int x = origin_x + porthole_test_pattern[i].x;
+      int y = origin_y + porthole_test_pattern[i].y;
+
+      if (x < 0 || y < 0 || x >= width || y >= height)
+        continue;
+      porthole_test_assert_pixel (rgb, width, x, y, porthole_test_pattern[i].rgb, tolerance);
+      checked++;
+    }
+
+  return checked;
 }
 
 JsonObject *

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <X11/Xlib.h>
+#include <libavutil/frame.h>
 
 #include "test-utils.h"
 
@@ -77,6 +78,25 @@ guint8             *porthole_test_decode_image       (GBytes             *bytes,
                                                       const char         *format,
                                                       int                *width,
                                                       int                *height);
+/* The pattern the test client paints (porthole-x11-test-client.c), in
+ * window coordinates: the middle of each square, and the background. */
+typedef struct
+{
+  int x;
+  int y;
+  guint32 rgb;
+} PortholeTestPatternPoint;
+
+#define PORTHOLE_TEST_PATTERN_POINTS 6
+extern const PortholeTestPatternPoint porthole_test_pattern[PORTHOLE_TEST_PATTERN_POINTS];
+
+guint               porthole_test_assert_pattern     (const guint8       *rgb,
+                                                      int                 width,
+                                                      int                 height,
+                                                      int                 origin_x,
+                                                      int                 origin_y,
+                                                      int                 tolerance);
+guint8             *porthole_test_frame_to_rgb       (const AVFrame      *frame);
 void                porthole_test_assert_pixel       (const guint8       *rgb,
                                                       int                 width,
                                                       int                 x,

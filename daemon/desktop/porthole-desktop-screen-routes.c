@@ -15,6 +15,7 @@
 
 #include "config.h"
 
+#include "porthole-buffer-json.h"
 #include "porthole-desktop-request.h"
 #include "porthole-desktop-screen-routes.h"
 #include "porthole-image-encoder.h"
@@ -60,41 +61,21 @@ set_image_members (JsonObject   *reply,
   json_object_set_boolean_member (reply, PORTHOLE_MEMBER_SUCCESS, TRUE);
 }
 
-/* {"type":"Buffer","data":[...], <members>}: written by hand, since a
- * JsonArray of a million numbers would cost a node each. */
+/* {"type":"Buffer","data":[...], <members>} (porthole-buffer-json.c). */
 static void
 reply_buffer_json (ScreenCall *call,
                    GBytes     *bytes)
 {
   g_autoptr(JsonObject) members = json_object_new ();
-  g_autoptr(GBytes) members_json = NULL;
-  g_autoptr(GString) body = NULL;
-  g_autoptr(GBytes) body_bytes = NULL;
-  const guint8 *data;
-  const char *rest;
-  gsize size, rest_size;
+  g_autoptr(GInputStream) data = g_memory_input_stream_new_from_bytes (bytes);
+  g_autoptr(GInputStream) stream = NULL;
+  gsize size;
+  const guint8 *image = g_bytes_get_data (bytes, &size);
 
   set_image_members (members, call, bytes);
-  members_json = porthole_json_object_to_bytes (members);
-  rest = g_bytes_get_data (members_json, &rest_size);
-  /* Skip the object's opening brace: its members follow ours. */
-  g_assert (rest_size >= 2 && rest[0] == '{');
-  rest++, rest_size--;
-
-  data = g_bytes_get_data (bytes, &size);
-  body = g_string_sized_new (size * 4 + rest_size + 64);
-  g_string_append (body, "{\"type\":\"Buffer\",\"data\":[");
-  for (gsize i = 0; i < size; i++)
-    {
-      if (i > 0)
-        g_string_append_c (body, ',');
-      g_string_append_printf (body, "%u", data[i]);
-    }
-  g_string_append (body, "],");
-  g_string_append_len (body, rest, rest_size);
-
-  body_bytes = g_string_free_to_bytes (g_steal_pointer (&body));
-  porthole_request_reply_bytes (call->req, SOUP_STATUS_OK, "application/json", body_bytes);
+  stream = porthole_buffer_json_stream_new (data, size, porthole_buffer_json_count_digits (image, size), members);
+  porthole_request_reply_stream (call->req, SOUP_STATUS_OK, "application/json", stream,
+                                 porthole_buffer_json_stream_get_length (PORTHOLE_BUFFER_JSON_STREAM (stream)));
 }
 
 static void

@@ -7,7 +7,8 @@
  *  - "--display none": no desktop; every route answers 503.
  * Per-connection objects (input, capture, clipboard, windows, RandR) are
  * made when the connection opens and dropped when it is lost; the log,
- * the clipboard history and the OCR engines outlive connections.
+ * the clipboard history, the OCR engines and the recordings (each has its
+ * own connection) outlive connections.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -22,6 +23,7 @@
 #include "porthole-error.h"
 #include "porthole-helper-process.h"
 #include "porthole-procfs.h"
+#include "porthole-recorder.h"
 #include "porthole-xvfb.h"
 #include "porthole-ocr.h"
 #include "porthole-vnc-server.h"
@@ -45,6 +47,7 @@ struct _PortholeDesktop
   PortholeClipboardHistory *clipboard_history;
   PortholeOcr *ocr;
   PortholeVncServer *vnc;
+  PortholeRecorder *recorder;
   GHashTable *cpu_samples;      /* pid -> PortholeCpuSample */
 
   PortholeXvfb *xvfb;
@@ -130,6 +133,7 @@ porthole_desktop_finalize (GObject *object)
   g_clear_object (&self->log);
   g_clear_object (&self->clipboard_history);
   g_clear_object (&self->ocr);
+  g_clear_object (&self->recorder);
   g_clear_pointer (&self->cpu_samples, g_hash_table_unref);
   g_clear_pointer (&self->display_name, g_free);
   g_clear_pointer (&self->unavailable, g_free);
@@ -196,8 +200,9 @@ porthole_desktop_new (PortholeConfig   *config,
   self->env_store = g_object_ref (env_store);
   /* Only a pool: the engines and their plugin come with the first use. */
   self->ocr = porthole_ocr_new ();
-  /* Only the object: the vnc plugin comes with the first start. */
+  /* Only the objects: their plugins come with the first start. */
   self->vnc = porthole_vnc_server_new (self, config);
+  self->recorder = porthole_recorder_new (config, self->log);
 
   return self;
 }
@@ -474,6 +479,8 @@ porthole_desktop_stop (PortholeDesktop *self)
     return;
 
   self->stopped = TRUE;
+  /* Before the X server goes: the files get their trailers. */
+  porthole_recorder_stop_all (self->recorder);
   g_clear_handle_id (&self->reconnect_id, g_source_remove);
   if (self->vnc != NULL)
     porthole_vnc_server_stop (self->vnc);
@@ -615,6 +622,17 @@ PortholeVncServer *
 porthole_desktop_get_vnc (PortholeDesktop *self)
 {
   return self->vnc;
+}
+
+/**
+ * porthole_desktop_get_recorder:
+ *
+ * Returns: (transfer none): the screen recordings
+ */
+PortholeRecorder *
+porthole_desktop_get_recorder (PortholeDesktop *self)
+{
+  return self->recorder;
 }
 
 PortholeLogBuffer *

@@ -21,6 +21,7 @@ G_BEGIN_DECLS
 
 typedef struct _PortholeOcr PortholeOcr;
 typedef struct _PortholeVncServer PortholeVncServer;
+typedef struct _PortholeRecorder PortholeRecorder;
 
 typedef struct
 {
@@ -60,6 +61,7 @@ PortholeX11Randr         *porthole_desktop_get_randr          (PortholeDesktop  
 
 PortholeOcr              *porthole_desktop_get_ocr            (PortholeDesktop   *self);
 PortholeVncServer        *porthole_desktop_get_vnc            (PortholeDesktop   *self);
+PortholeRecorder         *porthole_desktop_get_recorder       (PortholeDesktop   *self);
 PortholeLogBuffer        *porthole_desktop_get_log            (PortholeDesktop   *self);
 PortholeClipboardHistory *porthole_desktop_get_clipboard_history (PortholeDesktop *self);
 GPtrArray                *porthole_desktop_list_processes     (PortholeDesktop   *self);

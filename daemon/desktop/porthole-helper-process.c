@@ -108,7 +108,7 @@ porthole_helper_process_class_init (PortholeHelperProcessClass *klass)
   /**
    * PortholeHelperProcess::output:
    * @stream: a #PortholeProcessStream
-   * @text: valid UTF-8, not NUL-terminated
+   * @text: as PortholeProcess::output gives it, not NUL-terminated
    * @length: bytes of @text
    */
   signals[OUTPUT] =

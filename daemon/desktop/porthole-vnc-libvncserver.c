@@ -32,6 +32,8 @@
 #include <stdarg.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/ipc.h>
+#include <sys/shm.h>
 #include <unistd.h>
 #include <gmodule.h>
 #include <rfb/rfb.h>
@@ -121,6 +123,7 @@ struct _PortholeVncBackend
   /* The pixels; @width and @height change with @fb_lock held. */
   GMutex fb_lock;
   guint8 *framebuffer;
+  int shm_id;
   int width;
   int height;
 
@@ -398,6 +401,44 @@ on_new_client (rfbClientPtr cl)
   return RFB_CLIENT_ACCEPT;
 }
 
+/* Framebuffers live in SysV shared memory, so that the X server copies
+ * the screen straight into them (MIT-SHM, porthole-x11-capture.c): one
+ * copy per frame instead of two. The segment is marked for removal at
+ * once (Linux still attaches it by id), so nothing outlives portholed.
+ * Plain memory when shared memory is refused. */
+static guint8 *
+framebuffer_new (int  width,
+                 int  height,
+                 int *shm_id)
+{
+  gsize size = (gsize) width * height * 4;
+  void *memory;
+
+  *shm_id = shmget (IPC_PRIVATE, size, IPC_CREAT | 0600);
+  if (*shm_id >= 0)
+    {
+      memory = shmat (*shm_id, NULL, 0);
+      shmctl (*shm_id, IPC_RMID, NULL);
+      if (memory != (void *) -1)
+        return memory;
+      *shm_id = -1;
+    }
+
+  return g_malloc0 (size);
+}
+
+static void
+framebuffer_free (guint8 *framebuffer,
+                  int     shm_id)
+{
+  if (framebuffer == NULL)
+    return;
+  if (shm_id >= 0)
+    shmdt (framebuffer);
+  else
+    g_free (framebuffer);
+}
+
 /* The X server's pixels are BGRX in memory; libvncserver assumes RGBX
  * whenever it makes a framebuffer. */
 static void
@@ -416,11 +457,12 @@ swap_framebuffer (PortholeVncBackend *self,
                   int                 height)
 {
   guint8 *old = self->framebuffer;
+  int old_shm_id = self->shm_id;
   rfbClientIteratorPtr iterator;
   rfbClientPtr cl;
 
   g_mutex_lock (&self->fb_lock);
-  self->framebuffer = g_malloc0 ((gsize) width * height * 4);
+  self->framebuffer = framebuffer_new (width, height, &self->shm_id);
   self->width = width;
   self->height = height;
   rfbNewFramebuffer (self->screen, (char *) self->framebuffer, width, height, 8, 3, 4);
@@ -430,7 +472,7 @@ swap_framebuffer (PortholeVncBackend *self,
     self->screen->setTranslateFunction (cl);
   rfbReleaseClientIterator (iterator);
   g_mutex_unlock (&self->fb_lock);
-  g_free (old);
+  framebuffer_free (old, old_shm_id);
 
   post_event (self, EVENT_RESIZED, width, height, 0, NULL);
 }
@@ -696,7 +738,7 @@ backend_new (const PortholeVncOptions   *options,
 
   self->width = options->width;
   self->height = options->height;
-  self->framebuffer = g_malloc0 ((gsize) self->width * self->height * 4);
+  self->framebuffer = framebuffer_new (self->width, self->height, &self->shm_id);
   screen = rfbGetScreen (&argc, NULL, self->width, self->height, 8, 3, 4);
   if (screen == NULL)
     {
@@ -786,7 +828,7 @@ backend_free (PortholeVncBackend *self)
   g_free (self->cut_text);
   g_free (self->passwords[0]);
   g_free (self->desktop_name);
-  g_free (self->framebuffer);
+  framebuffer_free (self->framebuffer, self->shm_id);
   if (self->wake_fd >= 0)
     close (self->wake_fd);
   g_mutex_clear (&self->lock);
@@ -826,11 +868,13 @@ static guint8 *
 try_lock (PortholeVncBackend *self,
           int                *width,
           int                *height,
-          int                *stride)
+          int                *stride,
+          int                *shm_id)
 {
   if (!g_mutex_trylock (&self->fb_lock))
     return NULL;
 
+  *shm_id = self->shm_id;
   *width = self->width;
   *height = self->height;
   *stride = self->width * 4;

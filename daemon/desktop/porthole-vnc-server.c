@@ -6,8 +6,9 @@
  * Pixels: XDamage on the root (report-non-empty) says that something
  * changed. Nothing is copied until a viewer asks for an update; then
  * the damage is taken as a region (XDamageSubtract) and only its
- * rectangles are copied with XShm into the plugin's framebuffer and
- * marked there. An idle desktop, or viewers that do not ask, cost no
+ * rows are copied with XShm, by the X server straight into the plugin's
+ * framebuffer (a shared memory segment), and its rectangles marked
+ * there. An idle desktop, or viewers that do not ask, cost no
  * copying at all. RandR size changes give the plugin a new framebuffer
  * (DesktopSize / ExtendedDesktopSize); a viewer's SetDesktopSize goes
  * through porthole-x11-randr.c, within the X server's limits. The
@@ -166,13 +167,59 @@ take_damage (PortholeVncServer *self)
   return areas;
 }
 
+static int
+compare_rows (gconstpointer a,
+              gconstpointer b)
+{
+  return ((const PortholeRect *) a)->y - ((const PortholeRect *) b)->y;
+}
+
+/* Whole rows, straight into the framebuffer's shared memory: the damaged
+ * areas widened to the screen's width and merged. FALSE: copy another
+ * way. */
+static gboolean
+copy_rows (PortholeVncServer *self,
+           PortholeX11Capture *capture,
+           GArray            *areas,
+           guint8            *framebuffer,
+           int                shm_id)
+{
+  g_autoptr(GArray) rows = g_array_sized_new (FALSE, FALSE, sizeof (PortholeRect), areas->len);
+  int start = -1, end = -1;
+
+  if (shm_id < 0)
+    return FALSE;
+
+  g_array_append_vals (rows, areas->data, areas->len);
+  g_array_sort (rows, compare_rows);
+  for (guint i = 0; i <= rows->len; i++)
+    {
+      PortholeRect *area = i < rows->len ? &g_array_index (rows, PortholeRect, i) : NULL;
+
+      if (area != NULL && area->y <= end)
+        {
+          end = MAX (end, area->y + area->height);
+          continue;
+        }
+      if (start >= 0 && !porthole_x11_capture_grab_rows_shared (capture, shm_id, framebuffer, start, end - start))
+        return FALSE;
+      if (area != NULL)
+        {
+          start = area->y;
+          end = area->y + area->height;
+        }
+    }
+
+  return TRUE;
+}
+
 static void
 copy_damage (PortholeVncServer *self)
 {
   PortholeX11Capture *capture = porthole_desktop_get_capture (self->desktop);
   g_autoptr(GArray) areas = NULL;
   g_autoptr(GArray) copied = NULL;
-  int width, height, stride;
+  int width, height, stride, shm_id;
   int screen_width, screen_height;
   guint8 *framebuffer;
 
@@ -180,7 +227,7 @@ copy_damage (PortholeVncServer *self)
     return;
 
   porthole_x11_display_get_size (self->display, &screen_width, &screen_height);
-  framebuffer = self->plugin->try_lock (self->backend, &width, &height, &stride);
+  framebuffer = self->plugin->try_lock (self->backend, &width, &height, &stride, &shm_id);
   if (framebuffer == NULL)
     {
       schedule_copy (self, RETRY_MS);
@@ -204,18 +251,24 @@ copy_damage (PortholeVncServer *self)
   for (guint i = 0; i < areas->len; i++)
     {
       PortholeRect area = g_array_index (areas, PortholeRect, i);
-      g_autoptr(GError) error = NULL;
 
-      if (!porthole_x11_capture_clip (capture, &area))
-        continue;
-      if (!porthole_x11_capture_grab_into (capture, &area, framebuffer + (gsize) area.y * stride + area.x * 4,
-                                           stride, &error))
-        {
-          porthole_log_buffer_append (get_log (self), "vnc", "Cannot copy the screen: %s", error->message);
-          continue;
-        }
-      g_array_append_val (copied, area);
+      if (porthole_x11_capture_clip (capture, &area))
+        g_array_append_val (copied, area);
     }
+
+  if (!copy_rows (self, capture, copied, framebuffer, shm_id))
+    for (guint i = 0; i < copied->len; i++)
+      {
+        PortholeRect *area = &g_array_index (copied, PortholeRect, i);
+        g_autoptr(GError) error = NULL;
+
+        if (!porthole_x11_capture_grab_into (capture, area, framebuffer + (gsize) area->y * stride + area->x * 4,
+                                             stride, &error))
+          {
+            porthole_log_buffer_append (get_log (self), "vnc", "Cannot copy the screen: %s", error->message);
+            g_array_remove_index (copied, i--);
+          }
+      }
   self->plugin->unlock (self->backend, (PortholeRect *) copied->data, copied->len);
 
   self->dirty = FALSE;
@@ -563,6 +616,11 @@ start_listening (PortholeVncServer  *self,
 
   self->port = RFB_BASE_PORT + display_number;
   self->service = g_socket_service_new ();
+  /* Services start active; each socket added to an active one cancels
+   * the accept under way and queues another, and a viewer that connects
+   * in between was seen accepted and dropped (GLib 2.74). Add them all
+   * first, then accept. */
+  g_socket_service_stop (self->service);
   g_signal_connect (self->service, "incoming", G_CALLBACK (on_incoming), self);
 
   if (g_str_equal (setting, "loopback"))

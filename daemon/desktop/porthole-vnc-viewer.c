@@ -164,25 +164,32 @@ static gboolean on_peer_readable (GSocket *socket, GIOCondition condition, gpoin
 static gboolean on_vnc_readable (GSocket *socket, GIOCondition condition, gpointer user_data);
 
 /* Returns FALSE when the viewer was closed. */
+/* Writes as much of @pending as @socket takes now; FALSE on an error
+ * other than a full socket. */
+static gboolean
+send_pending (GSocket    *socket,
+              GByteArray *pending)
+{
+  while (pending->len > 0)
+    {
+      g_autoptr(GError) error = NULL;
+      gssize written = g_socket_send (socket, (const char *) pending->data, pending->len, NULL, &error);
+
+      if (written < 0)
+        return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK);
+      g_byte_array_remove_range (pending, 0, written);
+    }
+
+  return TRUE;
+}
+
 static gboolean
 flush_to_vnc (PortholeVncViewer *self)
 {
-  while (self->to_vnc->len > 0)
+  if (!send_pending (self->vnc, self->to_vnc))
     {
-      g_autoptr(GError) error = NULL;
-      gssize written = g_socket_send (self->vnc, (const char *) self->to_vnc->data,
-                                      self->to_vnc->len, NULL, &error);
-
-      if (written < 0)
-        {
-          if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-            {
-              finish (self, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
-              return FALSE;
-            }
-          break;
-        }
-      g_byte_array_remove_range (self->to_vnc, 0, written);
+      finish (self, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+      return FALSE;
     }
 
   if (self->to_vnc->len > 0)
@@ -283,22 +290,10 @@ static gboolean on_peer_writable (GSocket *socket, GIOCondition condition, gpoin
 static gboolean
 flush_to_peer (PortholeVncViewer *self)
 {
-  while (self->to_peer->len > 0)
+  if (!send_pending (self->peer, self->to_peer))
     {
-      g_autoptr(GError) error = NULL;
-      gssize written = g_socket_send (self->peer, (const char *) self->to_peer->data,
-                                      self->to_peer->len, NULL, &error);
-
-      if (written < 0)
-        {
-          if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-            {
-              finish (self, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
-              return FALSE;
-            }
-          break;
-        }
-      g_byte_array_remove_range (self->to_peer, 0, written);
+      finish (self, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+      return FALSE;
     }
 
   if (self->to_peer->len > 0)

@@ -82,11 +82,13 @@ typedef struct
                                              gboolean                    needs_password);
   /* The framebuffer (32-bit BGRX), or NULL while the server reads it
    * for an update: try again a little later. Unlock with the areas
-   * written. */
+   * written. @shm_id: the SysV segment it lives in (so that the X
+   * server can write into it), or -1. */
   guint8             *(*try_lock)           (PortholeVncBackend         *backend,
                                              int                        *width,
                                              int                        *height,
-                                             int                        *stride);
+                                             int                        *stride,
+                                             int                        *shm_id);
   void                (*unlock)             (PortholeVncBackend         *backend,
                                              const PortholeRect         *areas,
                                              guint                       n_areas);

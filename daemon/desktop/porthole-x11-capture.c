@@ -40,6 +40,13 @@ struct _PortholeX11Capture
   int shm_width;
   int shm_height;
   guint shm_failed : 1;
+  /* What porthole_x11_capture_peek() returned, when it is not the
+   * shared memory. */
+  GBytes *peeked;
+
+  /* A caller's segment (the VNC framebuffer), attached by id */
+  XShmSegmentInfo shared_info;
+  XImage *shared_image;
 
   /* Continuous capture */
   GArray *consumers;
@@ -59,6 +66,8 @@ enum {
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (PortholeX11Capture, porthole_x11_capture, G_TYPE_OBJECT)
+
+static void on_size_changed (PortholeX11Capture *self);
 
 static Display *
 get_xdisplay (PortholeX11Capture *self)
@@ -155,6 +164,24 @@ failed:
 }
 
 static void
+detach_shared (PortholeX11Capture *self)
+{
+  if (self->shared_image == NULL)
+    return;
+
+  if (!porthole_x11_display_is_closed (self->display))
+    {
+      porthole_x11_display_error_trap_push (self->display);
+      XShmDetach (get_xdisplay (self), &self->shared_info);
+      porthole_x11_display_error_trap_pop_ignored (self->display);
+    }
+  /* The memory is the caller's. */
+  self->shared_image->data = NULL;
+  XDestroyImage (self->shared_image);
+  self->shared_image = NULL;
+}
+
+static void
 porthole_x11_capture_dispose (GObject *object)
 {
   PortholeX11Capture *self = (PortholeX11Capture *)object;
@@ -170,9 +197,13 @@ porthole_x11_capture_dispose (GObject *object)
         }
       self->damage = None;
       if (self->filter_id != 0)
-        porthole_x11_display_remove_filter (self->display, self->filter_id);
+        {
+          porthole_x11_display_remove_filter (self->display, self->filter_id);
+          g_signal_handlers_disconnect_by_func (self->display, on_size_changed, self);
+        }
       self->filter_id = 0;
       destroy_shm (self);
+      detach_shared (self);
     }
   g_clear_object (&self->display);
 
@@ -185,6 +216,7 @@ porthole_x11_capture_finalize (GObject *object)
   PortholeX11Capture *self = (PortholeX11Capture *)object;
 
   g_clear_pointer (&self->consumers, g_array_unref);
+  g_clear_pointer (&self->peeked, g_bytes_unref);
 
   G_OBJECT_CLASS (porthole_x11_capture_parent_class)->finalize (object);
 }
@@ -337,6 +369,68 @@ copy_pixels (XImage *image,
   return g_bytes_new_take (out, (gsize) *stride * image->height);
 }
 
+/* Reads @area (clipped) into an image: the shared one, valid until the
+ * next read (*owned FALSE), or a new one to XDestroyImage (*owned TRUE). */
+static XImage *
+read_image (PortholeX11Capture  *self,
+            const PortholeRect  *area,
+            gboolean            *owned,
+            GError             **error)
+{
+  Display *xdisplay = get_xdisplay (self);
+  Window root = porthole_x11_display_get_root (self->display);
+  int screen_width, screen_height;
+  XImage *image;
+
+  porthole_x11_display_get_size (self->display, &screen_width, &screen_height);
+
+  if (ensure_shm (self, screen_width, screen_height))
+    {
+      int code;
+
+      self->shm_image->width = area->width;
+      self->shm_image->height = area->height;
+      self->shm_image->bytes_per_line = area->width * (self->shm_image->bits_per_pixel / 8);
+
+      porthole_x11_display_error_trap_push (self->display);
+      XShmGetImage (xdisplay, root, self->shm_image, area->x, area->y, AllPlanes);
+      code = porthole_x11_display_error_trap_pop (self->display);
+      if (code == 0)
+        {
+          *owned = FALSE;
+          return self->shm_image;
+        }
+    }
+
+  porthole_x11_display_error_trap_push (self->display);
+  image = XGetImage (xdisplay, root, area->x, area->y, area->width, area->height,
+                     AllPlanes, ZPixmap);
+  porthole_x11_display_error_trap_pop_ignored (self->display);
+  if (image == NULL)
+    {
+      g_set_error (error, PORTHOLE_ERROR,
+                   porthole_x11_display_is_closed (self->display)
+                     ? PORTHOLE_ERROR_DESKTOP_NOT_AVAILABLE : PORTHOLE_ERROR_INTERNAL_ERROR,
+                   "Cannot read the screen of %s", porthole_x11_display_get_name (self->display));
+      return NULL;
+    }
+
+  *owned = TRUE;
+  return image;
+}
+
+static gboolean
+check_open (PortholeX11Capture  *self,
+            GError             **error)
+{
+  if (!porthole_x11_display_is_closed (self->display))
+    return TRUE;
+
+  g_set_error (error, PORTHOLE_ERROR, PORTHOLE_ERROR_DESKTOP_NOT_AVAILABLE,
+               "The X display went away");
+  return FALSE;
+}
+
 /**
  * porthole_x11_capture_grab:
  * @area: (nullable): root coordinates, clipped to the screen; %NULL for
@@ -349,21 +443,16 @@ porthole_x11_capture_grab (PortholeX11Capture  *self,
                            const PortholeRect  *area,
                            GError             **error)
 {
-  Display *xdisplay;
-  Window root;
   PortholeRect clipped = { 0, 0, G_MAXINT / 2, G_MAXINT / 2 };
   g_autoptr(GBytes) pixels = NULL;
-  int screen_width, screen_height;
+  gboolean owned;
+  XImage *image;
   guint stride;
 
   g_return_val_if_fail (PORTHOLE_IS_X11_CAPTURE (self), NULL);
 
-  if (porthole_x11_display_is_closed (self->display))
-    {
-      g_set_error (error, PORTHOLE_ERROR, PORTHOLE_ERROR_DESKTOP_NOT_AVAILABLE,
-                   "The X display went away");
-      return NULL;
-    }
+  if (!check_open (self, error))
+    return NULL;
 
   if (area != NULL)
     clipped = *area;
@@ -375,44 +464,12 @@ porthole_x11_capture_grab (PortholeX11Capture  *self,
       return NULL;
     }
 
-  xdisplay = get_xdisplay (self);
-  root = porthole_x11_display_get_root (self->display);
-  porthole_x11_display_get_size (self->display, &screen_width, &screen_height);
-
-  if (ensure_shm (self, screen_width, screen_height))
-    {
-      int code;
-
-      self->shm_image->width = clipped.width;
-      self->shm_image->height = clipped.height;
-      self->shm_image->bytes_per_line = clipped.width * (self->shm_image->bits_per_pixel / 8);
-
-      porthole_x11_display_error_trap_push (self->display);
-      XShmGetImage (xdisplay, root, self->shm_image, clipped.x, clipped.y, AllPlanes);
-      code = porthole_x11_display_error_trap_pop (self->display);
-      if (code == 0)
-        pixels = copy_pixels (self->shm_image, &stride);
-    }
-
-  if (pixels == NULL)
-    {
-      XImage *image;
-
-      porthole_x11_display_error_trap_push (self->display);
-      image = XGetImage (xdisplay, root, clipped.x, clipped.y, clipped.width, clipped.height,
-                         AllPlanes, ZPixmap);
-      porthole_x11_display_error_trap_pop_ignored (self->display);
-      if (image == NULL)
-        {
-          g_set_error (error, PORTHOLE_ERROR,
-                       porthole_x11_display_is_closed (self->display)
-                         ? PORTHOLE_ERROR_DESKTOP_NOT_AVAILABLE : PORTHOLE_ERROR_INTERNAL_ERROR,
-                       "Cannot read the screen of %s", porthole_x11_display_get_name (self->display));
-          return NULL;
-        }
-      pixels = copy_pixels (image, &stride);
-      XDestroyImage (image);
-    }
+  image = read_image (self, &clipped, &owned, error);
+  if (image == NULL)
+    return NULL;
+  pixels = copy_pixels (image, &stride);
+  if (owned)
+    XDestroyImage (image);
 
   return porthole_frame_new (&clipped, stride, pixels);
 }
@@ -474,6 +531,148 @@ porthole_x11_capture_grab_into (PortholeX11Capture  *self,
   return TRUE;
 }
 
+/**
+ * porthole_x11_capture_grab_rows_shared:
+ * @shm_id: a SysV segment of the caller's, 32-bit pixels, rows as wide
+ *   as the screen (it may be marked for removal already: Linux attaches
+ *   it by id all the same)
+ * @shm_addr: where the caller has it mapped
+ * @y: first row
+ * @height: rows
+ *
+ * Has the X server write whole rows of the screen straight into the
+ * caller's memory (the VNC framebuffer): one copy, in the server. The
+ * segment stays attached until another id is given or the capture
+ * goes. Only for a BGRX screen.
+ *
+ * Returns: FALSE when this cannot be done (the caller copies another
+ *   way)
+ */
+gboolean
+porthole_x11_capture_grab_rows_shared (PortholeX11Capture *self,
+                                       int                 shm_id,
+                                       guint8             *shm_addr,
+                                       int                 y,
+                                       int                 height)
+{
+  Display *xdisplay = get_xdisplay (self);
+  int screen = DefaultScreen (xdisplay);
+  int width, screen_height;
+
+  g_return_val_if_fail (PORTHOLE_IS_X11_CAPTURE (self), FALSE);
+
+  if (self->shm_failed || shm_id < 0 || porthole_x11_display_is_closed (self->display) ||
+      !porthole_x11_display_has_extensions (self->display, PORTHOLE_X11_EXTENSION_SHM))
+    return FALSE;
+
+  porthole_x11_display_get_size (self->display, &width, &screen_height);
+  if (self->shared_image != NULL &&
+      (self->shared_info.shmid != shm_id || self->shared_info.shmaddr != (char *) shm_addr ||
+       self->shared_image->width != width))
+    detach_shared (self);
+
+  if (self->shared_image == NULL)
+    {
+      self->shared_image = XShmCreateImage (xdisplay, DefaultVisual (xdisplay, screen),
+                                            DefaultDepth (xdisplay, screen), ZPixmap, NULL,
+                                            &self->shared_info, width, 1);
+      if (self->shared_image == NULL)
+        return FALSE;
+      if (!is_bgrx (self->shared_image) || self->shared_image->bytes_per_line != width * 4)
+        {
+          XDestroyImage (self->shared_image);
+          self->shared_image = NULL;
+          return FALSE;
+        }
+      self->shared_info.shmid = shm_id;
+      self->shared_info.shmaddr = (char *) shm_addr;
+      self->shared_info.readOnly = False;
+      porthole_x11_display_error_trap_push (self->display);
+      XShmAttach (xdisplay, &self->shared_info);
+      XSync (xdisplay, False);
+      if (porthole_x11_display_error_trap_pop (self->display) != 0)
+        {
+          XDestroyImage (self->shared_image);
+          self->shared_image = NULL;
+          return FALSE;
+        }
+    }
+
+  /* Xlib sends the image's offset in the segment. */
+  self->shared_image->data = (char *) shm_addr + (gsize) y * width * 4;
+  self->shared_image->height = height;
+  porthole_x11_display_error_trap_push (self->display);
+  XShmGetImage (xdisplay, porthole_x11_display_get_root (self->display), self->shared_image, 0, y, AllPlanes);
+  return porthole_x11_display_error_trap_pop (self->display) == 0;
+}
+
+/**
+ * porthole_x11_capture_peek:
+ * @width: (out): the screen's width
+ * @height: (out): the screen's height
+ * @stride: (out): bytes per row
+ *
+ * The whole screen, without a copy where MIT-SHM is used: for a
+ * consumer that reads every pixel once per frame (the recorder). A
+ * screen that changed size since the last RandR event is read again at
+ * its new size.
+ *
+ * Returns: (transfer none): BGRX pixels, valid until the next peek or
+ *   grab on @self, or %NULL with @error set
+ */
+const guint8 *
+porthole_x11_capture_peek (PortholeX11Capture  *self,
+                           int                 *width,
+                           int                 *height,
+                           guint               *stride,
+                           GError             **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  PortholeRect screen = { 0, 0, 0, 0 };
+  gboolean owned = FALSE;
+  XImage *image = NULL;
+
+  g_return_val_if_fail (PORTHOLE_IS_X11_CAPTURE (self), NULL);
+
+  g_clear_pointer (&self->peeked, g_bytes_unref);
+
+  for (guint attempt = 0; attempt < 2 && image == NULL; attempt++)
+    {
+      if (!check_open (self, error))
+        return NULL;
+
+      /* Smaller than we think (BadMatch): ask the server its size. */
+      if (attempt > 0)
+        {
+          porthole_x11_display_refresh_size (self->display);
+          g_clear_error (&local_error);
+        }
+
+      porthole_x11_display_get_size (self->display, &screen.width, &screen.height);
+      image = read_image (self, &screen, &owned, &local_error);
+    }
+
+  if (image == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  *width = screen.width;
+  *height = screen.height;
+  if (!owned && is_bgrx (image))
+    {
+      *stride = image->bytes_per_line;
+      return (const guint8 *) image->data;
+    }
+
+  self->peeked = copy_pixels (image, stride);
+  if (owned)
+    XDestroyImage (image);
+
+  return g_bytes_get_data (self->peeked, NULL);
+}
+
 /* Continuous capture */
 
 static gboolean
@@ -493,6 +692,59 @@ damage_filter (PortholeX11Display *display,
     }
 
   return FALSE;
+}
+
+static void
+on_size_changed (PortholeX11Capture *self)
+{
+  self->dirty = TRUE;
+}
+
+static void
+ensure_damage (PortholeX11Capture *self)
+{
+  if (self->damage != None ||
+      !porthole_x11_display_has_extensions (self->display, PORTHOLE_X11_EXTENSION_DAMAGE))
+    return;
+
+  self->damage = XDamageCreate (get_xdisplay (self), porthole_x11_display_get_root (self->display),
+                                XDamageReportNonEmpty);
+  self->filter_id = porthole_x11_display_add_filter (self->display, damage_filter, self);
+  /* A new size is a change, whatever XDamage says. */
+  g_signal_connect_swapped (self->display, "size-changed", G_CALLBACK (on_size_changed), self);
+}
+
+/**
+ * porthole_x11_capture_track_changes:
+ *
+ * From now on porthole_x11_capture_has_changed() says whether the
+ * screen changed (XDamage, seen as the display's events are dispatched):
+ * for a consumer that reads the screen on its own clock and can skip
+ * reading it again when nothing changed (the recorder).
+ */
+void
+porthole_x11_capture_track_changes (PortholeX11Capture *self)
+{
+  g_return_if_fail (PORTHOLE_IS_X11_CAPTURE (self));
+
+  ensure_damage (self);
+  self->dirty = TRUE;
+}
+
+/**
+ * porthole_x11_capture_has_changed:
+ *
+ * Returns: whether the screen changed since the last call (always
+ *   %TRUE without XDamage); a change shows once its event was
+ *   dispatched
+ */
+gboolean
+porthole_x11_capture_has_changed (PortholeX11Capture *self)
+{
+  gboolean changed = self->dirty || self->damage == None;
+
+  self->dirty = FALSE;
+  return changed;
 }
 
 static gboolean
@@ -548,13 +800,7 @@ porthole_x11_capture_add_consumer (PortholeX11Capture *self,
 
   g_return_val_if_fail (PORTHOLE_IS_X11_CAPTURE (self), 0);
 
-  if (self->damage == None &&
-      porthole_x11_display_has_extensions (self->display, PORTHOLE_X11_EXTENSION_DAMAGE))
-    {
-      self->damage = XDamageCreate (get_xdisplay (self), porthole_x11_display_get_root (self->display),
-                                    XDamageReportNonEmpty);
-      self->filter_id = porthole_x11_display_add_filter (self->display, damage_filter, self);
-    }
+  ensure_damage (self);
 
   /* The first frame is always sent. */
   self->dirty = TRUE;

@@ -23,6 +23,18 @@ gboolean            porthole_x11_capture_grab_into       (PortholeX11Capture  *s
                                                           guint8              *dest,
                                                           gsize                dest_stride,
                                                           GError             **error);
+gboolean            porthole_x11_capture_grab_rows_shared (PortholeX11Capture *self,
+                                                          int                 shm_id,
+                                                          guint8             *shm_addr,
+                                                          int                 y,
+                                                          int                 height);
+const guint8       *porthole_x11_capture_peek            (PortholeX11Capture  *self,
+                                                          int                 *width,
+                                                          int                 *height,
+                                                          guint               *stride,
+                                                          GError             **error);
+void                porthole_x11_capture_track_changes   (PortholeX11Capture  *self);
+gboolean            porthole_x11_capture_has_changed     (PortholeX11Capture  *self);
 gboolean            porthole_x11_capture_clip            (PortholeX11Capture  *self,
                                                           PortholeRect        *area);
 gboolean            porthole_x11_capture_uses_shm        (PortholeX11Capture  *self);

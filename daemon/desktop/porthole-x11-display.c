@@ -78,8 +78,10 @@ struct _PortholeX11Display
   GSList *traps;
 
   PortholeLogBuffer *log;
+  /* The thread-default context at opening: where our sources run. */
+  GMainContext *context;
   GSource *source;
-  guint closed_idle_id;
+  GSource *closed_idle;
   guint closed : 1;
 };
 
@@ -91,24 +93,26 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-/* Open connections, for the process-wide Xlib error handlers. Xlib is
- * only used from the main thread. */
+/* Open connections, for the process-wide Xlib error handlers. Each
+ * connection is used by one thread at a time (the main thread's, or a
+ * recorder's), which is where its handlers run. */
 static GList *open_displays;
+G_LOCK_DEFINE_STATIC (open_displays);
 
 G_DEFINE_FINAL_TYPE (PortholeX11Display, porthole_x11_display, G_TYPE_OBJECT)
 
 static PortholeX11Display *
 lookup_display (Display *xdisplay)
 {
-  for (GList *l = open_displays; l != NULL; l = l->next)
-    {
-      PortholeX11Display *display = l->data;
+  PortholeX11Display *found = NULL;
 
-      if (display->xdisplay == xdisplay)
-        return display;
-    }
+  G_LOCK (open_displays);
+  for (GList *l = open_displays; l != NULL && found == NULL; l = l->next)
+    if (((PortholeX11Display *) l->data)->xdisplay == xdisplay)
+      found = l->data;
+  G_UNLOCK (open_displays);
 
-  return NULL;
+  return found;
 }
 
 static int
@@ -146,7 +150,7 @@ emit_closed_idle (gpointer user_data)
 {
   PortholeX11Display *self = user_data;
 
-  self->closed_idle_id = 0;
+  g_clear_pointer (&self->closed_idle, g_source_unref);
   g_signal_emit (self, signals[CLOSED], 0);
 
   return G_SOURCE_REMOVE;
@@ -165,8 +169,11 @@ mark_closed (PortholeX11Display *self)
       g_source_destroy (self->source);
       g_clear_pointer (&self->source, g_source_unref);
     }
-  self->closed_idle_id = g_idle_add_full (G_PRIORITY_DEFAULT, emit_closed_idle,
-                                          g_object_ref (self), g_object_unref);
+  self->closed_idle = g_idle_source_new ();
+  g_source_set_priority (self->closed_idle, G_PRIORITY_DEFAULT);
+  g_source_set_callback (self->closed_idle, emit_closed_idle, g_object_ref (self), g_object_unref);
+  g_source_set_static_name (self->closed_idle, "[portholed] X display closed");
+  g_source_attach (self->closed_idle, self->context);
 }
 
 static int
@@ -274,7 +281,11 @@ porthole_x11_display_dispose (GObject *object)
   PortholeX11Display *self = (PortholeX11Display *)object;
 
   porthole_x11_display_close (self);
-  g_clear_handle_id (&self->closed_idle_id, g_source_remove);
+  if (self->closed_idle != NULL)
+    {
+      g_source_destroy (self->closed_idle);
+      g_clear_pointer (&self->closed_idle, g_source_unref);
+    }
 
   G_OBJECT_CLASS (porthole_x11_display_parent_class)->dispose (object);
 }
@@ -290,6 +301,7 @@ porthole_x11_display_finalize (GObject *object)
   g_clear_pointer (&self->filters, g_array_unref);
   g_clear_pointer (&self->name, g_free);
   g_clear_object (&self->log);
+  g_clear_pointer (&self->context, g_main_context_unref);
 
   G_OBJECT_CLASS (porthole_x11_display_parent_class)->finalize (object);
 }
@@ -488,7 +500,10 @@ porthole_x11_display_open (const char         *name,
   self->log = g_object_ref (log);
   self->root = DefaultRootWindow (xdisplay);
   self->depth = DefaultDepth (xdisplay, DefaultScreen (xdisplay));
+  self->context = g_main_context_ref_thread_default ();
+  G_LOCK (open_displays);
   open_displays = g_list_prepend (open_displays, self);
+  G_UNLOCK (open_displays);
   XSetIOErrorExitHandler (xdisplay, x_io_error_exit_handler, NULL);
 
   query_extensions (self);
@@ -513,7 +528,7 @@ porthole_x11_display_open (const char         *name,
   source->tag = g_source_add_unix_fd ((GSource *) source, ConnectionNumber (xdisplay), G_IO_IN | G_IO_HUP | G_IO_ERR);
   g_source_set_name ((GSource *) source, "[portholed] Xlib");
   g_source_set_can_recurse ((GSource *) source, TRUE);
-  g_source_attach ((GSource *) source, g_main_context_get_thread_default ());
+  g_source_attach ((GSource *) source, self->context);
   self->source = (GSource *) source;
 
   XSync (xdisplay, False);
@@ -543,7 +558,9 @@ porthole_x11_display_close (PortholeX11Display *self)
     {
       XCloseDisplay (self->xdisplay);
       self->xdisplay = NULL;
+      G_LOCK (open_displays);
       open_displays = g_list_remove (open_displays, self);
+      G_UNLOCK (open_displays);
     }
 
   self->closed = TRUE;

@@ -1,0 +1,18 @@
+/* porthole-process-ledger.h — what the daemon runs, written down in its
+ * state directory, so that the next one ends what a crash left behind
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+void porthole_process_ledger_open   (const char *state_dir);
+void porthole_process_ledger_add    (GPid        pid);
+void porthole_process_ledger_remove (GPid        pid);
+void porthole_process_ledger_close  (void);
+
+G_END_DECLS
