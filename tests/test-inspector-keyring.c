@@ -32,6 +32,7 @@ test_tokens_in_gnome_keyring (void)
 {
   g_autoptr(PortholeTestDaemon) daemon = NULL;
   g_autoptr(GSettings) settings = NULL;
+  g_autoptr(GVariant) sandboxes = NULL;
   g_autoptr(PortholeTokenStore) store = NULL;
   g_autoptr(PortholeSandboxList) reloaded = NULL;
   g_autofree char *stored = NULL;
@@ -63,7 +64,8 @@ test_tokens_in_gnome_keyring (void)
 
   /* And nothing of it is in the settings. */
   settings = g_settings_new (PORTHOLE_SCHEMA_ID);
-  settings_text = g_variant_print (g_settings_get_value (settings, "sandboxes"), FALSE);
+  sandboxes = g_settings_get_value (settings, "sandboxes");
+  settings_text = g_variant_print (sandboxes, FALSE);
   g_assert_null (strstr (settings_text, daemon->token));
 
   /* The next start reads it back. */
