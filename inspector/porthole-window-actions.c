@@ -223,6 +223,14 @@ show_page_action (GtkWidget  *widget,
 }
 
 static void
+show_page_at_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  porthole_window_show_page_at (PORTHOLE_WINDOW (widget), g_variant_get_uint32 (parameter));
+}
+
+static void
 show_sidebar_action (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *parameter)
@@ -252,6 +260,7 @@ _porthole_window_class_actions_init (PortholeWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.copy-sandbox-link", "s", copy_sandbox_link_action);
   gtk_widget_class_install_action (widget_class, "win.remove-sandbox", "s", remove_sandbox_action);
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
+  gtk_widget_class_install_action (widget_class, "win.show-page-at", "u", show_page_at_action);
   gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, show_sidebar_action);
   gtk_widget_class_install_property_action (widget_class, "win.fullscreen", "fullscreened");
   /* How pages and dialogs inside the window say something. */
@@ -260,8 +269,9 @@ _porthole_window_class_actions_init (PortholeWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.add-sandbox", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open-connection-file", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F11, 0, "win.fullscreen", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK, "win.show-page", "s", "screen");
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK, "win.show-page", "s", "processes");
+  /* Alt+1…9 by position, so the pages to come get theirs too. */
+  for (guint i = 0; i < 9; i++)
+    gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_ALT_MASK, "win.show-page-at", "u", i);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_q, GDK_CONTROL_MASK, "app.quit", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK, "app.preferences", NULL);
 }
@@ -281,4 +291,5 @@ _porthole_window_actions_update (PortholeWindow *self)
 
   /* With a target, the actions name their sandbox; "" needs one shown. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-page", has_sandbox);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-page-at", has_sandbox);
 }

@@ -29,8 +29,6 @@ struct _PortholeWindow
   GtkStack *content_stack;
   AdwStatusPage *problem_page;
   AdwViewStack *view_stack;
-  PortholeScreenPage *screen_page;
-  PortholeProcessesPage *processes_page;
 
   /* Owned references */
   GSettings *settings;

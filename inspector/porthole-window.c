@@ -26,15 +26,46 @@ get_sandbox_list (PortholeWindow *self)
   return app ? porthole_application_get_sandbox_list (PORTHOLE_APPLICATION (app)) : NULL;
 }
 
+/* Every PortholePage of the view stack, in order: a page the .ui adds
+ * (with its type ensured in class_init) is driven like the others. */
+static GPtrArray *
+list_pages (PortholeWindow *self)
+{
+  g_autoptr(GtkSelectionModel) pages = adw_view_stack_get_pages (self->view_stack);
+  GPtrArray *result = g_ptr_array_new ();
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (pages));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(AdwViewStackPage) page = g_list_model_get_item (G_LIST_MODEL (pages), i);
+      GtkWidget *child = adw_view_stack_page_get_child (page);
+
+      if (PORTHOLE_IS_PAGE (child))
+        g_ptr_array_add (result, child);
+    }
+
+  return result;
+}
+
+static void
+set_pages_sandbox (PortholeWindow  *self,
+                   PortholeSandbox *sandbox)
+{
+  g_autoptr(GPtrArray) pages = list_pages (self);
+
+  for (guint i = 0; i < pages->len; i++)
+    porthole_page_set_sandbox (g_ptr_array_index (pages, i), sandbox);
+}
+
 static void
 update_pages_activity (PortholeWindow *self)
 {
   gboolean shown = g_strcmp0 (gtk_stack_get_visible_child_name (self->content_stack), "pages") == 0;
   GtkWidget *visible = adw_view_stack_get_visible_child (self->view_stack);
+  g_autoptr(GPtrArray) pages = list_pages (self);
 
-  porthole_page_set_active (PORTHOLE_PAGE (self->screen_page), shown && visible == GTK_WIDGET (self->screen_page));
-  porthole_page_set_active (PORTHOLE_PAGE (self->processes_page),
-                            shown && visible == GTK_WIDGET (self->processes_page));
+  for (guint i = 0; i < pages->len; i++)
+    porthole_page_set_active (g_ptr_array_index (pages, i), shown && visible == g_ptr_array_index (pages, i));
 }
 
 static void
@@ -112,8 +143,7 @@ set_sandbox (PortholeWindow  *self,
     }
 
   /* Pages let go of the old sandbox before the new one is shown. */
-  porthole_page_set_sandbox (PORTHOLE_PAGE (self->screen_page), sandbox);
-  porthole_page_set_sandbox (PORTHOLE_PAGE (self->processes_page), sandbox);
+  set_pages_sandbox (self, sandbox);
   update_content (self);
 }
 
@@ -200,8 +230,7 @@ porthole_window_close_request (GtkWindow *window)
   g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
 
   /* Stop the pages now: nothing should run for a window going away. */
-  porthole_page_set_sandbox (PORTHOLE_PAGE (self->screen_page), NULL);
-  porthole_page_set_sandbox (PORTHOLE_PAGE (self->processes_page), NULL);
+  set_pages_sandbox (self, NULL);
 
   if (GTK_WINDOW_CLASS (porthole_window_parent_class)->close_request)
     return GTK_WINDOW_CLASS (porthole_window_parent_class)->close_request (window);
@@ -271,6 +300,7 @@ porthole_window_class_init (PortholeWindowClass *klass)
   object_class->finalize = porthole_window_finalize;
   window_class->close_request = porthole_window_close_request;
 
+  /* The pages the template's view stack holds. */
   g_type_ensure (PORTHOLE_TYPE_SCREEN_PAGE);
   g_type_ensure (PORTHOLE_TYPE_PROCESSES_PAGE);
 
@@ -286,8 +316,6 @@ porthole_window_class_init (PortholeWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PortholeWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, PortholeWindow, problem_page);
   gtk_widget_class_bind_template_child (widget_class, PortholeWindow, view_stack);
-  gtk_widget_class_bind_template_child (widget_class, PortholeWindow, screen_page);
-  gtk_widget_class_bind_template_child (widget_class, PortholeWindow, processes_page);
   gtk_widget_class_bind_template_callback (widget_class, sandbox_row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, sandbox_row_activated_cb);
 
@@ -366,7 +394,7 @@ porthole_window_select_sandbox (PortholeWindow  *self,
 
 /**
  * porthole_window_show_page:
- * @name: "screen", "processes"
+ * @name: a page's name in the view stack: "screen", "processes"
  */
 void
 porthole_window_show_page (PortholeWindow *self,
@@ -376,6 +404,49 @@ porthole_window_show_page (PortholeWindow *self,
 
   if (adw_view_stack_get_child_by_name (self->view_stack, name) != NULL)
     adw_view_stack_set_visible_child_name (self->view_stack, name);
+}
+
+/**
+ * porthole_window_show_page_at:
+ * @position: the page's place in the switcher, from 0
+ *
+ * What Alt+1, Alt+2… do: nothing past the last page.
+ */
+void
+porthole_window_show_page_at (PortholeWindow *self,
+                              guint           position)
+{
+  g_autoptr(GPtrArray) pages = NULL;
+
+  g_return_if_fail (PORTHOLE_IS_WINDOW (self));
+
+  pages = list_pages (self);
+  if (position < pages->len)
+    adw_view_stack_set_visible_child (self->view_stack, g_ptr_array_index (pages, position));
+}
+
+/**
+ * porthole_window_get_page_names:
+ *
+ * Returns: (transfer full): the pages' names, in the switcher's order
+ */
+GStrv
+porthole_window_get_page_names (PortholeWindow *self)
+{
+  g_autoptr(GPtrArray) pages = NULL;
+  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+
+  g_return_val_if_fail (PORTHOLE_IS_WINDOW (self), NULL);
+
+  pages = list_pages (self);
+  for (guint i = 0; i < pages->len; i++)
+    {
+      AdwViewStackPage *page = adw_view_stack_get_page (self->view_stack, g_ptr_array_index (pages, i));
+
+      g_strv_builder_add (names, adw_view_stack_page_get_name (page));
+    }
+
+  return g_strv_builder_end (names);
 }
 
 /**

@@ -26,6 +26,9 @@ void             porthole_window_show_page        (PortholeWindow      *self,
                                                    const char          *name);
 GtkWidget       *porthole_window_get_page         (PortholeWindow      *self,
                                                    const char          *name);
+void             porthole_window_show_page_at     (PortholeWindow      *self,
+                                                   guint                position);
+GStrv            porthole_window_get_page_names   (PortholeWindow      *self);
 const char      *porthole_window_get_content_name (PortholeWindow      *self);
 void             porthole_window_show_toast       (PortholeWindow      *self,
                                                    const char          *message);

@@ -324,16 +324,29 @@ porthole_inspector_test_click (GtkWidget *widget,
   XFlush (gui->xdisplay);
 }
 
-/* A key press and release on the GUI display (the focus widget gets it). */
+/**
+ * porthole_inspector_test_key_event:
+ *
+ * A key press or release alone on the GUI display (the focus widget
+ * gets it): chords and keys released in another order than pressed.
+ */
 void
-porthole_inspector_test_key (guint keysym)
+porthole_inspector_test_key_event (guint    keysym,
+                                   gboolean press)
 {
   KeyCode code = XKeysymToKeycode (gui->xdisplay, keysym);
 
   g_assert_cmpuint (code, !=, 0);
-  XTestFakeKeyEvent (gui->xdisplay, code, True, CurrentTime);
-  XTestFakeKeyEvent (gui->xdisplay, code, False, CurrentTime);
+  XTestFakeKeyEvent (gui->xdisplay, code, press, CurrentTime);
   XFlush (gui->xdisplay);
+}
+
+/* A key press and release on the GUI display (the focus widget gets it). */
+void
+porthole_inspector_test_key (guint keysym)
+{
+  porthole_inspector_test_key_event (keysym, TRUE);
+  porthole_inspector_test_key_event (keysym, FALSE);
 }
 
 /**

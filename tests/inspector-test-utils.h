@@ -52,6 +52,8 @@ void                 porthole_inspector_test_click        (GtkWidget           *
                                                            double               y,
                                                            guint                button);
 void                 porthole_inspector_test_key          (guint                keysym);
+void                 porthole_inspector_test_key_event    (guint                keysym,
+                                                           gboolean             press);
 const char          *porthole_inspector_test_wait_line    (PortholeTestClient  *client,
                                                            const char          *prefix);
 void                 porthole_inspector_test_spin         (guint                milliseconds);

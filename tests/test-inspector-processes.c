@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <unistd.h>
+#include <X11/keysym.h>
 
 #include "inspector-test-utils.h"
 #include "porthole-processes-page.h"
@@ -317,6 +318,60 @@ test_sorting (Fixture       *fixture,
   g_settings_reset (settings, "processes-sort");
 }
 
+static gboolean
+page_active (Fixture    *fixture,
+             const char *name)
+{
+  return porthole_page_get_active (PORTHOLE_PAGE (porthole_window_get_page (fixture->window, name)));
+}
+
+/* The switcher drives every page of the window's view stack: only the
+ * visible one runs, and Alt+<n> picks the n-th (real keys, through GTK). */
+static void
+test_page_switcher (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_auto(GStrv) names = porthole_window_get_page_names (fixture->window);
+  g_autoptr(GSettings) settings = g_settings_new (PORTHOLE_SCHEMA_ID);
+  g_autofree char *visible = NULL;
+  guint refreshes;
+
+  g_assert_cmpuint (g_strv_length (names), ==, 2);
+  g_assert_cmpstr (names[0], ==, "screen");
+  g_assert_cmpstr (names[1], ==, "processes");
+  g_assert_true (page_active (fixture, "processes"));
+  g_assert_false (page_active (fixture, "screen"));
+
+  /* The keyboard goes where the pointer is (no window manager). */
+  porthole_inspector_test_wait_stable (GTK_WIDGET (fixture->window));
+  porthole_inspector_test_pointer (GTK_WIDGET (fixture->window), 20, 20);
+  porthole_inspector_test_spin (50);
+
+  porthole_inspector_test_key_event (XK_Alt_L, TRUE);
+  porthole_inspector_test_key (XK_1);
+  porthole_inspector_test_key_event (XK_Alt_L, FALSE);
+  PORTHOLE_INSPECTOR_WAIT (page_active (fixture, "screen"));
+  g_assert_false (page_active (fixture, "processes"));
+  visible = g_settings_get_string (settings, "visible-page");
+  g_assert_cmpstr (visible, ==, "screen");
+
+  /* A hidden page does no network work: no refresh while it is hidden. */
+  refreshes = porthole_processes_page_get_n_refreshes (fixture->page);
+  porthole_inspector_test_spin (2500);
+  g_assert_cmpuint (porthole_processes_page_get_n_refreshes (fixture->page), ==, refreshes);
+
+  /* Past the last page: nothing changes. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-page-at", "u", 8));
+  g_assert_true (page_active (fixture, "screen"));
+
+  porthole_inspector_test_key_event (XK_Alt_L, TRUE);
+  porthole_inspector_test_key (XK_2);
+  porthole_inspector_test_key_event (XK_Alt_L, FALSE);
+  PORTHOLE_INSPECTOR_WAIT (page_active (fixture, "processes"));
+  g_assert_false (page_active (fixture, "screen"));
+  PORTHOLE_INSPECTOR_WAIT (porthole_processes_page_get_n_refreshes (fixture->page) > refreshes);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -328,6 +383,7 @@ main (int    argc,
   ADD ("/inspector/processes/refresh-in-place", test_refresh_in_place);
   ADD ("/inspector/processes/daemon-runs-marked", test_daemon_runs_marked);
   ADD ("/inspector/processes/sorting", test_sorting);
+  ADD ("/inspector/processes/page-switcher", test_page_switcher);
 #undef ADD
 
   return g_test_run ();
