@@ -270,18 +270,22 @@ to_root (GtkWidget *widget,
 void
 porthole_inspector_test_wait_stable (GtkWidget *widget)
 {
-  int last_x = G_MININT, last_y = G_MININT;
+  int last_x = G_MININT, last_y = G_MININT, last_width = -1, last_height = -1;
   guint same = 0;
 
   while (same < 4)
     {
-      int x, y;
+      int x, y, width, height;
 
       porthole_inspector_test_spin (50);
       to_root (widget, 0, 0, &x, &y);
-      same = (x == last_x && y == last_y) ? same + 1 : 0;
+      width = gtk_widget_get_width (widget);
+      height = gtk_widget_get_height (widget);
+      same = (x == last_x && y == last_y && width == last_width && height == last_height) ? same + 1 : 0;
       last_x = x;
       last_y = y;
+      last_width = width;
+      last_height = height;
     }
 }
 

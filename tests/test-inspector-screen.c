@@ -8,6 +8,9 @@
 #include "config.h"
 
 #include <X11/keysym.h>
+#include <math.h>
+#include <stdio.h>
+#include <unistd.h>
 
 #include "inspector-test-utils.h"
 #include "porthole-screen-page.h"
@@ -21,6 +24,8 @@ typedef struct
   PortholeWindow *window;
   PortholeScreenPage *page;
   PortholeSandbox *sandbox;
+  /* The plugin directory of a daemon without VNC (or NULL). */
+  char *plugins;
 } Fixture;
 
 static const PortholeTestDesktopSpec spec = { 1280, 800, "Inspector screen test", WIN_X, WIN_Y, 500, 400, NULL };
@@ -49,10 +54,8 @@ is_showing (Fixture *fixture)
 }
 
 static void
-fixture_setup (Fixture       *fixture,
-               gconstpointer  data)
+open_window (Fixture *fixture)
 {
-  porthole_test_desktop_setup (&fixture->desktop, data);
   porthole_test_client_skip (fixture->desktop.client);
 
   fixture->window = porthole_inspector_test_window_new ();
@@ -62,6 +65,44 @@ fixture_setup (Fixture       *fixture,
                                                           fixture->desktop.daemon->token, "Screen test");
   porthole_inspector_test_wait_state (fixture->sandbox, PORTHOLE_SANDBOX_ONLINE);
   PORTHOLE_INSPECTOR_WAIT (is_showing (fixture));
+}
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  porthole_test_desktop_setup (&fixture->desktop, data);
+  open_window (fixture);
+}
+
+/* A daemon whose plugin directory has the image encoder (screenshots)
+ * but not the VNC server, as on a machine without libvncserver. */
+static void
+fixture_setup_no_vnc (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  const PortholeTestDesktopSpec *s = data;
+  g_auto(GStrv) dirs = g_strsplit (PORTHOLE_BUILD_PLUGINDIR, G_SEARCHPATH_SEPARATOR_S, -1);
+  g_autofree char *link = NULL;
+
+  fixture->plugins = porthole_test_make_tmpdir ();
+  link = g_build_filename (fixture->plugins, "porthole-image-encoder.so", NULL);
+  for (guint i = 0; dirs[i] != NULL; i++)
+    {
+      g_autofree char *encoder = g_build_filename (dirs[i], "porthole-image-encoder.so", NULL);
+
+      if (g_file_test (encoder, G_FILE_TEST_EXISTS))
+        g_assert_no_errno (symlink (encoder, link));
+    }
+  g_assert_true (g_file_test (link, G_FILE_TEST_EXISTS));
+
+  fixture->desktop.x11 = porthole_test_x11_new (s->screen_width, s->screen_height);
+  g_setenv ("PORTHOLE_PLUGIN_DIR", fixture->plugins, TRUE);
+  fixture->desktop.daemon = porthole_test_x11_daemon_new (fixture->desktop.x11);
+  g_unsetenv ("PORTHOLE_PLUGIN_DIR");
+  fixture->desktop.client = porthole_test_client_new (fixture->desktop.x11, s->title, s->x, s->y,
+                                                      s->width, s->height, s->text);
+  open_window (fixture);
 }
 
 /* The client's red square has arrived (the first frames may predate it). */
@@ -80,6 +121,9 @@ fixture_teardown (Fixture       *fixture,
   porthole_inspector_test_remove_all ();
   porthole_inspector_test_window_close (fixture->window);
   porthole_test_desktop_teardown (&fixture->desktop, data);
+  if (fixture->plugins != NULL)
+    porthole_test_rm_rf (fixture->plugins);
+  g_clear_pointer (&fixture->plugins, g_free);
 }
 
 /* The pixel at (@x, @y) of the remote screen, as 0xRRGGBB. */
@@ -267,6 +311,194 @@ test_resolution_change (Fixture       *fixture,
   PORTHOLE_INSPECTOR_WAIT (shows_red_square (fixture));
 }
 
+static const char *
+mode_text (Fixture *fixture)
+{
+  GObject *label = gtk_widget_get_template_child (GTK_WIDGET (fixture->page), PORTHOLE_TYPE_SCREEN_PAGE,
+                                                  "mode_label");
+
+  return gtk_label_get_label (GTK_LABEL (label));
+}
+
+/* Fit to the window: the whole screen in a smaller widget, and a click
+ * still lands on the remote pixel under the pointer (within what one
+ * widget pixel covers). */
+static void
+test_fit_to_window (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  PortholeScreenView *view = porthole_screen_page_get_view (fixture->page);
+  double x, y, scale;
+  const char *line;
+  int got_x, got_y, slack;
+
+  g_assert_cmpstr (porthole_screen_view_get_scale_mode (view), ==, "fit");
+  PORTHOLE_INSPECTOR_WAIT (shows_red_square (fixture));
+  porthole_inspector_test_wait_stable (GTK_WIDGET (view));
+
+  /* The far corner of the screen shows inside the widget. */
+  porthole_screen_view_remote_to_widget (view, 1279, 799, &x, &y);
+  g_assert_cmpfloat (x, <, gtk_widget_get_width (GTK_WIDGET (view)));
+  g_assert_cmpfloat (y, <, gtk_widget_get_height (GTK_WIDGET (view)));
+  scale = MIN ((double) gtk_widget_get_width (GTK_WIDGET (view)) / 1280,
+               (double) gtk_widget_get_height (GTK_WIDGET (view)) / 800);
+  g_assert_cmpfloat (scale, <, 1.0);
+  slack = (int) ceil (1.0 / scale);
+
+  /* Taking control shows the control bar: the view shrinks first. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "screen.take-control", NULL));
+  porthole_inspector_test_wait_stable (GTK_WIDGET (view));
+  porthole_screen_view_remote_to_widget (view, WIN_X + 200, WIN_Y + 150, &x, &y);
+  porthole_inspector_test_click (GTK_WIDGET (view), x, y, 1);
+  line = porthole_inspector_test_wait_line (fixture->desktop.client, "button press 1 ");
+  g_assert_cmpint (sscanf (line, "button press 1 %d %d", &got_x, &got_y), ==, 2);
+  g_assert_cmpint (ABS (got_x - 200), <=, slack);
+  g_assert_cmpint (ABS (got_y - 150), <=, slack);
+}
+
+typedef struct
+{
+  gboolean down;
+  guint keysym;
+} KeyRecord;
+
+static void
+record_key (PortholeScreenView *view,
+            gboolean            down,
+            guint               keysym,
+            GArray             *keys)
+{
+  KeyRecord record = { down, keysym };
+
+  g_array_append_val (keys, record);
+}
+
+/* Shift+a pressed, Shift let go first: the key goes up with the keysym
+ * it went down with (A), else the remote side would keep A held. */
+static void
+test_key_released_as_pressed (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  PortholeScreenView *view = porthole_screen_page_get_view (fixture->page);
+  g_autoptr(GArray) keys = g_array_new (FALSE, FALSE, sizeof (KeyRecord));
+  KeyRecord *records;
+  double x, y;
+  gulong id;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "screen.take-control", NULL));
+  porthole_inspector_test_wait_stable (GTK_WIDGET (view));
+  gtk_widget_grab_focus (GTK_WIDGET (view));
+  /* Over the client's window: its display's focus follows the pointer. */
+  porthole_screen_view_remote_to_widget (view, WIN_X + 300, WIN_Y + 200, &x, &y);
+  porthole_inspector_test_pointer (GTK_WIDGET (view), x, y);
+  porthole_inspector_test_spin (50);
+  id = g_signal_connect (view, "key", G_CALLBACK (record_key), keys);
+
+  porthole_inspector_test_key_event (XK_Shift_L, TRUE);
+  porthole_inspector_test_key_event (XK_a, TRUE);
+  porthole_inspector_test_key_event (XK_Shift_L, FALSE);
+  porthole_inspector_test_key_event (XK_a, FALSE);
+  PORTHOLE_INSPECTOR_WAIT (keys->len >= 4);
+  g_signal_handler_disconnect (view, id);
+
+  records = (KeyRecord *) keys->data;
+  g_assert_cmpuint (keys->len, ==, 4);
+  g_assert_true (records[0].down && records[0].keysym == XK_Shift_L);
+  g_assert_true (records[1].down && records[1].keysym == XK_A);
+  g_assert_true (!records[2].down && records[2].keysym == XK_Shift_L);
+  g_assert_true (!records[3].down);
+  g_assert_cmpuint (records[3].keysym, ==, XK_A);
+
+  /* And the sandbox saw the key go down and come up again. */
+  porthole_inspector_test_wait_line (fixture->desktop.client, "key press A ");
+  porthole_inspector_test_wait_line (fixture->desktop.client, "key release ");
+}
+
+static char *
+remote_clipboard (Fixture *fixture)
+{
+  g_autoptr(JsonObject) reply = porthole_test_desktop_call (fixture->desktop.daemon, "GET",
+                                                            "/desktop/clipboard/get", NULL);
+
+  return g_strdup (json_object_get_string_member (reply, "text"));
+}
+
+static void
+read_text_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  char **text = user_data;
+
+  *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (object), result, NULL);
+  if (*text == NULL)
+    *text = g_strdup ("");
+}
+
+/* Push and pull go through the HTTP routes, so text beyond Latin-1
+ * (which RFB's cut text cannot carry) arrives whole. */
+static void
+test_clipboard (Fixture       *fixture,
+                gconstpointer  data)
+{
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (fixture->page));
+  const char *ours = "Grüße ✓ 日本語 from the inspector";
+  const char *theirs = "Ωμέγα ✓ from the sandbox";
+  g_autofree char *body = NULL;
+  g_autofree char *remote = NULL;
+  g_autofree char *local = NULL;
+  g_autoptr(JsonObject) reply = NULL;
+
+  gdk_clipboard_set_text (clipboard, ours);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "screen.push-clipboard", NULL));
+  PORTHOLE_INSPECTOR_WAIT (g_strcmp0 (porthole_window_get_last_toast (fixture->window),
+                                      "Your clipboard is now the sandbox’s") == 0);
+  remote = remote_clipboard (fixture);
+  g_assert_cmpstr (remote, ==, ours);
+
+  body = g_strdup_printf ("{\"text\": \"%s\"}", theirs);
+  reply = porthole_test_desktop_call (fixture->desktop.daemon, "POST", "/desktop/clipboard/set", body);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "screen.pull-clipboard", NULL));
+  PORTHOLE_INSPECTOR_WAIT (g_strcmp0 (porthole_window_get_last_toast (fixture->window),
+                                      "The sandbox’s clipboard is now yours") == 0);
+  gdk_clipboard_read_text_async (clipboard, NULL, read_text_cb, &local);
+  PORTHOLE_INSPECTOR_WAIT (local != NULL);
+  g_assert_cmpstr (local, ==, theirs);
+}
+
+/* Without the daemon's VNC server: JPEG screenshots, said in the mode
+ * line, and control through the HTTP input routes. */
+static void
+test_screenshots_without_vnc (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  PortholeScreenView *view = porthole_screen_page_get_view (fixture->page);
+  g_autoptr(GSettings) settings = g_settings_new (PORTHOLE_SCHEMA_ID);
+  g_autofree char *png = NULL;
+  double x, y;
+
+  g_assert_cmpint (porthole_screen_page_get_mode (fixture->page), ==, PORTHOLE_SCREEN_SCREENSHOTS);
+  g_assert_true (g_str_has_prefix (mode_text (fixture), "No live view ("));
+  g_assert_nonnull (strstr (mode_text (fixture), "a screenshot every"));
+  PORTHOLE_INSPECTOR_WAIT (shows_red_square (fixture));
+  g_assert_cmpint (gdk_paintable_get_intrinsic_width (screen (fixture)), ==, 1280);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_height (screen (fixture)), ==, 800);
+  assert_color (screen_pixel (fixture, WIN_X + 95, WIN_Y + 35), 0x00ff00, tolerance (fixture));
+
+  g_settings_set_string (settings, "scale-mode", "actual");
+  PORTHOLE_INSPECTOR_WAIT (g_str_equal (porthole_screen_view_get_scale_mode (view), "actual"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "screen.take-control", NULL));
+  porthole_inspector_test_wait_stable (GTK_WIDGET (view));
+  porthole_screen_view_remote_to_widget (view, WIN_X + 40, WIN_Y + 50, &x, &y);
+  porthole_inspector_test_click (GTK_WIDGET (view), x, y, 1);
+  g_assert_cmpstr (porthole_inspector_test_wait_line (fixture->desktop.client, "button press "), ==,
+                   "button press 1 40 50");
+
+  porthole_inspector_test_spin (300);
+  png = porthole_inspector_test_save_png (GTK_WIDGET (fixture->window), "inspector-screenshots.png");
+  g_settings_reset (settings, "scale-mode");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -277,6 +509,11 @@ main (int    argc,
   ADD ("/inspector/screen/shows-the-desktop", test_shows_the_desktop);
   ADD ("/inspector/screen/watch-then-take-over", test_watch_then_take_over);
   ADD ("/inspector/screen/resolution-change", test_resolution_change);
+  ADD ("/inspector/screen/fit-to-window", test_fit_to_window);
+  ADD ("/inspector/screen/key-released-as-pressed", test_key_released_as_pressed);
+  ADD ("/inspector/screen/clipboard", test_clipboard);
+  g_test_add ("/inspector/screen/screenshots-without-vnc", Fixture, &spec, fixture_setup_no_vnc,
+              test_screenshots_without_vnc, fixture_teardown);
 #undef ADD
 
   return g_test_run ();
