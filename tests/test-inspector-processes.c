@@ -318,6 +318,60 @@ test_sorting (Fixture       *fixture,
   g_settings_reset (settings, "processes-sort");
 }
 
+static guint
+position_of (Fixture *fixture,
+             gint64   pid)
+{
+  GListModel *model = porthole_processes_page_get_model (fixture->page);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(PortholeProcessItem) item = g_list_model_get_item (model, i);
+
+      if (porthole_process_item_get_pid (item) == pid)
+        return i;
+    }
+
+  g_assert_not_reached ();
+}
+
+/* Activating a row (what a double click or Return does) shows the full
+ * command line and the status. */
+static void
+test_details (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(GSubprocess) sleeper = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected_heading = NULL;
+  AdwMessageDialog *dialog;
+  GtkWidget *command;
+  gint64 pid;
+
+  sleeper = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, "sleep", "3599", "1", NULL);
+  g_assert_no_error (error);
+  pid = atoi (g_subprocess_get_identifier (sleeper));
+  PORTHOLE_INSPECTOR_WAIT (find_pid (fixture, pid) != NULL);
+
+  g_signal_emit_by_name (porthole_processes_page_get_column_view (fixture->page), "activate",
+                         position_of (fixture, pid));
+  PORTHOLE_INSPECTOR_WAIT ((dialog = find_message_dialog ()) != NULL);
+  g_assert_true (porthole_processes_page_get_selected (fixture->page) == find_pid (fixture, pid));
+
+  expected_heading = g_strdup_printf ("sleep (%" G_GINT64_FORMAT ")", pid);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, expected_heading);
+  g_assert_true (g_str_has_prefix (adw_message_dialog_get_body (dialog), "Status: "));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "Threads: 1"));
+  command = adw_message_dialog_get_extra_child (dialog);
+  g_assert_true (GTK_IS_LABEL (command));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (command)), ==, "sleep 3599 1");
+
+  adw_message_dialog_response (dialog, "close");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_subprocess_force_exit (sleeper);
+  g_assert_true (g_subprocess_wait (sleeper, NULL, NULL));
+}
+
 static gboolean
 page_active (Fixture    *fixture,
              const char *name)
@@ -384,6 +438,7 @@ main (int    argc,
   ADD ("/inspector/processes/daemon-runs-marked", test_daemon_runs_marked);
   ADD ("/inspector/processes/sorting", test_sorting);
   ADD ("/inspector/processes/page-switcher", test_page_switcher);
+  ADD ("/inspector/processes/details", test_details);
 #undef ADD
 
   return g_test_run ();
