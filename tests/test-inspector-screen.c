@@ -311,6 +311,80 @@ test_resolution_change (Fixture       *fixture,
   PORTHOLE_INSPECTOR_WAIT (shows_red_square (fixture));
 }
 
+/* The largest size the daemon offers that fits @width × @height. */
+static void
+best_fit (Fixture *fixture,
+          int      width,
+          int      height,
+          int     *best_width,
+          int     *best_height)
+{
+  g_autoptr(JsonObject) reply = porthole_test_desktop_call (fixture->desktop.daemon, "GET",
+                                                            "/desktop/display/available", NULL);
+  JsonArray *sizes = json_object_get_array_member (reply, "resolutions");
+
+  *best_width = *best_height = 0;
+  for (guint i = 0; i < json_array_get_length (sizes); i++)
+    {
+      JsonArray *size = json_array_get_array_element (sizes, i);
+      int w = json_array_get_int_element (size, 0);
+      int h = json_array_get_int_element (size, 1);
+
+      if (w <= width && h <= height && (gint64) w * h > (gint64) *best_width * *best_height)
+        {
+          *best_width = w;
+          *best_height = h;
+        }
+    }
+}
+
+static int
+default_int (GSettings  *settings,
+             const char *key)
+{
+  g_autoptr(GVariant) value = g_settings_get_default_value (settings, key);
+
+  return g_variant_get_int32 (value);
+}
+
+/* "Resize Sandbox to Window": the remote display takes the largest
+ * offered size that fits the view, and follows the window. */
+static void
+test_resize_remote_to_window (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  PortholeScreenView *view = porthole_screen_page_get_view (fixture->page);
+  GtkWidget *scroller = gtk_widget_get_parent (GTK_WIDGET (view));
+  g_autoptr(GSettings) settings = g_settings_new (PORTHOLE_SCHEMA_ID);
+  int width, height;
+
+  while (!GTK_IS_SCROLLED_WINDOW (scroller))
+    scroller = gtk_widget_get_parent (scroller);
+  porthole_inspector_test_wait_stable (scroller);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_width (screen (fixture)), ==, 1280);
+
+  g_settings_set_boolean (settings, "resize-remote", TRUE);
+  best_fit (fixture, gtk_widget_get_width (scroller), gtk_widget_get_height (scroller), &width, &height);
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (width, <, 1280);
+  PORTHOLE_INSPECTOR_WAIT (gdk_paintable_get_intrinsic_width (screen (fixture)) == width &&
+                           gdk_paintable_get_intrinsic_height (screen (fixture)) == height);
+
+  /* A smaller window: a smaller sandbox display. */
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1000, 700);
+  PORTHOLE_INSPECTOR_WAIT (gtk_widget_get_width (scroller) < width);
+  porthole_inspector_test_wait_stable (scroller);
+  best_fit (fixture, gtk_widget_get_width (scroller), gtk_widget_get_height (scroller), &width, &height);
+  g_assert_cmpint (width, >, 0);
+  PORTHOLE_INSPECTOR_WAIT (gdk_paintable_get_intrinsic_width (screen (fixture)) == width &&
+                           gdk_paintable_get_intrinsic_height (screen (fixture)) == height);
+
+  /* The next tests' windows open at the usual size (closing saves it). */
+  g_settings_reset (settings, "resize-remote");
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), default_int (settings, "window-width"),
+                               default_int (settings, "window-height"));
+}
+
 static const char *
 mode_text (Fixture *fixture)
 {
@@ -510,6 +584,7 @@ main (int    argc,
   ADD ("/inspector/screen/watch-then-take-over", test_watch_then_take_over);
   ADD ("/inspector/screen/resolution-change", test_resolution_change);
   ADD ("/inspector/screen/fit-to-window", test_fit_to_window);
+  ADD ("/inspector/screen/resize-remote-to-window", test_resize_remote_to_window);
   ADD ("/inspector/screen/key-released-as-pressed", test_key_released_as_pressed);
   ADD ("/inspector/screen/clipboard", test_clipboard);
   g_test_add ("/inspector/screen/screenshots-without-vnc", Fixture, &spec, fixture_setup_no_vnc,
