@@ -745,16 +745,9 @@ save_dialog_response (GtkNativeDialog    *dialog,
                       PortholeScreenPage *self)
 {
   g_autoptr(GFile) file = NULL;
-  g_autoptr(GBytes) png = NULL;
-  GdkTexture *texture = porthole_framebuffer_get_texture (self->framebuffer);
 
-  if (response == GTK_RESPONSE_ACCEPT && texture != NULL &&
-      (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog))) != NULL)
-    {
-      png = gdk_texture_save_to_png_bytes (texture);
-      g_file_replace_contents_bytes_async (file, png, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
-                                           NULL, save_cb, g_object_ref (self));
-    }
+  if (response == GTK_RESPONSE_ACCEPT && (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog))) != NULL)
+    porthole_screen_page_save_screenshot (self, file);
 
   gtk_native_dialog_destroy (dialog);
   g_object_unref (dialog);
@@ -1068,6 +1061,31 @@ porthole_screen_page_init (PortholeScreenPage *self)
   g_signal_connect_object (adjustment, "notify::page-size", G_CALLBACK (queue_remote_resize), self, G_CONNECT_SWAPPED);
 
   set_mode (self, PORTHOLE_SCREEN_IDLE);
+}
+
+/**
+ * porthole_screen_page_save_screenshot:
+ * @file: where the PNG goes (replaced if it exists)
+ *
+ * Saves the screen as shown now, pixel for pixel, and says how it went
+ * in a toast: what "Save Screenshot…" does with the file chosen.
+ */
+void
+porthole_screen_page_save_screenshot (PortholeScreenPage *self,
+                                      GFile              *file)
+{
+  g_autoptr(GBytes) png = NULL;
+  GdkTexture *texture;
+
+  g_return_if_fail (PORTHOLE_IS_SCREEN_PAGE (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  if ((texture = porthole_framebuffer_get_texture (self->framebuffer)) == NULL)
+    return;
+
+  png = gdk_texture_save_to_png_bytes (texture);
+  g_file_replace_contents_bytes_async (file, png, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
+                                       NULL, save_cb, g_object_ref (self));
 }
 
 PortholeScreenMode

@@ -35,5 +35,7 @@ void                 porthole_screen_page_set_controlling  (PortholeScreenPage *
                                                             gboolean            controlling);
 guint                porthole_screen_page_get_n_resolutions (PortholeScreenPage *self);
 guint64              porthole_screen_page_get_bytes_received (PortholeScreenPage *self);
+void                 porthole_screen_page_save_screenshot  (PortholeScreenPage *self,
+                                                            GFile              *file);
 
 G_END_DECLS

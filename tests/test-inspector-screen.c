@@ -385,6 +385,58 @@ test_resize_remote_to_window (Fixture       *fixture,
                                default_int (settings, "window-height"));
 }
 
+static GtkFileChooser *
+find_file_chooser (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (GTK_IS_FILE_CHOOSER_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      return l->data;
+
+  return NULL;
+}
+
+/* "Save Screenshot…": the file chooser (GTK's own dialog where there is
+ * no portal) proposes a name; the file chosen gets a PNG of the remote
+ * screen, pixel for pixel. */
+static void
+test_save_screenshot (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autofree char *dir = porthole_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "shot.png", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GdkTexture) saved = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree guint8 *pixels = NULL;
+  g_autofree char *name = NULL;
+  GtkFileChooser *chooser;
+  guint32 pixel;
+
+  PORTHOLE_INSPECTOR_WAIT (shows_red_square (fixture));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "screen.save-screenshot", NULL));
+  PORTHOLE_INSPECTOR_WAIT ((chooser = find_file_chooser ()) != NULL);
+  name = gtk_file_chooser_get_current_name (chooser);
+  g_assert_true (g_str_has_prefix (name, "Screen test "));
+  g_assert_true (g_str_has_suffix (name, ".png"));
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_CANCEL);
+  PORTHOLE_INSPECTOR_WAIT (find_file_chooser () == NULL);
+
+  porthole_screen_page_save_screenshot (fixture->page, file);
+  PORTHOLE_INSPECTOR_WAIT (g_strcmp0 (porthole_window_get_last_toast (fixture->window), "Screenshot saved") == 0);
+  saved = gdk_texture_new_from_filename (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (gdk_texture_get_width (saved), ==, 1280);
+  g_assert_cmpint (gdk_texture_get_height (saved), ==, 800);
+  pixels = g_malloc (1280 * 800 * 4);
+  gdk_texture_download (saved, pixels, 1280 * 4);
+  memcpy (&pixel, pixels + ((gsize) (WIN_Y + 35) * 1280 + WIN_X + 35) * 4, 4);
+  assert_color (GUINT32_FROM_LE (pixel) & 0xffffff, 0xff0000, 0);
+
+  porthole_test_rm_rf (dir);
+}
+
 static const char *
 mode_text (Fixture *fixture)
 {
@@ -587,6 +639,7 @@ main (int    argc,
   ADD ("/inspector/screen/resize-remote-to-window", test_resize_remote_to_window);
   ADD ("/inspector/screen/key-released-as-pressed", test_key_released_as_pressed);
   ADD ("/inspector/screen/clipboard", test_clipboard);
+  ADD ("/inspector/screen/save-screenshot", test_save_screenshot);
   g_test_add ("/inspector/screen/screenshots-without-vnc", Fixture, &spec, fixture_setup_no_vnc,
               test_screenshots_without_vnc, fixture_teardown);
 #undef ADD
