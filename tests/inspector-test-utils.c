@@ -134,6 +134,18 @@ porthole_inspector_test_init (int    *argc,
 }
 
 /**
+ * porthole_inspector_test_start_wm:
+ *
+ * A window manager on the GUI display from now on (fullscreen and
+ * maximize need one to be real).
+ */
+void
+porthole_inspector_test_start_wm (void)
+{
+  porthole_test_x11_start_wm (gui);
+}
+
+/**
  * porthole_inspector_test_get_display:
  *
  * Returns: (transfer none): the test's own connection to the GUI display

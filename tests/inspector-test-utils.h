@@ -32,6 +32,7 @@ G_BEGIN_DECLS
 void                 porthole_inspector_test_init         (int                 *argc,
                                                            char              ***argv);
 gboolean             porthole_inspector_test_start_keyring (void);
+void                 porthole_inspector_test_start_wm     (void);
 Display             *porthole_inspector_test_get_display  (void);
 PortholeApplication *porthole_inspector_test_get_app      (void);
 PortholeWindow      *porthole_inspector_test_window_new   (void);

@@ -338,15 +338,6 @@ best_fit (Fixture *fixture,
     }
 }
 
-static int
-default_int (GSettings  *settings,
-             const char *key)
-{
-  g_autoptr(GVariant) value = g_settings_get_default_value (settings, key);
-
-  return g_variant_get_int32 (value);
-}
-
 /* "Resize Sandbox to Window": the remote display takes the largest
  * offered size that fits the view, and follows the window. */
 static void
@@ -379,10 +370,7 @@ test_resize_remote_to_window (Fixture       *fixture,
   PORTHOLE_INSPECTOR_WAIT (gdk_paintable_get_intrinsic_width (screen (fixture)) == width &&
                            gdk_paintable_get_intrinsic_height (screen (fixture)) == height);
 
-  /* The next tests' windows open at the usual size (closing saves it). */
   g_settings_reset (settings, "resize-remote");
-  gtk_window_set_default_size (GTK_WINDOW (fixture->window), default_int (settings, "window-width"),
-                               default_int (settings, "window-height"));
 }
 
 static GtkFileChooser *
