@@ -298,6 +298,96 @@ test_dropped_connections (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (sandbox_list ())), ==, 1);
 }
 
+static GtkEditable *
+dialog_row (PortholeConnectionDialog *dialog,
+            const char               *name)
+{
+  return GTK_EDITABLE (gtk_widget_get_template_child (GTK_WIDGET (dialog), PORTHOLE_TYPE_CONNECTION_DIALOG, name));
+}
+
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      return l->data;
+
+  return NULL;
+}
+
+/* Add by pasting a link (Ctrl+V, real keys), edit (a new name and the
+ * right token), remove (asked first): the sidebar's whole life. */
+static void
+test_add_edit_remove (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autofree char *link = NULL;
+  PortholeConnectionDialog *dialog;
+  AdwMessageDialog *question;
+  PortholeSandbox *sandbox;
+  GtkEditable *url_row;
+  g_autofree char *target = NULL;
+
+  /* A link with a wrong token, pasted into the URL row: it spreads over
+   * the rows. */
+  link = g_strdup_printf ("porthole://127.0.0.1:%u?token=wrong.token.here&name=Pasted", fixture->daemon->port);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (fixture->window)), link);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.add-sandbox", NULL));
+  PORTHOLE_INSPECTOR_WAIT ((dialog = find_connection_dialog ()) != NULL);
+  url_row = dialog_row (dialog, "url_row");
+  porthole_inspector_test_wait_stable (GTK_WIDGET (url_row));
+  porthole_inspector_test_pointer (GTK_WIDGET (url_row), 20, 10);
+  gtk_widget_grab_focus (GTK_WIDGET (url_row));
+  porthole_inspector_test_spin (50);
+  porthole_inspector_test_key_event (GDK_KEY_Control_L, TRUE);
+  porthole_inspector_test_key (GDK_KEY_v);
+  porthole_inspector_test_key_event (GDK_KEY_Control_L, FALSE);
+  PORTHOLE_INSPECTOR_WAIT (g_strcmp0 (gtk_editable_get_text (dialog_row (dialog, "name_row")), "Pasted") == 0);
+  g_assert_cmpstr (gtk_editable_get_text (dialog_row (dialog, "token_row")), ==, "wrong.token.here");
+  g_assert_cmpstr (gtk_editable_get_text (url_row), ==, fixture->daemon->url);
+  g_assert_true (porthole_connection_dialog_accept (dialog));
+  PORTHOLE_INSPECTOR_WAIT (find_connection_dialog () == NULL);
+
+  sandbox = porthole_window_get_sandbox (fixture->window);
+  g_assert_nonnull (sandbox);
+  porthole_inspector_test_wait_state (sandbox, PORTHOLE_SANDBOX_TOKEN_INVALID);
+
+  /* Edit it: the dialog shows what is stored; a new name and token. */
+  target = g_strdup (porthole_sandbox_get_id (sandbox));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.edit-sandbox", "s", target));
+  PORTHOLE_INSPECTOR_WAIT ((dialog = find_connection_dialog ()) != NULL);
+  g_assert_cmpstr (gtk_editable_get_text (dialog_row (dialog, "url_row")), ==, fixture->daemon->url);
+  g_assert_cmpstr (gtk_editable_get_text (dialog_row (dialog, "name_row")), ==, "Pasted");
+  gtk_editable_set_text (dialog_row (dialog, "name_row"), "Edited");
+  gtk_editable_set_text (dialog_row (dialog, "token_row"), fixture->daemon->token);
+  g_assert_true (porthole_connection_dialog_accept (dialog));
+  PORTHOLE_INSPECTOR_WAIT (find_connection_dialog () == NULL);
+  g_assert_true (porthole_window_get_sandbox (fixture->window) == sandbox);
+  porthole_inspector_test_wait_state (sandbox, PORTHOLE_SANDBOX_ONLINE);
+  g_assert_cmpstr (porthole_sandbox_get_name (sandbox), ==, "Edited");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (find_row (fixture, sandbox)),
+                                                                                PORTHOLE_TYPE_SANDBOX_ROW,
+                                                                                "name_label"))), ==, "Edited");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (sandbox_list ())), ==, 1);
+
+  /* Remove asks; "Cancel" keeps it, "Remove" does not. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.remove-sandbox", "s", target));
+  PORTHOLE_INSPECTOR_WAIT ((question = find_message_dialog ()) != NULL);
+  adw_message_dialog_response (question, "cancel");
+  gtk_window_destroy (GTK_WINDOW (question));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (sandbox_list ())), ==, 1);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.remove-sandbox", "s", target));
+  PORTHOLE_INSPECTOR_WAIT ((question = find_message_dialog ()) != NULL);
+  adw_message_dialog_response (question, "remove");
+  gtk_window_destroy (GTK_WINDOW (question));
+  PORTHOLE_INSPECTOR_WAIT (g_list_model_get_n_items (G_LIST_MODEL (sandbox_list ())) == 0);
+  g_assert_null (porthole_window_get_sandbox (fixture->window));
+  g_assert_cmpstr (porthole_window_get_content_name (fixture->window), ==, "empty");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -311,6 +401,7 @@ main (int    argc,
   ADD ("/inspector/connections/unreachable-and-back", test_unreachable_and_back);
   ADD ("/inspector/connections/tokens-stay-out-of-settings", test_tokens_stay_out_of_settings);
   ADD ("/inspector/connections/dropped-connections", test_dropped_connections);
+  ADD ("/inspector/connections/add-edit-remove", test_add_edit_remove);
 #undef ADD
 
   return g_test_run ();
