@@ -101,6 +101,7 @@ main (int    argc,
   PortholeScreenView *view;
   PortholeSandbox *sandbox;
   PortholeWindow *window;
+  int misses = 0;
 
   porthole_inspector_test_init (&argc, &argv);
   g_print ("GSK renderer: %s\n", g_getenv ("GSK_RENDERER"));
@@ -150,6 +151,7 @@ main (int    argc,
       int remote_x = spec.x + 20 + (i % 10) * 10, remote_y = spec.y + 30;
       g_autofree char *prefix = g_strdup_printf ("button press 1 %d %d", remote_x - spec.x, remote_y - spec.y);
       double x, y, latency;
+      const char *line;
       gint64 start;
 
       porthole_screen_view_remote_to_widget (view, remote_x, remote_y, &x, &y);
@@ -159,17 +161,12 @@ main (int    argc,
       start = g_get_monotonic_time ();
       XTestFakeButtonEvent (gui, 1, True, CurrentTime);
       XFlush (gui);
-      if (i == 0)
-        {
-          /* The first goes through the test's checks (the others are timed only). */
-          const char *line = porthole_inspector_test_wait_line (desktop.client, "button press 1 ");
-
-          if (!g_str_equal (line, prefix))
-            g_error ("The click landed at %s, not %s", line, prefix);
-        }
-      else
-        porthole_inspector_test_wait_line (desktop.client, prefix);
+      /* Timed to the press wherever it landed; where is the tests'
+       * business, but a miss is worth saying here too. */
+      line = porthole_inspector_test_wait_line (desktop.client, "button press 1 ");
       latency = (g_get_monotonic_time () - start) / 1000.0;
+      if (!g_str_equal (line, prefix))
+        misses++;
       g_array_append_val (latencies, latency);
 
       XTestFakeButtonEvent (gui, 1, False, CurrentTime);
@@ -179,10 +176,10 @@ main (int    argc,
     }
   g_array_sort (latencies, compare_doubles);
   g_print ("Click on the widget → ButtonPress at the sandbox's client, %d clicks: "
-           "median %.1f ms, p90 %.1f ms, max %.1f ms\n", clicks,
+           "median %.1f ms, p90 %.1f ms, max %.1f ms; %d landed off the aimed pixel\n", clicks,
            g_array_index (latencies, double, latencies->len / 2),
            g_array_index (latencies, double, latencies->len * 9 / 10),
-           g_array_index (latencies, double, latencies->len - 1));
+           g_array_index (latencies, double, latencies->len - 1), misses);
 
   g_settings_reset (settings, "scale-mode");
   porthole_inspector_test_remove_all ();

@@ -134,6 +134,24 @@ porthole_inspector_test_init (int    *argc,
 }
 
 /**
+ * porthole_inspector_test_find_window:
+ * @type: a GtkWindow type: a dialog, the about window…
+ *
+ * Returns: (transfer none) (nullable): a shown toplevel of @type
+ */
+GtkWindow *
+porthole_inspector_test_find_window (GType type)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_visible (l->data))
+      return l->data;
+
+  return NULL;
+}
+
+/**
  * porthole_inspector_test_start_wm:
  *
  * A window manager on the GUI display from now on (fullscreen and

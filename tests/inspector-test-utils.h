@@ -36,6 +36,7 @@ void                 porthole_inspector_test_start_wm     (void);
 Display             *porthole_inspector_test_get_display  (void);
 PortholeApplication *porthole_inspector_test_get_app      (void);
 PortholeWindow      *porthole_inspector_test_window_new   (void);
+GtkWindow           *porthole_inspector_test_find_window  (GType                type);
 void                 porthole_inspector_test_window_close (PortholeWindow      *window);
 PortholeSandbox     *porthole_inspector_test_add_sandbox  (PortholeWindow      *window,
                                                            const char          *url,

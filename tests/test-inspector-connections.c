@@ -239,15 +239,9 @@ test_tokens_stay_out_of_settings (Fixture       *fixture,
 }
 
 static PortholeConnectionDialog *
-find_connection_dialog (void)
+connection_dialog (void)
 {
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (PORTHOLE_IS_CONNECTION_DIALOG (l->data) && gtk_widget_get_visible (l->data))
-      return l->data;
-
-  return NULL;
+  return (PortholeConnectionDialog *) porthole_inspector_test_find_window (PORTHOLE_TYPE_CONNECTION_DIALOG);
 }
 
 static void
@@ -279,14 +273,14 @@ test_dropped_connections (Fixture       *fixture,
   porthole_inspector_test_remove_all ();
   file = g_strdup_printf ("[Porthole Connection]\nURL=%s\nName=From a file\n", fixture->daemon->url);
   porthole_window_open_connection_data (fixture->window, file, strlen (file));
-  PORTHOLE_INSPECTOR_WAIT ((dialog = find_connection_dialog ()) != NULL);
+  PORTHOLE_INSPECTOR_WAIT ((dialog = connection_dialog ()) != NULL);
   g_assert_false (porthole_connection_dialog_accept (dialog));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (sandbox_list ())), ==, 0);
 
   token_row = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (dialog), PORTHOLE_TYPE_CONNECTION_DIALOG, "token_row"));
   gtk_editable_set_text (GTK_EDITABLE (token_row), fixture->daemon->token);
   g_assert_true (porthole_connection_dialog_accept (dialog));
-  PORTHOLE_INSPECTOR_WAIT (find_connection_dialog () == NULL);
+  PORTHOLE_INSPECTOR_WAIT (connection_dialog () == NULL);
   sandbox = porthole_window_get_sandbox (fixture->window);
   g_assert_nonnull (sandbox);
   g_assert_cmpstr (porthole_sandbox_get_name (sandbox), ==, "From a file");
@@ -303,18 +297,6 @@ dialog_row (PortholeConnectionDialog *dialog,
             const char               *name)
 {
   return GTK_EDITABLE (gtk_widget_get_template_child (GTK_WIDGET (dialog), PORTHOLE_TYPE_CONNECTION_DIALOG, name));
-}
-
-static AdwMessageDialog *
-find_message_dialog (void)
-{
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
-      return l->data;
-
-  return NULL;
 }
 
 /* Add by pasting a link (Ctrl+V, real keys), edit (a new name and the
@@ -335,7 +317,7 @@ test_add_edit_remove (Fixture       *fixture,
   link = g_strdup_printf ("porthole://127.0.0.1:%u?token=wrong.token.here&name=Pasted", fixture->daemon->port);
   gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (fixture->window)), link);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.add-sandbox", NULL));
-  PORTHOLE_INSPECTOR_WAIT ((dialog = find_connection_dialog ()) != NULL);
+  PORTHOLE_INSPECTOR_WAIT ((dialog = connection_dialog ()) != NULL);
   url_row = dialog_row (dialog, "url_row");
   porthole_inspector_test_wait_stable (GTK_WIDGET (url_row));
   porthole_inspector_test_pointer (GTK_WIDGET (url_row), 20, 10);
@@ -348,7 +330,7 @@ test_add_edit_remove (Fixture       *fixture,
   g_assert_cmpstr (gtk_editable_get_text (dialog_row (dialog, "token_row")), ==, "wrong.token.here");
   g_assert_cmpstr (gtk_editable_get_text (url_row), ==, fixture->daemon->url);
   g_assert_true (porthole_connection_dialog_accept (dialog));
-  PORTHOLE_INSPECTOR_WAIT (find_connection_dialog () == NULL);
+  PORTHOLE_INSPECTOR_WAIT (connection_dialog () == NULL);
 
   sandbox = porthole_window_get_sandbox (fixture->window);
   g_assert_nonnull (sandbox);
@@ -357,13 +339,13 @@ test_add_edit_remove (Fixture       *fixture,
   /* Edit it: the dialog shows what is stored; a new name and token. */
   target = g_strdup (porthole_sandbox_get_id (sandbox));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.edit-sandbox", "s", target));
-  PORTHOLE_INSPECTOR_WAIT ((dialog = find_connection_dialog ()) != NULL);
+  PORTHOLE_INSPECTOR_WAIT ((dialog = connection_dialog ()) != NULL);
   g_assert_cmpstr (gtk_editable_get_text (dialog_row (dialog, "url_row")), ==, fixture->daemon->url);
   g_assert_cmpstr (gtk_editable_get_text (dialog_row (dialog, "name_row")), ==, "Pasted");
   gtk_editable_set_text (dialog_row (dialog, "name_row"), "Edited");
   gtk_editable_set_text (dialog_row (dialog, "token_row"), fixture->daemon->token);
   g_assert_true (porthole_connection_dialog_accept (dialog));
-  PORTHOLE_INSPECTOR_WAIT (find_connection_dialog () == NULL);
+  PORTHOLE_INSPECTOR_WAIT (connection_dialog () == NULL);
   g_assert_true (porthole_window_get_sandbox (fixture->window) == sandbox);
   porthole_inspector_test_wait_state (sandbox, PORTHOLE_SANDBOX_ONLINE);
   g_assert_cmpstr (porthole_sandbox_get_name (sandbox), ==, "Edited");
@@ -374,13 +356,13 @@ test_add_edit_remove (Fixture       *fixture,
 
   /* Remove asks; "Cancel" keeps it, "Remove" does not. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.remove-sandbox", "s", target));
-  PORTHOLE_INSPECTOR_WAIT ((question = find_message_dialog ()) != NULL);
+  PORTHOLE_INSPECTOR_WAIT ((question = (AdwMessageDialog *) porthole_inspector_test_find_window (ADW_TYPE_MESSAGE_DIALOG)) != NULL);
   adw_message_dialog_response (question, "cancel");
   gtk_window_destroy (GTK_WINDOW (question));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (sandbox_list ())), ==, 1);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.remove-sandbox", "s", target));
-  PORTHOLE_INSPECTOR_WAIT ((question = find_message_dialog ()) != NULL);
+  PORTHOLE_INSPECTOR_WAIT ((question = (AdwMessageDialog *) porthole_inspector_test_find_window (ADW_TYPE_MESSAGE_DIALOG)) != NULL);
   adw_message_dialog_response (question, "remove");
   gtk_window_destroy (GTK_WINDOW (question));
   PORTHOLE_INSPECTOR_WAIT (g_list_model_get_n_items (G_LIST_MODEL (sandbox_list ())) == 0);

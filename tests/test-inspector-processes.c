@@ -53,9 +53,10 @@ fixture_teardown (Fixture       *fixture,
   porthole_test_daemon_free (fixture->daemon);
 }
 
-static PortholeProcessItem *
-find_pid (Fixture *fixture,
-          gint64   pid)
+/* Where the process @pid is in the list, or G_MAXUINT. */
+static guint
+position_of (Fixture *fixture,
+             gint64   pid)
 {
   GListModel *model = porthole_processes_page_get_model (fixture->page);
 
@@ -64,10 +65,25 @@ find_pid (Fixture *fixture,
       g_autoptr(PortholeProcessItem) item = g_list_model_get_item (model, i);
 
       if (porthole_process_item_get_pid (item) == pid)
-        return item;
+        return i;
     }
 
-  return NULL;
+  return G_MAXUINT;
+}
+
+static PortholeProcessItem *
+find_pid (Fixture *fixture,
+          gint64   pid)
+{
+  guint position = position_of (fixture, pid);
+  g_autoptr(PortholeProcessItem) item = NULL;
+
+  if (position == G_MAXUINT)
+    return NULL;
+
+  /* The store keeps it alive. */
+  item = g_list_model_get_item (porthole_processes_page_get_model (fixture->page), position);
+  return item;
 }
 
 static void
@@ -112,15 +128,9 @@ count_named (Fixture    *fixture,
 }
 
 static AdwMessageDialog *
-find_message_dialog (void)
+message_dialog (void)
 {
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
-      return l->data;
-
-  return NULL;
+  return (AdwMessageDialog *) porthole_inspector_test_find_window (ADW_TYPE_MESSAGE_DIALOG);
 }
 
 static void
@@ -164,14 +174,14 @@ test_list_and_kill (Fixture       *fixture,
 
   /* End Process asks first; cancelling does nothing. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "processes.kill", NULL));
-  PORTHOLE_INSPECTOR_WAIT ((dialog = find_message_dialog ()) != NULL);
+  PORTHOLE_INSPECTOR_WAIT ((dialog = message_dialog ()) != NULL);
   adw_message_dialog_response (dialog, "cancel");
   gtk_window_destroy (GTK_WINDOW (dialog));
   porthole_inspector_test_spin (500);
   g_assert_false (exited);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "processes.kill", NULL));
-  PORTHOLE_INSPECTOR_WAIT ((dialog = find_message_dialog ()) != NULL);
+  PORTHOLE_INSPECTOR_WAIT ((dialog = message_dialog ()) != NULL);
   adw_message_dialog_response (dialog, "kill");
   gtk_window_destroy (GTK_WINDOW (dialog));
 
@@ -267,9 +277,9 @@ test_daemon_runs_marked (Fixture       *fixture,
   /* Ended through the daemon's own run id. */
   g_assert_true (porthole_processes_page_select_pid (fixture->page, pid));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "processes.kill", NULL));
-  PORTHOLE_INSPECTOR_WAIT (find_message_dialog () != NULL);
-  adw_message_dialog_response (find_message_dialog (), "kill");
-  gtk_window_destroy (GTK_WINDOW (find_message_dialog ()));
+  PORTHOLE_INSPECTOR_WAIT (message_dialog () != NULL);
+  adw_message_dialog_response (message_dialog (), "kill");
+  gtk_window_destroy (GTK_WINDOW (message_dialog ()));
   PORTHOLE_INSPECTOR_WAIT (find_pid (fixture, pid) == NULL);
 }
 
@@ -318,22 +328,6 @@ test_sorting (Fixture       *fixture,
   g_settings_reset (settings, "processes-sort");
 }
 
-static guint
-position_of (Fixture *fixture,
-             gint64   pid)
-{
-  GListModel *model = porthole_processes_page_get_model (fixture->page);
-
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(PortholeProcessItem) item = g_list_model_get_item (model, i);
-
-      if (porthole_process_item_get_pid (item) == pid)
-        return i;
-    }
-
-  g_assert_not_reached ();
-}
 
 /* Activating a row (what a double click or Return does) shows the full
  * command line and the status. */
@@ -355,7 +349,7 @@ test_details (Fixture       *fixture,
 
   g_signal_emit_by_name (porthole_processes_page_get_column_view (fixture->page), "activate",
                          position_of (fixture, pid));
-  PORTHOLE_INSPECTOR_WAIT ((dialog = find_message_dialog ()) != NULL);
+  PORTHOLE_INSPECTOR_WAIT ((dialog = message_dialog ()) != NULL);
   g_assert_true (porthole_processes_page_get_selected (fixture->page) == find_pid (fixture, pid));
 
   expected_heading = g_strdup_printf ("sleep (%" G_GINT64_FORMAT ")", pid);

@@ -237,6 +237,13 @@ click_remote (Fixture *fixture,
   gtk_widget_remove_controller (GTK_WIDGET (fixture->window), GTK_EVENT_CONTROLLER (watch));
 }
 
+static GtkRevealer *
+control_bar (Fixture *fixture)
+{
+  return GTK_REVEALER (gtk_widget_get_template_child (GTK_WIDGET (fixture->page), PORTHOLE_TYPE_SCREEN_PAGE,
+                                                      "control_revealer"));
+}
+
 static void
 test_watch_then_take_over (Fixture       *fixture,
                            gconstpointer  data)
@@ -259,6 +266,8 @@ test_watch_then_take_over (Fixture       *fixture,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "screen.take-control", NULL));
   g_assert_true (porthole_screen_page_get_controlling (fixture->page));
   g_assert_true (porthole_screen_view_get_input_enabled (view));
+  /* The bar that says who has control shows. */
+  g_assert_true (gtk_revealer_get_reveal_child (control_bar (fixture)));
   /* In control, the pointer takes the remote cursor's shape. */
   PORTHOLE_INSPECTOR_WAIT (gtk_widget_get_cursor (GTK_WIDGET (view)) != NULL);
   g_assert_nonnull (gdk_cursor_get_texture (gtk_widget_get_cursor (GTK_WIDGET (view))));
@@ -281,6 +290,7 @@ test_watch_then_take_over (Fixture       *fixture,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "screen.give-back", NULL));
   g_assert_false (porthole_screen_page_get_controlling (fixture->page));
   g_assert_false (porthole_screen_view_get_input_enabled (view));
+  g_assert_false (gtk_revealer_get_reveal_child (control_bar (fixture)));
   g_assert_null (gtk_widget_get_cursor (GTK_WIDGET (view)));
   click_remote (fixture, WIN_X + 60, WIN_Y + 70);
 
@@ -373,18 +383,6 @@ test_resize_remote_to_window (Fixture       *fixture,
   g_settings_reset (settings, "resize-remote");
 }
 
-static GtkFileChooser *
-find_file_chooser (void)
-{
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (GTK_IS_FILE_CHOOSER_DIALOG (l->data) && gtk_widget_get_visible (l->data))
-      return l->data;
-
-  return NULL;
-}
-
 /* "Save Screenshot…": the file chooser (GTK's own dialog where there is
  * no portal) proposes a name; the file chosen gets a PNG of the remote
  * screen, pixel for pixel. */
@@ -404,12 +402,12 @@ test_save_screenshot (Fixture       *fixture,
 
   PORTHOLE_INSPECTOR_WAIT (shows_red_square (fixture));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "screen.save-screenshot", NULL));
-  PORTHOLE_INSPECTOR_WAIT ((chooser = find_file_chooser ()) != NULL);
+  PORTHOLE_INSPECTOR_WAIT ((chooser = (GtkFileChooser *) porthole_inspector_test_find_window (GTK_TYPE_FILE_CHOOSER_DIALOG)) != NULL);
   name = gtk_file_chooser_get_current_name (chooser);
   g_assert_true (g_str_has_prefix (name, "Screen test "));
   g_assert_true (g_str_has_suffix (name, ".png"));
   gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_CANCEL);
-  PORTHOLE_INSPECTOR_WAIT (find_file_chooser () == NULL);
+  PORTHOLE_INSPECTOR_WAIT (porthole_inspector_test_find_window (GTK_TYPE_FILE_CHOOSER_DIALOG) == NULL);
 
   porthole_screen_page_save_screenshot (fixture->page, file);
   PORTHOLE_INSPECTOR_WAIT (g_strcmp0 (porthole_window_get_last_toast (fixture->window), "Screenshot saved") == 0);
@@ -627,9 +625,11 @@ main (int    argc,
   ADD ("/inspector/screen/resize-remote-to-window", test_resize_remote_to_window);
   ADD ("/inspector/screen/key-released-as-pressed", test_key_released_as_pressed);
   ADD ("/inspector/screen/clipboard", test_clipboard);
-  ADD ("/inspector/screen/save-screenshot", test_save_screenshot);
   g_test_add ("/inspector/screen/screenshots-without-vnc", Fixture, &spec, fixture_setup_no_vnc,
               test_screenshots_without_vnc, fixture_teardown);
+  /* Last: once GTK's own file chooser has been up (no portal, no window
+   * manager), XTest clicks no longer reach the windows of this process. */
+  ADD ("/inspector/screen/save-screenshot", test_save_screenshot);
 #undef ADD
 
   return g_test_run ();

@@ -11,18 +11,6 @@
 #include "inspector-test-utils.h"
 #include "porthole-preferences-window.h"
 
-static GtkWindow *
-find_toplevel (GType type)
-{
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_visible (l->data))
-      return l->data;
-
-  return NULL;
-}
-
 static void
 test_about (void)
 {
@@ -33,7 +21,7 @@ test_about (void)
   g_autofree char *icon = NULL;
 
   g_action_group_activate_action (G_ACTION_GROUP (porthole_inspector_test_get_app ()), "about", NULL);
-  PORTHOLE_INSPECTOR_WAIT ((about = find_toplevel (ADW_TYPE_ABOUT_WINDOW)) != NULL);
+  PORTHOLE_INSPECTOR_WAIT ((about = porthole_inspector_test_find_window (ADW_TYPE_ABOUT_WINDOW)) != NULL);
   g_object_get (about, "application-name", &name, "version", &version, "application-icon", &icon, NULL);
   g_assert_cmpstr (name, ==, "Porthole");
   g_assert_cmpstr (version, ==, PACKAGE_VERSION);
@@ -60,7 +48,7 @@ test_shortcuts (void)
   porthole_inspector_test_key (GDK_KEY_question);
   porthole_inspector_test_key_event (GDK_KEY_Shift_L, FALSE);
   porthole_inspector_test_key_event (GDK_KEY_Control_L, FALSE);
-  PORTHOLE_INSPECTOR_WAIT ((shortcuts = find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW)) != NULL);
+  PORTHOLE_INSPECTOR_WAIT ((shortcuts = porthole_inspector_test_find_window (GTK_TYPE_SHORTCUTS_WINDOW)) != NULL);
   g_assert_true (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)) ==
                  GTK_SHORTCUTS_WINDOW (shortcuts));
 
@@ -90,7 +78,7 @@ test_preferences (void)
 
   g_assert_cmpint (adw_style_manager_get_color_scheme (style), ==, ADW_COLOR_SCHEME_DEFAULT);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.preferences", NULL));
-  PORTHOLE_INSPECTOR_WAIT ((preferences = find_toplevel (PORTHOLE_TYPE_PREFERENCES_WINDOW)) != NULL);
+  PORTHOLE_INSPECTOR_WAIT ((preferences = porthole_inspector_test_find_window (PORTHOLE_TYPE_PREFERENCES_WINDOW)) != NULL);
 
   style_row = gtk_widget_get_template_child (GTK_WIDGET (preferences), PORTHOLE_TYPE_PREFERENCES_WINDOW, "style_row");
   fit_switch = gtk_widget_get_template_child (GTK_WIDGET (preferences), PORTHOLE_TYPE_PREFERENCES_WINDOW, "fit_switch");
