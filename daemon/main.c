@@ -363,6 +363,9 @@ main (int    argc,
 
   if (argc > 1 && g_str_equal (argv[1], "token"))
     return run_token (argc - 1, argv + 1);
+  /* Started by the daemon itself (porthole-process-ledger.c). */
+  if (argc == 4 && g_str_equal (argv[1], "guard"))
+    return porthole_process_ledger_guard (argv[2], argv[3]);
 
   context = g_option_context_new ("- the Porthole sandbox agent");
   g_option_context_set_summary (context,

@@ -310,8 +310,11 @@ parse_segment (const char *segment,
   if (json == NULL || json_length == 0 || memchr (json, '\0', json_length) != NULL)
     return NULL;
 
+  /* Parsed here with its own parser (for the member counts), so the
+   * nesting gate of porthole_json_parse() is applied by hand. */
   g_signal_connect (parser, "object-member", G_CALLBACK (count_member), counts);
-  if (!json_parser_load_from_data (parser, json, json_length, NULL))
+  if (!porthole_json_check_depth (json, json_length, porthole_json_get_max_depth (), NULL) ||
+      !json_parser_load_from_data (parser, json, json_length, NULL))
     return NULL;
 
   g_hash_table_iter_init (&iter, counts);

@@ -345,13 +345,21 @@ on_stream_first_message (PortholeWsChannel *channel,
   g_auto(Command) command = { 0 };
   g_autoptr(GError) error = NULL;
   g_autofree char *failure = NULL;
-  const char *type = message ? json_object_get_string_member_with_default (message, PORTHOLE_MEMBER_TYPE, NULL) : NULL;
+  const char *type = NULL;
   int exit_code;
 
   g_clear_signal_handler (&session->message_id, channel);
 
   run = porthole_run_new ("command", NULL, NULL, NULL, NULL);
   session->stream = porthole_run_stream_new (channel, porthole_run_get_execution_id (run));
+
+  if (!porthole_json_object_lookup_string (message, PORTHOLE_MEMBER_TYPE, &type))
+    {
+      g_set_error_literal (&error, PORTHOLE_ERROR, PORTHOLE_ERROR_INVALID_REQUEST,
+                           "Invalid value for 'type': expected a string");
+      porthole_run_stream_fail (session->stream, error);
+      return;
+    }
 
   /* Not a command: said so, like any invalid request (error, complete). */
   if (message == NULL || (type != NULL && g_strcmp0 (type, "execute") != 0 &&

@@ -44,10 +44,14 @@ typedef struct
   char *tls_key;
 
   guint max_connections;
+  guint max_connections_per_address;
   guint header_timeout;
   guint body_timeout;
+  guint body_min_rate;
   guint idle_timeout;
   guint64 max_body_size;
+  guint64 execute_max_body_size;
+  guint max_json_depth;
   guint64 ws_max_message_size;
   guint ws_frame_interval_ms;
   guint ws_keepalive_interval;
@@ -489,10 +493,15 @@ settings_load (GKeyFile  *file,
     }
 
   if (!get_uint (file, "max-connections", 1024, 1, 100000, &settings->max_connections, error) ||
+      !get_uint (file, "max-connections-per-address", 256, 1, 100000,
+                 &settings->max_connections_per_address, error) ||
       !get_seconds (file, "header-timeout", 15, &settings->header_timeout, error) ||
       !get_seconds (file, "body-timeout", 60, &settings->body_timeout, error) ||
+      !get_uint (file, "body-min-rate", 500, 0, G_MAXINT, &settings->body_min_rate, error) ||
       !get_seconds (file, "idle-timeout", 60, &settings->idle_timeout, error) ||
       !get_size (file, "max-body-size", 1024 * 1024, &settings->max_body_size, error) ||
+      !get_size (file, "execute-max-body-size", 16 * 1024 * 1024, &settings->execute_max_body_size, error) ||
+      !get_uint (file, "max-json-depth", 64, 1, 1000, &settings->max_json_depth, error) ||
       !get_size (file, "ws-max-message-size", 1024 * 1024, &settings->ws_max_message_size, error) ||
       !get_uint (file, "ws-frame-interval-ms", 10, 0, 1000, &settings->ws_frame_interval_ms, error) ||
       !get_seconds (file, "ws-keepalive-interval", 20, &settings->ws_keepalive_interval, error) ||
@@ -821,6 +830,18 @@ porthole_config_get_max_connections (PortholeConfig *self)
   return self->settings->max_connections;
 }
 
+/**
+ * porthole_config_get_max_connections_per_address:
+ *
+ * Returns: connections one client address may hold at once (loopback
+ *   gets a few more for health checks, see porthole-http-server.c)
+ */
+guint
+porthole_config_get_max_connections_per_address (PortholeConfig *self)
+{
+  return self->settings->max_connections_per_address;
+}
+
 guint
 porthole_config_get_header_timeout (PortholeConfig *self)
 {
@@ -833,6 +854,19 @@ porthole_config_get_body_timeout (PortholeConfig *self)
   return self->settings->body_timeout;
 }
 
+/**
+ * porthole_config_get_body_min_rate:
+ *
+ * Returns: bytes per second a request body must keep up on average
+ *   once the body timeout has passed (each such many bytes buy one more
+ *   second); 0 makes the body timeout a plain total
+ */
+guint
+porthole_config_get_body_min_rate (PortholeConfig *self)
+{
+  return self->settings->body_min_rate;
+}
+
 guint
 porthole_config_get_idle_timeout (PortholeConfig *self)
 {
@@ -843,6 +877,29 @@ gsize
 porthole_config_get_max_body_size (PortholeConfig *self)
 {
   return self->settings->max_body_size;
+}
+
+/**
+ * porthole_config_get_execute_max_body_size:
+ *
+ * Returns: the largest body of the code-execution routes (`/execute*`),
+ *   which carry whole programs: their own limit, not max-body-size
+ */
+gsize
+porthole_config_get_execute_max_body_size (PortholeConfig *self)
+{
+  return MIN (self->settings->execute_max_body_size, G_MAXSIZE);
+}
+
+/**
+ * porthole_config_get_max_json_depth:
+ *
+ * Returns: how deeply arrays and objects may nest in JSON from clients
+ */
+guint
+porthole_config_get_max_json_depth (PortholeConfig *self)
+{
+  return self->settings->max_json_depth;
 }
 
 gsize

@@ -57,10 +57,14 @@ const char         *porthole_config_get_tls_key            (PortholeConfig  *sel
 
 /* Limits (SECURITY.md §4) */
 guint               porthole_config_get_max_connections    (PortholeConfig  *self);
+guint               porthole_config_get_max_connections_per_address (PortholeConfig *self);
 guint               porthole_config_get_header_timeout     (PortholeConfig  *self);
 guint               porthole_config_get_body_timeout       (PortholeConfig  *self);
+guint               porthole_config_get_body_min_rate      (PortholeConfig  *self);
 guint               porthole_config_get_idle_timeout       (PortholeConfig  *self);
 gsize               porthole_config_get_max_body_size      (PortholeConfig  *self);
+gsize               porthole_config_get_execute_max_body_size (PortholeConfig *self);
+guint               porthole_config_get_max_json_depth     (PortholeConfig  *self);
 gsize               porthole_config_get_ws_max_message_size (PortholeConfig *self);
 guint               porthole_config_get_ws_frame_interval_ms (PortholeConfig *self);
 guint               porthole_config_get_ws_keepalive_interval (PortholeConfig *self);

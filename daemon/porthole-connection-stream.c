@@ -14,6 +14,15 @@
  * anything, soup finishes that message normally and drops the connection.
  * Writes go straight to the real stream.
  *
+ * The stream also watches each request's header block go by: soup 3.2.3
+ * resets a connection whose headers pass 64 KiB without answering. Past
+ * the limit given to porthole_connection_stream_expect_request(), no
+ * more is handed to soup and "header-too-large" lets the server answer
+ * 431 itself. And porthole_connection_stream_refuse() ends a connection
+ * the server has answered on its own: what the client still sends is
+ * read and dropped until it closes (so the answer is not lost to a
+ * reset), and soup then sees the connection fail, which it cleans up.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -44,6 +53,16 @@ struct _PortholeConnectionInput
   gsize end_offset;
   gboolean idle;
   gboolean ending;
+
+  /* The header block being read: its size so far and its last bytes. */
+  gboolean scanning;
+  gsize header_limit;
+  gsize header_length;
+  guint8 last[2];
+  /* Input is read and dropped (porthole_connection_stream_refuse()). */
+  gboolean discarding;
+  /* Not a reference: the stream owns us. */
+  struct _PortholeConnectionStream *owner;
 };
 
 static void porthole_connection_input_pollable_init (GPollableInputStreamInterface *iface);
@@ -95,6 +114,105 @@ filter_read (PortholeConnectionInput *self,
   return n;
 }
 
+static void header_too_large (struct _PortholeConnectionStream *stream);
+
+/* Reads and drops what the client sends; its end (or a failure) is a
+ * failure for soup, never an end of file: soup would take a partial
+ * header block for a whole one. */
+static gssize
+discard (PortholeConnectionInput  *self,
+         void                     *buffer,
+         gsize                     count,
+         gboolean                  blocking,
+         GCancellable             *cancellable,
+         GError                  **error)
+{
+  /* Bounded per call; the source fires again while there is more. */
+  for (guint i = 0; i < 16; i++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      gssize n = g_pollable_stream_read (self->base, buffer, count, blocking, cancellable, &local_error);
+
+      if (n > 0)
+        continue;
+      if (n < 0 && g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return -1;
+        }
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED,
+                           "Connection refused by the server");
+      return -1;
+    }
+
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK, "Still discarding");
+  return -1;
+}
+
+/* Follows the header block in @n bytes just read; returns how many of
+ * them soup may have. The block ends with an empty line, as soup sees it
+ * (soup-message-io-data.c: "\n\n" after 2 bytes, "\n\r\n" after 4). */
+static gssize
+scan_headers (PortholeConnectionInput *self,
+              const guint8            *data,
+              gssize                   n)
+{
+  for (gssize i = 0; i < n; i++)
+    {
+      guint8 byte = data[i];
+      gsize at = self->header_length++;
+
+      if (byte == '\n' &&
+          ((self->last[1] == '\n' && at >= 2) ||
+           (self->last[1] == '\r' && self->last[0] == '\n' && at >= 4)))
+        {
+          self->scanning = FALSE;
+          return n;
+        }
+      self->last[0] = self->last[1];
+      self->last[1] = byte;
+
+      if (self->header_length > self->header_limit)
+        {
+          self->scanning = FALSE;
+          self->discarding = TRUE;
+          self->idle = FALSE;
+          if (self->owner != NULL)
+            header_too_large (self->owner);
+          return i;
+        }
+    }
+
+  return n;
+}
+
+static gssize
+connection_read (PortholeConnectionInput  *self,
+                 void                     *buffer,
+                 gsize                     count,
+                 gboolean                  blocking,
+                 GCancellable             *cancellable,
+                 GError                  **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  gssize n;
+
+  if (self->ending)
+    return take_end_request (self, buffer, count);
+  if (self->discarding)
+    return discard (self, buffer, count, blocking, cancellable, error);
+
+  n = g_pollable_stream_read (self->base, buffer, count, blocking, cancellable, &local_error);
+  n = filter_read (self, n, &local_error, buffer, count, error);
+  if (n <= 0 || self->ending || !self->scanning)
+    return n;
+
+  n = scan_headers (self, buffer, n);
+  if (n == 0)
+    return discard (self, buffer, count, blocking, cancellable, error);
+  return n;
+}
+
 static gssize
 porthole_connection_input_read (GInputStream  *stream,
                                 void          *buffer,
@@ -102,15 +220,7 @@ porthole_connection_input_read (GInputStream  *stream,
                                 GCancellable  *cancellable,
                                 GError       **error)
 {
-  PortholeConnectionInput *self = PORTHOLE_CONNECTION_INPUT (stream);
-  g_autoptr(GError) local_error = NULL;
-  gssize n;
-
-  if (self->ending)
-    return take_end_request (self, buffer, count);
-
-  n = g_input_stream_read (self->base, buffer, count, cancellable, &local_error);
-  return filter_read (self, n, &local_error, buffer, count, error);
+  return connection_read (PORTHOLE_CONNECTION_INPUT (stream), buffer, count, TRUE, cancellable, error);
 }
 
 static gssize
@@ -119,16 +229,7 @@ porthole_connection_input_read_nonblocking (GPollableInputStream  *stream,
                                             gsize                  count,
                                             GError               **error)
 {
-  PortholeConnectionInput *self = PORTHOLE_CONNECTION_INPUT (stream);
-  g_autoptr(GError) local_error = NULL;
-  gssize n;
-
-  if (self->ending)
-    return take_end_request (self, buffer, count);
-
-  n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (self->base),
-                                                buffer, count, NULL, &local_error);
-  return filter_read (self, n, &local_error, buffer, count, error);
+  return connection_read (PORTHOLE_CONNECTION_INPUT (stream), buffer, count, FALSE, NULL, error);
 }
 
 static gboolean
@@ -217,7 +318,20 @@ struct _PortholeConnectionStream
   PortholeConnectionInput *input;
 };
 
+enum {
+  HEADER_TOO_LARGE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 G_DEFINE_FINAL_TYPE (PortholeConnectionStream, porthole_connection_stream, G_TYPE_IO_STREAM)
+
+static void
+header_too_large (PortholeConnectionStream *self)
+{
+  g_signal_emit (self, signals[HEADER_TOO_LARGE], 0);
+}
 
 static GInputStream *
 porthole_connection_stream_get_input_stream (GIOStream *stream)
@@ -244,6 +358,8 @@ porthole_connection_stream_finalize (GObject *object)
 {
   PortholeConnectionStream *self = (PortholeConnectionStream *)object;
 
+  if (self->input != NULL)
+    self->input->owner = NULL;
   g_clear_object (&self->input);
   g_clear_object (&self->base);
 
@@ -260,6 +376,20 @@ porthole_connection_stream_class_init (PortholeConnectionStreamClass *klass)
   stream_class->get_input_stream = porthole_connection_stream_get_input_stream;
   stream_class->get_output_stream = porthole_connection_stream_get_output_stream;
   stream_class->close_fn = porthole_connection_stream_close;
+
+  /**
+   * PortholeConnectionStream::header-too-large:
+   *
+   * A request's header block went past the limit. Nothing more reaches
+   * soup; the handler answers (porthole_connection_stream_refuse()).
+   * Emitted from inside soup's read: the handler must not call soup.
+   */
+  signals[HEADER_TOO_LARGE] =
+    g_signal_new ("header-too-large",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 }
 
 static void
@@ -279,8 +409,54 @@ porthole_connection_stream_new (GIOStream *base)
   self->base = g_object_ref (base);
   self->input = g_object_new (PORTHOLE_TYPE_CONNECTION_INPUT, NULL);
   self->input->base = g_object_ref (g_io_stream_get_input_stream (base));
+  self->input->owner = self;
 
   return self;
+}
+
+/**
+ * porthole_connection_stream_expect_request:
+ * @header_limit: the largest header block accepted
+ *
+ * The next bytes start a request (a new connection, or one back to
+ * waiting): its header block is measured until its empty line.
+ */
+void
+porthole_connection_stream_expect_request (PortholeConnectionStream *self,
+                                           gsize                     header_limit)
+{
+  self->input->scanning = TRUE;
+  self->input->header_limit = header_limit;
+  self->input->header_length = 0;
+  self->input->last[0] = self->input->last[1] = 0;
+}
+
+/**
+ * porthole_connection_stream_refuse:
+ * @response: (nullable): a whole HTTP response to send first
+ *
+ * Ends a connection the server answers without soup (over capacity, a
+ * header block too large, a request refused before its body): writes
+ * @response if the connection takes it now, then reads and drops
+ * whatever comes until the connection ends (the caller shuts it down in
+ * time), which soup sees as a failure.
+ */
+void
+porthole_connection_stream_refuse (PortholeConnectionStream *self,
+                                   GBytes                   *response)
+{
+  GOutputStream *output = g_io_stream_get_output_stream (self->base);
+
+  self->input->discarding = TRUE;
+  self->input->scanning = FALSE;
+  self->input->idle = FALSE;
+
+  /* Best effort: a fresh answer fits in the socket buffer; whatever
+   * does not is dropped with the connection. */
+  if (response != NULL && G_IS_POLLABLE_OUTPUT_STREAM (output))
+    g_pollable_output_stream_write_nonblocking (G_POLLABLE_OUTPUT_STREAM (output),
+                                                g_bytes_get_data (response, NULL),
+                                                g_bytes_get_size (response), NULL, NULL);
 }
 
 /**

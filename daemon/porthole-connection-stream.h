@@ -21,5 +21,9 @@ void                      porthole_connection_stream_set_idle     (PortholeConne
                                                                    gboolean                  idle);
 gboolean                  porthole_connection_stream_end_if_idle  (PortholeConnectionStream *self);
 gboolean                  porthole_connection_stream_is_ending    (PortholeConnectionStream *self);
+void                      porthole_connection_stream_expect_request (PortholeConnectionStream *self,
+                                                                   gsize                     header_limit);
+void                      porthole_connection_stream_refuse       (PortholeConnectionStream *self,
+                                                                   GBytes                   *response);
 
 G_END_DECLS

@@ -22,6 +22,7 @@
 #include "porthole-fs-policy.h"
 #include "porthole-executor.h"
 #include "porthole-http-server.h"
+#include "porthole-json.h"
 #include "porthole-metrics.h"
 #include "porthole-process.h"
 #include "porthole-process-ledger.h"
@@ -246,6 +247,8 @@ porthole_daemon_start (PortholeDaemon  *self,
       !ensure_directory (porthole_config_get_state_dir (self->config), 0700, error))
     return FALSE;
 
+  porthole_json_set_max_depth (porthole_config_get_max_json_depth (self->config));
+
   /* Before the first child: what a crashed daemon left running ends. */
   porthole_process_ledger_open (porthole_config_get_state_dir (self->config));
 
@@ -307,6 +310,7 @@ porthole_daemon_reload (PortholeDaemon *self)
       g_warning ("Reload failed, keeping the previous settings: %s", error->message);
       return;
     }
+  porthole_json_set_max_depth (porthole_config_get_max_json_depth (self->config));
 
   g_message ("Configuration and verification key reloaded");
 }

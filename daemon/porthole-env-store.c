@@ -131,7 +131,7 @@ load_state (PortholeEnvStore *self)
 
   node = porthole_json_parse (contents, length, &error);
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node) ||
-      (vars = json_object_get_object_member (json_node_get_object (node), PORTHOLE_MEMBER_ENV_VARS)) == NULL)
+      (vars = porthole_json_object_get_object (json_node_get_object (node), PORTHOLE_MEMBER_ENV_VARS)) == NULL)
     {
       g_warning ("Ignoring %s: not an environment state file", self->state_file);
       return;

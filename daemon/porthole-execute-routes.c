@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include "porthole-code-run.h"
+#include "porthole-config.h"
 #include "porthole-daemon.h"
 #include "porthole-exec-result.h"
 #include "porthole-execute-routes.h"
@@ -59,6 +60,18 @@ static PortholeExecutor *
 get_executor (PortholeDaemon *daemon)
 {
   return porthole_daemon_get_executor (daemon);
+}
+
+/**
+ * porthole_execute_body_limit:
+ *
+ * Code can be big (a notebook's worth), so these routes have their own
+ * key rather than max-body-size.
+ */
+gsize
+porthole_execute_body_limit (PortholeRequest *req)
+{
+  return porthole_config_get_execute_max_body_size (porthole_daemon_get_config (porthole_request_get_daemon (req)));
 }
 
 static gboolean
@@ -816,7 +829,9 @@ on_stream_first_message (PortholeWsChannel *channel,
   const char *type = porthole_json_object_get_string (message, PORTHOLE_MEMBER_TYPE);
   g_autofree char *execution_id = NULL;
 
-  if (message == NULL || (type != NULL && g_strcmp0 (type, PORTHOLE_WS_TYPE_EXECUTE) != 0))
+  /* Another message type first is ignored (API.md §3.9); text that is
+   * not a JSON object ends the session: error, complete, close 1007. */
+  if (message != NULL && type != NULL && g_strcmp0 (type, PORTHOLE_WS_TYPE_EXECUTE) != 0)
     return;
 
   g_clear_signal_handler (&session->message_id, channel);
@@ -824,7 +839,14 @@ on_stream_first_message (PortholeWsChannel *channel,
   execution_id = porthole_run_new_execution_id ();
   session->stream = porthole_run_stream_new (channel, execution_id);
 
-  if (!exec_request_parse (&request, daemon, message, DEFAULT_STREAM_TIMEOUT, FALSE,
+  if (message == NULL)
+    g_set_error_literal (&error, PORTHOLE_ERROR, PORTHOLE_ERROR_INVALID_JSON,
+                         "Expected {\"type\":\"execute\",\"code\":…} first, not text that is not a JSON object");
+  else if (!porthole_json_object_lookup_string (message, PORTHOLE_MEMBER_TYPE, &type))
+    g_set_error_literal (&error, PORTHOLE_ERROR, PORTHOLE_ERROR_INVALID_REQUEST,
+                         "Invalid value for 'type': expected a string");
+  if (error != NULL ||
+      !exec_request_parse (&request, daemon, message, DEFAULT_STREAM_TIMEOUT, FALSE,
                            session->kind == STREAM_IPYTHON, &error))
     {
       porthole_run_stream_fail (session->stream, error);

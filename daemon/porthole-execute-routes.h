@@ -9,8 +9,8 @@
 
 G_BEGIN_DECLS
 
-/* Code is at most this big (the body of an execution request). */
-#define PORTHOLE_EXECUTE_BODY_LIMIT (16 * 1024 * 1024)
+/* The body limit of the execution routes: execute-max-body-size. */
+gsize porthole_execute_body_limit             (PortholeRequest         *req);
 
 void porthole_execute_handle_execute          (PortholeRequest         *req);
 void porthole_execute_handle_rich             (PortholeRequest         *req);

@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <linux/magic.h>
+#include <string.h>
 #include <sys/statfs.h>
 #include <unistd.h>
 
@@ -39,6 +40,7 @@ struct _PortholeExecutor
   char *runner_source;
   char *runner_compiled;
   gboolean runner_is_compiled;
+  guint compile_id;
   char *go_directory;
   char *scratch_directory;
   PortholeExecCache *cache;
@@ -55,6 +57,7 @@ porthole_executor_dispose (GObject *object)
   PortholeExecutor *self = (PortholeExecutor *)object;
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->compile_id, g_source_remove);
   g_clear_object (&self->kernels);
   g_clear_object (&self->http_session);
   g_clear_object (&self->cache);
@@ -106,30 +109,75 @@ on_runner_compiled (PortholeProcess  *process,
                porthole_process_get_stderr (process));
 }
 
-/* Installs the runner script and compiles it in the background; runs use
- * the source until the bytecode is there. */
+/* Compiles the installed runner; runs use the source until it is done. */
+static gboolean
+compile_runner_cb (gpointer user_data)
+{
+  PortholeExecutor *self = user_data;
+  const char *const argv[] = {
+    PORTHOLE_PYTHON, "-I", "-c",
+    "import py_compile, sys; py_compile.compile(sys.argv[1], cfile=sys.argv[2], doraise=True)",
+    self->runner_source, self->runner_compiled, NULL
+  };
+  const char *const envp[] = { "PATH=/usr/bin:/bin", NULL };
+  g_autofree char *directory = g_path_get_dirname (self->runner_source);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PortholeProcess) process = NULL;
+
+  self->compile_id = 0;
+  process = porthole_process_new (argv, envp, directory, PORTHOLE_PROCESS_FLAGS_CAPTURE);
+  g_signal_connect_object (process, "exited", G_CALLBACK (on_runner_compiled), self, 0);
+  if (!porthole_process_spawn (process, &error))
+    g_debug ("Cannot compile the Python runner: %s", error->message);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* The bytecode an earlier start made serves while the source is the same
+ * and the interpreter is no newer (its bytecode format may differ). */
+static gboolean
+runner_bytecode_is_current (PortholeExecutor *self,
+                            GBytes           *script)
+{
+  g_autofree char *installed = NULL;
+  GStatBuf compiled, python;
+  gsize length;
+
+  return g_file_get_contents (self->runner_source, &installed, &length, NULL) &&
+         length == g_bytes_get_size (script) &&
+         memcmp (installed, g_bytes_get_data (script, NULL), length) == 0 &&
+         g_stat (self->runner_compiled, &compiled) == 0 && g_stat (PORTHOLE_PYTHON, &python) == 0 &&
+         compiled.st_mtime > python.st_mtime;
+}
+
+/* Installs the runner script; compiles it unless the bytecode of an
+ * earlier start is current, a moment after start-up so that the Python
+ * start does not compete with the first requests on a small machine. */
 static void
 install_runner (PortholeExecutor *self,
                 const char       *directory)
 {
-  const char *const argv[] = {
-    PORTHOLE_PYTHON, "-I", "-c",
-    "import py_compile, sys; py_compile.compile(sys.argv[1], cfile=sys.argv[2], doraise=True)",
-    NULL, NULL, NULL
-  };
-  const char *const envp[] = { "PATH=/usr/bin:/bin", NULL };
   g_autoptr(GBytes) script = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(PortholeProcess) process = NULL;
-  const char **args = (const char **) argv;
 
   self->runner_source = g_build_filename (directory, "porthole-runner.py", NULL);
   self->runner_compiled = g_build_filename (directory, "porthole-runner.pyc", NULL);
-  g_unlink (self->runner_compiled);
 
   script = g_resources_lookup_data (RUNNER_RESOURCE, G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
-  if (script == NULL ||
-      !g_file_set_contents_full (self->runner_source, g_bytes_get_data (script, NULL),
+  if (script == NULL)
+    {
+      g_warning ("Cannot install the Python runner: %s", error->message);
+      return;
+    }
+
+  if (runner_bytecode_is_current (self, script))
+    {
+      self->runner_is_compiled = TRUE;
+      return;
+    }
+
+  g_unlink (self->runner_compiled);
+  if (!g_file_set_contents_full (self->runner_source, g_bytes_get_data (script, NULL),
                                  g_bytes_get_size (script), G_FILE_SET_CONTENTS_CONSISTENT,
                                  0644, &error))
     {
@@ -137,12 +185,7 @@ install_runner (PortholeExecutor *self,
       return;
     }
 
-  args[4] = self->runner_source;
-  args[5] = self->runner_compiled;
-  process = porthole_process_new (argv, envp, directory, PORTHOLE_PROCESS_FLAGS_CAPTURE);
-  g_signal_connect_object (process, "exited", G_CALLBACK (on_runner_compiled), self, 0);
-  if (!porthole_process_spawn (process, &error))
-    g_debug ("Cannot compile the Python runner: %s", error->message);
+  self->compile_id = g_timeout_add_seconds (1, compile_runner_cb, self);
 }
 
 static char *

@@ -218,10 +218,10 @@ on_message (PortholeWsChannel *channel,
 
   if (message != NULL)
     {
-      action = json_object_get_string_member_with_default (message, "action", NULL);
+      action = porthole_json_object_get_string (message, "action");
       if (action == NULL)
-        action = json_object_get_string_member_with_default (message, PORTHOLE_MEMBER_TYPE, NULL);
-      path = json_object_get_string_member_with_default (message, PORTHOLE_MEMBER_PATH, NULL);
+        action = porthole_json_object_get_string (message, PORTHOLE_MEMBER_TYPE);
+      path = porthole_json_object_get_string (message, PORTHOLE_MEMBER_PATH);
     }
 
   if (g_strcmp0 (action, PORTHOLE_WS_TYPE_PING) == 0)
@@ -230,10 +230,25 @@ on_message (PortholeWsChannel *channel,
       return;
     }
 
+  if (message == NULL)
+    {
+      porthole_ws_channel_send_error_printf (session->channel, PORTHOLE_ERROR_INVALID_JSON,
+                  "Not a JSON object (or nested too deep): send {\"action\":\"watch\"|\"unwatch\",\"path\":…}");
+      return;
+    }
+
   if (g_strcmp0 (action, "watch") != 0 && g_strcmp0 (action, "unwatch") != 0)
     {
       porthole_ws_channel_send_error_printf (session->channel, PORTHOLE_ERROR_INVALID_REQUEST,
                   "Unknown message: send {\"action\":\"watch\"|\"unwatch\",\"path\":…}");
+      return;
+    }
+
+  if (path == NULL && json_object_has_member (message, PORTHOLE_MEMBER_PATH) &&
+      !JSON_NODE_HOLDS_NULL (json_object_get_member (message, PORTHOLE_MEMBER_PATH)))
+    {
+      porthole_ws_channel_send_error_printf (session->channel, PORTHOLE_ERROR_INVALID_REQUEST,
+                                             "Invalid value for 'path': expected a string");
       return;
     }
 

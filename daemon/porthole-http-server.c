@@ -13,6 +13,14 @@
  * between requests; PortholeConnectionStream turns that end into one last
  * request soup cleans up (see porthole-connection-stream.c).
  *
+ * No client holds what others need (issue 16): one address may hold
+ * max-connections-per-address connections; past either cap, loopback
+ * still gets a small reserve that serves only the public routes (a local
+ * /health check); a request refused before its body is answered at once
+ * and its connection ended, never drained; a body must keep up
+ * body-min-rate on average once body-timeout has passed; and a header
+ * block past 64 KiB is answered 431 instead of reset by soup.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -35,10 +43,21 @@
 #include "porthole-request.h"
 #include "porthole-router.h"
 #include "porthole-version.h"
+#include "porthole-ws-limit-stream.h"
 
-/* A rejected request's body is read and dropped up to this size (so the
- * client gets its 401/413); beyond it the connection is closed. */
-#define MAX_DISCARDED_BODY (128 * 1024 * 1024)
+/* A connection answered without soup (porthole_connection_stream_refuse)
+ * has this long to close after our FIN, so the answer is not lost to a
+ * reset; what it sends meanwhile is dropped. */
+#define LINGER_SECONDS 2
+/* soup 3.2.3 resets the connection past 64 KiB of header block
+ * (HEADER_SIZE_LIMIT); the stream stops it there so we answer 431. */
+#define MAX_HEADER_BLOCK (64 * 1024)
+/* Loopback connections allowed past the caps, for public routes only. */
+#define LOOPBACK_RESERVE 8
+/* How long a reserve connection has to send its request. */
+#define RESERVE_HEADER_SECONDS 2
+/* RFC 6585; soup 3.2 has no name for it. */
+#define STATUS_HEADER_FIELDS_TOO_LARGE 431
 /* How long in-flight requests may take to finish after SIGTERM. */
 #define STOP_GRACE_SECONDS 5
 /* Draining for a restart: how long an accepted connection has to send
@@ -54,6 +73,7 @@ typedef enum
   CONNECTION_READING,     /* the request body */
   CONNECTION_PROCESSING,  /* a handler owns the request */
   CONNECTION_UPGRADED,    /* a WebSocket owns the stream */
+  CONNECTION_REFUSED,     /* answered without soup, ending */
 } ConnectionState;
 
 typedef struct
@@ -69,6 +89,14 @@ typedef struct
   PortholeRequest *current;
   ConnectionState state;
   guint n_requests;
+  /* The client's address, as counted in per_address; NULL for reserve
+   * connections, which are in the reserve queue instead. */
+  char *address;
+  gboolean reserve;
+  /* The status sent by connection_refuse(), for the request log. */
+  guint refused_status;
+  /* When the body began, for its deadline. */
+  gint64 body_started;
 } Connection;
 
 typedef struct
@@ -97,6 +125,12 @@ struct _PortholeHttpServer
 
   GPtrArray *listeners;
   GHashTable *connections;
+  /* Client address → connections it holds (reserve ones aside), and
+   * their sum, which max-connections caps. */
+  GHashTable *per_address;
+  guint n_counted;
+  /* Reserve connections, oldest first. */
+  GQueue reserve;
   GHashTable *active_requests;
   guint stop_timeout_id;
   guint stopping : 1;
@@ -115,6 +149,12 @@ G_DEFINE_FINAL_TYPE (PortholeHttpServer, porthole_http_server, G_TYPE_OBJECT)
 
 static const char connection_key[] = "porthole-connection";
 static const char request_key[] = "porthole-request";
+
+static gboolean address_is_loopback (GSocketAddress *address);
+static GBytes  *too_many_connections_response (const char *message);
+static void     connection_refuse (Connection *conn,
+                                   GBytes     *response,
+                                   guint       status);
 
 /* Connections */
 
@@ -153,8 +193,18 @@ connection_deadline_cb (gpointer user_data)
 {
   Connection *conn = user_data;
 
-  g_debug ("closing connection %p: no progress while %s", conn,
-           conn->state == CONNECTION_READING ? "reading the body" : "waiting for headers");
+  /* A reserve connection without a request in time is told why. */
+  if (conn->reserve && conn->state == CONNECTION_WAITING && conn->n_requests == 0)
+    {
+      g_autoptr(GBytes) response = too_many_connections_response ("Too many connections; try again later");
+
+      connection_refuse (conn, response, SOUP_STATUS_SERVICE_UNAVAILABLE);
+      return G_SOURCE_CONTINUE;
+    }
+
+  g_debug ("closing connection %p: %s", conn,
+           conn->state == CONNECTION_REFUSED ? "refused, and its client did not close" :
+           conn->state == CONNECTION_READING ? "body too slow" : "no request in time");
   g_source_set_ready_time (conn->deadline, -1);
   connection_close (conn);
 
@@ -174,8 +224,8 @@ static GSourceFuncs deadline_funcs = { NULL, NULL, deadline_dispatch, NULL, NULL
 /* One source per connection, re-armed per request: no allocation on the
  * hot path. */
 static void
-connection_set_deadline (Connection *conn,
-                         guint       seconds)
+connection_set_deadline_at (Connection *conn,
+                            gint64      when)
 {
   if (conn->deadline == NULL)
     {
@@ -185,7 +235,14 @@ connection_set_deadline (Connection *conn,
       g_source_attach (conn->deadline, NULL);
     }
 
-  g_source_set_ready_time (conn->deadline, g_get_monotonic_time () + seconds * G_USEC_PER_SEC);
+  g_source_set_ready_time (conn->deadline, when);
+}
+
+static void
+connection_set_deadline (Connection *conn,
+                         guint       seconds)
+{
+  connection_set_deadline_at (conn, g_get_monotonic_time () + seconds * G_USEC_PER_SEC);
 }
 
 static void
@@ -200,6 +257,7 @@ connection_free (Connection *conn)
   g_clear_object (&conn->socket);
   g_clear_object (&conn->local);
   g_clear_object (&conn->remote);
+  g_free (conn->address);
   g_free (conn);
 }
 
@@ -258,35 +316,159 @@ connection_watch_hangup (Connection *conn)
   g_source_attach (conn->hangup_watch, NULL);
 }
 
-/* Accepting */
+/* Answers without soup */
 
-static void
-refuse_over_capacity (PortholeHttpServer *self,
-                      GSocket            *socket)
+/* A whole error answer (API.md §1.5), for connections soup is not
+ * answering. */
+static GBytes *
+raw_error_response (guint              status,
+                    PortholeErrorCode  code,
+                    const char        *message,
+                    const char        *extra_headers)
 {
   g_autoptr(JsonObject) body = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autofree char *request_id = porthole_request_id_new ();
-  g_autofree char *head = NULL;
+  GString *text = g_string_new (NULL);
 
-  body = porthole_error_body_new (PORTHOLE_ERROR_SERVICE_UNAVAILABLE,
-                                  "Too many connections; try again later",
-                                  NULL, request_id);
+  body = porthole_error_body_new (code, message, NULL, request_id);
   bytes = porthole_json_object_to_bytes (body);
-  head = g_strdup_printf ("HTTP/1.1 503 Service Unavailable\r\n"
-                          "Content-Type: application/json\r\n"
-                          "Content-Length: %zu\r\n"
-                          "Connection: close\r\n"
-                          "Retry-After: 1\r\n"
-                          "X-Request-ID: %s\r\n\r\n",
-                          g_bytes_get_size (bytes), request_id);
+  g_string_printf (text,
+                   "HTTP/1.1 %u %s\r\n"
+                   "Content-Type: application/json\r\n"
+                   "Content-Length: %zu\r\n"
+                   "Connection: close\r\n"
+                   "%s"
+                   PORTHOLE_HEADER_REQUEST_ID ": %s\r\n\r\n",
+                   status,
+                   status == STATUS_HEADER_FIELDS_TOO_LARGE ? "Request Header Fields Too Large"
+                                                            : soup_status_get_phrase (status),
+                   g_bytes_get_size (bytes),
+                   extra_headers ? extra_headers : "", request_id);
+  g_string_append_len (text, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+
+  return g_string_free_to_bytes (text);
+}
+
+static GBytes *
+too_many_connections_response (const char *message)
+{
+  return raw_error_response (SOUP_STATUS_SERVICE_UNAVAILABLE, PORTHOLE_ERROR_SERVICE_UNAVAILABLE,
+                             message, "Retry-After: 1\r\n");
+}
+
+/* The answer soup would write for @msg, to write it ourselves. */
+static GBytes *
+message_to_response (SoupServerMessage *msg)
+{
+  g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_response_body (msg));
+  SoupMessageHeadersIter iter;
+  guint status = soup_server_message_get_status (msg);
+  GString *text = g_string_new (NULL);
+  const char *name, *value;
+
+  g_string_printf (text, "HTTP/1.1 %u %s\r\n", status, soup_status_get_phrase (status));
+  soup_message_headers_iter_init (&iter, soup_server_message_get_response_headers (msg));
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    if (g_ascii_strcasecmp (name, "Content-Length") != 0 && g_ascii_strcasecmp (name, "Connection") != 0 &&
+        g_ascii_strcasecmp (name, "Transfer-Encoding") != 0)
+      g_string_append_printf (text, "%s: %s\r\n", name, value);
+  g_string_append_printf (text, "Content-Length: %zu\r\nConnection: close\r\n\r\n", g_bytes_get_size (body));
+  g_string_append_len (text, g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+
+  return g_string_free_to_bytes (text);
+}
+
+static void
+reserve_remove (Connection *conn)
+{
+  if (conn->reserve)
+    {
+      g_queue_remove (&conn->server->reserve, conn);
+      conn->reserve = FALSE;
+    }
+}
+
+/* Sends @response and ends the connection: our FIN follows the answer,
+ * the client has LINGER_SECONDS to close, and what it sends meanwhile
+ * (a body nobody will read) is dropped, never handed to soup. */
+static void
+connection_refuse (Connection *conn,
+                   GBytes     *response,
+                   guint       status)
+{
+  if (conn->state == CONNECTION_REFUSED || conn->stream == NULL)
+    return;
+
+  conn->state = CONNECTION_REFUSED;
+  conn->refused_status = status;
+  /* A dying connection holds no reserve place. */
+  reserve_remove (conn);
+  connection_clear_hangup_watch (conn);
+  porthole_connection_stream_refuse (conn->stream, response);
+  g_socket_shutdown (conn->socket, FALSE, TRUE, NULL);
+  connection_set_deadline (conn, LINGER_SECONDS);
+}
+
+static void
+on_header_too_large (PortholeConnectionStream *stream,
+                     Connection               *conn)
+{
+  g_autofree char *message = g_strdup_printf ("Request header block larger than %u KiB", MAX_HEADER_BLOCK / 1024);
+  g_autoptr(GBytes) response = raw_error_response (STATUS_HEADER_FIELDS_TOO_LARGE,
+                                                   PORTHOLE_ERROR_PAYLOAD_TOO_LARGE, message, NULL);
+
+  connection_refuse (conn, response, STATUS_HEADER_FIELDS_TOO_LARGE);
+}
+
+/* Accepting */
+
+static void
+refuse_over_capacity (PortholeHttpServer *self,
+                      GSocket            *socket,
+                      const char         *message)
+{
+  g_autoptr(GBytes) response = too_many_connections_response (message);
 
   /* Small enough for the socket buffer of a fresh connection; whatever
    * does not fit is dropped with the connection. */
-  g_socket_send (socket, head, strlen (head), NULL, NULL);
-  g_socket_send (socket, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL, NULL);
+  g_socket_send (socket, g_bytes_get_data (response, NULL), g_bytes_get_size (response), NULL, NULL);
   g_socket_shutdown (socket, FALSE, TRUE, NULL);
   g_socket_close (socket, NULL);
+}
+
+static char *
+address_key (GSocketAddress *address)
+{
+  if (G_IS_INET_SOCKET_ADDRESS (address))
+    return g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address)));
+
+  return g_strdup ("unix");
+}
+
+/* A reserve place for a new loopback connection: free, or taken from the
+ * oldest reserve connection still waiting for its first request (an idle
+ * socket must not keep a health check out). */
+static gboolean
+reserve_has_room (PortholeHttpServer *self)
+{
+  if (self->reserve.length < LOOPBACK_RESERVE)
+    return TRUE;
+
+  for (GList *l = self->reserve.head; l != NULL; l = l->next)
+    {
+      Connection *conn = l->data;
+
+      if (conn->state == CONNECTION_WAITING && conn->n_requests == 0)
+        {
+          g_autoptr(GBytes) response = too_many_connections_response ("Too many connections; try again later");
+
+          connection_refuse (conn, response, SOUP_STATUS_SERVICE_UNAVAILABLE);
+          return TRUE;
+        }
+    }
+
+  return FALSE;
 }
 
 static void
@@ -298,21 +480,36 @@ accept_one (PortholeHttpServer *self,
   g_autoptr(GSocketAddress) local = NULL;
   g_autoptr(GSocketAddress) remote = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *address = NULL;
+  guint held;
+  gboolean reserve = FALSE;
   Connection *conn;
 
-  if (g_hash_table_size (self->connections) >= porthole_config_get_max_connections (self->config))
+  remote = g_socket_get_remote_address (socket, NULL);
+  if (remote == NULL)
+    remote = g_unix_socket_address_new ("");
+  address = address_key (remote);
+  held = GPOINTER_TO_UINT (g_hash_table_lookup (self->per_address, address));
+
+  if (self->n_counted >= porthole_config_get_max_connections (self->config) ||
+      held >= porthole_config_get_max_connections_per_address (self->config))
     {
-      refuse_over_capacity (self, socket);
-      return;
+      const char *message = held >= porthole_config_get_max_connections_per_address (self->config)
+                            ? "Too many connections from this address; try again later"
+                            : "Too many connections; try again later";
+
+      if (!address_is_loopback (remote) || !reserve_has_room (self))
+        {
+          refuse_over_capacity (self, socket, message);
+          return;
+        }
+      reserve = TRUE;
     }
 
   if (g_socket_get_family (socket) != G_SOCKET_FAMILY_UNIX)
     g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, TRUE, NULL);
 
   local = g_socket_get_local_address (socket, NULL);
-  remote = g_socket_get_remote_address (socket, NULL);
-  if (remote == NULL)
-    remote = g_unix_socket_address_new ("");
 
   connection = g_socket_connection_factory_create_connection (socket);
   if (self->tls_certificate != NULL)
@@ -335,8 +532,21 @@ accept_one (PortholeHttpServer *self,
   conn->remote = g_steal_pointer (&remote);
   conn->stream = porthole_connection_stream_new (stream);
   conn->state = CONNECTION_WAITING;
+  if (reserve)
+    {
+      conn->reserve = TRUE;
+      g_queue_push_tail (&self->reserve, conn);
+    }
+  else
+    {
+      conn->address = g_steal_pointer (&address);
+      g_hash_table_insert (self->per_address, g_strdup (conn->address), GUINT_TO_POINTER (held + 1));
+      self->n_counted++;
+    }
   g_hash_table_add (self->connections, conn);
   g_object_weak_ref (G_OBJECT (conn->stream), connection_gone, conn);
+  porthole_connection_stream_expect_request (conn->stream, MAX_HEADER_BLOCK);
+  g_signal_connect (conn->stream, "header-too-large", G_CALLBACK (on_header_too_large), conn);
 
   /* soup keeps the remote address with the connection and hands it back
    * for each message: that is how a message finds its record. */
@@ -455,15 +665,18 @@ on_request_started (PortholeHttpServer *self,
   soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                 PORTHOLE_HEADER_REQUEST_ID, request_id);
 
-  if (conn == NULL)
+  if (conn == NULL || conn->state == CONNECTION_REFUSED)
     return;
 
   if (conn->stream != NULL)
     porthole_connection_stream_set_idle (conn->stream, FALSE);
   conn->state = CONNECTION_WAITING;
-  connection_set_deadline (conn, conn->n_requests == 0
-                                 ? porthole_config_get_header_timeout (self->config)
-                                 : porthole_config_get_idle_timeout (self->config));
+  if (conn->reserve)
+    connection_set_deadline (conn, MIN (porthole_config_get_header_timeout (self->config), RESERVE_HEADER_SECONDS));
+  else
+    connection_set_deadline (conn, conn->n_requests == 0
+                                   ? porthole_config_get_header_timeout (self->config)
+                                   : porthole_config_get_idle_timeout (self->config));
 }
 
 static gsize
@@ -480,6 +693,25 @@ route_body_limit (PortholeHttpServer *self,
   return porthole_config_get_max_body_size (self->config);
 }
 
+/* The body has body-timeout, and one more second for every
+ * body-min-rate bytes that arrive: a total, which trickling bytes cannot
+ * push back (issue 16, item 8). */
+static void
+connection_extend_body_deadline (PortholeHttpServer *self,
+                                 Connection         *conn,
+                                 gsize               received)
+{
+  guint rate = porthole_config_get_body_min_rate (self->config);
+  gint64 allowed = porthole_config_get_body_timeout (self->config) * G_USEC_PER_SEC;
+
+  if (rate > 0)
+    allowed += (gint64) MIN (received / rate, (gsize) G_MAXINT32) * G_USEC_PER_SEC;
+  connection_set_deadline_at (conn, conn->body_started + allowed);
+}
+
+static void refuse_body (PortholeHttpServer *self,
+                         SoupServerMessage  *msg);
+
 static void
 on_got_chunk (SoupServerMessage *msg,
               GBytes            *chunk,
@@ -490,26 +722,22 @@ on_got_chunk (SoupServerMessage *msg,
   gsize *received = g_object_get_data (G_OBJECT (req), "porthole-body-received");
   gsize limit;
 
-  if (conn != NULL && conn->deadline != NULL)
-    connection_set_deadline (conn, porthole_config_get_body_timeout (self->config));
-
   *received += g_bytes_get_size (chunk);
 
+  if (conn != NULL && conn->state == CONNECTION_READING)
+    connection_extend_body_deadline (self, conn, *received);
+
   if (porthole_request_is_replied (req))
-    {
-      if (*received > MAX_DISCARDED_BODY && conn != NULL)
-        connection_close (conn);
-      return;
-    }
+    return;
 
   limit = route_body_limit (self, req);
   if (*received > limit)
     {
-      /* A chunked body that grew past the limit: stop keeping it. */
+      /* A chunked body that grew past the limit: answered now. */
       soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
       porthole_request_reply_error (req, 0, PORTHOLE_ERROR_PAYLOAD_TOO_LARGE, NULL,
                                     "Request body larger than %zu bytes", limit);
+      refuse_body (self, msg);
       return;
     }
 
@@ -529,17 +757,31 @@ on_got_chunk (SoupServerMessage *msg,
     }
 }
 
+/* After an answer set in the early handler: a request with a body to
+ * come is answered now, by us, and its connection ended, instead of
+ * soup reading the whole body first (as slowly as the client likes, from
+ * a client that may not even have a token: issue 16, item 8). Without a
+ * body, soup answers as usual. */
 static void
-reject_body (SoupServerMessage *msg)
+refuse_body (PortholeHttpServer *self,
+             SoupServerMessage  *msg)
 {
   SoupMessageHeaders *request_headers = soup_server_message_get_request_headers (msg);
+  Connection *conn = connection_for_message (msg);
+  g_autoptr(GBytes) response = NULL;
 
-  /* Nothing of a refused body is kept, and the connection ends after the
-   * answer so a client still sending has to stop. */
   soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
-  if (soup_message_headers_get_encoding (request_headers) != SOUP_ENCODING_NONE &&
-      soup_message_headers_get_content_length (request_headers) != 0)
-    soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+  if (soup_message_headers_get_encoding (request_headers) == SOUP_ENCODING_NONE ||
+      (soup_message_headers_get_encoding (request_headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+       soup_message_headers_get_content_length (request_headers) == 0))
+    return;
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+  if (conn == NULL)
+    return;
+
+  response = message_to_response (msg);
+  connection_refuse (conn, response, soup_server_message_get_status (msg));
 }
 
 static void
@@ -564,10 +806,12 @@ early_handler (SoupServer        *soup,
   goffset length;
   gsize limit;
 
-  if (conn != NULL && conn->stream != NULL && porthole_connection_stream_is_ending (conn->stream))
+  if (conn != NULL && conn->stream != NULL &&
+      (porthole_connection_stream_is_ending (conn->stream) || conn->state == CONNECTION_REFUSED))
     {
-      /* The connection ended while idle: answer the stand-in request
-       * without doing anything, so soup finishes it and lets go. */
+      /* The connection ended while idle (or was refused): answer the
+       * stand-in request without doing anything, so soup finishes it and
+       * lets go. */
       soup_server_message_set_status (msg, SOUP_STATUS_BAD_REQUEST, NULL);
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
       return;
@@ -577,7 +821,8 @@ early_handler (SoupServer        *soup,
     {
       conn->n_requests++;
       conn->state = CONNECTION_READING;
-      connection_set_deadline (conn, porthole_config_get_body_timeout (self->config));
+      conn->body_started = g_get_monotonic_time ();
+      connection_extend_body_deadline (self, conn, 0);
     }
 
   request_id = soup_message_headers_get_one (request_headers, PORTHOLE_HEADER_REQUEST_ID);
@@ -595,15 +840,26 @@ early_handler (SoupServer        *soup,
   g_signal_connect_object (msg, "got-chunk", G_CALLBACK (on_got_chunk), req, 0);
   g_hash_table_add (self->active_requests, g_object_ref (req));
 
-  /* A restart serves what it accepted, then lets the connection go. */
-  if (self->draining)
+  /* A restart serves what it accepted, then lets the connection go;
+   * so does a reserve connection (see accept_one()). */
+  if (self->draining || (conn != NULL && conn->reserve))
     soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
-  else if (self->stopping)
+  if (self->stopping && !self->draining)
     {
-      reject_body (msg);
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
       porthole_request_reply_error (req, 0, PORTHOLE_ERROR_SERVICE_UNAVAILABLE, NULL,
                                     "portholed is shutting down");
+      refuse_body (self, msg);
+      return;
+    }
+
+  if (conn != NULL && conn->reserve &&
+      (found != PORTHOLE_ROUTER_FOUND || !(route->flags & PORTHOLE_ROUTE_FLAGS_PUBLIC)))
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", "1");
+      porthole_request_reply_error (req, 0, PORTHOLE_ERROR_SERVICE_UNAVAILABLE, NULL,
+                                    "Too many connections; only the public routes answer now");
+      refuse_body (self, msg);
       return;
     }
 
@@ -612,19 +868,19 @@ early_handler (SoupServer        *soup,
       g_autoptr(JsonObject) details = json_object_new ();
 
       json_object_set_string_member (details, "resource", "route");
-      reject_body (msg);
       porthole_request_reply_error (req, 0, PORTHOLE_ERROR_NOT_FOUND, details,
                                     "Route not found: %s", path);
+      refuse_body (self, msg);
       return;
     }
 
   if (found == PORTHOLE_ROUTER_NO_METHOD)
     {
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", allowed);
-      reject_body (msg);
       porthole_request_reply_error (req, 0, PORTHOLE_ERROR_METHOD_NOT_ALLOWED, NULL,
                                     "Method %s not allowed for %s (allowed: %s)",
                                     soup_server_message_get_method (msg), path, allowed);
+      refuse_body (self, msg);
       return;
     }
 
@@ -634,8 +890,8 @@ early_handler (SoupServer        *soup,
                                     (route->flags & PORTHOLE_ROUTE_FLAGS_WEBSOCKET) != 0,
                                     &expires, &error))
     {
-      reject_body (msg);
       porthole_request_reply_gerror (req, error);
+      refuse_body (self, msg);
       return;
     }
   porthole_request_set_token_expiry (req, expires);
@@ -645,10 +901,10 @@ early_handler (SoupServer        *soup,
            ? soup_message_headers_get_content_length (request_headers) : 0;
   if (length > 0 && (guint64) length > limit)
     {
-      reject_body (msg);
       porthole_request_reply_error (req, 0, PORTHOLE_ERROR_PAYLOAD_TOO_LARGE, NULL,
                                     "Request body of %" G_GOFFSET_FORMAT " bytes is larger than %zu bytes",
                                     length, limit);
+      refuse_body (self, msg);
       return;
     }
 
@@ -660,8 +916,8 @@ early_handler (SoupServer        *soup,
       stream = route->open_body (req, &error);
       if (stream == NULL)
         {
-          reject_body (msg);
           porthole_request_reply_gerror (req, error);
+          refuse_body (self, msg);
           return;
         }
       _porthole_request_set_body_stream (req, stream);
@@ -691,6 +947,14 @@ websocket_origin_allowed (PortholeHttpServer *self,
 }
 
 static void
+on_message_too_big (PortholeWsLimitStream   *stream,
+                    SoupWebsocketConnection *ws)
+{
+  if (soup_websocket_connection_get_state (ws) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (ws, SOUP_WEBSOCKET_CLOSE_TOO_BIG, "message too big");
+}
+
+static void
 complete_upgrade (SoupServerMessage *msg,
                   PortholeRequest   *req)
 {
@@ -699,7 +963,9 @@ complete_upgrade (SoupServerMessage *msg,
   Connection *conn = connection_for_message (msg);
   g_autoptr(SoupWebsocketConnection) ws = NULL;
   g_autoptr(GIOStream) stream = NULL;
+  g_autoptr(PortholeWsLimitStream) limited = NULL;
   g_autoptr(PortholeRequest) hold = g_object_ref (req);
+  gsize max_message_size = porthole_config_get_ws_max_message_size (self->config);
 
   g_signal_handlers_disconnect_by_func (msg, complete_upgrade, req);
 
@@ -711,17 +977,22 @@ complete_upgrade (SoupServerMessage *msg,
       connection_clear_hangup_watch (conn);
     }
 
+  /* ws-max-message-size caps whole messages, which soup cannot (see
+   * porthole-ws-limit-stream.c); soup's own frame cap stays as a second
+   * line (and must stay set, CVE-2026-0716). */
   stream = soup_server_message_steal_connection (msg);
-  ws = soup_websocket_connection_new (stream, soup_server_message_get_uri (msg),
+  limited = porthole_ws_limit_stream_new (stream, max_message_size);
+  ws = soup_websocket_connection_new (G_IO_STREAM (limited), soup_server_message_get_uri (msg),
                                       SOUP_WEBSOCKET_CONNECTION_SERVER,
                                       soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Origin"),
                                       soup_message_headers_get_one (soup_server_message_get_response_headers (msg),
                                                                     "Sec-WebSocket-Protocol"),
                                       NULL);
+  g_signal_connect_object (limited, "too-big", G_CALLBACK (on_message_too_big), ws, 0);
   /* For the channel's kernel-backlog check (TCP_NODELAY is set already). */
   if (conn != NULL)
     g_object_set_data_full (G_OBJECT (ws), "porthole-socket", g_object_ref (conn->socket), g_object_unref);
-  soup_websocket_connection_set_max_incoming_payload_size (ws, porthole_config_get_ws_max_message_size (self->config));
+  soup_websocket_connection_set_max_incoming_payload_size (ws, max_message_size);
   soup_websocket_connection_set_keepalive_interval (ws, porthole_config_get_ws_keepalive_interval (self->config));
 
   /* A stolen message never emits "finished"; account for it here. */
@@ -828,14 +1099,24 @@ request_done (PortholeHttpServer *self,
 {
   PortholeRequest *req = g_object_get_data (G_OBJECT (msg), request_key);
   Connection *conn = connection_for_message (msg);
+  guint status = soup_server_message_get_status (msg);
 
-  if (conn != NULL && conn->state != CONNECTION_UPGRADED)
+  if (conn != NULL && conn->state == CONNECTION_REFUSED)
+    {
+      /* soup saw the connection fail; the client got our answer. */
+      conn->current = NULL;
+      status = conn->refused_status;
+    }
+  else if (conn != NULL && conn->state != CONNECTION_UPGRADED)
     {
       conn->current = NULL;
       connection_clear_hangup_watch (conn);
       conn->state = CONNECTION_WAITING;
       if (conn->stream != NULL)
-        porthole_connection_stream_set_idle (conn->stream, TRUE);
+        {
+          porthole_connection_stream_set_idle (conn->stream, TRUE);
+          porthole_connection_stream_expect_request (conn->stream, MAX_HEADER_BLOCK);
+        }
       connection_set_deadline (conn, porthole_config_get_idle_timeout (self->config));
     }
 
@@ -845,7 +1126,7 @@ request_done (PortholeHttpServer *self,
   g_signal_emit (self, signals[REQUEST_DONE], 0,
                  porthole_request_get_route (req),
                  soup_server_message_get_method (msg),
-                 soup_server_message_get_status (msg),
+                 status,
                  g_get_monotonic_time () - porthole_request_get_start_time (req),
                  porthole_request_get_id (req));
 
@@ -1051,6 +1332,7 @@ porthole_http_server_dispose (GObject *object)
   g_clear_object (&self->soup);
   g_clear_pointer (&self->active_requests, g_hash_table_unref);
   g_clear_pointer (&self->connections, g_hash_table_unref);
+  g_clear_pointer (&self->per_address, g_hash_table_unref);
   g_clear_object (&self->router);
   g_clear_object (&self->auth);
   g_clear_object (&self->config);
@@ -1090,9 +1372,24 @@ static void
 connection_forget (gpointer data)
 {
   Connection *conn = data;
+  PortholeHttpServer *self = conn->server;
 
   if (conn->stream != NULL)
-    g_object_weak_unref (G_OBJECT (conn->stream), connection_gone, conn);
+    {
+      g_signal_handlers_disconnect_by_data (conn->stream, conn);
+      g_object_weak_unref (G_OBJECT (conn->stream), connection_gone, conn);
+    }
+  reserve_remove (conn);
+  if (conn->address != NULL)
+    {
+      guint held = GPOINTER_TO_UINT (g_hash_table_lookup (self->per_address, conn->address));
+
+      if (held > 1)
+        g_hash_table_insert (self->per_address, g_strdup (conn->address), GUINT_TO_POINTER (held - 1));
+      else
+        g_hash_table_remove (self->per_address, conn->address);
+      self->n_counted--;
+    }
   connection_free (conn);
 }
 
@@ -1102,6 +1399,8 @@ porthole_http_server_init (PortholeHttpServer *self)
   self->parked_context = g_main_context_new ();
   self->listeners = g_ptr_array_new_with_free_func ((GDestroyNotify) listener_free);
   self->connections = g_hash_table_new_full (NULL, NULL, connection_forget, NULL);
+  self->per_address = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_queue_init (&self->reserve);
   self->active_requests = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
 }
 

@@ -14,10 +14,19 @@
  *    pid from being reused, so its processes are all gone then). A child
  *    that called setsid() is out of reach this way.
  *
+ * A guardian (`portholed guard`, started before the first child, in a
+ * session of its own: not at start-up, where loading its libraries would
+ * compete with the first requests) holds the read end of a pipe only the daemon
+ * writes to: when the daemon dies, however it dies, the guardian acts on
+ * its record at once, then exits. It must be a process of its own (a
+ * thread dies with the daemon) and an executed image (a forked copy of a
+ * threaded process may not allocate).
+ *
  * At start-up, the records of every daemon that is gone (and of an
  * earlier image of this very process: a restart re-executes with the
  * same pid and start time) are acted on and removed; a live daemon's
- * are left alone. A clean stop removes its own (the trees are gone).
+ * are left alone: this covers a guardian that was killed too. A clean
+ * stop removes its own (the trees are gone).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -26,9 +35,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glib-unix.h>
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "porthole-cgroup.h"
@@ -39,9 +50,17 @@
 #define CGROUP_FILE "cgroup"
 #define SESSION_PREFIX "session-"
 
+/* How long a guardian waits, once the pipe is closed, for the daemon to
+ * be gone; a daemon still there has re-executed itself (a restart). */
+#define GUARD_WAIT_USEC (2 * G_USEC_PER_SEC)
+
 /* Our record, once open; and pid → its session file. */
 static char *own_dir;
 static GHashTable *sessions;
+/* The write end of the guardian's pipe: never written, closed by death. */
+static int guard_fd = -1;
+static gboolean guard_started;
+static char *guard_state_dir;
 
 /* SIGKILL to the session @identity led; returns how many there were. */
 static guint
@@ -136,6 +155,111 @@ adopt_children (void)
     }
 }
 
+static void
+guardian_exited_cb (GPid     pid,
+                    int      status,
+                    gpointer user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_spawn_check_wait_status (status, &error))
+    g_warning ("The process guardian ended early (%s): a crash would leave "
+               "process trees until the next start", error->message);
+  if (guard_fd >= 0)
+    close (guard_fd);
+  guard_fd = -1;
+}
+
+static void
+guardian_child_setup (gpointer user_data)
+{
+  /* Out of the daemon's session and process group: a signal meant for
+   * those must not take the guardian along. */
+  setsid ();
+}
+
+/* Not through porthole-spawn.c: that runner ties children to the
+ * daemon's life, and this one must outlive it. */
+static void
+start_guardian (const char *state_dir,
+                const char *identity)
+{
+  const char *argv[] = { "/proc/self/exe", "guard", state_dir, identity, NULL };
+  g_autoptr(GError) error = NULL;
+  int fds[2];
+  GPid pid;
+
+  if (!g_unix_open_pipe (fds, FD_CLOEXEC, &error))
+    {
+      g_warning ("No process guardian: %s", error->message);
+      return;
+    }
+
+  if (!g_spawn_async_with_pipes_and_fds (NULL, argv, NULL,
+                                         G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
+                                         guardian_child_setup, NULL,
+                                         fds[0], -1, -1, NULL, NULL, 0,
+                                         &pid, NULL, NULL, NULL, &error))
+    {
+      g_warning ("No process guardian: %s", error->message);
+      close (fds[0]);
+      close (fds[1]);
+      return;
+    }
+
+  close (fds[0]);
+  guard_fd = fds[1];
+  g_child_watch_add (pid, guardian_exited_cb, NULL);
+}
+
+/**
+ * porthole_process_ledger_guard:
+ * @state_dir: the daemon's state directory
+ * @identity: the daemon's porthole_procfs_identity()
+ *
+ * The guardian's whole life (`portholed guard`): waits for standard
+ * input to close, then, if the daemon is gone, ends what its record
+ * names.
+ *
+ * Returns: an exit status
+ */
+int
+porthole_process_ledger_guard (const char *state_dir,
+                               const char *identity)
+{
+  g_autofree char *dir = NULL;
+  gint64 deadline;
+  char byte;
+  gssize n;
+
+  if (strchr (identity, '/') != NULL || !porthole_procfs_parse_identity (identity, &(int) { 0 }, &(guint64) { 0 }))
+    return 2;
+  dir = g_build_filename (state_dir, LEDGER_DIR, identity, NULL);
+
+  prctl (PR_SET_NAME, "portholed-guard");
+  signal (SIGINT, SIG_IGN);
+  signal (SIGHUP, SIG_IGN);
+  if (chdir ("/") != 0)
+    return 1;
+
+  do
+    n = read (STDIN_FILENO, &byte, 1);
+  while (n > 0 || (n < 0 && errno == EINTR));
+
+  /* The pipe closes as the daemon exits, a moment before it is a zombie. */
+  deadline = g_get_monotonic_time () + GUARD_WAIT_USEC;
+  while (porthole_procfs_identity_is_alive (identity))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return 0;
+      g_usleep (5000);
+    }
+
+  if (g_file_test (dir, G_FILE_TEST_IS_DIR))
+    end_record (dir);
+  return 0;
+}
+
 /**
  * porthole_process_ledger_open:
  * @state_dir: the daemon's state directory
@@ -192,6 +316,26 @@ porthole_process_ledger_open (const char *state_dir)
       if (!g_file_set_contents (cgroup_file, cgroup_base, -1, &error))
         g_warning ("%s", error->message);
     }
+
+  guard_state_dir = g_strdup (state_dir);
+}
+
+/**
+ * porthole_process_ledger_start_guardian:
+ *
+ * Before a child is spawned: starts the guardian, once.
+ */
+void
+porthole_process_ledger_start_guardian (void)
+{
+  g_autofree char *identity = NULL;
+
+  if (guard_started || own_dir == NULL || !g_file_test (own_dir, G_FILE_TEST_IS_DIR))
+    return;
+
+  guard_started = TRUE;
+  identity = g_path_get_basename (own_dir);
+  start_guardian (guard_state_dir, identity);
 }
 
 /**
@@ -263,4 +407,5 @@ porthole_process_ledger_close (void)
   g_unlink (cgroup_file);
   g_rmdir (own_dir);
   g_clear_pointer (&own_dir, g_free);
+  g_clear_pointer (&guard_state_dir, g_free);
 }

@@ -14,5 +14,9 @@ void porthole_process_ledger_open   (const char *state_dir);
 void porthole_process_ledger_add    (GPid        pid);
 void porthole_process_ledger_remove (GPid        pid);
 void porthole_process_ledger_close  (void);
+void porthole_process_ledger_start_guardian (void);
+
+int  porthole_process_ledger_guard  (const char *state_dir,
+                                     const char *identity);
 
 G_END_DECLS

@@ -810,6 +810,7 @@ porthole_process_spawn (PortholeProcess  *self,
   args.stdout_fd = slave >= 0 ? slave : stdout_pipe[1];
   args.stderr_fd = slave >= 0 ? slave : stderr_pipe[1];
 
+  porthole_process_ledger_start_guardian ();
   self->start_time = g_get_real_time ();
   ok = porthole_spawn (&args, &self->pid, error);
 

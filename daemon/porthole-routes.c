@@ -50,11 +50,11 @@ static const PortholeRoute routes[] = {
   { "GET", "/system", "system", porthole_health_handle_system, .flags = PORTHOLE_ROUTE_FLAGS_PUBLIC },
 
   /* execute */
-  { "POST", "/execute", "execute", porthole_execute_handle_execute, .body_limit = PORTHOLE_EXECUTE_BODY_LIMIT },
-  { "POST", "/execute/rich", "execute_rich", porthole_execute_handle_rich, .body_limit = PORTHOLE_EXECUTE_BODY_LIMIT },
-  { "POST", "/execute/ipython", "execute_ipython", porthole_execute_handle_ipython, .body_limit = PORTHOLE_EXECUTE_BODY_LIMIT },
-  { "POST", "/execute/background", "execute_background", porthole_execute_handle_background, .body_limit = PORTHOLE_EXECUTE_BODY_LIMIT },
-  { "POST", "/execute/async", "execute_async", porthole_execute_handle_async, .body_limit = PORTHOLE_EXECUTE_BODY_LIMIT },
+  { "POST", "/execute", "execute", porthole_execute_handle_execute, .get_body_limit = porthole_execute_body_limit },
+  { "POST", "/execute/rich", "execute_rich", porthole_execute_handle_rich, .get_body_limit = porthole_execute_body_limit },
+  { "POST", "/execute/ipython", "execute_ipython", porthole_execute_handle_ipython, .get_body_limit = porthole_execute_body_limit },
+  { "POST", "/execute/background", "execute_background", porthole_execute_handle_background, .get_body_limit = porthole_execute_body_limit },
+  { "POST", "/execute/async", "execute_async", porthole_execute_handle_async, .get_body_limit = porthole_execute_body_limit },
   { "GET", "/execute/processes", "execute_processes", porthole_runs_handle_list },
   { "DELETE", "/execute/kill", "execute_kill", porthole_runs_handle_kill },
   { "POST", "/execute/kill/{id}", NULL, porthole_runs_handle_kill },

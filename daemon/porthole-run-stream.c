@@ -177,7 +177,8 @@ porthole_run_stream_send (PortholeRunStream *self,
 static void
 send_complete (PortholeRunStream *self,
                gboolean           success,
-               int                exit_code)
+               int                exit_code,
+               gushort            close_code)
 {
   g_autoptr(JsonObject) complete = json_object_new ();
 
@@ -186,7 +187,7 @@ send_complete (PortholeRunStream *self,
   json_object_set_int_member (complete, PORTHOLE_MEMBER_EXIT_CODE, exit_code);
   json_object_set_string_member (complete, "execution_id", self->execution_id);
   porthole_ws_channel_send (self->channel, complete);
-  porthole_ws_channel_close (self->channel, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+  porthole_ws_channel_close (self->channel, close_code, NULL);
 }
 
 /**
@@ -234,13 +235,15 @@ porthole_run_stream_finish (PortholeRunStream *self,
     }
   porthole_ws_channel_send (self->channel, result);
 
-  send_complete (self, success, exit_code);
+  send_complete (self, success, exit_code, SOUP_WEBSOCKET_CLOSE_NORMAL);
 }
 
 /**
  * porthole_run_stream_fail:
  *
- * An invalid request or a spawn failure: `error`, then `complete`.
+ * An invalid request or a spawn failure: `error`, then `complete`. The
+ * close code is 1000, or 1007 when the request was not a JSON object
+ * (%PORTHOLE_ERROR_INVALID_JSON).
  */
 void
 porthole_run_stream_fail (PortholeRunStream *self,
@@ -257,7 +260,9 @@ porthole_run_stream_fail (PortholeRunStream *self,
   self->finished = TRUE;
   g_object_unref (self);
   porthole_ws_channel_send_error (self->channel, error);
-  send_complete (self, FALSE, -1);
+  send_complete (self, FALSE, -1,
+                 g_error_matches (error, PORTHOLE_ERROR, PORTHOLE_ERROR_INVALID_JSON)
+                 ? SOUP_WEBSOCKET_CLOSE_BAD_DATA : SOUP_WEBSOCKET_CLOSE_NORMAL);
 }
 
 gboolean
@@ -271,7 +276,7 @@ on_channel_message (PortholeRunStream *self,
                     JsonObject        *message,
                     const char        *text)
 {
-  const char *type = message ? json_object_get_string_member_with_default (message, PORTHOLE_MEMBER_TYPE, NULL) : NULL;
+  const char *type = porthole_json_object_get_string (message, PORTHOLE_MEMBER_TYPE);
 
   /* Anything else after the first message is ignored (API.md §3.9). */
   if (g_strcmp0 (type, PORTHOLE_WS_TYPE_CANCEL) == 0 && !self->finished)

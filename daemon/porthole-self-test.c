@@ -74,7 +74,7 @@ check (SoupSession *session,
   data = g_bytes_get_data (body, &length);
   node = porthole_json_parse (data, length, NULL);
   if (soup_message_get_status (msg) != SOUP_STATUS_OK || node == NULL || !JSON_NODE_HOLDS_OBJECT (node) ||
-      g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (node), member, NULL), value) != 0)
+      g_strcmp0 (porthole_json_object_get_string (json_node_get_object (node), member), value) != 0)
     {
       *failure = g_strdup_printf ("%s: status %u, expected %s \"%s\"", path,
                                   soup_message_get_status (msg), member, value);

@@ -220,7 +220,7 @@ on_message (PortholeWsChannel *channel,
       return;
     }
 
-  type = json_object_get_string_member_with_default (message, PORTHOLE_MEMBER_TYPE, NULL);
+  type = porthole_json_object_get_string (message, PORTHOLE_MEMBER_TYPE);
 
   if (g_strcmp0 (type, PORTHOLE_WS_TYPE_INPUT) == 0)
     {

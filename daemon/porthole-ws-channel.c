@@ -121,6 +121,15 @@ flush (PortholeWsChannel *self)
   if (self->closed)
     return;
 
+  /* Closing already (the peer's close, or a 1009): nothing more goes
+   * out, and soup would refuse it. */
+  if (soup_websocket_connection_get_state (self->connection) != SOUP_WEBSOCKET_STATE_OPEN)
+    {
+      g_queue_clear_full (&self->queue, (GDestroyNotify) g_bytes_unref);
+      self->queued_bytes = 0;
+      return;
+    }
+
   if (g_queue_is_empty (&self->queue))
     {
       if (self->closing &&
@@ -368,12 +377,12 @@ on_message (SoupWebsocketConnection *connection,
       return;
     }
 
-  /* Binary frames are UTF-8 JSON too (API.md §1.9). */
-  if (!g_utf8_validate_len (data, size, NULL))
-    return;
-
+  /* Binary frames are UTF-8 JSON too (API.md §1.9); one that is not
+   * reaches the handler as text that is not a JSON object, which each
+   * answers (soup itself closes on a text frame that is not UTF-8). */
   text = g_strndup (data, size);
-  node = porthole_json_parse (text, size, NULL);
+  if (g_utf8_validate_len (data, size, NULL))
+    node = porthole_json_parse (text, size, NULL);
 
   g_signal_emit (self, signals[MESSAGE], 0,
                  node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL,
@@ -443,8 +452,9 @@ expiry_cb (gpointer user_data)
 
   /* Long sessions end with the token that opened them (SECURITY.md §3.9). */
   self->expiry_id = 0;
-  soup_websocket_connection_close (self->connection, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION,
-                                   "token expired");
+  if (soup_websocket_connection_get_state (self->connection) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (self->connection, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION,
+                                     "token expired");
   return G_SOURCE_REMOVE;
 }
 

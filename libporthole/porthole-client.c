@@ -246,11 +246,11 @@ porthole_client_error_from_response (guint   status,
     {
       JsonObject *object = json_node_get_object (node);
 
-      if (!porthole_error_code_from_string (json_object_get_string_member_with_default (object, PORTHOLE_MEMBER_CODE, NULL), &code))
+      if (!porthole_error_code_from_string (porthole_json_object_get_string (object, PORTHOLE_MEMBER_CODE), &code))
         code = PORTHOLE_ERROR_PROTOCOL;
-      message = json_object_get_string_member_with_default (object, PORTHOLE_MEMBER_MESSAGE, NULL);
+      message = porthole_json_object_get_string (object, PORTHOLE_MEMBER_MESSAGE);
       if (message == NULL)
-        message = json_object_get_string_member_with_default (object, PORTHOLE_MEMBER_ERROR, NULL);
+        message = porthole_json_object_get_string (object, PORTHOLE_MEMBER_ERROR);
     }
 
   if (message == NULL)

@@ -61,10 +61,169 @@ porthole_timestamp_parse (const char *text,
   return TRUE;
 }
 
+static guint max_depth = PORTHOLE_JSON_DEFAULT_MAX_DEPTH;
+
+/**
+ * porthole_json_set_max_depth:
+ * @depth: how deeply arrays and objects may nest, at least 1
+ *
+ * For every later porthole_json_parse() in this process.
+ */
+void
+porthole_json_set_max_depth (guint depth)
+{
+  g_return_if_fail (depth > 0);
+
+  g_atomic_int_set (&max_depth, depth);
+}
+
+guint
+porthole_json_get_max_depth (void)
+{
+  return g_atomic_int_get (&max_depth);
+}
+
+static gboolean
+is_hex (char c)
+{
+  return g_ascii_isxdigit (c);
+}
+
+/* The four hex digits of a \u escape at @p (past the "\u"), or -1. */
+static int
+hex4 (const char *p,
+      const char *end)
+{
+  int value = 0;
+
+  if (end - p < 4)
+    return -1;
+
+  for (guint i = 0; i < 4; i++)
+    {
+      if (!is_hex (p[i]))
+        return -1;
+      value = value * 16 + g_ascii_xdigit_value (p[i]);
+    }
+
+  return value;
+}
+
+/**
+ * porthole_json_check_depth:
+ * @data: JSON text
+ * @length: its length
+ * @max: the deepest nesting allowed
+ *
+ * json-glib's parser recurses once per array or object level, with no
+ * bound of its own: 100 000 `[` overflow the stack (issue 16). This scan
+ * runs first, in constant stack, and counts the levels the parser would
+ * enter.
+ *
+ * It must see strings exactly where json-glib 1.6's scanner does, or
+ * brackets it takes for text would be structure to the parser. That
+ * scanner also reads 'single-quoted' strings and /slash-delimited/
+ * comments, and a \u escape with fewer than four hex digits or an
+ * unpaired surrogate makes it swallow the character after it (a closing
+ * quote, say). None of those is JSON (RFC 8259), so they are refused
+ * here: what passes is lexed the same way by both. (json-glib refuses
+ * text with a NUL byte, so the scan may stop at one.)
+ *
+ * Returns: %FALSE with %PORTHOLE_ERROR_INVALID_JSON when @data nests
+ *   deeper than @max or uses one of those constructs
+ */
+gboolean
+porthole_json_check_depth (const char  *data,
+                           gsize        length,
+                           guint        max,
+                           GError     **error)
+{
+  const char *p = data;
+  const char *end = data + length;
+  guint depth = 0;
+
+  for (; p < end && *p != '\0'; p++)
+    {
+      switch (*p)
+        {
+        case '[':
+        case '{':
+          if (++depth > max)
+            {
+              g_set_error (error, PORTHOLE_ERROR, PORTHOLE_ERROR_INVALID_JSON,
+                           "Invalid JSON: arrays and objects nest deeper than %u levels", max);
+              return FALSE;
+            }
+          break;
+
+        case ']':
+        case '}':
+          if (depth > 0)
+            depth--;
+          break;
+
+        case '\'':
+        case '/':
+          g_set_error (error, PORTHOLE_ERROR, PORTHOLE_ERROR_INVALID_JSON,
+                       "Invalid JSON: unexpected '%c'", *p);
+          return FALSE;
+
+        case '"':
+          for (p++; p < end && *p != '"' && *p != '\0'; p++)
+            {
+              int unit;
+
+              if (*p != '\\')
+                continue;
+              if (++p >= end || *p == '\0')
+                goto bad_escape;
+              if (*p != 'u')
+                continue;
+
+              /* \uXXXX, and a surrogate only as a high-low pair. */
+              unit = hex4 (p + 1, end);
+              if (unit < 0)
+                goto bad_escape;
+              p += 4;
+              if (unit >= 0xDC00 && unit <= 0xDFFF)
+                goto bad_escape;
+              if (unit >= 0xD800 && unit <= 0xDBFF)
+                {
+                  if (end - p < 3 || p[1] != '\\' || p[2] != 'u')
+                    goto bad_escape;
+                  unit = hex4 (p + 3, end);
+                  if (unit < 0xDC00 || unit > 0xDFFF)
+                    goto bad_escape;
+                  p += 6;
+                }
+            }
+          /* Unterminated: the parser reports it. */
+          if (p >= end || *p == '\0')
+            return TRUE;
+          break;
+
+        default:
+          break;
+        }
+    }
+
+  return TRUE;
+
+bad_escape:
+  g_set_error_literal (error, PORTHOLE_ERROR, PORTHOLE_ERROR_INVALID_JSON,
+                       "Invalid JSON: bad escape in a string (\\u takes four hex digits, "
+                       "surrogates come in pairs, no NUL)");
+  return FALSE;
+}
+
 /**
  * porthole_json_parse:
  * @data: JSON text
  * @length: length of @data, or -1 if NUL-terminated
+ *
+ * The one place JSON from outside is parsed, in the daemon and in the
+ * clients: request bodies, WebSocket messages, answers. Nesting deeper
+ * than porthole_json_get_max_depth() is refused before json-glib sees it.
  *
  * Returns: (transfer full): the root node, or %NULL with
  *   %PORTHOLE_ERROR_INVALID_JSON set.
@@ -82,6 +241,10 @@ porthole_json_parse (const char  *data,
 
   if (length < 0)
     length = strlen (data);
+
+  if (!porthole_json_check_depth (data, length, porthole_json_get_max_depth (), error))
+    return NULL;
+
   /* U+0000 survives only through porthole-json-nul.c. */
   if ((prepared = porthole_json_nul_prepare (data, length, &prepared_length)) != NULL)
     {
@@ -301,6 +464,24 @@ porthole_json_object_get_string (JsonObject *object,
     return NULL;
 
   return json_node_get_string (node);
+}
+
+/**
+ * porthole_json_object_lookup_string:
+ * @value: (out) (nullable): the string, or %NULL when absent or null
+ *
+ * Returns: %FALSE when @object has a member @name that is neither null
+ *   nor a string: a client's mistake to answer, not a field to ignore
+ */
+gboolean
+porthole_json_object_lookup_string (JsonObject  *object,
+                                    const char  *name,
+                                    const char **value)
+{
+  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
+
+  *value = porthole_json_object_get_string (object, name);
+  return *value != NULL || node == NULL || JSON_NODE_HOLDS_NULL (node);
 }
 
 /**

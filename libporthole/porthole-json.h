@@ -14,6 +14,16 @@ char       *porthole_timestamp_from_unix   (gint64        unix_usec);
 gboolean    porthole_timestamp_parse       (const char   *text,
                                             gint64       *unix_usec);
 
+/* How deeply arrays and objects may nest in parsed JSON, unless
+ * porthole_json_set_max_depth() says otherwise. */
+#define PORTHOLE_JSON_DEFAULT_MAX_DEPTH 64
+
+void        porthole_json_set_max_depth    (guint         depth);
+guint       porthole_json_get_max_depth    (void);
+gboolean    porthole_json_check_depth      (const char   *data,
+                                            gsize         length,
+                                            guint         max,
+                                            GError      **error);
 JsonNode   *porthole_json_parse            (const char   *data,
                                             gssize        length,
                                             GError      **error);
@@ -40,6 +50,10 @@ gboolean    porthole_string_get_boolean    (const char   *text,
 /* Typed members that are simply NULL when absent or of another type. */
 const char *porthole_json_object_get_string (JsonObject  *object,
                                              const char  *name);
+/* FALSE when @name is there, not null, and not a string. */
+gboolean    porthole_json_object_lookup_string (JsonObject  *object,
+                                                const char  *name,
+                                                const char **value);
 JsonObject *porthole_json_object_get_object (JsonObject  *object,
                                              const char  *name);
 

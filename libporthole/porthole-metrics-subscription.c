@@ -53,17 +53,24 @@ on_message (SoupWebsocketConnection     *connection,
     return;
 
   object = json_node_get_object (node);
-  kind = json_object_get_string_member_with_default (object, PORTHOLE_MEMBER_TYPE, "");
+  /* What a sandbox sends is checked like what a client sends. */
+  kind = porthole_json_object_get_string (object, PORTHOLE_MEMBER_TYPE);
 
-  if (g_str_equal (kind, PORTHOLE_WS_TYPE_SAMPLE))
+  if (g_strcmp0 (kind, PORTHOLE_WS_TYPE_SAMPLE) == 0)
     {
-      self->last_id = json_object_get_int_member_with_default (object, "id", self->last_id);
+      gint64 id;
+
+      if (porthole_json_node_get_int (json_object_get_member (object, "id"), &id))
+        self->last_id = id;
       self->n_samples++;
       g_signal_emit (self, signals[SAMPLE], 0, object);
     }
-  else if (g_str_equal (kind, PORTHOLE_WS_TYPE_ERROR))
-    g_signal_emit (self, signals[ERROR], 0,
-                   json_object_get_string_member_with_default (object, PORTHOLE_MEMBER_ERROR, ""));
+  else if (g_strcmp0 (kind, PORTHOLE_WS_TYPE_ERROR) == 0)
+    {
+      const char *error = porthole_json_object_get_string (object, PORTHOLE_MEMBER_ERROR);
+
+      g_signal_emit (self, signals[ERROR], 0, error ? error : "");
+    }
 }
 
 static void

@@ -1,7 +1,8 @@
-/* test-daemon-crash.c — nothing outlives a crashed daemon for long: its
- * children die with it (runs, terminals, kernels, Xvfb and the window
- * manager), and the next daemon ends the rest of their trees, found by
- * cgroup (v2 or v1) or by session; records of others are never acted on
+/* test-daemon-crash.c — nothing outlives a crashed daemon: its children
+ * die with it (runs, terminals, kernels, Xvfb and the window manager),
+ * its guardian ends the rest of their trees at once, found by cgroup (v2
+ * or v1) or by session, and without a guardian the next daemon does;
+ * records of others are never acted on
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -27,6 +28,7 @@ typedef struct
   const char *cgroup;      /* PORTHOLE_CGROUP for the daemon: v2, v1, pids, none */
   int signum;              /* how it dies */
   gboolean everything;     /* also a terminal, a kernel and the desktop */
+  gboolean no_guardian;    /* the guardian is killed first */
 } CrashCase;
 
 /* The daemon's children, as /proc has them. */
@@ -48,9 +50,9 @@ children_of (GPid parent)
   return children;
 }
 
-static gboolean
-has_child_named (GPid        parent,
-                 const char *comm)
+static int
+child_named (GPid        parent,
+             const char *comm)
 {
   g_autoptr(GArray) children = children_of (parent);
 
@@ -59,10 +61,17 @@ has_child_named (GPid        parent,
       PortholeProcStat stat;
 
       if (porthole_procfs_read_stat (g_array_index (children, int, i), &stat) && g_str_equal (stat.comm, comm))
-        return TRUE;
+        return stat.pid;
     }
 
-  return FALSE;
+  return 0;
+}
+
+static gboolean
+has_child_named (GPid        parent,
+                 const char *comm)
+{
+  return child_named (parent, comm) > 0;
 }
 
 static gboolean
@@ -147,6 +156,7 @@ test_crash (gconstpointer data)
   g_autoptr(GArray) grandchildren = g_array_new (FALSE, FALSE, sizeof (int));
   gboolean by_cgroup = !g_str_equal (crash->cgroup, "none");
   GPid daemon_pid;
+  int guardian;
   int run;
 
   if (crash->everything)
@@ -196,7 +206,17 @@ test_crash (gconstpointer data)
       if (porthole_procfs_read_stat (g_array_index (children, int, i), &stat))
         g_test_message ("child before the crash: %d %s", stat.pid, stat.comm);
     }
-  g_assert_cmpuint (children->len, >=, crash->everything ? 2 : 1);
+  g_assert_cmpuint (children->len, >=, crash->everything ? 3 : 2);
+
+  /* The guardian, in a session of its own. */
+  guardian = child_named (daemon_pid, "portholed-guard");
+  g_assert_cmpint (guardian, >, 0);
+  g_assert_cmpint (getsid (guardian), ==, guardian);
+  if (crash->no_guardian)
+    {
+      g_assert_no_errno (kill (guardian, SIGKILL));
+      PORTHOLE_TEST_WAIT_UNTIL (!porthole_test_pid_is_running (guardian));
+    }
 
   /* The crash: the children go with the daemon... (no core file left) */
   g_assert_no_errno (prlimit (daemon_pid, RLIMIT_CORE, &(struct rlimit) { 0, 0 }, NULL));
@@ -205,19 +225,27 @@ test_crash (gconstpointer data)
   g_clear_object (&first->process);
   PORTHOLE_TEST_WAIT_UNTIL (all_gone (children));
 
-  /* ...the rest of the trees until the next daemon starts. */
-  for (guint i = 0; i < grandchildren->len; i++)
-    g_assert_true (porthole_test_pid_is_running (g_array_index (grandchildren, int, i)));
-  second = start_daemon (first->tmpdir, crash->cgroup, FALSE);
+  if (crash->no_guardian)
+    {
+      /* ...the rest of the trees until the next daemon starts... */
+      for (guint i = 0; i < grandchildren->len; i++)
+        g_assert_true (porthole_test_pid_is_running (g_array_index (grandchildren, int, i)));
+      second = start_daemon (first->tmpdir, crash->cgroup, FALSE);
+    }
 
+  /* ...or at once, through the guardian. A session holds only what
+   * stayed in it. */
   if (!by_cgroup)
     {
-      /* A session holds only what stayed in it. */
       PORTHOLE_TEST_WAIT_UNTIL (!porthole_test_pid_is_running (g_array_index (grandchildren, int, 0)));
+      g_assert_true (porthole_test_pid_is_running (g_array_index (grandchildren, int, 1)));
       kill (g_array_index (grandchildren, int, 1), SIGKILL);
       kill (g_array_index (grandchildren, int, 2), SIGKILL);
     }
   PORTHOLE_TEST_WAIT_UNTIL (all_gone (grandchildren));
+
+  if (second == NULL)
+    second = start_daemon (first->tmpdir, crash->cgroup, FALSE);
 
   /* The restarted daemon runs as usual. */
   {
@@ -361,11 +389,14 @@ int
 main (int    argc,
       char **argv)
 {
-  static const CrashCase v2_kill = { "v2", SIGKILL, TRUE };
-  static const CrashCase v2_segv = { "v2", SIGSEGV, FALSE };
-  static const CrashCase v1_kill = { "v1", SIGKILL, FALSE };
-  static const CrashCase pids_kill = { "pids", SIGKILL, FALSE };
-  static const CrashCase none_kill = { "none", SIGKILL, FALSE };
+  static const CrashCase v2_kill = { "v2", SIGKILL, TRUE, FALSE };
+  static const CrashCase v2_segv = { "v2", SIGSEGV, FALSE, FALSE };
+  static const CrashCase v2_alone = { "v2", SIGKILL, FALSE, TRUE };
+  static const CrashCase v1_kill = { "v1", SIGKILL, FALSE, FALSE };
+  static const CrashCase v1_alone = { "v1", SIGKILL, FALSE, TRUE };
+  static const CrashCase pids_kill = { "pids", SIGKILL, FALSE, FALSE };
+  static const CrashCase none_kill = { "none", SIGKILL, FALSE, FALSE };
+  static const CrashCase none_alone = { "none", SIGKILL, FALSE, TRUE };
 
   porthole_test_init (&argc, &argv);
 
@@ -374,6 +405,9 @@ main (int    argc,
   g_test_add_data_func ("/daemon-crash/cgroup-v1", &v1_kill, test_crash);
   g_test_add_data_func ("/daemon-crash/cgroup-v1-pids", &pids_kill, test_crash);
   g_test_add_data_func ("/daemon-crash/sessions", &none_kill, test_crash);
+  g_test_add_data_func ("/daemon-crash/cgroup-v2/without-guardian", &v2_alone, test_crash);
+  g_test_add_data_func ("/daemon-crash/cgroup-v1/without-guardian", &v1_alone, test_crash);
+  g_test_add_data_func ("/daemon-crash/sessions/without-guardian", &none_alone, test_crash);
   g_test_add_func ("/daemon-crash/records-of-others-are-spared", test_records_of_others_are_spared);
 
   return g_test_run ();

@@ -248,18 +248,6 @@ test_insecure_mode (void)
   porthole_test_rm_rf (dir);
 }
 
-static gsize
-read_hwm (GPid pid)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/%d/status", pid);
-  g_autofree char *contents = NULL;
-  gsize kib = 0;
-
-  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
-  sscanf (strstr (contents, "VmHWM:"), "VmHWM: %zu", &kib);
-  return kib * 1024;
-}
-
 /* A 64 MiB upload without a token is refused without being kept. */
 static void
 test_unauthenticated_upload_memory (void)
@@ -273,7 +261,6 @@ test_unauthenticated_upload_memory (void)
   GInputStream *in;
   char response[512] = { 0 };
   gsize before, after;
-  GPid pid = porthole_test_daemon_get_pid (daemon_under_test);
   const gsize total = 64 * 1024 * 1024;
 
   if (porthole_test_skip_if_sanitized ())
@@ -284,7 +271,7 @@ test_unauthenticated_upload_memory (void)
     g_autoptr(PortholeTestResponse) r = porthole_test_request (daemon_under_test, "POST", "/files/upload", "", "{}");
     g_assert_cmpuint (r->status, ==, 401);
   }
-  before = read_hwm (pid);
+  before = porthole_test_daemon_get_peak_rss (daemon_under_test);
 
   conn = g_socket_client_connect_to_host (client, "127.0.0.1", daemon_under_test->port, NULL, &error);
   g_assert_no_error (error);
@@ -303,7 +290,7 @@ test_unauthenticated_upload_memory (void)
   g_assert_no_error (error);
   g_assert_true (g_str_has_prefix (response, "HTTP/1.1 401"));
 
-  after = read_hwm (pid);
+  after = porthole_test_daemon_get_peak_rss (daemon_under_test);
   g_test_message ("daemon peak RSS before %zu KiB, after %zu KiB", before / 1024, after / 1024);
   g_assert_cmpuint (after, <, before + 2 * 1024 * 1024);
 }

@@ -325,11 +325,12 @@ test_stream_bad_request (void)
   g_assert_cmpstr (json_object_get_string_member (error, "code"), ==, "MISSING_PARAMETER");
   porthole_test_socket_wait_type (ws, "complete");
 
-  /* An unknown first message, or one that is not JSON, is an error too. */
+  /* An unknown first message, or one that is not JSON, is an error too;
+   * text that is not JSON also closes with 1007. */
   {
-    const struct { const char *text; const char *code; } cases[] = {
-      { "{\"type\":\"dance\",\"command\":\"true\"}", "INVALID_REQUEST" },
-      { "ls -l", "INVALID_JSON" },
+    const struct { const char *text; const char *code; gushort close_code; } cases[] = {
+      { "{\"type\":\"dance\",\"command\":\"true\"}", "INVALID_REQUEST", SOUP_WEBSOCKET_CLOSE_NORMAL },
+      { "ls -l", "INVALID_JSON", SOUP_WEBSOCKET_CLOSE_BAD_DATA },
     };
 
     for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -341,7 +342,7 @@ test_stream_bad_request (void)
         error = porthole_test_socket_wait_type (other, "error");
         g_assert_cmpstr (json_object_get_string_member (error, "code"), ==, cases[i].code);
         porthole_test_socket_wait_type (other, "complete");
-        g_assert_cmpuint (other->close_code, ==, SOUP_WEBSOCKET_CLOSE_NORMAL);
+        g_assert_cmpuint (other->close_code, ==, cases[i].close_code);
       }
   }
 }

@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include "porthole-json.h"
+#include <glib/gstdio.h>
+
 #include "test-utils.h"
 
 static PortholeTestDaemon *daemon_under_test;
@@ -886,6 +888,55 @@ test_health_features (void)
   g_assert_true (json_object_get_boolean_member (features, "ipython_kernel"));
 }
 
+/* The runner's bytecode is made a moment after start-up, and kept by the
+ * next start while the runner is the same. */
+static void
+test_runner_bytecode (void)
+{
+  const char *body = "{\"language\":\"python\",\"code\":\"print(6 * 7)\"}";
+  g_autofree char *tmpdir = porthole_test_make_tmpdir ();
+  g_autoptr(PortholeTestDaemon) first = porthole_test_daemon_new_full (tmpdir, NULL, TRUE);
+  g_autoptr(PortholeTestDaemon) second = NULL;
+  g_autoptr(PortholeTestDaemon) third = NULL;
+  g_autofree char *source = g_build_filename (first->state_dir, "runtime", "porthole-runner.py", NULL);
+  g_autofree char *compiled = g_build_filename (first->state_dir, "runtime", "porthole-runner.pyc", NULL);
+  GStatBuf before, after;
+
+  PORTHOLE_TEST_WAIT_UNTIL (g_file_test (compiled, G_FILE_TEST_IS_REGULAR));
+  {
+    g_autoptr(PortholeTestResponse) r = porthole_test_request (first, "POST", "/execute", NULL, body);
+
+    g_assert_cmpstr (json_object_get_string_member (r->json, "stdout"), ==, "42\n");
+  }
+  g_assert_no_errno (g_stat (compiled, &before));
+  porthole_test_daemon_stop (first);
+
+  second = porthole_test_daemon_new_full (first->tmpdir, NULL, TRUE);
+  {
+    g_autoptr(PortholeTestResponse) r = porthole_test_request (second, "POST", "/execute", NULL, body);
+
+    g_assert_cmpstr (json_object_get_string_member (r->json, "stdout"), ==, "42\n");
+  }
+  g_assert_no_errno (g_stat (compiled, &after));
+  g_assert_cmpuint (after.st_ino, ==, before.st_ino);
+  g_assert_cmpint (after.st_mtime, ==, before.st_mtime);
+  porthole_test_daemon_stop (second);
+
+  /* A runner that differs (an older daemon's) is replaced and compiled anew. */
+  g_assert_true (g_file_set_contents (source, "print('old')\n", -1, NULL));
+  third = porthole_test_daemon_new_full (first->tmpdir, NULL, TRUE);
+  {
+    g_autoptr(PortholeTestResponse) r = porthole_test_request (third, "POST", "/execute", NULL, body);
+
+    g_assert_cmpstr (json_object_get_string_member (r->json, "stdout"), ==, "42\n");
+  }
+  PORTHOLE_TEST_WAIT_UNTIL (g_stat (compiled, &after) == 0 && after.st_ino != before.st_ino);
+
+  /* They share one directory: the last goes first. */
+  g_clear_pointer (&third, porthole_test_daemon_free);
+  g_clear_pointer (&second, porthole_test_daemon_free);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -925,6 +976,7 @@ main (int    argc,
   g_test_add_func ("/execute/stream-bad-request", test_stream_bad_request);
   g_test_add_func ("/execute/cache", test_cache);
   g_test_add_func ("/execute/health-features", test_health_features);
+  g_test_add_func ("/execute/runner-bytecode", test_runner_bytecode);
 
   ret = g_test_run ();
   porthole_test_daemon_free (daemon_under_test);

@@ -1,4 +1,5 @@
-/* test-http-limits.c — deadlines, the connection cap, signals
+/* test-http-limits.c — deadlines, the connection caps, refusals before
+ * the body, the header block limit, signals
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -24,15 +25,30 @@ write_config (const char *dir,
   return path;
 }
 
+/* A connection from @from (a loopback address), or from 127.0.0.1. */
 static GSocketConnection *
-raw_connect (PortholeTestDaemon *daemon)
+raw_connect_from (PortholeTestDaemon *daemon,
+                  const char         *from)
 {
   g_autoptr(GSocketClient) client = g_socket_client_new ();
   g_autoptr(GError) error = NULL;
-  GSocketConnection *conn = g_socket_client_connect_to_host (client, "127.0.0.1", daemon->port, NULL, &error);
+  GSocketConnection *conn;
 
+  if (from != NULL)
+    {
+      g_autoptr(GSocketAddress) local = g_inet_socket_address_new_from_string (from, 0);
+
+      g_socket_client_set_local_address (client, local);
+    }
+  conn = g_socket_client_connect_to_host (client, "127.0.0.1", daemon->port, NULL, &error);
   g_assert_no_error (error);
   return conn;
+}
+
+static GSocketConnection *
+raw_connect (PortholeTestDaemon *daemon)
+{
+  return raw_connect_from (daemon, NULL);
 }
 
 /* Reads until the daemon closes; fails after @limit seconds. Returns
@@ -72,6 +88,46 @@ send_text (GSocketConnection *conn,
   g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)), text, strlen (text),
                              NULL, NULL, &error);
   g_assert_no_error (error);
+}
+
+/* Reads one whole answer (its head and Content-Length bytes of body),
+ * without waiting for the connection to end. */
+static char *
+read_response (GSocketConnection *conn)
+{
+  GSocket *socket = g_socket_connection_get_socket (conn);
+  g_autoptr(GString) data = g_string_new (NULL);
+
+  g_socket_set_timeout (socket, 30);
+  for (;;)
+    {
+      const char *end = strstr (data->str, "\r\n\r\n");
+      const char *length = strstr (data->str, "Content-Length: ");
+      g_autoptr(GError) error = NULL;
+      char buf[4096];
+      gssize n;
+
+      if (end != NULL && length != NULL &&
+          data->len >= (gsize) (end + 4 - data->str) + g_ascii_strtoull (length + 16, NULL, 10))
+        break;
+
+      n = g_socket_receive (socket, buf, sizeof buf, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (n, >, 0);
+      g_string_append_len (data, buf, n);
+    }
+
+  return g_string_free (g_steal_pointer (&data), FALSE);
+}
+
+static PortholeTestDaemon *
+daemon_with_config (const char  *dir,
+                    const char  *contents)
+{
+  g_autofree char *config = write_config (dir, contents);
+  g_autofree char *config_arg = g_strconcat ("--config=", config, NULL);
+
+  return porthole_test_daemon_new ((const char *[]) { config_arg, NULL });
 }
 
 static void
@@ -228,6 +284,272 @@ test_closed_keepalive_connections_are_released (void)
   g_assert_cmpuint (after, <=, baseline);
 }
 
+/* A client holding idle sockets kept every route at 503, /health
+ * included (issue 16, item 6). One address now holds at most
+ * max-connections-per-address; past that, loopback gets a reserve that
+ * serves the public routes only, and that idle sockets cannot keep. */
+static void
+test_per_address_cap (void)
+{
+  g_autofree char *dir = porthole_test_make_tmpdir ();
+  g_autoptr(PortholeTestDaemon) daemon = daemon_with_config (dir, "[portholed]\nmax-connections-per-address=3\n"
+                                                                  "header-timeout=60s\nidle-timeout=60s\n");
+  g_autofree char *env_request = g_strdup_printf ("GET /env HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n\r\n",
+                                                  daemon->token);
+  GSocketConnection *held[3];
+  GSocketConnection *idle_reserve[12];
+
+  soup_session_abort (daemon->session);
+  g_usleep (200000);
+
+  for (guint i = 0; i < G_N_ELEMENTS (held); i++)
+    held[i] = raw_connect (daemon);
+
+  /* Past the cap: a token does not help... */
+  {
+    g_autoptr(GSocketConnection) extra = raw_connect (daemon);
+    g_autofree char *answer = NULL;
+
+    send_text (extra, env_request);
+    answer = read_until_closed (extra, 30);
+    g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 503"));
+    g_assert_nonnull (strstr (answer, "SERVICE_UNAVAILABLE"));
+  }
+
+  /* ...but the health check answers... */
+  {
+    g_autoptr(GSocketConnection) health = raw_connect (daemon);
+    g_autofree char *answer = NULL;
+
+    send_text (health, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+    answer = read_until_closed (health, 30);
+    g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 200"));
+    g_assert_nonnull (strstr (answer, "Connection: close"));
+  }
+
+  /* ...even when idle sockets fill the reserve: the oldest idle one
+   * makes room, and is told why. */
+  for (guint i = 0; i < G_N_ELEMENTS (idle_reserve); i++)
+    idle_reserve[i] = raw_connect (daemon);
+  {
+    g_autoptr(GSocketConnection) health = raw_connect (daemon);
+    g_autofree char *answer = NULL;
+    g_autofree char *evicted = read_until_closed (idle_reserve[0], 30);
+
+    send_text (health, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+    answer = read_until_closed (health, 30);
+    g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 200"));
+    g_assert_true (g_str_has_prefix (evicted, "HTTP/1.1 503"));
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (idle_reserve); i++)
+    g_object_unref (idle_reserve[i]);
+
+  /* Another address has its own count. */
+  {
+    g_autoptr(GSocketConnection) other = raw_connect_from (daemon, "127.0.0.2");
+    g_autofree char *answer = NULL;
+
+    send_text (other, env_request);
+    answer = read_response (other);
+    g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 200"));
+  }
+
+  /* The connections within the cap were never touched. */
+  for (guint i = 0; i < G_N_ELEMENTS (held); i++)
+    {
+      g_autofree char *answer = NULL;
+
+      send_text (held[i], env_request);
+      answer = read_response (held[i]);
+      g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 200"));
+      g_object_unref (held[i]);
+    }
+
+  porthole_test_rm_rf (dir);
+}
+
+/* A refused request's body was drained so its client got the answer, at
+ * whatever pace the client sent it: 1 100 unauthenticated POSTs with
+ * Content-Length: 100000 and a byte every 5 s kept /health at 503
+ * (issue 16, item 8). The answer now comes before the body, and the
+ * connection ends. */
+static void
+test_refused_before_body (void)
+{
+  g_autofree char *dir = porthole_test_make_tmpdir ();
+  g_autoptr(PortholeTestDaemon) daemon = daemon_with_config (dir, "[portholed]\nmax-connections=20\n"
+                                                                  "max-connections-per-address=20\n");
+  g_autofree char *too_big = g_strdup_printf ("PUT /env HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+                                              "Content-Type: application/json\r\nContent-Length: 2000000\r\n\r\n{",
+                                              daemon->token);
+  const char *unauthenticated = "POST /execute HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                "Content-Length: 100000\r\n\r\n{";
+  const char *expecting = "POST /commands/run HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                          "Content-Length: 100000\r\nExpect: 100-continue\r\n\r\n";
+  GSocketConnection *slow[20];
+
+  soup_session_abort (daemon->session);
+  g_usleep (200000);
+
+  {
+    const struct { const char *request; const char *status; const char *code; } cases[] = {
+      { unauthenticated, "HTTP/1.1 401", "TOKEN_INVALID" },
+      { expecting, "HTTP/1.1 401", "TOKEN_INVALID" },
+      { too_big, "HTTP/1.1 413", "PAYLOAD_TOO_LARGE" },
+      { "POST /no/such/route HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n{", "HTTP/1.1 404", "NOT_FOUND" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        g_autoptr(GSocketConnection) conn = raw_connect (daemon);
+        g_autofree char *answer = NULL;
+        g_autofree char *rest = NULL;
+
+        send_text (conn, cases[i].request);
+        /* All of it, with the body still to come: */
+        answer = read_response (conn);
+        g_assert_true (g_str_has_prefix (answer, cases[i].status));
+        g_assert_nonnull (strstr (answer, cases[i].code));
+        g_assert_nonnull (strstr (answer, "Connection: close"));
+        g_assert_nonnull (strstr (answer, "X-Request-ID: "));
+        /* and the daemon ends the connection. */
+        rest = read_until_closed (conn, 30);
+        g_assert_cmpstr (rest, ==, "");
+      }
+  }
+
+  /* Every connection the daemon has, held that way: each is answered
+   * (401, or 503 while the connections above still linger) and ended by
+   * the daemon while its client still holds it open, so capacity comes
+   * back. */
+  for (guint i = 0; i < G_N_ELEMENTS (slow); i++)
+    {
+      slow[i] = raw_connect (daemon);
+      send_text (slow[i], unauthenticated);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (slow); i++)
+    {
+      g_autofree char *answer = read_until_closed (slow[i], 30);
+
+      g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 401") || g_str_has_prefix (answer, "HTTP/1.1 503"));
+    }
+  /* They linger a moment for their clients to close; then a route that
+   * needs the token (no reserve place) answers again. */
+  for (guint i = 0;; i++)
+    {
+      g_autoptr(GSocketConnection) conn = raw_connect (daemon);
+      g_autofree char *answer = NULL;
+      g_autofree char *request = g_strdup_printf ("GET /env HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+                                                  "Connection: close\r\n\r\n", daemon->token);
+
+      send_text (conn, request);
+      answer = read_until_closed (conn, 30);
+      if (g_str_has_prefix (answer, "HTTP/1.1 200"))
+        break;
+      g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 503"));
+      g_assert_cmpuint (i, <, 100);
+      g_usleep (200000);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (slow); i++)
+    g_object_unref (slow[i]);
+
+  porthole_test_rm_rf (dir);
+}
+
+/* The body deadline was reset by every chunk, so a byte now and then
+ * kept a connection forever. It is a total now: body-timeout, plus a
+ * second per body-min-rate bytes received. */
+static void
+test_body_deadline_is_total (void)
+{
+  g_autofree char *dir = porthole_test_make_tmpdir ();
+  g_autoptr(PortholeTestDaemon) daemon = daemon_with_config (dir, "[portholed]\nbody-timeout=2s\nbody-min-rate=1000\n");
+  g_autofree char *head = g_strdup_printf ("POST /commands/run HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+                                           "Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n{",
+                                           daemon->token);
+  g_autoptr(GSocketConnection) conn = raw_connect (daemon);
+  GSocket *socket = g_socket_connection_get_socket (conn);
+  gboolean closed = FALSE;
+  guint sent = 0;
+
+  send_text (conn, head);
+  /* A byte every 250 ms, for up to 30 s: the daemon ends it well before. */
+  while (!closed && sent < 120)
+    {
+      char buf[256];
+      gssize n;
+
+      if (g_socket_condition_timed_wait (socket, G_IO_IN | G_IO_HUP | G_IO_ERR, 250000, NULL, NULL))
+        {
+          n = g_socket_receive (socket, buf, sizeof buf, NULL, NULL);
+          closed = n <= 0;
+          continue;
+        }
+      closed = g_socket_send (socket, " ", 1, NULL, NULL) < 0;
+      sent++;
+    }
+  g_test_message ("the daemon closed the slow body after %u bytes", sent);
+  g_assert_true (closed);
+
+  porthole_test_rm_rf (dir);
+}
+
+/* soup reset a connection whose header block passed 64 KiB; it is
+ * answered 431 now (issue 16, item 4). */
+static void
+test_header_block_too_large (void)
+{
+  g_autoptr(PortholeTestDaemon) daemon = porthole_test_daemon_new (NULL);
+  g_autoptr(GString) request = g_string_new ("GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ");
+  g_autoptr(GString) fits = g_string_new ("GET /health HTTP/1.1\r\nHost: x\r\nX-Fits: ");
+  g_autoptr(GSocketConnection) conn = raw_connect (daemon);
+  g_autoptr(GSocketConnection) fitting = raw_connect (daemon);
+  g_autofree char *answer = NULL;
+  g_autofree char *fine = NULL;
+
+  for (guint i = 0; i < 200 * 1024 / 64; i++)
+    g_string_append (request, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+  g_string_append (request, "\r\n\r\n");
+  while (fits->len < 60 * 1024)
+    g_string_append (fits, "bbbbbbbbbbbbbbbb");
+  g_string_append (fits, "\r\n\r\n");
+
+  /* The daemon may have answered before it all went. */
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)), request->str, request->len,
+                             NULL, NULL, NULL);
+  answer = read_until_closed (conn, 30);
+  g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 431 Request Header Fields Too Large"));
+  g_assert_nonnull (strstr (answer, "PAYLOAD_TOO_LARGE"));
+
+  send_text (fitting, fits->str);
+  fine = read_response (fitting);
+  g_assert_true (g_str_has_prefix (fine, "HTTP/1.1 200"));
+}
+
+/* /execute took a built-in 16 MiB whatever max-body-size said; it has
+ * its own key now (issue 16, item 5). */
+static void
+test_execute_body_limit (void)
+{
+  g_autofree char *dir = porthole_test_make_tmpdir ();
+  g_autoptr(PortholeTestDaemon) daemon = daemon_with_config (dir, "[portholed]\nmax-body-size=16K\n"
+                                                                  "execute-max-body-size=64K\n");
+  g_autofree char *pad32 = g_strnfill (32 * 1024, 'x');
+  g_autofree char *pad80 = g_strnfill (80 * 1024, 'x');
+  g_autofree char *fits = g_strdup_printf ("{\"code\":\"print(7)\",\"language\":\"bash\",\"pad\":\"%s\"}", pad32);
+  g_autofree char *too_big = g_strdup_printf ("{\"code\":\"print(7)\",\"pad\":\"%s\"}", pad80);
+  g_autofree char *env = g_strdup_printf ("{\"env_vars\":{\"PAD\":\"%s\"}}", pad32);
+  g_autoptr(PortholeTestResponse) ok = porthole_test_request (daemon, "POST", "/execute", NULL, fits);
+  g_autoptr(PortholeTestResponse) refused = porthole_test_request (daemon, "POST", "/execute", NULL, too_big);
+  g_autoptr(PortholeTestResponse) env_refused = porthole_test_request (daemon, "PUT", "/env", NULL, env);
+
+  g_assert_cmpuint (ok->status, ==, 200);
+  porthole_test_assert_error_body (refused, 413, "PAYLOAD_TOO_LARGE");
+  porthole_test_assert_error_body (env_refused, 413, "PAYLOAD_TOO_LARGE");
+
+  porthole_test_rm_rf (dir);
+}
+
 static void
 test_sighup_rotates_key (void)
 {
@@ -306,6 +628,11 @@ main (int    argc,
   g_test_add_func ("/limits/header-and-idle-deadlines", test_header_and_idle_deadlines);
   g_test_add_func ("/limits/connection-cap", test_connection_cap);
   g_test_add_func ("/limits/closed-keepalive-connections-are-released", test_closed_keepalive_connections_are_released);
+  g_test_add_func ("/limits/per-address-cap", test_per_address_cap);
+  g_test_add_func ("/limits/refused-before-body", test_refused_before_body);
+  g_test_add_func ("/limits/body-deadline-is-total", test_body_deadline_is_total);
+  g_test_add_func ("/limits/header-block-too-large", test_header_block_too_large);
+  g_test_add_func ("/limits/execute-body-limit", test_execute_body_limit);
   g_test_add_func ("/limits/sighup-rotates-key", test_sighup_rotates_key);
   g_test_add_func ("/limits/token-subcommand", test_token_subcommand);
 

@@ -95,10 +95,184 @@ test_websocket_oversize_message (void)
   porthole_test_socket_send (ws, big->str);
   porthole_test_socket_wait_closed (ws);
 
-  /* The connection is gone, nothing ran, and the daemon serves on. */
+  /* The connection is gone with a close frame saying why (it ended
+   * with 1006, no close frame, before), nothing ran, and the daemon
+   * serves on. */
+  g_assert_cmpuint (ws->close_code, ==, SOUP_WEBSOCKET_CLOSE_TOO_BIG);
   g_assert_false (g_file_test (marker, G_FILE_TEST_EXISTS));
   health = porthole_test_request (daemon, "GET", "/health", NULL, NULL);
   g_assert_cmpuint (health->status, ==, 200);
+}
+
+/* Raw frames, for what soup's client cannot send: fragments, and frames
+ * past a limit. */
+
+static gboolean
+send_frame (GSocketConnection *conn,
+            gboolean           fin,
+            guint8             opcode,
+            const char        *payload,
+            gsize              length)
+{
+  const guint8 mask[4] = { 0x37, 0xfa, 0x21, 0x3d };
+  g_autoptr(GByteArray) frame = g_byte_array_sized_new (length + 14);
+  guint8 head[10];
+  gsize head_length;
+
+  head[0] = (fin ? 0x80 : 0) | opcode;
+  if (length < 126)
+    {
+      head[1] = 0x80 | length;
+      head_length = 2;
+    }
+  else if (length < 65536)
+    {
+      head[1] = 0x80 | 126;
+      head[2] = length >> 8;
+      head[3] = length & 0xff;
+      head_length = 4;
+    }
+  else
+    {
+      head[1] = 0x80 | 127;
+      for (guint i = 0; i < 8; i++)
+        head[2 + i] = ((guint64) length >> (56 - 8 * i)) & 0xff;
+      head_length = 10;
+    }
+  g_byte_array_append (frame, head, head_length);
+  g_byte_array_append (frame, mask, 4);
+  for (gsize i = 0; i < length; i++)
+    g_byte_array_append (frame, &(guint8) { payload[i] ^ mask[i % 4] }, 1);
+
+  /* Fails once the daemon has closed: the caller stops sending. */
+  return g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)), frame->data, frame->len,
+                                    NULL, NULL, NULL);
+}
+
+static gboolean
+read_exactly (GSocketConnection *conn,
+              guint8            *buffer,
+              gsize              length)
+{
+  gsize n = 0;
+
+  return g_input_stream_read_all (g_io_stream_get_input_stream (G_IO_STREAM (conn)), buffer, length, &n,
+                                  NULL, NULL) && n == length;
+}
+
+/* Reads the daemon's frames until its close frame. Returns the close
+ * code (0: the connection ended without one); @texts gets the text
+ * frames. */
+static guint
+read_until_close (GSocketConnection *conn,
+                  GString           *texts)
+{
+  g_socket_set_timeout (g_socket_connection_get_socket (conn), 30);
+
+  for (;;)
+    {
+      guint8 head[2], extended[8];
+      guint64 length;
+      g_autofree guint8 *payload = NULL;
+
+      if (!read_exactly (conn, head, 2))
+        return 0;
+      length = head[1] & 0x7f;
+      if (length >= 126)
+        {
+          gsize size = length == 126 ? 2 : 8;
+
+          g_assert_true (read_exactly (conn, extended, size));
+          length = 0;
+          for (gsize i = 0; i < size; i++)
+            length = length << 8 | extended[i];
+        }
+      g_assert_cmpuint (length, <, 1024 * 1024);
+      payload = g_malloc (length + 1);
+      g_assert_true (read_exactly (conn, payload, length));
+      payload[length] = 0;
+
+      if ((head[0] & 0x0f) == 0x8)
+        return length >= 2 ? payload[0] << 8 | payload[1] : 0;
+      if ((head[0] & 0x0f) == 0x1)
+        g_string_append_printf (texts, "%s\n", (char *) payload);
+    }
+}
+
+/* ws-max-message-size was per frame: 200 fragments of 1 MiB made one
+ * 200 MB message (answered, daemon peak 886 MB). It is per message now,
+ * on every route, and the answer is a close frame with 1009. */
+static void
+test_websocket_fragmented_message (void)
+{
+  g_autofree char *dir = porthole_test_make_tmpdir ();
+  g_autofree char *config = g_build_filename (dir, "portholed.conf", NULL);
+  g_autofree char *config_arg = g_strconcat ("--config=", config, NULL);
+  g_autoptr(PortholeTestDaemon) daemon = NULL;
+  g_autofree char *fragment = g_strnfill (16 * 1024, 'x');
+  const char *head = "{\"action\":\"ping\",\"pad\":\"";
+  gsize peak_before, peak_after;
+
+  g_file_set_contents (config, "[portholed]\nws-max-message-size=64K\n", -1, NULL);
+  daemon = porthole_test_daemon_new ((const char *[]) { config_arg, NULL });
+
+  /* Under the limit, in pieces, with a ping between them: answered. */
+  {
+    g_autoptr(GSocketConnection) conn = porthole_test_raw_websocket (daemon, "/files/watch", NULL);
+    g_autoptr(GString) texts = g_string_new (NULL);
+
+    g_assert_true (send_frame (conn, FALSE, 0x1, head, strlen (head)));
+    for (guint i = 0; i < 3; i++)
+      {
+        g_assert_true (send_frame (conn, FALSE, 0x0, fragment, strlen (fragment)));
+        g_assert_true (send_frame (conn, TRUE, 0x9, "hi", 2));
+      }
+    g_assert_true (send_frame (conn, TRUE, 0x0, "\"}", 2));
+    g_assert_true (send_frame (conn, TRUE, 0x8, "\x03\xe8", 2));
+    g_assert_cmpuint (read_until_close (conn, texts), ==, SOUP_WEBSOCKET_CLOSE_NORMAL);
+    g_assert_nonnull (strstr (texts->str, "\"pong\""));
+  }
+
+  /* 32 MiB in 16 KiB pieces: closed with 1009, never answered, never
+   * held. */
+  peak_before = porthole_test_daemon_get_peak_rss (daemon);
+  {
+    g_autoptr(GSocketConnection) conn = porthole_test_raw_websocket (daemon, "/files/watch", NULL);
+    g_autoptr(GString) texts = g_string_new (NULL);
+    guint sent = 0;
+
+    if (send_frame (conn, FALSE, 0x1, head, strlen (head)))
+      while (sent < 2048 && send_frame (conn, FALSE, 0x0, fragment, strlen (fragment)))
+        sent++;
+    send_frame (conn, TRUE, 0x0, "\"}", 2);
+    g_test_message ("%u fragments of 16 KiB sent before the daemon closed", sent);
+
+    g_assert_cmpuint (read_until_close (conn, texts), ==, SOUP_WEBSOCKET_CLOSE_TOO_BIG);
+    g_assert_null (strstr (texts->str, "pong"));
+  }
+  peak_after = porthole_test_daemon_get_peak_rss (daemon);
+  g_test_message ("daemon peak RSS %zu KiB before, %zu KiB after", peak_before / 1024, peak_after / 1024);
+  /* (VmHWM is not quite monotonic: the kernel records the peak lazily.) */
+  if (g_getenv ("PORTHOLE_TEST_SANITIZED") == NULL)
+    g_assert_cmpuint (peak_after, <, peak_before + 16 * 1024 * 1024);
+
+  /* One frame over the limit: the same close frame (it was 1006). */
+  {
+    g_autoptr(GSocketConnection) conn = porthole_test_raw_websocket (daemon, "/commands/stream", NULL);
+    g_autoptr(GString) texts = g_string_new (NULL);
+    g_autofree char *big = g_strnfill (65 * 1024, 'y');
+
+    send_frame (conn, TRUE, 0x1, big, strlen (big));
+    g_assert_cmpuint (read_until_close (conn, texts), ==, SOUP_WEBSOCKET_CLOSE_TOO_BIG);
+    g_assert_cmpstr (texts->str, ==, "");
+  }
+
+  {
+    g_autoptr(PortholeTestResponse) health = porthole_test_request (daemon, "GET", "/health", NULL, NULL);
+
+    g_assert_cmpuint (health->status, ==, 200);
+  }
+  porthole_test_rm_rf (dir);
 }
 
 int
@@ -110,6 +284,7 @@ main (int    argc,
   g_test_add_func ("/transport/tls", test_tls);
   g_test_add_func ("/transport/websocket-no-deflate", test_websocket_no_deflate);
   g_test_add_func ("/transport/websocket-oversize-message", test_websocket_oversize_message);
+  g_test_add_func ("/transport/websocket-fragmented-message", test_websocket_fragmented_message);
 
   return g_test_run ();
 }

@@ -225,7 +225,7 @@ test_messages (void)
   porthole_test_socket_send (socket, "{\"action\":\"watch\",\"path\":\"/proc\"}");
   PORTHOLE_TEST_WAIT_UNTIL (porthole_test_socket_count_type (socket, "error") >= 5);
   {
-    const char *codes[] = { "INVALID_REQUEST", "INVALID_REQUEST", "MISSING_PARAMETER", "FILE_NOT_FOUND", "PATH_NOT_ALLOWED" };
+    const char *codes[] = { "INVALID_JSON", "INVALID_REQUEST", "MISSING_PARAMETER", "FILE_NOT_FOUND", "PATH_NOT_ALLOWED" };
     guint seen = 0;
 
     for (guint i = 0; i < socket->messages->len; i++)

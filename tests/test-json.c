@@ -134,6 +134,88 @@ test_nul_round_trip (void)
 }
 
 static void
+assert_invalid (const char *json,
+                gssize      length)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = porthole_json_parse (json, length, &error);
+
+  g_assert_null (node);
+  g_assert_error (error, PORTHOLE_ERROR, PORTHOLE_ERROR_INVALID_JSON);
+}
+
+static void
+assert_valid (const char *json,
+              gssize      length)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = porthole_json_parse (json, length, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (node);
+}
+
+static char *
+nested (guint       depth,
+        const char *open,
+        const char *inner,
+        const char *close)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < depth; i++)
+    g_string_append (text, open);
+  g_string_append (text, inner);
+  for (guint i = 0; i < depth; i++)
+    g_string_append (text, close);
+
+  return g_string_free (text, FALSE);
+}
+
+/* json-glib recurses per level: 100 000 of them overflowed the stack
+ * (issue 16). The gate is in porthole_json_parse(), which the daemon and
+ * the client library both use. */
+static void
+test_depth (void)
+{
+  g_autofree char *deep = g_strnfill (100000, '[');
+  g_autofree char *at_limit = nested (PORTHOLE_JSON_DEFAULT_MAX_DEPTH, "[", "1", "]");
+  g_autofree char *over_limit = nested (PORTHOLE_JSON_DEFAULT_MAX_DEPTH + 1, "{\"a\":", "1", "}");
+  g_autofree char *brackets = g_strnfill (100000, '[');
+  g_autofree char *in_string = g_strdup_printf ("{\"code\":\"\\\"%s\\\\\"}", brackets);
+  g_autofree char *after_string = g_strdup_printf ("[\"\\\"\",%s", brackets);
+  g_autofree char *ten = nested (10, "[", "1", "]");
+
+  g_assert_cmpuint (porthole_json_get_max_depth (), ==, PORTHOLE_JSON_DEFAULT_MAX_DEPTH);
+  assert_invalid (deep, -1);
+  assert_valid (at_limit, -1);
+  assert_invalid (over_limit, -1);
+  /* Brackets in strings are text, escaped quotes included... */
+  assert_valid (in_string, -1);
+  /* ...but not once the string has ended. */
+  assert_invalid (after_string, -1);
+
+  /* What json-glib would lex differently from JSON is refused, so no
+   * string can hide brackets from the count: \u with fewer than four
+   * digits or an unpaired surrogate eats the next character (here the
+   * closing quote), 'strings' and /comments/ are json-glib extensions. */
+  assert_invalid ("[\"\\u12\",\"[[[\"]", -1);
+  assert_invalid ("[\"\\uD800\",\"x\"]", -1);
+  assert_invalid ("[\"\\uDC00\"]", -1);
+  assert_invalid ("['[[[']", -1);
+  assert_invalid ("[/\"/1]", -1);
+  assert_invalid ("[\"a\\\0b\"]", 7);
+  assert_valid ("[\"\\uD83D\\uDE00\",\"\\u00e9\",\"\\/\"]", -1);
+  /* json-glib refuses NUL bytes (its UTF-8 check). */
+  assert_invalid ("{\"a\":1}\0[[[[", 12);
+
+  porthole_json_set_max_depth (5);
+  assert_invalid (ten, -1);
+  porthole_json_set_max_depth (PORTHOLE_JSON_DEFAULT_MAX_DEPTH);
+  assert_valid (ten, -1);
+}
+
+static void
 test_durations_and_sizes (void)
 {
   gint64 seconds;
@@ -219,6 +301,7 @@ main (int    argc,
   g_test_add_func ("/json/boolean-coercion", test_boolean_coercion);
   g_test_add_func ("/json/timestamps", test_timestamps);
   g_test_add_func ("/json/invalid", test_invalid_json);
+  g_test_add_func ("/json/depth", test_depth);
   g_test_add_func ("/json/nul-round-trip", test_nul_round_trip);
   g_test_add_func ("/config/durations-and-sizes", test_durations_and_sizes);
   g_test_add_func ("/config/file-and-overrides", test_config_file_and_overrides);

@@ -320,7 +320,9 @@ spawn_daemon (PortholeTestDaemon *daemon)
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   g_subprocess_launcher_setenv (launcher, "HOME", home, TRUE);
-  g_subprocess_launcher_setenv (launcher, "G_DEBUG", "gc-friendly", TRUE);
+  /* A critical is a bug (a field read without checking its type, say):
+   * it kills the daemon, and so fails the test. */
+  g_subprocess_launcher_setenv (launcher, "G_DEBUG", "gc-friendly,fatal-criticals", TRUE);
   g_subprocess_launcher_setenv (launcher, "PORTHOLE_TEST_MARKER", "private", TRUE);
   g_subprocess_launcher_setenv (launcher, "TEST_VISIBLE_MARKER", "visible", TRUE);
   g_subprocess_launcher_take_fd (launcher, fd, 3);
@@ -436,6 +438,22 @@ porthole_test_daemon_get_pid (PortholeTestDaemon *daemon)
   return id ? atoi (id) : 0;
 }
 
+/* A "Name:   N kB" line of /proc/PID/status, in bytes. */
+static gsize
+read_status_size (PortholeTestDaemon *daemon,
+                  const char         *field)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/status", porthole_test_daemon_get_pid (daemon));
+  g_autofree char *contents = NULL;
+  const char *line;
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  line = strstr (contents, field);
+  g_assert_nonnull (line);
+
+  return g_ascii_strtoull (line + strlen (field), NULL, 10) * 1024;
+}
+
 /**
  * porthole_test_daemon_get_rss:
  *
@@ -444,17 +462,18 @@ porthole_test_daemon_get_pid (PortholeTestDaemon *daemon)
 gsize
 porthole_test_daemon_get_rss (PortholeTestDaemon *daemon)
 {
-  g_autofree char *path = g_strdup_printf ("/proc/%d/status", porthole_test_daemon_get_pid (daemon));
-  g_autofree char *contents = NULL;
-  const char *line;
-  gsize kib = 0;
+  return read_status_size (daemon, "VmRSS:");
+}
 
-  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
-  line = strstr (contents, "VmRSS:");
-  g_assert_nonnull (line);
-  sscanf (line, "VmRSS: %zu", &kib);
-
-  return kib * 1024;
+/**
+ * porthole_test_daemon_get_peak_rss:
+ *
+ * Returns: the most the daemon's resident set has been, in bytes (VmHWM)
+ */
+gsize
+porthole_test_daemon_get_peak_rss (PortholeTestDaemon *daemon)
+{
+  return read_status_size (daemon, "VmHWM:");
 }
 
 char *
