@@ -362,6 +362,8 @@ porthole_test_daemon_new_full (const char        *tmpdir,
   daemon->workspace = g_build_filename (daemon->tmpdir, "workspace", NULL);
   daemon->state_dir = g_build_filename (daemon->tmpdir, "state", NULL);
   daemon->extra_args = g_strdupv ((char **) extra_args);
+  /* The secret goes in first (the directory may be new: new_files()). */
+  g_mkdir_with_parents (daemon->tmpdir, 0700);
 
   if (with_secret)
     {
