@@ -11,6 +11,7 @@
 
 #include "porthole-auth.h"
 #include "porthole-protocol.h"
+#include "porthole-route.h"
 #include "test-tokens.h"
 #include "test-utils.h"
 
@@ -295,6 +296,130 @@ test_unauthenticated_upload_memory (void)
   g_assert_cmpuint (after, <, before + 2 * 1024 * 1024);
 }
 
+/* A concrete path for a route's template: every {parameter} is "x". */
+static char *
+concrete_path (const char *template)
+{
+  GString *path = g_string_new (NULL);
+
+  for (const char *p = template; *p; p++)
+    {
+      const char *end;
+
+      if (*p == '{' && (end = strchr (p, '}')) != NULL)
+        {
+          g_string_append_c (path, 'x');
+          p = end;
+        }
+      else
+        g_string_append_c (path, *p);
+    }
+
+  return g_string_free (path, FALSE);
+}
+
+/* Every route of the route table, aliases and WebSockets included: the
+ * public ones answer without a token, every other refuses a missing,
+ * expired, wrong-key and alg:none token with 401 before doing any work
+ * (the request would create, write or remove files; nothing changes). */
+static void
+test_every_route (void)
+{
+  static const char *const picked[] = { "wrong HMAC key", "expired an hour ago", "alg none, empty signature" };
+  g_autoptr(GBytes) secret = daemon_secret (daemon_under_test);
+  g_autoptr(GPtrArray) hostile = test_tokens_hostile (secret, keys, g_get_real_time () / G_USEC_PER_SEC);
+  g_autofree char *marks = g_build_filename (daemon_under_test->workspace, "every-route", NULL);
+  g_autofree char *keep = g_build_filename (marks, "keep", NULL);
+  g_autofree char *body = NULL;
+  g_autofree char *query = NULL;
+  g_autoptr(GPtrArray) tokens = g_ptr_array_new ();
+  g_autoptr(GDir) dir = NULL;
+  const PortholeRoute *routes;
+  guint n_routes, checked = 0, public = 0;
+
+  g_assert_no_errno (g_mkdir_with_parents (marks, 0755));
+  g_assert_true (g_file_set_contents (keep, "kept", -1, NULL));
+  body = g_strdup_printf ("{\"path\":\"%s/written\",\"content\":\"x\",\"command\":\"touch %s/ran\","
+                          "\"language\":\"python\",\"code\":\"open('%s/ran', 'w')\","
+                          "\"source\":\"%s\",\"destination\":\"%s/moved\",\"env_vars\":{\"EVERY_ROUTE\":\"1\"}}",
+                          marks, marks, marks, keep, marks);
+  query = g_strdup_printf ("?path=%s&recursive=true&force=true", keep);
+
+  g_ptr_array_add (tokens, (gpointer) "");
+  for (guint i = 0; i < G_N_ELEMENTS (picked); i++)
+    for (guint j = 0; j < hostile->len; j++)
+      {
+        TestToken *t = g_ptr_array_index (hostile, j);
+
+        if (g_str_equal (t->name, picked[i]))
+          g_ptr_array_add (tokens, t->token);
+      }
+  g_assert_cmpuint (tokens->len, ==, 1 + G_N_ELEMENTS (picked));
+
+  routes = porthole_routes_get (&n_routes);
+  for (guint i = 0; i < n_routes; i++)
+    {
+      const PortholeRoute *route = &routes[i];
+      g_autofree char *path = concrete_path (route->path);
+      g_autofree char *with_query = g_strconcat (path, query, NULL);
+
+      if (route->flags & PORTHOLE_ROUTE_FLAGS_PUBLIC)
+        {
+          g_autoptr(PortholeTestResponse) r = porthole_test_request (daemon_under_test, route->method, path, "", NULL);
+
+          g_assert_cmpuint (r->status, ==, 200);
+          public++;
+          continue;
+        }
+
+      for (guint k = 0; k < tokens->len; k++)
+        {
+          const char *token = g_ptr_array_index (tokens, k);
+
+          g_test_message ("%s %s, token %u", route->method, route->path, k);
+          if (route->flags & PORTHOLE_ROUTE_FLAGS_WEBSOCKET)
+            g_assert_cmpuint (handshake_status (with_query, token[0] ? token : NULL), ==, 401);
+          else
+            {
+              g_autoptr(PortholeTestResponse) r = porthole_test_request (daemon_under_test, route->method,
+                                                                         with_query, token, body);
+
+              g_assert_cmpuint (r->status, ==, 401);
+              g_assert_cmpstr (soup_message_headers_get_one (r->headers, "WWW-Authenticate"), ==, "Bearer");
+            }
+        }
+      checked++;
+    }
+
+  g_test_message ("%u routes refused every bad token, %u public", checked, public);
+  g_assert_cmpuint (public, ==, 5);
+  g_assert_cmpuint (checked, >=, 100);
+
+  /* Nothing was done: only the file put there first. */
+  {
+    g_autofree char *contents = NULL;
+    const char *name;
+    guint entries = 0;
+
+    dir = g_dir_open (marks, 0, NULL);
+    g_assert_nonnull (dir);
+    while ((name = g_dir_read_name (dir)) != NULL)
+      {
+        g_assert_cmpstr (name, ==, "keep");
+        entries++;
+      }
+    g_assert_cmpuint (entries, ==, 1);
+    g_assert_true (g_file_get_contents (keep, &contents, NULL, NULL));
+    g_assert_cmpstr (contents, ==, "kept");
+  }
+  {
+    g_autoptr(PortholeTestResponse) env = porthole_test_request (daemon_under_test, "GET", "/env", NULL, NULL);
+
+    g_assert_cmpuint (env->status, ==, 200);
+    g_assert_null (g_strstr_len (g_bytes_get_data (env->body, NULL), g_bytes_get_size (env->body), "EVERY_ROUTE"));
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -306,6 +431,7 @@ main (int    argc,
   daemon_under_test = porthole_test_daemon_new (NULL);
 
   g_test_add_func ("/auth/hostile-matrix", test_hostile_matrix);
+  g_test_add_func ("/auth/every-route", test_every_route);
   g_test_add_func ("/auth/good-token", test_good_token);
   g_test_add_func ("/auth/scheme-variants", test_scheme_variants);
   g_test_add_func ("/auth/query-token-only-for-websockets", test_query_token_only_for_websockets);

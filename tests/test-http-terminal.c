@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -210,6 +211,45 @@ test_resize_and_bad_messages (void)
   g_assert_false (socket->closed);
 }
 
+/* Whether a `sleep` is the foreground job of one of the daemon's
+ * terminals. A signal sent a moment earlier, while bash is still putting
+ * the job in the foreground, goes to bash's own group, as a ^C typed then
+ * would, and the job never sees it. */
+static gboolean
+sleep_is_foreground (void)
+{
+  GPid daemon = porthole_test_daemon_get_pid (daemon_under_test);
+  g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
+  const char *name;
+
+  while (proc != NULL && (name = g_dir_read_name (proc)) != NULL)
+    {
+      g_autofree char *path = g_strdup_printf ("/proc/%s/stat", name);
+      g_autofree char *leader_path = NULL;
+      g_autofree char *contents = NULL;
+      g_autofree char *leader = NULL;
+      const char *open, *close, *after;
+      int ppid, pgrp, session, tty, tpgid, leader_ppid;
+      char state;
+
+      if (!g_ascii_isdigit (name[0]) || !g_file_get_contents (path, &contents, NULL, NULL) ||
+          (open = strchr (contents, '(')) == NULL || (close = strrchr (contents, ')')) == NULL ||
+          close - open - 1 != 5 || strncmp (open + 1, "sleep", 5) != 0 ||
+          sscanf (close + 2, "%c %d %d %d %d %d", &state, &ppid, &pgrp, &session, &tty, &tpgid) != 6 ||
+          pgrp != tpgid)
+        continue;
+
+      /* Its session is led by a shell the daemon started. */
+      leader_path = g_strdup_printf ("/proc/%d/stat", session);
+      if (g_file_get_contents (leader_path, &leader, NULL, NULL) &&
+          (after = strrchr (leader, ')')) != NULL &&
+          sscanf (after + 2, "%*c %d", &leader_ppid) == 1 && leader_ppid == daemon)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
 static void
 test_exit_codes_and_signals (void)
 {
@@ -231,6 +271,7 @@ test_exit_codes_and_signals (void)
 
     input (socket, "echo start-$((1+1)); sleep 300\n");
     wait_output (socket, "start-2");
+    PORTHOLE_TEST_WAIT_UNTIL (sleep_is_foreground ());
     porthole_test_socket_send (socket, "{\"type\":\"signal\",\"signal\":\"SIGINT\"}");
     /* Interrupted, as by ^C: the shell is back with status 130. */
     input (socket, "echo status=$?.\n");
