@@ -653,9 +653,11 @@ kill_response_cb (AdwMessageDialog *dialog,
   if (g_strcmp0 (response, "kill") != 0 || sandbox == NULL || !porthole_page_get_running (PORTHOLE_PAGE (self)))
     return;
 
+  /* Not the page's cancellable: the user asked for this once, and hears
+   * how it went even if the page paused meanwhile (a slow health check
+   * stops the pages; the callback holds the page). */
   id = g_strdup_printf ("%" G_GINT64_FORMAT, pid);
-  porthole_client_kill_process_async (porthole_sandbox_get_client (sandbox), id,
-                                      porthole_page_get_cancellable (PORTHOLE_PAGE (self)),
+  porthole_client_kill_process_async (porthole_sandbox_get_client (sandbox), id, NULL,
                                       kill_cb, g_object_ref (self));
 }
 
