@@ -82,6 +82,44 @@ porthole_client_list_processes_finish (PortholeClient  *self,
   return porthole_client_call_finish (self, result, error);
 }
 
+/**
+ * porthole_client_kill_process_async:
+ * @id: a numeric OS pid, or a daemon process or execution id
+ *
+ * Ends a process tree: SIGTERM, then SIGKILL 2 s later (API.md §3.7,
+ * through POST /processes/{id}/kill). A pid the daemon did not start is
+ * signalled directly.
+ */
+void
+porthole_client_kill_process_async (PortholeClient      *self,
+                                    const char          *id,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GString) path = g_string_new (PORTHOLE_ROUTE_PROCESSES_KILL_ID);
+  g_autofree char *escaped = NULL;
+
+  g_return_if_fail (id != NULL && *id != '\0');
+
+  escaped = g_uri_escape_string (id, NULL, FALSE);
+  g_string_replace (path, "{id}", escaped, 1);
+  porthole_client_call_async (self, "POST", path->str, NULL, cancellable, callback, user_data);
+}
+
+/**
+ * porthole_client_kill_process_finish:
+ *
+ * Returns: (transfer full): `success`, `process_id`, `status`
+ */
+JsonObject *
+porthole_client_kill_process_finish (PortholeClient  *self,
+                                     GAsyncResult    *result,
+                                     GError         **error)
+{
+  return porthole_client_call_finish (self, result, error);
+}
+
 void
 porthole_client_get_metrics_async (PortholeClient      *self,
                                    GCancellable        *cancellable,
@@ -109,23 +147,14 @@ prometheus_cb (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  SoupSession *session = SOUP_SESSION (object);
   g_autoptr(GTask) task = user_data;
   g_autoptr(GBytes) body = NULL;
-  g_autoptr(GError) error = NULL;
-  guint status;
+  GError *error = NULL;
 
-  body = soup_session_send_and_read_finish (session, result, &error);
+  body = porthole_client_send_finish (PORTHOLE_CLIENT (object), result, NULL, &error);
   if (body == NULL)
     {
-      g_task_return_new_error (task, PORTHOLE_CLIENT_ERROR, PORTHOLE_ERROR_PROTOCOL, "%s", error->message);
-      return;
-    }
-
-  status = soup_message_get_status (soup_session_get_async_result_message (session, result));
-  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
-    {
-      g_task_return_error (task, porthole_client_error_from_response (status, body));
+      g_task_return_error (task, error);
       return;
     }
 
@@ -139,26 +168,22 @@ porthole_client_get_prometheus_async (PortholeClient      *self,
                                       gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autofree char *url = NULL;
   g_autoptr(SoupMessage) msg = NULL;
-  const char *token;
+  GError *error = NULL;
 
   g_return_if_fail (PORTHOLE_IS_CLIENT (self));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, porthole_client_get_prometheus_async);
 
-  url = porthole_client_build_url (self, PORTHOLE_ROUTE_METRICS_PROMETHEUS);
-  msg = soup_message_new ("GET", url);
-  if ((token = porthole_client_get_token (self)) != NULL && *token != '\0')
+  msg = porthole_client_new_message (self, "GET", PORTHOLE_ROUTE_METRICS_PROMETHEUS, &error);
+  if (msg == NULL)
     {
-      g_autofree char *value = g_strconcat ("Bearer ", token, NULL);
-
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", value);
+      g_task_return_error (task, error);
+      return;
     }
 
-  soup_session_send_and_read_async (porthole_client_get_session (self), msg, G_PRIORITY_DEFAULT,
-                                    cancellable, prometheus_cb, g_steal_pointer (&task));
+  porthole_client_send_async (self, msg, cancellable, prometheus_cb, g_steal_pointer (&task));
 }
 
 /**

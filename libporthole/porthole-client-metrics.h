@@ -30,6 +30,15 @@ JsonObject *porthole_client_list_processes_finish     (PortholeClient      *self
                                                        GAsyncResult        *result,
                                                        GError             **error);
 
+void        porthole_client_kill_process_async        (PortholeClient      *self,
+                                                       const char          *id,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+JsonObject *porthole_client_kill_process_finish       (PortholeClient      *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+
 void        porthole_client_get_metrics_async         (PortholeClient      *self,
                                                        GCancellable        *cancellable,
                                                        GAsyncReadyCallback  callback,

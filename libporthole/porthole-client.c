@@ -260,24 +260,62 @@ porthole_client_error_from_response (guint   status,
   return g_error_new_literal (PORTHOLE_CLIENT_ERROR, code, message);
 }
 
+/**
+ * porthole_client_new_message:
+ * @method: an HTTP method
+ * @path: a route, possibly with a query string
+ *
+ * A request to @path carrying the token, for calls that need more than
+ * porthole_client_call_async() (raw bodies, other Accept headers).
+ *
+ * Returns: (transfer full): the message, or %NULL with @error set
+ */
+SoupMessage *
+porthole_client_new_message (PortholeClient  *self,
+                             const char      *method,
+                             const char      *path,
+                             GError         **error)
+{
+  g_autofree char *url = NULL;
+  SoupMessage *msg;
+
+  g_return_val_if_fail (PORTHOLE_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (method != NULL, NULL);
+  g_return_val_if_fail (path != NULL, NULL);
+
+  url = porthole_client_build_url (self, path);
+  msg = soup_message_new (method, url);
+  if (msg == NULL)
+    {
+      g_set_error (error, PORTHOLE_CLIENT_ERROR, PORTHOLE_ERROR_INVALID_REQUEST,
+                   "Invalid URL: %s", url);
+      return NULL;
+    }
+
+  add_auth (self, msg);
+
+  return msg;
+}
+
 static void
-call_cb (GObject      *object,
+send_cb (GObject      *object,
          GAsyncResult *result,
          gpointer      user_data)
 {
   SoupSession *session = (SoupSession *)object;
   g_autoptr(GTask) task = user_data;
   g_autoptr(GBytes) body = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = NULL;
+  GError *error = NULL;
   SoupMessage *msg;
   guint status;
 
+  /* Transport failures keep their own domain (G_IO_ERROR_CANCELLED,
+   * G_IO_ERROR_CONNECTION_REFUSED, G_RESOLVER_ERROR…): callers tell
+   * "unreachable" and "cancelled" from an answer that was an error. */
   body = soup_session_send_and_read_finish (session, result, &error);
   if (body == NULL)
     {
-      g_task_return_new_error (task, PORTHOLE_CLIENT_ERROR, PORTHOLE_ERROR_PROTOCOL,
-                               "%s", error->message);
+      g_task_return_error (task, error);
       return;
     }
 
@@ -289,7 +327,83 @@ call_cb (GObject      *object,
       return;
     }
 
-  node = porthole_json_parse (g_bytes_get_data (body, NULL), g_bytes_get_size (body), &error);
+  g_task_set_task_data (task,
+                        g_strdup (soup_message_headers_get_content_type (soup_message_get_response_headers (msg), NULL)),
+                        g_free);
+  g_task_return_pointer (task, g_steal_pointer (&body), (GDestroyNotify) g_bytes_unref);
+}
+
+/**
+ * porthole_client_send_async:
+ * @msg: a message, usually from porthole_client_new_message()
+ *
+ * Sends @msg and reads the whole answer. A 2xx answer is the result;
+ * any other status becomes a #GError of %PORTHOLE_CLIENT_ERROR carrying
+ * the code of the error body. Transport failures keep their own domain.
+ */
+void
+porthole_client_send_async (PortholeClient      *self,
+                            SoupMessage         *msg,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (PORTHOLE_IS_CLIENT (self));
+  g_return_if_fail (SOUP_IS_MESSAGE (msg));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, porthole_client_send_async);
+
+  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, cancellable,
+                                    send_cb, g_steal_pointer (&task));
+}
+
+/**
+ * porthole_client_send_finish:
+ * @content_type: (out) (optional) (transfer full): the answer's content type
+ *
+ * Returns: (transfer full): the body of a 2xx answer, or %NULL
+ */
+GBytes *
+porthole_client_send_finish (PortholeClient  *self,
+                             GAsyncResult    *result,
+                             char           **content_type,
+                             GError         **error)
+{
+  GBytes *body;
+
+  g_return_val_if_fail (PORTHOLE_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  body = g_task_propagate_pointer (G_TASK (result), error);
+  if (content_type != NULL)
+    *content_type = body ? g_strdup (g_task_get_task_data (G_TASK (result))) : NULL;
+
+  return body;
+}
+
+static void
+call_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  PortholeClient *self = PORTHOLE_CLIENT (object);
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  GError *error = NULL;
+
+  body = porthole_client_send_finish (self, result, NULL, &error);
+  if (body == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  node = porthole_json_parse (g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL);
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     {
       g_task_return_new_error (task, PORTHOLE_CLIENT_ERROR, PORTHOLE_ERROR_PROTOCOL,
@@ -308,7 +422,8 @@ call_cb (GObject      *object,
  * @body: (nullable): the JSON body
  *
  * Calls a JSON route. The result is the response object; error answers
- * become #GErrors of %PORTHOLE_CLIENT_ERROR with the code of the body.
+ * become #GErrors of %PORTHOLE_CLIENT_ERROR with the code of the body,
+ * transport failures keep their domain (porthole_client_send_async()).
  */
 void
 porthole_client_call_async (PortholeClient      *self,
@@ -321,7 +436,7 @@ porthole_client_call_async (PortholeClient      *self,
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(SoupMessage) msg = NULL;
-  g_autofree char *url = NULL;
+  GError *error = NULL;
 
   g_return_if_fail (PORTHOLE_IS_CLIENT (self));
   g_return_if_fail (method != NULL);
@@ -331,16 +446,13 @@ porthole_client_call_async (PortholeClient      *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, porthole_client_call_async);
 
-  url = porthole_client_build_url (self, path);
-  msg = soup_message_new (method, url);
+  msg = porthole_client_new_message (self, method, path, &error);
   if (msg == NULL)
     {
-      g_task_return_new_error (task, PORTHOLE_CLIENT_ERROR, PORTHOLE_ERROR_INVALID_REQUEST,
-                               "Invalid URL: %s", url);
+      g_task_return_error (task, error);
       return;
     }
 
-  add_auth (self, msg);
   soup_message_headers_replace (soup_message_get_request_headers (msg),
                                 "Accept", "application/json");
   if (body != NULL)
@@ -350,8 +462,7 @@ porthole_client_call_async (PortholeClient      *self,
       soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
     }
 
-  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, cancellable,
-                                    call_cb, g_steal_pointer (&task));
+  porthole_client_send_async (self, msg, cancellable, call_cb, g_steal_pointer (&task));
 }
 
 /**
@@ -368,6 +479,23 @@ porthole_client_call_finish (PortholeClient  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * porthole_client_call_finish_boolean:
+ *
+ * For calls whose answer is only a success flag.
+ *
+ * Returns: %TRUE if the call succeeded
+ */
+gboolean
+porthole_client_call_finish_boolean (PortholeClient  *self,
+                                     GAsyncResult    *result,
+                                     GError         **error)
+{
+  g_autoptr(JsonObject) object = porthole_client_call_finish (self, result, error);
+
+  return object != NULL;
 }
 
 void
@@ -406,6 +534,43 @@ porthole_client_get_info_finish (PortholeClient  *self,
   return porthole_client_call_finish (self, result, error);
 }
 
+/* A refused handshake leaves no body to read the code from (libsoup
+ * stops at the status line), so the status alone names the error. */
+static PortholeErrorCode
+handshake_status_to_code (guint status)
+{
+  switch (status)
+    {
+    case SOUP_STATUS_UNAUTHORIZED:
+      return PORTHOLE_ERROR_TOKEN_INVALID;
+    case SOUP_STATUS_FORBIDDEN:
+      return PORTHOLE_ERROR_PERMISSION_DENIED;
+    case SOUP_STATUS_NOT_FOUND:
+      return PORTHOLE_ERROR_NOT_FOUND;
+    case SOUP_STATUS_NOT_IMPLEMENTED:
+      return PORTHOLE_ERROR_NOT_IMPLEMENTED;
+    case SOUP_STATUS_SERVICE_UNAVAILABLE:
+      return PORTHOLE_ERROR_SERVICE_UNAVAILABLE;
+    case SOUP_STATUS_BAD_REQUEST:
+      return PORTHOLE_ERROR_INVALID_REQUEST;
+    default:
+      return PORTHOLE_ERROR_PROTOCOL;
+    }
+}
+
+typedef struct
+{
+  SoupMessage *msg;
+  gsize max_payload;
+} WebsocketConnect;
+
+static void
+websocket_connect_free (WebsocketConnect *state)
+{
+  g_clear_object (&state->msg);
+  g_free (state);
+}
+
 static void
 websocket_connect_cb (GObject      *object,
                       GAsyncResult *result,
@@ -413,34 +578,80 @@ websocket_connect_cb (GObject      *object,
 {
   SoupSession *session = (SoupSession *)object;
   g_autoptr(GTask) task = user_data;
+  WebsocketConnect *state = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   SoupWebsocketConnection *conn;
 
   conn = soup_session_websocket_connect_finish (session, result, &error);
   if (conn == NULL)
     {
-      SoupMessage *msg = g_task_get_task_data (task);
-      guint status = soup_message_get_status (msg);
+      guint status = soup_message_get_status (state->msg);
 
-      if (status >= 400)
-        g_task_return_new_error (task, PORTHOLE_CLIENT_ERROR,
-                                 status == 401 ? PORTHOLE_ERROR_TOKEN_INVALID : PORTHOLE_ERROR_PROTOCOL,
+      if (status >= 300)
+        g_task_return_new_error (task, PORTHOLE_CLIENT_ERROR, handshake_status_to_code (status),
                                  "WebSocket handshake refused: HTTP %u", status);
-      else
+      else if (error->domain == SOUP_WEBSOCKET_ERROR)
         g_task_return_new_error (task, PORTHOLE_CLIENT_ERROR, PORTHOLE_ERROR_PROTOCOL,
                                  "%s", error->message);
+      else
+        g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
-  soup_websocket_connection_set_max_incoming_payload_size (conn, CLIENT_MAX_WS_PAYLOAD);
+  soup_websocket_connection_set_max_incoming_payload_size (conn, state->max_payload);
   g_task_return_pointer (task, conn, g_object_unref);
+}
+
+/**
+ * porthole_client_websocket_connect_full_async:
+ * @path: a WebSocket route, possibly with a query string
+ * @protocols: (nullable) (array zero-terminated=1): subprotocols to offer
+ * @max_payload: largest message accepted, 0 for the default (4 MiB)
+ *
+ * Opens a WebSocket to @path, authenticated with the Bearer header.
+ * A refused handshake is a %PORTHOLE_CLIENT_ERROR named after its status.
+ */
+void
+porthole_client_websocket_connect_full_async (PortholeClient      *self,
+                                              const char          *path,
+                                              const char * const  *protocols,
+                                              gsize                max_payload,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  WebsocketConnect *state;
+  GError *error = NULL;
+
+  g_return_if_fail (PORTHOLE_IS_CLIENT (self));
+  g_return_if_fail (path != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, porthole_client_websocket_connect_full_async);
+
+  state = g_new0 (WebsocketConnect, 1);
+  state->max_payload = max_payload > 0 ? max_payload : CLIENT_MAX_WS_PAYLOAD;
+  g_task_set_task_data (task, state, (GDestroyNotify) websocket_connect_free);
+
+  state->msg = porthole_client_new_message (self, "GET", path, &error);
+  if (state->msg == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  soup_session_websocket_connect_async (self->session, state->msg, NULL, (char **) protocols,
+                                        G_PRIORITY_DEFAULT, cancellable, websocket_connect_cb,
+                                        g_steal_pointer (&task));
 }
 
 /**
  * porthole_client_websocket_connect_async:
  * @path: a WebSocket route, possibly with a query string
  *
- * Opens a WebSocket to @path, authenticated with the Bearer header.
+ * Opens a WebSocket to @path, authenticated with the Bearer header, with
+ * no subprotocol.
  */
 void
 porthole_client_websocket_connect_async (PortholeClient      *self,
@@ -449,30 +660,7 @@ porthole_client_websocket_connect_async (PortholeClient      *self,
                                          GAsyncReadyCallback  callback,
                                          gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(SoupMessage) msg = NULL;
-  g_autofree char *url = NULL;
-
-  g_return_if_fail (PORTHOLE_IS_CLIENT (self));
-  g_return_if_fail (path != NULL);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, porthole_client_websocket_connect_async);
-
-  url = porthole_client_build_url (self, path);
-  msg = soup_message_new ("GET", url);
-  if (msg == NULL)
-    {
-      g_task_return_new_error (task, PORTHOLE_CLIENT_ERROR, PORTHOLE_ERROR_INVALID_REQUEST,
-                               "Invalid URL: %s", url);
-      return;
-    }
-
-  add_auth (self, msg);
-  g_task_set_task_data (task, g_object_ref (msg), g_object_unref);
-  soup_session_websocket_connect_async (self->session, msg, NULL, NULL, G_PRIORITY_DEFAULT,
-                                        cancellable, websocket_connect_cb,
-                                        g_steal_pointer (&task));
+  porthole_client_websocket_connect_full_async (self, path, NULL, 0, cancellable, callback, user_data);
 }
 
 /**

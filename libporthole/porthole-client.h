@@ -25,6 +25,20 @@ SoupSession             *porthole_client_get_session              (PortholeClien
 char                    *porthole_client_build_url                (PortholeClient       *self,
                                                                    const char           *path);
 
+SoupMessage             *porthole_client_new_message              (PortholeClient       *self,
+                                                                   const char           *method,
+                                                                   const char           *path,
+                                                                   GError              **error);
+void                     porthole_client_send_async               (PortholeClient       *self,
+                                                                   SoupMessage          *msg,
+                                                                   GCancellable         *cancellable,
+                                                                   GAsyncReadyCallback   callback,
+                                                                   gpointer              user_data);
+GBytes                  *porthole_client_send_finish              (PortholeClient       *self,
+                                                                   GAsyncResult         *result,
+                                                                   char                **content_type,
+                                                                   GError              **error);
+
 void                     porthole_client_call_async               (PortholeClient       *self,
                                                                    const char           *method,
                                                                    const char           *path,
@@ -33,6 +47,9 @@ void                     porthole_client_call_async               (PortholeClien
                                                                    GAsyncReadyCallback   callback,
                                                                    gpointer              user_data);
 JsonObject              *porthole_client_call_finish              (PortholeClient       *self,
+                                                                   GAsyncResult         *result,
+                                                                   GError              **error);
+gboolean                 porthole_client_call_finish_boolean      (PortholeClient       *self,
                                                                    GAsyncResult         *result,
                                                                    GError              **error);
 
@@ -51,6 +68,13 @@ JsonObject              *porthole_client_get_info_finish          (PortholeClien
                                                                    GAsyncResult         *result,
                                                                    GError              **error);
 
+void                     porthole_client_websocket_connect_full_async (PortholeClient   *self,
+                                                                   const char           *path,
+                                                                   const char * const   *protocols,
+                                                                   gsize                 max_payload,
+                                                                   GCancellable         *cancellable,
+                                                                   GAsyncReadyCallback   callback,
+                                                                   gpointer              user_data);
 void                     porthole_client_websocket_connect_async  (PortholeClient       *self,
                                                                    const char           *path,
                                                                    GCancellable         *cancellable,

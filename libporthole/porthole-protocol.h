@@ -65,6 +65,8 @@ G_BEGIN_DECLS
 #define PORTHOLE_ROUTE_DESKTOP_VNC_STOP        "/desktop/vnc/stop"
 #define PORTHOLE_ROUTE_DESKTOP_VNC_STATUS      "/desktop/vnc/status"
 #define PORTHOLE_ROUTE_DESKTOP_VNC_INFO        "/desktop/vnc/info"
+/* portholed's own: the built-in VNC server through a WebSocket (RFB in binary frames) */
+#define PORTHOLE_ROUTE_DESKTOP_VNC_WEBSOCKIFY  "/desktop/vnc/websockify"
 #define PORTHOLE_ROUTE_DESKTOP_MOUSE           "/desktop/mouse"
 #define PORTHOLE_ROUTE_DESKTOP_MOUSE_CLICK     "/desktop/mouse/click"
 #define PORTHOLE_ROUTE_DESKTOP_MOUSE_MOVE      "/desktop/mouse/move"

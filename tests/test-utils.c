@@ -199,14 +199,20 @@ porthole_test_pid_exists (gint64 pid)
   return g_file_test (path, G_FILE_TEST_EXISTS);
 }
 
+/* Binds *@port, or an ephemeral port when it is 0 (and says which). */
 static int
 bind_loopback (guint *port)
 {
   struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
   socklen_t len = sizeof addr;
   int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  int one = 1;
 
   g_assert_cmpint (fd, >=, 0);
+  /* A restarted daemon takes its port back while the old connections
+   * are in TIME_WAIT. */
+  addr.sin_port = htons (*port);
+  g_assert_no_errno (setsockopt (fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one));
   g_assert_no_errno (bind (fd, (struct sockaddr *) &addr, sizeof addr));
   g_assert_no_errno (listen (fd, 1024));
   g_assert_no_errno (getsockname (fd, (struct sockaddr *) &addr, &len));
@@ -273,44 +279,27 @@ on_daemon_exited (GObject      *object,
   daemon->exited = TRUE;
 }
 
-/**
- * porthole_test_daemon_new_full:
- * @tmpdir: (nullable): reuse this directory (a restart); otherwise a new one
- * @extra_args: (nullable): more portholed arguments
- * @with_secret: configure --jwt-secret-file
- */
-PortholeTestDaemon *
-porthole_test_daemon_new_full (const char        *tmpdir,
-                               const char *const *extra_args,
-                               gboolean           with_secret)
+static void
+spawn_daemon (PortholeTestDaemon *daemon)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
-  PortholeTestDaemon *daemon = g_new0 (PortholeTestDaemon, 1);
-  g_autofree char *home = NULL;
-  gboolean tls = FALSE;
+  g_autofree char *home = g_build_filename (daemon->tmpdir, "home", NULL);
   gint64 deadline;
   int fd;
 
-  daemon->tmpdir = tmpdir ? g_strdup (tmpdir) : porthole_test_make_tmpdir ();
-  daemon->secret_file = g_build_filename (daemon->tmpdir, "secret", NULL);
-  daemon->workspace = g_build_filename (daemon->tmpdir, "workspace", NULL);
-  daemon->state_dir = g_build_filename (daemon->tmpdir, "state", NULL);
-  home = g_build_filename (daemon->tmpdir, "home", NULL);
   g_mkdir_with_parents (home, 0700);
-
-  if (with_secret)
-    {
-      if (!g_file_test (daemon->secret_file, G_FILE_TEST_EXISTS))
-        write_secret (daemon->secret_file);
-      daemon->token = porthole_test_daemon_mint_token (daemon, 3600);
-    }
-
+  daemon->exited = FALSE;
   fd = bind_loopback (&daemon->port);
-  for (guint i = 0; extra_args && extra_args[i]; i++)
-    tls |= g_str_has_prefix (extra_args[i], "--tls-cert");
-  daemon->url = g_strdup_printf ("%s://127.0.0.1:%u", tls ? "https" : "http", daemon->port);
+  if (daemon->url == NULL)
+    {
+      gboolean tls = FALSE;
+
+      for (guint i = 0; daemon->extra_args && daemon->extra_args[i]; i++)
+        tls |= g_str_has_prefix (daemon->extra_args[i], "--tls-cert");
+      daemon->url = g_strdup_printf ("%s://127.0.0.1:%u", tls ? "https" : "http", daemon->port);
+    }
 
   g_ptr_array_add (argv, (gpointer) porthole_test_get_daemon_path ());
   g_ptr_array_add (argv, "--listen-fd=3");
@@ -319,13 +308,13 @@ porthole_test_daemon_new_full (const char        *tmpdir,
   g_ptr_array_add (argv, "--state-dir");
   g_ptr_array_add (argv, daemon->state_dir);
   g_ptr_array_add (argv, "--display=none");
-  if (with_secret)
+  if (daemon->token != NULL)
     {
       g_ptr_array_add (argv, "--jwt-secret-file");
       g_ptr_array_add (argv, daemon->secret_file);
     }
-  for (guint i = 0; extra_args && extra_args[i]; i++)
-    g_ptr_array_add (argv, (gpointer) extra_args[i]);
+  for (guint i = 0; daemon->extra_args && daemon->extra_args[i]; i++)
+    g_ptr_array_add (argv, daemon->extra_args[i]);
   g_ptr_array_add (argv, NULL);
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
@@ -343,9 +332,6 @@ porthole_test_daemon_new_full (const char        *tmpdir,
   g_assert_no_error (error);
   g_subprocess_wait_async (daemon->process, NULL, on_daemon_exited, daemon);
 
-  daemon->session = soup_session_new_with_options ("timeout", 60, NULL);
-  daemon->client = porthole_client_new (daemon->url, daemon->token);
-
   /* The socket listens already, so the first request just waits for the
    * daemon to accept it. */
   deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
@@ -356,8 +342,57 @@ porthole_test_daemon_new_full (const char        *tmpdir,
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
       g_usleep (20000);
     }
+}
+
+/**
+ * porthole_test_daemon_new_full:
+ * @tmpdir: (nullable): reuse this directory (a restart); otherwise a new one
+ * @extra_args: (nullable): more portholed arguments
+ * @with_secret: configure --jwt-secret-file
+ */
+PortholeTestDaemon *
+porthole_test_daemon_new_full (const char        *tmpdir,
+                               const char *const *extra_args,
+                               gboolean           with_secret)
+{
+  PortholeTestDaemon *daemon = g_new0 (PortholeTestDaemon, 1);
+
+  daemon->tmpdir = tmpdir ? g_strdup (tmpdir) : porthole_test_make_tmpdir ();
+  daemon->secret_file = g_build_filename (daemon->tmpdir, "secret", NULL);
+  daemon->workspace = g_build_filename (daemon->tmpdir, "workspace", NULL);
+  daemon->state_dir = g_build_filename (daemon->tmpdir, "state", NULL);
+  daemon->extra_args = g_strdupv ((char **) extra_args);
+  /* The secret goes in first (the directory may be new: new_files()). */
+  g_mkdir_with_parents (daemon->tmpdir, 0700);
+
+  if (with_secret)
+    {
+      if (!g_file_test (daemon->secret_file, G_FILE_TEST_EXISTS))
+        write_secret (daemon->secret_file);
+      daemon->token = porthole_test_daemon_mint_token (daemon, 3600);
+    }
+
+  daemon->session = soup_session_new_with_options ("timeout", 60, NULL);
+
+  /* Binds an ephemeral port first (daemon->port is 0). */
+  spawn_daemon (daemon);
+  daemon->client = porthole_client_new (daemon->url, daemon->token);
 
   return daemon;
+}
+
+/**
+ * porthole_test_daemon_restart:
+ *
+ * Stops the daemon (SIGTERM, clean exit) and starts it again on the
+ * same port, directory and arguments, as after an update or a crash
+ * of the sandbox's agent.
+ */
+void
+porthole_test_daemon_restart (PortholeTestDaemon *daemon)
+{
+  porthole_test_daemon_stop (daemon);
+  spawn_daemon (daemon);
 }
 
 PortholeTestDaemon *
@@ -507,6 +542,7 @@ porthole_test_daemon_free (PortholeTestDaemon *daemon)
   g_free (daemon->state_dir);
   g_free (daemon->token);
   g_free (daemon->url);
+  g_strfreev (daemon->extra_args);
   g_free (daemon);
 }
 

@@ -41,6 +41,8 @@ typedef struct
   gboolean exited;
   PortholeClient *client;
   SoupSession *session;
+  /* What porthole_test_daemon_restart() starts it with again. */
+  char **extra_args;
 } PortholeTestDaemon;
 
 typedef struct
@@ -72,6 +74,7 @@ PortholeTestDaemon   *porthole_test_daemon_new_full   (const char           *tmp
                                                        const char *const    *extra_args,
                                                        gboolean              with_secret);
 void                  porthole_test_daemon_stop       (PortholeTestDaemon   *daemon);
+void                  porthole_test_daemon_restart    (PortholeTestDaemon   *daemon);
 void                  porthole_test_daemon_free       (PortholeTestDaemon   *daemon);
 GPid                  porthole_test_daemon_get_pid    (PortholeTestDaemon   *daemon);
 gsize                 porthole_test_daemon_get_rss    (PortholeTestDaemon   *daemon);
