@@ -15,7 +15,8 @@ typedef struct _PortholeRequest PortholeRequest;
 typedef enum
 {
   PORTHOLE_ROUTE_FLAGS_NONE        = 0,
-  /* No token needed: exactly the five routes of API.md §1.2. */
+  /* No token needed: the five routes of API.md §1.2, and the OAuth
+   * protected-resource metadata MCP clients read first (RFC 9728). */
   PORTHOLE_ROUTE_FLAGS_PUBLIC      = 1 << 0,
   /* The body is handed to open_body's stream chunk by chunk instead of
    * being buffered; body_limit still applies. */
