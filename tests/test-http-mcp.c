@@ -138,6 +138,17 @@ test_token (void)
   g_assert_cmpuint (in_query->status, ==, 401);
   g_assert_cmpuint (good->status, ==, 200);
 
+  /* The metadata names no authorization server either. */
+  {
+    g_autoptr(PortholeTestResponse) metadata = porthole_test_request (daemon, "GET",
+                                                                       "/.well-known/oauth-protected-resource/mcp",
+                                                                       "", NULL);
+
+    g_assert_cmpuint (metadata->status, ==, 200);
+    g_assert_true (g_str_has_suffix (json_object_get_string_member (metadata->json, "resource"), "/mcp"));
+    g_assert_false (json_object_has_member (metadata->json, "authorization_servers"));
+  }
+
   /* Every method. */
   for (guint i = 0; i < 2; i++)
     {

@@ -1589,8 +1589,10 @@ porthole_mcp_body_limit (PortholeRequest *req)
  * porthole_mcp_handle_resource_metadata:
  *
  * GET /.well-known/oauth-protected-resource[/mcp] (RFC 9728): where
- * MCP clients get tokens. Only with mcp-authorization-servers set:
- * without, a client must not start an OAuth flow that cannot succeed.
+ * MCP clients get tokens. Authorization servers are listed only when
+ * mcp-authorization-servers names them: without, the metadata says how
+ * a token is sent and names none, so that a client does not start an
+ * OAuth flow that cannot succeed (and 401s do not point here).
  */
 void
 porthole_mcp_handle_resource_metadata (PortholeRequest *req)
@@ -1602,22 +1604,25 @@ porthole_mcp_handle_resource_metadata (PortholeRequest *req)
   g_autofree char *resource = NULL;
   JsonArray *array, *bearer;
 
-  if (servers == NULL || base == NULL)
+  if (base == NULL)
     {
       porthole_request_reply_error (req, 0, PORTHOLE_ERROR_NOT_FOUND, NULL,
-                                    "No authorization server is configured (mcp-authorization-servers)");
+                                    "No resource metadata without a Host to name the resource");
       return;
     }
 
   metadata = json_object_new ();
   resource = g_strconcat (base, "/mcp", NULL);
-  array = json_array_new ();
-  for (guint i = 0; servers[i]; i++)
-    json_array_add_string_element (array, servers[i]);
   bearer = json_array_new ();
   json_array_add_string_element (bearer, "header");
   json_object_set_string_member (metadata, "resource", resource);
-  json_object_set_array_member (metadata, "authorization_servers", array);
+  if (servers != NULL)
+    {
+      array = json_array_new ();
+      for (guint i = 0; servers[i]; i++)
+        json_array_add_string_element (array, servers[i]);
+      json_object_set_array_member (metadata, "authorization_servers", array);
+    }
   json_object_set_array_member (metadata, "bearer_methods_supported", bearer);
   json_object_set_string_member (metadata, "resource_name", "portholed");
   porthole_request_reply_json (req, SOUP_STATUS_OK, metadata);
