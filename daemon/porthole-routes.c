@@ -179,7 +179,8 @@ static const PortholeRoute routes[] = {
   { "POST", "/mcp", "mcp", porthole_mcp_handle_post, .get_body_limit = porthole_mcp_body_limit },
   { "GET", "/mcp", NULL, porthole_mcp_handle_get },
   { "DELETE", "/mcp", NULL, porthole_mcp_handle_delete },
-  /* RFC 9728, for MCP clients: 404 unless mcp-authorization-servers is set */
+  /* RFC 9728, for MCP clients: names authorization servers only when
+   * mcp-authorization-servers is set */
   { "GET", "/.well-known/oauth-protected-resource", NULL, porthole_mcp_handle_resource_metadata,
     .flags = PORTHOLE_ROUTE_FLAGS_PUBLIC },
   { "GET", "/.well-known/oauth-protected-resource/mcp", NULL, porthole_mcp_handle_resource_metadata,

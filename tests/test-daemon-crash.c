@@ -208,9 +208,9 @@ test_crash (gconstpointer data)
     }
   g_assert_cmpuint (children->len, >=, crash->everything ? 3 : 2);
 
-  /* The guardian, in a session of its own. */
-  guardian = child_named (daemon_pid, "portholed-guard");
-  g_assert_cmpint (guardian, >, 0);
+  /* The guardian, in a session of its own (named once it runs: under
+   * ASan its start takes a while). */
+  PORTHOLE_TEST_WAIT_UNTIL ((guardian = child_named (daemon_pid, "portholed-guard")) > 0);
   g_assert_cmpint (getsid (guardian), ==, guardian);
   if (crash->no_guardian)
     {
