@@ -46,6 +46,8 @@
 #define KERNEL_INFO_INTERVAL_MS 200
 /* After interrupt_request, the kernel gets this long to give the cell up. */
 #define INTERRUPT_GRACE_MS 5000
+/* An interrupt is asked again this often until the kernel answers. */
+#define INTERRUPT_REPEAT_MS 500
 /* After execute_reply, iopub gets this long to say "idle". Its messages
  * come from another thread of the kernel and can trail the reply by
  * seconds on a busy machine; waiting is normal, the limit is for a lost
@@ -105,6 +107,7 @@ struct _PortholeKernel
   gboolean timed_out;
   guint timeout_id;
   guint grace_id;
+  guint interrupt_repeat_id;
   /* What the kernel process has applied last (see above). */
   char *last_preamble;
 
@@ -152,6 +155,7 @@ clear_cell (PortholeKernel *self)
 {
   g_clear_handle_id (&self->timeout_id, g_source_remove);
   g_clear_handle_id (&self->grace_id, g_source_remove);
+  g_clear_handle_id (&self->interrupt_repeat_id, g_source_remove);
   g_clear_pointer (&self->current_id, g_free);
   g_clear_pointer (&self->preamble_id, g_free);
   g_clear_pointer (&self->reply_status, g_free);
@@ -247,6 +251,26 @@ interrupt_grace_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* An interrupt that reaches the kernel before the cell's code runs is
+ * lost (ipykernel raises KeyboardInterrupt only inside user code), as
+ * when a stream is closed right after its request: ask again until the
+ * kernel answers the cell, or the grace ends. */
+static gboolean
+interrupt_repeat_cb (gpointer user_data)
+{
+  PortholeKernel *self = user_data;
+  g_autofree char *id = NULL;
+
+  if (self->current == NULL || self->replied)
+    {
+      self->interrupt_repeat_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+
+  id = send_message (self, self->control, "interrupt_request", NULL);
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 interrupt (PortholeKernel *self)
 {
@@ -254,6 +278,8 @@ interrupt (PortholeKernel *self)
 
   if (self->grace_id == 0)
     self->grace_id = g_timeout_add (INTERRUPT_GRACE_MS, interrupt_grace_cb, self);
+  if (self->interrupt_repeat_id == 0)
+    self->interrupt_repeat_id = g_timeout_add (INTERRUPT_REPEAT_MS, interrupt_repeat_cb, self);
 }
 
 static gboolean
