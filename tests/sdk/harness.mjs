@@ -6,6 +6,7 @@
 
 import { spawn, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -100,6 +101,14 @@ export async function step (name, fn) {
   }
 }
 
+export function stepCount () {
+  return testNumber;
+}
+
+export function failureCount () {
+  return failures;
+}
+
 /* The plan, then out: the exit status says whether a step failed. */
 export function finish () {
   tapLine(`1..${testNumber}`);
@@ -110,7 +119,29 @@ export function finish () {
 /* ------------------------------------------------------------------ */
 /* Processes we start, ended on every way out */
 
-const children = [];
+/* A package of the pinned SDK's tree, from PORTHOLE_JS_SDK_DIR
+ * (tools/check installs it): the SDK itself, or one it uses, like `ws`;
+ * null when it is not installed. */
+export function sdkRequire (name) {
+  const dir = process.env.PORTHOLE_JS_SDK_DIR;
+  if (!dir)
+    return null;
+  try {
+    const require = createRequire(path.join(path.resolve(dir), 'package.json'));
+    return require(name);
+  } catch (error) {
+    if (error.code === 'MODULE_NOT_FOUND')
+      return null;
+    throw error;
+  }
+}
+
+/* The official SDK, or null. */
+export function loadSdk () {
+  return sdkRequire('@hopx-ai/sdk');
+}
+
+export const children = [];
 
 export function cleanup () {
   for (const child of children) {

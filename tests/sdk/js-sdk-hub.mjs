@@ -26,7 +26,7 @@ import path from 'node:path';
 import {
   tapLine, check, equal, rejects, poll, step, stepCount, failureCount,
   loadSdk, sdkRequire, skip, children, cleanup, spawnChild, freePort,
-} from './tap.mjs';
+} from './harness.mjs';
 
 for (const name of ['http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'all_proxy', 'ALL_PROXY'])
   delete process.env[name];

@@ -19,13 +19,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 import { createHmac } from 'node:crypto';
-import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 
 import {
-  assertPattern, check, decodePng, diag, equal, finish, makeTmpdir, mintToken, poll, rejects, skip, startDaemon,
+  assertPattern, check, decodePng, diag, equal, finish, loadSdk, makeTmpdir, mintToken, poll, rejects, skip, startDaemon,
   step, stopDaemon, tapLine, TestClient, withLimit, writeSecret,
 } from './harness.mjs';
 
@@ -42,20 +41,6 @@ const DISPLAY_SIZE = [1024, 768];
 
 /* ------------------------------------------------------------------ */
 /* The SDK */
-
-function loadSdk () {
-  const dir = process.env.PORTHOLE_JS_SDK_DIR;
-  if (!dir)
-    return null;
-  try {
-    const require = createRequire(path.join(path.resolve(dir), 'package.json'));
-    return require('@hopx-ai/sdk');
-  } catch (error) {
-    if (error.code === 'MODULE_NOT_FOUND')
-      return null;
-    throw error;
-  }
-}
 
 const sdk = loadSdk();
 if (!sdk) {
