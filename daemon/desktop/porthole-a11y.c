@@ -283,6 +283,19 @@ porthole_a11y_reset (PortholeA11y *self)
   stop_helper (self, error);
 }
 
+/**
+ * porthole_a11y_get_helper_pid:
+ *
+ * Returns: the helper's pid while it runs, else 0
+ */
+GPid
+porthole_a11y_get_helper_pid (PortholeA11y *self)
+{
+  g_return_val_if_fail (PORTHOLE_IS_A11Y (self), 0);
+
+  return self->process != NULL ? porthole_process_get_pid (self->process) : 0;
+}
+
 static char *
 find_helper (void)
 {

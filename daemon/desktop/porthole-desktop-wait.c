@@ -318,6 +318,9 @@ typedef struct
   gint64 started_wall;
   gboolean finished;
   gboolean first_look;
+  /* The timeout came during the first look (text, accessible), which it
+   * lets finish: a timeout of 0 is "look once". */
+  gboolean timed_out;
   /* The task holds itself while the wait runs. */
   gboolean holds_task;
 
@@ -585,7 +588,10 @@ timeout_cb (gpointer user_data)
   Wait *wait = g_task_get_task_data (task);
 
   wait->timeout_id = 0;
-  finish (task, FALSE);
+  if (wait->first_look && (wait->ocr_running || wait->find_running))
+    wait->timed_out = TRUE;
+  else
+    finish (task, FALSE);
 
   return G_SOURCE_REMOVE;
 }
@@ -810,8 +816,10 @@ on_recognized (GObject      *object,
     }
 
   wait->first_look = FALSE;
+  if (wait->timed_out)
+    finish (task, FALSE);
   /* Changed while we read: read again. */
-  if (wait->ocr_dirty)
+  else if (wait->ocr_dirty)
     start_recognition (task);
 }
 
@@ -925,7 +933,9 @@ on_found (GObject      *object,
     }
 
   wait->first_look = FALSE;
-  if (wait->find_dirty)
+  if (wait->timed_out)
+    finish (task, FALSE);
+  else if (wait->find_dirty)
     {
       wait->find_dirty = FALSE;
       schedule_find (task, A11Y_SETTLE_MS);
