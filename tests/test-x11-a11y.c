@@ -15,7 +15,6 @@
 #include <signal.h>
 #include <string.h>
 
-#include "porthole-procfs.h"
 #include "test-x11-utils.h"
 
 /* A GTK application starting, and its tree showing: slow under ASan on
@@ -28,33 +27,6 @@ typedef struct
   char *output;
   GPtrArray *windows_seen;
 } Fixture;
-
-static int
-running_pid (Fixture    *fixture,
-             const char *name)
-{
-  g_autoptr(JsonObject) reply = porthole_test_desktop_call (fixture->daemon, "GET", "/desktop/debug/processes", NULL);
-  JsonArray *processes = json_object_get_array_member (reply, "processes");
-
-  for (guint i = 0; i < json_array_get_length (processes); i++)
-    {
-      JsonObject *process = json_array_get_object_element (processes, i);
-
-      if (g_str_equal (json_object_get_string_member (process, "name"), name) &&
-          g_str_equal (json_object_get_string_member (process, "status"), "running"))
-        return json_object_get_int_member (process, "pid");
-    }
-
-  return 0;
-}
-
-static gboolean
-process_is_gone (int pid)
-{
-  PortholeProcStat stat;
-
-  return !porthole_procfs_read_stat (pid, &stat) || stat.state == 'Z';
-}
 
 static const char *
 env_of (Fixture    *fixture,
@@ -80,7 +52,7 @@ fixture_setup (Fixture       *fixture,
   fixture->daemon = porthole_test_daemon_new (args);
   fixture->output = g_build_filename (fixture->daemon->tmpdir, "app.out", NULL);
 
-  PORTHOLE_TEST_X11_WAIT (running_pid (fixture, "at-spi-bus-launcher") != 0 &&
+  PORTHOLE_TEST_X11_WAIT (porthole_test_running_pid (fixture->daemon, "at-spi-bus-launcher") != 0 &&
                           *env_of (fixture, "DBUS_SESSION_BUS_ADDRESS") != '\0');
 }
 
@@ -500,8 +472,8 @@ static void
 test_buses_stop (Fixture       *fixture,
                  gconstpointer  data)
 {
-  int dbus_pid = running_pid (fixture, "dbus-daemon");
-  int launcher_pid = running_pid (fixture, "at-spi-bus-launcher");
+  int dbus_pid = porthole_test_running_pid (fixture->daemon, "dbus-daemon");
+  int launcher_pid = porthole_test_running_pid (fixture->daemon, "at-spi-bus-launcher");
 
   g_assert_cmpint (dbus_pid, >, 0);
   g_assert_cmpint (launcher_pid, >, 0);
@@ -509,7 +481,7 @@ test_buses_stop (Fixture       *fixture,
   g_assert_cmpstr (env_of (fixture, "NO_AT_BRIDGE"), ==, "");
 
   porthole_test_daemon_stop (fixture->daemon);
-  PORTHOLE_TEST_X11_WAIT (process_is_gone (dbus_pid) && process_is_gone (launcher_pid));
+  PORTHOLE_TEST_X11_WAIT (porthole_test_process_is_gone (dbus_pid) && porthole_test_process_is_gone (launcher_pid));
 }
 
 int

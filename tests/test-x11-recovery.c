@@ -11,7 +11,6 @@
 #include <gio/gunixsocketaddress.h>
 #include <string.h>
 
-#include "porthole-procfs.h"
 #include "porthole-route.h"
 #include "test-x11-utils.h"
 
@@ -116,41 +115,6 @@ test_server_restart (void)
   g_assert_true (logs_mention (daemon, "Connected to X display"));
 }
 
-static gboolean
-process_is_gone (int pid)
-{
-  PortholeProcStat stat;
-
-  return !porthole_procfs_read_stat (pid, &stat) || stat.state == 'Z';
-}
-
-static int
-find_process (JsonObject *reply,
-              const char *name)
-{
-  JsonArray *processes = json_object_get_array_member (reply, "processes");
-
-  for (guint i = 0; i < json_array_get_length (processes); i++)
-    {
-      JsonObject *process = json_array_get_object_element (processes, i);
-
-      if (g_str_equal (json_object_get_string_member (process, "name"), name) &&
-          g_str_equal (json_object_get_string_member (process, "status"), "running"))
-        return json_object_get_int_member (process, "pid");
-    }
-
-  return 0;
-}
-
-static int
-running_pid (PortholeTestDaemon *daemon,
-             const char         *name)
-{
-  g_autoptr(JsonObject) reply = porthole_test_desktop_call (daemon, "GET", "/desktop/debug/processes", NULL);
-
-  return find_process (reply, name);
-}
-
 static void
 test_embedded (void)
 {
@@ -180,26 +144,26 @@ test_embedded (void)
                    json_object_get_string_member (status, "display_name"));
 
   /* Xvfb and openbox, supervised; openbox manages the screen. */
-  PORTHOLE_TEST_X11_WAIT ((wm_pid = running_pid (daemon, "openbox")) != 0);
+  PORTHOLE_TEST_X11_WAIT ((wm_pid = porthole_test_running_pid (daemon, "openbox")) != 0);
   xdisplay = XOpenDisplay (json_object_get_string_member (status, "display_name"));
   g_assert_nonnull (xdisplay);
   PORTHOLE_TEST_X11_WAIT (porthole_test_display_has_wm (xdisplay));
   XCloseDisplay (xdisplay);
-  xvfb_pid = running_pid (daemon, "Xvfb");
+  xvfb_pid = porthole_test_running_pid (daemon, "Xvfb");
   g_assert_cmpint (xvfb_pid, >, 0);
 
   /* Killed: 503 meanwhile, then restarted and usable again. */
   g_assert_cmpint (kill (xvfb_pid, SIGKILL), ==, 0);
   PORTHOLE_TEST_X11_WAIT (status_of (daemon, "GET", "/desktop/screenshot") == 503 ||
-                          ((new_pid = running_pid (daemon, "Xvfb")) != 0 && new_pid != xvfb_pid));
-  PORTHOLE_TEST_X11_WAIT ((new_pid = running_pid (daemon, "Xvfb")) != 0 && new_pid != xvfb_pid &&
+                          ((new_pid = porthole_test_running_pid (daemon, "Xvfb")) != 0 && new_pid != xvfb_pid));
+  PORTHOLE_TEST_X11_WAIT ((new_pid = porthole_test_running_pid (daemon, "Xvfb")) != 0 && new_pid != xvfb_pid &&
                           status_of (daemon, "GET", "/desktop/vnc/status") == 200);
   assert_screenshot_size (daemon, 800, 600);
-  PORTHOLE_TEST_X11_WAIT ((wm_pid = running_pid (daemon, "openbox")) != 0);
+  PORTHOLE_TEST_X11_WAIT ((wm_pid = porthole_test_running_pid (daemon, "openbox")) != 0);
 
   /* Stopping the daemon ends its X server and window manager. */
   porthole_test_daemon_stop (daemon);
-  PORTHOLE_TEST_X11_WAIT (process_is_gone (new_pid) && process_is_gone (wm_pid));
+  PORTHOLE_TEST_X11_WAIT (porthole_test_process_is_gone (new_pid) && porthole_test_process_is_gone (wm_pid));
 }
 
 /* --display auto with a $DISPLAY that answers: that one, nothing started. */
@@ -220,8 +184,8 @@ test_auto_uses_display (void)
   g_assert_cmpstr (json_object_get_string_member (status, "display_name"), ==, x11->name);
   assert_screenshot_size (daemon, 500, 400);
   processes = porthole_test_desktop_call (daemon, "GET", "/desktop/debug/processes", NULL);
-  g_assert_cmpint (find_process (processes, "Xvfb"), ==, atoi (g_subprocess_get_identifier (x11->server)));
-  g_assert_cmpint (find_process (processes, "openbox"), ==, 0);
+  g_assert_cmpint (porthole_test_find_helper (processes, "Xvfb"), ==, atoi (g_subprocess_get_identifier (x11->server)));
+  g_assert_cmpint (porthole_test_find_helper (processes, "openbox"), ==, 0);
 }
 
 static void

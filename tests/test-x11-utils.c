@@ -21,6 +21,7 @@
 #include <libswscale/swscale.h>
 
 #include "porthole-json.h"
+#include "porthole-procfs.h"
 #include "test-x11-utils.h"
 
 #define LINE_TIMEOUT_MS (20 * 1000)
@@ -707,4 +708,45 @@ porthole_test_count_log_lines (PortholeTestDaemon *daemon,
       count++;
 
   return count;
+}
+
+/**
+ * porthole_test_find_helper:
+ * @processes: an answer of /desktop/debug/processes
+ *
+ * Returns: the pid of the running helper called @name, or 0
+ */
+int
+porthole_test_find_helper (JsonObject *processes,
+                           const char *name)
+{
+  JsonArray *array = json_object_get_array_member (processes, "processes");
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *process = json_array_get_object_element (array, i);
+
+      if (g_str_equal (json_object_get_string_member (process, "name"), name) &&
+          g_str_equal (json_object_get_string_member (process, "status"), "running"))
+        return json_object_get_int_member (process, "pid");
+    }
+
+  return 0;
+}
+
+int
+porthole_test_running_pid (PortholeTestDaemon *daemon,
+                           const char         *name)
+{
+  g_autoptr(JsonObject) reply = porthole_test_desktop_call (daemon, "GET", "/desktop/debug/processes", NULL);
+
+  return porthole_test_find_helper (reply, name);
+}
+
+gboolean
+porthole_test_process_is_gone (int pid)
+{
+  PortholeProcStat stat;
+
+  return !porthole_procfs_read_stat (pid, &stat) || stat.state == 'Z';
 }

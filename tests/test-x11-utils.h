@@ -163,6 +163,13 @@ PortholeTestPending *porthole_test_pending_new       (PortholeTestDaemon *daemon
 gboolean            porthole_test_pending_is_done    (PortholeTestPending *pending);
 PortholeTestResponse *porthole_test_pending_join     (PortholeTestPending *pending,
                                                       gint64             *answered);
+/* The desktop's helpers (/desktop/debug/processes), and the end of a
+ * process (a zombie counts as gone). */
+int                 porthole_test_find_helper        (JsonObject         *processes,
+                                                      const char         *name);
+int                 porthole_test_running_pid        (PortholeTestDaemon *daemon,
+                                                      const char         *name);
+gboolean            porthole_test_process_is_gone    (int                 pid);
 guint               porthole_test_count_log_lines    (PortholeTestDaemon *daemon,
                                                       const char         *text);
 

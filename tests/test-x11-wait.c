@@ -322,6 +322,16 @@ test_text (Fixture       *fixture,
   g_assert_cmpint (json_object_get_int_member (element, "x"), >, WIN_X);
   g_clear_pointer (&reply, json_object_unref);
 
+  /* A timeout of 0 still looks once. */
+  g_free (present);
+  present = g_strdup_printf ("{\"text\": \"porthole WAITS\", \"timeout_ms\": 0,"
+                             " \"region\": {\"x\": %d, \"y\": %d, \"width\": 400, \"height\": 120}}",
+                             WIN_X, WIN_Y + 60);
+  reply = porthole_test_desktop_call (fixture->daemon, "POST", "/desktop/wait", present);
+  g_assert_true (json_object_get_boolean_member (reply, "matched"));
+  g_assert_cmpint (json_object_get_int_member (reply, "recognitions"), ==, 1);
+  g_clear_pointer (&reply, json_object_unref);
+
   /* Still: one recognition for the whole wait. */
   reply = porthole_test_desktop_call (fixture->daemon, "POST", "/desktop/wait", absent);
   g_assert_true (json_object_get_boolean_member (reply, "timed_out"));

@@ -238,7 +238,10 @@ append_quoted (GString    *out,
       gunichar c = g_utf8_get_char (p);
 
       if (c == '"' || c == '\\')
-        g_string_append_c (out, '\\'), g_string_append_unichar (out, c);
+        {
+          g_string_append_c (out, '\\');
+          g_string_append_unichar (out, c);
+        }
       else if (c == '\n')
         g_string_append (out, "\\n");
       else if (c < 0x20)

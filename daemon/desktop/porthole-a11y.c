@@ -283,6 +283,19 @@ porthole_a11y_reset (PortholeA11y *self)
   stop_helper (self, error);
 }
 
+/**
+ * porthole_a11y_get_helper_pid:
+ *
+ * Returns: the helper's pid while it runs, else 0
+ */
+GPid
+porthole_a11y_get_helper_pid (PortholeA11y *self)
+{
+  g_return_val_if_fail (PORTHOLE_IS_A11Y (self), 0);
+
+  return self->process != NULL ? porthole_process_get_pid (self->process) : 0;
+}
+
 static char *
 find_helper (void)
 {
@@ -329,19 +342,24 @@ on_written (GObject      *object,
 {
   g_autoptr(PortholeA11y) self = user_data;
   g_autoptr(GError) error = NULL;
+  gboolean current = self->stream != NULL &&
+                     g_io_stream_get_output_stream (self->stream) == G_OUTPUT_STREAM (object);
 
   if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (object), result, NULL, &error))
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      /* A helper ended since has nothing more to say. */
+      if (current && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
-          g_prefix_error (&error, "The accessibility helper went away: ");
-          error->domain = PORTHOLE_ERROR;
-          error->code = PORTHOLE_ERROR_INTERNAL_ERROR;
-          stop_helper (self, error);
+          g_autoptr(GError) lost = g_error_new (PORTHOLE_ERROR, PORTHOLE_ERROR_INTERNAL_ERROR,
+                                                "The accessibility helper went away: %s", error->message);
+
+          stop_helper (self, lost);
         }
       return;
     }
 
+  if (!current)
+    return;
   g_clear_pointer (&self->writing, g_bytes_unref);
   flush_output (self);
 }
@@ -744,6 +762,16 @@ tree_call_free (TreeCall *call)
   g_free (call);
 }
 
+static JsonObject *
+propagate_object (PortholeA11y  *self,
+                  GAsyncResult  *result,
+                  GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 static void
 read_tree (PortholeA11y                  *self,
            const PortholeA11yTreeOptions *options,
@@ -764,6 +792,24 @@ read_tree (PortholeA11y                  *self,
     }
 
   call_helper (self, g_steal_pointer (&request), TREE_TIMEOUT_MS, task);
+}
+
+/* Reads the tree of @call's options; @done gets it, then returns the
+ * task of @callback, which owns @call. */
+static void
+start_tree_call (PortholeA11y        *self,
+                 TreeCall            *call,
+                 gpointer             source_tag,
+                 GAsyncReadyCallback  done,
+                 GCancellable        *cancellable,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, call, (GDestroyNotify) tree_call_free);
+  read_tree (self, &call->options, g_task_new (self, cancellable, done, task));
 }
 
 /* The tree as read, with refs, or NULL with @error. */
@@ -873,19 +919,14 @@ porthole_a11y_snapshot_async (PortholeA11y                  *self,
                               GAsyncReadyCallback            callback,
                               gpointer                       user_data)
 {
-  g_autoptr(GTask) task = NULL;
   TreeCall *call;
 
   g_return_if_fail (PORTHOLE_IS_A11Y (self));
   g_return_if_fail (options != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, porthole_a11y_snapshot_async);
   call = g_new0 (TreeCall, 1);
   call->options = *options;
-  g_task_set_task_data (task, call, (GDestroyNotify) tree_call_free);
-
-  read_tree (self, options, g_task_new (self, cancellable, on_snapshot_tree, g_steal_pointer (&task)));
+  start_tree_call (self, call, porthole_a11y_snapshot_async, on_snapshot_tree, cancellable, callback, user_data);
 }
 
 /**
@@ -899,9 +940,7 @@ porthole_a11y_snapshot_finish (PortholeA11y  *self,
                                GAsyncResult  *result,
                                GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return propagate_object (self, result, error);
 }
 
 static void
@@ -948,22 +987,17 @@ porthole_a11y_find_async (PortholeA11y            *self,
                           GAsyncReadyCallback      callback,
                           gpointer                 user_data)
 {
-  g_autoptr(GTask) task = NULL;
   TreeCall *call;
 
   g_return_if_fail (PORTHOLE_IS_A11Y (self));
   g_return_if_fail (query != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, porthole_a11y_find_async);
   call = g_new0 (TreeCall, 1);
   porthole_a11y_query_copy (query, &call->query);
   call->options.window = query->window;
   call->options.max_depth = PORTHOLE_A11Y_MAX_DEPTH;
   call->options.max_nodes = PORTHOLE_A11Y_MAX_NODES;
-  g_task_set_task_data (task, call, (GDestroyNotify) tree_call_free);
-
-  read_tree (self, &call->options, g_task_new (self, cancellable, on_find_tree, g_steal_pointer (&task)));
+  start_tree_call (self, call, porthole_a11y_find_async, on_find_tree, cancellable, callback, user_data);
 }
 
 /**
@@ -977,9 +1011,7 @@ porthole_a11y_find_finish (PortholeA11y  *self,
                            GAsyncResult  *result,
                            GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return propagate_object (self, result, error);
 }
 
 /* Acting */
@@ -1205,9 +1237,7 @@ porthole_a11y_act_finish (PortholeA11y  *self,
                           GAsyncResult  *result,
                           GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return propagate_object (self, result, error);
 }
 
 /* Watching */

@@ -41,6 +41,7 @@ PortholeA11y *porthole_a11y_new               (PortholeDesktop                *d
                                                PortholeEnvStore               *env_store,
                                                PortholeLogBuffer              *log);
 void          porthole_a11y_reset             (PortholeA11y                   *self);
+GPid          porthole_a11y_get_helper_pid    (PortholeA11y                   *self);
 GStrv         porthole_a11y_dup_missing       (void);
 
 gboolean      porthole_a11y_tree_options_parse (PortholeA11yTreeOptions       *options,

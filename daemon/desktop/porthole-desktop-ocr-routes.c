@@ -3,9 +3,9 @@
  * Recognition runs in a GTask thread (PortholeOcr). find_element and
  * get_bounds must answer within 5 s (the SDK tests use that HTTP
  * timeout, API.md §1.7), so their recognition has a deadline and
- * whatever was read by then is searched. wait_for polls with back-off
- * until the text shows up or its timeout ends, and then answers 200
- * either way.
+ * whatever was read by then is searched. wait_for is the text wait of
+ * porthole-desktop-wait.c (no polling: OCR again only after the area
+ * changed); it answers 200 whether the text showed up or not.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -14,6 +14,8 @@
 
 #include "porthole-desktop-ocr-routes.h"
 #include "porthole-desktop-request.h"
+#include "porthole-desktop-wait.h"
+#include "porthole-json.h"
 #include "porthole-protocol.h"
 #include "porthole-ocr.h"
 
@@ -23,7 +25,6 @@
 #define DEFAULT_WAIT_TIMEOUT_S 30
 #define MAX_WAIT_TIMEOUT_S 3600
 #define DEFAULT_INTERVAL_MS 500
-#define MAX_INTERVAL_MS 2000
 
 typedef enum
 {
@@ -43,17 +44,11 @@ typedef struct
   gboolean has_area;
   PortholeRect area;
   char *language;
-  gint64 started;
-  gint64 deadline;
-  guint interval_ms;
-  guint timer_id;
 } OcrCall;
 
 static void
 ocr_call_free (OcrCall *call)
 {
-  g_assert (call->timer_id == 0);
-
   g_object_unref (call->req);
   g_object_unref (call->desktop);
   g_free (call->text);
@@ -124,13 +119,6 @@ reply_found (OcrCall          *call,
         json_object_set_null_member (reply, "element");
       break;
 
-    case OCR_WAIT:
-      /* Not found: an empty object, which the py SDK expects (API.md §8.9). */
-      json_object_set_object_member (reply, "element", found ? element_to_json (match) : json_object_new ());
-      json_object_set_double_member (reply, "elapsed",
-                                     (g_get_monotonic_time () - call->started) / (double) G_USEC_PER_SEC);
-      break;
-
     case OCR_BOUNDS:
       if (found)
         {
@@ -176,19 +164,6 @@ reply_ocr_error (OcrCall      *call,
   porthole_desktop_request_reply_error (call->req, error);
 }
 
-static void start_recognition (OcrCall *call);
-
-static gboolean
-retry_cb (gpointer user_data)
-{
-  OcrCall *call = user_data;
-
-  call->timer_id = 0;
-  start_recognition (call);
-
-  return G_SOURCE_REMOVE;
-}
-
 static void
 on_recognized (GObject      *object,
                GAsyncResult *result,
@@ -199,7 +174,6 @@ on_recognized (GObject      *object,
   g_autoptr(PortholeOcrResult) ocr = NULL;
   g_autoptr(GError) error = NULL;
   gboolean found;
-  gint64 now;
 
   ocr = porthole_ocr_recognize_finish (PORTHOLE_OCR (object), result, &error);
   if (ocr == NULL)
@@ -217,19 +191,8 @@ on_recognized (GObject      *object,
     }
 
   found = porthole_ocr_result_find (ocr, call->text, call->exact, &match);
-  now = g_get_monotonic_time ();
-
-  if (found || call->kind != OCR_WAIT || now >= call->deadline ||
-      g_cancellable_is_cancelled (porthole_request_get_cancellable (call->req)))
-    {
-      reply_found (call, found ? &match : NULL);
-      ocr_call_free (call);
-      return;
-    }
-
-  /* One more look at the deadline at the latest. */
-  call->timer_id = g_timeout_add (MIN (call->interval_ms, (call->deadline - now) / 1000 + 1), retry_cb, call);
-  call->interval_ms = MIN (call->interval_ms * 3 / 2, MAX_INTERVAL_MS);
+  reply_found (call, found ? &match : NULL);
+  ocr_call_free (call);
 }
 
 static void
@@ -255,8 +218,6 @@ start_recognition (OcrCall *call)
 
   if (call->kind == OCR_FIND || call->kind == OCR_BOUNDS)
     deadline_ms = QUICK_DEADLINE_MS;
-  else if (call->kind == OCR_WAIT)
-    deadline_ms = MAX (100, (call->deadline - g_get_monotonic_time ()) / 1000);
 
   porthole_ocr_recognize_async (porthole_desktop_get_ocr (call->desktop), frame, call->language,
                                 deadline_ms, porthole_request_get_cancellable (call->req),
@@ -273,7 +234,6 @@ ocr_call_new (PortholeRequest *req,
   call->req = g_object_ref (req);
   call->desktop = g_object_ref (desktop);
   call->kind = kind;
-  call->started = g_get_monotonic_time ();
   call->language = g_strdup (DEFAULT_LANGUAGE);
 
   return call;
@@ -374,9 +334,42 @@ porthole_desktop_handle_find_element (PortholeRequest *req)
     start_recognition (call);
 }
 
+static void
+on_waited (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  OcrCall *call = user_data;
+  g_autoptr(JsonObject) waited = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) reply = json_object_new ();
+  JsonObject *element;
+  gboolean found;
+
+  waited = porthole_desktop_wait_finish (PORTHOLE_DESKTOP (object), result, &error);
+  if (waited == NULL)
+    {
+      reply_ocr_error (call, error);
+      ocr_call_free (call);
+      return;
+    }
+
+  found = json_object_get_boolean_member (waited, "matched");
+  element = porthole_json_object_get_object (waited, "element");
+  json_object_set_boolean_member (reply, "found", found);
+  /* Not found: an empty object, which the py SDK expects (API.md §8.9). */
+  json_object_set_object_member (reply, "element", found && element ? json_object_ref (element) : json_object_new ());
+  json_object_set_double_member (reply, "elapsed", json_object_get_int_member (waited, "elapsed_ms") / 1000.0);
+  porthole_desktop_request_reply_success (call->req, reply);
+  ocr_call_free (call);
+}
+
+/* The text wait of POST /desktop/wait, in the SDKs' shape: OCR at once,
+ * then again only when the area changed, at least interval_ms apart. */
 void
 porthole_desktop_handle_wait_for (PortholeRequest *req)
 {
+  g_auto(PortholeWaitOptions) options = { 0 };
   OcrCall *call;
   gint64 timeout, interval_ms;
 
@@ -399,9 +392,15 @@ porthole_desktop_handle_wait_for (PortholeRequest *req)
   if (call == NULL)
     return;
 
-  call->deadline = call->started + timeout * G_USEC_PER_SEC;
-  call->interval_ms = interval_ms;
-  start_recognition (call);
+  options.condition = PORTHOLE_WAIT_TEXT;
+  options.timeout_ms = timeout * 1000;
+  options.text = g_strdup (call->text);
+  options.exact = call->exact;
+  options.language = g_strdup (call->language);
+  options.ocr_interval_ms = interval_ms;
+  options.has_region = call->has_area;
+  options.region = call->area;
+  porthole_desktop_wait_async (call->desktop, &options, porthole_request_get_cancellable (req), on_waited, call);
 }
 
 /* By text (OCR), or the geometry of window_id. */

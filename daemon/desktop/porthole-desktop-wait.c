@@ -318,6 +318,9 @@ typedef struct
   gint64 started_wall;
   gboolean finished;
   gboolean first_look;
+  /* The timeout came during the first look (text, accessible), which it
+   * lets finish: a timeout of 0 is "look once". */
+  gboolean timed_out;
   /* The task holds itself while the wait runs. */
   gboolean holds_task;
 
@@ -330,7 +333,6 @@ typedef struct
   guint damage_id;
   guint changes;
   PortholeRect changed_area;
-  gint64 first_change;
   gint64 last_change;
   guint stable_id;
 
@@ -339,23 +341,21 @@ typedef struct
   gulong windows_changed_id;
   PortholeWindowInfo *window;
 
-  /* OCR */
-  gboolean ocr_running;
-  gboolean ocr_dirty;
-  gint64 last_ocr;
-  guint ocr_timer_id;
-  guint recognitions;
+  /* Looks (text: a recognition, accessible: a query): one at a time,
+   * at least look_interval_ms from start to start, again when asked
+   * meanwhile. */
+  gboolean looking;
+  gboolean look_again;
+  gint64 last_look;
+  guint look_interval_ms;
+  guint look_timer_id;
+  guint looks;
   GCancellable *work_cancellable;
 
   /* Widgets */
   PortholeA11y *a11y;
   gulong a11y_changed_id;
-  gboolean find_running;
-  gboolean find_dirty;
-  gint64 last_find;
-  gint64 last_damage_find;
-  guint find_timer_id;
-  guint queries;
+  gint64 last_damage_look;
 
   JsonObject *reply;
 } Wait;
@@ -422,8 +422,7 @@ stop_watching (Wait *wait)
 {
   g_clear_handle_id (&wait->timeout_id, g_source_remove);
   g_clear_handle_id (&wait->stable_id, g_source_remove);
-  g_clear_handle_id (&wait->ocr_timer_id, g_source_remove);
-  g_clear_handle_id (&wait->find_timer_id, g_source_remove);
+  g_clear_handle_id (&wait->look_timer_id, g_source_remove);
   if (wait->cancelled_source != NULL)
     {
       g_source_destroy (wait->cancelled_source);
@@ -585,7 +584,10 @@ timeout_cb (gpointer user_data)
   Wait *wait = g_task_get_task_data (task);
 
   wait->timeout_id = 0;
-  finish (task, FALSE);
+  if (wait->first_look && wait->looking)
+    wait->timed_out = TRUE;
+  else
+    finish (task, FALSE);
 
   return G_SOURCE_REMOVE;
 }
@@ -621,8 +623,7 @@ stable_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static void start_recognition (GTask *task);
-static void schedule_find (GTask *task, guint delay_ms);
+static void look_soon (GTask *task);
 
 static void
 on_damage (PortholeX11Damage  *damage,
@@ -634,8 +635,7 @@ on_damage (PortholeX11Damage  *damage,
   GTask *task = user_data;
   Wait *wait = g_task_get_task_data (task);
 
-  if (wait->changes++ == 0)
-    wait->first_change = when;
+  wait->changes++;
   wait->last_change = when;
   for (guint i = 0; i < n_areas; i++)
     porthole_rect_union (&wait->changed_area, &areas[i], &wait->changed_area);
@@ -654,15 +654,14 @@ on_damage (PortholeX11Damage  *damage,
       break;
 
     case PORTHOLE_WAIT_TEXT:
-      wait->ocr_dirty = TRUE;
-      start_recognition (task);
+      look_soon (task);
       break;
 
     case PORTHOLE_WAIT_ACCESSIBLE:
-      if ((when - wait->last_damage_find) / 1000 >= A11Y_DAMAGE_INTERVAL_MS)
+      if ((when - wait->last_damage_look) / 1000 >= A11Y_DAMAGE_INTERVAL_MS)
         {
-          wait->last_damage_find = when;
-          schedule_find (task, 0);
+          wait->last_damage_look = when;
+          look_soon (task);
         }
       break;
 
@@ -749,23 +748,86 @@ on_windows_changed (GTask *task)
   Wait *wait = g_task_get_task_data (task);
 
   if (wait->options.condition == PORTHOLE_WAIT_ACCESSIBLE)
-    schedule_find (task, A11Y_SETTLE_MS);
+    look_soon (task);
   else
     check_windows (task);
 }
 
-/* OCR */
+/* Looking (OCR, widget queries) */
+
+static void look (GTask *task);
 
 static gboolean
-ocr_timer_cb (gpointer user_data)
+look_timer_cb (gpointer user_data)
 {
   GTask *task = user_data;
   Wait *wait = g_task_get_task_data (task);
 
-  wait->ocr_timer_id = 0;
-  start_recognition (task);
+  wait->look_timer_id = 0;
+  look (task);
 
   return G_SOURCE_REMOVE;
+}
+
+/* Something changed: look again, as soon as the last look is over and
+ * look_interval_ms has passed since it started. */
+static void
+look_soon (GTask *task)
+{
+  Wait *wait = g_task_get_task_data (task);
+  gint64 now = g_get_monotonic_time ();
+  gint64 next = wait->last_look + (gint64) wait->look_interval_ms * 1000;
+
+  if (wait->finished || wait->look_timer_id != 0)
+    return;
+  if (wait->looking)
+    {
+      wait->look_again = TRUE;
+      return;
+    }
+
+  wait->look_timer_id = g_timeout_add_full (G_PRIORITY_DEFAULT, now < next ? (next - now) / 1000 + 1 : 0,
+                                            look_timer_cb, task, NULL);
+}
+
+/* A look ended without a match. */
+static void
+look_missed (GTask *task)
+{
+  Wait *wait = g_task_get_task_data (task);
+
+  wait->first_look = FALSE;
+  if (wait->timed_out)
+    finish (task, FALSE);
+  else if (wait->look_again)
+    {
+      wait->look_again = FALSE;
+      look_soon (task);
+    }
+}
+
+/* A look that failed ends the wait; TRUE when the look is to be used. */
+static gboolean
+look_ended (GTask        *task,
+            const GError *error)
+{
+  Wait *wait = g_task_get_task_data (task);
+
+  wait->looking = FALSE;
+  if (wait->finished)
+    return FALSE;
+
+  wait->looks++;
+  json_object_set_int_member (wait->reply,
+                              wait->options.condition == PORTHOLE_WAIT_TEXT ? "recognitions" : "queries",
+                              wait->looks);
+  if (error != NULL)
+    {
+      fail (task, g_error_copy (error));
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 static void
@@ -780,17 +842,8 @@ on_recognized (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   ocr = porthole_ocr_recognize_finish (PORTHOLE_OCR (object), result, &error);
-  wait->ocr_running = FALSE;
-  if (wait->finished)
+  if (!look_ended (task, error))
     return;
-  wait->recognitions++;
-  json_object_set_int_member (wait->reply, "recognitions", wait->recognitions);
-
-  if (ocr == NULL)
-    {
-      fail (task, g_steal_pointer (&error));
-      return;
-    }
 
   if (porthole_ocr_result_find (ocr, wait->options.text, wait->options.exact, &match))
     {
@@ -809,87 +862,7 @@ on_recognized (GObject      *object,
       return;
     }
 
-  wait->first_look = FALSE;
-  /* Changed while we read: read again. */
-  if (wait->ocr_dirty)
-    start_recognition (task);
-}
-
-static void
-start_recognition (GTask *task)
-{
-  Wait *wait = g_task_get_task_data (task);
-  PortholeX11Capture *capture = porthole_desktop_get_capture (wait->desktop);
-  g_autoptr(PortholeFrame) frame = NULL;
-  g_autoptr(GError) error = NULL;
-  gint64 now = g_get_monotonic_time ();
-  gint64 next = wait->last_ocr + (gint64) wait->options.ocr_interval_ms * 1000;
-  gint64 remaining_ms;
-
-  if (wait->ocr_running || wait->ocr_timer_id != 0 || wait->finished)
-    return;
-  if (wait->last_ocr != 0 && now < next)
-    {
-      wait->ocr_timer_id = g_timeout_add_full (G_PRIORITY_DEFAULT, (next - now) / 1000 + 1, ocr_timer_cb, task, NULL);
-      return;
-    }
-
-  if (capture == NULL)
-    error = g_error_new (PORTHOLE_ERROR, PORTHOLE_ERROR_DESKTOP_NOT_AVAILABLE, "The X display went away");
-  else
-    frame = porthole_x11_capture_grab (capture, wait->options.has_region ? &wait->options.region : NULL, &error);
-  if (frame == NULL)
-    {
-      fail (task, g_steal_pointer (&error));
-      return;
-    }
-
-  wait->ocr_running = TRUE;
-  wait->ocr_dirty = FALSE;
-  wait->last_ocr = now;
-  remaining_ms = (wait->started + (gint64) wait->options.timeout_ms * 1000 - now) / 1000;
-  porthole_ocr_recognize_async (porthole_desktop_get_ocr (wait->desktop), frame, wait->options.language,
-                                MAX (100, remaining_ms), wait->work_cancellable, on_recognized,
-                                g_object_ref (task));
-}
-
-/* Widgets */
-
-static void start_find (GTask *task);
-
-static gboolean
-find_timer_cb (gpointer user_data)
-{
-  GTask *task = user_data;
-  Wait *wait = g_task_get_task_data (task);
-
-  wait->find_timer_id = 0;
-  start_find (task);
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-schedule_find (GTask *task,
-               guint  delay_ms)
-{
-  Wait *wait = g_task_get_task_data (task);
-
-  if (wait->finished)
-    return;
-  if (wait->find_running)
-    {
-      wait->find_dirty = TRUE;
-      return;
-    }
-  if (wait->find_timer_id == 0)
-    wait->find_timer_id = g_timeout_add_full (G_PRIORITY_DEFAULT, delay_ms, find_timer_cb, task, NULL);
-}
-
-static void
-on_a11y_changed (GTask *task)
-{
-  schedule_find (task, A11Y_SETTLE_MS);
+  look_missed (task);
 }
 
 static void
@@ -903,17 +876,8 @@ on_found (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   found = porthole_a11y_find_finish (PORTHOLE_A11Y (object), result, &error);
-  wait->find_running = FALSE;
-  if (wait->finished)
+  if (!look_ended (task, error))
     return;
-  wait->queries++;
-  json_object_set_int_member (wait->reply, "queries", wait->queries);
-
-  if (found == NULL)
-    {
-      fail (task, g_steal_pointer (&error));
-      return;
-    }
 
   if (json_object_get_int_member_with_default (found, "count", 0) > 0)
     {
@@ -924,27 +888,48 @@ on_found (GObject      *object,
       return;
     }
 
-  wait->first_look = FALSE;
-  if (wait->find_dirty)
-    {
-      wait->find_dirty = FALSE;
-      schedule_find (task, A11Y_SETTLE_MS);
-    }
+  look_missed (task);
 }
 
+/* One recognition of the region, or one query of the widgets. */
 static void
-start_find (GTask *task)
+look (GTask *task)
 {
   Wait *wait = g_task_get_task_data (task);
+  gint64 now = g_get_monotonic_time ();
 
-  if (wait->finished || wait->find_running)
+  if (wait->finished || wait->looking)
     return;
 
-  wait->find_running = TRUE;
-  wait->find_dirty = FALSE;
-  wait->last_find = g_get_monotonic_time ();
-  porthole_a11y_find_async (wait->a11y, &wait->options.accessible, wait->work_cancellable, on_found,
-                            g_object_ref (task));
+  wait->looking = TRUE;
+  wait->look_again = FALSE;
+  wait->last_look = now;
+
+  if (wait->options.condition == PORTHOLE_WAIT_TEXT)
+    {
+      PortholeX11Capture *capture = porthole_desktop_get_capture (wait->desktop);
+      g_autoptr(PortholeFrame) frame = NULL;
+      g_autoptr(GError) error = NULL;
+      gint64 remaining_ms = (wait->started + (gint64) wait->options.timeout_ms * 1000 - now) / 1000;
+
+      if (capture == NULL)
+        error = g_error_new (PORTHOLE_ERROR, PORTHOLE_ERROR_DESKTOP_NOT_AVAILABLE, "The X display went away");
+      else
+        frame = porthole_x11_capture_grab (capture, wait->options.has_region ? &wait->options.region : NULL,
+                                           &error);
+      if (frame == NULL)
+        {
+          wait->looking = FALSE;
+          fail (task, g_steal_pointer (&error));
+          return;
+        }
+      porthole_ocr_recognize_async (porthole_desktop_get_ocr (wait->desktop), frame, wait->options.language,
+                                    MAX (100, remaining_ms), wait->work_cancellable, on_recognized,
+                                    g_object_ref (task));
+    }
+  else
+    porthole_a11y_find_async (wait->a11y, &wait->options.accessible, wait->work_cancellable, on_found,
+                              g_object_ref (task));
 }
 
 /* Starting */
@@ -1087,18 +1072,20 @@ porthole_desktop_wait_async (PortholeDesktop           *desktop,
       break;
 
     case PORTHOLE_WAIT_TEXT:
+      wait->look_interval_ms = options->ocr_interval_ms;
       subscribe_damage (task);
-      start_recognition (task);
+      look (task);
       break;
 
     case PORTHOLE_WAIT_ACCESSIBLE:
       wait->a11y = g_object_ref (porthole_desktop_get_a11y (desktop));
       porthole_a11y_watch (wait->a11y);
-      wait->a11y_changed_id = g_signal_connect_swapped (wait->a11y, "changed", G_CALLBACK (on_a11y_changed), task);
+      wait->a11y_changed_id = g_signal_connect_swapped (wait->a11y, "changed", G_CALLBACK (look_soon), task);
       watch_windows (task);
       subscribe_damage (task);
-      wait->last_damage_find = wait->started;
-      start_find (task);
+      wait->look_interval_ms = A11Y_SETTLE_MS;
+      wait->last_damage_look = wait->started;
+      look (task);
       break;
 
     default:

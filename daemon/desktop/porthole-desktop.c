@@ -787,30 +787,40 @@ add_helper (PortholeDesktop       *self,
                                                 porthole_helper_process_get_status (helper)));
 }
 
-/* An X server we did not start: the peer of our connection. */
+/* A process of ours or not, by pid: its command line read in /proc. */
 static void
-add_external_server (PortholeDesktop *self,
-                     GPtrArray       *processes)
+add_process (PortholeDesktop *self,
+             GPtrArray       *processes,
+             int              pid,
+             const char      *fallback_name)
 {
-  g_autofree char *cmdline_path = NULL;
+  g_autofree char *cmdline_path = g_strdup_printf ("/proc/%d/cmdline", pid);
   g_autofree char *cmdline = NULL;
   g_autofree char *name = NULL;
   gsize length = 0;
-  int pid;
 
-  if (self->display == NULL || (pid = porthole_x11_display_get_server_pid (self->display)) <= 0)
-    return;
-
-  cmdline_path = g_strdup_printf ("/proc/%d/cmdline", pid);
   if (g_file_get_contents (cmdline_path, &cmdline, &length, NULL))
     for (gsize i = 0; i + 1 < length; i++)
       if (cmdline[i] == '\0')
         cmdline[i] = ' ';
 
-  name = g_path_get_basename (cmdline && *cmdline ? cmdline : "X");
+  name = g_path_get_basename (cmdline && *cmdline ? cmdline : fallback_name);
   if (strchr (name, ' ') != NULL)
     *strchr (name, ' ') = '\0';
   g_ptr_array_add (processes, describe_process (self, pid, name, g_strdup (cmdline ? cmdline : ""), "running"));
+}
+
+/* An X server we did not start: the peer of our connection. */
+static void
+add_external_server (PortholeDesktop *self,
+                     GPtrArray       *processes)
+{
+  int pid;
+
+  if (self->display == NULL || (pid = porthole_x11_display_get_server_pid (self->display)) <= 0)
+    return;
+
+  add_process (self, processes, pid, "X");
 }
 
 /**
@@ -842,6 +852,10 @@ porthole_desktop_list_processes (PortholeDesktop *self)
       for (guint i = 0; i < helpers->len; i++)
         add_helper (self, processes, g_ptr_array_index (helpers, i));
     }
+
+  /* Started on demand, not supervised: shown while it runs. */
+  if (porthole_a11y_get_helper_pid (self->a11y) > 0)
+    add_process (self, processes, porthole_a11y_get_helper_pid (self->a11y), "porthole-a11y-helper");
 
   return processes;
 }
