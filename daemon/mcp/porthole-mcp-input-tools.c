@@ -55,111 +55,132 @@ release_modifiers (PortholeInputScript *script,
     porthole_input_script_add_key (script, g_array_index (keysyms, guint32, i - 1), FALSE);
 }
 
+/* What each tool adds: its input to @script and what it did to
+ * @structured, in @space's coordinates. Returns the tool's sentence, or
+ * NULL with @error set when the arguments cannot be acted on (then
+ * nothing is sent). */
+typedef char *(*InputBuild) (JsonObject           *arguments,
+                             PortholeMcpSpace     *space,
+                             PortholeInputScript  *script,
+                             JsonObject           *structured,
+                             GError              **error);
+
+/* The part every input tool shares: the desktop and its coordinate
+ * space, the script, then the action that runs, settles and reports. */
 static void
-click (PortholeMcpCall *call,
-       JsonObject      *arguments,
-       guint            clicks)
+run_input_tool (PortholeMcpCall *call,
+                JsonObject      *arguments,
+                InputBuild       build)
 {
   g_autoptr(PortholeInputScript) script = porthole_input_script_new ();
-  g_autoptr(GArray) modifiers = g_array_new (FALSE, FALSE, sizeof (guint32));
   g_autoptr(PortholeMcpAction) action = NULL;
   g_autoptr(JsonObject) structured = json_object_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
   PortholeMcpSpace space;
   PortholeDesktop *desktop = porthole_mcp_desktop_begin (call, arguments, &space);
-  const char *name = button_name (arguments);
-  guint button;
-  int nx, ny;
 
   if (desktop == NULL)
     return;
 
-  porthole_mcp_desktop_parse_button (name, &button);
-  porthole_mcp_space_to_native (&space, json_object_get_double_member (arguments, "x"),
-                                json_object_get_double_member (arguments, "y"), &nx, &ny);
-
-  if (!press_modifiers (script, arguments, modifiers, &error))
+  text = build (arguments, &space, script, structured, &error);
+  if (text == NULL)
     {
       porthole_mcp_call_fail_tool (call, error);
       return;
     }
-  porthole_input_script_add_motion (script, nx, ny);
-  porthole_input_script_add_click (script, button, clicks, CLICK_DELAY_MS);
-  release_modifiers (script, modifiers);
-
-  json_object_set_int_member (structured, "x", (int) json_object_get_double_member (arguments, "x"));
-  json_object_set_int_member (structured, "y", (int) json_object_get_double_member (arguments, "y"));
-  json_object_set_int_member (structured, "native_x", nx);
-  json_object_set_int_member (structured, "native_y", ny);
-  json_object_set_string_member (structured, "button", name);
-  json_object_set_int_member (structured, "clicks", clicks);
-  text = g_strdup_printf ("%s %s at %d,%d", clicks == 1 ? "Clicked" : clicks == 2 ? "Double-clicked" : "Triple-clicked",
-                          name, (int) json_object_get_double_member (arguments, "x"),
-                          (int) json_object_get_double_member (arguments, "y"));
 
   action = porthole_mcp_action_new (call, desktop, &space, arguments);
   porthole_mcp_action_run (action, script, structured, text);
 }
 
-static void
-tool_click (PortholeMcpCall *call,
-            JsonObject      *arguments,
-            gpointer         user_data)
+static char *
+build_clicks (JsonObject           *arguments,
+              PortholeMcpSpace     *space,
+              PortholeInputScript  *script,
+              JsonObject           *structured,
+              guint                 clicks,
+              GError              **error)
 {
-  click (call, arguments, json_object_get_int_member_with_default (arguments, "clicks", 1));
+  g_autoptr(GArray) modifiers = g_array_new (FALSE, FALSE, sizeof (guint32));
+  const char *name = button_name (arguments);
+  int x = json_object_get_double_member (arguments, "x");
+  int y = json_object_get_double_member (arguments, "y");
+  guint button;
+  int nx, ny;
+
+  porthole_mcp_desktop_parse_button (name, &button);
+  porthole_mcp_space_to_native (space, json_object_get_double_member (arguments, "x"),
+                                json_object_get_double_member (arguments, "y"), &nx, &ny);
+
+  if (!press_modifiers (script, arguments, modifiers, error))
+    return NULL;
+  porthole_input_script_add_motion (script, nx, ny);
+  porthole_input_script_add_click (script, button, clicks, CLICK_DELAY_MS);
+  release_modifiers (script, modifiers);
+
+  json_object_set_int_member (structured, "x", x);
+  json_object_set_int_member (structured, "y", y);
+  json_object_set_int_member (structured, "native_x", nx);
+  json_object_set_int_member (structured, "native_y", ny);
+  json_object_set_string_member (structured, "button", name);
+  json_object_set_int_member (structured, "clicks", clicks);
+
+  return g_strdup_printf ("%s %s at %d,%d",
+                          clicks == 1 ? "Clicked" : clicks == 2 ? "Double-clicked" : "Triple-clicked",
+                          name, x, y);
 }
 
-static void
-tool_double_click (PortholeMcpCall *call,
-                   JsonObject      *arguments,
-                   gpointer         user_data)
+static char *
+build_click (JsonObject           *arguments,
+             PortholeMcpSpace     *space,
+             PortholeInputScript  *script,
+             JsonObject           *structured,
+             GError              **error)
 {
-  click (call, arguments, 2);
+  return build_clicks (arguments, space, script, structured,
+                       json_object_get_int_member_with_default (arguments, "clicks", 1), error);
 }
 
-static void
-tool_move (PortholeMcpCall *call,
-           JsonObject      *arguments,
-           gpointer         user_data)
+static char *
+build_double_click (JsonObject           *arguments,
+                    PortholeMcpSpace     *space,
+                    PortholeInputScript  *script,
+                    JsonObject           *structured,
+                    GError              **error)
 {
-  g_autoptr(PortholeInputScript) script = porthole_input_script_new ();
-  g_autoptr(PortholeMcpAction) action = NULL;
-  g_autoptr(JsonObject) structured = json_object_new ();
-  g_autofree char *text = NULL;
-  PortholeMcpSpace space;
-  PortholeDesktop *desktop = porthole_mcp_desktop_begin (call, arguments, &space);
+  return build_clicks (arguments, space, script, structured, 2, error);
+}
+
+static char *
+build_move (JsonObject           *arguments,
+            PortholeMcpSpace     *space,
+            PortholeInputScript  *script,
+            JsonObject           *structured,
+            GError              **error)
+{
   int x = json_object_get_double_member (arguments, "x");
   int y = json_object_get_double_member (arguments, "y");
   int nx, ny;
 
-  if (desktop == NULL)
-    return;
-
-  porthole_mcp_space_to_native (&space, x, y, &nx, &ny);
+  porthole_mcp_space_to_native (space, x, y, &nx, &ny);
   porthole_input_script_add_motion (script, nx, ny);
 
   json_object_set_int_member (structured, "x", x);
   json_object_set_int_member (structured, "y", y);
   json_object_set_int_member (structured, "native_x", nx);
   json_object_set_int_member (structured, "native_y", ny);
-  text = g_strdup_printf ("Moved the pointer to %d,%d", x, y);
 
-  action = porthole_mcp_action_new (call, desktop, &space, arguments);
-  porthole_mcp_action_run (action, script, structured, text);
+  return g_strdup_printf ("Moved the pointer to %d,%d", x, y);
 }
 
-static void
-tool_drag (PortholeMcpCall *call,
-           JsonObject      *arguments,
-           gpointer         user_data)
+static char *
+build_drag (JsonObject           *arguments,
+            PortholeMcpSpace     *space,
+            PortholeInputScript  *script,
+            JsonObject           *structured,
+            GError              **error)
 {
-  g_autoptr(PortholeInputScript) script = porthole_input_script_new ();
-  g_autoptr(PortholeMcpAction) action = NULL;
-  g_autoptr(JsonObject) structured = json_object_new ();
-  g_autofree char *text = NULL;
-  PortholeMcpSpace space;
-  PortholeDesktop *desktop = porthole_mcp_desktop_begin (call, arguments, &space);
   int from_x = json_object_get_double_member (arguments, "from_x");
   int from_y = json_object_get_double_member (arguments, "from_y");
   int to_x = json_object_get_double_member (arguments, "to_x");
@@ -168,12 +189,9 @@ tool_drag (PortholeMcpCall *call,
   int nfx, nfy, ntx, nty;
   guint button;
 
-  if (desktop == NULL)
-    return;
-
   porthole_mcp_desktop_parse_button (name, &button);
-  porthole_mcp_space_to_native (&space, from_x, from_y, &nfx, &nfy);
-  porthole_mcp_space_to_native (&space, to_x, to_y, &ntx, &nty);
+  porthole_mcp_space_to_native (space, from_x, from_y, &nfx, &nfy);
+  porthole_mcp_space_to_native (space, to_x, to_y, &ntx, &nty);
   porthole_input_script_add_drag (script, button, nfx, nfy, ntx, nty,
                                   json_object_get_int_member_with_default (arguments, "duration_ms", 300));
 
@@ -182,10 +200,8 @@ tool_drag (PortholeMcpCall *call,
   json_object_set_int_member (structured, "to_x", to_x);
   json_object_set_int_member (structured, "to_y", to_y);
   json_object_set_string_member (structured, "button", name);
-  text = g_strdup_printf ("Dragged from %d,%d to %d,%d", from_x, from_y, to_x, to_y);
 
-  action = porthole_mcp_action_new (call, desktop, &space, arguments);
-  porthole_mcp_action_run (action, script, structured, text);
+  return g_strdup_printf ("Dragged from %d,%d to %d,%d", from_x, from_y, to_x, to_y);
 }
 
 static guint
@@ -200,22 +216,15 @@ scroll_button (const char *direction)
   return PORTHOLE_BUTTON_SCROLL_DOWN;
 }
 
-static void
-tool_scroll (PortholeMcpCall *call,
-             JsonObject      *arguments,
-             gpointer         user_data)
+static char *
+build_scroll (JsonObject           *arguments,
+              PortholeMcpSpace     *space,
+              PortholeInputScript  *script,
+              JsonObject           *structured,
+              GError              **error)
 {
-  g_autoptr(PortholeInputScript) script = porthole_input_script_new ();
-  g_autoptr(PortholeMcpAction) action = NULL;
-  g_autoptr(JsonObject) structured = json_object_new ();
-  g_autofree char *text = NULL;
-  PortholeMcpSpace space;
-  PortholeDesktop *desktop = porthole_mcp_desktop_begin (call, arguments, &space);
   const char *direction = json_object_get_string_member_with_default (arguments, "direction", "down");
   gint64 amount = json_object_get_int_member_with_default (arguments, "amount", 3);
-
-  if (desktop == NULL)
-    return;
 
   if (json_object_has_member (arguments, "x") || json_object_has_member (arguments, "y"))
     {
@@ -223,7 +232,7 @@ tool_scroll (PortholeMcpCall *call,
       int y = json_object_get_double_member_with_default (arguments, "y", 0);
       int nx, ny;
 
-      porthole_mcp_space_to_native (&space, x, y, &nx, &ny);
+      porthole_mcp_space_to_native (space, x, y, &nx, &ny);
       porthole_input_script_add_motion (script, nx, ny);
       json_object_set_int_member (structured, "x", x);
       json_object_set_int_member (structured, "y", y);
@@ -232,55 +241,36 @@ tool_scroll (PortholeMcpCall *call,
 
   json_object_set_string_member (structured, "direction", direction);
   json_object_set_int_member (structured, "amount", amount);
-  text = g_strdup_printf ("Scrolled %s by %" G_GINT64_FORMAT, direction, amount);
 
-  action = porthole_mcp_action_new (call, desktop, &space, arguments);
-  porthole_mcp_action_run (action, script, structured, text);
+  return g_strdup_printf ("Scrolled %s by %" G_GINT64_FORMAT, direction, amount);
 }
 
-static void
-tool_type_text (PortholeMcpCall *call,
-                JsonObject      *arguments,
-                gpointer         user_data)
+static char *
+build_type_text (JsonObject           *arguments,
+                 PortholeMcpSpace     *space,
+                 PortholeInputScript  *script,
+                 JsonObject           *structured,
+                 GError              **error)
 {
-  g_autoptr(PortholeInputScript) script = porthole_input_script_new ();
-  g_autoptr(PortholeMcpAction) action = NULL;
-  g_autoptr(JsonObject) structured = json_object_new ();
-  g_autofree char *text = NULL;
-  PortholeMcpSpace space;
-  PortholeDesktop *desktop = porthole_mcp_desktop_begin (call, arguments, &space);
-  guint length;
+  guint length = porthole_input_script_add_text (script, json_object_get_string_member (arguments, "text"),
+                                                 json_object_get_int_member_with_default (arguments, "delay_ms", 10));
 
-  if (desktop == NULL)
-    return;
-
-  length = porthole_input_script_add_text (script, json_object_get_string_member (arguments, "text"),
-                                           json_object_get_int_member_with_default (arguments, "delay_ms", 10));
   json_object_set_int_member (structured, "length", length);
-  text = g_strdup_printf ("Typed %u characters", length);
 
-  action = porthole_mcp_action_new (call, desktop, &space, arguments);
-  porthole_mcp_action_run (action, script, structured, text);
+  return g_strdup_printf ("Typed %u characters", length);
 }
 
-static void
-tool_press_keys (PortholeMcpCall *call,
-                 JsonObject      *arguments,
-                 gpointer         user_data)
+static char *
+build_press_keys (JsonObject           *arguments,
+                  PortholeMcpSpace     *space,
+                  PortholeInputScript  *script,
+                  JsonObject           *structured,
+                  GError              **error)
 {
-  g_autoptr(PortholeInputScript) script = porthole_input_script_new ();
-  g_autoptr(PortholeMcpAction) action = NULL;
-  g_autoptr(JsonObject) structured = json_object_new ();
   g_autoptr(GString) text = g_string_new ("Pressed");
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) chords = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
   JsonArray *keys = json_object_get_array_member (arguments, "keys");
   gint64 repeat = json_object_get_int_member_with_default (arguments, "repeat", 1);
-  PortholeMcpSpace space;
-  PortholeDesktop *desktop = porthole_mcp_desktop_begin (call, arguments, &space);
-  g_autoptr(GPtrArray) chords = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
-
-  if (desktop == NULL)
-    return;
 
   /* Every chord resolves, or nothing is pressed. */
   for (guint i = 0; i < json_array_get_length (keys); i++)
@@ -289,16 +279,12 @@ tool_press_keys (PortholeMcpCall *call,
       GArray *keysyms = g_array_new (FALSE, FALSE, sizeof (guint32));
 
       g_ptr_array_add (chords, keysyms);
-      if (!porthole_keysyms_from_chord (chord, keysyms, &error))
-        {
-          porthole_mcp_call_fail_tool (call, error);
-          return;
-        }
+      if (!porthole_keysyms_from_chord (chord, keysyms, error))
+        return NULL;
       if (keysyms->len > MAX_CHORD_KEYS)
         {
-          g_set_error (&error, PORTHOLE_MCP_ERROR, PORTHOLE_MCP_INVALID_PARAMS, "Too many keys in one chord: %s", chord);
-          porthole_mcp_call_fail_tool (call, error);
-          return;
+          g_set_error (error, PORTHOLE_MCP_ERROR, PORTHOLE_MCP_INVALID_PARAMS, "Too many keys in one chord: %s", chord);
+          return NULL;
         }
       g_string_append_printf (text, "%s %s", i > 0 ? "," : "", chord);
     }
@@ -316,9 +302,26 @@ tool_press_keys (PortholeMcpCall *call,
   json_object_set_array_member (structured, "keys", json_array_ref (keys));
   json_object_set_int_member (structured, "repeat", repeat);
 
-  action = porthole_mcp_action_new (call, desktop, &space, arguments);
-  porthole_mcp_action_run (action, script, structured, text->str);
+  return g_string_free (g_steal_pointer (&text), FALSE);
 }
+
+/* The registry's tool functions, one line each. */
+#define INPUT_TOOL(name) \
+  static void \
+  tool_##name (PortholeMcpCall *call, \
+               JsonObject      *arguments, \
+               gpointer         user_data) \
+  { \
+    run_input_tool (call, arguments, build_##name); \
+  }
+
+INPUT_TOOL (click)
+INPUT_TOOL (double_click)
+INPUT_TOOL (move)
+INPUT_TOOL (drag)
+INPUT_TOOL (scroll)
+INPUT_TOOL (type_text)
+INPUT_TOOL (press_keys)
 
 void
 porthole_mcp_input_tools_register (PortholeMcpRegistry *registry,
