@@ -92,19 +92,19 @@ new_table (void)
 static void
 porthole_env_store_init (PortholeEnvStore *self)
 {
-  g_auto(GStrv) environ = g_get_environ ();
+  g_auto(GStrv) variables = g_get_environ ();
 
   self->base = new_table ();
   self->managed = new_table ();
 
-  for (guint i = 0; environ[i]; i++)
+  for (guint i = 0; variables[i]; i++)
     {
-      const char *eq = strchr (environ[i], '=');
+      const char *eq = strchr (variables[i], '=');
       g_autofree char *name = NULL;
 
       if (eq == NULL)
         continue;
-      name = g_strndup (environ[i], eq - environ[i]);
+      name = g_strndup (variables[i], eq - variables[i]);
       if (!is_private (name))
         g_hash_table_replace (self->base, g_steal_pointer (&name), g_strdup (eq + 1));
     }

@@ -243,7 +243,7 @@ porthole_rich_outputs_display_messages (const char *msg_type,
 
       message = json_object_new ();
       timestamp = porthole_timestamp_now ();
-      text = porthole_json_to_string (value, FALSE);
+      text = porthole_json_to_string (value, NULL);
       json_object_set_string_member (message, PORTHOLE_MEMBER_TYPE, PORTHOLE_WS_TYPE_DISPLAY);
       json_object_set_string_member (message, "mime_type", mime);
       json_object_set_string_member (message, "format", format_of (mime, value));

@@ -406,6 +406,16 @@ on_header_too_large (PortholeConnectionStream *stream,
   connection_refuse (conn, response, STATUS_HEADER_FIELDS_TOO_LARGE);
 }
 
+static void
+on_framing_invalid (PortholeConnectionStream *stream,
+                    Connection               *conn)
+{
+  g_autoptr(GBytes) response = raw_error_response (SOUP_STATUS_BAD_REQUEST, PORTHOLE_ERROR_INVALID_REQUEST,
+                                                   "Invalid Content-Length or Transfer-Encoding", NULL);
+
+  connection_refuse (conn, response, SOUP_STATUS_BAD_REQUEST);
+}
+
 /* Accepting */
 
 static void
@@ -456,11 +466,18 @@ reserve_has_room (PortholeHttpServer *self)
   return FALSE;
 }
 
-static void
-accept_one (GSocket  *socket,
-            gpointer  user_data)
+/**
+ * porthole_http_server_accept:
+ * @socket: a connected socket (TCP, or one end of a socketpair)
+ *
+ * Serves @socket as a connection of its own, counted, limited and timed
+ * like the ones the listeners accept. The fuzz targets feed requests
+ * through it.
+ */
+void
+porthole_http_server_accept (PortholeHttpServer *self,
+                             GSocket            *socket)
 {
-  PortholeHttpServer *self = user_data;
   g_autoptr(GSocketConnection) connection = NULL;
   g_autoptr(GIOStream) stream = NULL;
   g_autoptr(GSocketAddress) local = NULL;
@@ -533,6 +550,7 @@ accept_one (GSocket  *socket,
   g_object_weak_ref (G_OBJECT (conn->stream), connection_gone, conn);
   porthole_connection_stream_expect_request (conn->stream, MAX_HEADER_BLOCK);
   g_signal_connect (conn->stream, "header-too-large", G_CALLBACK (on_header_too_large), conn);
+  g_signal_connect (conn->stream, "framing-invalid", G_CALLBACK (on_framing_invalid), conn);
 
   /* soup keeps the remote address with the connection and hands it back
    * for each message: that is how a message finds its record. */
@@ -541,6 +559,13 @@ accept_one (GSocket  *socket,
   soup_server_accept_iostream (self->soup, G_IO_STREAM (conn->stream), conn->local, conn->remote, NULL);
   /* soup holds it now; we only watch it. */
   g_object_unref (conn->stream);
+}
+
+static void
+accept_one (GSocket  *socket,
+            gpointer  user_data)
+{
+  porthole_http_server_accept (user_data, socket);
 }
 
 /* Request ids */
@@ -750,7 +775,7 @@ early_handler (SoupServer        *soup,
   g_hash_table_add (self->active_requests, g_object_ref (req));
 
   /* A restart serves what it accepted, then lets the connection go;
-   * so does a reserve connection (see accept_one()). */
+   * so does a reserve connection (see porthole_http_server_accept()). */
   if (self->draining || (conn != NULL && conn->reserve))
     soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
   if (self->stopping && !self->draining)

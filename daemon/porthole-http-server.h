@@ -20,6 +20,8 @@ G_DECLARE_FINAL_TYPE (PortholeHttpServer, porthole_http_server, PORTHOLE, HTTP_S
 PortholeHttpServer *porthole_http_server_new              (PortholeDaemon      *daemon);
 gboolean            porthole_http_server_start            (PortholeHttpServer  *self,
                                                            GError             **error);
+void                porthole_http_server_accept           (PortholeHttpServer  *self,
+                                                           GSocket             *socket);
 void                porthole_http_server_stop             (PortholeHttpServer  *self);
 void                porthole_http_server_drain            (PortholeHttpServer  *self);
 gboolean            porthole_http_server_is_drained       (PortholeHttpServer  *self);

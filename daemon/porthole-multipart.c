@@ -109,8 +109,9 @@ parse_headers (PortholeMultipartParser  *self,
   if (!soup_headers_parse_response (copy, strlen (copy), headers, NULL, NULL, NULL))
     return fail (error, "malformed part headers");
 
+  /* soup 3.2.3 accepts "Content-Disposition: ; name=x" with no type. */
   if (!soup_message_headers_get_content_disposition (headers, &disposition, &params) ||
-      g_ascii_strcasecmp (disposition, "form-data") != 0)
+      disposition == NULL || g_ascii_strcasecmp (disposition, "form-data") != 0)
     {
       g_free (disposition);
       return fail (error, "part without Content-Disposition: form-data");
@@ -255,7 +256,9 @@ run (PortholeMultipartParser  *self,
               {
                 const char *after = found + self->delimiter_length;
 
-                while (*after == ' ' || *after == '\t')
+                /* Bounded: the buffer may end in the padding (found by
+                 * fuzz/fuzz-multipart reading past it). */
+                while (after < end && (*after == ' ' || *after == '\t'))
                   after++;
                 if (after + 2 <= end &&
                     ((after[0] == '-' && after[1] == '-') || (after[0] == '\r' && after[1] == '\n')))

@@ -146,6 +146,12 @@ decode_utf8 (GByteArray   *carry,
       length = joined->len;
     }
 
+  /* Nothing carried and nothing new (a reader's final call): done, and
+   * (const char *) NULL + 0 below would be undefined behaviour (UBSan,
+   * through fuzz/fuzz-http). */
+  if (length == 0)
+    return;
+
   p = (const char *) data;
   end = p + length;
 

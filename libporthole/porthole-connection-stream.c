@@ -18,7 +18,14 @@
  * resets a connection whose headers pass 64 KiB without answering. Past
  * the limit given to porthole_connection_stream_expect_request(), no
  * more is handed to soup and "header-too-large" lets the server answer
- * 431 itself. And porthole_connection_stream_refuse() ends a connection
+ * 431 itself. Its Content-Length and Transfer-Encoding are checked on the
+ * way too: soup 3.2.3 leaks the request's path for every request whose
+ * framing it cannot read (soup-server-message-io-http1.c parse_headers()
+ * returns without freeing it), so such a request never reaches soup, and
+ * "framing-invalid" lets the server answer 400 itself. The rules are
+ * RFC 9112 §6's, a little stricter than soup's: one Content-Length of
+ * digits only or one Transfer-Encoding of "chunked" (or soup's
+ * "identity"), never both, neither folded over lines. And porthole_connection_stream_refuse() ends a connection
  * the server has answered on its own: what the client still sends is
  * read and dropped until it closes (so the answer is not lost to a
  * reset), and soup then sees the connection fail, which it cleans up.
@@ -31,6 +38,9 @@
 #include <string.h>
 
 #include "porthole-connection-stream.h"
+
+/* What is kept of each header line: enough for any valid framing line. */
+#define LINE_KEEP 256
 
 static const char end_request[] =
   "GET / HTTP/1.1\r\n"
@@ -59,6 +69,14 @@ struct _PortholeConnectionInput
   gsize header_limit;
   gsize header_length;
   guint8 last[2];
+  /* The header line being read, and what the block said of framing. */
+  char line[LINE_KEEP];
+  gsize line_length;
+  gboolean line_truncated;
+  gboolean seen_request_line;
+  gboolean last_was_framing;
+  guint n_content_length;
+  guint n_transfer_encoding;
   /* Input is read and dropped (porthole_connection_stream_refuse()). */
   gboolean discarding;
   /* Not a reference: the stream owns us. */
@@ -115,6 +133,105 @@ filter_read (PortholeConnectionInput *self,
 }
 
 static void header_too_large (struct _PortholeConnectionStream *stream);
+static void framing_invalid  (struct _PortholeConnectionStream *stream);
+
+static gboolean
+is_ows (char c)
+{
+  return c == ' ' || c == '\t';
+}
+
+/* Whether @line (without its end of line) is a header line soup could
+ * read the request's framing from. */
+static gboolean
+line_is_valid (PortholeConnectionInput *self,
+               const char              *line,
+               gsize                    length)
+{
+  const char *colon, *value, *end;
+  gboolean content_length, transfer_encoding;
+
+  if (!self->seen_request_line)
+    {
+      /* Empty lines before the request line are skipped (RFC 9112 §2.2). */
+      self->seen_request_line = length > 0;
+      return TRUE;
+    }
+
+  /* A continuation (obs-fold) of a framing header would change it. */
+  if (length > 0 && is_ows (line[0]))
+    return !self->last_was_framing;
+
+  colon = memchr (line, ':', length);
+  if (colon == NULL)
+    {
+      self->last_was_framing = FALSE;
+      return TRUE;
+    }
+
+  content_length = (colon - line) == strlen ("Content-Length") &&
+                   g_ascii_strncasecmp (line, "Content-Length", colon - line) == 0;
+  transfer_encoding = (colon - line) == strlen ("Transfer-Encoding") &&
+                      g_ascii_strncasecmp (line, "Transfer-Encoding", colon - line) == 0;
+  self->last_was_framing = content_length || transfer_encoding;
+  if (!self->last_was_framing)
+    return TRUE;
+  if (self->line_truncated)
+    return FALSE;
+  /* Both at once is how requests are smuggled past a proxy (§6.3). */
+  if ((content_length && self->n_transfer_encoding > 0) ||
+      (transfer_encoding && self->n_content_length > 0))
+    return FALSE;
+
+  value = colon + 1;
+  end = line + length;
+  while (value < end && is_ows (*value))
+    value++;
+  while (end > value && is_ows (end[-1]))
+    end--;
+
+  if (content_length)
+    {
+      if (++self->n_content_length > 1 || value == end)
+        return FALSE;
+      for (const char *c = value; c < end; c++)
+        if (!g_ascii_isdigit (*c))
+          return FALSE;
+      return TRUE;
+    }
+
+  if (++self->n_transfer_encoding > 1)
+    return FALSE;
+  return ((end - value) == strlen ("chunked") && g_ascii_strncasecmp (value, "chunked", end - value) == 0) ||
+         ((end - value) == strlen ("identity") && g_ascii_strncasecmp (value, "identity", end - value) == 0);
+}
+
+/* Follows @byte into the current line; at its end, checks it. */
+static gboolean
+scan_line (PortholeConnectionInput *self,
+           guint8                   byte)
+{
+  gboolean valid;
+  gsize length;
+
+  if (byte != '\n')
+    {
+      if (self->line_length < LINE_KEEP)
+        self->line[self->line_length++] = byte;
+      else
+        self->line_truncated = TRUE;
+      return TRUE;
+    }
+
+  length = self->line_length;
+  if (length > 0 && self->line[length - 1] == '\r' && !self->line_truncated)
+    length--;
+  valid = line_is_valid (self, self->line, length);
+  self->line_length = 0;
+  self->line_truncated = FALSE;
+
+  return valid;
+}
 
 /* Reads and drops what the client sends; its end (or a failure) is a
  * failure for soup, never an end of file: soup would take a partial
@@ -161,6 +278,16 @@ scan_headers (PortholeConnectionInput *self,
     {
       guint8 byte = data[i];
       gsize at = self->header_length++;
+
+      if (!scan_line (self, byte))
+        {
+          self->scanning = FALSE;
+          self->discarding = TRUE;
+          self->idle = FALSE;
+          if (self->owner != NULL)
+            framing_invalid (self->owner);
+          return i;
+        }
 
       if (byte == '\n' &&
           ((self->last[1] == '\n' && at >= 2) ||
@@ -320,6 +447,7 @@ struct _PortholeConnectionStream
 
 enum {
   HEADER_TOO_LARGE,
+  FRAMING_INVALID,
   N_SIGNALS
 };
 
@@ -331,6 +459,12 @@ static void
 header_too_large (PortholeConnectionStream *self)
 {
   g_signal_emit (self, signals[HEADER_TOO_LARGE], 0);
+}
+
+static void
+framing_invalid (PortholeConnectionStream *self)
+{
+  g_signal_emit (self, signals[FRAMING_INVALID], 0);
 }
 
 static GInputStream *
@@ -390,6 +524,20 @@ porthole_connection_stream_class_init (PortholeConnectionStreamClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
+
+  /**
+   * PortholeConnectionStream::framing-invalid:
+   *
+   * A request's Content-Length or Transfer-Encoding cannot be read (or
+   * is given twice). Nothing more reaches soup; the handler answers, as
+   * for #PortholeConnectionStream::header-too-large.
+   */
+  signals[FRAMING_INVALID] =
+    g_signal_new ("framing-invalid",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 }
 
 static void
@@ -429,6 +577,12 @@ porthole_connection_stream_expect_request (PortholeConnectionStream *self,
   self->input->header_limit = header_limit;
   self->input->header_length = 0;
   self->input->last[0] = self->input->last[1] = 0;
+  self->input->line_length = 0;
+  self->input->line_truncated = FALSE;
+  self->input->seen_request_line = FALSE;
+  self->input->last_was_framing = FALSE;
+  self->input->n_content_length = 0;
+  self->input->n_transfer_encoding = 0;
 }
 
 /**

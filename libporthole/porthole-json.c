@@ -109,6 +109,31 @@ hex4 (const char *p,
   return value;
 }
 
+/* json-glib reads a number past the range of a double (1e400) as an
+ * infinity, which JSON cannot express: echoed back, it would make the
+ * reply invalid JSON. Moves *@p to the number's last character. */
+static gboolean
+number_is_finite (const char **p,
+                  const char  *end)
+{
+  const char *start = *p, *q = *p;
+  gboolean exponent = FALSE;
+  g_autofree char *text = NULL;
+
+  while (q < end && (g_ascii_isdigit (*q) || strchr ("+-.eE", *q) != NULL) && *q != '\0')
+    {
+      exponent |= *q == 'e' || *q == 'E';
+      q++;
+    }
+  *p = q - 1;
+
+  /* Only an exponent or more digits than a double's range can overflow. */
+  if (!exponent && (gsize) (q - start) < 300)
+    return TRUE;
+  text = g_strndup (start, q - start);
+  return isfinite (g_ascii_strtod (text, NULL));
+}
+
 /**
  * porthole_json_check_depth:
  * @data: JSON text
@@ -125,9 +150,10 @@ hex4 (const char *p,
  * scanner also reads 'single-quoted' strings and /slash-delimited/
  * comments, and a \u escape with fewer than four hex digits or an
  * unpaired surrogate makes it swallow the character after it (a closing
- * quote, say). None of those is JSON (RFC 8259), so they are refused
- * here: what passes is lexed the same way by both. (json-glib refuses
- * text with a NUL byte, so the scan may stop at one.)
+ * quote, say), and it reads escapes JSON does not have (octal ones).
+ * None of those is JSON (RFC 8259), so they are refused here: what
+ * passes is lexed the same way by both. (json-glib refuses text with a
+ * NUL byte, so the scan may stop at one.)
  *
  * Returns: %FALSE with %PORTHOLE_ERROR_INVALID_JSON when @data nests
  *   deeper than @max or uses one of those constructs
@@ -177,8 +203,14 @@ porthole_json_check_depth (const char  *data,
                 continue;
               if (++p >= end || *p == '\0')
                 goto bad_escape;
+              /* GScanner also reads octal escapes (\614), which make
+               * bytes that are not UTF-8 (found by fuzz/fuzz-json). */
               if (*p != 'u')
-                continue;
+                {
+                  if (strchr ("\"\\/bfnrt", *p) == NULL)
+                    goto bad_escape;
+                  continue;
+                }
 
               /* \uXXXX, and a surrogate only as a high-low pair. */
               unit = hex4 (p + 1, end);
@@ -200,6 +232,17 @@ porthole_json_check_depth (const char  *data,
           /* Unterminated: the parser reports it. */
           if (p >= end || *p == '\0')
             return TRUE;
+          break;
+
+        case '-':
+        case '0': case '1': case '2': case '3': case '4':
+        case '5': case '6': case '7': case '8': case '9':
+          if (!number_is_finite (&p, end))
+            {
+              g_set_error_literal (error, PORTHOLE_ERROR, PORTHOLE_ERROR_INVALID_JSON,
+                                   "Invalid JSON: a number out of range");
+              return FALSE;
+            }
           break;
 
         default:
@@ -272,6 +315,52 @@ porthole_json_parse (const char  *data,
   return json_node_ref (root);
 }
 
+/* json-glib 1.6 appends ".0" to every double printed without a '.',
+ * exponents included: 1e30 comes out as "1e+30.0", which is not JSON
+ * (found by fuzz/fuzz-json). Drops that ".0" from numbers, in place,
+ * outside strings. Returns the new length. */
+static gsize
+fix_exponents (char  *text,
+               gsize  length)
+{
+  gboolean in_string = FALSE, in_exponent = FALSE;
+  gsize out = 0;
+
+  if (memchr (text, 'e', length) == NULL)
+    return length;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = text[i];
+
+      if (in_string)
+        {
+          if (c == '\\' && i + 1 < length)
+            text[out++] = text[i++];
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if (c == 'e' && out > 0 && g_ascii_isdigit (text[out - 1]))
+        in_exponent = TRUE;
+      else if (in_exponent && c == '.' && i + 1 < length && text[i + 1] == '0' &&
+               (i + 2 == length || !g_ascii_isdigit (text[i + 2])))
+        {
+          in_exponent = FALSE;
+          i++;
+          continue;
+        }
+      else if (!g_ascii_isdigit (c) && c != '+' && c != '-')
+        in_exponent = FALSE;
+
+      text[out++] = text[i];
+    }
+  text[out] = '\0';
+
+  return out;
+}
+
 char *
 porthole_json_to_string (JsonNode *node,
                          gsize    *length)
@@ -281,7 +370,9 @@ porthole_json_to_string (JsonNode *node,
   char *text;
 
   json_generator_set_root (generator, node);
-  text = porthole_json_nul_escape (json_generator_to_data (generator, &generated), &generated);
+  text = json_generator_to_data (generator, &generated);
+  generated = fix_exponents (text, generated);
+  text = porthole_json_nul_escape (text, &generated);
   if (length != NULL)
     *length = generated;
   return text;

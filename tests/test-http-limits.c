@@ -536,6 +536,55 @@ test_header_block_too_large (void)
   g_assert_true (g_str_has_prefix (fine, "HTTP/1.1 200"));
 }
 
+/* libsoup 3.2.3 leaked each request's path when it could not read the
+ * body's framing (found by fuzz/fuzz-http); such requests are answered
+ * 400 before soup sees them, and so are the ambiguous ones a proxy in
+ * front could frame differently. Good framing still passes, keep-alive
+ * included. */
+static void
+test_framing (void)
+{
+  g_autoptr(PortholeTestDaemon) daemon = porthole_test_daemon_new (NULL);
+  const char *refused[] = {
+    "POST /health HTTP/1.1\r\nHost: x\r\nContent-Length: 1x\r\n\r\nx",
+    "POST /health HTTP/1.1\r\nHost: x\r\nContent-Length: +1\r\n\r\nx",
+    "POST /health HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\nx",
+    "POST /health HTTP/1.1\r\nHost: x\r\ncontent-length: 1\r\n 2\r\n\r\nx",
+    "POST /health HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n",
+    "POST /health HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+    "POST /health HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n",
+    "POST /health HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTRANSFER-ENCODING: chunked\r\n\r\n0\r\n\r\n",
+  };
+  const char *accepted =
+    "POST /health HTTP/1.1\r\nHost: x\r\nContent-Length:  2 \r\n\r\n{}"
+    "POST /health HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: Chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n"
+    "GET /health HTTP/1.1\r\nHost: x\r\nX-Content-Length: nope\r\nConnection: close\r\n\r\n";
+  g_autoptr(GSocketConnection) keep = raw_connect (daemon);
+  g_autofree char *answers = NULL;
+  const char *at;
+  guint n_ok = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autoptr(GSocketConnection) conn = raw_connect (daemon);
+      g_autofree char *answer = NULL;
+
+      g_test_message ("%s", refused[i]);
+      g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)), refused[i], strlen (refused[i]),
+                                 NULL, NULL, NULL);
+      answer = read_until_closed (conn, 30);
+      g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 400"));
+      g_assert_nonnull (strstr (answer, "INVALID_REQUEST"));
+    }
+
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (keep)), accepted, strlen (accepted),
+                             NULL, NULL, NULL);
+  answers = read_until_closed (keep, 30);
+  for (at = answers; (at = strstr (at, "HTTP/1.1 200")) != NULL; at++)
+    n_ok++;
+  g_assert_cmpuint (n_ok, ==, 3);
+}
+
 /* /execute took a built-in 16 MiB whatever max-body-size said; it has
  * its own key now (issue 16, item 5). */
 static void
@@ -642,6 +691,7 @@ main (int    argc,
   g_test_add_func ("/limits/refused-before-body", test_refused_before_body);
   g_test_add_func ("/limits/body-deadline-is-total", test_body_deadline_is_total);
   g_test_add_func ("/limits/header-block-too-large", test_header_block_too_large);
+  g_test_add_func ("/limits/framing", test_framing);
   g_test_add_func ("/limits/execute-body-limit", test_execute_body_limit);
   g_test_add_func ("/limits/sighup-rotates-key", test_sighup_rotates_key);
   g_test_add_func ("/limits/token-subcommand", test_token_subcommand);

@@ -97,6 +97,63 @@ test_invalid_json (void)
   g_assert_error (error, PORTHOLE_ERROR, PORTHOLE_ERROR_INVALID_JSON);
 }
 
+/* json-glib reads 1e400 as an infinity, which would print back as "inf"
+ * (found by fuzz/fuzz-json): such numbers are refused, while the
+ * smallest and largest finite ones and underflow to 0 are not. */
+static void
+test_number_range (void)
+{
+  const char *refused[] = { "[\"\\\\\\614\"]", "\"\\a\"", "[1e400]", "{\"a\":-3e810}", "1E+309", "[1, 2, 0.5e99999]", NULL };
+  const char *accepted[] = { "[1.7976931348623157e308]", "-2.2250738585072014e-308", "[1e-400]", "[12345678901234567890]", "\"1e400\"", NULL };
+  g_autoptr(GString) long_digits = g_string_new ("[");
+
+  for (guint i = 0; refused[i]; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) node = porthole_json_parse (refused[i], -1, &error);
+
+      g_test_message ("%s", refused[i]);
+      g_assert_null (node);
+      g_assert_error (error, PORTHOLE_ERROR, PORTHOLE_ERROR_INVALID_JSON);
+    }
+
+  for (guint i = 0; accepted[i]; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) node = porthole_json_parse (accepted[i], -1, &error);
+      g_autofree char *text = NULL;
+
+      g_test_message ("%s", accepted[i]);
+      g_assert_no_error (error);
+      text = porthole_json_to_string (node, NULL);
+      g_assert_null (strstr (text, "inf"));
+    }
+
+  /* json-glib prints 1e30 as "1e+30.0"; our printer does not. */
+  {
+    g_autoptr(JsonNode) node = porthole_json_parse ("[-1e30,1e+30,\"1e+30.0\",2.5e-10,1e300,\"\\\"e5.0\"]", -1, NULL);
+    g_autofree char *text = porthole_json_to_string (node, NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonNode) again = porthole_json_parse (text, -1, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (text, ==, "[-1e+30,1e+30,\"1e+30.0\",2.5000000000000002e-10,1e+300,\"\\\"e5.0\"]");
+    g_assert_true (json_node_equal (node, again));
+  }
+
+  /* 400 digits: past any double. */
+  for (guint i = 0; i < 400; i++)
+    g_string_append_c (long_digits, '9');
+  g_string_append_c (long_digits, ']');
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonNode) node = porthole_json_parse (long_digits->str, -1, &error);
+
+    g_assert_null (node);
+    g_assert_error (error, PORTHOLE_ERROR, PORTHOLE_ERROR_INVALID_JSON);
+  }
+}
+
 /* U+0000 through json-glib: NUL pairs out as \u0000, \u0000 in as the
  * pair, and U+FFFF (the parser's helper) and "\\u0000" left alone. */
 static void
@@ -300,6 +357,7 @@ main (int    argc,
   g_test_add_func ("/json/int-coercion", test_int_coercion);
   g_test_add_func ("/json/boolean-coercion", test_boolean_coercion);
   g_test_add_func ("/json/timestamps", test_timestamps);
+  g_test_add_func ("/json/number-range", test_number_range);
   g_test_add_func ("/json/invalid", test_invalid_json);
   g_test_add_func ("/json/depth", test_depth);
   g_test_add_func ("/json/nul-round-trip", test_nul_round_trip);

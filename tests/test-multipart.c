@@ -166,6 +166,8 @@ test_invalid (void)
     { "b", "--b\r\nContent-Disposition: attachment; name=\"f\"\r\n\r\nx\r\n--b--" },
     { "b", "--b\r\nContent-Disposition: form-data\r\n\r\nx\r\n--b--" },
     { "b", "--bxx\r\n" },
+    /* A disposition without its type (found by fuzz/fuzz-multipart). */
+    { "b", "--b\r\nContent-Disposition: ; name=\"f\"\r\n\r\nx\r\n--b--" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

@@ -133,7 +133,7 @@ struct _PortholeVncBackend
 
 /* libvncserver logs through two globals: its chatter per viewer goes
  * to the debug log. */
-static void
+static void G_GNUC_PRINTF (1, 2)
 log_debug (const char *format,
            ...)
 {
@@ -669,7 +669,7 @@ run_thread (gpointer user_data)
           g_array_append_val (fds, ((struct pollfd) { cl->sock, POLLIN, 0 }));
       rfbReleaseClientIterator (iterator);
 
-      if (poll ((struct pollfd *) fds->data, fds->len, timeout) < 0 && errno != EINTR)
+      if (poll (&g_array_index (fds, struct pollfd, 0), fds->len, timeout) < 0 && errno != EINTR)
         g_error ("VNC server: poll() failed: %s", g_strerror (errno));
 
       if (g_array_index (fds, struct pollfd, 0).revents & POLLIN)
