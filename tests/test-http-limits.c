@@ -546,7 +546,7 @@ test_framing (void)
 {
   g_autoptr(PortholeTestDaemon) daemon = porthole_test_daemon_new (NULL);
   const char *refused[] = {
-    "POST /health HTTP/1.1\r\nHost: x\r\nContent-Length: 1x\r\n\r\nx",
+    "GET /health HTTP/1.1\r\nHost: x\r\nContent-Length: 1x\r\n\r\nx",
     "POST /health HTTP/1.1\r\nHost: x\r\nContent-Length: +1\r\n\r\nx",
     "POST /health HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\nx",
     "POST /health HTTP/1.1\r\nHost: x\r\ncontent-length: 1\r\n 2\r\n\r\nx",
@@ -556,8 +556,8 @@ test_framing (void)
     "POST /health HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTRANSFER-ENCODING: chunked\r\n\r\n0\r\n\r\n",
   };
   const char *accepted =
-    "POST /health HTTP/1.1\r\nHost: x\r\nContent-Length:  2 \r\n\r\n{}"
-    "POST /health HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: Chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n"
+    "GET /health HTTP/1.1\r\nHost: x\r\nContent-Length:  2 \r\n\r\n{}"
+    "GET /health HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: Chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n"
     "GET /health HTTP/1.1\r\nHost: x\r\nX-Content-Length: nope\r\nConnection: close\r\n\r\n";
   g_autoptr(GSocketConnection) keep = raw_connect (daemon);
   g_autofree char *answers = NULL;

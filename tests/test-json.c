@@ -137,7 +137,7 @@ test_number_range (void)
     g_autoptr(JsonNode) again = porthole_json_parse (text, -1, &error);
 
     g_assert_no_error (error);
-    g_assert_cmpstr (text, ==, "[-1e+30,1e+30,\"1e+30.0\",2.5000000000000002e-10,1e+300,\"\\\"e5.0\"]");
+    g_assert_cmpstr (text, ==, "[-1e+30,1e+30,\"1e+30.0\",2.5000000000000002e-10,1.0000000000000001e+300,\"\\\"e5.0\"]");
     g_assert_true (json_node_equal (node, again));
   }
 
