@@ -7,7 +7,8 @@
  *
  * Create, resume and start answer only once the sandbox's agent answers
  * `GET /health` through the port the client will use (the proxy
- * included), within ready-timeout; on any failure, or when the client
+ * included), within ready-timeout, and on desktop templates also says
+ * that its X display answers; on any failure, or when the client
  * goes away first, the sandbox is destroyed before the answer, so a 5xx
  * always means that nothing exists (CONTROL-PLANE.md §1.7).
  *
@@ -725,12 +726,48 @@ porthole_hub_check_quota (PortholeHub               *self,
   return FALSE;
 }
 
+/* The template a sandbox was made from, by name or else id (NULL once
+ * it is gone from the templates directory). */
+static const PortholeHubTemplate *
+sandbox_template (PortholeHub        *self,
+                  PortholeHubSandbox *sandbox)
+{
+  const PortholeHubTemplate *template = porthole_hub_templates_find (self->templates, sandbox->template_name);
+
+  if (template == NULL)
+    template = porthole_hub_templates_find (self->templates, sandbox->template_id);
+  return template;
+}
+
+/* Whether a desktop template's agent will get a display: built with the
+ * desktop, and an X server in the template's root (else it reports the
+ * desktop unavailable for good, and waiting for it would never end). */
+static gboolean
+expects_display (const PortholeHubTemplate *template)
+{
+#if HAVE_DESKTOP
+  static const char *const servers[] = { "usr/bin/Xvfb", "bin/Xvfb" };
+
+  for (guint i = 0; template != NULL && template->desktop && i < G_N_ELEMENTS (servers); i++)
+    {
+      g_autofree char *path = g_build_filename (template->root, servers[i], NULL);
+
+      if (g_file_test (path, G_FILE_TEST_IS_EXECUTABLE))
+        return TRUE;
+    }
+#endif
+  return FALSE;
+}
+
 /* Readiness: GET /health through the sandbox's port until it says
- * healthy, the processes end, or the time is up. */
+ * healthy (and, on a desktop template, that its X display answers: the
+ * agent answers before its Xvfb does), the processes end, or the time
+ * is up. */
 
 typedef struct
 {
   PortholeHubSandbox *sandbox;
+  gboolean desktop;
   gint64 deadline;
   GCancellable *cancellable;
   guint retry_id;
@@ -759,6 +796,19 @@ probe_retry (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+is_ready (JsonObject *health,
+          gboolean    desktop)
+{
+  JsonNode *features = json_object_get_member (health, "features");
+
+  if (g_strcmp0 (porthole_json_object_get_string (health, "status"), "healthy") != 0)
+    return FALSE;
+  return !desktop ||
+         (features != NULL && JSON_NODE_HOLDS_OBJECT (features) &&
+          json_object_get_boolean_member_with_default (json_node_get_object (features), "desktop", FALSE));
+}
+
 static void
 probe_done (GObject      *source,
             GAsyncResult *result,
@@ -778,7 +828,7 @@ probe_done (GObject      *source,
       g_autoptr(JsonNode) node = porthole_json_parse (data, length, NULL);
 
       if (node != NULL && JSON_NODE_HOLDS_OBJECT (node) &&
-          g_strcmp0 (porthole_json_object_get_string (json_node_get_object (node), "status"), "healthy") == 0)
+          is_ready (json_node_get_object (node), probe->desktop))
         {
           g_task_return_boolean (task, TRUE);
           return;
@@ -832,6 +882,7 @@ wait_ready_async (PortholeHub         *self,
   Probe *probe = g_new0 (Probe, 1);
 
   probe->sandbox = porthole_hub_sandbox_ref (sandbox);
+  probe->desktop = expects_display (sandbox_template (self, sandbox));
   probe->deadline = g_get_monotonic_time () + self->config->ready_timeout * G_USEC_PER_SEC;
   probe->cancellable = cancellable ? g_object_ref (cancellable) : g_cancellable_new ();
   g_task_set_task_data (task, probe, (GDestroyNotify) probe_free);
@@ -1140,10 +1191,8 @@ porthole_hub_resume_async (PortholeHub         *self,
 
     case PORTHOLE_HUB_STATUS_STOPPED:
       {
-        const PortholeHubTemplate *template = porthole_hub_templates_find (self->templates, sandbox->template_name);
+        const PortholeHubTemplate *template = sandbox_template (self, sandbox);
 
-        if (template == NULL)
-          template = porthole_hub_templates_find (self->templates, sandbox->template_id);
         if (template == NULL)
           {
             g_task_return_new_error (task, PORTHOLE_HUB_ERROR, PORTHOLE_HUB_ERROR_INVALID_STATE,

@@ -81,17 +81,19 @@ const portBase = 20000 + (process.pid % 400) * 100;
 const created = new Set();
 let hub = null;
 
-async function startHub () {
-  const child = spawnChild([HUB, '--listen', `127.0.0.1:${hubPort}`, '--state-dir', stateDir,
+async function startHub ({ port = hubPort, state = stateDir, ports = `${portBase}-${portBase + 99}`,
+                           extra = [], env = process.env } = {}) {
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawnChild([HUB, '--listen', `127.0.0.1:${port}`, '--state-dir', state,
                             '--api-key-file', keyFile, '--templates-dir', templatesDir,
-                            '--sandbox-ports', `${portBase}-${portBase + 99}`],
-                           { stdio: ['ignore', 'ignore', 'inherit'] });
+                            '--sandbox-ports', ports, ...extra],
+                           { stdio: ['ignore', 'ignore', 'inherit'], env });
   let exited = false;
   child.on('exit', () => { exited = true; });
   await poll(async () => {
     check(!exited, 'porthole-hub exited at start-up');
     try {
-      return (await fetch(baseURL + '/health')).ok;
+      return (await fetch(url + '/health')).ok;
     } catch {
       return false;
     }
@@ -486,11 +488,14 @@ await step('a create whose client hangs up leaves nothing behind', async () => {
   check(!(await Sandbox.list(hubOptions)).some((s) => s.sandboxId === id), 'not listed');
 });
 
-await step('a desktop template: its own portholed with its own Xvfb', async () => {
+await step('a desktop template: its own portholed with its own Xvfb, ready with it', async () => {
   if (!process.env.PORTHOLE_TEST_X11_CLIENT)
     skip('no desktop support in this build');
   const d = await create({ template: 'desktop' });
   rememberCgroups(d.sandboxId);
+  /* Create answered once the display answers: asked at once, no retry. */
+  const health = await d.getHealth();
+  equal(health.features?.desktop, true, 'the desktop is usable as create returns: ' + JSON.stringify(health.features));
   const info = await d.desktop.getDisplayInfo();
   check(info.width > 0 && info.height > 0 && info.display.startsWith(':'), 'display: ' + JSON.stringify(info));
   const shot = await d.desktop.screenshot();
@@ -509,6 +514,50 @@ async function getRecord (id) {
 }
 
 let expiredId = null;
+
+await step('an agent in a build tree under /tmp: its directories are bound in', async () => {
+  /* A copy of the agent and its plugins where the sandbox's own /tmp
+   * would hide them, like a clone built under /tmp. */
+  const built = path.dirname(process.env.PORTHOLED);
+  const tree = path.join(tmpdir, 'tree');
+  const pluginDirs = [];
+  for (const sub of ['.', 'desktop', 'mcp']) {
+    const from = path.join(built, sub);
+    const to = path.join(tree, 'daemon', sub);
+    if (!fs.existsSync(from))
+      continue;
+    fs.mkdirSync(to, { recursive: true });
+    pluginDirs.push(to);
+    for (const name of fs.readdirSync(from))
+      if (name.endsWith('.so') || name === 'portholed' || name === 'porthole-a11y-helper')
+        fs.copyFileSync(path.join(from, name), path.join(to, name));
+  }
+  fs.chmodSync(path.join(tree, 'daemon', 'portholed'), 0o755);
+  const plugins = pluginDirs.flatMap((dir) => fs.readdirSync(dir).filter((n) => n.endsWith('.so')).map((n) => path.join(dir, n)));
+  check(plugins.length > 0, 'plugins to copy');
+  const port = await freePort();
+  const state = path.join(tmpdir, 'state-tree');
+  const other = await startHub({ port, state, ports: `${portBase + 100}-${portBase + 109}`,
+                                 extra: ['--portholed', path.join(tree, 'daemon', 'portholed')],
+                                 env: { ...process.env, PORTHOLE_PLUGIN_DIR: pluginDirs.join(':') } });
+  try {
+    const options = { apiKey: API_KEY, baseURL: `http://127.0.0.1:${port}` };
+    const s = await Sandbox.create({ ...options, template: 'base' });
+    equal((await s.runCode('print(6 * 7)')).stdout, '42\n', 'the agent from /tmp runs code');
+    const seen = await s.commands.run(`ls -d ${plugins.join(' ')}; readlink /proc/1/exe /proc/2/exe`);
+    for (const name of plugins)
+      check(seen.stdout.includes(name + '\n'), `plugin ${name} visible inside: ${seen.stdout}`);
+    const hidden = await s.commands.run(`ls -A ${state} | wc -l`);
+    equal(hidden.stdout.trim(), '0', 'that hub\'s state stays hidden');
+    const written = await s.commands.run(`touch ${pluginDirs[0]}/x`);
+    check(written.exitCode !== 0, 'read-only: ' + JSON.stringify(written));
+    await s.kill();
+  } finally {
+    const exited = new Promise((resolve) => other.once('exit', (code, signal) => resolve({ code, signal })));
+    other.kill('SIGTERM');
+    equal(await exited, { code: 0, signal: null }, 'that hub stops cleanly');
+  }
+});
 
 await step('setTimeout: the sandbox dies when it expires', async () => {
   const short = await create({ template: 'base' });
