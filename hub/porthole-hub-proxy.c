@@ -11,6 +11,11 @@
  * they come. Requests pass through PortholeHubHttpFramer, which takes
  * `X-API-Key` out of their heads.
  *
+ * Routed by host (a wildcard domain, one port for all sandboxes), a
+ * connection is connected to its sandbox only once its first request
+ * head is complete, from that head's Host; later requests must name the
+ * same host.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -40,6 +45,7 @@ struct _PortholeHubProxy
   gpointer user_data;
   GDestroyNotify destroy;
   GHashTable *relays;    /* Relay set */
+  gboolean route_by_host;
 };
 
 G_DEFINE_FINAL_TYPE (PortholeHubProxy, porthole_hub_proxy, G_TYPE_OBJECT)
@@ -60,6 +66,8 @@ struct _Relay
 
 static void relay_up_read (Relay *relay);
 static void relay_down_read (Relay *relay);
+static void relay_answer (Relay *relay, guint status, const char *code, const char *message);
+static gboolean relay_connect (Relay *relay, const char *host);
 
 static void
 relay_free (Relay *relay)
@@ -242,11 +250,46 @@ relay_up_got (GObject      *source,
       relay_up_read (relay);
       return;
     }
+  if (relay->agent == NULL && !relay_connect (relay, porthole_hub_http_framer_get_host (relay->framer)))
+    return;
   if (relay_write (relay, relay->agent, relay->up_out->data, relay->up_out->len, relay_up_written))
     {
       g_byte_array_set_size (relay->up_out, 0);
       relay_up_read (relay);
     }
+}
+
+/* Connects @relay to its agent and starts the agent-to-client
+ * direction; on failure, answers the client and ends. */
+static gboolean
+relay_connect (Relay      *relay,
+               const char *host)
+{
+  PortholeHubProxy *self = relay->proxy;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocket) agent = NULL;
+  const char *code = "SERVICE_UNAVAILABLE";
+  guint status = 503;
+
+  if (self != NULL && self->route_by_host && host == NULL)
+    {
+      status = 400;
+      code = "INVALID_REQUEST";
+      g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "No Host header");
+    }
+  else if (self != NULL)
+    agent = self->connect (self->user_data, host, &status, &code, &error);
+  if (agent == NULL)
+    {
+      g_cancellable_cancel (relay->cancellable);
+      relay_answer (relay, status, code, error ? error->message : "The sandbox is not available");
+      return FALSE;
+    }
+
+  relay->agent = G_IO_STREAM (g_socket_connection_factory_create_connection (agent));
+  relay->pumps++;
+  relay_down_read (relay);
+  return TRUE;
 }
 
 static void
@@ -307,10 +350,6 @@ static void
 accept_one (PortholeHubProxy *self,
             GSocket          *client)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSocket) agent = NULL;
-  const char *code = "SERVICE_UNAVAILABLE";
-  guint status = 503;
   Relay *relay;
   int one = 1;
 
@@ -326,19 +365,14 @@ accept_one (PortholeHubProxy *self,
   relay->down_buffer = g_malloc (RELAY_BUFFER_SIZE);
   relay->up_out = g_byte_array_sized_new (RELAY_BUFFER_SIZE);
   g_hash_table_add (self->relays, relay);
+  relay->pumps = 1;
 
-  agent = self->connect (self->user_data, &status, &code, &error);
-  if (agent == NULL)
-    {
-      relay->pumps = 1;
-      relay_answer (relay, status, code, error ? error->message : "The sandbox is not available");
-      return;
-    }
-
-  relay->agent = G_IO_STREAM (g_socket_connection_factory_create_connection (agent));
-  relay->pumps = 2;
+  /* By host: once the first head names it (relay_up_got). */
+  if (self->route_by_host)
+    porthole_hub_http_framer_pin_host (relay->framer);
+  else if (!relay_connect (relay, NULL))
+    return;
   relay_up_read (relay);
-  relay_down_read (relay);
 }
 
 static gboolean
@@ -445,6 +479,19 @@ porthole_hub_proxy_new (const char                   *address,
   g_source_attach (self->accept_source, NULL);
 
   return g_steal_pointer (&self);
+}
+
+/**
+ * porthole_hub_proxy_set_route_by_host:
+ *
+ * Connects each client connection from its first request's Host (the
+ * connect function gets it) instead of at once.
+ */
+void
+porthole_hub_proxy_set_route_by_host (PortholeHubProxy *self,
+                                      gboolean          route_by_host)
+{
+  self->route_by_host = route_by_host;
 }
 
 guint

@@ -18,6 +18,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 import { execFileSync } from 'node:child_process';
+import dns from 'node:dns';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -553,6 +554,92 @@ await step('an agent in a build tree under /tmp: its directories are bound in', 
     check(written.exitCode !== 0, 'read-only: ' + JSON.stringify(written));
     await s.kill();
   } finally {
+    const exited = new Promise((resolve) => other.once('exit', (code, signal) => resolve({ code, signal })));
+    other.kill('SIGTERM');
+    equal(await exited, { code: 0, signal: null }, 'that hub stops cleanly');
+  }
+});
+
+await step('a wildcard domain: ID.DOMAIN and PORT-ID.DOMAIN routed by Host, through the SDK', async () => {
+  /* *.sbx.test stands for a wildcard A record: this process resolves it
+   * to the hub (the SDK's axios, ws and fetch all ask dns.lookup). */
+  const lookup = dns.lookup;
+  dns.lookup = (host, options, callback) => {
+    if (typeof options === 'function')
+      [callback, options] = [options, {}];
+    if (!host.endsWith('.sbx.test'))
+      return lookup(host, options, callback);
+    if (options?.all)
+      return process.nextTick(callback, null, [{ address: '127.0.0.1', family: 4 }]);
+    return process.nextTick(callback, null, '127.0.0.1', 4);
+  };
+  const port = await freePort();
+  const domainPort = await freePort();
+  const domain = `sbx.test:${domainPort}`;
+  const other = await startHub({ port, state: path.join(tmpdir, 'state-domain'), ports: `${portBase + 110}-${portBase + 119}`,
+                                 extra: ['--sandbox-domain', domain.toUpperCase(), '--domain-listen', `127.0.0.1:${domainPort}`] });
+  try {
+    const options = { apiKey: API_KEY, baseURL: `http://127.0.0.1:${port}` };
+    const s = await Sandbox.create({ ...options, template: 'base', internetAccess: false });
+    const id = s.sandboxId;
+    equal((await s.getInfo()).publicHost, `http://${id}.${domain}`, 'public_host is ID.DOMAIN');
+    equal((await s.runCode('print(6 * 7)')).stdout, '42\n', 'code through the domain');
+    /* A WebSocket of the SDK's (host-only URL, CONTROL-PLANE.md §5.1). */
+    await s.files.mkdir('/workspace/watched');
+    const iterator = s.watchFiles('/workspace/watched')[Symbol.asyncIterator]();
+    await iterator.next();
+    await s.files.write('/workspace/watched/new.txt', 'x');
+    for (;;) {
+      const { value } = await iterator.next();
+      if (value.type === 'change' && value.path === '/workspace/watched/new.txt')
+        break;
+    }
+    await iterator.return();
+
+    await s.files.write('/workspace/preview.js', PREVIEW_SERVER);
+    await s.commands.run('node /workspace/preview.js >/workspace/preview.log 2>&1 &');
+    const preview = await fetch(`${options.baseURL}/v1/sandboxes/${id}/preview/8000`, { headers: { 'X-API-Key': API_KEY } });
+    const url = (await preview.json()).url;
+    equal(url, `http://8000-${id}.${domain}`, 'the preview is PORT-ID.DOMAIN');
+    await poll(async () => {
+      try {
+        const response = await fetch(url + '/hello', { headers: { 'X-API-Key': API_KEY } });
+        return response.ok && (await response.text()) === 'preview /hello key=none';
+      } catch {
+        return false;
+      }
+    }, 'the service to answer at its host name, without the API key');
+    const WebSocket = sdkRequire('ws');
+    const ws = new WebSocket(url.replace('http:', 'ws:') + '/echo');
+    await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
+    const echoed = new Promise((resolve) => ws.once('message', (data) => resolve(String(data))));
+    ws.send('by host');
+    equal(await echoed, 'by host', 'WebSocket echo at PORT-ID.DOMAIN');
+    ws.terminate();
+
+    /* Raw requests: the Host alone picks the sandbox. */
+    const raw = (host, requests) => new Promise((resolve, reject) => {
+      const socket = net.connect(domainPort, '127.0.0.1');
+      let text = '';
+      socket.on('data', (data) => { text += data; });
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+      socket.write(requests.map((h) => `GET /health HTTP/1.1\r\nHost: ${h}\r\n\r\n`).join('') +
+                   `GET /health HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
+    });
+    check((await raw(`${id}.SBX.test`, [])).includes('"healthy"'), 'ID.DOMAIN without a port, any case');
+    check((await raw(`nosuchsandbox0.${domain}`, [])).startsWith('HTTP/1.1 404'), 'an unknown id: 404');
+    check((await raw(`${id}.elsewhere.test`, [])).startsWith('HTTP/1.1 404'), 'another domain: 404');
+    const hop = await raw(`${a.sandboxId}.${domain}`, [`${id}.${domain}`]);
+    check(hop.includes('HTTP/1.1 421'), 'one connection cannot move to another sandbox: ' + hop.slice(0, 300));
+    await s.pause();
+    check((await raw(`${id}.${domain}`, [])).startsWith('HTTP/1.1 409'), 'paused: 409');
+    await s.resume();
+    equal((await s.commands.run('echo back')).stdout, 'back\n', 'resumed, same public_host');
+    await s.kill();
+    check((await raw(`${id}.${domain}`, [])).startsWith('HTTP/1.1 404'), 'killed: 404');
+  } finally {
+    dns.lookup = lookup;
     const exited = new Promise((resolve) => other.once('exit', (code, signal) => resolve({ code, signal })));
     other.kill('SIGTERM');
     equal(await exited, { code: 0, signal: null }, 'that hub stops cleanly');
