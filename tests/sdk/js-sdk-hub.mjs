@@ -271,6 +271,12 @@ await step('files.write / read; the workspace is private and on the hub', async 
   await a.files.write('/workspace/note.txt', 'only in a');
   equal(await a.files.read('/workspace/note.txt'), 'only in a', 'read back');
   equal(fs.readFileSync(path.join(workspaceOf(a.sandboxId), 'note.txt'), 'utf8'), 'only in a', 'on the hub');
+  /* Megabytes both ways: the relay's partial writes and waits, in order. */
+  const big = Array.from({ length: 6 * 1024 * 1024 / 64 }, (_, i) => `${String(i).padStart(12, '0')}${'x'.repeat(51)}\n`).join('');
+  await a.files.write('/workspace/big.txt', big);
+  equal(fs.readFileSync(path.join(workspaceOf(a.sandboxId), 'big.txt'), 'utf8') === big, true, '6 MiB up, intact');
+  const back = await a.files.read('/workspace/big.txt');
+  equal([back.length, back === big], [big.length, true], '6 MiB down, intact');
 });
 
 await step('terminal over the proxy (WebSocket)', async () => {
