@@ -864,6 +864,8 @@ build_argv (PortholeHubLocalBackend   *self,
             "--jwt-audience", PORTHOLE_HUB_TOKEN_AUDIENCE,
             "--sandbox-id", sandbox->id,
             "--display", template->desktop ? "auto" : "none",
+            /* Its runs die with it: it is the PID namespace's main process. */
+            "--no-process-guardian",
             NULL);
 
   g_ptr_array_add (argv, NULL);

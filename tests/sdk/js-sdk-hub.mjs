@@ -265,6 +265,9 @@ await step('runCode and commands.run through the proxy', async () => {
   equal(r.stdout, `42 from-create ${a.sandboxId}\n`, 'stdout: ' + r.stderr);
   const c = await b.commands.run('echo "$((20 + 22))"; pwd');
   equal(c.stdout, '42\n/workspace\n', 'commands.run');
+  /* Its runs die with its PID namespace: no guardian process slows the first one. */
+  const ps = await b.commands.run('ps -e -o comm=');
+  check(ps.stdout.includes('portholed') && !ps.stdout.includes('portholed-guard'), 'no guardian: ' + ps.stdout);
 });
 
 await step('files.write / read; the workspace is private and on the hub', async () => {
