@@ -184,6 +184,41 @@ server.on('upgrade', (req, socket) => {
 server.listen(8000, '127.0.0.1');
 `;
 
+/* SIGTERM; its exit code and signal. */
+function stopHub (child) {
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  child.kill('SIGTERM');
+  return exited;
+}
+
+/* files.watch (a WebSocket of the SDK's) reports a file written. */
+async function watchSeesWrite (sandbox) {
+  await sandbox.files.mkdir('/workspace/watched');
+  const iterator = sandbox.watchFiles('/workspace/watched')[Symbol.asyncIterator]();
+  await iterator.next();
+  await sandbox.files.write('/workspace/watched/new.txt', 'x');
+  for (;;) {
+    const { value } = await iterator.next();
+    if (value.type === 'change' && value.path === '/workspace/watched/new.txt')
+      break;
+  }
+  await iterator.return();
+}
+
+/* What PREVIEW_SERVER's WebSocket at @url sends back for @text. */
+async function wsEcho (url, text) {
+  const WebSocket = sdkRequire('ws');
+  const ws = new WebSocket(url.replace('http:', 'ws:') + '/echo');
+  await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
+  const echoed = new Promise((resolve) => ws.once('message', (data) => resolve(String(data))));
+  ws.send(text);
+  try {
+    return await echoed;
+  } finally {
+    ws.terminate();
+  }
+}
+
 async function create (options) {
   const sandbox = await Sandbox.create({ ...hubOptions, ...options });
   created.add(sandbox.sandboxId);
@@ -305,16 +340,7 @@ await step('terminal over the proxy (WebSocket)', async () => {
 });
 
 await step('watchFiles over the proxy', async () => {
-  await a.files.mkdir('/workspace/watched');
-  const iterator = a.watchFiles('/workspace/watched')[Symbol.asyncIterator]();
-  await iterator.next();
-  await a.files.write('/workspace/watched/new.txt', 'x');
-  for (;;) {
-    const { value } = await iterator.next();
-    if (value.type === 'change' && value.path === '/workspace/watched/new.txt')
-      break;
-  }
-  await iterator.return();
+  await watchSeesWrite(a);
 });
 
 await step('isolation: processes, files, the hub\'s keys', async () => {
@@ -361,13 +387,7 @@ await step('previews: a port inside a sandbox without network, HTTP and WebSocke
   const withKey = await fetch(url + '/x', { headers: { 'X-API-Key': API_KEY } });
   equal(await withKey.text(), 'preview /x key=none', 'the API key never enters the sandbox');
 
-  const WebSocket = sdkRequire('ws');
-  const ws = new WebSocket(url.replace('http:', 'ws:') + '/echo');
-  await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
-  const echoed = new Promise((resolve) => ws.once('message', (data) => resolve(String(data))));
-  ws.send('through the hub');
-  equal(await echoed, 'through the hub', 'WebSocket echo');
-  ws.terminate();
+  equal(await wsEcho(url, 'through the hub'), 'through the hub', 'WebSocket echo');
 
   /* Nothing listens there: the proxy says so in the agent's error shape. */
   const closed = await fetch((await previewOf(b.sandboxId, 8001)).body.url + '/');
@@ -563,9 +583,7 @@ await step('an agent in a build tree under /tmp: its directories are bound in', 
     check(written.exitCode !== 0, 'read-only: ' + JSON.stringify(written));
     await s.kill();
   } finally {
-    const exited = new Promise((resolve) => other.once('exit', (code, signal) => resolve({ code, signal })));
-    other.kill('SIGTERM');
-    equal(await exited, { code: 0, signal: null }, 'that hub stops cleanly');
+    equal(await stopHub(other), { code: 0, signal: null }, 'that hub stops cleanly');
   }
 });
 
@@ -594,16 +612,7 @@ await step('a wildcard domain: ID.DOMAIN and PORT-ID.DOMAIN routed by Host, thro
     equal((await s.getInfo()).publicHost, `http://${id}.${domain}`, 'public_host is ID.DOMAIN');
     equal((await s.runCode('print(6 * 7)')).stdout, '42\n', 'code through the domain');
     /* A WebSocket of the SDK's (host-only URL, CONTROL-PLANE.md §5.1). */
-    await s.files.mkdir('/workspace/watched');
-    const iterator = s.watchFiles('/workspace/watched')[Symbol.asyncIterator]();
-    await iterator.next();
-    await s.files.write('/workspace/watched/new.txt', 'x');
-    for (;;) {
-      const { value } = await iterator.next();
-      if (value.type === 'change' && value.path === '/workspace/watched/new.txt')
-        break;
-    }
-    await iterator.return();
+    await watchSeesWrite(s);
 
     await s.files.write('/workspace/preview.js', PREVIEW_SERVER);
     await s.commands.run('node /workspace/preview.js >/workspace/preview.log 2>&1 &');
@@ -618,13 +627,7 @@ await step('a wildcard domain: ID.DOMAIN and PORT-ID.DOMAIN routed by Host, thro
         return false;
       }
     }, 'the service to answer at its host name, without the API key');
-    const WebSocket = sdkRequire('ws');
-    const ws = new WebSocket(url.replace('http:', 'ws:') + '/echo');
-    await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
-    const echoed = new Promise((resolve) => ws.once('message', (data) => resolve(String(data))));
-    ws.send('by host');
-    equal(await echoed, 'by host', 'WebSocket echo at PORT-ID.DOMAIN');
-    ws.terminate();
+    equal(await wsEcho(url, 'by host'), 'by host', 'WebSocket echo at PORT-ID.DOMAIN');
 
     /* Raw requests: the Host alone picks the sandbox. */
     const raw = (host, requests) => new Promise((resolve, reject) => {
@@ -649,9 +652,7 @@ await step('a wildcard domain: ID.DOMAIN and PORT-ID.DOMAIN routed by Host, thro
     check((await raw(`${id}.${domain}`, [])).startsWith('HTTP/1.1 404'), 'killed: 404');
   } finally {
     dns.lookup = lookup;
-    const exited = new Promise((resolve) => other.once('exit', (code, signal) => resolve({ code, signal })));
-    other.kill('SIGTERM');
-    equal(await exited, { code: 0, signal: null }, 'that hub stops cleanly');
+    equal(await stopHub(other), { code: 0, signal: null }, 'that hub stops cleanly');
   }
 });
 
@@ -759,9 +760,7 @@ await step('everything ends: no sandbox left behind', async () => {
   for (const [id, dirs] of knownCgroups)
     for (const dir of dirs)
       check(!fs.existsSync(dir), `${id}: ${dir} is gone`);
-  const exited = new Promise((resolve) => hub.once('exit', (code, signal) => resolve({ code, signal })));
-  hub.kill('SIGTERM');
-  equal(await exited, { code: 0, signal: null }, 'the hub stops cleanly');
+  equal(await stopHub(hub), { code: 0, signal: null }, 'the hub stops cleanly');
 });
 
 tapLine(`1..${stepCount()}`);
