@@ -15,7 +15,13 @@
  * conditions each direction waits for, and plain non-blocking
  * recv()/send(): what a wake-up reads is written on in the same
  * dispatch, with no task, source or idle callback made per read (the
- * proxy's cost per request is two wake-ups of the hub, not more).
+ * proxy's cost per request is two wake-ups of the hub, not more). Once
+ * connected to its agent, a connection moves to the relay thread, whose
+ * context polls connections only: the main one polls every sandbox's
+ * listener, pidfd and probe too, which made each relayed request's
+ * wake-up cost grow with the number of sandboxes. The thread touches a
+ * relay's own state only; a closed proxy is told through their shared
+ * Link.
  *
  * Routed by host (a wildcard domain, one port for all sandboxes), a
  * connection is connected to its sandbox only once its first request
@@ -51,9 +57,20 @@ struct _PortholeHubProxy
   PortholeHubProxyConnectFunc connect;
   gpointer user_data;
   GDestroyNotify destroy;
-  GHashTable *relays;    /* Relay set */
+  GHashTable *pending;   /* Relay set: those still in the main context */
   gboolean route_by_host;
+  struct _Link *link;
 };
+
+/* What a proxy and its relays share across threads. */
+typedef struct _Link
+{
+  int closed;            /* atomic */
+} Link;
+
+/* The relay thread: its context, and its relays (touched there only). */
+static GMainContext *relay_context;
+static GHashTable *thread_relays;
 
 G_DEFINE_FINAL_TYPE (PortholeHubProxy, porthole_hub_proxy, G_TYPE_OBJECT)
 
@@ -69,7 +86,9 @@ typedef struct
 
 struct _Relay
 {
-  PortholeHubProxy *proxy;     /* (unowned) */
+  PortholeHubProxy *proxy;     /* (unowned) while in the main context, then NULL */
+  Link *link;
+  gboolean in_thread;
   GSocket *client;
   GSocket *agent;              /* (nullable) until connected */
   GSource *source;
@@ -87,8 +106,11 @@ struct _Relay
 static void
 relay_free (Relay *relay)
 {
-  if (relay->proxy != NULL)
-    g_hash_table_remove (relay->proxy->relays, relay);
+  if (relay->in_thread)
+    g_hash_table_remove (thread_relays, relay);
+  else if (relay->proxy != NULL)
+    g_hash_table_remove (relay->proxy->pending, relay);
+  g_atomic_rc_box_release (relay->link);
   if (relay->source != NULL)
     {
       g_source_destroy (relay->source);
@@ -158,7 +180,7 @@ relay_answer (Relay      *relay,
   relay->down.sent = 0;
   g_byte_array_append (relay->down.out, data, length);
   relay->down.eof = TRUE;
-  if (relay->agent != NULL && relay->agent_tag != NULL)
+  if (relay->source != NULL && relay->agent_tag != NULL)
     {
       g_source_remove_unix_fd (relay->source, relay->agent_tag);
       relay->agent_tag = NULL;
@@ -191,8 +213,9 @@ relay_connect (Relay      *relay,
     }
 
   relay->agent = g_steal_pointer (&agent);
-  relay->agent_tag = g_source_add_unix_fd (relay->source, g_socket_get_fd (relay->agent), G_IO_IN);
   relay->agent_events = G_IO_IN;
+  if (relay->source != NULL)
+    relay->agent_tag = g_source_add_unix_fd (relay->source, g_socket_get_fd (relay->agent), G_IO_IN);
   return TRUE;
 }
 
@@ -353,6 +376,8 @@ typedef struct
   Relay *relay;
 } RelaySource;
 
+static void relay_move_to_thread (Relay *relay);
+
 static gboolean
 relay_source_dispatch (GSource     *source,
                        GSourceFunc  callback,
@@ -362,12 +387,101 @@ relay_source_dispatch (GSource     *source,
 
   if (!relay_step (relay))
     relay_free (relay);
+  /* Routed by host: connected now. */
+  else if (!relay->in_thread && relay->agent != NULL && !relay->closing)
+    relay_move_to_thread (relay);
   return G_SOURCE_CONTINUE;
 }
 
 static GSourceFuncs relay_source_funcs = {
   .dispatch = relay_source_dispatch,
 };
+
+/* A source for @relay's sockets in @context, polling for what its
+ * last step asked. */
+static void
+relay_attach (Relay        *relay,
+              GMainContext *context)
+{
+  relay->source = g_source_new (&relay_source_funcs, sizeof (RelaySource));
+  ((RelaySource *) relay->source)->relay = relay;
+  g_source_set_static_name (relay->source, "[porthole-hub] relay");
+  /* Not blocked while it dispatches (it never iterates the loop): GLib
+   * would take its descriptors out of the poll set and put them back,
+   * waking the context up four times per dispatch. */
+  g_source_set_can_recurse (relay->source, TRUE);
+  relay->client_tag = g_source_add_unix_fd (relay->source, g_socket_get_fd (relay->client), relay->client_events);
+  if (relay->agent != NULL && !relay->closing)
+    relay->agent_tag = g_source_add_unix_fd (relay->source, g_socket_get_fd (relay->agent), relay->agent_events);
+  g_source_attach (relay->source, context);
+}
+
+static gpointer
+relay_thread (gpointer data)
+{
+  g_main_context_push_thread_default (relay_context);
+  for (;;)
+    g_main_context_iteration (relay_context, TRUE);
+  return NULL;
+}
+
+static gboolean
+close_closed (gpointer data)
+{
+  GHashTableIter iter;
+  Relay *relay;
+
+  g_hash_table_iter_init (&iter, thread_relays);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &relay, NULL))
+    if (g_atomic_int_get (&relay->link->closed))
+      {
+        g_hash_table_iter_remove (&iter);
+        relay->in_thread = FALSE;
+        relay_free (relay);
+      }
+  return G_SOURCE_REMOVE;
+}
+
+/* In the relay thread: takes @relay over, unless its proxy closed. */
+static gboolean
+adopt (gpointer data)
+{
+  Relay *relay = data;
+
+  relay->in_thread = TRUE;
+  g_hash_table_add (thread_relays, relay);
+  if (g_atomic_int_get (&relay->link->closed))
+    relay_free (relay);
+  else
+    relay_attach (relay, relay_context);
+  return G_SOURCE_REMOVE;
+}
+
+/* A connected relay leaves the main context for the relay thread. */
+static void
+relay_move_to_thread (Relay *relay)
+{
+  static gsize started;
+
+  if (g_once_init_enter (&started))
+    {
+      relay_context = g_main_context_new ();
+      thread_relays = g_hash_table_new (NULL, NULL);
+      g_thread_unref (g_thread_new ("hub-relay", relay_thread, NULL));
+      g_once_init_leave (&started, 1);
+    }
+
+  if (relay->source != NULL)
+    {
+      g_source_destroy (relay->source);
+      g_clear_pointer (&relay->source, g_source_unref);
+      relay->client_tag = relay->agent_tag = NULL;
+    }
+  if (relay->proxy != NULL)
+    g_hash_table_remove (relay->proxy->pending, relay);
+  relay->proxy = NULL;
+  g_main_context_invoke (relay_context, adopt, relay);
+}
 
 static void
 accept_one (PortholeHubProxy *self,
@@ -381,28 +495,30 @@ accept_one (PortholeHubProxy *self,
 
   relay = g_new0 (Relay, 1);
   relay->proxy = self;
+  relay->link = g_atomic_rc_box_acquire (self->link);
   relay->client = g_object_ref (client);
   relay->framer = porthole_hub_http_framer_new ();
   relay->buffer = g_malloc (RELAY_BUFFER_SIZE);
   relay->up.out = g_byte_array_new ();
   relay->down.out = g_byte_array_new ();
-  relay->source = g_source_new (&relay_source_funcs, sizeof (RelaySource));
-  ((RelaySource *) relay->source)->relay = relay;
-  g_source_set_static_name (relay->source, "[porthole-hub] relay");
-  /* Not blocked while it dispatches (it never iterates the loop): GLib
-   * would take its descriptors out of the poll set and put them back,
-   * waking the context up four times per dispatch. */
-  g_source_set_can_recurse (relay->source, TRUE);
-  relay->client_tag = g_source_add_unix_fd (relay->source, g_socket_get_fd (client), G_IO_IN);
   relay->client_events = G_IO_IN;
-  g_hash_table_add (self->relays, relay);
+  relay->agent_events = G_IO_IN;
+  g_hash_table_add (self->pending, relay);
 
-  /* By host: once the first head names it (relay_step). */
+  /* By host: once the first head names it (relay_step), here. */
   if (self->route_by_host)
-    porthole_hub_http_framer_pin_host (relay->framer);
-  else if (!relay_connect (relay, NULL))
-    relay_watch (relay, relay->client_tag, &relay->client_events, G_IO_OUT);
-  g_source_attach (relay->source, NULL);
+    {
+      porthole_hub_http_framer_pin_host (relay->framer);
+      relay_attach (relay, NULL);
+    }
+  else if (relay_connect (relay, NULL))
+    relay_move_to_thread (relay);
+  else
+    {
+      /* The answer, from here. */
+      relay->client_events = G_IO_OUT;
+      relay_attach (relay, NULL);
+    }
 }
 
 static gboolean
@@ -437,7 +553,8 @@ porthole_hub_proxy_finalize (GObject *object)
 {
   PortholeHubProxy *self = (PortholeHubProxy *) object;
 
-  g_clear_pointer (&self->relays, g_hash_table_unref);
+  g_clear_pointer (&self->pending, g_hash_table_unref);
+  g_atomic_rc_box_release (self->link);
   if (self->destroy != NULL)
     self->destroy (self->user_data);
 
@@ -456,7 +573,8 @@ porthole_hub_proxy_class_init (PortholeHubProxyClass *klass)
 static void
 porthole_hub_proxy_init (PortholeHubProxy *self)
 {
-  self->relays = g_hash_table_new (NULL, NULL);
+  self->pending = g_hash_table_new (NULL, NULL);
+  self->link = g_atomic_rc_box_new0 (Link);
 }
 
 /**
@@ -530,11 +648,6 @@ porthole_hub_proxy_get_port (PortholeHubProxy *self)
   return self->port;
 }
 
-guint
-porthole_hub_proxy_get_n_relays (PortholeHubProxy *self)
-{
-  return g_hash_table_size (self->relays);
-}
 
 /**
  * porthole_hub_proxy_close:
@@ -559,11 +672,15 @@ porthole_hub_proxy_close (PortholeHubProxy *self)
       g_clear_object (&self->listener);
     }
 
-  g_hash_table_iter_init (&iter, self->relays);
+  g_hash_table_iter_init (&iter, self->pending);
   while (g_hash_table_iter_next (&iter, (gpointer *) &relay, NULL))
     {
       relay->proxy = NULL;
       g_hash_table_iter_remove (&iter);
       relay_free (relay);
     }
+  /* Those of the relay thread end there. */
+  g_atomic_int_set (&self->link->closed, 1);
+  if (relay_context != NULL)
+    g_main_context_invoke (relay_context, close_closed, NULL);
 }

@@ -32,7 +32,6 @@ PortholeHubProxy *porthole_hub_proxy_new         (const char                   *
 void              porthole_hub_proxy_set_route_by_host (PortholeHubProxy       *self,
                                                        gboolean                route_by_host);
 guint             porthole_hub_proxy_get_port    (PortholeHubProxy             *self);
-guint             porthole_hub_proxy_get_n_relays (PortholeHubProxy            *self);
 void              porthole_hub_proxy_close       (PortholeHubProxy             *self);
 
 G_END_DECLS
