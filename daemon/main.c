@@ -62,6 +62,7 @@ typedef struct
   gboolean self_test;
   gboolean rollback;
   gboolean insecure_no_auth;
+  gboolean no_process_guardian;
   gboolean verbose;
   gboolean version;
 } Options;
@@ -131,6 +132,8 @@ options_to_overrides (Options *options)
                                 g_strv_length (options->listen_fds));
   if (options->insecure_no_auth)
     g_key_file_set_boolean (file, PORTHOLE_CONFIG_GROUP, "insecure-no-auth", TRUE);
+  if (options->no_process_guardian)
+    g_key_file_set_boolean (file, PORTHOLE_CONFIG_GROUP, "process-guardian", FALSE);
   if (options->verbose)
     g_key_file_set_boolean (file, PORTHOLE_CONFIG_GROUP, "verbose", TRUE);
   if (options->update_enabled)
@@ -344,6 +347,7 @@ main (int    argc,
     { "api-key-file", 0, 0, G_OPTION_ARG_FILENAME, &options.api_key_file, "Also accept this key in X-API-Key", "FILE" },
     { "sandbox-id", 0, 0, G_OPTION_ARG_STRING, &options.sandbox_id, "This sandbox's id (tokens must name it)", "ID" },
     { "insecure-no-auth", 0, 0, G_OPTION_ARG_NONE, &options.insecure_no_auth, "No authentication (loopback listeners only)", NULL },
+    { "no-process-guardian", 0, 0, G_OPTION_ARG_NONE, &options.no_process_guardian, "No guardian process (the runs die with the daemon anyway)", NULL },
     { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &options.tls_cert, "Serve TLS with this certificate", "FILE" },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &options.tls_key, "Private key of --tls-cert", "FILE" },
     { "update-enabled", 0, 0, G_OPTION_ARG_NONE, &options.update_enabled, "Allow /update/* to replace this daemon", NULL },

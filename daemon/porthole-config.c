@@ -30,6 +30,7 @@ typedef struct
   char *sandbox_id;
   gboolean verbose;
   gboolean child_subreaper;
+  gboolean process_guardian;
 
   gboolean insecure_no_auth;
   char *jwt_secret_file;
@@ -459,7 +460,8 @@ settings_load (GKeyFile  *file,
   settings->sandbox_id = get_string (file, "sandbox-id", NULL);
   if (!get_boolean (file, "verbose", FALSE, &settings->verbose, error) ||
       !get_boolean (file, "insecure-no-auth", FALSE, &settings->insecure_no_auth, error) ||
-      !get_boolean (file, "child-subreaper", FALSE, &settings->child_subreaper, error))
+      !get_boolean (file, "child-subreaper", FALSE, &settings->child_subreaper, error) ||
+      !get_boolean (file, "process-guardian", TRUE, &settings->process_guardian, error))
     return NULL;
 
   settings->jwt_secret_file = get_string (file, "jwt-secret-file", NULL);
@@ -786,6 +788,19 @@ gboolean
 porthole_config_get_child_subreaper (PortholeConfig *self)
 {
   return self->settings->child_subreaper;
+}
+
+/**
+ * porthole_config_get_process_guardian:
+ *
+ * Returns: whether a guardian process ends the runs' trees when the
+ *   daemon dies (porthole-process-ledger.c); needless where they die
+ *   with it anyway (a PID namespace the daemon heads, as in porthole-hub)
+ */
+gboolean
+porthole_config_get_process_guardian (PortholeConfig *self)
+{
+  return self->settings->process_guardian;
 }
 
 gboolean

@@ -43,6 +43,7 @@ gboolean            porthole_config_get_verbose            (PortholeConfig  *sel
 /* Authentication */
 gboolean            porthole_config_get_insecure_no_auth   (PortholeConfig  *self);
 gboolean            porthole_config_get_child_subreaper   (PortholeConfig  *self);
+gboolean            porthole_config_get_process_guardian  (PortholeConfig  *self);
 const char         *porthole_config_get_jwt_secret_file    (PortholeConfig  *self);
 const char         *porthole_config_get_jwt_public_key_file (PortholeConfig *self);
 const char         *porthole_config_get_jwt_alg            (PortholeConfig  *self);

@@ -253,6 +253,7 @@ porthole_daemon_start (PortholeDaemon  *self,
   porthole_json_set_max_depth (porthole_config_get_max_json_depth (self->config));
 
   /* Before the first child: what a crashed daemon left running ends. */
+  porthole_process_ledger_set_guardian (porthole_config_get_process_guardian (self->config));
   porthole_process_ledger_open (porthole_config_get_state_dir (self->config));
 
   if (!porthole_auth_configure (self->auth, self->config, error))

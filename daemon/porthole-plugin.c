@@ -6,9 +6,8 @@
  * package fixes the route without a restart. Loaded plugins stay
  * resident; their code may be running in worker threads at any time.
  *
- * Where: $PORTHOLE_PLUGIN_DIR when set (directories separated by ':');
- * the build tree's when portholed runs from it (tests, tools/run); the
- * installed directory otherwise.
+ * Where: porthole_plugin_path_for() (libporthole, shared with the hub,
+ * which makes the same directories visible in its sandboxes).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -19,6 +18,7 @@
 
 #include "porthole-error.h"
 #include "porthole-plugin.h"
+#include "porthole-plugin-path.h"
 
 typedef struct
 {
@@ -48,17 +48,9 @@ static GHashTable *loaded;      /* name -> const PortholePluginInfo * */
 char *
 porthole_plugin_dup_path (void)
 {
-  const char *env = g_getenv ("PORTHOLE_PLUGIN_DIR");
-  g_autofree char *exe = NULL;
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
 
-  if (env != NULL && *env != '\0')
-    return g_strdup (env);
-
-  exe = g_file_read_link ("/proc/self/exe", NULL);
-  if (exe != NULL && g_str_has_prefix (exe, PORTHOLE_BUILD_ROOT G_DIR_SEPARATOR_S))
-    return g_strdup (PORTHOLE_BUILD_PLUGINDIR);
-
-  return g_strdup (PORTHOLE_PLUGINDIR);
+  return porthole_plugin_path_for (exe);
 }
 
 static const PortholePluginInfo *

@@ -61,6 +61,7 @@ static GHashTable *sessions;
 /* The write end of the guardian's pipe: never written, closed by death. */
 static int guard_fd = -1;
 static gboolean guard_started;
+static gboolean guard_unwanted;
 static char *guard_state_dir;
 
 /* SIGKILL to the session @identity led; returns how many there were. */
@@ -296,6 +297,19 @@ porthole_process_ledger_open (const char *state_dir)
 }
 
 /**
+ * porthole_process_ledger_set_guardian:
+ * @wanted: %FALSE where the runs die with the daemon anyway (it heads
+ *   their PID namespace): the guardian's start, an executed image
+ *   loading all of the daemon's libraries, would only slow the first
+ *   run down
+ */
+void
+porthole_process_ledger_set_guardian (gboolean wanted)
+{
+  guard_unwanted = !wanted;
+}
+
+/**
  * porthole_process_ledger_start_guardian:
  *
  * Before a child is spawned: starts the guardian, once.
@@ -305,7 +319,7 @@ porthole_process_ledger_start_guardian (void)
 {
   g_autofree char *identity = NULL;
 
-  if (guard_started || own_dir == NULL || !g_file_test (own_dir, G_FILE_TEST_IS_DIR))
+  if (guard_started || guard_unwanted || own_dir == NULL || !g_file_test (own_dir, G_FILE_TEST_IS_DIR))
     return;
 
   guard_started = TRUE;

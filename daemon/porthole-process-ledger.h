@@ -15,6 +15,7 @@ void porthole_process_ledger_add    (GPid        pid);
 void porthole_process_ledger_remove (GPid        pid);
 void porthole_process_ledger_close  (void);
 void porthole_process_ledger_start_guardian (void);
+void porthole_process_ledger_set_guardian (gboolean wanted);
 
 int  porthole_process_ledger_guard  (const char *state_dir,
                                      const char *identity);

@@ -27,6 +27,8 @@ porthole_hub_config_free (PortholeHubConfig *config)
   g_free (config->api_key_file);
   g_free (config->templates_dir);
   g_free (config->public_host_base);
+  g_free (config->sandbox_domain);
+  g_free (config->domain_listen);
   g_free (config->portholed);
   g_free (config->bwrap);
   g_free (config);
@@ -168,6 +170,25 @@ porthole_hub_config_new (const char  *path,
           g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
                        "public-host-base: expected http://HOST or https://HOST, got %s",
                        config->public_host_base);
+          return NULL;
+        }
+    }
+
+  /* A wildcard domain (*.DOMAIN resolving to the hub), routed by Host on
+   * its own listener; the public URLs carry DOMAIN's port if it has one. */
+  config->sandbox_domain = get_string (file, overrides, "sandbox-domain", NULL);
+  config->domain_listen = get_string (file, overrides, "domain-listen", NULL);
+  if (config->sandbox_domain != NULL)
+    {
+      char *lower = g_ascii_strdown (config->sandbox_domain, -1);
+
+      g_free (config->sandbox_domain);
+      config->sandbox_domain = lower;
+      if (*lower == '\0' || *lower == '.' || strpbrk (lower, "/[]@ ") != NULL || config->domain_listen == NULL)
+        {
+          g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                       "sandbox-domain: expected DOMAIN[:PORT] and a domain-listen ADDR:PORT, got %s",
+                       config->sandbox_domain);
           return NULL;
         }
     }

@@ -22,6 +22,8 @@ typedef struct
   guint port_first;           /* sandbox ports, inclusive */
   guint port_last;
   char *public_host_base;     /* scheme://host, no port */
+  char *sandbox_domain;       /* (nullable) DOMAIN[:PORT]: ID.DOMAIN per sandbox */
+  char *domain_listen;        /* (nullable) ADDR:PORT for sandbox_domain */
   char *portholed;            /* the agent binary */
   char *bwrap;
   gint64 token_ttl;           /* seconds */

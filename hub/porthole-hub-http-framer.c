@@ -41,6 +41,8 @@ struct _PortholeHubHttpFramer
   GByteArray *pending;   /* a head or a line not complete yet */
   guint64 remaining;
   guint requests;
+  char *host;            /* the first request's Host, lower-case */
+  gboolean pin_host;
 };
 
 PortholeHubHttpFramer *
@@ -58,6 +60,7 @@ porthole_hub_http_framer_free (PortholeHubHttpFramer *self)
   if (self == NULL)
     return;
   g_byte_array_unref (self->pending);
+  g_free (self->host);
   g_free (self);
 }
 
@@ -71,6 +74,30 @@ guint
 porthole_hub_http_framer_get_requests (PortholeHubHttpFramer *self)
 {
   return self->requests;
+}
+
+/**
+ * porthole_hub_http_framer_get_host:
+ *
+ * Returns: (nullable): the Host of the connection's first request, in
+ *   lower case
+ */
+const char *
+porthole_hub_http_framer_get_host (PortholeHubHttpFramer *self)
+{
+  return self->host;
+}
+
+/**
+ * porthole_hub_http_framer_pin_host:
+ *
+ * Refuses (421) any later request whose Host is not the first one's: a
+ * connection routed by its Host stays with one sandbox.
+ */
+void
+porthole_hub_http_framer_pin_host (PortholeHubHttpFramer *self)
+{
+  self->pin_host = TRUE;
 }
 
 static gboolean
@@ -110,6 +137,7 @@ take_head (PortholeHubHttpFramer  *self,
   g_auto(GStrv) lines = NULL;
   gboolean chunked = FALSE, have_length = FALSE, upgrade = FALSE, connection_upgrade = FALSE;
   guint64 content_length = 0;
+  g_autofree char *host = NULL;
 
   if (memchr (head, '\0', length) != NULL)
     return refuse (status, 400, error, "NUL in the request head");
@@ -161,6 +189,12 @@ take_head (PortholeHubHttpFramer  *self,
             return refuse (status, 501, error, "Unsupported Transfer-Encoding");
           chunked = TRUE;
         }
+      else if (g_ascii_strcasecmp (name, "Host") == 0)
+        {
+          if (host != NULL)
+            return refuse (status, 400, error, "Two Host headers");
+          host = g_ascii_strdown (value, -1);
+        }
       else if (g_ascii_strcasecmp (name, "Upgrade") == 0)
         upgrade = TRUE;
       else if (g_ascii_strcasecmp (name, "Connection") == 0 && header_has_token (value, "upgrade"))
@@ -173,7 +207,11 @@ take_head (PortholeHubHttpFramer  *self,
 
   if (chunked && have_length)
     return refuse (status, 400, error, "Content-Length with Transfer-Encoding");
+  if (self->pin_host && self->requests > 0 && g_strcmp0 (host, self->host) != 0)
+    return refuse (status, 421, error, "Another Host on the same connection");
 
+  if (self->requests == 0)
+    self->host = g_steal_pointer (&host);
   self->requests++;
   if (upgrade && connection_upgrade)
     self->state = STATE_TUNNEL;

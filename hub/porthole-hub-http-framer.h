@@ -26,6 +26,8 @@ gboolean               porthole_hub_http_framer_feed      (PortholeHubHttpFramer
                                                            GError                **error);
 gboolean               porthole_hub_http_framer_is_tunnel (PortholeHubHttpFramer  *self);
 guint                  porthole_hub_http_framer_get_requests (PortholeHubHttpFramer *self);
+const char            *porthole_hub_http_framer_get_host  (PortholeHubHttpFramer  *self);
+void                   porthole_hub_http_framer_pin_host  (PortholeHubHttpFramer  *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PortholeHubHttpFramer, porthole_hub_http_framer_free)
 

@@ -39,6 +39,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -51,6 +52,7 @@
 #include "porthole-hub-local-backend.h"
 #include "porthole-json.h"
 #include "porthole-hub-signer.h"
+#include "porthole-plugin-path.h"
 
 #define CGROUP_SUBDIR "porthole-hub"
 /* Inside the sandbox. */
@@ -90,6 +92,8 @@ struct _PortholeHubLocalBackend
   char *sandboxes_dir;
   char *bwrap;
   char *portholed;
+  char *plugin_path;       /* the agent's, as PORTHOLE_PLUGIN_DIR */
+  GStrv agent_dirs;        /* what the agent runs and loads from the host */
   char *public_key_path;
   GStrv hidden_paths;
   GPtrArray *hierarchies;
@@ -148,6 +152,18 @@ remove_tree (const char *path)
     }
   remove_below (fd);
   g_rmdir (path);
+}
+
+/* Whether @path is @dir or lies below it. */
+static gboolean
+is_below (const char *path,
+          const char *dir)
+{
+  gsize length = strlen (dir);
+
+  if (length > 0 && dir[length - 1] == G_DIR_SEPARATOR)
+    length--;
+  return strncmp (path, dir, length) == 0 && (path[length] == '\0' || path[length] == G_DIR_SEPARATOR);
 }
 
 /* Cgroups */
@@ -464,6 +480,8 @@ porthole_hub_local_backend_finalize (GObject *object)
   g_free (self->sandboxes_dir);
   g_free (self->bwrap);
   g_free (self->portholed);
+  g_free (self->plugin_path);
+  g_strfreev (self->agent_dirs);
   g_free (self->public_key_path);
   g_strfreev (self->hidden_paths);
   g_clear_pointer (&self->hierarchies, g_ptr_array_unref);
@@ -528,6 +546,49 @@ find_hierarchies (PortholeHubLocalBackend *self)
     }
 }
 
+static int
+compare_lengths (gconstpointer a,
+                 gconstpointer b)
+{
+  return (int) strlen (*(const char *const *) a) - (int) strlen (*(const char *const *) b);
+}
+
+/* The directories portholed needs from the host: its own (where a
+ * build tree also keeps the helpers) and its plugin path, each once,
+ * shortest first so a directory inside another is left out. */
+static void
+find_agent_dirs (PortholeHubLocalBackend *self)
+{
+  g_autoptr(GPtrArray) dirs = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) kept = g_ptr_array_new ();
+  g_auto(GStrv) plugin_dirs = NULL;
+
+  self->plugin_path = porthole_plugin_path_for (self->portholed);
+  plugin_dirs = g_strsplit (self->plugin_path, G_SEARCHPATH_SEPARATOR_S, -1);
+  g_ptr_array_add (dirs, g_path_get_dirname (self->portholed));
+  for (guint i = 0; plugin_dirs[i]; i++)
+    {
+      char *dir = realpath (plugin_dirs[i], NULL);
+
+      if (dir != NULL)
+        g_ptr_array_add (dirs, dir);
+    }
+  g_ptr_array_sort (dirs, compare_lengths);
+
+  for (guint i = 0; i < dirs->len; i++)
+    {
+      const char *dir = g_ptr_array_index (dirs, i);
+      gboolean inside = FALSE;
+
+      for (guint j = 0; j < kept->len && !inside; j++)
+        inside = is_below (dir, g_ptr_array_index (kept, j));
+      if (!inside)
+        g_ptr_array_add (kept, g_strdup (dir));
+    }
+  g_ptr_array_add (kept, NULL);
+  self->agent_dirs = (GStrv) g_ptr_array_steal (kept, NULL);
+}
+
 /**
  * porthole_hub_local_backend_new:
  * @public_key_path: the hub's ES256 public key, for every portholed
@@ -546,7 +607,7 @@ porthole_hub_local_backend_new (const PortholeHubConfig  *config,
   self->sandboxes_dir = g_build_filename (config->state_dir, "sandboxes", NULL);
   self->public_key_path = g_strdup (public_key_path);
   self->hidden_paths = g_strdupv ((char **) hidden_paths);
-  self->portholed = g_strdup (config->portholed);
+  self->portholed = realpath (config->portholed, NULL);
   self->bwrap = g_find_program_in_path (config->bwrap);
 
   if (self->bwrap == NULL)
@@ -555,11 +616,12 @@ porthole_hub_local_backend_new (const PortholeHubConfig  *config,
                    "%s not found: install bubblewrap", config->bwrap);
       return NULL;
     }
-  if (!g_file_test (self->portholed, G_FILE_TEST_IS_EXECUTABLE))
+  if (self->portholed == NULL || !g_file_test (self->portholed, G_FILE_TEST_IS_EXECUTABLE))
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "portholed not found at %s", self->portholed);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "portholed not found at %s", config->portholed);
       return NULL;
     }
+  find_agent_dirs (self);
   if (g_mkdir_with_parents (self->sandboxes_dir, 0700) != 0)
     {
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "%s: %s",
@@ -669,14 +731,30 @@ compare_names (gconstpointer a,
   return g_strcmp0 (*(const char *const *) a, *(const char *const *) b);
 }
 
-/* Whether @path is under a directory the sandbox sees from the host. */
+/* Whether @path is under a directory a host-root sandbox sees from the
+ * host's root. */
 static gboolean
-is_visible_in_sandbox (const char *path)
+is_visible_in_root (const char *path)
 {
   g_auto(GStrv) parts = g_strsplit (path, "/", 3);
 
   return parts[0] != NULL && parts[1] != NULL && *parts[0] == '\0' &&
          !g_strv_contains (replaced_root_entries, parts[1]);
+}
+
+/* Whether the sandbox sees @path from the host: from its root, or
+ * through the agent's directories bound in. */
+static gboolean
+is_visible_in_sandbox (PortholeHubLocalBackend *self,
+                       gboolean                 host_root,
+                       const char              *path)
+{
+  if (host_root && is_visible_in_root (path))
+    return TRUE;
+  for (guint i = 0; self->agent_dirs[i]; i++)
+    if (is_below (path, self->agent_dirs[i]))
+      return TRUE;
+  return FALSE;
 }
 
 static void
@@ -755,12 +833,20 @@ build_argv (PortholeHubLocalBackend   *self,
   if (!host_root)
     add_args (argv, "--ro-bind", self->portholed, SANDBOX_PORTHOLED, NULL);
 
-  /* The hub's state (every sandbox's workspace, its keys) and key files. */
+  /* The agent and what it loads, at the same paths, when the root does
+   * not show them: a build tree under /tmp or /home (tests, tools/run),
+   * or a template root of its own. */
+  for (guint i = 0; self->agent_dirs[i]; i++)
+    if (!(host_root && is_visible_in_root (self->agent_dirs[i])))
+      add_args (argv, "--ro-bind", self->agent_dirs[i], self->agent_dirs[i], NULL);
+
+  /* The hub's state (every sandbox's workspace, its keys) and key files,
+   * after the binds above, in case they lie below one of them. */
   for (guint i = 0; self->hidden_paths && self->hidden_paths[i]; i++)
     {
       const char *path = self->hidden_paths[i];
 
-      if (!is_visible_in_sandbox (path))
+      if (!is_visible_in_sandbox (self, host_root, path))
         continue;
       if (g_file_test (path, G_FILE_TEST_IS_DIR))
         add_args (argv, "--tmpfs", path, NULL);
@@ -778,6 +864,8 @@ build_argv (PortholeHubLocalBackend   *self,
             "--jwt-audience", PORTHOLE_HUB_TOKEN_AUDIENCE,
             "--sandbox-id", sandbox->id,
             "--display", template->desktop ? "auto" : "none",
+            /* Its runs die with it: it is the PID namespace's main process. */
+            "--no-process-guardian",
             NULL);
 
   g_ptr_array_add (argv, NULL);
@@ -785,13 +873,14 @@ build_argv (PortholeHubLocalBackend   *self,
 }
 
 static char **
-build_envp (PortholeHubSandbox        *sandbox,
+build_envp (PortholeHubLocalBackend   *self,
+            PortholeHubSandbox        *sandbox,
             const PortholeHubTemplate *template)
 {
   /* Built from nothing (SECURITY.md §6.6); sanitizer settings pass, so
    * an instrumented portholed reports like the tests expect. */
   static const char *const passed[] = {
-    "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "PORTHOLE_PLUGIN_DIR", NULL
+    "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", NULL
   };
   char **envp = g_new0 (char *, 1);
 
@@ -802,6 +891,9 @@ build_envp (PortholeHubSandbox        *sandbox,
   envp = g_environ_setenv (envp, "LANG", "C.UTF-8", TRUE);
   envp = g_environ_setenv (envp, "TERM", "xterm-256color", TRUE);
   envp = g_environ_setenv (envp, "HOPX_SANDBOX_ID", sandbox->id, TRUE);
+  /* The directories bound in; the agent's own guess would differ when
+   * it runs as SANDBOX_PORTHOLED. */
+  envp = g_environ_setenv (envp, "PORTHOLE_PLUGIN_DIR", self->plugin_path, TRUE);
   for (guint i = 0; passed[i]; i++)
     if (g_getenv (passed[i]) != NULL)
       envp = g_environ_setenv (envp, passed[i], g_getenv (passed[i]), TRUE);
@@ -1021,7 +1113,7 @@ local_create_async (PortholeHubBackend        *backend,
     }
 
   spawn->argv = build_argv (self, sandbox, template, spawn->local);
-  spawn->envp = build_envp (sandbox, template);
+  spawn->envp = build_envp (self, sandbox, template);
   spawn_task = g_task_new (self, NULL, spawn_done, g_object_ref (task));
   g_task_set_task_data (spawn_task, spawn, (GDestroyNotify) spawn_free);
   g_task_run_in_thread (spawn_task, spawn_thread);

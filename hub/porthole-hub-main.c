@@ -26,6 +26,8 @@ typedef struct
   char *templates_dir;
   char *sandbox_ports;
   char *public_host_base;
+  char *sandbox_domain;
+  char *domain_listen;
   char *portholed;
   gboolean verbose;
   gboolean version;
@@ -41,6 +43,8 @@ options_clear (Options *options)
   g_free (options->templates_dir);
   g_free (options->sandbox_ports);
   g_free (options->public_host_base);
+  g_free (options->sandbox_domain);
+  g_free (options->domain_listen);
   g_free (options->portholed);
 }
 
@@ -56,6 +60,8 @@ options_to_overrides (Options *options)
     { "templates-dir", options->templates_dir },
     { "sandbox-ports", options->sandbox_ports },
     { "public-host-base", options->public_host_base },
+    { "sandbox-domain", options->sandbox_domain },
+    { "domain-listen", options->domain_listen },
     { "portholed", options->portholed },
   };
 
@@ -177,6 +183,8 @@ main (int    argc,
     { "templates-dir", 0, 0, G_OPTION_ARG_FILENAME, &options.templates_dir, "Directory of NAME.template key files", "DIR" },
     { "sandbox-ports", 0, 0, G_OPTION_ARG_STRING, &options.sandbox_ports, "Ports handed to sandboxes (default 30000-30999)", "FIRST-LAST" },
     { "public-host-base", 0, 0, G_OPTION_ARG_STRING, &options.public_host_base, "How clients reach the hub (default http://<listen address>)", "URL" },
+    { "sandbox-domain", 0, 0, G_OPTION_ARG_STRING, &options.sandbox_domain, "A wildcard domain: public_host is http(s)://ID.DOMAIN[:PORT], previews PORT-ID.DOMAIN", "DOMAIN[:PORT]" },
+    { "domain-listen", 0, 0, G_OPTION_ARG_STRING, &options.domain_listen, "Where the hub serves the sandbox domain, routed by Host", "ADDR:PORT" },
     { "portholed", 0, 0, G_OPTION_ARG_FILENAME, &options.portholed, "The agent each sandbox runs", "FILE" },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &options.verbose, "Log every request", NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &options.version, "Print the version and exit", NULL },

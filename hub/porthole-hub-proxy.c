@@ -11,11 +11,29 @@
  * they come. Requests pass through PortholeHubHttpFramer, which takes
  * `X-API-Key` out of their heads.
  *
+ * Each connection is one GSource watching both sockets, with the
+ * conditions each direction waits for, and plain non-blocking
+ * recv()/send(): what a wake-up reads is written on in the same
+ * dispatch, with no task, source or idle callback made per read (the
+ * proxy's cost per request is two wake-ups of the hub, not more). Once
+ * connected to its agent, a connection moves to the relay thread, whose
+ * context polls connections only: the main one polls every sandbox's
+ * listener, pidfd and probe too, which made each relayed request's
+ * wake-up cost grow with the number of sandboxes. The thread touches a
+ * relay's own state only; a closed proxy is told through their shared
+ * Link.
+ *
+ * Routed by host (a wildcard domain, one port for all sandboxes), a
+ * connection is connected to its sandbox only once its first request
+ * head is complete, from that head's Host; later requests must name the
+ * same host.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"
 
+#include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <string.h>
@@ -39,110 +57,75 @@ struct _PortholeHubProxy
   PortholeHubProxyConnectFunc connect;
   gpointer user_data;
   GDestroyNotify destroy;
-  GHashTable *relays;    /* Relay set */
+  GHashTable *pending;   /* Relay set: those still in the main context */
+  gboolean route_by_host;
+  struct _Link *link;
 };
+
+/* What a proxy and its relays share across threads. */
+typedef struct _Link
+{
+  int closed;            /* atomic */
+} Link;
+
+/* The relay thread: its context, and its relays (touched there only). */
+static GMainContext *relay_context;
+static GHashTable *thread_relays;
 
 G_DEFINE_FINAL_TYPE (PortholeHubProxy, porthole_hub_proxy, G_TYPE_OBJECT)
 
+/* One direction: bytes read from one socket, waiting to be written to
+ * the other. */
+typedef struct
+{
+  GByteArray *out;       /* to write; empty when the direction may read */
+  gsize sent;            /* of out */
+  gboolean eof;          /* its source said so: shut the other side once out is sent */
+  gboolean done;
+} Direction;
+
 struct _Relay
 {
-  PortholeHubProxy *proxy;     /* (unowned) cleared when the proxy closes */
-  GIOStream *client;
-  GIOStream *agent;
-  GCancellable *cancellable;
+  PortholeHubProxy *proxy;     /* (unowned) while in the main context, then NULL */
+  Link *link;
+  gboolean in_thread;
+  GSocket *client;
+  GSocket *agent;              /* (nullable) until connected */
+  GSource *source;
+  gpointer client_tag;
+  gpointer agent_tag;
   PortholeHubHttpFramer *framer;
-  guint8 *up_buffer;
-  guint8 *down_buffer;
-  GByteArray *up_out;
-  gsize down_length;
-  guint pumps;                 /* directions still running */
+  guint8 *buffer;              /* one read at a time, either direction */
+  Direction up;                /* client to agent, framed */
+  Direction down;              /* agent to client */
+  gboolean closing;            /* an answer of the proxy's own: end once sent */
+  GIOCondition client_events;  /* what the source polls for now */
+  GIOCondition agent_events;
 };
-
-static void relay_up_read (Relay *relay);
-static void relay_down_read (Relay *relay);
 
 static void
 relay_free (Relay *relay)
 {
-  if (relay->proxy != NULL)
-    g_hash_table_remove (relay->proxy->relays, relay);
-  g_io_stream_close (relay->client, NULL, NULL);
+  if (relay->in_thread)
+    g_hash_table_remove (thread_relays, relay);
+  else if (relay->proxy != NULL)
+    g_hash_table_remove (relay->proxy->pending, relay);
+  g_atomic_rc_box_release (relay->link);
+  if (relay->source != NULL)
+    {
+      g_source_destroy (relay->source);
+      g_source_unref (relay->source);
+    }
+  g_socket_close (relay->client, NULL);
   if (relay->agent != NULL)
-    g_io_stream_close (relay->agent, NULL, NULL);
+    g_socket_close (relay->agent, NULL);
   g_clear_object (&relay->client);
   g_clear_object (&relay->agent);
-  g_clear_object (&relay->cancellable);
   g_clear_pointer (&relay->framer, porthole_hub_http_framer_free);
-  g_clear_pointer (&relay->up_out, g_byte_array_unref);
-  g_free (relay->up_buffer);
-  g_free (relay->down_buffer);
+  g_byte_array_unref (relay->up.out);
+  g_byte_array_unref (relay->down.out);
+  g_free (relay->buffer);
   g_free (relay);
-}
-
-/* One direction is over; the relay ends with the second, or at once
- * when @fatal (an error: the other direction has nothing left to do). */
-static void
-relay_pump_done (Relay    *relay,
-                 gboolean  fatal)
-{
-  if (fatal)
-    g_cancellable_cancel (relay->cancellable);
-  if (--relay->pumps == 0)
-    relay_free (relay);
-}
-
-static void
-shutdown_write (GIOStream *stream)
-{
-  if (G_IS_SOCKET_CONNECTION (stream))
-    g_socket_shutdown (g_socket_connection_get_socket (G_SOCKET_CONNECTION (stream)), FALSE, TRUE, NULL);
-}
-
-/* Writes what it can at once (the common case: the peer keeps up) and
- * only then waits: a write that completes here saves a main-loop
- * iteration per direction and request. Returns TRUE when all of @data
- * went out; otherwise @callback runs once the rest is written (or on an
- * error, which it sees). */
-static gboolean
-relay_write (Relay               *relay,
-             GIOStream           *stream,
-             const guint8        *data,
-             gsize                length,
-             GAsyncReadyCallback  callback)
-{
-  GOutputStream *output = g_io_stream_get_output_stream (stream);
-  gsize done = 0;
-
-  while (done < length)
-    {
-      gssize n = g_pollable_output_stream_write_nonblocking (G_POLLABLE_OUTPUT_STREAM (output),
-                                                             data + done, length - done, NULL, NULL);
-
-      if (n <= 0)
-        break;
-      done += n;
-    }
-  if (done == length)
-    return TRUE;
-  g_output_stream_write_all_async (output, data + done, length - done, G_PRIORITY_DEFAULT,
-                                   relay->cancellable, callback, relay);
-  return FALSE;
-}
-
-static void
-relay_up_written (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  Relay *relay = user_data;
-
-  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, NULL))
-    {
-      relay_pump_done (relay, TRUE);
-      return;
-    }
-  g_byte_array_set_size (relay->up_out, 0);
-  relay_up_read (relay);
 }
 
 /* The proxy's own answer (a refused request), in the agent's error
@@ -178,17 +161,8 @@ error_response (guint       status,
   return g_string_free_to_bytes (response);
 }
 
-static void
-answer_written (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  Relay *relay = user_data;
-
-  g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, NULL);
-  relay_pump_done (relay, TRUE);
-}
-
+/* Nothing more goes to the agent; the client gets @status and the
+ * connection ends once that is written. */
 static void
 relay_answer (Relay      *relay,
               guint       status,
@@ -199,118 +173,320 @@ relay_answer (Relay      *relay,
   gsize length;
   const guint8 *data = g_bytes_get_data (response, &length);
 
-  /* Kept alive by the relay until written. */
-  g_byte_array_set_size (relay->up_out, 0);
-  g_byte_array_append (relay->up_out, data, length);
-  g_output_stream_write_all_async (g_io_stream_get_output_stream (relay->client),
-                                   relay->up_out->data, relay->up_out->len, G_PRIORITY_DEFAULT,
-                                   NULL, answer_written, relay);
+  relay->closing = TRUE;
+  relay->up.done = TRUE;
+  g_byte_array_set_size (relay->up.out, 0);
+  g_byte_array_set_size (relay->down.out, 0);
+  relay->down.sent = 0;
+  g_byte_array_append (relay->down.out, data, length);
+  relay->down.eof = TRUE;
+  if (relay->source != NULL && relay->agent_tag != NULL)
+    {
+      g_source_remove_unix_fd (relay->source, relay->agent_tag);
+      relay->agent_tag = NULL;
+    }
 }
 
-static void
-relay_up_got (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+/* Connects @relay to its agent; on failure, answers the client. */
+static gboolean
+relay_connect (Relay      *relay,
+               const char *host)
 {
-  Relay *relay = user_data;
+  PortholeHubProxy *self = relay->proxy;
   g_autoptr(GError) error = NULL;
-  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, &error);
-  guint status = 400;
+  g_autoptr(GSocket) agent = NULL;
+  const char *code = "SERVICE_UNAVAILABLE";
+  guint status = 503;
+
+  if (self != NULL && self->route_by_host && host == NULL)
+    {
+      status = 400;
+      code = "INVALID_REQUEST";
+      g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "No Host header");
+    }
+  else if (self != NULL)
+    agent = self->connect (self->user_data, host, &status, &code, &error);
+  if (agent == NULL)
+    {
+      relay_answer (relay, status, code, error ? error->message : "The sandbox is not available");
+      return FALSE;
+    }
+
+  relay->agent = g_steal_pointer (&agent);
+  relay->agent_events = G_IO_IN;
+  if (relay->source != NULL)
+    relay->agent_tag = g_source_add_unix_fd (relay->source, g_socket_get_fd (relay->agent), G_IO_IN);
+  return TRUE;
+}
+
+/* Writes what it can of @direction to @fd. FALSE on an error. */
+static gboolean
+direction_flush (Direction *direction,
+                 int        fd)
+{
+  while (direction->sent < direction->out->len)
+    {
+      gssize n = send (fd, direction->out->data + direction->sent, direction->out->len - direction->sent,
+                       MSG_NOSIGNAL | MSG_DONTWAIT);
+
+      if (n < 0)
+        return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
+      direction->sent += n;
+    }
+  g_byte_array_set_size (direction->out, 0);
+  direction->sent = 0;
+  return TRUE;
+}
+
+/* Reads once from @fd into the relay's buffer: the count, 0 at the end,
+ * -1 on an error, -2 when nothing is there. */
+static gssize
+relay_recv (Relay *relay,
+            int    fd)
+{
+  gssize n = recv (fd, relay->buffer, RELAY_BUFFER_SIZE, MSG_DONTWAIT);
 
   if (n < 0)
-    {
-      relay_pump_done (relay, TRUE);
-      return;
-    }
-  if (n == 0)
-    {
-      shutdown_write (relay->agent);
-      relay_pump_done (relay, FALSE);
-      return;
-    }
+    return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? -2 : -1;
+  return n;
+}
 
-  if (!porthole_hub_http_framer_feed (relay->framer, relay->up_buffer, n, relay->up_out, &status, &error))
+/* Ends @direction's writing side once all it read went out. */
+static void
+direction_finish (Direction *direction,
+                  GSocket   *to)
+{
+  if (direction->eof && !direction->done && direction->out->len == 0)
     {
-      /* Nothing of this request reached the agent; the connection ends. */
-      g_debug ("proxy: %s", error->message);
-      g_cancellable_cancel (relay->cancellable);
-      relay_answer (relay, status, "INVALID_REQUEST", error->message);
-      return;
-    }
-  if (relay->up_out->len == 0)
-    {
-      relay_up_read (relay);
-      return;
-    }
-  if (relay_write (relay, relay->agent, relay->up_out->data, relay->up_out->len, relay_up_written))
-    {
-      g_byte_array_set_size (relay->up_out, 0);
-      relay_up_read (relay);
+      direction->done = TRUE;
+      if (to != NULL)
+        shutdown (g_socket_get_fd (to), SHUT_WR);
     }
 }
 
+/* Only on a change: each g_source_modify_unix_fd() also wakes the main
+ * context up (a write to its eventfd and one more loop iteration). */
 static void
-relay_up_read (Relay *relay)
+relay_watch (Relay        *relay,
+             gpointer      tag,
+             GIOCondition *events,
+             GIOCondition  wanted)
 {
-  g_input_stream_read_async (g_io_stream_get_input_stream (relay->client),
-                             relay->up_buffer, RELAY_BUFFER_SIZE, G_PRIORITY_DEFAULT,
-                             relay->cancellable, relay_up_got, relay);
+  if (*events == wanted)
+    return;
+  *events = wanted;
+  g_source_modify_unix_fd (relay->source, tag, wanted);
 }
 
-static void
-relay_down_written (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
+/* Moves what is ready in both directions; FALSE once the relay is over. */
+static gboolean
+relay_step (Relay *relay)
 {
-  Relay *relay = user_data;
+  int client_fd = g_socket_get_fd (relay->client);
+  GIOCondition client_ready = g_source_query_unix_fd (relay->source, relay->client_tag);
+  GIOCondition agent_ready = relay->agent_tag ? g_source_query_unix_fd (relay->source, relay->agent_tag) : 0;
+  GIOCondition client_wanted = 0, agent_wanted = 0;
 
-  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, NULL))
+  /* Client to agent, through the framer. */
+  if (!relay->up.done && relay->up.out->len == 0 && !relay->up.eof && (client_ready & (G_IO_IN | G_IO_HUP | G_IO_ERR)))
     {
-      relay_pump_done (relay, TRUE);
-      return;
+      gssize n = relay_recv (relay, client_fd);
+      g_autoptr(GError) error = NULL;
+      guint status = 400;
+
+      if (n == -1)
+        return FALSE;
+      if (n == 0)
+        relay->up.eof = TRUE;
+      else if (n > 0 &&
+               !porthole_hub_http_framer_feed (relay->framer, relay->buffer, n, relay->up.out, &status, &error))
+        {
+          /* Nothing of this request reaches the agent; the connection ends. */
+          g_debug ("proxy: %s", error->message);
+          relay_answer (relay, status, "INVALID_REQUEST", error->message);
+        }
+      else if (relay->up.out->len > 0 && relay->agent == NULL)
+        relay_connect (relay, porthole_hub_http_framer_get_host (relay->framer));
     }
-  relay_down_read (relay);
+  if (relay->agent != NULL && !relay->up.done)
+    {
+      if (!direction_flush (&relay->up, g_socket_get_fd (relay->agent)))
+        return FALSE;
+      direction_finish (&relay->up, relay->agent);
+    }
+
+  if (relay->agent == NULL && relay->up.eof && !relay->closing)
+    return FALSE;
+
+  /* Agent to client, as is. */
+  if (relay->agent_tag != NULL && !relay->down.done && relay->down.out->len == 0 && !relay->down.eof &&
+      (agent_ready & (G_IO_IN | G_IO_HUP | G_IO_ERR)))
+    {
+      gssize n = relay_recv (relay, g_socket_get_fd (relay->agent));
+
+      if (n == -1)
+        return FALSE;
+      if (n == 0)
+        relay->down.eof = TRUE;
+      else if (n > 0)
+        g_byte_array_append (relay->down.out, relay->buffer, n);
+    }
+  if (!direction_flush (&relay->down, client_fd))
+    return FALSE;
+  direction_finish (&relay->down, relay->client);
+
+  if (relay->down.done && (relay->up.done || relay->closing))
+    return FALSE;
+
+  /* A socket whose peer is gone polls ready whatever is asked: the
+   * client's ends the relay, the agent's stops being watched once it has
+   * nothing more to give. */
+  if ((client_ready & G_IO_ERR) || ((client_ready & G_IO_HUP) && relay->up.eof))
+    return FALSE;
+  if (relay->agent_tag != NULL && ((agent_ready & G_IO_ERR) || ((agent_ready & G_IO_HUP) && relay->down.eof)))
+    {
+      g_source_remove_unix_fd (relay->source, relay->agent_tag);
+      relay->agent_tag = NULL;
+      relay->down.eof = TRUE;
+      direction_finish (&relay->down, relay->client);
+      if (relay->down.done)
+        return FALSE;
+    }
+
+  /* What to wait for next: a direction reads only once it wrote all. */
+  if (relay->up.out->len == 0 && !relay->up.eof && !relay->up.done)
+    client_wanted |= G_IO_IN;
+  if (relay->down.out->len > 0)
+    client_wanted |= G_IO_OUT;
+  if (relay->agent_tag != NULL)
+    {
+      if (relay->down.out->len == 0 && !relay->down.eof)
+        agent_wanted |= G_IO_IN;
+      if (relay->up.out->len > 0)
+        agent_wanted |= G_IO_OUT;
+      relay_watch (relay, relay->agent_tag, &relay->agent_events, agent_wanted);
+    }
+  relay_watch (relay, relay->client_tag, &relay->client_events, client_wanted);
+  return TRUE;
 }
 
-static void
-relay_down_got (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
+typedef struct
 {
-  Relay *relay = user_data;
-  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, NULL);
+  GSource source;
+  Relay *relay;
+} RelaySource;
 
-  if (n < 0)
-    {
-      relay_pump_done (relay, TRUE);
-      return;
-    }
-  if (n == 0)
-    {
-      shutdown_write (relay->client);
-      relay_pump_done (relay, FALSE);
-      return;
-    }
-  if (relay_write (relay, relay->client, relay->down_buffer, n, relay_down_written))
-    relay_down_read (relay);
+static void relay_move_to_thread (Relay *relay);
+
+static gboolean
+relay_source_dispatch (GSource     *source,
+                       GSourceFunc  callback,
+                       gpointer     user_data)
+{
+  Relay *relay = ((RelaySource *) source)->relay;
+
+  if (!relay_step (relay))
+    relay_free (relay);
+  /* Routed by host: connected now. */
+  else if (!relay->in_thread && relay->agent != NULL && !relay->closing)
+    relay_move_to_thread (relay);
+  return G_SOURCE_CONTINUE;
 }
 
+static GSourceFuncs relay_source_funcs = {
+  .dispatch = relay_source_dispatch,
+};
+
+/* A source for @relay's sockets in @context, polling for what its
+ * last step asked. */
 static void
-relay_down_read (Relay *relay)
+relay_attach (Relay        *relay,
+              GMainContext *context)
 {
-  g_input_stream_read_async (g_io_stream_get_input_stream (relay->agent),
-                             relay->down_buffer, RELAY_BUFFER_SIZE, G_PRIORITY_DEFAULT,
-                             relay->cancellable, relay_down_got, relay);
+  relay->source = g_source_new (&relay_source_funcs, sizeof (RelaySource));
+  ((RelaySource *) relay->source)->relay = relay;
+  g_source_set_static_name (relay->source, "[porthole-hub] relay");
+  /* Not blocked while it dispatches (it never iterates the loop): GLib
+   * would take its descriptors out of the poll set and put them back,
+   * waking the context up four times per dispatch. */
+  g_source_set_can_recurse (relay->source, TRUE);
+  relay->client_tag = g_source_add_unix_fd (relay->source, g_socket_get_fd (relay->client), relay->client_events);
+  if (relay->agent != NULL && !relay->closing)
+    relay->agent_tag = g_source_add_unix_fd (relay->source, g_socket_get_fd (relay->agent), relay->agent_events);
+  g_source_attach (relay->source, context);
+}
+
+static gpointer
+relay_thread (gpointer data)
+{
+  g_main_context_push_thread_default (relay_context);
+  for (;;)
+    g_main_context_iteration (relay_context, TRUE);
+  return NULL;
+}
+
+static gboolean
+close_closed (gpointer data)
+{
+  GHashTableIter iter;
+  Relay *relay;
+
+  g_hash_table_iter_init (&iter, thread_relays);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &relay, NULL))
+    if (g_atomic_int_get (&relay->link->closed))
+      {
+        g_hash_table_iter_remove (&iter);
+        relay->in_thread = FALSE;
+        relay_free (relay);
+      }
+  return G_SOURCE_REMOVE;
+}
+
+/* In the relay thread: takes @relay over, unless its proxy closed. */
+static gboolean
+adopt (gpointer data)
+{
+  Relay *relay = data;
+
+  relay->in_thread = TRUE;
+  g_hash_table_add (thread_relays, relay);
+  if (g_atomic_int_get (&relay->link->closed))
+    relay_free (relay);
+  else
+    relay_attach (relay, relay_context);
+  return G_SOURCE_REMOVE;
+}
+
+/* A connected relay leaves the main context for the relay thread. */
+static void
+relay_move_to_thread (Relay *relay)
+{
+  static gsize started;
+
+  if (g_once_init_enter (&started))
+    {
+      relay_context = g_main_context_new ();
+      thread_relays = g_hash_table_new (NULL, NULL);
+      g_thread_unref (g_thread_new ("hub-relay", relay_thread, NULL));
+      g_once_init_leave (&started, 1);
+    }
+
+  if (relay->source != NULL)
+    {
+      g_source_destroy (relay->source);
+      g_clear_pointer (&relay->source, g_source_unref);
+      relay->client_tag = relay->agent_tag = NULL;
+    }
+  if (relay->proxy != NULL)
+    g_hash_table_remove (relay->proxy->pending, relay);
+  relay->proxy = NULL;
+  g_main_context_invoke (relay_context, adopt, relay);
 }
 
 static void
 accept_one (PortholeHubProxy *self,
             GSocket          *client)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSocket) agent = NULL;
-  const char *code = "SERVICE_UNAVAILABLE";
-  guint status = 503;
   Relay *relay;
   int one = 1;
 
@@ -319,26 +495,30 @@ accept_one (PortholeHubProxy *self,
 
   relay = g_new0 (Relay, 1);
   relay->proxy = self;
-  relay->client = G_IO_STREAM (g_socket_connection_factory_create_connection (client));
-  relay->cancellable = g_cancellable_new ();
+  relay->link = g_atomic_rc_box_acquire (self->link);
+  relay->client = g_object_ref (client);
   relay->framer = porthole_hub_http_framer_new ();
-  relay->up_buffer = g_malloc (RELAY_BUFFER_SIZE);
-  relay->down_buffer = g_malloc (RELAY_BUFFER_SIZE);
-  relay->up_out = g_byte_array_sized_new (RELAY_BUFFER_SIZE);
-  g_hash_table_add (self->relays, relay);
+  relay->buffer = g_malloc (RELAY_BUFFER_SIZE);
+  relay->up.out = g_byte_array_new ();
+  relay->down.out = g_byte_array_new ();
+  relay->client_events = G_IO_IN;
+  relay->agent_events = G_IO_IN;
+  g_hash_table_add (self->pending, relay);
 
-  agent = self->connect (self->user_data, &status, &code, &error);
-  if (agent == NULL)
+  /* By host: once the first head names it (relay_step), here. */
+  if (self->route_by_host)
     {
-      relay->pumps = 1;
-      relay_answer (relay, status, code, error ? error->message : "The sandbox is not available");
-      return;
+      porthole_hub_http_framer_pin_host (relay->framer);
+      relay_attach (relay, NULL);
     }
-
-  relay->agent = G_IO_STREAM (g_socket_connection_factory_create_connection (agent));
-  relay->pumps = 2;
-  relay_up_read (relay);
-  relay_down_read (relay);
+  else if (relay_connect (relay, NULL))
+    relay_move_to_thread (relay);
+  else
+    {
+      /* The answer, from here. */
+      relay->client_events = G_IO_OUT;
+      relay_attach (relay, NULL);
+    }
 }
 
 static gboolean
@@ -373,7 +553,8 @@ porthole_hub_proxy_finalize (GObject *object)
 {
   PortholeHubProxy *self = (PortholeHubProxy *) object;
 
-  g_clear_pointer (&self->relays, g_hash_table_unref);
+  g_clear_pointer (&self->pending, g_hash_table_unref);
+  g_atomic_rc_box_release (self->link);
   if (self->destroy != NULL)
     self->destroy (self->user_data);
 
@@ -392,7 +573,8 @@ porthole_hub_proxy_class_init (PortholeHubProxyClass *klass)
 static void
 porthole_hub_proxy_init (PortholeHubProxy *self)
 {
-  self->relays = g_hash_table_new (NULL, NULL);
+  self->pending = g_hash_table_new (NULL, NULL);
+  self->link = g_atomic_rc_box_new0 (Link);
 }
 
 /**
@@ -447,17 +629,25 @@ porthole_hub_proxy_new (const char                   *address,
   return g_steal_pointer (&self);
 }
 
+/**
+ * porthole_hub_proxy_set_route_by_host:
+ *
+ * Connects each client connection from its first request's Host (the
+ * connect function gets it) instead of at once.
+ */
+void
+porthole_hub_proxy_set_route_by_host (PortholeHubProxy *self,
+                                      gboolean          route_by_host)
+{
+  self->route_by_host = route_by_host;
+}
+
 guint
 porthole_hub_proxy_get_port (PortholeHubProxy *self)
 {
   return self->port;
 }
 
-guint
-porthole_hub_proxy_get_n_relays (PortholeHubProxy *self)
-{
-  return g_hash_table_size (self->relays);
-}
 
 /**
  * porthole_hub_proxy_close:
@@ -482,12 +672,15 @@ porthole_hub_proxy_close (PortholeHubProxy *self)
       g_clear_object (&self->listener);
     }
 
-  /* Relays end on their own once their cancelled operations return. */
-  g_hash_table_iter_init (&iter, self->relays);
+  g_hash_table_iter_init (&iter, self->pending);
   while (g_hash_table_iter_next (&iter, (gpointer *) &relay, NULL))
     {
       relay->proxy = NULL;
-      g_cancellable_cancel (relay->cancellable);
       g_hash_table_iter_remove (&iter);
+      relay_free (relay);
     }
+  /* Those of the relay thread end there. */
+  g_atomic_int_set (&self->link->closed, 1);
+  if (relay_context != NULL)
+    g_main_context_invoke (relay_context, close_closed, NULL);
 }

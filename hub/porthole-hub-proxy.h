@@ -11,8 +11,10 @@
 G_BEGIN_DECLS
 
 /* Returns a connected socket to the agent, or %NULL with the status and
- * agent error code the client gets instead (API.md §1.5). */
+ * agent error code the client gets instead (API.md §1.5). @host: the
+ * first request's Host when the proxy routes by it, else %NULL. */
 typedef GSocket *(*PortholeHubProxyConnectFunc) (gpointer      user_data,
+                                                 const char   *host,
                                                  guint        *status,
                                                  const char  **code,
                                                  GError      **error);
@@ -27,8 +29,9 @@ PortholeHubProxy *porthole_hub_proxy_new         (const char                   *
                                                   gpointer                      user_data,
                                                   GDestroyNotify                destroy,
                                                   GError                      **error);
+void              porthole_hub_proxy_set_route_by_host (PortholeHubProxy       *self,
+                                                       gboolean                route_by_host);
 guint             porthole_hub_proxy_get_port    (PortholeHubProxy             *self);
-guint             porthole_hub_proxy_get_n_relays (PortholeHubProxy            *self);
 void              porthole_hub_proxy_close       (PortholeHubProxy             *self);
 
 G_END_DECLS

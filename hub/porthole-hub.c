@@ -7,7 +7,8 @@
  *
  * Create, resume and start answer only once the sandbox's agent answers
  * `GET /health` through the port the client will use (the proxy
- * included), within ready-timeout; on any failure, or when the client
+ * included), within ready-timeout, and on desktop templates also says
+ * that its X display answers; on any failure, or when the client
  * goes away first, the sandbox is destroyed before the answer, so a 5xx
  * always means that nothing exists (CONTROL-PLANE.md §1.7).
  *
@@ -51,6 +52,9 @@ struct _PortholeHub
   GHashTable *proxies;      /* id -> PortholeHubProxy */
   GHashTable *previews;     /* "id:port" -> PortholeHubProxy, handed out on request */
   GHashTable *creations;    /* id -> GCancellable of a create under way */
+  PortholeHubProxy *domain_proxy;   /* (nullable) sandbox-domain: routed by Host */
+  char *domain_host;        /* sandbox-domain without its port, lower-case */
+  char *public_scheme;      /* of public-host-base: http or https */
   guint expiry_id;
 };
 
@@ -72,6 +76,8 @@ porthole_hub_finalize (GObject *object)
   g_clear_pointer (&self->config, porthole_hub_config_free);
   g_free (self->bind_address);
   g_free (self->probe_address);
+  g_free (self->domain_host);
+  g_free (self->public_scheme);
   g_clear_pointer (&self->file_keys, g_hash_table_unref);
   g_clear_pointer (&self->sandboxes, g_hash_table_unref);
   g_clear_pointer (&self->proxies, g_hash_table_unref);
@@ -125,15 +131,16 @@ proxy_target_free (ProxyTarget *target)
   g_free (target);
 }
 
+/* @target_port: a port inside the sandbox (a preview), or 0 for its agent */
 static GSocket *
-proxy_connect (gpointer      user_data,
-               guint        *status,
-               const char  **code,
-               GError      **error)
+connect_sandbox (PortholeHub  *self,
+                 const char   *id,
+                 guint         target_port,
+                 guint        *status,
+                 const char  **code,
+                 GError      **error)
 {
-  ProxyTarget *target = user_data;
-  g_autoptr(PortholeHub) self = g_weak_ref_get (&target->hub);
-  PortholeHubSandbox *sandbox = self ? g_hash_table_lookup (self->sandboxes, target->id) : NULL;
+  PortholeHubSandbox *sandbox = self && id ? g_hash_table_lookup (self->sandboxes, id) : NULL;
 
   if (sandbox == NULL)
     {
@@ -160,7 +167,7 @@ proxy_connect (gpointer      user_data,
 
   *status = 502;
   *code = "SERVICE_UNAVAILABLE";
-  if (target->port != 0)
+  if (target_port != 0)
     {
       /* Previews serve only a running sandbox (its agent also serves a
        * creating one: the readiness probe). */
@@ -171,9 +178,68 @@ proxy_connect (gpointer      user_data,
                        porthole_hub_status_to_string (sandbox->status));
           return NULL;
         }
-      return porthole_hub_backend_connect_port (self->backend, sandbox, target->port, error);
+      return porthole_hub_backend_connect_port (self->backend, sandbox, target_port, error);
     }
   return porthole_hub_backend_connect_agent (self->backend, sandbox, error);
+}
+
+static GSocket *
+proxy_connect (gpointer      user_data,
+               const char   *host,
+               guint        *status,
+               const char  **code,
+               GError      **error)
+{
+  ProxyTarget *target = user_data;
+  g_autoptr(PortholeHub) self = g_weak_ref_get (&target->hub);
+
+  return connect_sandbox (self, target->id, target->port, status, code, error);
+}
+
+/* sandbox-domain: `ID.DOMAIN` is a sandbox's agent, `PORT-ID.DOMAIN` a
+ * port inside it (a preview); ids have no '-' (CONTROL-PLANE.md §2.2). */
+static GSocket *
+domain_connect (gpointer      user_data,
+                const char   *host,
+                guint        *status,
+                const char  **code,
+                GError      **error)
+{
+  g_autoptr(PortholeHub) self = g_weak_ref_get (user_data);
+  g_autofree char *name = g_strdup (host);
+  char *colon = strrchr (name, ':');
+  gsize length, domain_length;
+  const char *dash;
+  g_autofree char *id = NULL;
+  guint64 port = 0;
+
+  if (colon != NULL && strchr (name, ']') == NULL)
+    *colon = '\0';
+  length = strlen (name);
+  domain_length = self ? strlen (self->domain_host) : 0;
+  if (self != NULL && length > domain_length + 1 && name[length - domain_length - 1] == '.' &&
+      g_str_equal (name + length - domain_length, self->domain_host))
+    {
+      name[length - domain_length - 1] = '\0';
+      dash = strchr (name, '-');
+      if (dash == NULL)
+        id = g_strdup (name);
+      else
+        {
+          g_autofree char *digits = g_strndup (name, dash - name);
+
+          if (g_ascii_string_to_unsigned (digits, 10, 1, 65535, &port, NULL))
+            id = g_strdup (dash + 1);
+        }
+    }
+  if (id == NULL || strchr (id, '.') != NULL)
+    {
+      *status = 404;
+      *code = "NOT_FOUND";
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "No sandbox at %s", host);
+      return NULL;
+    }
+  return connect_sandbox (self, id, port, status, code, error);
 }
 
 /* @target_port: a port inside the sandbox (a preview), or 0 for its agent */
@@ -432,6 +498,41 @@ listen_host (const char *listen)
   return g_steal_pointer (&host);
 }
 
+static void
+weak_ref_free (GWeakRef *ref)
+{
+  g_weak_ref_clear (ref);
+  g_free (ref);
+}
+
+/* One listener for every sandbox, routed by Host (sandbox-domain). */
+static gboolean
+open_domain_proxy (PortholeHub  *self,
+                   GError      **error)
+{
+  g_autofree char *address = listen_host (self->config->domain_listen);
+  const char *colon = strrchr (self->config->domain_listen, ':');
+  GWeakRef *ref = g_new0 (GWeakRef, 1);
+  guint64 port;
+
+  if (colon == NULL || !g_ascii_string_to_unsigned (colon + 1, 10, 1, 65535, &port, NULL))
+    {
+      g_free (ref);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "domain-listen: expected ADDR:PORT, got %s", self->config->domain_listen);
+      return FALSE;
+    }
+  self->domain_host = g_ascii_strdown (self->config->sandbox_domain,
+                                       strcspn (self->config->sandbox_domain, ":"));
+  g_weak_ref_init (ref, self);
+  self->domain_proxy = porthole_hub_proxy_new (address, port, domain_connect, ref,
+                                               (GDestroyNotify) weak_ref_free, error);
+  if (self->domain_proxy == NULL)
+    return FALSE;
+  porthole_hub_proxy_set_route_by_host (self->domain_proxy, TRUE);
+  return TRUE;
+}
+
 /**
  * porthole_hub_new:
  * @config: (transfer full): the settings
@@ -491,6 +592,10 @@ porthole_hub_new (PortholeHubConfig  *config,
     self->probe_address = g_strdup_printf ("[%s]", self->bind_address);
   else
     self->probe_address = g_strdup (self->bind_address);
+
+  self->public_scheme = g_strndup (config->public_host_base, strcspn (config->public_host_base, ":"));
+  if (config->sandbox_domain != NULL && !open_domain_proxy (self, error))
+    return NULL;
 
   self->probe_session = soup_session_new_with_options ("timeout", PROBE_TIMEOUT_SECONDS,
                                                        "max-conns-per-host", 64, NULL);
@@ -725,12 +830,48 @@ porthole_hub_check_quota (PortholeHub               *self,
   return FALSE;
 }
 
+/* The template a sandbox was made from, by name or else id (NULL once
+ * it is gone from the templates directory). */
+static const PortholeHubTemplate *
+sandbox_template (PortholeHub        *self,
+                  PortholeHubSandbox *sandbox)
+{
+  const PortholeHubTemplate *template = porthole_hub_templates_find (self->templates, sandbox->template_name);
+
+  if (template == NULL)
+    template = porthole_hub_templates_find (self->templates, sandbox->template_id);
+  return template;
+}
+
+/* Whether a desktop template's agent will get a display: built with the
+ * desktop, and an X server in the template's root (else it reports the
+ * desktop unavailable for good, and waiting for it would never end). */
+static gboolean
+expects_display (const PortholeHubTemplate *template)
+{
+#if HAVE_DESKTOP
+  static const char *const servers[] = { "usr/bin/Xvfb", "bin/Xvfb" };
+
+  for (guint i = 0; template != NULL && template->desktop && i < G_N_ELEMENTS (servers); i++)
+    {
+      g_autofree char *path = g_build_filename (template->root, servers[i], NULL);
+
+      if (g_file_test (path, G_FILE_TEST_IS_EXECUTABLE))
+        return TRUE;
+    }
+#endif
+  return FALSE;
+}
+
 /* Readiness: GET /health through the sandbox's port until it says
- * healthy, the processes end, or the time is up. */
+ * healthy (and, on a desktop template, that its X display answers: the
+ * agent answers before its Xvfb does), the processes end, or the time
+ * is up. */
 
 typedef struct
 {
   PortholeHubSandbox *sandbox;
+  gboolean desktop;
   gint64 deadline;
   GCancellable *cancellable;
   guint retry_id;
@@ -759,6 +900,19 @@ probe_retry (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+is_ready (JsonObject *health,
+          gboolean    desktop)
+{
+  JsonNode *features = json_object_get_member (health, "features");
+
+  if (g_strcmp0 (porthole_json_object_get_string (health, "status"), "healthy") != 0)
+    return FALSE;
+  return !desktop ||
+         (features != NULL && JSON_NODE_HOLDS_OBJECT (features) &&
+          json_object_get_boolean_member_with_default (json_node_get_object (features), "desktop", FALSE));
+}
+
 static void
 probe_done (GObject      *source,
             GAsyncResult *result,
@@ -778,7 +932,7 @@ probe_done (GObject      *source,
       g_autoptr(JsonNode) node = porthole_json_parse (data, length, NULL);
 
       if (node != NULL && JSON_NODE_HOLDS_OBJECT (node) &&
-          g_strcmp0 (porthole_json_object_get_string (json_node_get_object (node), "status"), "healthy") == 0)
+          is_ready (json_node_get_object (node), probe->desktop))
         {
           g_task_return_boolean (task, TRUE);
           return;
@@ -814,8 +968,24 @@ probe_send (GTask *task)
 {
   PortholeHub *self = g_task_get_source_object (task);
   Probe *probe = g_task_get_task_data (task);
-  g_autofree char *url = g_strdup_printf ("http://%s:%u/health", self->probe_address, probe->sandbox->port);
-  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autofree char *url = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+
+  /* Through the listener the client will use: the domain's, by Host. */
+  if (self->domain_proxy != NULL)
+    {
+      g_autofree char *host = g_strdup_printf ("%s.%s", probe->sandbox->id, self->config->sandbox_domain);
+
+      url = g_strdup_printf ("http://%s:%u/health", self->probe_address,
+                             porthole_hub_proxy_get_port (self->domain_proxy));
+      msg = soup_message_new ("GET", url);
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Host", host);
+    }
+  else
+    {
+      url = g_strdup_printf ("http://%s:%u/health", self->probe_address, probe->sandbox->port);
+      msg = soup_message_new ("GET", url);
+    }
 
   soup_session_send_and_read_async (self->probe_session, msg, G_PRIORITY_DEFAULT,
                                     probe->cancellable, probe_done, g_object_ref (task));
@@ -832,6 +1002,7 @@ wait_ready_async (PortholeHub         *self,
   Probe *probe = g_new0 (Probe, 1);
 
   probe->sandbox = porthole_hub_sandbox_ref (sandbox);
+  probe->desktop = expects_display (sandbox_template (self, sandbox));
   probe->deadline = g_get_monotonic_time () + self->config->ready_timeout * G_USEC_PER_SEC;
   probe->cancellable = cancellable ? g_object_ref (cancellable) : g_cancellable_new ();
   g_task_set_task_data (task, probe, (GDestroyNotify) probe_free);
@@ -1140,10 +1311,8 @@ porthole_hub_resume_async (PortholeHub         *self,
 
     case PORTHOLE_HUB_STATUS_STOPPED:
       {
-        const PortholeHubTemplate *template = porthole_hub_templates_find (self->templates, sandbox->template_name);
+        const PortholeHubTemplate *template = sandbox_template (self, sandbox);
 
-        if (template == NULL)
-          template = porthole_hub_templates_find (self->templates, sandbox->template_id);
         if (template == NULL)
           {
             g_task_return_new_error (task, PORTHOLE_HUB_ERROR, PORTHOLE_HUB_ERROR_INVALID_STATE,
@@ -1271,6 +1440,8 @@ char *
 porthole_hub_get_public_host (PortholeHub        *self,
                               PortholeHubSandbox *sandbox)
 {
+  if (self->config->sandbox_domain != NULL)
+    return g_strdup_printf ("%s://%s.%s", self->public_scheme, sandbox->id, self->config->sandbox_domain);
   return g_strdup_printf ("%s:%u", self->config->public_host_base, sandbox->port);
 }
 
@@ -1282,7 +1453,8 @@ porthole_hub_get_public_host (PortholeHub        *self,
  * the first request for @port hands it a hub port of its own (from the
  * sandbox port range), which relays to whatever listens on @port inside
  * the sandbox for as long as the sandbox lives (previews are not kept
- * across hub restarts: they are handed out again on request).
+ * across hub restarts: they are handed out again on request). With a
+ * sandbox-domain, the preview is `PORT-ID.DOMAIN` instead, no port taken.
  *
  * Returns: the preview's URL, or %NULL
  */
@@ -1301,6 +1473,9 @@ porthole_hub_get_preview_url (PortholeHub         *self,
                    sandbox->id, porthole_hub_status_to_string (sandbox->status));
       return NULL;
     }
+
+  if (self->config->sandbox_domain != NULL)
+    return g_strdup_printf ("%s://%u-%s.%s", self->public_scheme, port, sandbox->id, self->config->sandbox_domain);
 
   proxy = g_hash_table_lookup (self->previews, key);
   if (proxy == NULL)
@@ -1386,4 +1561,7 @@ porthole_hub_shutdown (PortholeHub *self)
     g_hash_table_remove_all (self->proxies);
   if (self->previews != NULL)
     g_hash_table_remove_all (self->previews);
+  if (self->domain_proxy != NULL)
+    porthole_hub_proxy_close (self->domain_proxy);
+  g_clear_object (&self->domain_proxy);
 }

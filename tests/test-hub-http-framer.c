@@ -151,6 +151,57 @@ test_refused (void)
     }
 }
 
+/* The first request's Host routes a connection (wildcard domains);
+ * pinned, a later request for another host is refused. */
+static void
+test_host (void)
+{
+  const char *same = "GET /a HTTP/1.1\r\nHOST: 8000-ID.Sbx.Test:9\r\n\r\nGET /b HTTP/1.1\r\nHost: 8000-id.sbx.test:9\r\n\r\n";
+  const char *other = "GET /a HTTP/1.1\r\nHost: one.sbx.test\r\n\r\nGET /b HTTP/1.1\r\nHost: two.sbx.test\r\n\r\n";
+  const char *missing = "GET /a HTTP/1.1\r\nHost: one.sbx.test\r\n\r\nGET /b HTTP/1.1\r\n\r\n";
+  const char *twice = "GET /a HTTP/1.1\r\nHost: one.sbx.test\r\nHost: two.sbx.test\r\n\r\n";
+
+  {
+    g_autoptr(PortholeHubHttpFramer) framer = porthole_hub_http_framer_new ();
+    g_autoptr(GError) error = NULL;
+    g_autofree char *out = NULL;
+    guint status = 0;
+
+    g_assert_null (porthole_hub_http_framer_get_host (framer));
+    porthole_hub_http_framer_pin_host (framer);
+    out = feed (framer, same, 5, &status, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (porthole_hub_http_framer_get_host (framer), ==, "8000-id.sbx.test:9");
+    g_assert_cmpuint (porthole_hub_http_framer_get_requests (framer), ==, 2);
+  }
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(PortholeHubHttpFramer) framer = porthole_hub_http_framer_new ();
+      g_autoptr(GError) error = NULL;
+      g_autofree char *out = NULL;
+      guint status = 0;
+
+      porthole_hub_http_framer_pin_host (framer);
+      out = feed (framer, i == 0 ? other : missing, 4096, &status, &error);
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+      g_assert_cmpuint (status, ==, 421);
+      g_assert_cmpstr (porthole_hub_http_framer_get_host (framer), ==, "one.sbx.test");
+    }
+  {
+    g_autoptr(PortholeHubHttpFramer) framer = porthole_hub_http_framer_new ();
+    g_autoptr(GError) error = NULL;
+    g_autofree char *out = NULL;
+    guint status = 0;
+
+    out = feed (framer, other, 4096, &status, &error);
+    g_assert_no_error (error);
+    g_clear_pointer (&out, g_free);
+    out = feed (framer, twice, 4096, &status, &error);
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+    g_assert_cmpuint (status, ==, 400);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -161,6 +212,7 @@ main (int    argc,
   g_test_add_func ("/hub/http-framer/chunked-body-untouched", test_chunked_body_untouched);
   g_test_add_func ("/hub/http-framer/upgrade-tunnel", test_upgrade_tunnel);
   g_test_add_func ("/hub/http-framer/refused", test_refused);
+  g_test_add_func ("/hub/http-framer/host", test_host);
 
   return g_test_run ();
 }

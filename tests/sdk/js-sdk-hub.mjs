@@ -18,6 +18,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 import { execFileSync } from 'node:child_process';
+import dns from 'node:dns';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -81,17 +82,19 @@ const portBase = 20000 + (process.pid % 400) * 100;
 const created = new Set();
 let hub = null;
 
-async function startHub () {
-  const child = spawnChild([HUB, '--listen', `127.0.0.1:${hubPort}`, '--state-dir', stateDir,
+async function startHub ({ port = hubPort, state = stateDir, ports = `${portBase}-${portBase + 99}`,
+                           extra = [], env = process.env } = {}) {
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawnChild([HUB, '--listen', `127.0.0.1:${port}`, '--state-dir', state,
                             '--api-key-file', keyFile, '--templates-dir', templatesDir,
-                            '--sandbox-ports', `${portBase}-${portBase + 99}`],
-                           { stdio: ['ignore', 'ignore', 'inherit'] });
+                            '--sandbox-ports', ports, ...extra],
+                           { stdio: ['ignore', 'ignore', 'inherit'], env });
   let exited = false;
   child.on('exit', () => { exited = true; });
   await poll(async () => {
     check(!exited, 'porthole-hub exited at start-up');
     try {
-      return (await fetch(baseURL + '/health')).ok;
+      return (await fetch(url + '/health')).ok;
     } catch {
       return false;
     }
@@ -181,6 +184,41 @@ server.on('upgrade', (req, socket) => {
 server.listen(8000, '127.0.0.1');
 `;
 
+/* SIGTERM; its exit code and signal. */
+function stopHub (child) {
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  child.kill('SIGTERM');
+  return exited;
+}
+
+/* files.watch (a WebSocket of the SDK's) reports a file written. */
+async function watchSeesWrite (sandbox) {
+  await sandbox.files.mkdir('/workspace/watched');
+  const iterator = sandbox.watchFiles('/workspace/watched')[Symbol.asyncIterator]();
+  await iterator.next();
+  await sandbox.files.write('/workspace/watched/new.txt', 'x');
+  for (;;) {
+    const { value } = await iterator.next();
+    if (value.type === 'change' && value.path === '/workspace/watched/new.txt')
+      break;
+  }
+  await iterator.return();
+}
+
+/* What PREVIEW_SERVER's WebSocket at @url sends back for @text. */
+async function wsEcho (url, text) {
+  const WebSocket = sdkRequire('ws');
+  const ws = new WebSocket(url.replace('http:', 'ws:') + '/echo');
+  await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
+  const echoed = new Promise((resolve) => ws.once('message', (data) => resolve(String(data))));
+  ws.send(text);
+  try {
+    return await echoed;
+  } finally {
+    ws.terminate();
+  }
+}
+
 async function create (options) {
   const sandbox = await Sandbox.create({ ...hubOptions, ...options });
   created.add(sandbox.sandboxId);
@@ -262,12 +300,21 @@ await step('runCode and commands.run through the proxy', async () => {
   equal(r.stdout, `42 from-create ${a.sandboxId}\n`, 'stdout: ' + r.stderr);
   const c = await b.commands.run('echo "$((20 + 22))"; pwd');
   equal(c.stdout, '42\n/workspace\n', 'commands.run');
+  /* Its runs die with its PID namespace: no guardian process slows the first one. */
+  const ps = await b.commands.run('ps -e -o comm=');
+  check(ps.stdout.includes('portholed') && !ps.stdout.includes('portholed-guard'), 'no guardian: ' + ps.stdout);
 });
 
 await step('files.write / read; the workspace is private and on the hub', async () => {
   await a.files.write('/workspace/note.txt', 'only in a');
   equal(await a.files.read('/workspace/note.txt'), 'only in a', 'read back');
   equal(fs.readFileSync(path.join(workspaceOf(a.sandboxId), 'note.txt'), 'utf8'), 'only in a', 'on the hub');
+  /* Megabytes both ways: the relay's partial writes and waits, in order. */
+  const big = Array.from({ length: 6 * 1024 * 1024 / 64 }, (_, i) => `${String(i).padStart(12, '0')}${'x'.repeat(51)}\n`).join('');
+  await a.files.write('/workspace/big.txt', big);
+  equal(fs.readFileSync(path.join(workspaceOf(a.sandboxId), 'big.txt'), 'utf8') === big, true, '6 MiB up, intact');
+  const back = await a.files.read('/workspace/big.txt');
+  equal([back.length, back === big], [big.length, true], '6 MiB down, intact');
 });
 
 await step('terminal over the proxy (WebSocket)', async () => {
@@ -293,16 +340,7 @@ await step('terminal over the proxy (WebSocket)', async () => {
 });
 
 await step('watchFiles over the proxy', async () => {
-  await a.files.mkdir('/workspace/watched');
-  const iterator = a.watchFiles('/workspace/watched')[Symbol.asyncIterator]();
-  await iterator.next();
-  await a.files.write('/workspace/watched/new.txt', 'x');
-  for (;;) {
-    const { value } = await iterator.next();
-    if (value.type === 'change' && value.path === '/workspace/watched/new.txt')
-      break;
-  }
-  await iterator.return();
+  await watchSeesWrite(a);
 });
 
 await step('isolation: processes, files, the hub\'s keys', async () => {
@@ -349,13 +387,7 @@ await step('previews: a port inside a sandbox without network, HTTP and WebSocke
   const withKey = await fetch(url + '/x', { headers: { 'X-API-Key': API_KEY } });
   equal(await withKey.text(), 'preview /x key=none', 'the API key never enters the sandbox');
 
-  const WebSocket = sdkRequire('ws');
-  const ws = new WebSocket(url.replace('http:', 'ws:') + '/echo');
-  await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
-  const echoed = new Promise((resolve) => ws.once('message', (data) => resolve(String(data))));
-  ws.send('through the hub');
-  equal(await echoed, 'through the hub', 'WebSocket echo');
-  ws.terminate();
+  equal(await wsEcho(url, 'through the hub'), 'through the hub', 'WebSocket echo');
 
   /* Nothing listens there: the proxy says so in the agent's error shape. */
   const closed = await fetch((await previewOf(b.sandboxId, 8001)).body.url + '/');
@@ -486,11 +518,14 @@ await step('a create whose client hangs up leaves nothing behind', async () => {
   check(!(await Sandbox.list(hubOptions)).some((s) => s.sandboxId === id), 'not listed');
 });
 
-await step('a desktop template: its own portholed with its own Xvfb', async () => {
+await step('a desktop template: its own portholed with its own Xvfb, ready with it', async () => {
   if (!process.env.PORTHOLE_TEST_X11_CLIENT)
     skip('no desktop support in this build');
   const d = await create({ template: 'desktop' });
   rememberCgroups(d.sandboxId);
+  /* Create answered once the display answers: asked at once, no retry. */
+  const health = await d.getHealth();
+  equal(health.features?.desktop, true, 'the desktop is usable as create returns: ' + JSON.stringify(health.features));
   const info = await d.desktop.getDisplayInfo();
   check(info.width > 0 && info.height > 0 && info.display.startsWith(':'), 'display: ' + JSON.stringify(info));
   const shot = await d.desktop.screenshot();
@@ -509,6 +544,117 @@ async function getRecord (id) {
 }
 
 let expiredId = null;
+
+await step('an agent in a build tree under /tmp: its directories are bound in', async () => {
+  /* A copy of the agent and its plugins where the sandbox's own /tmp
+   * would hide them, like a clone built under /tmp. */
+  const built = path.dirname(process.env.PORTHOLED);
+  const tree = path.join(tmpdir, 'tree');
+  const pluginDirs = [];
+  for (const sub of ['.', 'desktop', 'mcp']) {
+    const from = path.join(built, sub);
+    const to = path.join(tree, 'daemon', sub);
+    if (!fs.existsSync(from))
+      continue;
+    fs.mkdirSync(to, { recursive: true });
+    pluginDirs.push(to);
+    for (const name of fs.readdirSync(from))
+      if (name.endsWith('.so') || name === 'portholed' || name === 'porthole-a11y-helper')
+        fs.copyFileSync(path.join(from, name), path.join(to, name));
+  }
+  fs.chmodSync(path.join(tree, 'daemon', 'portholed'), 0o755);
+  const plugins = pluginDirs.flatMap((dir) => fs.readdirSync(dir).filter((n) => n.endsWith('.so')).map((n) => path.join(dir, n)));
+  check(plugins.length > 0, 'plugins to copy');
+  const port = await freePort();
+  const state = path.join(tmpdir, 'state-tree');
+  const other = await startHub({ port, state, ports: `${portBase + 100}-${portBase + 109}`,
+                                 extra: ['--portholed', path.join(tree, 'daemon', 'portholed')],
+                                 env: { ...process.env, PORTHOLE_PLUGIN_DIR: pluginDirs.join(':') } });
+  try {
+    const options = { apiKey: API_KEY, baseURL: `http://127.0.0.1:${port}` };
+    const s = await Sandbox.create({ ...options, template: 'base' });
+    equal((await s.runCode('print(6 * 7)')).stdout, '42\n', 'the agent from /tmp runs code');
+    const seen = await s.commands.run(`ls -d ${plugins.join(' ')}; readlink /proc/1/exe /proc/2/exe`);
+    for (const name of plugins)
+      check(seen.stdout.includes(name + '\n'), `plugin ${name} visible inside: ${seen.stdout}`);
+    const hidden = await s.commands.run(`ls -A ${state} | wc -l`);
+    equal(hidden.stdout.trim(), '0', 'that hub\'s state stays hidden');
+    const written = await s.commands.run(`touch ${pluginDirs[0]}/x`);
+    check(written.exitCode !== 0, 'read-only: ' + JSON.stringify(written));
+    await s.kill();
+  } finally {
+    equal(await stopHub(other), { code: 0, signal: null }, 'that hub stops cleanly');
+  }
+});
+
+await step('a wildcard domain: ID.DOMAIN and PORT-ID.DOMAIN routed by Host, through the SDK', async () => {
+  /* *.sbx.test stands for a wildcard A record: this process resolves it
+   * to the hub (the SDK's axios, ws and fetch all ask dns.lookup). */
+  const lookup = dns.lookup;
+  dns.lookup = (host, options, callback) => {
+    if (typeof options === 'function')
+      [callback, options] = [options, {}];
+    if (!host.endsWith('.sbx.test'))
+      return lookup(host, options, callback);
+    if (options?.all)
+      return process.nextTick(callback, null, [{ address: '127.0.0.1', family: 4 }]);
+    return process.nextTick(callback, null, '127.0.0.1', 4);
+  };
+  const port = await freePort();
+  const domainPort = await freePort();
+  const domain = `sbx.test:${domainPort}`;
+  const other = await startHub({ port, state: path.join(tmpdir, 'state-domain'), ports: `${portBase + 110}-${portBase + 119}`,
+                                 extra: ['--sandbox-domain', domain.toUpperCase(), '--domain-listen', `127.0.0.1:${domainPort}`] });
+  try {
+    const options = { apiKey: API_KEY, baseURL: `http://127.0.0.1:${port}` };
+    const s = await Sandbox.create({ ...options, template: 'base', internetAccess: false });
+    const id = s.sandboxId;
+    equal((await s.getInfo()).publicHost, `http://${id}.${domain}`, 'public_host is ID.DOMAIN');
+    equal((await s.runCode('print(6 * 7)')).stdout, '42\n', 'code through the domain');
+    /* A WebSocket of the SDK's (host-only URL, CONTROL-PLANE.md §5.1). */
+    await watchSeesWrite(s);
+
+    await s.files.write('/workspace/preview.js', PREVIEW_SERVER);
+    await s.commands.run('node /workspace/preview.js >/workspace/preview.log 2>&1 &');
+    const preview = await fetch(`${options.baseURL}/v1/sandboxes/${id}/preview/8000`, { headers: { 'X-API-Key': API_KEY } });
+    const url = (await preview.json()).url;
+    equal(url, `http://8000-${id}.${domain}`, 'the preview is PORT-ID.DOMAIN');
+    await poll(async () => {
+      try {
+        const response = await fetch(url + '/hello', { headers: { 'X-API-Key': API_KEY } });
+        return response.ok && (await response.text()) === 'preview /hello key=none';
+      } catch {
+        return false;
+      }
+    }, 'the service to answer at its host name, without the API key');
+    equal(await wsEcho(url, 'by host'), 'by host', 'WebSocket echo at PORT-ID.DOMAIN');
+
+    /* Raw requests: the Host alone picks the sandbox. */
+    const raw = (host, requests) => new Promise((resolve, reject) => {
+      const socket = net.connect(domainPort, '127.0.0.1');
+      let text = '';
+      socket.on('data', (data) => { text += data; });
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+      socket.write(requests.map((h) => `GET /health HTTP/1.1\r\nHost: ${h}\r\n\r\n`).join('') +
+                   `GET /health HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
+    });
+    check((await raw(`${id}.SBX.test`, [])).includes('"healthy"'), 'ID.DOMAIN without a port, any case');
+    check((await raw(`nosuchsandbox0.${domain}`, [])).startsWith('HTTP/1.1 404'), 'an unknown id: 404');
+    check((await raw(`${id}.elsewhere.test`, [])).startsWith('HTTP/1.1 404'), 'another domain: 404');
+    const hop = await raw(`${a.sandboxId}.${domain}`, [`${id}.${domain}`]);
+    check(hop.includes('HTTP/1.1 421'), 'one connection cannot move to another sandbox: ' + hop.slice(0, 300));
+    await s.pause();
+    check((await raw(`${id}.${domain}`, [])).startsWith('HTTP/1.1 409'), 'paused: 409');
+    await s.resume();
+    equal((await s.commands.run('echo back')).stdout, 'back\n', 'resumed, same public_host');
+    await s.kill();
+    check((await raw(`${id}.${domain}`, [])).startsWith('HTTP/1.1 404'), 'killed: 404');
+  } finally {
+    dns.lookup = lookup;
+    equal(await stopHub(other), { code: 0, signal: null }, 'that hub stops cleanly');
+  }
+});
 
 await step('setTimeout: the sandbox dies when it expires', async () => {
   const short = await create({ template: 'base' });
@@ -614,9 +760,7 @@ await step('everything ends: no sandbox left behind', async () => {
   for (const [id, dirs] of knownCgroups)
     for (const dir of dirs)
       check(!fs.existsSync(dir), `${id}: ${dir} is gone`);
-  const exited = new Promise((resolve) => hub.once('exit', (code, signal) => resolve({ code, signal })));
-  hub.kill('SIGTERM');
-  equal(await exited, { code: 0, signal: null }, 'the hub stops cleanly');
+  equal(await stopHub(hub), { code: 0, signal: null }, 'the hub stops cleanly');
 });
 
 tapLine(`1..${stepCount()}`);

@@ -4,12 +4,15 @@
 // The SDK finds a sandbox through the HopX control plane: it asks
 // GET /v1/sandboxes/{id} for `public_host` and POST
 // /v1/sandboxes/{id}/token/refresh for a JWT, then talks to the agent
-// at `public_host`. The control plane is a cloud service outside our
-// product, so a few lines below answer those two calls, pointing the SDK
-// at a portholed started here (with its embedded Xvfb) and handing out
-// tokens minted by `portholed token`. Everything after that is the SDK
-// talking to the daemon: every method that reaches the agent is called
-// and its results are checked.
+// at `public_host`. Our control plane, porthole-hub, is tested with this
+// SDK in js-sdk-hub.mjs (real sandboxes: it needs root and bubblewrap).
+// This test covers the agent's whole API without root, on a portholed
+// configured here (its display size, HS256 secrets it mints tokens with,
+// a second secret for refused tokens, files checked at host paths,
+// webhooks received below), so a few lines below answer just those two
+// calls, pointing the SDK at that portholed. Everything after that is the
+// SDK talking to the daemon: every method that reaches the agent is
+// called and its results are checked.
 //
 // Prints TAP. Skips (a "1..0 # SKIP" plan, which meson's TAP parser
 // reports as SKIP) only when the SDK package is not installed: tools/check
