@@ -20,6 +20,7 @@
 #include "porthole-config.h"
 #include "porthole-daemon.h"
 #include "porthole-http-server.h"
+#include "porthole-option-overrides.h"
 #include "porthole-process-ledger.h"
 #include "porthole-restart.h"
 #include "porthole-self-test.h"
@@ -98,48 +99,32 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
 static GKeyFile *
 options_to_overrides (Options *options)
 {
-  GKeyFile *file = g_key_file_new ();
-  const struct { const char *key; const char *value; } strings[] = {
-    { "workspace", options->workspace },
-    { "state-dir", options->state_dir },
-    { "display", options->display },
-    { "display-size", options->display_size },
-    { "window-manager", options->window_manager },
-    { "jwt-secret-file", options->jwt_secret_file },
-    { "jwt-public-key-file", options->jwt_public_key_file },
-    { "jwt-alg", options->jwt_alg },
-    { "jwt-audience", options->jwt_audience },
-    { "jwt-issuer", options->jwt_issuer },
-    { "jwt-max-lifetime", options->jwt_max_lifetime },
-    { "api-key-file", options->api_key_file },
-    { "sandbox-id", options->sandbox_id },
-    { "tls-cert", options->tls_cert },
-    { "tls-key", options->tls_key },
-    { "update-self-path", options->update_self_path },
+  const PortholeOverride overrides[] = {
+    { "listen", PORTHOLE_OVERRIDE_STRV, options->listen },
+    { "listen-fd", PORTHOLE_OVERRIDE_STRV, options->listen_fds },
+    { "workspace", PORTHOLE_OVERRIDE_STRING, options->workspace },
+    { "state-dir", PORTHOLE_OVERRIDE_STRING, options->state_dir },
+    { "display", PORTHOLE_OVERRIDE_STRING, options->display },
+    { "display-size", PORTHOLE_OVERRIDE_STRING, options->display_size },
+    { "window-manager", PORTHOLE_OVERRIDE_STRING, options->window_manager },
+    { "jwt-secret-file", PORTHOLE_OVERRIDE_STRING, options->jwt_secret_file },
+    { "jwt-public-key-file", PORTHOLE_OVERRIDE_STRING, options->jwt_public_key_file },
+    { "jwt-alg", PORTHOLE_OVERRIDE_STRING, options->jwt_alg },
+    { "jwt-audience", PORTHOLE_OVERRIDE_STRING, options->jwt_audience },
+    { "jwt-issuer", PORTHOLE_OVERRIDE_STRING, options->jwt_issuer },
+    { "jwt-max-lifetime", PORTHOLE_OVERRIDE_STRING, options->jwt_max_lifetime },
+    { "api-key-file", PORTHOLE_OVERRIDE_STRING, options->api_key_file },
+    { "sandbox-id", PORTHOLE_OVERRIDE_STRING, options->sandbox_id },
+    { "tls-cert", PORTHOLE_OVERRIDE_STRING, options->tls_cert },
+    { "tls-key", PORTHOLE_OVERRIDE_STRING, options->tls_key },
+    { "update-self-path", PORTHOLE_OVERRIDE_STRING, options->update_self_path },
+    { "insecure-no-auth", PORTHOLE_OVERRIDE_FLAG_TRUE, &options->insecure_no_auth },
+    { "process-guardian", PORTHOLE_OVERRIDE_FLAG_FALSE, &options->no_process_guardian },
+    { "verbose", PORTHOLE_OVERRIDE_FLAG_TRUE, &options->verbose },
+    { "update-enabled", PORTHOLE_OVERRIDE_FLAG_TRUE, &options->update_enabled },
   };
 
-  for (guint i = 0; i < G_N_ELEMENTS (strings); i++)
-    if (strings[i].value != NULL)
-      g_key_file_set_string (file, PORTHOLE_CONFIG_GROUP, strings[i].key, strings[i].value);
-
-  if (options->listen != NULL)
-    g_key_file_set_string_list (file, PORTHOLE_CONFIG_GROUP, "listen",
-                                (const char *const *) options->listen,
-                                g_strv_length (options->listen));
-  if (options->listen_fds != NULL)
-    g_key_file_set_string_list (file, PORTHOLE_CONFIG_GROUP, "listen-fd",
-                                (const char *const *) options->listen_fds,
-                                g_strv_length (options->listen_fds));
-  if (options->insecure_no_auth)
-    g_key_file_set_boolean (file, PORTHOLE_CONFIG_GROUP, "insecure-no-auth", TRUE);
-  if (options->no_process_guardian)
-    g_key_file_set_boolean (file, PORTHOLE_CONFIG_GROUP, "process-guardian", FALSE);
-  if (options->verbose)
-    g_key_file_set_boolean (file, PORTHOLE_CONFIG_GROUP, "verbose", TRUE);
-  if (options->update_enabled)
-    g_key_file_set_boolean (file, PORTHOLE_CONFIG_GROUP, "update-enabled", TRUE);
-
-  return file;
+  return porthole_option_overrides_new (PORTHOLE_CONFIG_GROUP, overrides, G_N_ELEMENTS (overrides));
 }
 
 static int

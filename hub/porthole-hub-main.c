@@ -16,6 +16,7 @@
 #include "porthole-hub-api.h"
 #include "porthole-hub-config.h"
 #include "porthole-hub-store.h"
+#include "porthole-option-overrides.h"
 
 typedef struct
 {
@@ -53,27 +54,20 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
 static GKeyFile *
 options_to_overrides (Options *options)
 {
-  GKeyFile *file = g_key_file_new ();
-  const struct { const char *key; const char *value; } strings[] = {
-    { "state-dir", options->state_dir },
-    { "api-key-file", options->api_key_file },
-    { "templates-dir", options->templates_dir },
-    { "sandbox-ports", options->sandbox_ports },
-    { "public-host-base", options->public_host_base },
-    { "sandbox-domain", options->sandbox_domain },
-    { "domain-listen", options->domain_listen },
-    { "portholed", options->portholed },
+  const PortholeOverride overrides[] = {
+    { "listen", PORTHOLE_OVERRIDE_STRV, options->listen },
+    { "state-dir", PORTHOLE_OVERRIDE_STRING, options->state_dir },
+    { "api-key-file", PORTHOLE_OVERRIDE_STRING, options->api_key_file },
+    { "templates-dir", PORTHOLE_OVERRIDE_STRING, options->templates_dir },
+    { "sandbox-ports", PORTHOLE_OVERRIDE_STRING, options->sandbox_ports },
+    { "public-host-base", PORTHOLE_OVERRIDE_STRING, options->public_host_base },
+    { "sandbox-domain", PORTHOLE_OVERRIDE_STRING, options->sandbox_domain },
+    { "domain-listen", PORTHOLE_OVERRIDE_STRING, options->domain_listen },
+    { "portholed", PORTHOLE_OVERRIDE_STRING, options->portholed },
+    { "verbose", PORTHOLE_OVERRIDE_FLAG_TRUE, &options->verbose },
   };
 
-  for (guint i = 0; i < G_N_ELEMENTS (strings); i++)
-    if (strings[i].value != NULL)
-      g_key_file_set_string (file, PORTHOLE_HUB_CONFIG_GROUP, strings[i].key, strings[i].value);
-  if (options->listen != NULL)
-    g_key_file_set_string_list (file, PORTHOLE_HUB_CONFIG_GROUP, "listen",
-                                (const char *const *) options->listen, g_strv_length (options->listen));
-  if (options->verbose)
-    g_key_file_set_boolean (file, PORTHOLE_HUB_CONFIG_GROUP, "verbose", TRUE);
-  return file;
+  return porthole_option_overrides_new (PORTHOLE_HUB_CONFIG_GROUP, overrides, G_N_ELEMENTS (overrides));
 }
 
 /* porthole-hub api-key add NAME: prints a new key, stores its hash. */
