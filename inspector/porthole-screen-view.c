@@ -16,6 +16,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include "porthole-screen-view.h"
 #include "porthole-vnc-session.h"
 
@@ -87,8 +89,11 @@ update_geometry (PortholeScreenView *self)
   self->scale = self->fit ? MIN ((double) width / remote_width, (double) height / remote_height) : 1.0;
   if (self->scale <= 0)
     self->scale = 1;
-  self->offset_x = MAX (0, (width - remote_width * self->scale) / 2);
-  self->offset_y = MAX (0, (height - remote_height * self->scale) / 2);
+  /* Centred on whole pixels: at 1:1 a half-pixel offset would blur
+   * every remote pixel over two of ours and leave a click on the edge
+   * between two remote pixels. */
+  self->offset_x = floor (MAX (0, (width - remote_width * self->scale) / 2));
+  self->offset_y = floor (MAX (0, (height - remote_height * self->scale) / 2));
 }
 
 static void
@@ -137,6 +142,20 @@ porthole_screen_view_measure (GtkWidget      *widget,
   *natural = size;
 }
 
+/* The centre of the device pixel under @coordinate. A pointer event
+ * names a pixel, and GTK's float transforms deliver the pointer at pixel
+ * 269 as 268.99998 as often as 269.00002: truncating that sent the click
+ * one remote pixel left or up. The remote pixel shown at the centre of
+ * the pointer's pixel is the one under it, scaled or not. */
+static double
+device_pixel_centre (PortholeScreenView *self,
+                     double              coordinate)
+{
+  int device = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+
+  return (floor (coordinate * device + 1.0 / 64) + 0.5) / device;
+}
+
 /**
  * porthole_screen_view_widget_to_remote:
  * @x: widget coordinate
@@ -159,11 +178,11 @@ porthole_screen_view_widget_to_remote (PortholeScreenView *self,
 
   update_geometry (self);
   get_intrinsic_size (self, &remote_width, &remote_height);
-  rx = (x - self->offset_x) / self->scale;
-  ry = (y - self->offset_y) / self->scale;
+  rx = (device_pixel_centre (self, x) - self->offset_x) / self->scale;
+  ry = (device_pixel_centre (self, y) - self->offset_y) / self->scale;
 
-  *remote_x = CLAMP ((int) rx, 0, MAX (remote_width - 1, 0));
-  *remote_y = CLAMP ((int) ry, 0, MAX (remote_height - 1, 0));
+  *remote_x = CLAMP ((int) floor (rx), 0, MAX (remote_width - 1, 0));
+  *remote_y = CLAMP ((int) floor (ry), 0, MAX (remote_height - 1, 0));
 
   return rx >= 0 && ry >= 0 && rx < remote_width && ry < remote_height;
 }
