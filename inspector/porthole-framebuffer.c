@@ -47,6 +47,8 @@ struct _PortholeFramebuffer
   /* Damage since the last flush, per tile of the buffer's grid. */
   guint8 *dirty;
   gboolean damaged;
+  /* A new buffer: its first frame is all of it, like any new screen. */
+  gboolean fresh;
 
   /* The frame shown: tiles (live view) or one texture (screenshots). */
   GdkTexture **tiles;
@@ -260,6 +262,7 @@ porthole_framebuffer_resize (PortholeFramebuffer *self,
   self->stride = width * BYTES_PER_PIXEL;
   self->data = g_malloc0_n ((gsize) self->stride, height);
   self->dirty = g_malloc0 ((gsize) n_cols (width) * n_rows (height));
+  self->fresh = TRUE;
   /* Nothing to show until the server has drawn into it: a black frame
    * would flash between two screens. */
   self->damaged = FALSE;
@@ -367,8 +370,10 @@ porthole_framebuffer_flush (PortholeFramebuffer *self)
       self->tiles = g_new0 (GdkTexture *, (gsize) cols * rows);
       self->tiles_width = self->width;
       self->tiles_height = self->height;
-      memset (self->dirty, TRUE, (gsize) cols * rows);
     }
+  if (resized || self->fresh)
+    memset (self->dirty, TRUE, (gsize) cols * rows);
+  self->fresh = FALSE;
 
   for (int row = 0; row < rows; row++)
     for (int col = 0; col < cols; col++)
