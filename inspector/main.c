@@ -18,15 +18,20 @@ main (int   argc,
   g_autofree char *exe = NULL;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
 
-  /* Run from the build tree (as tools/run suggests): the schema
-   * compiled there, as portholed finds its plugins there. */
+  /* Run from the build tree (as tools/run suggests): the schema and
+   * the translations compiled there, as portholed finds its plugins
+   * there. */
   exe = g_file_read_link ("/proc/self/exe", NULL);
   if (exe != NULL && g_str_has_prefix (exe, PORTHOLE_BUILD_ROOT G_DIR_SEPARATOR_S))
-    g_setenv ("GSETTINGS_SCHEMA_DIR", PORTHOLE_BUILD_ROOT G_DIR_SEPARATOR_S "data", FALSE);
+    {
+      g_setenv ("GSETTINGS_SCHEMA_DIR", PORTHOLE_BUILD_ROOT G_DIR_SEPARATOR_S "data", FALSE);
+      bindtextdomain (GETTEXT_PACKAGE, PORTHOLE_BUILD_ROOT G_DIR_SEPARATOR_S "po");
+    }
+  else
+    bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
 
   app = porthole_application_new ();
 

@@ -32,5 +32,10 @@ void                 porthole_framebuffer_set_texture     (PortholeFramebuffer *
 GdkTexture          *porthole_framebuffer_get_texture     (PortholeFramebuffer *self);
 void                 porthole_framebuffer_clear           (PortholeFramebuffer *self);
 guint64              porthole_framebuffer_get_frame_count (PortholeFramebuffer *self);
+void                 porthole_framebuffer_snapshot_area   (PortholeFramebuffer   *self,
+                                                           GtkSnapshot           *snapshot,
+                                                           double                 width,
+                                                           double                 height,
+                                                           const graphene_rect_t *area);
 
 G_END_DECLS

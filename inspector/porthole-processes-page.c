@@ -674,9 +674,11 @@ kill_action (GSimpleAction *action,
   if (item == NULL)
     return;
 
-  /* Translators: the process name, then its pid */
-  heading = g_strdup_printf (_("End “%s” (%" G_GINT64_FORMAT ")?"),
-                             porthole_process_item_get_name (item), porthole_process_item_get_pid (item));
+  /* Translators: the process name, then its pid. (%lld, not
+   * G_GINT64_FORMAT: xgettext cuts a msgid at a macro.) */
+  heading = g_strdup_printf (_("End “%s” (%lld)?"),
+                             porthole_process_item_get_name (item),
+                             (long long) porthole_process_item_get_pid (item));
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
                                                        heading,
                                                        _("The process and its process group get SIGTERM, "
@@ -714,15 +716,15 @@ details_action (GSimpleAction *action,
                              porthole_process_item_get_pid (item));
   started = format_started (porthole_process_item_get_started (item));
   memory = g_format_size ((guint64) (porthole_process_item_get_memory_mb (item) * 1024 * 1024));
-  body = g_strdup_printf (_("Status: %s\nUser: %s\nParent: %" G_GINT64_FORMAT "\nStarted: %s\n"
-                            "CPU: %.1f %%\nMemory: %s (%.1f %%)\nThreads: %" G_GINT64_FORMAT "%s%s"),
+  body = g_strdup_printf (_("Status: %s\nUser: %s\nParent: %lld\nStarted: %s\n"
+                            "CPU: %.1f %%\nMemory: %s (%.1f %%)\nThreads: %lld%s%s"),
                           porthole_process_item_get_status (item),
                           porthole_process_item_get_user (item),
-                          porthole_process_item_get_ppid (item),
+                          (long long) porthole_process_item_get_ppid (item),
                           started,
                           porthole_process_item_get_cpu (item),
                           memory, porthole_process_item_get_memory_percent (item),
-                          porthole_process_item_get_threads (item),
+                          (long long) porthole_process_item_get_threads (item),
                           porthole_process_item_get_process_id (item) ? _("\nportholed run: ") : "",
                           porthole_process_item_get_process_id (item) ? porthole_process_item_get_process_id (item) : "");
 

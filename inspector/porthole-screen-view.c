@@ -16,6 +16,9 @@
 
 #include "config.h"
 
+#include <math.h>
+
+#include "porthole-framebuffer.h"
 #include "porthole-screen-view.h"
 #include "porthole-vnc-session.h"
 
@@ -27,6 +30,10 @@ struct _PortholeScreenView
   GdkCursor *remote_cursor;
   gboolean fit;
   gboolean input_enabled;
+
+  /* The scrolled window's viewport (1:1), whose scrolling shows other
+   * tiles of the framebuffer. */
+  GtkWidget *viewport;
 
   /* Where the last snapshot put the screen. */
   double scale;
@@ -87,8 +94,29 @@ update_geometry (PortholeScreenView *self)
   self->scale = self->fit ? MIN ((double) width / remote_width, (double) height / remote_height) : 1.0;
   if (self->scale <= 0)
     self->scale = 1;
-  self->offset_x = MAX (0, (width - remote_width * self->scale) / 2);
-  self->offset_y = MAX (0, (height - remote_height * self->scale) / 2);
+  /* Centred on whole pixels: at 1:1 a half-pixel offset would blur
+   * every remote pixel over two of ours and leave a click on the edge
+   * between two remote pixels. */
+  self->offset_x = floor (MAX (0, (width - remote_width * self->scale) / 2));
+  self->offset_y = floor (MAX (0, (height - remote_height * self->scale) / 2));
+}
+
+/* The part of the screen the viewport shows, in the paintable's
+ * coordinates; FALSE when the view is not scrolled. */
+static gboolean
+visible_area (PortholeScreenView *self,
+              graphene_rect_t    *area)
+{
+  graphene_point_t origin;
+
+  if (self->viewport == NULL ||
+      !gtk_widget_compute_point (self->viewport, GTK_WIDGET (self), &GRAPHENE_POINT_INIT (0, 0), &origin))
+    return FALSE;
+
+  graphene_rect_init (area, origin.x - self->offset_x, origin.y - self->offset_y,
+                      gtk_widget_get_width (self->viewport), gtk_widget_get_height (self->viewport));
+
+  return TRUE;
 }
 
 static void
@@ -110,9 +138,53 @@ porthole_screen_view_snapshot (GtkWidget   *widget,
 
   gtk_snapshot_save (snapshot);
   gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (self->offset_x, self->offset_y));
-  gdk_paintable_snapshot (self->paintable, snapshot,
-                          remote_width * self->scale, remote_height * self->scale);
+  if (PORTHOLE_IS_FRAMEBUFFER (self->paintable))
+    {
+      graphene_rect_t area;
+
+      /* Only the tiles the viewport shows of a screen larger than it. */
+      porthole_framebuffer_snapshot_area (PORTHOLE_FRAMEBUFFER (self->paintable), snapshot,
+                                          remote_width * self->scale, remote_height * self->scale,
+                                          visible_area (self, &area) ? &area : NULL);
+    }
+  else
+    gdk_paintable_snapshot (self->paintable, snapshot,
+                            remote_width * self->scale, remote_height * self->scale);
   gtk_snapshot_restore (snapshot);
+}
+
+static void
+porthole_screen_view_root (GtkWidget *widget)
+{
+  PortholeScreenView *self = PORTHOLE_SCREEN_VIEW (widget);
+
+  GTK_WIDGET_CLASS (porthole_screen_view_parent_class)->root (widget);
+
+  /* GTK moves a scrolled child without drawing it again: the tiles that
+   * come into view must be drawn. */
+  self->viewport = gtk_widget_get_ancestor (widget, GTK_TYPE_VIEWPORT);
+  if (self->viewport != NULL)
+    {
+      g_signal_connect_object (gtk_scrollable_get_hadjustment (GTK_SCROLLABLE (self->viewport)), "value-changed",
+                               G_CALLBACK (gtk_widget_queue_draw), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->viewport)), "value-changed",
+                               G_CALLBACK (gtk_widget_queue_draw), self, G_CONNECT_SWAPPED);
+    }
+}
+
+static void
+porthole_screen_view_unroot (GtkWidget *widget)
+{
+  PortholeScreenView *self = PORTHOLE_SCREEN_VIEW (widget);
+
+  if (self->viewport != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (gtk_scrollable_get_hadjustment (GTK_SCROLLABLE (self->viewport)), self);
+      g_signal_handlers_disconnect_by_data (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->viewport)), self);
+      self->viewport = NULL;
+    }
+
+  GTK_WIDGET_CLASS (porthole_screen_view_parent_class)->unroot (widget);
 }
 
 static void
@@ -137,6 +209,20 @@ porthole_screen_view_measure (GtkWidget      *widget,
   *natural = size;
 }
 
+/* The centre of the device pixel under @coordinate. A pointer event
+ * names a pixel, and GTK's float transforms deliver the pointer at pixel
+ * 269 as 268.99998 as often as 269.00002: truncating that sent the click
+ * one remote pixel left or up. The remote pixel shown at the centre of
+ * the pointer's pixel is the one under it, scaled or not. */
+static double
+device_pixel_centre (PortholeScreenView *self,
+                     double              coordinate)
+{
+  int device = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+
+  return (floor (coordinate * device + 1.0 / 64) + 0.5) / device;
+}
+
 /**
  * porthole_screen_view_widget_to_remote:
  * @x: widget coordinate
@@ -159,11 +245,11 @@ porthole_screen_view_widget_to_remote (PortholeScreenView *self,
 
   update_geometry (self);
   get_intrinsic_size (self, &remote_width, &remote_height);
-  rx = (x - self->offset_x) / self->scale;
-  ry = (y - self->offset_y) / self->scale;
+  rx = (device_pixel_centre (self, x) - self->offset_x) / self->scale;
+  ry = (device_pixel_centre (self, y) - self->offset_y) / self->scale;
 
-  *remote_x = CLAMP ((int) rx, 0, MAX (remote_width - 1, 0));
-  *remote_y = CLAMP ((int) ry, 0, MAX (remote_height - 1, 0));
+  *remote_x = CLAMP ((int) floor (rx), 0, MAX (remote_width - 1, 0));
+  *remote_y = CLAMP ((int) floor (ry), 0, MAX (remote_height - 1, 0));
 
   return rx >= 0 && ry >= 0 && rx < remote_width && ry < remote_height;
 }
@@ -499,6 +585,8 @@ porthole_screen_view_class_init (PortholeScreenViewClass *klass)
   object_class->set_property = porthole_screen_view_set_property;
 
   widget_class->snapshot = porthole_screen_view_snapshot;
+  widget_class->root = porthole_screen_view_root;
+  widget_class->unroot = porthole_screen_view_unroot;
   widget_class->measure = porthole_screen_view_measure;
 
   properties[PROP_PAINTABLE] =

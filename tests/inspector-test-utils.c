@@ -282,11 +282,12 @@ to_root (GtkWidget *widget,
   g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native), &GRAPHENE_POINT_INIT (x, y), &point));
   gtk_native_get_surface_transform (native, &surface_x, &surface_y);
   XTranslateCoordinates (gui->xdisplay, gdk_x11_surface_get_xid (surface), DefaultRootWindow (gui->xdisplay),
-                         /* The pixel whose left/top edge is nearest at or
-                          * after the point's pixel's: a point at the
-                          * middle of a remote pixel lands inside that
-                          * pixel whatever the fractional origin. */
-                         (int) ceil (point.x + surface_x - 0.5), (int) ceil (point.y + surface_y - 0.5),
+                         /* The pixel that contains the point: the
+                          * middle of a remote pixel shown larger than
+                          * one of ours lands inside it. (GTK's float
+                          * transforms can put a pixel's middle a hair
+                          * off .5, never near its edges.) */
+                         (int) floor (point.x + surface_x), (int) floor (point.y + surface_y),
                          root_x, root_y, &child);
 }
 

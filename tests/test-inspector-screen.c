@@ -184,6 +184,9 @@ test_shows_the_desktop (Fixture       *fixture,
   /* The live view, not the screenshot fallback: the daemon has VNC. */
   g_assert_cmpint (porthole_screen_page_get_mode (fixture->page), ==, PORTHOLE_SCREEN_LIVE);
   PORTHOLE_INSPECTOR_WAIT (shows_red_square (fixture));
+  /* A frame shows what was damaged by then, tile by tile: the white
+   * square (in the next tile) may come a frame after the red one. */
+  PORTHOLE_INSPECTOR_WAIT (screen_pixel (fixture, WIN_X + 215, WIN_Y + 35) != 0);
 
   /* The paintable is the X screen, pixel for pixel in size. */
   g_assert_cmpint (gdk_paintable_get_intrinsic_width (screen (fixture)), ==, 1280);
@@ -603,6 +606,72 @@ test_screenshots_without_vnc (Fixture       *fixture,
   g_settings_reset (settings, "scale-mode");
 }
 
+/* A small remote screen of odd width and height: fitted, it is scaled
+ * up by a fraction; pixel for pixel, it is centred in a wider view. */
+static const PortholeTestDesktopSpec small_spec = { 643, 401, "Inspector exact clicks", 21, 17, 560, 360, NULL };
+
+/* Clicks at many remote pixels, in both scale modes and at odd and even
+ * window widths (so the centring offset is sometimes a half pixel), each
+ * landing exactly on the pixel aimed at. */
+static void
+test_exact_clicks (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  const PortholeTestDesktopSpec *s = data;
+  PortholeScreenView *view = porthole_screen_page_get_view (fixture->page);
+  g_autoptr(GSettings) settings = g_settings_new (PORTHOLE_SCHEMA_ID);
+  const char *modes[] = { "actual", "fit" };
+  const int widths[] = { 1200, 1201, 1203, 1186 };
+  /* Two pixels in from the edges: a miss is reported, not a click outside. */
+  const int targets[][2] = { { 2, 2 }, { 3, 5 }, { 7, 3 }, { 100, 101 }, { 255, 256 },
+                             { 333, 199 }, { 414, 287 }, { 557, 357 } };
+  /* The window is as wide as asked plus its client-side decorations. */
+  int decorations = gtk_widget_get_width (GTK_WIDGET (fixture->window)) - 1200;
+  guint misses = 0;
+
+  /* The client's red square is on the screen: it is mapped. */
+  PORTHOLE_INSPECTOR_WAIT (is_showing (fixture) && screen_pixel (fixture, s->x + 35, s->y + 35) == 0xff0000);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "screen.take-control", NULL));
+  PORTHOLE_INSPECTOR_WAIT (gtk_widget_get_cursor (GTK_WIDGET (view)) != NULL);
+  for (guint m = 0; m < G_N_ELEMENTS (modes); m++)
+    {
+      g_settings_set_string (settings, "scale-mode", modes[m]);
+      PORTHOLE_INSPECTOR_WAIT (g_str_equal (porthole_screen_view_get_scale_mode (view), modes[m]));
+
+      for (guint w = 0; w < G_N_ELEMENTS (widths); w++)
+        {
+          int view_width = gtk_widget_get_width (GTK_WIDGET (view));
+
+          gtk_window_set_default_size (GTK_WINDOW (fixture->window), widths[w], 760);
+          PORTHOLE_INSPECTOR_WAIT (gtk_widget_get_width (GTK_WIDGET (fixture->window)) == widths[w] + decorations);
+          PORTHOLE_INSPECTOR_WAIT (w == 0 || gtk_widget_get_width (GTK_WIDGET (view)) != view_width);
+          porthole_inspector_test_wait_stable (GTK_WIDGET (view));
+
+          for (guint t = 0; t < G_N_ELEMENTS (targets); t++)
+            {
+              g_autofree char *expected = g_strdup_printf ("button press 1 %d %d", targets[t][0], targets[t][1]);
+              g_autofree char *release = NULL;
+              double x, y;
+              const char *line;
+
+              porthole_screen_view_remote_to_widget (view, s->x + targets[t][0], s->y + targets[t][1], &x, &y);
+              porthole_inspector_test_click (GTK_WIDGET (view), x, y, 1);
+              line = porthole_inspector_test_wait_line (fixture->desktop.client, "button press 1 ");
+              if (!g_str_equal (line, expected))
+                {
+                  g_printerr ("# %s, window %d wide (view %d): aimed at %d,%d (widget %.3f,%.3f), got “%s”\n",
+                              modes[m], widths[w], gtk_widget_get_width (GTK_WIDGET (view)),
+                              targets[t][0], targets[t][1], x, y, line);
+                  misses++;
+                }
+              porthole_inspector_test_wait_line (fixture->desktop.client, "button release 1 ");
+            }
+        }
+    }
+  g_assert_cmpuint (misses, ==, 0);
+  g_settings_reset (settings, "scale-mode");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -620,6 +689,8 @@ main (int    argc,
   g_test_add ("/inspector/screen/screenshots-without-vnc", Fixture, &spec, fixture_setup_no_vnc,
               test_screenshots_without_vnc, fixture_teardown);
   ADD ("/inspector/screen/save-screenshot", test_save_screenshot);
+  g_test_add ("/inspector/screen/exact-clicks", Fixture, &small_spec, fixture_setup, test_exact_clicks,
+              fixture_teardown);
 #undef ADD
 
   return g_test_run ();

@@ -318,6 +318,22 @@ def test_meson_install_layout():
     if HAVE_DESKTOP == "true":
         assert plugin_dir + "porthole-image-encoder.so" in plugins, plugins
     assert os.path.join(options["datadir"], "doc", "porthole", "portholed.conf.example") in installed
+    # The inspector, when built: its program, desktop integration and
+    # one catalogue per po/LINGUAS language.
+    if os.path.join(options["bindir"], "porthole") in installed:
+        with open(os.path.join(SOURCE, "po", "LINGUAS")) as f:
+            linguas = [line.strip() for line in f if line.strip() and not line.startswith("#")]
+        assert linguas, "po/LINGUAS is empty"
+        for language in linguas:
+            mo = os.path.join(options["localedir"], language, "LC_MESSAGES", "porthole.mo")
+            assert mo in installed, (mo, sorted(f for f in installed if "/locale/" in f))
+        app_id = "io.github.porthole.Porthole" + (".Devel" if options["development"] else "")
+        share = options["datadir"]
+        for path in (f"applications/{app_id}.desktop", f"metainfo/{app_id}.metainfo.xml",
+                     f"icons/hicolor/scalable/apps/{app_id}.svg",
+                     f"icons/hicolor/symbolic/apps/{app_id}-symbolic.svg",
+                     "glib-2.0/schemas/io.github.porthole.Porthole.gschema.xml"):
+            assert os.path.join(share, path) in installed, path
     # Nothing of the tests or benchmarks is installed.
     assert not [f for f in installed if "/test-" in f or "bench-" in f], installed
 
