@@ -9,6 +9,7 @@
 #include "porthole-application.h"
 #include "porthole-processes-page.h"
 #include "porthole-screen-page.h"
+#include "porthole-terminal-page.h"
 #include "porthole-window.h"
 
 G_BEGIN_DECLS
