@@ -11,6 +11,7 @@
 #include "porthole-processes-page.h"
 #include "porthole-screen-page.h"
 #include "porthole-terminal-page.h"
+#include "porthole-windows-page.h"
 #include "porthole-window.h"
 
 G_BEGIN_DECLS
