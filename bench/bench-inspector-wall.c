@@ -20,28 +20,13 @@
 #include "inspector-test-utils.h"
 
 static double
-cpu_seconds (GPid pid)
-{
-  g_autofree char *path = pid ? g_strdup_printf ("/proc/%d/stat", pid) : g_strdup ("/proc/self/stat");
-  g_autofree char *contents = NULL;
-  g_auto(GStrv) fields = NULL;
-  const char *after;
-
-  if (!g_file_get_contents (path, &contents, NULL, NULL) || (after = strrchr (contents, ')')) == NULL)
-    return 0;
-  fields = g_strsplit (after + 2, " ", -1);
-
-  return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) / sysconf (_SC_CLK_TCK);
-}
-
-static double
 daemons_cpu (PortholeTestDesktop *desktops,
              guint                n)
 {
   double total = 0;
 
   for (guint i = 0; i < n; i++)
-    total += cpu_seconds (porthole_test_daemon_get_pid (desktops[i].daemon));
+    total += porthole_inspector_test_cpu_seconds (porthole_test_daemon_get_pid (desktops[i].daemon));
 
   return total;
 }
@@ -84,12 +69,12 @@ main (int    argc,
 
   for (guint i = 0; i < n; i++)
     frames0 += porthole_framebuffer_get_frame_count (porthole_wall_tile_get_framebuffer (porthole_wall_get_tile (wall, i)));
-  app0 = cpu_seconds (0);
+  app0 = porthole_inspector_test_cpu_seconds (0);
   daemons0 = daemons_cpu (desktops, n);
   start = g_get_monotonic_time ();
   porthole_inspector_test_spin (seconds * 1000);
   elapsed = g_get_monotonic_time () - start;
-  app_cpu = cpu_seconds (0) - app0;
+  app_cpu = porthole_inspector_test_cpu_seconds (0) - app0;
   daemons_cpu_used = daemons_cpu (desktops, n) - daemons0;
   for (guint i = 0; i < n; i++)
     frames += porthole_framebuffer_get_frame_count (porthole_wall_tile_get_framebuffer (porthole_wall_get_tile (wall, i)));

@@ -41,18 +41,11 @@ on_message (SoupWebsocketConnection *connection,
             GBytes                  *bytes,
             PortholeTerminalSession *self)
 {
-  g_autoptr(JsonNode) node = NULL;
-  JsonObject *object;
+  g_autoptr(JsonObject) object = NULL;
   const char *kind;
-  gsize size;
-  const char *data = g_bytes_get_data (bytes, &size);
 
-  node = porthole_json_parse (data, size, NULL);
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+  if ((object = porthole_json_parse_message (bytes, &kind)) == NULL)
     return;
-
-  object = json_node_get_object (node);
-  kind = porthole_json_object_get_string (object, PORTHOLE_MEMBER_TYPE);
 
   if (g_strcmp0 (kind, PORTHOLE_WS_TYPE_OUTPUT) == 0)
     {
@@ -243,25 +236,6 @@ porthole_terminal_session_close (PortholeTerminalSession *self)
     soup_websocket_connection_close (self->connection, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
 }
 
-static void
-open_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(SoupWebsocketConnection) connection = NULL;
-  GError *error = NULL;
-
-  connection = porthole_client_websocket_connect_finish (PORTHOLE_CLIENT (object), result, &error);
-  if (connection == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  g_task_return_pointer (task, porthole_terminal_session_new (connection), g_object_unref);
-}
-
 /**
  * porthole_client_open_terminal_async:
  * @columns: the terminal's width in cells (0: the daemon's default)
@@ -277,17 +251,12 @@ porthole_client_open_terminal_async (PortholeClient      *client,
                                      GAsyncReadyCallback  callback,
                                      gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   g_autoptr(GString) path = g_string_new (PORTHOLE_ROUTE_TERMINAL);
-
-  g_return_if_fail (PORTHOLE_IS_CLIENT (client));
-
-  task = g_task_new (client, cancellable, callback, user_data);
-  g_task_set_source_tag (task, porthole_client_open_terminal_async);
 
   if (columns > 0 && rows > 0)
     g_string_append_printf (path, "?cols=%u&rows=%u", columns, rows);
-  porthole_client_websocket_connect_async (client, path->str, cancellable, open_cb, g_steal_pointer (&task));
+  porthole_client_open_websocket_object_async (client, path->str, (PortholeWebsocketWrap) porthole_terminal_session_new,
+                                               cancellable, callback, user_data);
 }
 
 /**
@@ -300,7 +269,5 @@ porthole_client_open_terminal_finish (PortholeClient  *client,
                                       GAsyncResult    *result,
                                       GError         **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, client), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return porthole_client_open_websocket_object_finish (client, result, error);
 }
