@@ -81,6 +81,15 @@ shows_line (PortholeTerminalTab *tab,
   return FALSE;
 }
 
+static gboolean
+shows_text (PortholeTerminalTab *tab,
+            const char          *text)
+{
+  g_autofree char *shown = porthole_terminal_tab_dup_text (tab);
+
+  return shown != NULL && strstr (shown, text) != NULL;
+}
+
 static void
 focus_terminal (Fixture             *fixture,
                 PortholeTerminalTab *tab)
@@ -106,6 +115,14 @@ test_echo (Fixture       *fixture,
 
   type_text ("echo hi\n");
   PORTHOLE_INSPECTOR_WAIT (shows_line (tab, "hi"));
+
+  /* A paste goes out as input too (bracketed: Return runs it). */
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (porthole_terminal_tab_get_terminal (tab))),
+                          "echo pas''ted");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "terminal.paste", NULL));
+  PORTHOLE_INSPECTOR_WAIT (shows_text (tab, "echo pas''ted"));
+  type_text ("\n");
+  PORTHOLE_INSPECTOR_WAIT (shows_line (tab, "pasted"));
 
   png = porthole_inspector_test_save_png (GTK_WIDGET (fixture->window), "inspector-terminal.png");
 }
