@@ -134,14 +134,21 @@ porthole_terminal_page_start (PortholePage    *page,
 {
   PortholeTerminalPage *self = PORTHOLE_TERMINAL_PAGE (page);
 
-  /* Shells that ended with the sandbox's last run stay ended. */
+  /* Back on the same sandbox (it answers again): the tabs that lost
+   * their connection get a new shell; those whose shell exited wait for
+   * the user's Reconnect. */
   if (self->tabs_sandbox != NULL)
     {
       if (self->tabs_sandbox != sandbox)
         close_all (self);
       else
         for (int i = 0; i < adw_tab_view_get_n_pages (self->tab_view); i++)
-          porthole_terminal_tab_connect (porthole_terminal_page_get_tab (self, i));
+          {
+            PortholeTerminalTab *tab = porthole_terminal_page_get_tab (self, i);
+
+            if (porthole_terminal_tab_get_state (tab) == PORTHOLE_TERMINAL_LOST)
+              porthole_terminal_tab_connect (tab);
+          }
     }
 
   if (adw_tab_view_get_n_pages (self->tab_view) == 0)
