@@ -108,6 +108,40 @@ status_of (Fixture *fixture)
   return porthole_json_object_get_string (porthole_windows_page_get_recording (fixture->page, 0), "status");
 }
 
+static GtkVideo *
+find_video (GtkWidget *widget)
+{
+  if (GTK_IS_VIDEO (widget))
+    return GTK_VIDEO (widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkVideo *video = find_video (child);
+
+      if (video != NULL)
+        return video;
+    }
+
+  return NULL;
+}
+
+/* The GtkVideo of the player window, once it is there. */
+static GtkVideo *
+find_player (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    {
+      GtkVideo *video = find_video (l->data);
+
+      if (video != NULL)
+        return video;
+    }
+
+  return NULL;
+}
+
 static void
 test_recording (Fixture       *fixture,
                 gconstpointer  data)
@@ -117,6 +151,7 @@ test_recording (Fixture       *fixture,
   g_autofree char *id = NULL;
   g_autofree char *png = NULL;
   JsonObject *recording;
+  GtkVideo *player;
   GStatBuf info;
   gint64 size;
 
@@ -149,6 +184,16 @@ test_recording (Fixture       *fixture,
   PORTHOLE_INSPECTOR_WAIT (porthole_windows_page_get_n_saved (fixture->page) == 1);
   g_assert_no_errno (g_stat (video_path, &info));
   g_assert_cmpint (info.st_size, ==, size);
+
+  /* Play: GtkVideo in a window of its own, through GStreamer. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "recordings.play", "s", id));
+  PORTHOLE_INSPECTOR_WAIT ((player = find_player ()) != NULL);
+  PORTHOLE_INSPECTOR_WAIT (gtk_video_get_media_stream (player) != NULL &&
+                           (gtk_media_stream_is_prepared (gtk_video_get_media_stream (player)) ||
+                            gtk_media_stream_get_error (gtk_video_get_media_stream (player)) != NULL));
+  g_assert_no_error (gtk_media_stream_get_error (gtk_video_get_media_stream (player)));
+  g_assert_true (gtk_media_stream_has_video (gtk_video_get_media_stream (player)));
+  gtk_window_destroy (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (player))));
 }
 
 int
