@@ -71,6 +71,7 @@ struct _PortholeMetricsPage
 
   double interval;
   guint64 n_samples;
+  guint resubscribe_id;
 };
 
 G_DEFINE_FINAL_TYPE (PortholeMetricsPage, porthole_metrics_page, PORTHOLE_TYPE_PAGE)
@@ -150,12 +151,29 @@ on_sample (PortholeMetricsPage *self,
   gtk_label_set_label (self->summary_label, summary->str);
 }
 
+static void subscribe (PortholeMetricsPage *self);
+
+static gboolean
+on_resubscribe_timeout (gpointer user_data)
+{
+  PortholeMetricsPage *self = user_data;
+
+  self->resubscribe_id = 0;
+  subscribe (self);
+
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_closed (PortholeMetricsPage *self)
 {
-  /* The daemon stopped: the sandbox's health check notices too and
-   * starts the page again when it is back. */
+  /* The stream ended under a running page (a daemon going away is also
+   * noticed by the health check, which stops the page): follow it again
+   * a second later, after a gap in the lines. */
+  g_signal_handlers_disconnect_by_data (self->subscription, self);
   g_clear_object (&self->subscription);
+  if (porthole_page_get_running (PORTHOLE_PAGE (self)) && self->resubscribe_id == 0)
+    self->resubscribe_id = g_timeout_add_seconds (1, on_resubscribe_timeout, self);
 }
 
 static void
@@ -183,19 +201,29 @@ subscribed_cb (GObject      *object,
 }
 
 static void
-porthole_metrics_page_start (PortholePage    *page,
-                             PortholeSandbox *sandbox,
-                             GCancellable    *cancellable)
+subscribe (PortholeMetricsPage *self)
 {
-  PortholeMetricsPage *self = PORTHOLE_METRICS_PAGE (page);
+  PortholeSandbox *sandbox = porthole_page_get_sandbox (PORTHOLE_PAGE (self));
   gint64 now = g_get_monotonic_time ();
+
+  if (sandbox == NULL || !porthole_page_get_running (PORTHOLE_PAGE (self)))
+    return;
 
   for (guint i = 0; i < N_CHARTS; i++)
     for (guint j = 0; j < MAX_SERIES && self->series[i][j] != NULL; j++)
       porthole_chart_series_add_gap (self->series[i][j], now);
 
-  porthole_client_subscribe_metrics_async (porthole_sandbox_get_client (sandbox), self->interval, cancellable,
+  porthole_client_subscribe_metrics_async (porthole_sandbox_get_client (sandbox), self->interval,
+                                           porthole_page_get_cancellable (PORTHOLE_PAGE (self)),
                                            subscribed_cb, g_object_ref (self));
+}
+
+static void
+porthole_metrics_page_start (PortholePage    *page,
+                             PortholeSandbox *sandbox,
+                             GCancellable    *cancellable)
+{
+  subscribe (PORTHOLE_METRICS_PAGE (page));
 }
 
 static void
@@ -203,6 +231,7 @@ porthole_metrics_page_stop (PortholePage *page)
 {
   PortholeMetricsPage *self = PORTHOLE_METRICS_PAGE (page);
 
+  g_clear_handle_id (&self->resubscribe_id, g_source_remove);
   if (self->subscription != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->subscription, self);
