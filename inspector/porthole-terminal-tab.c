@@ -222,8 +222,13 @@ commit_cb (PortholeTerminalTab *self,
            const char          *text,
            guint                size)
 {
-  if (self->state == PORTHOLE_TERMINAL_CONNECTED)
-    porthole_terminal_session_send_input (self->session, text, size);
+  if (self->state != PORTHOLE_TERMINAL_CONNECTED)
+    return;
+
+  /* The shell knows the grid before it reads what was typed (a grid
+   * change outside an allocation would otherwise wait for the next). */
+  send_size (self);
+  porthole_terminal_session_send_input (self->session, text, size);
 }
 
 static void

@@ -88,9 +88,13 @@ test_samples (Fixture       *fixture,
       gboolean stayed = TRUE;
       gint64 end;
 
+      guint64 first;
+
       g_assert_cmpuint (attempt, <, 10);
-      PORTHOLE_INSPECTOR_WAIT (porthole_page_get_running (PORTHOLE_PAGE (fixture->page)) &&
-                               received (fixture, "cpu") > 0);
+      /* From a sample that came now: the stream is there. */
+      PORTHOLE_INSPECTOR_WAIT (porthole_page_get_running (PORTHOLE_PAGE (fixture->page)));
+      first = received (fixture, "cpu");
+      PORTHOLE_INSPECTOR_WAIT (received (fixture, "cpu") > first);
       for (guint i = 0; i < G_N_ELEMENTS (series_ids); i++)
         before[i] = received (fixture, series_ids[i]);
       end = g_get_monotonic_time () + 3500 * 1000;
