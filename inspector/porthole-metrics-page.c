@@ -170,6 +170,7 @@ on_closed (PortholeMetricsPage *self)
   /* The stream ended under a running page (a daemon going away is also
    * noticed by the health check, which stops the page): follow it again
    * a second later, after a gap in the lines. */
+  g_debug ("The metrics stream ended");
   g_signal_handlers_disconnect_by_data (self->subscription, self);
   g_clear_object (&self->subscription);
   if (porthole_page_get_running (PORTHOLE_PAGE (self)) && self->resubscribe_id == 0)
