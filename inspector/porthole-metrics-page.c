@@ -72,6 +72,8 @@ struct _PortholeMetricsPage
   double interval;
   guint64 n_samples;
   guint resubscribe_id;
+  guint watchdog_id;
+  gint64 last_sample;
 };
 
 G_DEFINE_FINAL_TYPE (PortholeMetricsPage, porthole_metrics_page, PORTHOLE_TYPE_PAGE)
@@ -126,6 +128,7 @@ on_sample (PortholeMetricsPage *self,
   gint64 now = g_get_monotonic_time ();
 
   self->n_samples++;
+  self->last_sample = g_get_monotonic_time ();
   for (guint i = 0; i < N_CHARTS; i++)
     {
       g_autofree char *value_text = NULL;
@@ -151,7 +154,8 @@ on_sample (PortholeMetricsPage *self,
   gtk_label_set_label (self->summary_label, summary->str);
 }
 
-static void subscribe (PortholeMetricsPage *self);
+static void subscribe         (PortholeMetricsPage *self);
+static void drop_subscription (PortholeMetricsPage *self);
 
 static gboolean
 on_resubscribe_timeout (gpointer user_data)
@@ -171,10 +175,41 @@ on_closed (PortholeMetricsPage *self)
    * noticed by the health check, which stops the page): follow it again
    * a second later, after a gap in the lines. */
   g_debug ("The metrics stream ended");
-  g_signal_handlers_disconnect_by_data (self->subscription, self);
-  g_clear_object (&self->subscription);
+  drop_subscription (self);
   if (porthole_page_get_running (PORTHOLE_PAGE (self)) && self->resubscribe_id == 0)
     self->resubscribe_id = g_timeout_add_seconds (1, on_resubscribe_timeout, self);
+}
+
+static void
+drop_subscription (PortholeMetricsPage *self)
+{
+  g_clear_handle_id (&self->watchdog_id, g_source_remove);
+  if (self->subscription != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->subscription, self);
+      porthole_metrics_subscription_close (self->subscription);
+      g_clear_object (&self->subscription);
+    }
+}
+
+/* A stream that went quiet without closing (seen with libsoup 3.2 on a
+ * loaded machine: the daemon sends, the client reads no more) is
+ * replaced, so the charts do not freeze. */
+static gboolean
+on_watchdog (gpointer user_data)
+{
+  PortholeMetricsPage *self = user_data;
+  gint64 quiet = g_get_monotonic_time () - self->last_sample;
+
+  if (quiet < MAX (3 * self->interval, 3.0) * G_USEC_PER_SEC)
+    return G_SOURCE_CONTINUE;
+
+  g_debug ("The metrics stream went quiet: following it again");
+  self->watchdog_id = 0;
+  drop_subscription (self);
+  subscribe (self);
+
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -199,6 +234,9 @@ subscribed_cb (GObject      *object,
   self->subscription = g_steal_pointer (&subscription);
   g_signal_connect_object (self->subscription, "sample", G_CALLBACK (on_sample), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->subscription, "closed", G_CALLBACK (on_closed), self, G_CONNECT_SWAPPED);
+  self->last_sample = g_get_monotonic_time ();
+  g_clear_handle_id (&self->watchdog_id, g_source_remove);
+  self->watchdog_id = g_timeout_add_seconds (1, on_watchdog, self);
 }
 
 static void
@@ -233,12 +271,7 @@ porthole_metrics_page_stop (PortholePage *page)
   PortholeMetricsPage *self = PORTHOLE_METRICS_PAGE (page);
 
   g_clear_handle_id (&self->resubscribe_id, g_source_remove);
-  if (self->subscription != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->subscription, self);
-      porthole_metrics_subscription_close (self->subscription);
-      g_clear_object (&self->subscription);
-    }
+  drop_subscription (self);
 }
 
 static void
