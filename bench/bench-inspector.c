@@ -22,21 +22,6 @@
 #include "inspector-test-utils.h"
 #include "porthole-screen-page.h"
 
-static double
-cpu_seconds (GPid pid)
-{
-  g_autofree char *path = pid ? g_strdup_printf ("/proc/%d/stat", pid) : g_strdup ("/proc/self/stat");
-  g_autofree char *contents = NULL;
-  g_auto(GStrv) fields = NULL;
-  const char *after;
-
-  if (!g_file_get_contents (path, &contents, NULL, NULL) || (after = strrchr (contents, ')')) == NULL)
-    return 0;
-  fields = g_strsplit (after + 2, " ", -1);
-
-  return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) / sysconf (_SC_CLK_TCK);
-}
-
 static int
 compare_doubles (gconstpointer a,
                  gconstpointer b)
@@ -63,8 +48,8 @@ measure_frames (PortholeScreenPage *page,
   guint64 frames0 = porthole_framebuffer_get_frame_count (framebuffer);
   gint64 paints0 = gdk_frame_clock_get_frame_counter (clock);
   guint64 bytes0 = porthole_screen_page_get_bytes_received (page);
-  double cpu0 = cpu_seconds (0);
-  double daemon0 = cpu_seconds (porthole_test_daemon_get_pid (daemon));
+  double cpu0 = porthole_inspector_test_cpu_seconds (0);
+  double daemon0 = porthole_inspector_test_cpu_seconds (porthole_test_daemon_get_pid (daemon));
   gint64 start = g_get_monotonic_time ();
   double elapsed, cpu, daemon_cpu;
   guint64 frames;
@@ -72,8 +57,8 @@ measure_frames (PortholeScreenPage *page,
   porthole_inspector_test_spin (seconds * 1000);
   elapsed = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
   frames = porthole_framebuffer_get_frame_count (framebuffer) - frames0;
-  cpu = cpu_seconds (0) - cpu0;
-  daemon_cpu = cpu_seconds (porthole_test_daemon_get_pid (daemon)) - daemon0;
+  cpu = porthole_inspector_test_cpu_seconds (0) - cpu0;
+  daemon_cpu = porthole_inspector_test_cpu_seconds (porthole_test_daemon_get_pid (daemon)) - daemon0;
 
   g_print ("%-34s %6.1f fps shown (%" G_GINT64_FORMAT " frame-clock frames), %.1f MB/s of RFB, "
            "inspector CPU %5.1f %% (%.1f ms/frame), portholed CPU %5.1f %%\n",

@@ -28,36 +28,18 @@ struct _PortholeSandboxRow
 
 G_DEFINE_FINAL_TYPE (PortholeSandboxRow, porthole_sandbox_row, GTK_TYPE_LIST_BOX_ROW)
 
-static const char *status_classes[] = { "success", "warning", "error" };
+static const char *status_classes[] = { PORTHOLE_SANDBOX_STATUS_CLASSES };
 
 static void
 update (PortholeSandboxRow *self)
 {
   g_autofree char *subtitle = porthole_sandbox_dup_subtitle (self->sandbox);
   g_autofree char *details = porthole_sandbox_dup_status_details (self->sandbox);
-  const char *status_class;
+  const char *status_class = porthole_sandbox_get_status_class (self->sandbox);
 
   gtk_label_set_label (self->name_label, porthole_sandbox_get_name (self->sandbox));
   gtk_label_set_label (self->subtitle_label, subtitle);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self), details);
-
-  switch (porthole_sandbox_get_state (self->sandbox))
-    {
-    case PORTHOLE_SANDBOX_ONLINE:
-      status_class = "success";
-      break;
-    case PORTHOLE_SANDBOX_UNREACHABLE:
-    case PORTHOLE_SANDBOX_UNHEALTHY:
-      status_class = "error";
-      break;
-    case PORTHOLE_SANDBOX_CONNECTING:
-    case PORTHOLE_SANDBOX_TOKEN_INVALID:
-    case PORTHOLE_SANDBOX_TOKEN_EXPIRED:
-    case PORTHOLE_SANDBOX_NO_TOKEN:
-    default:
-      status_class = "warning";
-      break;
-    }
 
   for (guint i = 0; i < G_N_ELEMENTS (status_classes); i++)
     gtk_widget_remove_css_class (GTK_WIDGET (self->status_icon), status_classes[i]);

@@ -678,3 +678,30 @@ porthole_sandbox_check_now (PortholeSandbox *self)
   if (self->monitoring)
     check (self);
 }
+
+/**
+ * porthole_sandbox_get_status_class:
+ *
+ * Returns: the style class of the sandbox's health dot: "success"
+ *   (online), "error" (unreachable, unhealthy) or "warning"
+ */
+const char *
+porthole_sandbox_get_status_class (PortholeSandbox *self)
+{
+  g_return_val_if_fail (PORTHOLE_IS_SANDBOX (self), "warning");
+
+  switch (self->state)
+    {
+    case PORTHOLE_SANDBOX_ONLINE:
+      return "success";
+    case PORTHOLE_SANDBOX_UNREACHABLE:
+    case PORTHOLE_SANDBOX_UNHEALTHY:
+      return "error";
+    case PORTHOLE_SANDBOX_CONNECTING:
+    case PORTHOLE_SANDBOX_TOKEN_INVALID:
+    case PORTHOLE_SANDBOX_TOKEN_EXPIRED:
+    case PORTHOLE_SANDBOX_NO_TOKEN:
+    default:
+      return "warning";
+    }
+}

@@ -52,6 +52,9 @@ const char           *porthole_sandbox_get_message        (PortholeSandbox *self
 char                 *porthole_sandbox_dup_status_title   (PortholeSandbox *self);
 char                 *porthole_sandbox_dup_status_details (PortholeSandbox *self);
 char                 *porthole_sandbox_dup_subtitle       (PortholeSandbox *self);
+/* Every class porthole_sandbox_get_status_class() may return. */
+#define PORTHOLE_SANDBOX_STATUS_CLASSES "success", "warning", "error"
+const char           *porthole_sandbox_get_status_class   (PortholeSandbox *self);
 void                  porthole_sandbox_set_check_interval (PortholeSandbox *self,
                                                            guint            seconds);
 void                  porthole_sandbox_start_monitoring   (PortholeSandbox *self);

@@ -7,8 +7,12 @@
 #pragma once
 
 #include "porthole-application.h"
+#include "porthole-metrics-page.h"
 #include "porthole-processes-page.h"
 #include "porthole-screen-page.h"
+#include "porthole-terminal-page.h"
+#include "porthole-wall.h"
+#include "porthole-windows-page.h"
 #include "porthole-window.h"
 
 G_BEGIN_DECLS
@@ -26,14 +30,18 @@ struct _PortholeWindow
   AdwHeaderBar *content_header;
   GtkListBox *sandbox_list_box;
   AdwViewSwitcherTitle *switcher_title;
+  GtkWidget *switcher_bar;
   GtkStack *content_stack;
   AdwStatusPage *problem_page;
   AdwViewStack *view_stack;
+  PortholeWall *wall;
 
   /* Owned references */
   GSettings *settings;
   PortholeSandbox *sandbox;
   char *last_toast;
+  /* The wall of all sandboxes instead of the selected one. */
+  gboolean show_wall;
 };
 
 void             _porthole_window_class_actions_init (PortholeWindowClass *klass);

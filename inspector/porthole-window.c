@@ -18,6 +18,14 @@
 
 G_DEFINE_FINAL_TYPE (PortholeWindow, porthole_window, ADW_TYPE_APPLICATION_WINDOW)
 
+enum {
+  PROP_0,
+  PROP_SHOW_WALL,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 static PortholeSandboxList *
 get_sandbox_list (PortholeWindow *self)
 {
@@ -66,6 +74,7 @@ update_pages_activity (PortholeWindow *self)
 
   for (guint i = 0; i < pages->len; i++)
     porthole_page_set_active (g_ptr_array_index (pages, i), shown && visible == g_ptr_array_index (pages, i));
+  porthole_wall_set_active (self->wall, g_strcmp0 (gtk_stack_get_visible_child_name (self->content_stack), "wall") == 0);
 }
 
 static void
@@ -78,6 +87,18 @@ update_content (PortholeWindow *self)
 
   /* The page switcher only makes sense with a sandbox to show. */
   gtk_widget_set_visible (GTK_WIDGET (self->switcher_title), self->sandbox != NULL);
+  adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, !self->show_wall);
+  gtk_widget_set_visible (self->switcher_bar, !self->show_wall);
+
+  if (self->show_wall && self->sandbox != NULL)
+    {
+      adw_view_switcher_title_set_title (self->switcher_title, _("All Sandboxes"));
+      adw_view_switcher_title_set_subtitle (self->switcher_title, "");
+      gtk_stack_set_visible_child_name (self->content_stack, "wall");
+      update_pages_activity (self);
+      _porthole_window_actions_update (self);
+      return;
+    }
 
   if (self->sandbox == NULL)
     {
@@ -147,10 +168,62 @@ set_sandbox (PortholeWindow  *self,
   update_content (self);
 }
 
+/**
+ * porthole_window_set_show_wall:
+ * @show_wall: whether the content shows every sandbox (the wall)
+ *   rather than the selected one
+ */
+void
+porthole_window_set_show_wall (PortholeWindow *self,
+                               gboolean        show_wall)
+{
+  g_return_if_fail (PORTHOLE_IS_WINDOW (self));
+
+  show_wall = !!show_wall;
+  if (self->show_wall == show_wall)
+    return;
+
+  self->show_wall = show_wall;
+  update_content (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_WALL]);
+}
+
+gboolean
+porthole_window_get_show_wall (PortholeWindow *self)
+{
+  g_return_val_if_fail (PORTHOLE_IS_WINDOW (self), FALSE);
+
+  return self->show_wall;
+}
+
+/**
+ * porthole_window_get_wall:
+ *
+ * Returns: (transfer none): the wall of sandboxes
+ */
+PortholeWall *
+porthole_window_get_wall (PortholeWindow *self)
+{
+  g_return_val_if_fail (PORTHOLE_IS_WINDOW (self), NULL);
+
+  return self->wall;
+}
+
+static void
+wall_sandbox_activated_cb (PortholeWindow  *self,
+                           PortholeSandbox *sandbox)
+{
+  porthole_window_select_sandbox (self, sandbox);
+  porthole_window_set_show_wall (self, FALSE);
+}
+
 static void
 sandbox_row_selected_cb (PortholeWindow *self,
                          GtkListBoxRow  *row)
 {
+  /* Picking a sandbox in the sidebar leaves the wall for it. */
+  if (row != NULL)
+    porthole_window_set_show_wall (self, FALSE);
   set_sandbox (self, row ? porthole_sandbox_row_get_sandbox (PORTHOLE_SANDBOX_ROW (row)) : NULL);
 }
 
@@ -158,6 +231,7 @@ static void
 sandbox_row_activated_cb (PortholeWindow *self,
                           GtkListBoxRow  *row)
 {
+  porthole_window_set_show_wall (self, FALSE);
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
 }
 
@@ -231,6 +305,7 @@ porthole_window_close_request (GtkWindow *window)
 
   /* Stop the pages now: nothing should run for a window going away. */
   set_pages_sandbox (self, NULL);
+  porthole_wall_set_active (self->wall, FALSE);
 
   if (GTK_WINDOW_CLASS (porthole_window_parent_class)->close_request)
     return GTK_WINDOW_CLASS (porthole_window_parent_class)->close_request (window);
@@ -252,6 +327,7 @@ bind_sandbox_list (PortholeWindow *self)
   g_return_if_fail (list != NULL);
 
   gtk_list_box_bind_model (self->sandbox_list_box, G_LIST_MODEL (list), create_row, self, NULL);
+  porthole_wall_set_model (self->wall, G_LIST_MODEL (list));
   g_signal_connect_object (list, "items-changed", G_CALLBACK (on_sandboxes_changed), self,
                            G_CONNECT_SWAPPED | G_CONNECT_AFTER);
 
@@ -290,6 +366,44 @@ porthole_window_finalize (GObject *object)
 }
 
 static void
+porthole_window_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  PortholeWindow *self = PORTHOLE_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SHOW_WALL:
+      g_value_set_boolean (value, self->show_wall);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+porthole_window_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  PortholeWindow *self = PORTHOLE_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SHOW_WALL:
+      porthole_window_set_show_wall (self, g_value_get_boolean (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 porthole_window_class_init (PortholeWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -298,11 +412,22 @@ porthole_window_class_init (PortholeWindowClass *klass)
 
   object_class->dispose = porthole_window_dispose;
   object_class->finalize = porthole_window_finalize;
+  object_class->get_property = porthole_window_get_property;
+  object_class->set_property = porthole_window_set_property;
+
+  properties[PROP_SHOW_WALL] =
+    g_param_spec_boolean ("show-wall", NULL, NULL, FALSE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
   window_class->close_request = porthole_window_close_request;
 
   /* The pages the template's view stack holds. */
   g_type_ensure (PORTHOLE_TYPE_SCREEN_PAGE);
   g_type_ensure (PORTHOLE_TYPE_PROCESSES_PAGE);
+  g_type_ensure (PORTHOLE_TYPE_TERMINAL_PAGE);
+  g_type_ensure (PORTHOLE_TYPE_METRICS_PAGE);
+  g_type_ensure (PORTHOLE_TYPE_WINDOWS_PAGE);
+  g_type_ensure (PORTHOLE_TYPE_WALL);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/porthole/Porthole/porthole-window.ui");
   gtk_widget_class_bind_template_child (widget_class, PortholeWindow, toast_overlay);
@@ -313,11 +438,14 @@ porthole_window_class_init (PortholeWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PortholeWindow, content_header);
   gtk_widget_class_bind_template_child (widget_class, PortholeWindow, sandbox_list_box);
   gtk_widget_class_bind_template_child (widget_class, PortholeWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, PortholeWindow, switcher_bar);
   gtk_widget_class_bind_template_child (widget_class, PortholeWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, PortholeWindow, problem_page);
   gtk_widget_class_bind_template_child (widget_class, PortholeWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, PortholeWindow, wall);
   gtk_widget_class_bind_template_callback (widget_class, sandbox_row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, sandbox_row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, wall_sandbox_activated_cb);
 
   _porthole_window_class_actions_init (klass);
 }

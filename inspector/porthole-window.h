@@ -9,6 +9,7 @@
 #include <adwaita.h>
 
 #include "porthole-sandbox.h"
+#include "porthole-wall.h"
 
 G_BEGIN_DECLS
 
@@ -36,5 +37,9 @@ const char      *porthole_window_get_last_toast   (PortholeWindow      *self);
 void             porthole_window_open_connection_data (PortholeWindow  *self,
                                                    const char          *data,
                                                    gsize                length);
+void             porthole_window_set_show_wall    (PortholeWindow      *self,
+                                                   gboolean             show_wall);
+gboolean         porthole_window_get_show_wall    (PortholeWindow      *self);
+PortholeWall    *porthole_window_get_wall         (PortholeWindow      *self);
 
 G_END_DECLS

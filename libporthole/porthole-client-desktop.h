@@ -124,4 +124,52 @@ SoupWebsocketConnection *porthole_client_open_vnc_finish           (PortholeClie
                                                                     GAsyncResult         *result,
                                                                     GError              **error);
 
+void                     porthole_client_list_windows_async        (PortholeClient       *self,
+                                                                    GCancellable         *cancellable,
+                                                                    GAsyncReadyCallback   callback,
+                                                                    gpointer              user_data);
+JsonArray               *porthole_client_list_windows_finish       (PortholeClient       *self,
+                                                                    GAsyncResult         *result,
+                                                                    GError              **error);
+void                     porthole_client_window_action_async       (PortholeClient       *self,
+                                                                    const char           *action,
+                                                                    gint64                window_id,
+                                                                    GCancellable         *cancellable,
+                                                                    GAsyncReadyCallback   callback,
+                                                                    gpointer              user_data);
+/* Ends with porthole_client_screenshot_finish(): PNG bytes. */
+void                     porthole_client_capture_window_async      (PortholeClient       *self,
+                                                                    gint64                window_id,
+                                                                    GCancellable         *cancellable,
+                                                                    GAsyncReadyCallback   callback,
+                                                                    gpointer              user_data);
+
+/* These three end with porthole_client_call_finish(): the recording. */
+void                     porthole_client_start_recording_async     (PortholeClient       *self,
+                                                                    guint                 fps,
+                                                                    const char           *format,
+                                                                    const char           *quality,
+                                                                    GCancellable         *cancellable,
+                                                                    GAsyncReadyCallback   callback,
+                                                                    gpointer              user_data);
+void                     porthole_client_stop_recording_async      (PortholeClient       *self,
+                                                                    const char           *recording_id,
+                                                                    GCancellable         *cancellable,
+                                                                    GAsyncReadyCallback   callback,
+                                                                    gpointer              user_data);
+void                     porthole_client_get_recording_async       (PortholeClient       *self,
+                                                                    const char           *recording_id,
+                                                                    GCancellable         *cancellable,
+                                                                    GAsyncReadyCallback   callback,
+                                                                    gpointer              user_data);
+void                     porthole_client_download_recording_async  (PortholeClient       *self,
+                                                                    const char           *recording_id,
+                                                                    GFile                *destination,
+                                                                    GCancellable         *cancellable,
+                                                                    GAsyncReadyCallback   callback,
+                                                                    gpointer              user_data);
+gboolean                 porthole_client_download_recording_finish (PortholeClient       *self,
+                                                                    GAsyncResult         *result,
+                                                                    GError              **error);
+
 G_END_DECLS

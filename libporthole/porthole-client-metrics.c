@@ -201,25 +201,6 @@ porthole_client_get_prometheus_finish (PortholeClient  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-static void
-subscribe_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(SoupWebsocketConnection) connection = NULL;
-  GError *error = NULL;
-
-  connection = porthole_client_websocket_connect_finish (PORTHOLE_CLIENT (object), result, &error);
-  if (connection == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  g_task_return_pointer (task, porthole_metrics_subscription_new (connection), g_object_unref);
-}
-
 /**
  * porthole_client_subscribe_metrics_async:
  * @interval: seconds between samples, 0.25 to 60
@@ -233,18 +214,13 @@ porthole_client_subscribe_metrics_async (PortholeClient      *self,
                                          GAsyncReadyCallback  callback,
                                          gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   char number[G_ASCII_DTOSTR_BUF_SIZE];
   g_autofree char *path = NULL;
 
-  g_return_if_fail (PORTHOLE_IS_CLIENT (self));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, porthole_client_subscribe_metrics_async);
-
   path = g_strconcat (PORTHOLE_ROUTE_METRICS_STREAM "?interval=",
                       g_ascii_formatd (number, sizeof number, "%g", interval), NULL);
-  porthole_client_websocket_connect_async (self, path, cancellable, subscribe_cb, g_steal_pointer (&task));
+  porthole_client_open_websocket_object_async (self, path, (PortholeWebsocketWrap) porthole_metrics_subscription_new,
+                                               cancellable, callback, user_data);
 }
 
 /**
@@ -258,7 +234,5 @@ porthole_client_subscribe_metrics_finish (PortholeClient  *self,
                                           GAsyncResult    *result,
                                           GError         **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return porthole_client_open_websocket_object_finish (self, result, error);
 }

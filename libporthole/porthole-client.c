@@ -678,3 +678,66 @@ porthole_client_websocket_connect_finish (PortholeClient  *self,
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+static void
+websocket_object_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(SoupWebsocketConnection) connection = NULL;
+  PortholeWebsocketWrap wrap = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  connection = porthole_client_websocket_connect_finish (PORTHOLE_CLIENT (object), result, &error);
+  if (connection == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_task_return_pointer (task, wrap (connection), g_object_unref);
+}
+
+/**
+ * porthole_client_open_websocket_object_async:
+ * @path: a WebSocket route, possibly with a query string
+ * @wrap: (scope call): makes the object that speaks the route's
+ *   protocol over the connection (a subscription, a terminal…)
+ *
+ * porthole_client_websocket_connect_async(), and the connection handed
+ * to @wrap: what every typed stream of the client does.
+ */
+void
+porthole_client_open_websocket_object_async (PortholeClient        *self,
+                                             const char            *path,
+                                             PortholeWebsocketWrap  wrap,
+                                             GCancellable          *cancellable,
+                                             GAsyncReadyCallback    callback,
+                                             gpointer               user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (PORTHOLE_IS_CLIENT (self));
+  g_return_if_fail (wrap != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, porthole_client_open_websocket_object_async);
+  g_task_set_task_data (task, wrap, NULL);
+  porthole_client_websocket_connect_async (self, path, cancellable, websocket_object_cb, g_steal_pointer (&task));
+}
+
+/**
+ * porthole_client_open_websocket_object_finish:
+ *
+ * Returns: (transfer full) (type GObject): what @wrap made, or %NULL
+ */
+gpointer
+porthole_client_open_websocket_object_finish (PortholeClient  *self,
+                                              GAsyncResult    *result,
+                                              GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

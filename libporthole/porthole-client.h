@@ -84,6 +84,19 @@ SoupWebsocketConnection *porthole_client_websocket_connect_finish (PortholeClien
                                                                    GAsyncResult         *result,
                                                                    GError              **error);
 
+/* Makes the object that speaks a stream's protocol over @connection. */
+typedef gpointer (*PortholeWebsocketWrap) (SoupWebsocketConnection *connection);
+
+void                     porthole_client_open_websocket_object_async  (PortholeClient        *self,
+                                                                       const char            *path,
+                                                                       PortholeWebsocketWrap  wrap,
+                                                                       GCancellable          *cancellable,
+                                                                       GAsyncReadyCallback    callback,
+                                                                       gpointer               user_data);
+gpointer                 porthole_client_open_websocket_object_finish (PortholeClient        *self,
+                                                                       GAsyncResult          *result,
+                                                                       GError               **error);
+
 GError                  *porthole_client_error_from_response      (guint                 status,
                                                                    GBytes               *body);
 

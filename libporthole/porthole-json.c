@@ -592,3 +592,34 @@ porthole_json_object_get_object (JsonObject *object,
 
   return json_node_get_object (node);
 }
+
+/**
+ * porthole_json_parse_message:
+ * @bytes: a WebSocket text frame
+ * @type: (out): its `type` member, or %NULL
+ *
+ * What a client does with each frame of a daemon's stream (API.md §1.9:
+ * one JSON object per frame).
+ *
+ * Returns: (transfer full) (nullable): the object, %NULL if the frame
+ *   is not one
+ */
+JsonObject *
+porthole_json_parse_message (GBytes      *bytes,
+                             const char **type)
+{
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *object;
+  gsize size;
+  const char *data = g_bytes_get_data (bytes, &size);
+
+  *type = NULL;
+  node = porthole_json_parse (data, size, NULL);
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+
+  object = json_object_ref (json_node_get_object (node));
+  *type = porthole_json_object_get_string (object, "type");
+
+  return object;
+}

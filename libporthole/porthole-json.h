@@ -56,5 +56,7 @@ gboolean    porthole_json_object_lookup_string (JsonObject  *object,
                                                 const char **value);
 JsonObject *porthole_json_object_get_object (JsonObject  *object,
                                              const char  *name);
+JsonObject *porthole_json_parse_message    (GBytes      *bytes,
+                                            const char **type);
 
 G_END_DECLS

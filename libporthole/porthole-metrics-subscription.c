@@ -42,19 +42,12 @@ on_message (SoupWebsocketConnection     *connection,
             GBytes                      *bytes,
             PortholeMetricsSubscription *self)
 {
-  g_autoptr(JsonNode) node = NULL;
-  JsonObject *object;
+  g_autoptr(JsonObject) object = NULL;
   const char *kind;
-  gsize size;
-  const char *data = g_bytes_get_data (bytes, &size);
 
-  node = porthole_json_parse (data, size, NULL);
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return;
-
-  object = json_node_get_object (node);
   /* What a sandbox sends is checked like what a client sends. */
-  kind = porthole_json_object_get_string (object, PORTHOLE_MEMBER_TYPE);
+  if ((object = porthole_json_parse_message (bytes, &kind)) == NULL)
+    return;
 
   if (g_strcmp0 (kind, PORTHOLE_WS_TYPE_SAMPLE) == 0)
     {

@@ -488,3 +488,24 @@ porthole_inspector_test_save_png (GtkWidget  *widget,
 
   return g_steal_pointer (&path);
 }
+
+/**
+ * porthole_inspector_test_cpu_seconds:
+ * @pid: a process, 0 for this one
+ *
+ * Returns: the CPU time (user and system) @pid has used, in seconds
+ */
+double
+porthole_inspector_test_cpu_seconds (GPid pid)
+{
+  g_autofree char *path = pid ? g_strdup_printf ("/proc/%d/stat", pid) : g_strdup ("/proc/self/stat");
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *after;
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL) || (after = strrchr (contents, ')')) == NULL)
+    return 0;
+  fields = g_strsplit (after + 2, " ", -1);
+
+  return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) / sysconf (_SC_CLK_TCK);
+}

@@ -61,5 +61,6 @@ const char          *porthole_inspector_test_wait_line    (PortholeTestClient  *
 void                 porthole_inspector_test_spin         (guint                milliseconds);
 char                *porthole_inspector_test_save_png     (GtkWidget           *widget,
                                                            const char          *name);
+double               porthole_inspector_test_cpu_seconds  (GPid                 pid);
 
 G_END_DECLS
