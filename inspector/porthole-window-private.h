@@ -7,6 +7,7 @@
 #pragma once
 
 #include "porthole-application.h"
+#include "porthole-files-page.h"
 #include "porthole-processes-page.h"
 #include "porthole-screen-page.h"
 #include "porthole-window.h"
