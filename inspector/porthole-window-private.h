@@ -9,6 +9,7 @@
 #include "porthole-application.h"
 #include "porthole-files-page.h"
 #include "porthole-processes-page.h"
+#include "porthole-run-page.h"
 #include "porthole-screen-page.h"
 #include "porthole-window.h"
 

@@ -304,6 +304,7 @@ porthole_window_class_init (PortholeWindowClass *klass)
   g_type_ensure (PORTHOLE_TYPE_SCREEN_PAGE);
   g_type_ensure (PORTHOLE_TYPE_PROCESSES_PAGE);
   g_type_ensure (PORTHOLE_TYPE_FILES_PAGE);
+  g_type_ensure (PORTHOLE_TYPE_RUN_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/porthole/Porthole/porthole-window.ui");
   gtk_widget_class_bind_template_child (widget_class, PortholeWindow, toast_overlay);
