@@ -281,31 +281,19 @@ store_position (PortholeFilesPage *self,
   return G_MAXUINT;
 }
 
+/* Items are made off the main thread too: ten thousand objects with
+ * their collation keys are most of a listing's cost after parsing. */
 static void
-list_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
+make_items_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
 {
-  g_autoptr(PortholeFilesPage) self = user_data;
-  g_autoptr(JsonObject) reply = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) items = NULL;
-  g_autofree char *selected = NULL;
+  JsonObject *reply = task_data;
+  JsonArray *files = json_object_has_member (reply, "files") ? json_object_get_array_member (reply, "files") : NULL;
+  GPtrArray *items = g_ptr_array_new_with_free_func (g_object_unref);
   PortholeFileItem *item;
-  JsonArray *files;
 
-  reply = porthole_client_list_files_finish (PORTHOLE_CLIENT (object), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  g_clear_object (&self->list_cancellable);
-  if (reply == NULL)
-    {
-      porthole_page_show_error (PORTHOLE_PAGE (self), _("The folder could not be listed"), error);
-      return;
-    }
-
-  files = json_object_has_member (reply, "files") ? json_object_get_array_member (reply, "files") : NULL;
-  items = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; files != NULL && i < json_array_get_length (files); i++)
     {
       JsonNode *node = json_array_get_element (files, i);
@@ -314,6 +302,24 @@ list_cb (GObject      *object,
           (item = porthole_file_item_new_from_json (json_node_get_object (node))) != NULL)
         g_ptr_array_add (items, item);
     }
+
+  g_task_return_pointer (task, items, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+items_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  PortholeFilesPage *self = PORTHOLE_FILES_PAGE (object);
+  g_autoptr(GPtrArray) items = NULL;
+  g_autofree char *selected = NULL;
+  PortholeFileItem *item;
+
+  items = g_task_propagate_pointer (G_TASK (result), NULL);
+  if (items == NULL)
+    return;
+  g_clear_object (&self->list_cancellable);
 
   /* The selection follows the name across the new objects. */
   item = porthole_files_page_get_selected (self);
@@ -326,6 +332,32 @@ list_cb (GObject      *object,
 
   self->n_listings++;
   update_count (self);
+}
+
+static void
+list_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(PortholeFilesPage) self = user_data;
+  g_autoptr(JsonObject) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) task = NULL;
+
+  reply = porthole_client_list_files_finish (PORTHOLE_CLIENT (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (reply == NULL)
+    {
+      g_clear_object (&self->list_cancellable);
+      porthole_page_show_error (PORTHOLE_PAGE (self), _("The folder could not be listed"), error);
+      return;
+    }
+
+  /* Still cancellable: a newer listing drops this one's items. */
+  task = g_task_new (self, self->list_cancellable, items_cb, NULL);
+  g_task_set_task_data (task, g_steal_pointer (&reply), (GDestroyNotify) json_object_unref);
+  g_task_run_in_thread (task, make_items_thread);
 }
 
 static void
