@@ -652,14 +652,12 @@ write_buffer (PortholeFilesPage *self,
 }
 
 static void
-overwrite_response_cb (AdwMessageDialog *dialog,
-                       const char       *response,
-                       gpointer          user_data)
+overwrite_answer (PortholePage *page,
+                  gpointer      path)
 {
-  g_autoptr(PortholeFilesPage) self = user_data;
-  const char *path = g_object_get_data (G_OBJECT (dialog), "path");
+  PortholeFilesPage *self = PORTHOLE_FILES_PAGE (page);
 
-  if (g_strcmp0 (response, "overwrite") == 0 && get_client (self) != NULL)
+  if (get_client (self) != NULL)
     write_buffer (self, path);
 }
 
@@ -672,7 +670,6 @@ save_check_cb (GObject      *object,
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *modified = NULL;
-  AdwMessageDialog *dialog;
 
   bytes = porthole_client_read_file_finish (PORTHOLE_CLIENT (object), result, &modified, &error);
   if (self->preview_path == NULL)
@@ -685,20 +682,10 @@ save_check_cb (GObject      *object,
       return;
     }
 
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                                       _("File Changed in the Sandbox"),
-                                                       _("Someone changed the file since it was opened here. "
-                                                         "Saving replaces their changes.")));
-  adw_message_dialog_add_responses (dialog,
-                                    "cancel", _("_Cancel"),
-                                    "overwrite", _("_Replace"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (dialog, "overwrite", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (dialog, "cancel");
-  adw_message_dialog_set_close_response (dialog, "cancel");
-  g_object_set_data_full (G_OBJECT (dialog), "path", g_strdup (self->preview_path), g_free);
-  g_signal_connect (dialog, "response", G_CALLBACK (overwrite_response_cb), g_object_ref (self));
-  gtk_window_present (GTK_WINDOW (dialog));
+  porthole_page_ask (PORTHOLE_PAGE (self), _("File Changed in the Sandbox"),
+                     _("Someone changed the file since it was opened here. Saving replaces their changes."),
+                     "overwrite", _("_Replace"), ADW_RESPONSE_DESTRUCTIVE,
+                     overwrite_answer, g_strdup (self->preview_path), g_free);
 }
 
 static void
@@ -1049,18 +1036,14 @@ remove_cb (GObject      *object,
 }
 
 static void
-delete_response_cb (AdwMessageDialog *dialog,
-                    const char       *response,
-                    gpointer          user_data)
+delete_answer (PortholePage *page,
+               gpointer      path)
 {
-  g_autoptr(PortholeFilesPage) self = user_data;
-  const char *path = g_object_get_data (G_OBJECT (dialog), "path");
-
-  if (g_strcmp0 (response, "delete") != 0 || get_client (self) == NULL)
-    return;
+  PortholeFilesPage *self = PORTHOLE_FILES_PAGE (page);
 
   /* Not the page's cancellable: the user asked for it once. */
-  porthole_client_remove_file_async (get_client (self), path, NULL, remove_cb, g_object_ref (self));
+  if (get_client (self) != NULL)
+    porthole_client_remove_file_async (get_client (self), path, NULL, remove_cb, g_object_ref (self));
 }
 
 static void
@@ -1071,27 +1054,17 @@ delete_action (GSimpleAction *action,
   PortholeFilesPage *self = user_data;
   PortholeFileItem *item = porthole_files_page_get_selected (self);
   g_autofree char *heading = NULL;
-  AdwMessageDialog *dialog;
 
   if (item == NULL)
     return;
 
   heading = g_strdup_printf (_("Delete “%s”?"), porthole_file_item_get_name (item));
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                                       heading,
-                                                       porthole_file_item_is_directory (item)
-                                                       ? _("The folder and everything in it are deleted for good.")
-                                                       : _("The file is deleted for good.")));
-  adw_message_dialog_add_responses (dialog,
-                                    "cancel", _("_Cancel"),
-                                    "delete", _("_Delete"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (dialog, "delete", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (dialog, "cancel");
-  adw_message_dialog_set_close_response (dialog, "cancel");
-  g_object_set_data_full (G_OBJECT (dialog), "path", g_strdup (porthole_file_item_get_path (item)), g_free);
-  g_signal_connect (dialog, "response", G_CALLBACK (delete_response_cb), g_object_ref (self));
-  gtk_window_present (GTK_WINDOW (dialog));
+  porthole_page_ask (PORTHOLE_PAGE (self), heading,
+                     porthole_file_item_is_directory (item)
+                     ? _("The folder and everything in it are deleted for good.")
+                     : _("The file is deleted for good."),
+                     "delete", _("_Delete"), ADW_RESPONSE_DESTRUCTIVE,
+                     delete_answer, g_strdup (porthole_file_item_get_path (item)), g_free);
 }
 
 static void

@@ -14,24 +14,11 @@
 #include "porthole-client-execute.h"
 #include "porthole-protocol.h"
 
-static void
-connected_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
+static GObject *
+wrap_execution (SoupWebsocketConnection *connection,
+                gpointer                 request)
 {
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(SoupWebsocketConnection) connection = NULL;
-  GError *error = NULL;
-
-  connection = porthole_client_websocket_connect_finish (PORTHOLE_CLIENT (object), result, &error);
-  if (connection == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  g_task_return_pointer (task, porthole_execution_new (connection, g_task_get_task_data (task)),
-                         g_object_unref);
+  return G_OBJECT (porthole_execution_new (connection, request));
 }
 
 static void
@@ -42,11 +29,8 @@ start (PortholeClient      *self,
        GAsyncReadyCallback  callback,
        gpointer             user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, porthole_client_execute_stream_async);
-  g_task_set_task_data (task, json_object_ref (request), (GDestroyNotify) json_object_unref);
-  porthole_client_websocket_connect_async (self, route, cancellable, connected_cb, task);
+  porthole_client_websocket_open_async (self, route, wrap_execution, json_object_ref (request),
+                                        (GDestroyNotify) json_object_unref, cancellable, callback, user_data);
 }
 
 /**
@@ -115,7 +99,5 @@ porthole_client_execute_stream_finish (PortholeClient  *self,
                                        GAsyncResult    *result,
                                        GError         **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return porthole_client_websocket_open_finish (self, result, error);
 }

@@ -37,19 +37,13 @@ parse_listing_thread (GTask        *task,
                       gpointer      task_data,
                       GCancellable *cancellable)
 {
-  GBytes *body = task_data;
-  g_autoptr(JsonNode) node = NULL;
+  GError *error = NULL;
+  JsonObject *reply = porthole_client_parse_object (task_data, &error);
 
-  node = porthole_json_parse (g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL);
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    {
-      g_task_return_new_error (task, PORTHOLE_CLIENT_ERROR, PORTHOLE_ERROR_PROTOCOL,
-                               "Expected a JSON object from the daemon");
-      return;
-    }
-
-  g_task_return_pointer (task, json_object_ref (json_node_get_object (node)),
-                         (GDestroyNotify) json_object_unref);
+  if (reply == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, reply, (GDestroyNotify) json_object_unref);
 }
 
 static void
@@ -418,34 +412,6 @@ upload_sent_cb (GObject      *object,
 }
 
 static void
-json_reply_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(JsonNode) node = NULL;
-  GError *error = NULL;
-
-  body = porthole_client_send_finish (PORTHOLE_CLIENT (object), result, NULL, &error);
-  if (body == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  node = porthole_json_parse (g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL);
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    {
-      g_task_return_new_error (task, PORTHOLE_CLIENT_ERROR, PORTHOLE_ERROR_PROTOCOL,
-                               "Expected a JSON object from the daemon");
-      return;
-    }
-  g_task_return_pointer (task, json_object_ref (json_node_get_object (node)),
-                         (GDestroyNotify) json_object_unref);
-}
-
-static void
 upload_info_cb (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
@@ -458,7 +424,6 @@ upload_info_cb (GObject      *object,
   g_autofree char *route = NULL;
   g_autofree char *name = NULL;
   GError *error = NULL;
-  GTask *call;
 
   info = g_file_input_stream_query_info_finish (G_FILE_INPUT_STREAM (object), result, &error);
   if (info == NULL)
@@ -478,15 +443,13 @@ upload_info_cb (GObject      *object,
       g_task_return_error (task, error);
       return;
     }
-  soup_message_headers_replace (soup_message_get_request_headers (transfer->msg), "Accept", "application/json");
   soup_message_set_request_body (transfer->msg, porthole_multipart_body_get_content_type (body),
                                  G_INPUT_STREAM (body), transfer->total);
   g_signal_connect (transfer->msg, "wrote-body-data", G_CALLBACK (on_wrote_body_data), transfer);
   report (transfer);
 
-  /* The JSON answer, through the client's error mapping. */
-  call = g_task_new (self, g_task_get_cancellable (task), upload_sent_cb, g_object_ref (task));
-  porthole_client_send_async (self, transfer->msg, g_task_get_cancellable (task), json_reply_cb, call);
+  porthole_client_call_message_async (self, transfer->msg, g_task_get_cancellable (task),
+                                      upload_sent_cb, g_object_ref (task));
 }
 
 static void
@@ -766,24 +729,11 @@ porthole_client_download_file_finish (PortholeClient  *self,
 
 /* Watching */
 
-static void
-watch_connected_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
+static GObject *
+wrap_watch (SoupWebsocketConnection *connection,
+            gpointer                 path)
 {
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(SoupWebsocketConnection) connection = NULL;
-  GError *error = NULL;
-
-  connection = porthole_client_websocket_connect_finish (PORTHOLE_CLIENT (object), result, &error);
-  if (connection == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  g_task_return_pointer (task, porthole_file_watch_new (connection, g_task_get_task_data (task)),
-                         g_object_unref);
+  return G_OBJECT (porthole_file_watch_new (connection, path));
 }
 
 /**
@@ -797,16 +747,11 @@ porthole_client_watch_files_async (PortholeClient      *self,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data)
 {
-  GTask *task;
-
   g_return_if_fail (PORTHOLE_IS_CLIENT (self));
   g_return_if_fail (path != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, porthole_client_watch_files_async);
-  g_task_set_task_data (task, g_strdup (path), g_free);
-  porthole_client_websocket_connect_async (self, PORTHOLE_ROUTE_FILES_WATCH, cancellable,
-                                           watch_connected_cb, task);
+  porthole_client_websocket_open_async (self, PORTHOLE_ROUTE_FILES_WATCH, wrap_watch, g_strdup (path), g_free,
+                                        cancellable, callback, user_data);
 }
 
 /**
@@ -819,7 +764,5 @@ porthole_client_watch_files_finish (PortholeClient  *self,
                                     GAsyncResult    *result,
                                     GError         **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return porthole_client_websocket_open_finish (self, result, error);
 }

@@ -46,6 +46,13 @@ void                     porthole_client_call_async               (PortholeClien
                                                                    GCancellable         *cancellable,
                                                                    GAsyncReadyCallback   callback,
                                                                    gpointer              user_data);
+void                     porthole_client_call_message_async       (PortholeClient       *self,
+                                                                   SoupMessage          *msg,
+                                                                   GCancellable         *cancellable,
+                                                                   GAsyncReadyCallback   callback,
+                                                                   gpointer              user_data);
+JsonObject              *porthole_client_parse_object             (GBytes               *body,
+                                                                   GError              **error);
 JsonObject              *porthole_client_call_finish              (PortholeClient       *self,
                                                                    GAsyncResult         *result,
                                                                    GError              **error);
@@ -81,6 +88,21 @@ void                     porthole_client_websocket_connect_async  (PortholeClien
                                                                    GAsyncReadyCallback   callback,
                                                                    gpointer              user_data);
 SoupWebsocketConnection *porthole_client_websocket_connect_finish (PortholeClient       *self,
+                                                                   GAsyncResult         *result,
+                                                                   GError              **error);
+
+typedef GObject *(*PortholeWebsocketWrapFunc) (SoupWebsocketConnection *connection,
+                                               gpointer                 data);
+
+void                     porthole_client_websocket_open_async     (PortholeClient       *self,
+                                                                   const char           *path,
+                                                                   PortholeWebsocketWrapFunc wrap,
+                                                                   gpointer              data,
+                                                                   GDestroyNotify        data_free,
+                                                                   GCancellable         *cancellable,
+                                                                   GAsyncReadyCallback   callback,
+                                                                   gpointer              user_data);
+gpointer                 porthole_client_websocket_open_finish    (PortholeClient       *self,
                                                                    GAsyncResult         *result,
                                                                    GError              **error);
 
