@@ -26,13 +26,12 @@
 #include "porthole-client-files.h"
 #include "porthole-error.h"
 #include "porthole-files-page.h"
+#include "porthole-transfer-row.h"
 
 /* Larger files are not previewed (nor edited). */
 #define PREVIEW_MAX_SIZE (2 * 1024 * 1024)
 /* Watch events are gathered this long before listing again. */
 #define RELIST_DELAY_MS 250
-/* A finished transfer's row stays this long. */
-#define TRANSFER_LINGER_S 4
 
 typedef enum
 {
@@ -705,77 +704,17 @@ save_action (GSimpleAction *action,
 
 /* Transfers */
 
-static gboolean
-remove_transfer_row (gpointer user_data)
+static void
+on_transfer_dismissed (PortholeFilesPage   *self,
+                       PortholeTransferRow *row)
 {
-  GtkWidget *row = user_data;
-  GtkWidget *box = gtk_widget_get_parent (row);
-  PortholeFilesPage *self = g_object_get_data (G_OBJECT (row), "page");
-  PortholeFileTransfer *transfer = g_object_get_data (G_OBJECT (row), "transfer");
   guint position;
 
-  if (box != NULL)
-    {
-      gtk_list_box_remove (GTK_LIST_BOX (box), row);
-      if (gtk_widget_get_first_child (box) == NULL)
-        gtk_widget_set_visible (box, FALSE);
-    }
-  if (self != NULL && g_list_store_find (self->transfers, transfer, &position))
+  if (g_list_store_find (self->transfers, porthole_transfer_row_get_transfer (row), &position))
     g_list_store_remove (self->transfers, position);
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_transfer_fraction (PortholeFileTransfer *transfer,
-                      GParamSpec           *pspec,
-                      GtkProgressBar       *bar)
-{
-  gtk_progress_bar_set_fraction (bar, porthole_file_transfer_get_fraction (transfer));
-}
-
-static void
-on_transfer_state (PortholeFileTransfer *transfer,
-                   GParamSpec           *pspec,
-                   GtkWidget            *row)
-{
-  GtkLabel *status = g_object_get_data (G_OBJECT (row), "status");
-  GtkWidget *cancel = g_object_get_data (G_OBJECT (row), "cancel");
-
-  switch (porthole_file_transfer_get_state (transfer))
-    {
-    case PORTHOLE_FILE_TRANSFER_DONE:
-      gtk_label_set_label (status, _("Done"));
-      break;
-    case PORTHOLE_FILE_TRANSFER_CANCELLED:
-      gtk_label_set_label (status, _("Cancelled"));
-      break;
-    case PORTHOLE_FILE_TRANSFER_FAILED:
-      gtk_label_set_label (status, _("Failed"));
-      gtk_widget_set_tooltip_text (GTK_WIDGET (status), porthole_file_transfer_get_error (transfer));
-      gtk_widget_add_css_class (GTK_WIDGET (status), "error");
-      break;
-    case PORTHOLE_FILE_TRANSFER_RUNNING:
-    default:
-      return;
-    }
-
-  gtk_button_set_icon_name (GTK_BUTTON (cancel), "window-close-symbolic");
-  gtk_widget_set_tooltip_text (cancel, _("Dismiss"));
-  g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, TRANSFER_LINGER_S, remove_transfer_row,
-                              g_object_ref (row), g_object_unref);
-}
-
-static void
-transfer_button_cb (GtkButton *button,
-                    GtkWidget *row)
-{
-  PortholeFileTransfer *transfer = g_object_get_data (G_OBJECT (row), "transfer");
-
-  if (porthole_file_transfer_get_state (transfer) == PORTHOLE_FILE_TRANSFER_RUNNING)
-    porthole_file_transfer_cancel (transfer);
-  else
-    remove_transfer_row (row);
+  gtk_list_box_remove (self->transfers_box, GTK_WIDGET (row));
+  if (gtk_widget_get_first_child (GTK_WIDGET (self->transfers_box)) == NULL)
+    gtk_widget_set_visible (GTK_WIDGET (self->transfers_box), FALSE);
 }
 
 static void
@@ -783,41 +722,9 @@ add_transfer (PortholeFilesPage    *self,
               PortholeFileTransfer *transfer,
               const char           *verb)
 {
-  GtkWidget *row = gtk_list_box_row_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *texts = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
-  GtkWidget *name;
-  GtkWidget *bar = gtk_progress_bar_new ();
-  GtkWidget *status = gtk_label_new (verb);
-  GtkWidget *cancel = gtk_button_new_from_icon_name ("process-stop-symbolic");
+  GtkWidget *row = porthole_transfer_row_new (transfer, verb);
 
-  name = gtk_label_new (porthole_file_transfer_get_name (transfer));
-  gtk_label_set_xalign (GTK_LABEL (name), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_MIDDLE);
-  gtk_widget_set_hexpand (texts, TRUE);
-  gtk_widget_set_valign (cancel, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (cancel, "flat");
-  gtk_widget_set_tooltip_text (cancel, _("Cancel"));
-  gtk_widget_add_css_class (status, "dim-label");
-  gtk_widget_set_margin_start (box, 6);
-  gtk_widget_set_margin_end (box, 6);
-  gtk_widget_set_margin_top (box, 3);
-  gtk_widget_set_margin_bottom (box, 3);
-  gtk_box_append (GTK_BOX (texts), name);
-  gtk_box_append (GTK_BOX (texts), bar);
-  gtk_box_append (GTK_BOX (box), texts);
-  gtk_box_append (GTK_BOX (box), status);
-  gtk_box_append (GTK_BOX (box), cancel);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-
-  g_object_set_data_full (G_OBJECT (row), "transfer", g_object_ref (transfer), g_object_unref);
-  g_object_set_data (G_OBJECT (row), "status", status);
-  g_object_set_data (G_OBJECT (row), "cancel", cancel);
-  g_object_set_data (G_OBJECT (row), "page", self);
-  g_signal_connect_object (transfer, "notify::fraction", G_CALLBACK (on_transfer_fraction), bar, 0);
-  g_signal_connect_object (transfer, "notify::state", G_CALLBACK (on_transfer_state), row, 0);
-  g_signal_connect (cancel, "clicked", G_CALLBACK (transfer_button_cb), row);
-
+  g_signal_connect_object (row, "dismissed", G_CALLBACK (on_transfer_dismissed), self, G_CONNECT_SWAPPED);
   g_list_store_append (self->transfers, transfer);
   gtk_list_box_append (self->transfers_box, row);
   gtk_widget_set_visible (GTK_WIDGET (self->transfers_box), TRUE);
@@ -1300,9 +1207,6 @@ porthole_files_page_dispose (GObject *object)
 
       porthole_file_transfer_cancel (transfer);
     }
-  for (GtkWidget *row = self->transfers_box ? gtk_widget_get_first_child (GTK_WIDGET (self->transfers_box)) : NULL;
-       row != NULL; row = gtk_widget_get_next_sibling (row))
-    g_object_set_data (G_OBJECT (row), "page", NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), PORTHOLE_TYPE_FILES_PAGE);
 
   G_OBJECT_CLASS (porthole_files_page_parent_class)->dispose (object);

@@ -280,7 +280,7 @@ table_output_new (JsonObject *frame)
       porthole_json_node_get_int (json_array_get_element (shape, 1), &total_columns);
     }
   /* Translators: a DataFrame's size, "3 rows × 2 columns" */
-  summary = g_strdup_printf (_("%" G_GINT64_FORMAT " rows × %" G_GINT64_FORMAT " columns"), total_rows, total_columns);
+  summary = g_strdup_printf (_("%d rows × %d columns"), (int) total_rows, (int) total_columns);
   caption = gtk_label_new (summary);
   gtk_label_set_xalign (GTK_LABEL (caption), 0);
   gtk_widget_add_css_class (caption, "dim-label");
