@@ -96,6 +96,22 @@ assert_same_file (const char *a,
   g_assert_cmpmem (x, x_length, y, y_length);
 }
 
+static GtkDropTarget *
+find_drop_target (GtkWidget *widget)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DROP_TARGET (controller))
+        return GTK_DROP_TARGET (controller);
+    }
+
+  return NULL;
+}
+
 static AdwMessageDialog *
 message_dialog (void)
 {
@@ -170,6 +186,23 @@ test_list_and_watch (Fixture       *fixture,
   g_assert_cmpstr (text, ==, "print('hello from the sandbox')\n");
   g_assert_cmpstr (gtk_source_language_get_id (gtk_source_buffer_get_language (GTK_SOURCE_BUFFER (gtk_text_view_get_buffer (GTK_TEXT_VIEW (preview))))),
                    ==, "python");
+
+  /* An image previews as a picture of its size. */
+  {
+    g_autofree char *image = g_build_filename (fixture->folder, "dot.png", NULL);
+    cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 64, 48);
+    GdkPaintable *paintable;
+
+    g_assert_cmpint (cairo_surface_write_to_png (surface, image), ==, CAIRO_STATUS_SUCCESS);
+    cairo_surface_destroy (surface);
+    PORTHOLE_INSPECTOR_WAIT (porthole_files_page_select (fixture->page, "dot.png"));
+    PORTHOLE_INSPECTOR_WAIT (GTK_IS_PICTURE (porthole_files_page_get_preview (fixture->page)));
+    paintable = gtk_picture_get_paintable (GTK_PICTURE (porthole_files_page_get_preview (fixture->page)));
+    g_assert_cmpint (gdk_paintable_get_intrinsic_width (paintable), ==, 64);
+    g_assert_cmpint (gdk_paintable_get_intrinsic_height (paintable), ==, 48);
+    g_assert_true (porthole_files_page_select (fixture->page, "before.py"));
+    PORTHOLE_INSPECTOR_WAIT (GTK_IS_TEXT_VIEW (porthole_files_page_get_preview (fixture->page)));
+  }
 
   porthole_inspector_test_spin (300);
   png = porthole_inspector_test_save_png (GTK_WIDGET (fixture->window), "inspector-files.png");
@@ -256,6 +289,31 @@ test_upload (Fixture       *fixture,
   /* The watch lists them. */
   PORTHOLE_INSPECTOR_WAIT (porthole_files_page_find (fixture->page, "big.bin") != NULL &&
                            porthole_files_page_find (fixture->page, "small name.bin") != NULL);
+
+  /* A drop on the page goes the same way. */
+  {
+    g_autofree char *dropped_local = g_build_filename (fixture->local, "dropped.txt", NULL);
+    g_autofree char *dropped_remote = g_build_filename (fixture->folder, "dropped.txt", NULL);
+    g_autoptr(GFile) dropped = g_file_new_for_path (dropped_local);
+    g_autoptr(PortholeFileTransfer) transfer = NULL;
+    GtkDropTarget *target = find_drop_target (GTK_WIDGET (fixture->page));
+    GValue value = G_VALUE_INIT;
+    GSList *one = g_slist_prepend (NULL, dropped);
+    gboolean accepted = FALSE;
+
+    write_file (dropped_local, "dropped on the page\n", -1);
+    g_value_init (&value, GDK_TYPE_FILE_LIST);
+    g_value_take_boxed (&value, gdk_file_list_new_from_list (one));
+    g_slist_free (one);
+    g_assert_nonnull (target);
+    g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &accepted);
+    g_value_unset (&value);
+    g_assert_true (accepted);
+    transfer = g_list_model_get_item (transfers, g_list_model_get_n_items (transfers) - 1);
+    PORTHOLE_INSPECTOR_WAIT (porthole_file_transfer_get_state (transfer) != PORTHOLE_FILE_TRANSFER_RUNNING);
+    g_assert_cmpint (porthole_file_transfer_get_state (transfer), ==, PORTHOLE_FILE_TRANSFER_DONE);
+    assert_same_file (dropped_local, dropped_remote);
+  }
 }
 
 static void
