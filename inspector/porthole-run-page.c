@@ -766,3 +766,16 @@ porthole_run_page_get_history (PortholeRunPage *self)
 
   return G_LIST_MODEL (self->history);
 }
+
+/**
+ * porthole_run_page_get_editor:
+ *
+ * Returns: (transfer none): the code editor
+ */
+GtkWidget *
+porthole_run_page_get_editor (PortholeRunPage *self)
+{
+  g_return_val_if_fail (PORTHOLE_IS_RUN_PAGE (self), NULL);
+
+  return GTK_WIDGET (self->editor);
+}

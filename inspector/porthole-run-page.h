@@ -31,6 +31,7 @@ gboolean           porthole_run_page_is_running      (PortholeRunPage *self);
 PortholeRunRecord *porthole_run_page_get_shown       (PortholeRunPage *self);
 char              *porthole_run_page_dup_output_text (PortholeRunPage *self);
 GtkWidget         *porthole_run_page_get_outputs_box (PortholeRunPage *self);
+GtkWidget         *porthole_run_page_get_editor      (PortholeRunPage *self);
 const char        *porthole_run_page_get_status      (PortholeRunPage *self);
 GListModel        *porthole_run_page_get_history     (PortholeRunPage *self);
 void               porthole_run_page_show_record     (PortholeRunPage   *self,

@@ -178,6 +178,18 @@ test_list_and_watch (Fixture       *fixture,
   g_assert_cmpint (g_unlink (after), ==, 0);
   PORTHOLE_INSPECTOR_WAIT (porthole_files_page_find (fixture->page, "after.txt") == NULL);
 
+  /* A hidden page does no network work: no watch, no listing. */
+  porthole_window_show_page (fixture->window, "processes");
+  PORTHOLE_INSPECTOR_WAIT (!porthole_files_page_is_watching (fixture->page));
+  listings = porthole_files_page_get_n_listings (fixture->page);
+  write_file (after, "while hidden", -1);
+  porthole_inspector_test_spin (1500);
+  g_assert_cmpuint (porthole_files_page_get_n_listings (fixture->page), ==, listings);
+  g_assert_null (porthole_files_page_find (fixture->page, "after.txt"));
+  porthole_window_show_page (fixture->window, "files");
+  PORTHOLE_INSPECTOR_WAIT (porthole_files_page_find (fixture->page, "after.txt") != NULL);
+  PORTHOLE_INSPECTOR_WAIT (porthole_files_page_is_watching (fixture->page));
+
   /* A text file previews with its language's highlighting. */
   g_assert_true (porthole_files_page_select (fixture->page, "before.py"));
   PORTHOLE_INSPECTOR_WAIT (GTK_IS_TEXT_VIEW (porthole_files_page_get_preview (fixture->page)));

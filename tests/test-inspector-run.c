@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <X11/keysym.h>
 
 #include "inspector-test-utils.h"
 #include "porthole-rich-output.h"
@@ -188,6 +189,43 @@ test_matplotlib (Fixture       *fixture,
 
   porthole_inspector_test_spin (300);
   png = porthole_inspector_test_save_png (GTK_WIDGET (fixture->window), "inspector-run.png");
+
+  /* Zoom in (the first tool above the image), and back to 1:1 (the third). */
+  {
+    GtkWidget *tools = gtk_widget_get_first_child (gtk_widget_get_parent (picture));
+    GtkWidget *zoom_in = gtk_widget_get_first_child (tools);
+    GtkWidget *original = gtk_widget_get_next_sibling (gtk_widget_get_next_sibling (zoom_in));
+
+    g_assert_true (gtk_widget_activate (zoom_in));
+    porthole_inspector_test_wait_stable (GTK_WIDGET (fixture->window));
+    g_assert_cmpint (gtk_widget_get_width (picture), ==, (int) (size.width * 1.25));
+    g_assert_true (gtk_widget_activate (original));
+    porthole_inspector_test_wait_stable (GTK_WIDGET (fixture->window));
+    g_assert_cmpint (gtk_widget_get_width (picture), ==, size.width);
+  }
+}
+
+/* Real keys: Ctrl+Enter in the editor runs the code, it adds no line. */
+static void
+test_ctrl_enter (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  GListModel *history = porthole_run_page_get_history (fixture->page);
+  g_autofree char *code = NULL;
+
+  porthole_run_page_set_code (fixture->page, "print('from the keyboard')");
+  porthole_inspector_test_wait_stable (GTK_WIDGET (fixture->window));
+  porthole_inspector_test_pointer (GTK_WIDGET (fixture->window), 20, 20);
+  porthole_inspector_test_spin (50);
+  g_assert_true (gtk_widget_grab_focus (porthole_run_page_get_editor (fixture->page)));
+  porthole_inspector_test_key_event (XK_Control_L, TRUE);
+  porthole_inspector_test_key (XK_Return);
+  porthole_inspector_test_key_event (XK_Control_L, FALSE);
+
+  PORTHOLE_INSPECTOR_WAIT (g_list_model_get_n_items (history) == 1 && !porthole_run_page_is_running (fixture->page));
+  g_assert_true (output_has (fixture, "from the keyboard\n"));
+  code = porthole_run_page_dup_code (fixture->page);
+  g_assert_cmpstr (code, ==, "print('from the keyboard')");
 }
 
 static void
@@ -295,6 +333,7 @@ main (int    argc,
   ADD ("/inspector/run/matplotlib", test_matplotlib);
   ADD ("/inspector/run/dataframe", test_dataframe);
   ADD ("/inspector/run/cancel", test_cancel);
+  ADD ("/inspector/run/ctrl-enter", test_ctrl_enter);
   ADD ("/inspector/run/state-shell-history", test_state_shell_history);
 #undef ADD
   g_test_add_func ("/inspector/run/html-to-text", test_html_to_text);
