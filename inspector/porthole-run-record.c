@@ -220,7 +220,7 @@ porthole_run_record_add_rich (PortholeRunRecord *self,
   output = g_new0 (Output, 1);
   output->kind = PORTHOLE_RUN_OUTPUT_RICH;
   output->mime = g_strdup (mime);
-  output->data = json_node_ref (data);
+  output->data = json_node_copy (data);
   g_ptr_array_add (self->outputs, output);
 }
 
