@@ -228,6 +228,29 @@ test_ctrl_enter (Fixture       *fixture,
   g_assert_cmpstr (code, ==, "print('from the keyboard')");
 }
 
+/* Whether a text view among the rich outputs says @text. */
+static gboolean
+rich_text_shown (GtkWidget  *box,
+                 const char *text)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (box); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkTextBuffer *buffer;
+      GtkTextIter start, end;
+      g_autofree char *shown = NULL;
+
+      if (!GTK_IS_TEXT_VIEW (child))
+        continue;
+      buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (child));
+      gtk_text_buffer_get_bounds (buffer, &start, &end);
+      shown = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+      if (strstr (shown, text) != NULL)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
 static void
 test_dataframe (Fixture       *fixture,
                 gconstpointer  data)
@@ -256,6 +279,16 @@ test_dataframe (Fixture       *fixture,
   }
   /* Its HTML twin is not shown as text as well. */
   g_assert_false (output_has (fixture, "<table"));
+
+  /* HTML, Markdown and JSON as readable text. */
+  run_to_end (fixture,
+              "from IPython.display import display, HTML, Markdown, JSON\n"
+              "display(HTML('<p>fish &amp; <b>chips</b></p>'))\n"
+              "display(Markdown('# Menu'))\n"
+              "display(JSON({'price': 12}))\n");
+  g_assert_true (rich_text_shown (box, "fish & chips"));
+  g_assert_true (rich_text_shown (box, "# Menu"));
+  g_assert_true (rich_text_shown (box, "\"price\" : 12"));
 }
 
 static void
