@@ -91,12 +91,14 @@ struct _PortholeFilesPage
   guint relist_id;
   guint64 n_listings;
   gboolean show_hidden;
+  gboolean splicing;
 };
 
 G_DEFINE_FINAL_TYPE (PortholeFilesPage, porthole_files_page, PORTHOLE_TYPE_PAGE)
 
 static void list_folder (PortholeFilesPage *self);
 static void update_actions (PortholeFilesPage *self);
+static void on_selection_changed (PortholeFilesPage *self);
 
 static PortholeClient *
 get_client (PortholeFilesPage *self)
@@ -324,10 +326,15 @@ items_cb (GObject      *object,
   item = porthole_files_page_get_selected (self);
   selected = self->reselect ? g_steal_pointer (&self->reselect)
                             : item ? g_strdup (porthole_file_item_get_name (item)) : NULL;
+  /* The old row goes before the new one is selected: not a change of
+   * file for the preview (an edit in progress must survive a listing). */
+  self->splicing = TRUE;
   g_list_store_splice (self->store, 0, g_list_model_get_n_items (G_LIST_MODEL (self->store)),
                        items->pdata, items->len);
   if (selected == NULL || !porthole_files_page_select (self, selected))
     gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+  self->splicing = FALSE;
+  on_selection_changed (self);
 
   self->n_listings++;
   update_count (self);
@@ -583,6 +590,9 @@ static void
 on_selection_changed (PortholeFilesPage *self)
 {
   PortholeFileItem *item = porthole_files_page_get_selected (self);
+
+  if (self->splicing)
+    return;
 
   /* A listing puts back the same file: keep the editor as it is. */
   if (item != NULL && self->preview_path != NULL &&

@@ -226,8 +226,10 @@ test_edit_and_save (Fixture       *fixture,
 {
   g_autofree char *path = g_build_filename (fixture->folder, "notes.txt", NULL);
   g_autofree char *contents = NULL;
+  g_autofree char *text = NULL;
   GtkTextBuffer *buffer;
   AdwMessageDialog *dialog;
+  guint64 listings;
   struct timespec times[2] = { { 0, UTIME_OMIT }, { 1000000000, 0 } };
 
   write_file (path, "one\n", -1);
@@ -246,10 +248,15 @@ test_edit_and_save (Fixture       *fixture,
 
   /* Changed in the sandbox meanwhile (another mtime): the page asks, and
    * cancelling keeps the other writer's version. */
+  gtk_text_buffer_set_text (buffer, "three\n", -1);
+  listings = porthole_files_page_get_n_listings (fixture->page);
   write_file (path, "someone else\n", -1);
   g_assert_cmpint (utimensat (AT_FDCWD, path, times, 0), ==, 0);
+  /* The watch lists the folder again: the edit in progress stays. */
+  PORTHOLE_INSPECTOR_WAIT (porthole_files_page_get_n_listings (fixture->page) > listings);
+  text = buffer_text (porthole_files_page_get_preview (fixture->page));
+  g_assert_cmpstr (text, ==, "three\n");
   g_assert_null (message_dialog ());
-  gtk_text_buffer_set_text (buffer, "three\n", -1);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "files.save", NULL));
   PORTHOLE_INSPECTOR_WAIT ((dialog = message_dialog ()) != NULL);
   adw_message_dialog_response (dialog, "cancel");
