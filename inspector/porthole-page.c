@@ -326,3 +326,85 @@ porthole_page_show_error (PortholePage *self,
   message = g_strdup_printf (_("%s: %s"), what, reason);
   porthole_page_show_toast (self, message);
 }
+
+typedef struct
+{
+  PortholePage *page;
+  char *response;
+  PortholePageAnswerFunc answer;
+  gpointer data;
+  GDestroyNotify data_free;
+} Question;
+
+static void
+question_free (Question *question)
+{
+  g_object_unref (question->page);
+  g_free (question->response);
+  if (question->data_free != NULL)
+    question->data_free (question->data);
+  g_free (question);
+}
+
+static void
+question_response_cb (AdwMessageDialog *dialog,
+                      const char       *response,
+                      Question         *question)
+{
+  if (g_strcmp0 (response, question->response) == 0)
+    question->answer (question->page, question->data);
+}
+
+/**
+ * porthole_page_ask:
+ * @response: the id of the yes response
+ * @label: its label, with a mnemonic
+ * @appearance: e.g. %ADW_RESPONSE_DESTRUCTIVE
+ * @answer: (scope notified): called if the user answers @response
+ * @data: (closure answer): for @answer
+ * @data_free: (destroy data): frees @data
+ *
+ * Asks before a step that cannot be undone: Cancel (the default, also
+ * on Escape) or @label.
+ *
+ * Returns: (transfer none): the dialog, already shown
+ */
+AdwMessageDialog *
+porthole_page_ask (PortholePage          *self,
+                   const char            *heading,
+                   const char            *body,
+                   const char            *response,
+                   const char            *label,
+                   AdwResponseAppearance  appearance,
+                   PortholePageAnswerFunc answer,
+                   gpointer               data,
+                   GDestroyNotify         data_free)
+{
+  AdwMessageDialog *dialog;
+  Question *question;
+
+  g_return_val_if_fail (PORTHOLE_IS_PAGE (self), NULL);
+  g_return_val_if_fail (response != NULL && answer != NULL, NULL);
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                                       heading, body));
+  adw_message_dialog_add_responses (dialog,
+                                    "cancel", _("_Cancel"),
+                                    response, label,
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, response, appearance);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+
+  question = g_new0 (Question, 1);
+  question->page = g_object_ref (self);
+  question->response = g_strdup (response);
+  question->answer = answer;
+  question->data = data;
+  question->data_free = data_free;
+  g_signal_connect_data (dialog, "response", G_CALLBACK (question_response_cb), question,
+                         (GClosureNotify) question_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+
+  return dialog;
+}

@@ -43,4 +43,18 @@ void             porthole_page_show_error      (PortholePage    *self,
                                                 const char      *what,
                                                 const GError    *error);
 
+/* What porthole_page_ask() calls when the user said yes. */
+typedef void (*PortholePageAnswerFunc) (PortholePage *self,
+                                        gpointer      data);
+
+AdwMessageDialog *porthole_page_ask            (PortholePage          *self,
+                                                const char            *heading,
+                                                const char            *body,
+                                                const char            *response,
+                                                const char            *label,
+                                                AdwResponseAppearance  appearance,
+                                                PortholePageAnswerFunc answer,
+                                                gpointer               data,
+                                                GDestroyNotify         data_free);
+
 G_END_DECLS

@@ -641,22 +641,20 @@ kill_cb (GObject      *object,
 }
 
 static void
-kill_response_cb (AdwMessageDialog *dialog,
-                  const char       *response,
-                  gpointer          user_data)
+kill_answer (PortholePage *page,
+             gpointer      pid)
 {
-  g_autoptr(PortholeProcessesPage) self = user_data;
-  PortholeSandbox *sandbox = porthole_page_get_sandbox (PORTHOLE_PAGE (self));
-  gint64 pid = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "pid"));
+  PortholeProcessesPage *self = PORTHOLE_PROCESSES_PAGE (page);
+  PortholeSandbox *sandbox = porthole_page_get_sandbox (page);
   g_autofree char *id = NULL;
 
-  if (g_strcmp0 (response, "kill") != 0 || sandbox == NULL || !porthole_page_get_running (PORTHOLE_PAGE (self)))
+  if (sandbox == NULL || !porthole_page_get_running (page))
     return;
 
   /* Not the page's cancellable: the user asked for this once, and hears
    * how it went even if the page paused meanwhile (a slow health check
    * stops the pages; the callback holds the page). */
-  id = g_strdup_printf ("%" G_GINT64_FORMAT, pid);
+  id = g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) GPOINTER_TO_SIZE (pid));
   porthole_client_kill_process_async (porthole_sandbox_get_client (sandbox), id, NULL,
                                       kill_cb, g_object_ref (self));
 }
@@ -669,7 +667,6 @@ kill_action (GSimpleAction *action,
   PortholeProcessesPage *self = user_data;
   PortholeProcessItem *item = porthole_processes_page_get_selected (self);
   g_autofree char *heading = NULL;
-  AdwMessageDialog *dialog;
 
   if (item == NULL)
     return;
@@ -679,20 +676,11 @@ kill_action (GSimpleAction *action,
   heading = g_strdup_printf (_("End “%s” (%lld)?"),
                              porthole_process_item_get_name (item),
                              (long long) porthole_process_item_get_pid (item));
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                                       heading,
-                                                       _("The process and its process group get SIGTERM, "
-                                                         "then SIGKILL two seconds later if they are still there.")));
-  adw_message_dialog_add_responses (dialog,
-                                    "cancel", _("_Cancel"),
-                                    "kill", _("_End Process"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (dialog, "kill", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (dialog, "cancel");
-  adw_message_dialog_set_close_response (dialog, "cancel");
-  g_object_set_data (G_OBJECT (dialog), "pid", GSIZE_TO_POINTER (porthole_process_item_get_pid (item)));
-  g_signal_connect (dialog, "response", G_CALLBACK (kill_response_cb), g_object_ref (self));
-  gtk_window_present (GTK_WINDOW (dialog));
+  porthole_page_ask (PORTHOLE_PAGE (self), heading,
+                     _("The process and its process group get SIGTERM, "
+                       "then SIGKILL two seconds later if they are still there."),
+                     "kill", _("_End Process"), ADW_RESPONSE_DESTRUCTIVE,
+                     kill_answer, GSIZE_TO_POINTER (porthole_process_item_get_pid (item)), NULL);
 }
 
 static void

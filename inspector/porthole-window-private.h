@@ -7,8 +7,10 @@
 #pragma once
 
 #include "porthole-application.h"
+#include "porthole-files-page.h"
 #include "porthole-metrics-page.h"
 #include "porthole-processes-page.h"
+#include "porthole-run-page.h"
 #include "porthole-screen-page.h"
 #include "porthole-terminal-page.h"
 #include "porthole-wall.h"

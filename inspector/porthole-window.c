@@ -424,6 +424,8 @@ porthole_window_class_init (PortholeWindowClass *klass)
   /* The pages the template's view stack holds. */
   g_type_ensure (PORTHOLE_TYPE_SCREEN_PAGE);
   g_type_ensure (PORTHOLE_TYPE_PROCESSES_PAGE);
+  g_type_ensure (PORTHOLE_TYPE_FILES_PAGE);
+  g_type_ensure (PORTHOLE_TYPE_RUN_PAGE);
   g_type_ensure (PORTHOLE_TYPE_TERMINAL_PAGE);
   g_type_ensure (PORTHOLE_TYPE_METRICS_PAGE);
   g_type_ensure (PORTHOLE_TYPE_WINDOWS_PAGE);

@@ -385,6 +385,32 @@ porthole_client_send_finish (PortholeClient  *self,
   return body;
 }
 
+/**
+ * porthole_client_parse_object:
+ * @body: an answer's body
+ *
+ * The one place an answer becomes an object: a body that is not a JSON
+ * object is a %PORTHOLE_ERROR_PROTOCOL. Safe in any thread.
+ *
+ * Returns: (transfer full): the object, or %NULL with @error set
+ */
+JsonObject *
+porthole_client_parse_object (GBytes  *body,
+                              GError **error)
+{
+  g_autoptr(JsonNode) node = NULL;
+
+  node = porthole_json_parse (g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL);
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error_literal (error, PORTHOLE_CLIENT_ERROR, PORTHOLE_ERROR_PROTOCOL,
+                           "Expected a JSON object from the daemon");
+      return NULL;
+    }
+
+  return json_object_ref (json_node_get_object (node));
+}
+
 static void
 call_cb (GObject      *object,
          GAsyncResult *result,
@@ -393,26 +419,42 @@ call_cb (GObject      *object,
   PortholeClient *self = PORTHOLE_CLIENT (object);
   g_autoptr(GTask) task = user_data;
   g_autoptr(GBytes) body = NULL;
-  g_autoptr(JsonNode) node = NULL;
   GError *error = NULL;
+  JsonObject *reply;
 
   body = porthole_client_send_finish (self, result, NULL, &error);
-  if (body == NULL)
+  if (body == NULL || (reply = porthole_client_parse_object (body, &error)) == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
 
-  node = porthole_json_parse (g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL);
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    {
-      g_task_return_new_error (task, PORTHOLE_CLIENT_ERROR, PORTHOLE_ERROR_PROTOCOL,
-                               "Expected a JSON object from the daemon");
-      return;
-    }
+  g_task_return_pointer (task, reply, (GDestroyNotify) json_object_unref);
+}
 
-  g_task_return_pointer (task, json_object_ref (json_node_get_object (node)),
-                         (GDestroyNotify) json_object_unref);
+/**
+ * porthole_client_call_message_async:
+ * @msg: a message, usually from porthole_client_new_message(), with its
+ *   body set (a streamed one, say)
+ *
+ * Sends @msg to a JSON route; finish with porthole_client_call_finish().
+ */
+void
+porthole_client_call_message_async (PortholeClient      *self,
+                                    SoupMessage         *msg,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (PORTHOLE_IS_CLIENT (self));
+  g_return_if_fail (SOUP_IS_MESSAGE (msg));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, porthole_client_call_async);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept", "application/json");
+  porthole_client_send_async (self, msg, cancellable, call_cb, task);
 }
 
 /**
@@ -434,7 +476,6 @@ porthole_client_call_async (PortholeClient      *self,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   g_autoptr(SoupMessage) msg = NULL;
   GError *error = NULL;
 
@@ -443,18 +484,13 @@ porthole_client_call_async (PortholeClient      *self,
   g_return_if_fail (path != NULL);
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, porthole_client_call_async);
-
   msg = porthole_client_new_message (self, method, path, &error);
   if (msg == NULL)
     {
-      g_task_return_error (task, error);
+      g_task_report_error (self, callback, user_data, porthole_client_call_async, error);
       return;
     }
 
-  soup_message_headers_replace (soup_message_get_request_headers (msg),
-                                "Accept", "application/json");
   if (body != NULL)
     {
       g_autoptr(GBytes) bytes = porthole_json_object_to_bytes (body);
@@ -462,7 +498,7 @@ porthole_client_call_async (PortholeClient      *self,
       soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
     }
 
-  porthole_client_send_async (self, msg, cancellable, call_cb, g_steal_pointer (&task));
+  porthole_client_call_message_async (self, msg, cancellable, callback, user_data);
 }
 
 /**
@@ -679,14 +715,29 @@ porthole_client_websocket_connect_finish (PortholeClient  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+typedef struct
+{
+  PortholeWebsocketWrapFunc wrap;
+  gpointer data;
+  GDestroyNotify data_free;
+} WebsocketOpen;
+
 static void
-websocket_object_cb (GObject      *object,
-                     GAsyncResult *result,
-                     gpointer      user_data)
+websocket_open_free (WebsocketOpen *state)
+{
+  if (state->data_free != NULL)
+    state->data_free (state->data);
+  g_free (state);
+}
+
+static void
+websocket_open_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  WebsocketOpen *state = g_task_get_task_data (task);
   g_autoptr(SoupWebsocketConnection) connection = NULL;
-  PortholeWebsocketWrap wrap = g_task_get_task_data (task);
   GError *error = NULL;
 
   connection = porthole_client_websocket_connect_finish (PORTHOLE_CLIENT (object), result, &error);
@@ -696,46 +747,56 @@ websocket_object_cb (GObject      *object,
       return;
     }
 
-  g_task_return_pointer (task, wrap (connection), g_object_unref);
+  g_task_return_pointer (task, state->wrap (connection, state->data), g_object_unref);
 }
 
 /**
- * porthole_client_open_websocket_object_async:
- * @path: a WebSocket route, possibly with a query string
- * @wrap: (scope call): makes the object that speaks the route's
- *   protocol over the connection (a subscription, a terminal…)
+ * porthole_client_websocket_open_async:
+ * @path: a WebSocket route
+ * @wrap: (scope async): makes the object the caller gets from the open
+ *   connection (it sends the first message, typically)
+ * @data: (closure wrap): for @wrap
+ * @data_free: (destroy data): frees @data
  *
- * porthole_client_websocket_connect_async(), and the connection handed
- * to @wrap: what every typed stream of the client does.
+ * porthole_client_websocket_connect_async() for the streams libporthole
+ * wraps in an object (a watch, a run).
  */
 void
-porthole_client_open_websocket_object_async (PortholeClient        *self,
-                                             const char            *path,
-                                             PortholeWebsocketWrap  wrap,
-                                             GCancellable          *cancellable,
-                                             GAsyncReadyCallback    callback,
-                                             gpointer               user_data)
+porthole_client_websocket_open_async (PortholeClient            *self,
+                                      const char                *path,
+                                      PortholeWebsocketWrapFunc  wrap,
+                                      gpointer                   data,
+                                      GDestroyNotify             data_free,
+                                      GCancellable              *cancellable,
+                                      GAsyncReadyCallback        callback,
+                                      gpointer                   user_data)
 {
-  g_autoptr(GTask) task = NULL;
+  WebsocketOpen *state;
+  GTask *task;
 
   g_return_if_fail (PORTHOLE_IS_CLIENT (self));
+  g_return_if_fail (path != NULL);
   g_return_if_fail (wrap != NULL);
 
   task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, porthole_client_open_websocket_object_async);
-  g_task_set_task_data (task, wrap, NULL);
-  porthole_client_websocket_connect_async (self, path, cancellable, websocket_object_cb, g_steal_pointer (&task));
+  g_task_set_source_tag (task, porthole_client_websocket_open_async);
+  state = g_new0 (WebsocketOpen, 1);
+  state->wrap = wrap;
+  state->data = data;
+  state->data_free = data_free;
+  g_task_set_task_data (task, state, (GDestroyNotify) websocket_open_free);
+  porthole_client_websocket_connect_async (self, path, cancellable, websocket_open_cb, task);
 }
 
 /**
- * porthole_client_open_websocket_object_finish:
+ * porthole_client_websocket_open_finish:
  *
  * Returns: (transfer full) (type GObject): what @wrap made, or %NULL
  */
 gpointer
-porthole_client_open_websocket_object_finish (PortholeClient  *self,
-                                              GAsyncResult    *result,
-                                              GError         **error)
+porthole_client_websocket_open_finish (PortholeClient  *self,
+                                       GAsyncResult    *result,
+                                       GError         **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 

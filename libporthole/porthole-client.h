@@ -46,6 +46,13 @@ void                     porthole_client_call_async               (PortholeClien
                                                                    GCancellable         *cancellable,
                                                                    GAsyncReadyCallback   callback,
                                                                    gpointer              user_data);
+void                     porthole_client_call_message_async       (PortholeClient       *self,
+                                                                   SoupMessage          *msg,
+                                                                   GCancellable         *cancellable,
+                                                                   GAsyncReadyCallback   callback,
+                                                                   gpointer              user_data);
+JsonObject              *porthole_client_parse_object             (GBytes               *body,
+                                                                   GError              **error);
 JsonObject              *porthole_client_call_finish              (PortholeClient       *self,
                                                                    GAsyncResult         *result,
                                                                    GError              **error);
@@ -84,18 +91,20 @@ SoupWebsocketConnection *porthole_client_websocket_connect_finish (PortholeClien
                                                                    GAsyncResult         *result,
                                                                    GError              **error);
 
-/* Makes the object that speaks a stream's protocol over @connection. */
-typedef gpointer (*PortholeWebsocketWrap) (SoupWebsocketConnection *connection);
+typedef GObject *(*PortholeWebsocketWrapFunc) (SoupWebsocketConnection *connection,
+                                               gpointer                 data);
 
-void                     porthole_client_open_websocket_object_async  (PortholeClient        *self,
-                                                                       const char            *path,
-                                                                       PortholeWebsocketWrap  wrap,
-                                                                       GCancellable          *cancellable,
-                                                                       GAsyncReadyCallback    callback,
-                                                                       gpointer               user_data);
-gpointer                 porthole_client_open_websocket_object_finish (PortholeClient        *self,
-                                                                       GAsyncResult          *result,
-                                                                       GError               **error);
+void                     porthole_client_websocket_open_async     (PortholeClient       *self,
+                                                                   const char           *path,
+                                                                   PortholeWebsocketWrapFunc wrap,
+                                                                   gpointer              data,
+                                                                   GDestroyNotify        data_free,
+                                                                   GCancellable         *cancellable,
+                                                                   GAsyncReadyCallback   callback,
+                                                                   gpointer              user_data);
+gpointer                 porthole_client_websocket_open_finish    (PortholeClient       *self,
+                                                                   GAsyncResult         *result,
+                                                                   GError              **error);
 
 GError                  *porthole_client_error_from_response      (guint                 status,
                                                                    GBytes               *body);

@@ -384,12 +384,14 @@ test_page_switcher (Fixture       *fixture,
   g_autofree char *visible = NULL;
   guint refreshes;
 
-  g_assert_cmpuint (g_strv_length (names), ==, 5);
+  g_assert_cmpuint (g_strv_length (names), ==, 7);
   g_assert_cmpstr (names[0], ==, "screen");
   g_assert_cmpstr (names[1], ==, "processes");
-  g_assert_cmpstr (names[2], ==, "terminal");
-  g_assert_cmpstr (names[3], ==, "metrics");
-  g_assert_cmpstr (names[4], ==, "windows");
+  g_assert_cmpstr (names[2], ==, "files");
+  g_assert_cmpstr (names[3], ==, "run");
+  g_assert_cmpstr (names[4], ==, "terminal");
+  g_assert_cmpstr (names[5], ==, "metrics");
+  g_assert_cmpstr (names[6], ==, "windows");
   g_assert_true (page_active (fixture, "processes"));
   g_assert_false (page_active (fixture, "screen"));
 
