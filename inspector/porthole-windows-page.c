@@ -126,13 +126,14 @@ make_window_row (JsonObject *window)
   escaped = g_markup_escape_text (title && *title ? title : _("Untitled"), -1);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), escaped);
 
-  /* Translators: a window's size and place: "500×400 at 100, 120" */
-  where = g_strdup_printf (_("%" G_GINT64_FORMAT "×%" G_GINT64_FORMAT " at %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT),
-                           get_int (window, "width"), get_int (window, "height"),
-                           get_int (window, "x"), get_int (window, "y"));
+  /* Translators: a window's size and place: "500×400 at 100, 120". (%lld,
+   * not G_GINT64_FORMAT: xgettext cuts a msgid at a macro.) */
+  where = g_strdup_printf (_("%lld×%lld at %lld, %lld"),
+                           (long long) get_int (window, "width"), (long long) get_int (window, "height"),
+                           (long long) get_int (window, "x"), (long long) get_int (window, "y"));
   if (pid > 0)
     /* Translators: "PID 42 · 500×400 at 100, 120" */
-    subtitle = g_strdup_printf (_("PID %" G_GINT64_FORMAT " · %s%s"), pid, where, minimized ? _(" · minimized") : "");
+    subtitle = g_strdup_printf (_("PID %lld · %s%s"), (long long) pid, where, minimized ? _(" · minimized") : "");
   else
     subtitle = g_strdup_printf ("%s%s", where, minimized ? _(" · minimized") : "");
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);

@@ -201,6 +201,13 @@ porthole_client_get_prometheus_finish (PortholeClient  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+static GObject *
+wrap_subscription (SoupWebsocketConnection *connection,
+                   gpointer                 data)
+{
+  return G_OBJECT (porthole_metrics_subscription_new (connection));
+}
+
 /**
  * porthole_client_subscribe_metrics_async:
  * @interval: seconds between samples, 0.25 to 60
@@ -219,8 +226,8 @@ porthole_client_subscribe_metrics_async (PortholeClient      *self,
 
   path = g_strconcat (PORTHOLE_ROUTE_METRICS_STREAM "?interval=",
                       g_ascii_formatd (number, sizeof number, "%g", interval), NULL);
-  porthole_client_open_websocket_object_async (self, path, (PortholeWebsocketWrap) porthole_metrics_subscription_new,
-                                               cancellable, callback, user_data);
+  porthole_client_websocket_open_async (self, path, wrap_subscription, NULL, NULL,
+                                        cancellable, callback, user_data);
 }
 
 /**
@@ -234,5 +241,5 @@ porthole_client_subscribe_metrics_finish (PortholeClient  *self,
                                           GAsyncResult    *result,
                                           GError         **error)
 {
-  return porthole_client_open_websocket_object_finish (self, result, error);
+  return porthole_client_websocket_open_finish (self, result, error);
 }

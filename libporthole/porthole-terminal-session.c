@@ -236,6 +236,13 @@ porthole_terminal_session_close (PortholeTerminalSession *self)
     soup_websocket_connection_close (self->connection, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
 }
 
+static GObject *
+wrap_session (SoupWebsocketConnection *connection,
+              gpointer                 data)
+{
+  return G_OBJECT (porthole_terminal_session_new (connection));
+}
+
 /**
  * porthole_client_open_terminal_async:
  * @columns: the terminal's width in cells (0: the daemon's default)
@@ -255,8 +262,8 @@ porthole_client_open_terminal_async (PortholeClient      *client,
 
   if (columns > 0 && rows > 0)
     g_string_append_printf (path, "?cols=%u&rows=%u", columns, rows);
-  porthole_client_open_websocket_object_async (client, path->str, (PortholeWebsocketWrap) porthole_terminal_session_new,
-                                               cancellable, callback, user_data);
+  porthole_client_websocket_open_async (client, path->str, wrap_session, NULL, NULL,
+                                        cancellable, callback, user_data);
 }
 
 /**
@@ -269,5 +276,5 @@ porthole_client_open_terminal_finish (PortholeClient  *client,
                                       GAsyncResult    *result,
                                       GError         **error)
 {
-  return porthole_client_open_websocket_object_finish (client, result, error);
+  return porthole_client_websocket_open_finish (client, result, error);
 }
