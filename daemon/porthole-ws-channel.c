@@ -591,7 +591,11 @@ porthole_ws_channel_new (PortholeRequest         *req,
   self->max_backlog = MAX_KERNEL_BACKLOG;
   self->keepalive = porthole_config_get_ws_keepalive_interval (config);
   self->last_heard = g_get_monotonic_time ();
-  self->last_sent = self->last_heard - self->interval_ms * 1000;
+  /* The 101 answer counts as the last write: a first frame right behind
+   * it lands in the same read, and libsoup 3.2's client then handles
+   * that frame but no later one (the inspector's metrics stream hung
+   * so), while the JS SDK drops it (§1.9). */
+  self->last_sent = self->last_heard;
 
   porthole_daemon_stream_opened (self->daemon);
   g_signal_connect (connection, "message", G_CALLBACK (on_message), self);
