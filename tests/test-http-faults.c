@@ -226,6 +226,39 @@ write_cgroup (const char *dir,
   g_assert_no_error (error);
 }
 
+static char *
+read_cgroup (const char *dir,
+             const char *file)
+{
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+  char *text = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  return g_strstrip (text);
+}
+
+static guint64
+pids_current (const char *cgroup)
+{
+  g_autofree char *text = read_cgroup (cgroup, "pids.current");
+
+  return g_ascii_strtoull (text, NULL, 10);
+}
+
+/* Moves @daemon, warmed up (the worker threads runs need exist), into
+ * @cgroup. Returns: its pids.current there */
+static char *
+move_to_cgroup (PortholeTestDaemon *daemon,
+                const char         *cgroup)
+{
+  g_autofree char *pid_text = g_strdup_printf ("%d", porthole_test_daemon_get_pid (daemon));
+
+  assert_serving (daemon);
+  json_object_unref (post_ok (daemon, "/execute", "{\"language\":\"bash\",\"code\":\"true\"}"));
+  write_cgroup (cgroup, "cgroup.procs", pid_text);
+  return read_cgroup (cgroup, "pids.current");
+}
+
 static void
 assert_spawn_refused (PortholeTestResponse *r,
                       const char           *code)
@@ -243,11 +276,8 @@ static void
 test_fork_fails (void)
 {
   g_autofree char *cgroup = NULL;
-  g_autofree char *pid_text = NULL;
   g_autofree char *current = NULL;
-  g_autofree char *current_path = NULL;
   g_autoptr(PortholeTestDaemon) daemon = NULL;
-  GPid pid;
 
   if (geteuid () != 0 || (cgroup = make_pids_cgroup ()) == NULL)
     {
@@ -256,16 +286,7 @@ test_fork_fails (void)
     }
 
   daemon = porthole_test_daemon_new (NULL);
-  pid = porthole_test_daemon_get_pid (daemon);
-  /* Warm: worker threads the runs need exist before the limit. */
-  assert_serving (daemon);
-  json_object_unref (post_ok (daemon, "/execute", "{\"language\":\"bash\",\"code\":\"true\"}"));
-
-  pid_text = g_strdup_printf ("%d", pid);
-  write_cgroup (cgroup, "cgroup.procs", pid_text);
-  current_path = g_build_filename (cgroup, "pids.current", NULL);
-  g_assert_true (g_file_get_contents (current_path, &current, NULL, NULL));
-  g_strstrip (current);
+  current = move_to_cgroup (daemon, cgroup);
   write_cgroup (cgroup, "pids.max", current);
   g_test_message ("daemon in %s, pids.max %s", cgroup, current);
 
@@ -300,6 +321,56 @@ background_status (const char *process_id)
   if (entry != NULL)
     status = g_strdup (json_object_get_string_member (entry, "status"));
   return status;
+}
+
+/* G16: a fork bomb started through the API fills its pids limit; the
+ * daemon keeps answering, refuses new runs with the contract's error,
+ * ends the bomb at its timeout and runs again. */
+static void
+test_fork_bomb (void)
+{
+  g_autofree char *cgroup = NULL;
+  g_autofree char *current = NULL;
+  g_autofree char *max = NULL;
+  g_autoptr(PortholeTestDaemon) daemon = NULL;
+  g_autoptr(JsonObject) bomb = NULL;
+  guint64 baseline;
+
+  if (geteuid () != 0 || (cgroup = make_pids_cgroup ()) == NULL)
+    {
+      g_test_skip ("no writable v1 pids cgroup hierarchy (needs root and /sys/fs/cgroup/pids)");
+      return;
+    }
+
+  daemon = porthole_test_daemon_new (NULL);
+  current = move_to_cgroup (daemon, cgroup);
+  baseline = g_ascii_strtoull (current, NULL, 10);
+  max = g_strdup_printf ("%" G_GUINT64_FORMAT, baseline + 64);
+  write_cgroup (cgroup, "pids.max", max);
+
+  bomb = post_ok (daemon, "/commands/background",
+                  "{\"command\":\"bash\",\"args\":[\"-c\",\"b(){ b & b & wait; }; b 2>/dev/null\"],\"timeout\":3}");
+  PORTHOLE_TEST_WAIT_UNTIL (pids_current (cgroup) >= baseline + 64);
+
+  /* Saturated: the daemon answers, and a new run is refused cleanly. */
+  {
+    gint64 start = g_get_monotonic_time ();
+    g_autoptr(PortholeTestResponse) health = porthole_test_request (daemon, "GET", "/health", NULL, NULL);
+    g_autoptr(PortholeTestResponse) run = porthole_test_request (daemon, "POST", "/commands/run", NULL,
+                                                                 "{\"command\":\"echo never\"}");
+
+    g_test_message ("/health during the bomb: %.0f ms", (g_get_monotonic_time () - start) / 1000.0);
+    g_assert_cmpuint (health->status, ==, 200);
+    assert_spawn_refused (run, "COMMAND_FAILED");
+  }
+
+  /* The timeout ends every member of the bomb's tree. */
+  PORTHOLE_TEST_WAIT_UNTIL (pids_current (cgroup) <= baseline + 1);
+  write_cgroup (cgroup, "pids.max", "max");
+  assert_serving (daemon);
+
+  porthole_test_daemon_stop (daemon);
+  PORTHOLE_TEST_WAIT_UNTIL (g_rmdir (cgroup) == 0);
 }
 
 /* A child ignoring SIGTERM past its timeout is killed (SIGKILL after
@@ -366,6 +437,7 @@ main (int argc, char **argv)
   g_test_add_func ("/faults/oom-score-adj", test_oom_score_adj);
   g_test_add_func ("/faults/fd-exhaustion", test_fd_exhaustion);
   g_test_add_func ("/faults/fork-fails", test_fork_fails);
+  g_test_add_func ("/faults/fork-bomb", test_fork_bomb);
   g_test_add_func ("/faults/term-ignored", test_term_ignored);
 
   ret = g_test_run ();
