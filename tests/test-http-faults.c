@@ -102,19 +102,6 @@ test_oom_score_adj (void)
   g_assert_cmpint (atoi (json_object_get_string_member (code, "stdout")), >=, 100);
 }
 
-static guint
-count_fds (GPid pid)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/%d/fd", pid);
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  guint n = 0;
-
-  g_assert_nonnull (dir);
-  while (g_dir_read_name (dir) != NULL)
-    n++;
-  return n;
-}
-
 /* utime + stime of @pid, in clock ticks. */
 static guint64
 cpu_ticks (GPid pid)
@@ -154,7 +141,7 @@ test_fd_exhaustion (void)
   g_autoptr(PortholeTestDaemon) daemon = porthole_test_daemon_new (NULL);
   GPid pid = porthole_test_daemon_get_pid (daemon);
   g_autoptr(GArray) sockets = g_array_new (FALSE, FALSE, sizeof (int));
-  guint open_before = count_fds (pid);
+  guint open_before = porthole_test_count_fds (pid);
   struct rlimit limit = { open_before + 24, open_before + 24 };
   guint64 ticks_before, ticks_after;
   long ticks_per_second = sysconf (_SC_CLK_TCK);
@@ -166,7 +153,7 @@ test_fd_exhaustion (void)
   /* Connections until the daemon holds every descriptor it may; the
    * last ones wait in the listen backlog. */
   deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  while (count_fds (pid) < limit.rlim_cur)
+  while (porthole_test_count_fds (pid) < limit.rlim_cur)
     {
       int fd = connect_loopback (daemon->port);
 
