@@ -1,6 +1,7 @@
 /* test-http-faults.c — the daemon under faults of its host (issue 23
  * "Faults", SECURITY.md G15/G16): the OOM killer's choice, descriptors
- * exhausted, fork refused, children that ignore SIGTERM. After each the
+ * exhausted, fork refused, a fork bomb, children that ignore SIGTERM.
+ * After each the
  * same daemon, never restarted, serves again.
  *
  * Disk full during /files/write and /files/upload is in test-http-files
@@ -185,8 +186,6 @@ test_fd_exhaustion (void)
 
   /* The limit stays: what was exhausted is free again. */
   assert_serving (daemon);
-  assert_serving (daemon);
-  g_assert_cmpuint (cpu_ticks (pid), >=, ticks_after);
 }
 
 /* A v1 pids cgroup of our own, the daemon in it (PLATFORM.md §11: the
