@@ -1,8 +1,7 @@
 /* test-http-faults.c — the daemon under faults of its host (issue 23
  * "Faults", SECURITY.md G15/G16): the OOM killer's choice, descriptors
  * exhausted, fork refused, a fork bomb, children that ignore SIGTERM.
- * After each the
- * same daemon, never restarted, serves again.
+ * After each the same daemon, never restarted, serves again.
  *
  * Disk full during /files/write and /files/upload is in test-http-files
  * (/files/out-of-space).
