@@ -43,6 +43,8 @@ struct _PortholeHttpListener
   GSocket *socket;
   GSource *source;
   guint retry_id;
+  /* Out of descriptors since the last accepted connection: warned once. */
+  gboolean exhausted;
   PortholeHttpAcceptFunc accept;
   gpointer user_data;
 };
@@ -92,6 +94,9 @@ accept_cb (GSocket      *socket,
 
       if (client != NULL)
         {
+          if (self->exhausted)
+            g_message ("Accepting connections again");
+          self->exhausted = FALSE;
           self->accept (client, self->user_data);
           continue;
         }
@@ -103,8 +108,13 @@ accept_cb (GSocket      *socket,
           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
         {
           /* Out of descriptors or memory: pause accepting instead of
-           * spinning, and try again shortly. */
-          g_warning ("Cannot accept connections: %s; retrying in 100 ms", error->message);
+           * spinning, and try again shortly; one warning per episode,
+           * not ten lines a second into the journal. */
+          if (!self->exhausted)
+            g_warning ("Cannot accept connections: %s; retrying every 100 ms", error->message);
+          else
+            g_debug ("accept: %s", error->message);
+          self->exhausted = TRUE;
           g_clear_pointer (&self->source, g_source_unref);
           self->retry_id = g_timeout_add (100, retry_cb, self);
           return G_SOURCE_REMOVE;

@@ -14,20 +14,6 @@
 
 #define RUNS 1000
 
-static guint
-count_fds (GPid pid)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/%d/fd", pid);
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  guint count = 0;
-
-  g_assert_nonnull (dir);
-  while (g_dir_read_name (dir) != NULL)
-    count++;
-
-  return count;
-}
-
 /* Children of @parent that have exited but were not reaped. */
 static guint
 count_zombies (GPid parent)
@@ -79,14 +65,14 @@ test_soak (void)
   /* Warm up: what the daemon opens once (runner, caches) is open now. */
   for (guint i = 0; i < 20; i++)
     run (daemon, bodies[i % 3]);
-  before = count_fds (pid);
+  before = porthole_test_count_fds (pid);
 
   for (guint i = 0; i < RUNS; i++)
     run (daemon, bodies[i % 3]);
 
   /* Let drains and kills finish. */
-  PORTHOLE_TEST_WAIT_UNTIL (count_fds (pid) <= before && count_zombies (pid) == 0);
-  after = count_fds (pid);
+  PORTHOLE_TEST_WAIT_UNTIL (porthole_test_count_fds (pid) <= before && count_zombies (pid) == 0);
+  after = porthole_test_count_fds (pid);
   g_test_message ("descriptors: %u before, %u after %u runs", before, after, RUNS);
   g_assert_cmpuint (after, <=, before);
   g_assert_cmpuint (count_zombies (pid), ==, 0);

@@ -984,20 +984,6 @@ test_out_of_space (void)
   g_assert_no_errno (umount (mount_point));
 }
 
-static guint
-count_open_fds (void)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/%d/fd", porthole_test_daemon_get_pid (daemon_under_test));
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  guint n = 0;
-
-  g_assert_nonnull (dir);
-  while (g_dir_read_name (dir) != NULL)
-    n++;
-
-  return n;
-}
-
 /* Clients that go away in the middle of a transfer leave nothing open
  * and nothing half-written. */
 static void
@@ -1023,7 +1009,7 @@ test_aborted_transfers (void)
 
     g_assert_cmpuint (r->status, ==, 200);
   }
-  baseline = count_open_fds ();
+  baseline = porthole_test_count_fds (porthole_test_daemon_get_pid (daemon_under_test));
 
   {
     g_autoptr(GSocketConnection) conn = g_socket_client_connect_to_host (client, "127.0.0.1", daemon_under_test->port,
@@ -1063,7 +1049,7 @@ test_aborted_transfers (void)
   }
 
   /* Both connections are closed now: the daemon lets go of everything. */
-  PORTHOLE_TEST_WAIT_UNTIL (count_open_fds () <= baseline);
+  PORTHOLE_TEST_WAIT_UNTIL (porthole_test_count_fds (porthole_test_daemon_get_pid (daemon_under_test)) <= baseline);
   {
     g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
     const char *name;

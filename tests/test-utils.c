@@ -169,6 +169,21 @@ porthole_test_read_pid_file (const char *path)
   return pid;
 }
 
+/* Descriptors @pid holds open. */
+guint
+porthole_test_count_fds (GPid pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/fd", pid);
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+
+  return n;
+}
+
 /**
  * porthole_test_assert_timestamp:
  *

@@ -511,19 +511,6 @@ test_listen_configured (void)
   porthole_test_rm_rf (tmpdir);
 }
 
-static guint
-count_fds (PortholeTestDaemon *daemon)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/%d/fd", porthole_test_daemon_get_pid (daemon));
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  guint n = 0;
-
-  g_assert_nonnull (dir);
-  while (g_dir_read_name (dir) != NULL)
-    n++;
-  return n;
-}
-
 /* Viewers come and go, ten at a time, through both doors. */
 static void
 connect_batch (PortholeTestDaemon *daemon,
@@ -568,7 +555,7 @@ test_churn (Fixture       *fixture,
     g_autoptr(JsonObject) status = porthole_test_desktop_call (daemon, "GET", "/desktop/vnc/status", NULL);
     json_object_get_int_member (status, "viewers") == 0;
   }));
-  fds_before = count_fds (daemon);
+  fds_before = porthole_test_count_fds (porthole_test_daemon_get_pid (daemon));
   rss_before = porthole_test_daemon_get_rss (daemon);
 
   for (guint round = 0; round < 29; round++)
@@ -579,8 +566,8 @@ test_churn (Fixture       *fixture,
     json_object_get_int_member (status, "viewers") == 0;
   }));
   /* Closed WebSockets and sockets are let go within a moment. */
-  PORTHOLE_TEST_WAIT_UNTIL (count_fds (daemon) <= fds_before + 2);
-  fds_after = count_fds (daemon);
+  PORTHOLE_TEST_WAIT_UNTIL (porthole_test_count_fds (porthole_test_daemon_get_pid (daemon)) <= fds_before + 2);
+  fds_after = porthole_test_count_fds (porthole_test_daemon_get_pid (daemon));
   rss_after = porthole_test_daemon_get_rss (daemon);
   g_test_message ("fds %u -> %u, RSS %zu -> %zu KiB", fds_before, fds_after, rss_before / 1024, rss_after / 1024);
   g_assert_true (porthole_test_pid_is_running (porthole_test_daemon_get_pid (daemon)));

@@ -1,0 +1,431 @@
+/* test-http-faults.c — the daemon under faults of its host (issue 23
+ * "Faults", SECURITY.md G15/G16): the OOM killer's choice, descriptors
+ * exhausted, fork refused, a fork bomb, children that ignore SIGTERM.
+ * After each the same daemon, never restarted, serves again.
+ *
+ * Disk full during /files/write and /files/upload is in test-http-files
+ * (/files/out-of-space).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "test-utils.h"
+
+static PortholeTestDaemon *daemon_under_test;
+
+static JsonObject *
+post_ok (PortholeTestDaemon *daemon,
+         const char         *path,
+         const char         *body)
+{
+  g_autoptr(PortholeTestResponse) r = porthole_test_request (daemon, "POST", path, NULL, body);
+
+  if (r->status != 200)
+    g_test_message ("%s answered %u: %.*s", path, r->status, (int) g_bytes_get_size (r->body),
+                    (const char *) g_bytes_get_data (r->body, NULL));
+  g_assert_cmpuint (r->status, ==, 200);
+  g_assert_nonnull (r->json);
+  return json_object_ref (r->json);
+}
+
+/* The daemon answers and can still start a child. */
+static void
+assert_serving (PortholeTestDaemon *daemon)
+{
+  g_autoptr(PortholeTestResponse) health = porthole_test_request (daemon, "GET", "/health", NULL, NULL);
+  g_autoptr(JsonObject) run = NULL;
+
+  g_assert_false (daemon->exited);
+  g_assert_cmpuint (health->status, ==, 200);
+  run = post_ok (daemon, "/commands/run", "{\"command\":\"echo alive\"}");
+  g_assert_cmpint (json_object_get_int_member (run, "exit_code"), ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (run, "stdout"), ==, "alive\n");
+}
+
+static int
+read_int_file (const char *path)
+{
+  g_autofree char *text = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  return atoi (text);
+}
+
+static gboolean
+can_lower_oom_score (void)
+{
+  const char *argv[] = { "/bin/sh", "-c", "echo -900 > /proc/self/oom_score_adj", NULL };
+  int status = -1;
+
+  return g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                       NULL, NULL, &status, NULL) && g_spawn_check_wait_status (status, NULL);
+}
+
+/* G16: the OOM killer takes a child before the daemon. */
+static void
+test_oom_score_adj (void)
+{
+  GPid pid = porthole_test_daemon_get_pid (daemon_under_test);
+  g_autofree char *path = g_strdup_printf ("/proc/%d/oom_score_adj", pid);
+  g_autoptr(JsonObject) run = NULL;
+  g_autoptr(JsonObject) code = NULL;
+
+  /* Lowering a score takes CAP_SYS_RESOURCE, which even root may lack
+   * (PLATFORM.md §11); then the daemon keeps what it was given. */
+  if (can_lower_oom_score ())
+    g_assert_cmpint (read_int_file (path), <=, -900);
+  else
+    g_test_message ("oom_score_adj cannot be lowered here (no CAP_SYS_RESOURCE): daemon at %d",
+                    read_int_file (path));
+
+  run = post_ok (daemon_under_test, "/commands/run", "{\"command\":\"cat /proc/self/oom_score_adj\"}");
+  g_assert_cmpint (json_object_get_int_member (run, "exit_code"), ==, 0);
+  g_assert_cmpint (atoi (json_object_get_string_member (run, "stdout")), >=, 100);
+
+  code = post_ok (daemon_under_test, "/execute",
+                  "{\"language\":\"bash\",\"code\":\"cat /proc/self/oom_score_adj\"}");
+  g_assert_cmpint (json_object_get_int_member (code, "exit_code"), ==, 0);
+  g_assert_cmpint (atoi (json_object_get_string_member (code, "stdout")), >=, 100);
+}
+
+/* utime + stime of @pid, in clock ticks. */
+static guint64
+cpu_ticks (GPid pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", pid);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *after_name;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  after_name = strrchr (text, ')');
+  g_assert_nonnull (after_name);
+  fields = g_strsplit (after_name + 2, " ", -1);
+  /* Fields 14 and 15 of stat(5); 3 is the first after the name. */
+  g_assert_cmpuint (g_strv_length (fields), >, 13);
+  return g_ascii_strtoull (fields[11], NULL, 10) + g_ascii_strtoull (fields[12], NULL, 10);
+}
+
+static int
+connect_loopback (guint port)
+{
+  struct sockaddr_in address = { .sin_family = AF_INET, .sin_port = htons (port),
+                                 .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+  int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_no_errno (connect (fd, (struct sockaddr *) &address, sizeof address));
+  return fd;
+}
+
+/* RLIMIT_NOFILE exhausted (G15 "EMFILE at accept"): the daemon neither
+ * dies nor spins on its readable listening socket, and serves again as
+ * soon as descriptors are free. */
+static void
+test_fd_exhaustion (void)
+{
+  g_autoptr(PortholeTestDaemon) daemon = porthole_test_daemon_new (NULL);
+  GPid pid = porthole_test_daemon_get_pid (daemon);
+  g_autoptr(GArray) sockets = g_array_new (FALSE, FALSE, sizeof (int));
+  guint open_before = porthole_test_count_fds (pid);
+  struct rlimit limit = { open_before + 24, open_before + 24 };
+  guint64 ticks_before, ticks_after;
+  long ticks_per_second = sysconf (_SC_CLK_TCK);
+  gint64 deadline;
+
+  /* Soft and hard: the daemon raises its soft limit to the hard one. */
+  g_assert_no_errno (prlimit (pid, RLIMIT_NOFILE, &limit, NULL));
+
+  /* Connections until the daemon holds every descriptor it may; the
+   * last ones wait in the listen backlog. */
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (porthole_test_count_fds (pid) < limit.rlim_cur)
+    {
+      int fd = connect_loopback (daemon->port);
+
+      g_array_append_val (sockets, fd);
+      g_assert_cmpuint (sockets->len, <, 200);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (20000);
+    }
+  for (guint i = 0; i < 8; i++)
+    {
+      int fd = connect_loopback (daemon->port);
+
+      g_array_append_val (sockets, fd);
+    }
+  g_test_message ("%u descriptors open before, limit %u, %u connections",
+                  open_before, (guint) limit.rlim_cur, sockets->len);
+
+  /* Exhausted: no busy loop (a spinning accept() would burn a core). */
+  ticks_before = cpu_ticks (pid);
+  g_usleep (3 * G_USEC_PER_SEC);
+  ticks_after = cpu_ticks (pid);
+  g_test_message ("CPU while exhausted: %.2f s in 3 s",
+                  (double) (ticks_after - ticks_before) / ticks_per_second);
+  g_assert_cmpuint (ticks_after - ticks_before, <, (guint64) ticks_per_second);
+  g_assert_true (porthole_test_pid_is_running (pid));
+
+  for (guint i = 0; i < sockets->len; i++)
+    close (g_array_index (sockets, int, i));
+
+  /* The limit stays: what was exhausted is free again. */
+  assert_serving (daemon);
+}
+
+/* A v1 pids cgroup of our own, the daemon in it (PLATFORM.md §11: the
+ * v1 pids hierarchy is mounted and root may make directories in it). */
+static char *
+make_pids_cgroup (void)
+{
+  g_autofree char *dir = g_strdup_printf ("/sys/fs/cgroup/pids/porthole-test-faults-%d", getpid ());
+
+  if (g_mkdir (dir, 0755) != 0 && errno != EEXIST)
+    return NULL;
+  return g_steal_pointer (&dir);
+}
+
+static void
+write_cgroup (const char *dir,
+              const char *file,
+              const char *value)
+{
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents_full (path, value, -1, G_FILE_SET_CONTENTS_NONE, 0644, &error);
+  g_assert_no_error (error);
+}
+
+static char *
+read_cgroup (const char *dir,
+             const char *file)
+{
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+  char *text = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  return g_strstrip (text);
+}
+
+static guint64
+pids_current (const char *cgroup)
+{
+  g_autofree char *text = read_cgroup (cgroup, "pids.current");
+
+  return g_ascii_strtoull (text, NULL, 10);
+}
+
+/* Moves @daemon, warmed up (the worker threads runs need exist), into
+ * @cgroup. Returns: its pids.current there */
+static char *
+move_to_cgroup (PortholeTestDaemon *daemon,
+                const char         *cgroup)
+{
+  g_autofree char *pid_text = g_strdup_printf ("%d", porthole_test_daemon_get_pid (daemon));
+
+  assert_serving (daemon);
+  json_object_unref (post_ok (daemon, "/execute", "{\"language\":\"bash\",\"code\":\"true\"}"));
+  write_cgroup (cgroup, "cgroup.procs", pid_text);
+  return read_cgroup (cgroup, "pids.current");
+}
+
+static void
+assert_spawn_refused (PortholeTestResponse *r,
+                      const char           *code)
+{
+  g_test_message ("answered %u: %.*s", r->status, (int) g_bytes_get_size (r->body),
+                  (const char *) g_bytes_get_data (r->body, NULL));
+  porthole_test_assert_error_body (r, 500, code);
+}
+
+/* fork() failing (EAGAIN under pids.max, as under RLIMIT_NPROC): the
+ * contract's 500 COMMAND_FAILED (/commands) or EXECUTION_FAILED
+ * (/execute), and runs work again once the limit
+ * is raised, without a restart. */
+static void
+test_fork_fails (void)
+{
+  g_autofree char *cgroup = NULL;
+  g_autofree char *current = NULL;
+  g_autoptr(PortholeTestDaemon) daemon = NULL;
+
+  if (geteuid () != 0 || (cgroup = make_pids_cgroup ()) == NULL)
+    {
+      g_test_skip ("no writable v1 pids cgroup hierarchy (needs root and /sys/fs/cgroup/pids)");
+      return;
+    }
+
+  daemon = porthole_test_daemon_new (NULL);
+  current = move_to_cgroup (daemon, cgroup);
+  write_cgroup (cgroup, "pids.max", current);
+  g_test_message ("daemon in %s, pids.max %s", cgroup, current);
+
+  {
+    g_autoptr(PortholeTestResponse) run = porthole_test_request (daemon, "POST", "/commands/run", NULL,
+                                                                 "{\"command\":\"echo never\"}");
+    g_autoptr(PortholeTestResponse) code = porthole_test_request (daemon, "POST", "/execute", NULL,
+                                                                  "{\"language\":\"bash\",\"code\":\"echo never\"}");
+    g_autoptr(PortholeTestResponse) health = porthole_test_request (daemon, "GET", "/health", NULL, NULL);
+
+    assert_spawn_refused (run, "COMMAND_FAILED");
+    assert_spawn_refused (code, "EXECUTION_FAILED");
+    g_assert_cmpuint (health->status, ==, 200);
+  }
+
+  write_cgroup (cgroup, "pids.max", "max");
+  assert_serving (daemon);
+  json_object_unref (post_ok (daemon, "/execute", "{\"language\":\"bash\",\"code\":\"true\"}"));
+
+  porthole_test_daemon_stop (daemon);
+  PORTHOLE_TEST_WAIT_UNTIL (g_rmdir (cgroup) == 0);
+}
+
+/* The run's status in /execute/processes (valid until the next call). */
+static const char *
+background_status (const char *process_id)
+{
+  static char *status;
+  g_autoptr(JsonObject) entry = porthole_test_find_process (daemon_under_test, process_id);
+
+  g_clear_pointer (&status, g_free);
+  if (entry != NULL)
+    status = g_strdup (json_object_get_string_member (entry, "status"));
+  return status;
+}
+
+/* G16: a fork bomb started through the API fills its pids limit; the
+ * daemon keeps answering, refuses new runs with the contract's error,
+ * ends the bomb at its timeout and runs again. */
+static void
+test_fork_bomb (void)
+{
+  g_autofree char *cgroup = NULL;
+  g_autofree char *current = NULL;
+  g_autofree char *max = NULL;
+  g_autoptr(PortholeTestDaemon) daemon = NULL;
+  g_autoptr(JsonObject) bomb = NULL;
+  guint64 baseline;
+
+  if (geteuid () != 0 || (cgroup = make_pids_cgroup ()) == NULL)
+    {
+      g_test_skip ("no writable v1 pids cgroup hierarchy (needs root and /sys/fs/cgroup/pids)");
+      return;
+    }
+
+  daemon = porthole_test_daemon_new (NULL);
+  current = move_to_cgroup (daemon, cgroup);
+  baseline = g_ascii_strtoull (current, NULL, 10);
+  max = g_strdup_printf ("%" G_GUINT64_FORMAT, baseline + 64);
+  write_cgroup (cgroup, "pids.max", max);
+
+  bomb = post_ok (daemon, "/commands/background",
+                  "{\"command\":\"bash\",\"args\":[\"-c\",\"b(){ b & b & wait; }; b 2>/dev/null\"],\"timeout\":3}");
+  PORTHOLE_TEST_WAIT_UNTIL (pids_current (cgroup) >= baseline + 64);
+
+  /* Saturated: the daemon answers, and a new run is refused cleanly. */
+  {
+    gint64 start = g_get_monotonic_time ();
+    g_autoptr(PortholeTestResponse) health = porthole_test_request (daemon, "GET", "/health", NULL, NULL);
+    g_autoptr(PortholeTestResponse) run = porthole_test_request (daemon, "POST", "/commands/run", NULL,
+                                                                 "{\"command\":\"echo never\"}");
+
+    g_test_message ("/health during the bomb: %.0f ms", (g_get_monotonic_time () - start) / 1000.0);
+    g_assert_cmpuint (health->status, ==, 200);
+    assert_spawn_refused (run, "COMMAND_FAILED");
+  }
+
+  /* The timeout ends every member of the bomb's tree. */
+  PORTHOLE_TEST_WAIT_UNTIL (pids_current (cgroup) <= baseline + 1);
+  write_cgroup (cgroup, "pids.max", "max");
+  assert_serving (daemon);
+
+  porthole_test_daemon_stop (daemon);
+  PORTHOLE_TEST_WAIT_UNTIL (g_rmdir (cgroup) == 0);
+}
+
+/* A child ignoring SIGTERM past its timeout is killed (SIGKILL after
+ * the grace), reported, and leaves no survivor: /execute and background
+ * runs (/commands/run is /process/kill-escalates in test-process). */
+static void
+test_term_ignored (void)
+{
+  g_autofree char *pid_file = g_build_filename (daemon_under_test->workspace, "stubborn.pid", NULL);
+  g_autofree char *body = g_strdup_printf ("{\"language\":\"bash\",\"timeout\":1,\"code\":"
+                                           "\"echo $$ > %s; trap '' TERM; while :; do sleep 0.1; done\"}",
+                                           pid_file);
+  g_autoptr(JsonObject) result = post_ok (daemon_under_test, "/execute", body);
+  g_autoptr(JsonObject) started = NULL;
+  const char *process_id;
+  const char *status = NULL;
+  int pid;
+
+  g_assert_cmpint (json_object_get_int_member (result, "exit_code"), ==, 124);
+  g_assert_true (json_object_get_boolean_member (result, "timed_out"));
+  pid = porthole_test_read_pid_file (pid_file);
+  g_assert_cmpint (pid, >, 0);
+  PORTHOLE_TEST_WAIT_UNTIL (!porthole_test_pid_is_running (pid));
+  g_assert_no_errno (g_unlink (pid_file));
+
+  /* In the background, with a timeout. */
+  started = post_ok (daemon_under_test, "/execute/background", body);
+  process_id = json_object_get_string_member (started, "process_id");
+  pid = porthole_test_read_pid_file (pid_file);
+  PORTHOLE_TEST_WAIT_UNTIL (!porthole_test_pid_is_running (pid));
+  PORTHOLE_TEST_WAIT_UNTIL ((status = background_status (process_id)) != NULL &&
+                            !g_str_equal (status, "running"));
+  g_test_message ("background run ended as %s", status);
+  g_assert_cmpstr (status, !=, "completed");
+  g_assert_no_errno (g_unlink (pid_file));
+
+  /* Killed by request, without a timeout. */
+  {
+    g_autofree char *no_timeout = g_strdup_printf ("{\"language\":\"bash\",\"timeout\":0,\"code\":"
+                                                   "\"echo $$ > %s; trap '' TERM; while :; do sleep 0.1; done\"}",
+                                                   pid_file);
+    g_autoptr(JsonObject) again = post_ok (daemon_under_test, "/execute/background", no_timeout);
+    g_autofree char *kill_path = g_strdup_printf ("/execute/kill?process_id=%s",
+                                                  json_object_get_string_member (again, "process_id"));
+    g_autoptr(PortholeTestResponse) killed = NULL;
+
+    pid = porthole_test_read_pid_file (pid_file);
+    killed = porthole_test_request (daemon_under_test, "DELETE", kill_path, NULL, NULL);
+    g_assert_cmpuint (killed->status, ==, 200);
+    PORTHOLE_TEST_WAIT_UNTIL (!porthole_test_pid_is_running (pid));
+  }
+
+  assert_serving (daemon_under_test);
+}
+
+int
+main (int argc, char **argv)
+{
+  int ret;
+
+  porthole_test_init (&argc, &argv);
+  daemon_under_test = porthole_test_daemon_new (NULL);
+
+  g_test_add_func ("/faults/oom-score-adj", test_oom_score_adj);
+  g_test_add_func ("/faults/fd-exhaustion", test_fd_exhaustion);
+  g_test_add_func ("/faults/fork-fails", test_fork_fails);
+  g_test_add_func ("/faults/fork-bomb", test_fork_bomb);
+  g_test_add_func ("/faults/term-ignored", test_term_ignored);
+
+  ret = g_test_run ();
+  porthole_test_daemon_free (daemon_under_test);
+  return ret;
+}
