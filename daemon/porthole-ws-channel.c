@@ -53,6 +53,9 @@ struct _PortholeWsChannel
   guint closing : 1;
   guint closed : 1;
   guint binary : 1;
+  /* A closing channel holds itself until the close is done, so frames
+   * still queued (paced, §1.9) leave before it, whoever let go. */
+  guint held_for_close : 1;
 };
 
 enum {
@@ -354,6 +357,8 @@ porthole_ws_channel_close (PortholeWsChannel *self,
   self->closing = TRUE;
   self->close_code = code;
   self->close_reason = g_strdup (reason);
+  self->held_for_close = TRUE;
+  g_object_ref (self);
   if (self->flush_id == 0)
     flush (self);
 }
@@ -415,6 +420,12 @@ on_closed (SoupWebsocketConnection *connection,
   porthole_daemon_stream_closed (self->daemon);
 
   g_signal_emit (self, signals[CLOSED], 0);
+
+  if (self->held_for_close)
+    {
+      self->held_for_close = FALSE;
+      g_object_unref (self);
+    }
 }
 
 static void
