@@ -56,6 +56,7 @@ struct _PortholeWsChannel
   /* A closing channel holds itself until the close is done, so frames
    * still queued (paced, §1.9) leave before it, whoever let go. */
   guint held_for_close : 1;
+  guint sent_any : 1;
 };
 
 enum {
@@ -156,6 +157,7 @@ flush (PortholeWsChannel *self)
   frame = g_queue_pop_head (&self->queue);
   self->queued_bytes -= g_bytes_get_size (frame);
   self->last_sent = now;
+  self->sent_any = TRUE;
   if (self->binary)
     soup_websocket_connection_send_binary (self->connection, g_bytes_get_data (frame, NULL),
                                            g_bytes_get_size (frame));
@@ -375,6 +377,10 @@ on_message (SoupWebsocketConnection *connection,
   const char *data = g_bytes_get_data (bytes, &size);
 
   self->last_heard = g_get_monotonic_time ();
+  /* A peer that speaks has read the 101: a reply need not wait behind
+   * it (a client may close right after its one request). */
+  if (!self->sent_any)
+    self->last_sent = self->last_heard - self->interval_ms * 1000;
 
   if (self->binary)
     {
@@ -602,10 +608,11 @@ porthole_ws_channel_new (PortholeRequest         *req,
   self->max_backlog = MAX_KERNEL_BACKLOG;
   self->keepalive = porthole_config_get_ws_keepalive_interval (config);
   self->last_heard = g_get_monotonic_time ();
-  /* The 101 answer counts as the last write: a first frame right behind
-   * it lands in the same read, and libsoup 3.2's client then handles
-   * that frame but no later one (the inspector's metrics stream hung
-   * so), while the JS SDK drops it (§1.9). */
+  /* The 101 answer counts as the last write until the peer speaks: a
+   * first frame right behind it lands in the same read, and libsoup
+   * 3.2's client then handles that frame but no later one (the
+   * inspector's metrics stream hung so), while the JS SDK drops it
+   * (§1.9). */
   self->last_sent = self->last_heard;
 
   porthole_daemon_stream_opened (self->daemon);
