@@ -170,6 +170,9 @@ test_crash (gconstpointer data)
   g_array_append_vals (grandchildren, &(int) { porthole_test_read_pid_file (same_pid_file) }, 1);
   g_array_append_vals (grandchildren, &(int) { porthole_test_read_pid_file (setsid_pid_file) }, 1);
   g_array_append_vals (grandchildren, &(int) { porthole_test_read_pid_file (orphan_pid_file) }, 1);
+  /* $! is written before setsid(1) has left the session: wait for it,
+   * or a crash right now finds it still in the run's session. */
+  PORTHOLE_TEST_WAIT_UNTIL (getsid (g_array_index (grandchildren, int, 1)) == g_array_index (grandchildren, int, 1));
 
   if (by_cgroup && !is_in_run_cgroup (run, crash->cgroup))
     {

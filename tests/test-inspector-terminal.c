@@ -136,7 +136,14 @@ test_resize (Fixture       *fixture,
   g_autofree char *expected = NULL;
   guint columns, rows, before_columns, before_rows;
 
+  /* The grid before the zoom is the one of the terminal's settled
+   * allocation (on a busy machine the first may still be VTE's 80×24
+   * default, which a zoom need not shrink). */
+  porthole_inspector_test_wait_stable (GTK_WIDGET (terminal));
+  PORTHOLE_INSPECTOR_WAIT (porthole_terminal_tab_get_state (tab) == PORTHOLE_TERMINAL_CONNECTED);
   porthole_terminal_tab_get_sent_size (tab, &before_columns, &before_rows);
+  g_test_message ("grid before the zoom: %u×%u in %d×%d pixels", before_columns, before_rows,
+                  gtk_widget_get_width (GTK_WIDGET (terminal)), gtk_widget_get_height (GTK_WIDGET (terminal)));
   g_assert_cmpuint (before_columns, ==, vte_terminal_get_column_count (terminal));
   g_assert_cmpuint (before_rows, ==, vte_terminal_get_row_count (terminal));
 
