@@ -40,6 +40,9 @@
 #define A11Y_SETTLE_MS 50
 /* Screen changes as a reason to query the widgets again: this rarely. */
 #define A11Y_DAMAGE_INTERVAL_MS 1000
+/* What the first recognition may take when the wait's own time is
+ * shorter: as long as the OCR route's quick answers. */
+#define FIRST_LOOK_MS 3500
 
 static const struct
 {
@@ -923,9 +926,11 @@ look (GTask *task)
           fail (task, g_steal_pointer (&error));
           return;
         }
+      /* The first look is whole whatever the timeout ("a timeout of 0
+       * looks once"): a recognition cut short reads nothing. */
       porthole_ocr_recognize_async (porthole_desktop_get_ocr (wait->desktop), frame, wait->options.language,
-                                    MAX (100, remaining_ms), wait->work_cancellable, on_recognized,
-                                    g_object_ref (task));
+                                    wait->first_look ? MAX (FIRST_LOOK_MS, remaining_ms) : MAX (100, remaining_ms),
+                                    wait->work_cancellable, on_recognized, g_object_ref (task));
     }
   else
     porthole_a11y_find_async (wait->a11y, &wait->options.accessible, wait->work_cancellable, on_found,
