@@ -25,7 +25,15 @@
  * "framing-invalid" lets the server answer 400 itself. The rules are
  * RFC 9112 §6's, a little stricter than soup's: one Content-Length of
  * digits only or one Transfer-Encoding of "chunked" (or soup's
- * "identity"), never both, neither folded over lines. And porthole_connection_stream_refuse() ends a connection
+ * "identity"), never both, neither folded over lines. What a read brings
+ * past the end of a header block is held back and handed out next, so a
+ * pipelined request is measured and checked like the first (soup reads
+ * a whole buffer ahead for headers, but exactly a Content-Length body).
+ * A chunked body is followed to its end for the same reason (soup reads
+ * its lines 128 bytes ahead), in the strict form soup and we agree on:
+ * hexadecimal sizes, empty line after each chunk, no trailer fields;
+ * anything else is refused like bad framing. And
+ * porthole_connection_stream_refuse() ends a connection
  * the server has answered on its own: what the client still sends is
  * read and dropped until it closes (so the answer is not lost to a
  * reset), and soup then sees the connection fail, which it cleans up.
@@ -41,6 +49,16 @@
 
 /* What is kept of each header line: enough for any valid framing line. */
 #define LINE_KEEP 256
+/* The longest chunk size line accepted (soup reads them into 128 bytes). */
+#define CHUNK_LINE_MAX 64
+
+typedef enum {
+  CHUNK_NONE,
+  CHUNK_SIZE,
+  CHUNK_DATA,
+  CHUNK_DATA_END,
+  CHUNK_TRAILER,
+} ChunkState;
 
 static const char end_request[] =
   "GET / HTTP/1.1\r\n"
@@ -77,6 +95,14 @@ struct _PortholeConnectionInput
   gboolean last_was_framing;
   guint n_content_length;
   guint n_transfer_encoding;
+  gboolean chunked;
+  /* Where a chunked body is, once its header block is past. */
+  ChunkState chunk_state;
+  guint64 chunk_left;
+  /* What a read brought past the end of a header block: soup reads
+   * ahead for headers, and the next pipelined request must be scanned
+   * too, so it waits here and is handed out before the base's bytes. */
+  GByteArray *pending;
   /* Input is read and dropped (porthole_connection_stream_refuse()). */
   gboolean discarding;
   /* Not a reference: the stream owns us. */
@@ -202,8 +228,99 @@ line_is_valid (PortholeConnectionInput *self,
 
   if (++self->n_transfer_encoding > 1)
     return FALSE;
-  return ((end - value) == strlen ("chunked") && g_ascii_strncasecmp (value, "chunked", end - value) == 0) ||
+  self->chunked = (end - value) == strlen ("chunked") && g_ascii_strncasecmp (value, "chunked", end - value) == 0;
+  return self->chunked ||
          ((end - value) == strlen ("identity") && g_ascii_strncasecmp (value, "identity", end - value) == 0);
+}
+
+/* A chunk size: 1 to 8 hexadecimal digits, then the end or an extension. */
+static gboolean
+parse_chunk_size (const char *line,
+                  gsize       length,
+                  guint64    *size)
+{
+  gsize digits = 0;
+
+  *size = 0;
+  while (digits < length && g_ascii_isxdigit (line[digits]))
+    *size = *size * 16 + g_ascii_xdigit_value (line[digits++]);
+
+  return digits > 0 && digits <= 8 && (digits == length || line[digits] == ';');
+}
+
+/* Follows a chunked body through @n bytes just read; returns how many of
+ * them soup may have (0 after a refusal), and keeps back what follows
+ * the body. */
+static gssize
+scan_chunked (PortholeConnectionInput *self,
+              const guint8            *data,
+              gssize                   n)
+{
+  for (gssize i = 0; i < n; i++)
+    {
+      gsize length;
+      gboolean valid;
+
+      if (self->chunk_state == CHUNK_DATA)
+        {
+          guint64 take = MIN (self->chunk_left, (guint64)(n - i));
+
+          self->chunk_left -= take;
+          i += take - 1;
+          if (self->chunk_left == 0)
+            self->chunk_state = CHUNK_DATA_END;
+          continue;
+        }
+
+      if (data[i] != '\n')
+        {
+          if (self->line_length >= CHUNK_LINE_MAX)
+            goto invalid;
+          self->line[self->line_length++] = data[i];
+          continue;
+        }
+
+      length = self->line_length;
+      if (length > 0 && self->line[length - 1] == '\r')
+        length--;
+      self->line_length = 0;
+
+      switch (self->chunk_state)
+        {
+        case CHUNK_SIZE:
+          valid = parse_chunk_size (self->line, length, &self->chunk_left);
+          self->chunk_state = self->chunk_left > 0 ? CHUNK_DATA : CHUNK_TRAILER;
+          break;
+        case CHUNK_DATA_END:
+          valid = length == 0;
+          self->chunk_state = CHUNK_SIZE;
+          break;
+        case CHUNK_TRAILER:
+          /* soup reads one line of trailer and takes the body as done. */
+          if (length != 0)
+            goto invalid;
+          self->chunk_state = CHUNK_NONE;
+          g_byte_array_prepend (self->pending, data + i + 1, n - i - 1);
+          return i + 1;
+        case CHUNK_NONE:
+        case CHUNK_DATA:
+        default:
+          g_assert_not_reached ();
+        }
+      if (!valid)
+        goto invalid;
+      continue;
+
+    invalid:
+      self->chunk_state = CHUNK_NONE;
+      self->discarding = TRUE;
+      g_byte_array_set_size (self->pending, 0);
+      if (self->owner != NULL)
+        framing_invalid (self->owner);
+      return i;
+    }
+
+  return n;
 }
 
 /* Follows @byte into the current line; at its end, checks it. */
@@ -283,6 +400,7 @@ scan_headers (PortholeConnectionInput *self,
         {
           self->scanning = FALSE;
           self->discarding = TRUE;
+          g_byte_array_set_size (self->pending, 0);
           self->idle = FALSE;
           if (self->owner != NULL)
             framing_invalid (self->owner);
@@ -294,7 +412,13 @@ scan_headers (PortholeConnectionInput *self,
            (self->last[1] == '\r' && self->last[0] == '\n' && at >= 4)))
         {
           self->scanning = FALSE;
-          return n;
+          if (self->chunked)
+            {
+              self->chunk_state = CHUNK_SIZE;
+              self->line_length = 0;
+            }
+          g_byte_array_prepend (self->pending, data + i + 1, n - i - 1);
+          return i + 1;
         }
       self->last[0] = self->last[1];
       self->last[1] = byte;
@@ -303,6 +427,7 @@ scan_headers (PortholeConnectionInput *self,
         {
           self->scanning = FALSE;
           self->discarding = TRUE;
+          g_byte_array_set_size (self->pending, 0);
           self->idle = FALSE;
           if (self->owner != NULL)
             header_too_large (self->owner);
@@ -329,12 +454,26 @@ connection_read (PortholeConnectionInput  *self,
   if (self->discarding)
     return discard (self, buffer, count, blocking, cancellable, error);
 
-  n = g_pollable_stream_read (self->base, buffer, count, blocking, cancellable, &local_error);
-  n = filter_read (self, n, &local_error, buffer, count, error);
-  if (n <= 0 || self->ending || !self->scanning)
+  if (self->pending->len > 0)
+    {
+      n = MIN (count, self->pending->len);
+      memcpy (buffer, self->pending->data, n);
+      g_byte_array_remove_range (self->pending, 0, n);
+    }
+  else
+    {
+      n = g_pollable_stream_read (self->base, buffer, count, blocking, cancellable, &local_error);
+      n = filter_read (self, n, &local_error, buffer, count, error);
+    }
+  if (n <= 0 || self->ending)
     return n;
 
-  n = scan_headers (self, buffer, n);
+  if (self->scanning)
+    n = scan_headers (self, buffer, n);
+  else if (self->chunk_state != CHUNK_NONE)
+    n = scan_chunked (self, buffer, n);
+  else
+    return n;
   if (n == 0)
     return discard (self, buffer, count, blocking, cancellable, error);
   return n;
@@ -364,7 +503,8 @@ porthole_connection_input_is_readable (GPollableInputStream *stream)
 {
   PortholeConnectionInput *self = PORTHOLE_CONNECTION_INPUT (stream);
 
-  return self->ending || g_pollable_input_stream_is_readable (G_POLLABLE_INPUT_STREAM (self->base));
+  return self->ending || self->pending->len > 0 ||
+         g_pollable_input_stream_is_readable (G_POLLABLE_INPUT_STREAM (self->base));
 }
 
 static gboolean
@@ -382,7 +522,8 @@ porthole_connection_input_create_source (GPollableInputStream *stream,
 
   /* g_pollable_source_new_full() gives @base its dummy callback; a second
    * one would invalidate the first and destroy the source. */
-  base = self->ending ? g_timeout_source_new (0)
+  base = self->ending || self->pending->len > 0
+         ? g_timeout_source_new (0)
                       : g_pollable_input_stream_create_source (G_POLLABLE_INPUT_STREAM (self->base), cancellable);
 
   return g_pollable_source_new_full (stream, base, self->wake);
@@ -405,6 +546,7 @@ porthole_connection_input_finalize (GObject *object)
 
   g_clear_object (&self->wake);
   g_clear_object (&self->base);
+  g_clear_pointer (&self->pending, g_byte_array_unref);
 
   G_OBJECT_CLASS (porthole_connection_input_parent_class)->finalize (object);
 }
@@ -433,6 +575,7 @@ static void
 porthole_connection_input_init (PortholeConnectionInput *self)
 {
   self->wake = g_cancellable_new ();
+  self->pending = g_byte_array_new ();
 }
 
 /* The stream */
@@ -583,6 +726,8 @@ porthole_connection_stream_expect_request (PortholeConnectionStream *self,
   self->input->last_was_framing = FALSE;
   self->input->n_content_length = 0;
   self->input->n_transfer_encoding = 0;
+  self->input->chunked = FALSE;
+  self->input->chunk_state = CHUNK_NONE;
 }
 
 /**
@@ -604,6 +749,8 @@ porthole_connection_stream_refuse (PortholeConnectionStream *self,
   self->input->discarding = TRUE;
   self->input->scanning = FALSE;
   self->input->idle = FALSE;
+  self->input->chunk_state = CHUNK_NONE;
+  g_byte_array_set_size (self->input->pending, 0);
 
   /* Best effort: a fresh answer fits in the socket buffer; whatever
    * does not is dropped with the connection. */
