@@ -145,12 +145,24 @@ filter_read (PortholeConnectionInput *self,
              gsize                    count,
              GError                 **error)
 {
-  if (n <= 0 && self->idle && !self->ending &&
+  gboolean partial = self->scanning && self->header_length > 0;
+
+  if (n <= 0 && self->idle && !self->ending && !partial &&
       !g_error_matches (*local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
     {
       g_clear_error (local_error);
       self->ending = TRUE;
       return take_end_request (self, buffer, count);
+    }
+
+  /* soup takes a header block cut short by the end of the connection
+   * for a whole one, its last line unchecked: it gets a failure (the
+   * request has started, so soup cleans it up). */
+  if (n == 0 && partial)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED,
+                           "Connection closed in the middle of a request's headers");
+      return -1;
     }
 
   if (*local_error != NULL)
@@ -330,6 +342,11 @@ scan_line (PortholeConnectionInput *self,
 {
   gboolean valid;
   gsize length;
+
+  /* soup drops NUL bytes from header lines, which could make one a
+   * framing line after it was checked. */
+  if (byte == '\0' && self->seen_request_line)
+    return FALSE;
 
   if (byte != '\n')
     {
