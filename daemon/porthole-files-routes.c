@@ -968,23 +968,14 @@ porthole_files_handle_mkdir (PortholeRequest *req)
   g_autoptr(GError) error = NULL;
   gboolean created = FALSE;
   mode_t mode;
-  int dirfd;
 
   if (!get_path (req, NULL, &path) || !get_mode (req, 0755, &mode))
     return;
 
-  if (!porthole_fs_path_is_root (&path))
+  if (!porthole_fs_path_make_directory (get_policy (req), &path, mode, &created, &error))
     {
-      dirfd = porthole_fs_path_open_parent (get_policy (req), &path, TRUE, &error);
-      if (dirfd < 0 ||
-          !porthole_fs_mkdir_exact (dirfd, porthole_fs_path_get_name (&path), mode, &created, path.path, &error))
-        {
-          if (dirfd >= 0)
-            close (dirfd);
-          reply_error (req, path.path, error);
-          return;
-        }
-      close (dirfd);
+      reply_error (req, path.path, error);
+      return;
     }
 
   reply_done (req, path.path, created ? "Directory created" : "Directory already exists", NULL);

@@ -861,6 +861,38 @@ porthole_fs_mkdir_exact (int          dirfd,
   return TRUE;
 }
 
+/**
+ * porthole_fs_path_make_directory:
+ * @path: resolved by porthole_fs_policy_resolve()
+ * @created: (out) (optional): whether it was created now
+ *
+ * `mkdir -p` under the policy: the missing parents and @path itself,
+ * each created below the root; an existing directory is fine.
+ */
+gboolean
+porthole_fs_path_make_directory (PortholeFsPolicy  *self,
+                                 PortholeFsPath    *path,
+                                 mode_t             mode,
+                                 gboolean          *created,
+                                 GError           **error)
+{
+  gboolean ok;
+  int dirfd;
+
+  if (created != NULL)
+    *created = FALSE;
+  if (porthole_fs_path_is_root (path))
+    return TRUE;
+
+  dirfd = porthole_fs_path_open_parent (self, path, TRUE, error);
+  if (dirfd < 0)
+    return FALSE;
+  ok = porthole_fs_mkdir_exact (dirfd, porthole_fs_path_get_name (path), mode, created, path->path, error);
+  close (dirfd);
+
+  return ok;
+}
+
 /* Opens the directory @relative (below the root), creating what is
  * missing of it, one component at a time, each under the root. */
 static int

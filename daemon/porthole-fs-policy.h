@@ -88,6 +88,11 @@ void              porthole_fs_path_clear          (PortholeFsPath    *path);
 void              porthole_fs_set_error           (GError           **error,
                                                    int                errsv,
                                                    const char        *path);
+gboolean          porthole_fs_path_make_directory (PortholeFsPolicy  *self,
+                                                   PortholeFsPath    *path,
+                                                   mode_t             mode,
+                                                   gboolean          *created,
+                                                   GError           **error);
 gboolean          porthole_fs_mkdir_exact         (int                dirfd,
                                                    const char        *name,
                                                    mode_t             mode,

@@ -5,12 +5,11 @@
 
 #include "config.h"
 
-#include <errno.h>
-#include <glib/gstdio.h>
 
 #include "porthole-daemon.h"
 #include "porthole-env-store.h"
 #include "porthole-error.h"
+#include "porthole-fs-policy.h"
 #include "porthole-json.h"
 #include "porthole-run-options.h"
 
@@ -67,6 +66,31 @@ parse_env (JsonObject  *fields,
           return FALSE;
         }
       g_hash_table_replace (*env, g_strdup (name), g_strdup (json_node_get_string (value)));
+    }
+
+  return TRUE;
+}
+
+/* Any existing directory will do; creating a missing one is a file
+ * operation, where the files policy allows it (files-allowed-roots,
+ * files-deny), as POST /files/mkdir would. */
+static gboolean
+make_workdir (PortholeFsPolicy  *policy,
+              const char        *workdir,
+              GError           **error)
+{
+  g_auto(PortholeFsPath) path = { .root_fd = -1 };
+  g_autoptr(GError) local_error = NULL;
+
+  if (g_file_test (workdir, G_FILE_TEST_IS_DIR))
+    return TRUE;
+
+  if (!porthole_fs_policy_resolve (policy, workdir, &path, &local_error) ||
+      !porthole_fs_path_make_directory (policy, &path, 0755, NULL, &local_error))
+    {
+      g_set_error (error, PORTHOLE_ERROR, PORTHOLE_ERROR_INVALID_PATH,
+                   "Cannot create the working directory %s: %s", workdir, local_error->message);
+      return FALSE;
     }
 
   return TRUE;
@@ -130,12 +154,8 @@ porthole_run_options_parse (PortholeRunOptions  *options,
   else
     options->workdir = g_strdup (workspace);
 
-  if (g_mkdir_with_parents (options->workdir, 0755) != 0)
+  if (!make_workdir (porthole_daemon_get_fs_policy (daemon), options->workdir, error))
     {
-      int errsv = errno;
-
-      g_set_error (error, PORTHOLE_ERROR, PORTHOLE_ERROR_INVALID_PATH,
-                   "Cannot create the working directory %s: %s", options->workdir, g_strerror (errsv));
       porthole_run_options_clear (options);
       return FALSE;
     }

@@ -82,11 +82,15 @@ porthole_fuzz_get_daemon (void)
   g_key_file_set_string (settings, PORTHOLE_CONFIG_GROUP, "display", "none");
   g_key_file_set_string (settings, PORTHOLE_CONFIG_GROUP, "jwt-secret-file", secret_path);
   /* Roots and a deny list, so that the path target has borders to
-   * cross: the workspace and /tmp, minus the state directory. */
+   * cross: the workspace and a second root, minus the state directory.
+   * Both are in the scratch directory: whatever the fuzzed requests
+   * create (a run's working directory) stays there. */
   {
-    const char *roots[] = { workspace, g_get_tmp_dir (), NULL };
+    g_autofree char *other = g_build_filename (fuzz_top, "other", NULL);
+    const char *roots[] = { workspace, other, NULL };
     const char *deny[] = { state, NULL };
 
+    g_assert_cmpint (g_mkdir (other, 0700), ==, 0);
     g_key_file_set_string_list (settings, PORTHOLE_CONFIG_GROUP, "files-allowed-roots", roots, 2);
     g_key_file_set_string_list (settings, PORTHOLE_CONFIG_GROUP, "files-deny", deny, 1);
   }

@@ -163,6 +163,40 @@ test_outside_roots (Fixture       *fixture,
   assert_outside_untouched (fixture);
 }
 
+/* A run's working directory is created if missing: where the policy
+ * allows it, as /files/mkdir would (a parser of the run routes used to
+ * create any path, and the fuzzers filled the machine's / with them).
+ * An existing directory anywhere is still fine. */
+static void
+test_workdir (Fixture       *fixture,
+              gconstpointer  user_data)
+{
+  g_autofree char *nested = ws (fixture, "made/for/the/run");
+  g_autofree char *outside_new = g_build_filename (fixture->outside, "newdir", NULL);
+  g_autofree char *made = g_strdup_printf ("{\"command\":\"pwd\",\"workdir\":\"%s\"}", nested);
+  g_autofree char *refused = g_strdup_printf ("{\"command\":\"pwd\",\"workdir\":\"%s\"}", outside_new);
+  g_autofree char *existing = g_strdup_printf ("{\"command\":\"pwd\",\"workdir\":\"%s\"}", fixture->outside);
+  g_autoptr(PortholeTestResponse) r_made = porthole_test_request (fixture->daemon, "POST", "/commands/run", NULL, made);
+  g_autoptr(PortholeTestResponse) r_refused = porthole_test_request (fixture->daemon, "POST", "/commands/run", NULL, refused);
+  g_autoptr(PortholeTestResponse) r_existing = porthole_test_request (fixture->daemon, "POST", "/commands/run", NULL, existing);
+  g_autoptr(PortholeTestResponse) r_execute = porthole_test_request (fixture->daemon, "POST", "/execute", NULL,
+                                                                     "{\"language\":\"bash\",\"code\":\"pwd\","
+                                                                     "\"workdir\":\"/porthole-test-not-allowed\"}");
+
+  g_assert_cmpuint (r_made->status, ==, 200);
+  g_assert_true (g_file_test (nested, G_FILE_TEST_IS_DIR));
+  g_assert_nonnull (strstr (json_object_get_string_member (r_made->json, "stdout"), "made/for/the/run"));
+
+  porthole_test_assert_error_body (r_refused, 400, "INVALID_PATH");
+  g_assert_false (g_file_test (outside_new, G_FILE_TEST_EXISTS));
+  porthole_test_assert_error_body (r_execute, 400, "INVALID_PATH");
+  g_assert_false (g_file_test ("/porthole-test-not-allowed", G_FILE_TEST_EXISTS));
+
+  g_assert_cmpuint (r_existing->status, ==, 200);
+  g_assert_nonnull (strstr (json_object_get_string_member (r_existing->json, "stdout"), fixture->outside));
+  assert_outside_untouched (fixture);
+}
+
 static void
 test_symlinks (Fixture       *fixture,
                gconstpointer  user_data)
@@ -411,6 +445,8 @@ main (int    argc,
 
   g_test_add ("/files-policy/openat2/outside-roots", Fixture, GINT_TO_POINTER (FALSE),
               fixture_set_up, test_outside_roots, fixture_tear_down);
+  g_test_add ("/files-policy/workdir", Fixture, GINT_TO_POINTER (FALSE),
+              fixture_set_up, test_workdir, fixture_tear_down);
   g_test_add ("/files-policy/openat2/symlinks", Fixture, GINT_TO_POINTER (FALSE),
               fixture_set_up, test_symlinks, fixture_tear_down);
   g_test_add ("/files-policy/openat2/symlink-race", Fixture, GINT_TO_POINTER (FALSE),
