@@ -133,13 +133,19 @@ try {
               `${(busyHub / 1024).toFixed(1)} MiB with them (${fmt((busyHub - idleHub) / AT_ONCE)} KiB each); ` +
               `per sandbox PSS p50 ${(pct(pss, 0.5) / 1024).toFixed(1)} MiB, max ${(Math.max(...pss) / 1024).toFixed(1)} MiB`);
 
-  /* 3. GET /ping: through the hub's port, and straight to the agent's
-   * Unix socket, alternating, one keep-alive connection each. */
+  /* 3. GET /ping: through the hub's port, straight to the agent's Unix
+   * socket, and through bench-hub-relay (the floor of any user-space
+   * relay: what it adds is the extra hop, not a proxy's work),
+   * alternating, one keep-alive connection each. */
   const target = many[0];
   const host = new URL((await target.getInfo()).publicHost);
   const socketPath = path.join(stateDir, 'sandboxes', target.sandboxId, 'agent.sock');
   const proxied = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const direct = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const floorAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const floorPort = await freePort();
+  const floorRelay = spawnChild([path.join(path.dirname(HUB), '..', 'bench', 'bench-hub-relay'),
+                                 String(floorPort), socketPath], { stdio: ['ignore', 'ignore', 'inherit'] });
   const ping = (requestOptions) => new Promise((resolve, reject) => {
     const begin = process.hrtime.bigint();
     http.get({ path: '/ping', ...requestOptions }, (res) => {
@@ -149,6 +155,17 @@ try {
   });
   const viaHub = [];
   const straight = [];
+  const viaFloor = [];
+  for (let i = 0; ; i++) {
+    try {
+      await ping({ host: '127.0.0.1', port: floorPort, agent: floorAgent });
+      break;
+    } catch (error) {
+      if (i > 100)
+        throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
   /* The hub's own CPU time per relayed request: what the proxy costs,
    * whatever else the machine runs. */
   /* (All its threads: nanoseconds on a CPU.) */
@@ -158,6 +175,7 @@ try {
   for (let i = 0; i < PING_ROUNDS; i++) {
     viaHub.push(await ping({ host: host.hostname, port: host.port, agent: proxied }));
     straight.push(await ping({ socketPath, agent: direct }));
+    viaFloor.push(await ping({ host: '127.0.0.1', port: floorPort, agent: floorAgent }));
   }
   const hubCpuUs = (hubCpuNs() - cpuBefore) / 1000 / PING_ROUNDS;
   const ratio = pct(viaHub, 0.5) / pct(straight, 0.5);
@@ -165,8 +183,13 @@ try {
               `p99 ${pct(viaHub, 0.99).toFixed(3)} ms; direct p50 ${pct(straight, 0.5).toFixed(3)} ms, ` +
               `p99 ${pct(straight, 0.99).toFixed(3)} ms; ratio of medians ${ratio.toFixed(2)}x (target <= 1.2x); ` +
               `hub CPU ${hubCpuUs.toFixed(1)} us per relayed request`);
+  console.log(`GET /ping floor (bench-hub-relay, a bare poll/recv/send relay): p50 ${pct(viaFloor, 0.5).toFixed(3)} ms, ` +
+              `${(pct(viaFloor, 0.5) / pct(straight, 0.5)).toFixed(2)}x direct; the hub is ` +
+              `${(pct(viaHub, 0.5) / pct(viaFloor, 0.5)).toFixed(2)}x the floor`);
   proxied.destroy();
   direct.destroy();
+  floorAgent.destroy();
+  floorRelay.kill();
 } finally {
   await finish();
 }
