@@ -275,6 +275,56 @@ test_websocket_fragmented_message (void)
   porthole_test_rm_rf (dir);
 }
 
+/* A WebSocket session lives as long as the token that opened it
+ * (SECURITY.md §3.9): it is closed with 1008 at the token's exp. */
+static void
+test_websocket_token_expiry (void)
+{
+  g_autoptr(PortholeTestDaemon) daemon = porthole_test_daemon_new (NULL);
+  g_autofree char *short_lived = porthole_test_daemon_mint_token (daemon, 5);
+  g_autoptr(PortholeTestSocket) ws = porthole_test_socket_open (daemon, "/files/watch", short_lived);
+  g_autoptr(PortholeTestSocket) lasting = porthole_test_socket_open (daemon, "/files/watch", NULL);
+
+  g_assert_false (ws->closed);
+  porthole_test_socket_wait_closed (ws);
+  g_assert_cmpuint (ws->close_code, ==, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION);
+  g_assert_cmpstr (soup_websocket_connection_get_close_data (ws->connection), ==, "token expired");
+
+  /* A session whose token still holds stays open. */
+  g_assert_false (lasting->closed);
+  g_assert_cmpint (soup_websocket_connection_get_state (lasting->connection), ==, SOUP_WEBSOCKET_STATE_OPEN);
+}
+
+/* libsoup 3.2 pings but never gives up on a peer that stops answering
+ * (SECURITY.md G9): the daemon drops a peer silent for three keep-alive
+ * intervals. This client reads the pings and never answers. */
+static void
+test_websocket_dead_peer (void)
+{
+  g_autofree char *dir = porthole_test_make_tmpdir ();
+  g_autofree char *config = g_build_filename (dir, "portholed.conf", NULL);
+  g_autofree char *config_arg = g_strconcat ("--config=", config, NULL);
+  g_autoptr(PortholeTestDaemon) daemon = NULL;
+  g_autoptr(GSocketConnection) conn = NULL;
+  g_autoptr(GString) texts = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  guint8 byte;
+
+  g_file_set_contents (config, "[portholed]\nws-keepalive-interval=1s\n", -1, NULL);
+  daemon = porthole_test_daemon_new ((const char *[]) { config_arg, NULL });
+  conn = porthole_test_raw_websocket (daemon, "/files/watch", NULL);
+
+  /* Pings come and go unanswered until the daemon ends the connection
+   * (without a close handshake: the peer is taken for gone). */
+  g_assert_cmpuint (read_until_close (conn, texts), !=, SOUP_WEBSOCKET_CLOSE_NORMAL);
+  /* Ended, not timed out. */
+  g_assert_cmpint (g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (conn)), &byte, 1, NULL, &error),
+                   <=, 0);
+  g_assert_false (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT));
+
+  porthole_test_rm_rf (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -285,6 +335,8 @@ main (int    argc,
   g_test_add_func ("/transport/websocket-no-deflate", test_websocket_no_deflate);
   g_test_add_func ("/transport/websocket-oversize-message", test_websocket_oversize_message);
   g_test_add_func ("/transport/websocket-fragmented-message", test_websocket_fragmented_message);
+  g_test_add_func ("/transport/websocket-token-expiry", test_websocket_token_expiry);
+  g_test_add_func ("/transport/websocket-dead-peer", test_websocket_dead_peer);
 
   return g_test_run ();
 }

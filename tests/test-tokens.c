@@ -274,6 +274,28 @@ test_tokens_hostile (GBytes   *secret,
   add (tokens, "typ JWS", sign (secret, "{\"alg\":\"HS256\",\"typ\":\"JWS\"}", good), "TOKEN_INVALID");
   add (tokens, "typ jwt+xyz", sign (secret, "{\"alg\":\"HS256\",\"typ\":\"jwt+xyz\"}", good), "TOKEN_INVALID");
   add (tokens, "crit header", sign (secret, "{\"alg\":\"HS256\",\"crit\":[\"exp\"]}", good), "TOKEN_INVALID");
+  /* Keys are pinned by configuration: a header naming where to find one
+   * (RFC 7515 §4.1.2–4.1.5) is never followed, so tokens signed with the
+   * key it names fail (the kid one with the empty key that reading
+   * /dev/null would give). */
+  {
+    g_autofree char *wrong_b64 = test_base64url ((const char *) wrong_key, sizeof wrong_key - 1);
+    g_autofree char *jwk = g_strdup_printf ("{\"alg\":\"HS256\",\"jwk\":{\"kty\":\"oct\",\"k\":\"%s\"}}", wrong_b64);
+
+    add (tokens, "jku to a URL",
+         test_token_hs256 ("{\"alg\":\"HS256\",\"jku\":\"http://127.0.0.1:9/jwks.json\"}", good,
+                           wrong_key, sizeof wrong_key - 1), "TOKEN_INVALID");
+    add (tokens, "x5u to a URL",
+         test_token_hs256 ("{\"alg\":\"HS256\",\"x5u\":\"http://127.0.0.1:9/cert.pem\"}", good,
+                           wrong_key, sizeof wrong_key - 1), "TOKEN_INVALID");
+    add (tokens, "jwk embedded", test_token_hs256 (jwk, good, wrong_key, sizeof wrong_key - 1), "TOKEN_INVALID");
+    add (tokens, "kid to /dev/null, empty key",
+         test_token_hs256 ("{\"alg\":\"HS256\",\"kid\":\"../../../../../../dev/null\"}", good,
+                           (const guint8 *) "", 0), "TOKEN_INVALID");
+    add (tokens, "kid to a file, its bytes as key",
+         test_token_hs256 ("{\"alg\":\"HS256\",\"kid\":\"/etc/hostname\"}", good,
+                           (const guint8 *) "localhost\n", 10), "TOKEN_INVALID");
+  }
   add (tokens, "header is an array", sign (secret, "[\"HS256\"]", good), "TOKEN_INVALID");
   add (tokens, "payload is an array", sign (secret, hs256, "[1,2,3]"), "TOKEN_INVALID");
   add (tokens, "payload is not JSON", sign (secret, hs256, "{exp: 5}"), "TOKEN_INVALID");
