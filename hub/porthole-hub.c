@@ -889,10 +889,11 @@ probe_free (Probe *probe)
 
 static void probe_send (GTask *task);
 
+/* The timeout owns a reference (probe_done's): probe_send takes its own. */
 static gboolean
 probe_retry (gpointer user_data)
 {
-  GTask *task = user_data;
+  g_autoptr(GTask) task = user_data;
   Probe *probe = g_task_get_task_data (task);
 
   probe->retry_id = 0;
