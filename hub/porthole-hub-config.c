@@ -227,6 +227,10 @@ porthole_hub_config_new (const char  *path,
   if (!get_number (file, overrides, "max-memory-mb", 65536, G_MAXINT32, &number, error))
     return NULL;
   config->max_memory_mb = number;
+  /* The name, default and range of portholed's. */
+  if (!get_number (file, overrides, "ws-frame-interval-ms", 10, 1000, &number, error))
+    return NULL;
+  config->ws_frame_interval_ms = number;
 
   if (overrides != NULL)
     config->verbose = g_key_file_get_boolean (overrides, PORTHOLE_HUB_CONFIG_GROUP, "verbose", NULL);

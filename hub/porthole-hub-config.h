@@ -32,6 +32,7 @@ typedef struct
   guint max_sandboxes;        /* per API key, unless the key says otherwise */
   guint max_vcpu;
   guint max_memory_mb;
+  guint ws_frame_interval_ms; /* between WebSocket frames to a client */
   gboolean verbose;
 } PortholeHubConfig;
 

@@ -867,6 +867,8 @@ build_argv (PortholeHubLocalBackend   *self,
             /* Its runs die with it: it is the PID namespace's main process. */
             "--no-process-guardian",
             NULL);
+  if (template->display_size != NULL)
+    add_args (argv, "--display-size", template->display_size, NULL);
 
   g_ptr_array_add (argv, NULL);
   return (char **) g_ptr_array_free (argv, FALSE);

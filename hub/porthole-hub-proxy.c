@@ -7,9 +7,19 @@
  * one 64 KiB buffer per direction: a direction reads again only once its
  * last read is fully written, so a slow reader on either side slows its
  * writer down instead of filling the hub's memory (back-pressure), and
- * nothing is coalesced or held (TCP_NODELAY): WebSocket frames go on as
- * they come. Requests pass through PortholeHubHttpFramer, which takes
- * `X-API-Key` out of their heads.
+ * nothing is coalesced or held (TCP_NODELAY). Requests pass through
+ * PortholeHubHttpFramer, which takes `X-API-Key` out of their heads.
+ *
+ * Once a connection's first request upgrades it (a WebSocket), what the
+ * agent sends goes through PortholeHubWsPacer: its 101 head and then
+ * each frame with a write of its own, at least ws-frame-interval-ms
+ * after the previous one ended. The agent paces its frames that way for
+ * the JS SDK, which loses all but the first frame of a socket read
+ * (API.md §1.9); relayed as read, frames that arrived apart would leave
+ * together whenever the relay thread runs late. A frame waiting for its
+ * turn keeps the rest of its read waiting, so this adds no buffering.
+ * (Upgrades after other requests on a connection, which no WebSocket
+ * client makes, are relayed as read.)
  *
  * Each connection is one GSource watching both sockets, with the
  * conditions each direction waits for, and plain non-blocking
@@ -41,6 +51,7 @@
 
 #include "porthole-hub-http-framer.h"
 #include "porthole-hub-proxy.h"
+#include "porthole-hub-ws-pacer.h"
 #include "porthole-json.h"
 
 #define RELAY_BUFFER_SIZE (64 * 1024)
@@ -59,6 +70,7 @@ struct _PortholeHubProxy
   GDestroyNotify destroy;
   GHashTable *pending;   /* Relay set: those still in the main context */
   gboolean route_by_host;
+  guint frame_interval_ms;
   struct _Link *link;
 };
 
@@ -99,6 +111,13 @@ struct _Relay
   Direction up;                /* client to agent, framed */
   Direction down;              /* agent to client */
   gboolean closing;            /* an answer of the proxy's own: end once sent */
+  PortholeHubWsPacer *pacer;   /* (nullable) agent to client, once upgraded */
+  gint64 frame_interval;       /* µs; 0: frames go on as read */
+  gsize unit_end;              /* of down.out: where the bytes of the unit under way end */
+  gboolean unit_ends;          /* and whether the unit ends there */
+  gboolean unit_open;          /* part of a unit went out: the rest goes without waiting */
+  gint64 next_unit_at;         /* monotonic µs: when the next unit may start */
+  gboolean pacing;             /* waiting for next_unit_at, not for the socket */
   GIOCondition client_events;  /* what the source polls for now */
   GIOCondition agent_events;
 };
@@ -122,6 +141,7 @@ relay_free (Relay *relay)
   g_clear_object (&relay->client);
   g_clear_object (&relay->agent);
   g_clear_pointer (&relay->framer, porthole_hub_http_framer_free);
+  g_clear_pointer (&relay->pacer, porthole_hub_ws_pacer_free);
   g_byte_array_unref (relay->up.out);
   g_byte_array_unref (relay->down.out);
   g_free (relay->buffer);
@@ -178,6 +198,8 @@ relay_answer (Relay      *relay,
   g_byte_array_set_size (relay->up.out, 0);
   g_byte_array_set_size (relay->down.out, 0);
   relay->down.sent = 0;
+  g_clear_pointer (&relay->pacer, porthole_hub_ws_pacer_free);
+  relay->unit_end = 0;
   g_byte_array_append (relay->down.out, data, length);
   relay->down.eof = TRUE;
   if (relay->source != NULL && relay->agent_tag != NULL)
@@ -197,6 +219,7 @@ relay_connect (Relay      *relay,
   g_autoptr(GSocket) agent = NULL;
   const char *code = "SERVICE_UNAVAILABLE";
   guint status = 503;
+  gboolean paced = FALSE;
 
   if (self != NULL && self->route_by_host && host == NULL)
     {
@@ -205,7 +228,7 @@ relay_connect (Relay      *relay,
       g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "No Host header");
     }
   else if (self != NULL)
-    agent = self->connect (self->user_data, host, &status, &code, &error);
+    agent = self->connect (self->user_data, host, &paced, &status, &code, &error);
   if (agent == NULL)
     {
       relay_answer (relay, status, code, error ? error->message : "The sandbox is not available");
@@ -213,6 +236,8 @@ relay_connect (Relay      *relay,
     }
 
   relay->agent = g_steal_pointer (&agent);
+  if (paced)
+    relay->frame_interval = self->frame_interval_ms * G_TIME_SPAN_MILLISECOND;
   relay->agent_events = G_IO_IN;
   if (relay->source != NULL)
     relay->agent_tag = g_source_add_unix_fd (relay->source, g_socket_get_fd (relay->agent), G_IO_IN);
@@ -235,6 +260,52 @@ direction_flush (Direction *direction,
     }
   g_byte_array_set_size (direction->out, 0);
   direction->sent = 0;
+  return TRUE;
+}
+
+/* Agent to client: as read, or once upgraded, each unit (the 101 head,
+ * a frame) with its own send(), the frame interval after the previous
+ * unit ended. FALSE on an error. */
+static gboolean
+relay_flush_down (Relay *relay,
+                  int    fd)
+{
+  Direction *down = &relay->down;
+
+  relay->pacing = FALSE;
+  if (relay->pacer == NULL)
+    return direction_flush (down, fd);
+
+  while (down->sent < down->out->len)
+    {
+      gssize n;
+
+      if (relay->unit_end == down->sent)
+        {
+          if (!relay->unit_open && g_get_monotonic_time () < relay->next_unit_at)
+            {
+              /* The source wakes up then (relay_source_dispatch). */
+              relay->pacing = TRUE;
+              g_source_set_ready_time (relay->source, relay->next_unit_at);
+              return TRUE;
+            }
+          relay->unit_end = down->sent + porthole_hub_ws_pacer_next (relay->pacer, down->out->data + down->sent,
+                                                                      down->out->len - down->sent, &relay->unit_ends);
+          relay->unit_open = TRUE;
+        }
+      n = send (fd, down->out->data + down->sent, relay->unit_end - down->sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (n < 0)
+        return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
+      down->sent += n;
+      if (down->sent == relay->unit_end && relay->unit_ends)
+        {
+          relay->unit_open = FALSE;
+          relay->next_unit_at = g_get_monotonic_time () + relay->frame_interval;
+        }
+    }
+  g_byte_array_set_size (down->out, 0);
+  down->sent = 0;
+  relay->unit_end = 0;
   return TRUE;
 }
 
@@ -307,6 +378,12 @@ relay_step (Relay *relay)
         }
       else if (relay->up.out->len > 0 && relay->agent == NULL)
         relay_connect (relay, porthole_hub_http_framer_get_host (relay->framer));
+
+      /* The first request upgrades: the agent's answer is its first bytes. */
+      if (relay->pacer == NULL && relay->frame_interval > 0 && !relay->closing &&
+          porthole_hub_http_framer_is_tunnel (relay->framer) &&
+          porthole_hub_http_framer_get_requests (relay->framer) == 1)
+        relay->pacer = porthole_hub_ws_pacer_new ();
     }
   if (relay->agent != NULL && !relay->up.done)
     {
@@ -318,7 +395,7 @@ relay_step (Relay *relay)
   if (relay->agent == NULL && relay->up.eof && !relay->closing)
     return FALSE;
 
-  /* Agent to client, as is. */
+  /* Agent to client. */
   if (relay->agent_tag != NULL && !relay->down.done && relay->down.out->len == 0 && !relay->down.eof &&
       (agent_ready & (G_IO_IN | G_IO_HUP | G_IO_ERR)))
     {
@@ -331,7 +408,7 @@ relay_step (Relay *relay)
       else if (n > 0)
         g_byte_array_append (relay->down.out, relay->buffer, n);
     }
-  if (!direction_flush (&relay->down, client_fd))
+  if (!relay_flush_down (relay, client_fd))
     return FALSE;
   direction_finish (&relay->down, relay->client);
 
@@ -356,7 +433,7 @@ relay_step (Relay *relay)
   /* What to wait for next: a direction reads only once it wrote all. */
   if (relay->up.out->len == 0 && !relay->up.eof && !relay->up.done)
     client_wanted |= G_IO_IN;
-  if (relay->down.out->len > 0)
+  if (relay->down.out->len > 0 && !relay->pacing)
     client_wanted |= G_IO_OUT;
   if (relay->agent_tag != NULL)
     {
@@ -385,6 +462,8 @@ relay_source_dispatch (GSource     *source,
 {
   Relay *relay = ((RelaySource *) source)->relay;
 
+  /* A frame's turn (relay_flush_down) comes once. */
+  g_source_set_ready_time (source, -1);
   if (!relay_step (relay))
     relay_free (relay);
   /* Routed by host: connected now. */
@@ -410,6 +489,8 @@ relay_attach (Relay        *relay,
    * would take its descriptors out of the poll set and put them back,
    * waking the context up four times per dispatch. */
   g_source_set_can_recurse (relay->source, TRUE);
+  if (relay->pacing)
+    g_source_set_ready_time (relay->source, relay->next_unit_at);
   relay->client_tag = g_source_add_unix_fd (relay->source, g_socket_get_fd (relay->client), relay->client_events);
   if (relay->agent != NULL && !relay->closing)
     relay->agent_tag = g_source_add_unix_fd (relay->source, g_socket_get_fd (relay->agent), relay->agent_events);
@@ -573,6 +654,7 @@ porthole_hub_proxy_class_init (PortholeHubProxyClass *klass)
 static void
 porthole_hub_proxy_init (PortholeHubProxy *self)
 {
+  self->frame_interval_ms = PORTHOLE_HUB_PROXY_FRAME_INTERVAL_MS;
   self->pending = g_hash_table_new (NULL, NULL);
   self->link = g_atomic_rc_box_new0 (Link);
 }
@@ -640,6 +722,20 @@ porthole_hub_proxy_set_route_by_host (PortholeHubProxy *self,
                                       gboolean          route_by_host)
 {
   self->route_by_host = route_by_host;
+}
+
+/**
+ * porthole_hub_proxy_set_frame_interval:
+ * @interval_ms: the least time between two WebSocket frames to a client;
+ *   0 relays them as they are read
+ *
+ * For the connections accepted from now on.
+ */
+void
+porthole_hub_proxy_set_frame_interval (PortholeHubProxy *self,
+                                       guint             interval_ms)
+{
+  self->frame_interval_ms = interval_ms;
 }
 
 guint

@@ -14,6 +14,7 @@
  *   disk-gb=10
  *   pids-max=1024
  *   desktop=false                 # portholed starts its embedded Xvfb
+ *   display-size=1280x800x24      # its size; default: portholed's
  *   root=/                        # the read-only root the sandbox sees
  *   environment=A=1;B=two         # for portholed and what it runs
  *
@@ -68,6 +69,7 @@ template_free (PortholeHubTemplate *template)
   g_free (template->category);
   g_free (template->language);
   g_free (template->root);
+  g_free (template->display_size);
   g_strfreev (template->environment);
   g_free (template);
 }
@@ -105,6 +107,25 @@ is_slug (const char *text)
   return TRUE;
 }
 
+/* Checked here so a bad value fails the hub's start, not each sandbox's:
+ * three decimal numbers, as portholed's --display-size reads them. */
+static gboolean
+is_display_size (const char *text)
+{
+  g_auto(GStrv) parts = g_strsplit (text, "x", -1);
+
+  if (g_strv_length (parts) != 3)
+    return FALSE;
+  for (guint i = 0; i < 3; i++)
+    {
+      guint64 value;
+
+      if (!g_ascii_string_to_unsigned (parts[i], 10, 1, 65535, &value, NULL))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static int
 compare_names (gconstpointer a,
                gconstpointer b)
@@ -132,6 +153,7 @@ template_from_file (const char  *path,
   PortholeHubTemplate *template;
   g_autofree char *name = NULL;
   g_autofree char *id = NULL;
+  g_autofree char *display_size = NULL;
   guint64 number;
 
   if (!g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, error))
@@ -158,6 +180,14 @@ template_from_file (const char  *path,
   if (id == NULL)
     id = g_strdup_printf ("%u", 1000 + g_str_hash (name) % 900000000u);
 
+  display_size = g_key_file_get_string (file, TEMPLATE_GROUP, "display-size", NULL);
+  if (display_size != NULL && !is_display_size (display_size))
+    {
+      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                   "%s: display-size must be WIDTHxHEIGHTxDEPTH, e.g. 1280x800x24", path);
+      return NULL;
+    }
+
   template = g_new0 (PortholeHubTemplate, 1);
   template->id = g_steal_pointer (&id);
   template->name = g_steal_pointer (&name);
@@ -175,6 +205,7 @@ template_from_file (const char  *path,
   template->disk_gb = get_uint (file, "disk-gb", 10);
   template->pids_max = get_uint (file, "pids-max", 4096);
   template->desktop = g_key_file_get_boolean (file, TEMPLATE_GROUP, "desktop", NULL);
+  template->display_size = g_steal_pointer (&display_size);
   template->environment = g_key_file_get_string_list (file, TEMPLATE_GROUP, "environment", NULL, NULL);
   if (template->environment == NULL)
     template->environment = g_new0 (char *, 1);

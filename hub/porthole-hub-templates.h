@@ -24,6 +24,7 @@ typedef struct
   guint disk_gb;
   guint pids_max;
   gboolean desktop;      /* portholed starts its embedded Xvfb */
+  char *display_size;    /* (nullable) WxHxD, portholed's --display-size */
   gboolean builtin;
   char **environment;    /* KEY=VALUE */
   gint64 created_at;     /* µs */

@@ -186,6 +186,7 @@ connect_sandbox (PortholeHub  *self,
 static GSocket *
 proxy_connect (gpointer      user_data,
                const char   *host,
+               gboolean     *paced,
                guint        *status,
                const char  **code,
                GError      **error)
@@ -193,6 +194,7 @@ proxy_connect (gpointer      user_data,
   ProxyTarget *target = user_data;
   g_autoptr(PortholeHub) self = g_weak_ref_get (&target->hub);
 
+  *paced = target->port == 0;
   return connect_sandbox (self, target->id, target->port, status, code, error);
 }
 
@@ -201,6 +203,7 @@ proxy_connect (gpointer      user_data,
 static GSocket *
 domain_connect (gpointer      user_data,
                 const char   *host,
+                gboolean     *paced,
                 guint        *status,
                 const char  **code,
                 GError      **error)
@@ -239,6 +242,7 @@ domain_connect (gpointer      user_data,
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "No sandbox at %s", host);
       return NULL;
     }
+  *paced = port == 0;
   return connect_sandbox (self, id, port, status, code, error);
 }
 
@@ -251,12 +255,16 @@ open_proxy (PortholeHub  *self,
             GError      **error)
 {
   ProxyTarget *target = g_new0 (ProxyTarget, 1);
+  PortholeHubProxy *proxy;
 
   g_weak_ref_init (&target->hub, self);
   target->id = g_strdup (id);
   target->port = target_port;
-  return porthole_hub_proxy_new (self->bind_address, port, proxy_connect, target,
-                                 (GDestroyNotify) proxy_target_free, error);
+  proxy = porthole_hub_proxy_new (self->bind_address, port, proxy_connect, target,
+                                  (GDestroyNotify) proxy_target_free, error);
+  if (proxy != NULL)
+    porthole_hub_proxy_set_frame_interval (proxy, self->config->ws_frame_interval_ms);
+  return proxy;
 }
 
 static gboolean
@@ -530,6 +538,7 @@ open_domain_proxy (PortholeHub  *self,
   if (self->domain_proxy == NULL)
     return FALSE;
   porthole_hub_proxy_set_route_by_host (self->domain_proxy, TRUE);
+  porthole_hub_proxy_set_frame_interval (self->domain_proxy, self->config->ws_frame_interval_ms);
   return TRUE;
 }
 
@@ -889,10 +898,11 @@ probe_free (Probe *probe)
 
 static void probe_send (GTask *task);
 
+/* The timeout owns a reference (probe_done's): probe_send takes its own. */
 static gboolean
 probe_retry (gpointer user_data)
 {
-  GTask *task = user_data;
+  g_autoptr(GTask) task = user_data;
   Probe *probe = g_task_get_task_data (task);
 
   probe->retry_id = 0;

@@ -119,7 +119,8 @@ draw_big_text (GC gc, const char *text, int x, int y)
 
   XDestroyImage (image);
   XFreePixmap (dpy, pixmap);
-  XFreeFontInfo (NULL, font, 0);
+  /* With its per-character metrics and properties (XQueryFont made them). */
+  XFreeFontInfo (NULL, font, 1);
 }
 
 static void

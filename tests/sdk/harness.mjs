@@ -1,6 +1,7 @@
 // harness.mjs — what the sdk suite's programs share: TAP output, the
 // processes they start (ended on every way out), portholed on a free
-// port, PNG decoding, and the X test client (tests/porthole-x11-test-client.c).
+// port, porthole-hub with real sandboxes, PNG decoding, and the X test
+// client (tests/porthole-x11-test-client.c).
 //
 // SPDX-License-Identifier: GPL-3.0-or-later
 
@@ -239,6 +240,166 @@ export async function stopDaemon (daemon) {
   const exited = new Promise((resolve) => daemon.child.once('exit', (code, signal) => resolve({ code, signal })));
   daemon.child.kill('SIGTERM');
   equal(await exited, { code: 0, signal: null }, 'exit status');
+}
+
+/* ------------------------------------------------------------------ */
+/* porthole-hub, with real sandboxes */
+
+/* Why sandboxes cannot be made here (they need root for namespaces and
+ * cgroups, and bubblewrap), or null when they can. */
+export function hubUnavailable () {
+  if (process.getuid() !== 0)
+    return 'sandboxes need root (namespaces, cgroups)';
+  if (!['/usr/bin/bwrap', '/bin/bwrap'].some((p) => fs.existsSync(p)))
+    return 'bubblewrap is not installed';
+  return null;
+}
+
+function cgroupMounts () {
+  return fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n')
+    .map((line) => line.split(' '))
+    .filter((f) => f.length > 9)
+    .map((f) => {
+      const dash = f.indexOf('-');
+      return { root: f[3], mount: f[4], type: f[dash + 1], options: f[dash + 3] ?? '' };
+    })
+    .filter((m) => m.type === 'cgroup' || m.type === 'cgroup2');
+}
+
+/* The cgroup directories of sandbox @id of the hub with @pid, one per
+ * hierarchy: the hub puts them below its own cgroup, in porthole-hub/. */
+export function cgroupDirsOf (pid, id) {
+  const mounts = cgroupMounts();
+  const dirs = [];
+  for (const line of fs.readFileSync(`/proc/${pid}/cgroup`, 'utf8').trim().split('\n')) {
+    const [, controllers, where] = line.split(':');
+    const mount = mounts.find((m) => controllers === '' ? m.type === 'cgroup2'
+                                     : m.type === 'cgroup' && controllers.split(',').every((c) => m.options.split(',').includes(c)));
+    if (!mount)
+      continue;
+    const relative = where.startsWith(mount.root) ? where.slice(mount.root.length) : where;
+    const dir = path.join(mount.mount, relative, 'porthole-hub', id);
+    if (fs.existsSync(dir))
+      dirs.push(dir);
+  }
+  return dirs;
+}
+
+export function readProcs (dir) {
+  try {
+    return fs.readFileSync(path.join(dir, 'cgroup.procs'), 'utf8').trim().split('\n').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/* SIGTERM; its exit code and signal. */
+export function stopHub (child) {
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  child.kill('SIGTERM');
+  return exited;
+}
+
+/**
+ * A place for porthole-hubs of one test program, and what it needs to
+ * start them: a short scratch directory (sandbox sockets live below the
+ * state directory: 108-byte Unix path limit), a key file with @apiKey,
+ * a templates directory with @templates (name → key-file text), and a
+ * range of sandbox ports of its own. Every sandbox whose cgroups were
+ * remembered is killed on the way out: sandboxes outlive their hub (a
+ * restart takes them back).
+ */
+export class HubPlace {
+  constructor ({ apiKey, templates = {} }) {
+    this.hubProgram = process.env.PORTHOLE_HUB;
+    if (!this.hubProgram) {
+      tapLine('Bail out! PORTHOLE_HUB is not set (run through meson test)');
+      process.exit(1);
+    }
+    this.apiKey = apiKey;
+    this.tmpdir = fs.mkdtempSync('/tmp/phub-');
+    this.stateDir = path.join(this.tmpdir, 'state');
+    this.templatesDir = path.join(this.tmpdir, 'templates');
+    this.keyFile = path.join(this.tmpdir, 'api-keys');
+    fs.mkdirSync(this.templatesDir);
+    fs.writeFileSync(this.keyFile, `# test keys\n${apiKey}\n`, { mode: 0o600 });
+    for (const [name, text] of Object.entries(templates))
+      fs.writeFileSync(path.join(this.templatesDir, `${name}.template`), text);
+    /* A range of 100 per program, picked by its pid, away from other
+     * programs' (a hub passes over a port someone else holds anyway). */
+    this.portBase = 20000 + (process.pid % 400) * 100;
+    this.knownCgroups = new Map();
+    process.on('exit', () => {
+      this.endLeftovers();
+      cleanup();
+      fs.rmSync(this.tmpdir, { recursive: true, force: true });
+    });
+    for (const signal of ['SIGINT', 'SIGTERM'])
+      process.on(signal, () => process.exit(1));
+  }
+
+  addKey (...args) {
+    return execFileSync(this.hubProgram, ['api-key', 'add', ...args, '--state-dir', this.stateDir],
+                        { encoding: 'utf8' }).trim();
+  }
+
+  /* A hub on @port, answering /health. With @onRequest, it runs with
+   * --verbose and each request it answers is passed on as
+   * { method, path, status }, the rest of its log going to our stderr. */
+  async start ({ port, state = this.stateDir, ports = `${this.portBase}-${this.portBase + 99}`,
+                 extra = [], env = process.env, onRequest = null }) {
+    const url = `http://127.0.0.1:${port}`;
+    const child = spawnChild([this.hubProgram, '--listen', `127.0.0.1:${port}`, '--state-dir', state,
+                              '--api-key-file', this.keyFile, '--templates-dir', this.templatesDir,
+                              '--sandbox-ports', ports, ...(onRequest ? ['--verbose'] : []), ...extra],
+                             { stdio: ['ignore', 'ignore', onRequest ? 'pipe' : 'inherit'], env });
+    if (onRequest) {
+      readline.createInterface({ input: child.stderr }).on('line', (line) => {
+        const request = line.match(/: ([A-Z]+) (\S+) (\d{3}) request_id=/);
+        if (request)
+          onRequest({ method: request[1], path: request[2], status: Number(request[3]) });
+        else
+          process.stderr.write(line + '\n');
+      });
+    }
+    let exited = false;
+    child.on('exit', () => { exited = true; });
+    await poll(async () => {
+      check(!exited, 'porthole-hub exited at start-up');
+      try {
+        return (await fetch(url + '/health')).ok;
+      } catch {
+        return false;
+      }
+    }, 'porthole-hub to answer /health', 30000);
+    return child;
+  }
+
+  /* Where the local backend keeps sandbox @id's workspace (its
+   * /workspace), in @state. */
+  workspaceOf (id, state = this.stateDir) {
+    return path.join(state, 'sandboxes', id, 'workspace');
+  }
+
+  /* Sandbox @id of the hub with @pid is killed on the way out. */
+  remember (pid, id) {
+    this.knownCgroups.set(id, cgroupDirsOf(pid, id));
+    return this.knownCgroups.get(id);
+  }
+
+  endLeftovers () {
+    for (const dirs of this.knownCgroups.values()) {
+      for (const dir of dirs) {
+        try {
+          if (fs.existsSync(path.join(dir, 'cgroup.kill')))
+            fs.writeFileSync(path.join(dir, 'cgroup.kill'), '1');
+          else
+            for (const pid of readProcs(dir))
+              process.kill(pid, 'SIGKILL');
+        } catch {}
+      }
+    }
+  }
 }
 
 /* ------------------------------------------------------------------ */

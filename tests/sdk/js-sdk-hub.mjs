@@ -17,16 +17,14 @@
 //
 // SPDX-License-Identifier: GPL-3.0-or-later
 
-import { execFileSync } from 'node:child_process';
 import dns from 'node:dns';
 import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 
 import {
   tapLine, check, equal, rejects, poll, step, stepCount, failureCount,
-  loadSdk, sdkRequire, skip, children, cleanup, spawnChild, freePort,
+  loadSdk, sdkRequire, skip, freePort, hubUnavailable, HubPlace, cgroupDirsOf, readProcs, stopHub,
 } from './harness.mjs';
 
 for (const name of ['http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'all_proxy', 'ALL_PROXY'])
@@ -43,96 +41,32 @@ function skipAll (reason) {
 const sdk = loadSdk();
 if (!sdk)
   skipAll('@hopx-ai/sdk is not installed (set PORTHOLE_JS_SDK_DIR; tools/check does)');
-if (process.getuid() !== 0)
-  skipAll('sandboxes need root (namespaces, cgroups)');
-const bwrap = ['/usr/bin/bwrap', '/bin/bwrap'].find((p) => fs.existsSync(p));
-if (!bwrap)
-  skipAll('bubblewrap is not installed');
-const HUB = process.env.PORTHOLE_HUB;
-if (!HUB) {
-  tapLine('Bail out! PORTHOLE_HUB is not set (run through meson test)');
-  process.exit(1);
-}
+if (hubUnavailable())
+  skipAll(hubUnavailable());
 
 const { Sandbox, AuthenticationError, APIError, SandboxExpiredError } = sdk;
 
 /* ------------------------------------------------------------------ */
 /* The hub */
 
-/* Short: sandbox sockets live below it (108-byte Unix path limit). */
-const tmpdir = fs.mkdtempSync('/tmp/phub-');
-const stateDir = path.join(tmpdir, 'state');
-const templatesDir = path.join(tmpdir, 'templates');
-const keyFile = path.join(tmpdir, 'api-keys');
-fs.mkdirSync(templatesDir);
-fs.writeFileSync(keyFile, `# test keys\n${API_KEY}\n`, { mode: 0o600 });
-/* A small template, for the memory hog. */
-fs.writeFileSync(path.join(templatesDir, 'tiny.template'),
-                 '[template]\ndisplay-name=Tiny\ncategory=test\nlanguage=python\nvcpu=1\nmemory-mb=256\npids-max=512\n');
+const place = new HubPlace({
+  apiKey: API_KEY,
+  /* A small template, for the memory hog. */
+  templates: { tiny: '[template]\ndisplay-name=Tiny\ncategory=test\nlanguage=python\nvcpu=1\nmemory-mb=256\npids-max=512\n' },
+});
+const { tmpdir, stateDir, keyFile, portBase } = place;
 
-const addKey = (...args) => execFileSync(HUB, ['api-key', 'add', ...args, '--state-dir', stateDir], { encoding: 'utf8' }).trim();
-const quotaKey = addKey('quota-tenant', '--max-sandboxes', '1');
-const vcpuKey = addKey('vcpu-tenant', '--max-vcpu', '1');
-const memoryKey = addKey('memory-tenant', '--max-memory-mb', '100');
+const quotaKey = place.addKey('quota-tenant', '--max-sandboxes', '1');
+const vcpuKey = place.addKey('vcpu-tenant', '--max-vcpu', '1');
+const memoryKey = place.addKey('memory-tenant', '--max-memory-mb', '100');
 
 const hubPort = await freePort();
 const baseURL = `http://127.0.0.1:${hubPort}`;
-/* A range of its own, away from other programs' ports. */
-const portBase = 20000 + (process.pid % 400) * 100;
 const created = new Set();
 let hub = null;
 
-async function startHub ({ port = hubPort, state = stateDir, ports = `${portBase}-${portBase + 99}`,
-                           extra = [], env = process.env } = {}) {
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawnChild([HUB, '--listen', `127.0.0.1:${port}`, '--state-dir', state,
-                            '--api-key-file', keyFile, '--templates-dir', templatesDir,
-                            '--sandbox-ports', ports, ...extra],
-                           { stdio: ['ignore', 'ignore', 'inherit'], env });
-  let exited = false;
-  child.on('exit', () => { exited = true; });
-  await poll(async () => {
-    check(!exited, 'porthole-hub exited at start-up');
-    try {
-      return (await fetch(url + '/health')).ok;
-    } catch {
-      return false;
-    }
-  }, 'porthole-hub to answer /health', 30000);
-  return child;
-}
-
-/* The hub's own cgroup directories, where it puts each sandbox's. */
-function cgroupDirsOf (pid, id) {
-  const mounts = fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n')
-    .map((line) => line.split(' '))
-    .filter((f) => f.length > 9)
-    .map((f) => {
-      const dash = f.indexOf('-');
-      return { root: f[3], mount: f[4], type: f[dash + 1], options: f[dash + 3] ?? '' };
-    })
-    .filter((m) => m.type === 'cgroup' || m.type === 'cgroup2');
-  const dirs = [];
-  for (const line of fs.readFileSync(`/proc/${pid}/cgroup`, 'utf8').trim().split('\n')) {
-    const [, controllers, where] = line.split(':');
-    const mount = mounts.find((m) => controllers === '' ? m.type === 'cgroup2'
-                                     : m.type === 'cgroup' && controllers.split(',').every((c) => m.options.split(',').includes(c)));
-    if (!mount)
-      continue;
-    const relative = where.startsWith(mount.root) ? where.slice(mount.root.length) : where;
-    const dir = path.join(mount.mount, relative, 'porthole-hub', id);
-    if (fs.existsSync(dir))
-      dirs.push(dir);
-  }
-  return dirs;
-}
-
-function readProcs (dir) {
-  try {
-    return fs.readFileSync(path.join(dir, 'cgroup.procs'), 'utf8').trim().split('\n').filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
+function startHub ({ port = hubPort, ...options } = {}) {
+  return place.start({ port, ...options });
 }
 
 /* utime + stime of every process in the sandbox, in clock ticks. */
@@ -149,7 +83,7 @@ function cpuTicks (dirs) {
 }
 
 function workspaceOf (id) {
-  return path.join(stateDir, 'sandboxes', id, 'workspace');
+  return place.workspaceOf(id);
 }
 
 const hubOptions = { apiKey: API_KEY, baseURL };
@@ -183,13 +117,6 @@ server.on('upgrade', (req, socket) => {
 });
 server.listen(8000, '127.0.0.1');
 `;
-
-/* SIGTERM; its exit code and signal. */
-function stopHub (child) {
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  child.kill('SIGTERM');
-  return exited;
-}
 
 /* files.watch (a WebSocket of the SDK's) reports a file written. */
 async function watchSeesWrite (sandbox) {
@@ -225,36 +152,12 @@ async function create (options) {
   return sandbox;
 }
 
-/* Whatever happens, no sandbox outlives the test: they do not die with
- * the hub (a restart takes them back). */
-let knownCgroups = new Map();
+/* Whatever happens, no sandbox outlives the test (HubPlace). */
+const knownCgroups = place.knownCgroups;
 
 function rememberCgroups (id) {
   if (hub)
-    knownCgroups.set(id, cgroupDirsOf(hub.pid, id));
-}
-
-function endLeftovers () {
-  for (const dirs of knownCgroups.values()) {
-    for (const dir of dirs) {
-      try {
-        if (fs.existsSync(path.join(dir, 'cgroup.kill')))
-          fs.writeFileSync(path.join(dir, 'cgroup.kill'), '1');
-        else
-          for (const pid of readProcs(dir))
-            process.kill(pid, 'SIGKILL');
-      } catch {}
-    }
-  }
-}
-
-process.on('exit', () => {
-  endLeftovers();
-  cleanup();
-  fs.rmSync(tmpdir, { recursive: true, force: true });
-});
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => process.exit(1));
+    place.remember(hub.pid, id);
 }
 
 hub = await startHub();

@@ -1,18 +1,28 @@
 // js-sdk.mjs — the official JavaScript SDK (@hopx-ai/sdk), unchanged,
-// against the real portholed.
-//
-// The SDK finds a sandbox through the HopX control plane: it asks
-// GET /v1/sandboxes/{id} for `public_host` and POST
-// /v1/sandboxes/{id}/token/refresh for a JWT, then talks to the agent
-// at `public_host`. Our control plane, porthole-hub, is tested with this
-// SDK in js-sdk-hub.mjs (real sandboxes: it needs root and bubblewrap).
-// This test covers the agent's whole API without root, on a portholed
-// configured here (its display size, HS256 secrets it mints tokens with,
-// a second secret for refused tokens, files checked at host paths,
-// webhooks received below), so a few lines below answer just those two
-// calls, pointing the SDK at that portholed. Everything after that is the
-// SDK talking to the daemon: every method that reaches the agent is
+// against the real portholed: every method that reaches the agent is
 // called and its results are checked.
+//
+// The SDK finds a sandbox through the HopX control plane (GET
+// /v1/sandboxes/{id} for `public_host`, POST /v1/sandboxes/{id}/token/
+// refresh for a JWT), then talks to the agent at `public_host`. Where
+// sandboxes can be made (root and bubblewrap, as in CI), that control
+// plane is a real porthole-hub started here: the sandbox is made with
+// Sandbox.create() from a template of this test's (its display size),
+// the SDK gets the hub's ES256 tokens and reaches the agent through the
+// hub's reverse proxy, HTTP and WebSocket, exactly as a user's would.
+// What the test checks outside the SDK goes the same way: tokens from
+// the hub's refresh API, files in the sandbox's workspace where the hub
+// keeps it, the hub's request log (--verbose) for what the SDK asked;
+// webhooks reach a receiver on 127.0.0.1 because the sandbox shares the
+// host's network (internet_access). Refused tokens come from a second
+// hub whose agent expects another sandbox's tokens. js-sdk-hub.mjs
+// covers the hub's own life cycle.
+//
+// Elsewhere (no root, no bubblewrap, or PORTHOLE_TEST_NO_HUB set), a
+// few lines below stand in for the control plane, answering just those
+// two calls for a portholed started here with HS256 secrets (a second
+// one for refused tokens), so developers without root still cover the
+// agent; a diag line says so. The steps are the same in both modes.
 //
 // Prints TAP. Skips (a "1..0 # SKIP" plan, which meson's TAP parser
 // reports as SKIP) only when the SDK package is not installed: tools/check
@@ -27,8 +37,8 @@ import http from 'node:http';
 import path from 'node:path';
 
 import {
-  assertPattern, check, decodePng, diag, equal, finish, loadSdk, makeTmpdir, mintToken, poll, rejects, skip, startDaemon,
-  step, stopDaemon, tapLine, TestClient, withLimit, writeSecret,
+  assertPattern, check, decodePng, diag, equal, finish, freePort, hubUnavailable, HubPlace, loadSdk, makeTmpdir,
+  mintToken, poll, readProcs, rejects, skip, startDaemon, step, stopDaemon, stopHub, tapLine, TestClient, writeSecret,
 } from './harness.mjs';
 
 // The SDK talks to 127.0.0.1 only; a proxy from the environment must not
@@ -37,8 +47,6 @@ for (const name of ['http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'a
   delete process.env[name];
 delete process.env.HOPX_API_KEY;
 
-const SANDBOX_ID = 'sbx-porthole-test';
-const REFUSED_SANDBOX_ID = 'sbx-porthole-refused';
 const API_KEY = 'hopx_test_key_0123456789';
 const DISPLAY_SIZE = [1024, 768];
 
@@ -53,28 +61,23 @@ if (!sdk) {
 const { Sandbox, FileNotFoundError, AuthenticationError } = sdk;
 
 /* ------------------------------------------------------------------ */
-/* portholed */
-
-const tmpdir = makeTmpdir('js-sdk');
-const workspace = path.join(tmpdir, 'workspace');
-const secretFile = path.join(tmpdir, 'secret');
-const otherSecretFile = path.join(tmpdir, 'other-secret');
-const home = path.join(tmpdir, 'home');
-fs.mkdirSync(workspace);
-fs.mkdirSync(home, { mode: 0o700 });
-writeSecret(secretFile);
-writeSecret(otherSecretFile);
-
-/* ------------------------------------------------------------------ */
-/* The stand-in control plane, and a webhook receiver */
+/* What the SDK asked the control plane, and a webhook receiver */
 
 const controlPlane = {
   calls: [],
-  apiKeys: new Set(),
-  refreshes: { [SANDBOX_ID]: 0, [REFUSED_SANDBOX_ID]: 0 },
-  hooks: [],
-  hookWaiters: [],
+  apiKeys: null,        /* the keys sent, where we can see them (the stand-in) */
+  refreshes: {},
+  /* Every request answered so far is in `calls` (the hub's log arrives
+   * through a pipe, after its answers may have). */
+  settle: async () => {},
 };
+
+function recordCall (method, pathname, status) {
+  controlPlane.calls.push(`${method} ${pathname}`);
+  const refresh = pathname.match(/^\/v1\/sandboxes\/([^/]+)\/token\/refresh$/);
+  if (method === 'POST' && refresh && status === 200)
+    controlPlane.refreshes[refresh[1]] = (controlPlane.refreshes[refresh[1]] ?? 0) + 1;
+}
 
 function readBody (req) {
   return new Promise((resolve, reject) => {
@@ -85,32 +88,75 @@ function readBody (req) {
   });
 }
 
-function startControlPlane (agentUrl) {
-  const server = http.createServer(async (req, res) => {
-    const body = await readBody(req);
-    const url = new URL(req.url, 'http://control-plane');
+function listen (server) {
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      server.unref();
+      resolve(`http://127.0.0.1:${server.address().port}`);
+    });
+  });
+}
+
+const hooks = [];
+const hookWaiters = [];
+
+function nextHook () {
+  if (hooks.length)
+    return Promise.resolve(hooks.shift());
+  return new Promise((resolve) => hookWaiters.push(() => resolve(hooks.shift())));
+}
+
+/* On 127.0.0.1: in hub mode the sandbox shares the host's network. */
+const hookUrl = await listen(http.createServer(async (req, res) => {
+  const body = await readBody(req);
+  hooks.push({ path: new URL(req.url, 'http://hooks').pathname, headers: req.headers, body });
+  for (const waiter of hookWaiters.splice(0))
+    waiter();
+  res.writeHead(200, { 'Content-Type': 'application/json' });
+  res.end(JSON.stringify({ received: true }));
+}));
+
+/* ------------------------------------------------------------------ */
+/* The stand-in: portholed here, and the two calls of a control plane */
+
+async function standIn (reason) {
+  diag(`no porthole-hub here (${reason}): the agent runs on its own, found through a stand-in control plane`);
+  const SANDBOX_ID = 'sbx-porthole-test';
+  const REFUSED_SANDBOX_ID = 'sbx-porthole-refused';
+  const tmpdir = makeTmpdir('js-sdk');
+  const workspace = path.join(tmpdir, 'workspace');
+  const secretFile = path.join(tmpdir, 'secret');
+  const otherSecretFile = path.join(tmpdir, 'other-secret');
+  const home = path.join(tmpdir, 'home');
+  fs.mkdirSync(workspace);
+  fs.mkdirSync(home, { mode: 0o700 });
+  writeSecret(secretFile);
+  writeSecret(otherSecretFile);
+
+  const daemon = await startDaemon(['--workspace', workspace,
+                                    '--state-dir', path.join(tmpdir, 'state'),
+                                    '--jwt-secret-file', secretFile,
+                                    '--display=auto',
+                                    `--display-size=${DISPLAY_SIZE[0]}x${DISPLAY_SIZE[1]}x24`],
+                                   { HOME: home });
+  controlPlane.apiKeys = new Set();
+  const url = await listen(http.createServer(async (req, res) => {
+    await readBody(req);
+    const { pathname } = new URL(req.url, 'http://control-plane');
     const reply = (status, object) => {
+      recordCall(req.method, pathname, status);
       res.writeHead(status, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify(object));
     };
 
-    if (url.pathname.startsWith('/hooks/')) {
-      const hook = { path: url.pathname, headers: req.headers, body };
-      controlPlane.hooks.push(hook);
-      for (const waiter of controlPlane.hookWaiters.splice(0))
-        waiter();
-      return reply(200, { received: true });
-    }
-
-    controlPlane.calls.push(`${req.method} ${url.pathname}`);
     if (req.headers['x-api-key'])
       controlPlane.apiKeys.add(req.headers['x-api-key']);
     if (req.headers['x-api-key'] !== API_KEY)
       return reply(401, { error: 'Invalid API key', message: 'Invalid API key', code: 'UNAUTHORIZED' });
 
-    const match = url.pathname.match(/^\/v1\/sandboxes\/([^/]+)(\/token\/refresh)?$/);
+    const match = pathname.match(/^\/v1\/sandboxes\/([^/]+)(\/token\/refresh)?$/);
     const id = match?.[1];
-    if (!match || !(id in controlPlane.refreshes))
+    if (!match || (id !== SANDBOX_ID && id !== REFUSED_SANDBOX_ID))
       return reply(404, { error: 'not found', message: 'Route not found', code: 'NOT_FOUND' });
 
     if (req.method === 'GET' && !match[2]) {
@@ -120,13 +166,12 @@ function startControlPlane (agentUrl) {
         status: 'running',
         template_name: 'code-interpreter',
         region: 'local',
-        public_host: agentUrl,
+        public_host: daemon.url,
         resources: { vcpu: 2, memory_mb: 2048, disk_mb: 10240 },
         created_at: new Date().toISOString(),
       });
     }
     if (req.method === 'POST' && match[2]) {
-      controlPlane.refreshes[id]++;
       /* The refused sandbox gets tokens signed with another secret. */
       const secret = id === REFUSED_SANDBOX_ID ? otherSecretFile : secretFile;
       return reply(200, {
@@ -135,41 +180,158 @@ function startControlPlane (agentUrl) {
       });
     }
     return reply(405, { error: 'method not allowed', message: 'method not allowed', code: 'METHOD_NOT_ALLOWED' });
-  });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      server.unref();
-      resolve(`http://127.0.0.1:${server.address().port}`);
-    });
-  });
+  }));
+
+  return {
+    baseURL: url,
+    sandboxId: SANDBOX_ID,
+    refused: { baseURL: url, sandboxId: REFUSED_SANDBOX_ID },
+    agentUrl: daemon.url,
+    vmPort: String(daemon.port),
+    workspace,
+    tmpdir,
+    onHost: (file) => file,
+    token: async () => mintToken(secretFile),
+    agentPid: async () => daemon.child.pid,
+    stop: () => stopDaemon(daemon),
+  };
 }
 
-function nextHook () {
-  if (controlPlane.hooks.length)
-    return Promise.resolve(controlPlane.hooks.shift());
-  return new Promise((resolve) => {
-    controlPlane.hookWaiters.push(() => resolve(controlPlane.hooks.shift()));
+/* ------------------------------------------------------------------ */
+/* porthole-hub: a real sandbox */
+
+/* The hub's --portholed for the refused sandbox: the real agent, told
+ * it serves another sandbox, so it refuses every token the hub signs for
+ * this one (a token of another sandbox, as far as it can tell). */
+function writeRefusingAgent (dir) {
+  const agent = path.join(dir, 'portholed');
+  fs.mkdirSync(dir);
+  fs.writeFileSync(agent, `#!/bin/sh\nexec '${path.resolve(process.env.PORTHOLED)}' "$@" --sandbox-id sbx-another-sandbox\n`,
+                   { mode: 0o755 });
+  return agent;
+}
+
+/* The real agent's plugin directories, which that hub binds into its
+ * sandboxes (it cannot tell them from the wrapper's path). */
+function pluginPath () {
+  const built = path.dirname(path.resolve(process.env.PORTHOLED));
+  return ['.', 'desktop', 'mcp'].map((sub) => path.join(built, sub)).filter((dir) => fs.existsSync(dir)).join(':');
+}
+
+async function viaHub () {
+  const desktop = Boolean(process.env.PORTHOLE_TEST_X11_CLIENT);
+  const place = new HubPlace({
+    apiKey: API_KEY,
+    templates: {
+      'sdk-test': '[template]\ndisplay-name=SDK test\ncategory=test\nlanguage=python\nvcpu=2\nmemory-mb=4096\n' +
+                  `desktop=${desktop}\ndisplay-size=${DISPLAY_SIZE[0]}x${DISPLAY_SIZE[1]}x24\n`,
+    },
   });
+  const onRequest = ({ method, path: pathname, status }) => recordCall(method, pathname, status);
+  const port = await freePort();
+  const baseURL = `http://127.0.0.1:${port}`;
+  const hub = await place.start({ port, onRequest });
+  const refusedPort = await freePort();
+  const refusedBaseURL = `http://127.0.0.1:${refusedPort}`;
+  const refusedState = path.join(place.tmpdir, 'state-refused');
+  const refusedHub = await place.start({
+    port: refusedPort, state: refusedState, ports: `${place.portBase + 100}-${place.portBase + 109}`, onRequest,
+    extra: ['--portholed', writeRefusingAgent(path.join(place.tmpdir, 'refusing-agent'))],
+    env: { ...process.env, PORTHOLE_PLUGIN_DIR: pluginPath() },
+  });
+
+  /* Through the SDK, as a user would. */
+  const made = await Sandbox.create({ template: 'sdk-test', internetAccess: true, apiKey: API_KEY, baseURL });
+  const sandboxId = made.sandboxId;
+  const dirs = place.remember(hub.pid, sandboxId);
+  const refusedSandbox = await Sandbox.create({ template: 'base', internetAccess: false, apiKey: API_KEY,
+                                                baseURL: refusedBaseURL });
+  place.remember(refusedHub.pid, refusedSandbox.sandboxId);
+
+  const record = await (await fetch(`${baseURL}/v1/sandboxes/${sandboxId}`, { headers: { 'X-API-Key': API_KEY } })).json();
+  check(record.public_host && record.public_host !== baseURL, 'the sandbox has a port of its own: ' + JSON.stringify(record));
+  const workspaceOnHost = place.workspaceOf(sandboxId);
+
+  /* Its portholed, seen from here. */
+  const agentHostPid = () => dirs.flatMap(readProcs).find((pid) => {
+    try {
+      return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'portholed';
+    } catch {
+      return false;
+    }
+  });
+
+  let marks = 0;
+  controlPlane.settle = async () => {
+    /* A request of ours, logged after everything before it. */
+    for (const url of [baseURL, refusedBaseURL]) {
+      const mark = `/v1/sandboxes/settle-${++marks}`;
+      await (await fetch(url + mark, { headers: { 'X-API-Key': API_KEY } })).arrayBuffer();
+      await poll(() => controlPlane.calls.includes(`GET ${mark}`), 'the hub to log ' + mark);
+    }
+  };
+
+  return {
+    baseURL,
+    sandboxId,
+    refused: { baseURL: refusedBaseURL, sandboxId: refusedSandbox.sandboxId },
+    agentUrl: record.public_host,
+    /* It listens on a Unix socket the hub made: no TCP port of its own. */
+    vmPort: '0',
+    workspace: '/workspace',
+    tmpdir: place.tmpdir,
+    onHost: (file) => path.join(workspaceOnHost, path.relative('/workspace', file)),
+    token: async () => {
+      const response = await fetch(`${baseURL}/v1/sandboxes/${sandboxId}/token/refresh`,
+                                   { method: 'POST', headers: { 'X-API-Key': API_KEY } });
+      equal(response.status, 200, 'a token from the hub');
+      return (await response.json()).auth_token;
+    },
+    /* Its pid in its own PID namespace, where the agent lists processes. */
+    agentPid: async () => {
+      const status = fs.readFileSync(`/proc/${agentHostPid()}/status`, 'utf8');
+      return Number(status.match(/^NSpid:\s+(.*)$/m)[1].trim().split(/\s+/).pop());
+    },
+    /* What a SIGTERM of portholed shows where the hub runs it (its exit
+     * status goes to bwrap, not to us): it ends by itself, its sanitizer
+     * reports are in agent.log in the hub's state. Then the hubs stop
+     * cleanly. */
+    stop: async () => {
+      const pid = agentHostPid();
+      check(pid, 'the sandbox\'s portholed');
+      const log = path.join(place.stateDir, 'sandboxes', sandboxId, 'agent.log');
+      process.kill(pid, 'SIGTERM');
+      await poll(() => !dirs.flatMap(readProcs).includes(pid), 'portholed to exit');
+      /* An agent that ends without being asked to by the hub leaves its
+       * sandbox in "error" (and the hub warns). */
+      await poll(async () => {
+        const response = await fetch(`${baseURL}/v1/sandboxes/${sandboxId}`, { headers: { 'X-API-Key': API_KEY } });
+        return (await response.json()).status === 'error';
+      }, 'the hub to see the sandbox end');
+      const text = fs.readFileSync(log, 'utf8');
+      check(!/Sanitizer|runtime error:/.test(text), 'no sanitizer report in agent.log:\n' + text.slice(-4000));
+      await made.kill();
+      await refusedSandbox.kill();
+      equal(await stopHub(refusedHub), { code: 0, signal: null }, 'the refusing hub\'s exit status');
+      equal(await stopHub(hub), { code: 0, signal: null }, 'the hub\'s exit status');
+    },
+  };
 }
 
 /* ------------------------------------------------------------------ */
 /* The run */
 
-const daemon = await startDaemon(['--workspace', workspace,
-                                  '--state-dir', path.join(tmpdir, 'state'),
-                                  '--jwt-secret-file', secretFile,
-                                  '--display=auto',
-                                  `--display-size=${DISPLAY_SIZE[0]}x${DISPLAY_SIZE[1]}x24`],
-                                 { HOME: home });
-const controlPlaneUrl = await startControlPlane(daemon.url);
-const health = await (await fetch(daemon.url + '/health')).json();
+const noHub = process.env.PORTHOLE_TEST_NO_HUB ? 'PORTHOLE_TEST_NO_HUB is set' : hubUnavailable();
+const target = noHub ? await standIn(noHub) : await viaHub();
+const { workspace, tmpdir } = target;
+const health = await (await fetch(target.agentUrl + '/health')).json();
 const languages = health.features?.languages ?? [];
 const inWorkspace = (...parts) => path.join(workspace, ...parts);
 
 /* What a route answers without the SDK, to tell "not built" (501) apart. */
 async function routeIsBuilt (method, route) {
-  const token = mintToken(secretFile);
-  const response = await fetch(daemon.url + route, { method, headers: { Authorization: `Bearer ${token}` } });
+  const token = await target.token();
+  const response = await fetch(target.agentUrl + route, { method, headers: { Authorization: `Bearer ${token}` } });
   await response.arrayBuffer();
   return response.status !== 501;
 }
@@ -177,12 +339,16 @@ async function routeIsBuilt (method, route) {
 let sandbox;
 
 await step('Sandbox.connect() through the control plane', async () => {
-  sandbox = await Sandbox.connect(SANDBOX_ID, API_KEY, controlPlaneUrl);
-  check(controlPlane.calls.includes(`GET /v1/sandboxes/${SANDBOX_ID}`), 'the SDK asked for the sandbox');
-  check(controlPlane.refreshes[SANDBOX_ID] >= 1, 'the SDK fetched a token');
-  equal([...controlPlane.apiKeys], [API_KEY], 'API key sent to the control plane');
+  sandbox = await Sandbox.connect(target.sandboxId, API_KEY, target.baseURL);
+  await controlPlane.settle();
+  check(controlPlane.calls.includes(`GET /v1/sandboxes/${target.sandboxId}`), 'the SDK asked for the sandbox');
+  check(controlPlane.refreshes[target.sandboxId] >= 1, 'the SDK fetched a token');
+  if (controlPlane.apiKeys)
+    equal([...controlPlane.apiKeys], [API_KEY], 'API key sent to the control plane');
+  /* The control plane checks the key the SDK sends. */
+  await rejects(Sandbox.connect(target.sandboxId, 'hopx_not_the_key', target.baseURL), AuthenticationError, 'another API key');
   const info = await sandbox.getInfo();
-  equal(info.publicHost, daemon.url, 'public_host');
+  equal(info.publicHost, target.agentUrl, 'public_host');
   equal(await sandbox.getToken() !== '', true, 'a token');
 });
 
@@ -203,7 +369,7 @@ await step('getAgentInfo', async () => {
   const info = await sandbox.getAgentInfo();
   check(typeof info.agent === 'string' && info.agent.length > 0, 'agent');
   check(typeof info.version === 'string', 'version');
-  equal(info.vm_port, String(daemon.port), 'vm_port');
+  equal(info.vm_port, target.vmPort, 'vm_port');
   check(info.endpoints && typeof info.endpoints === 'object', 'endpoints');
 });
 
@@ -347,14 +513,14 @@ await step('killProcess by OS pid from listSystemProcesses', async () => {
 await step('runCodeAsync: webhook with signature', async () => {
   const secret = 'hook-secret';
   const accepted = await sandbox.runCodeAsync('print("async says hi")', {
-    callbackUrl: `${controlPlaneUrl}/hooks/async`,
+    callbackUrl: `${hookUrl}/hooks/async`,
     callbackHeaders: { 'X-Test-Header': 'yes' },
     callbackSignatureSecret: secret,
     workingDir: workspace,
   });
   check(typeof accepted.execution_id === 'string', 'execution_id');
   check(['queued', 'running', 'pending'].includes(accepted.status), 'status ' + accepted.status);
-  equal(accepted.callback_url, `${controlPlaneUrl}/hooks/async`, 'callback_url');
+  equal(accepted.callback_url, `${hookUrl}/hooks/async`, 'callback_url');
   const hook = await nextHook();
   equal(hook.path, '/hooks/async', 'callback path');
   equal(hook.headers['x-test-header'], 'yes', 'callback header');
@@ -370,7 +536,7 @@ await step('runCodeAsync: webhook with signature', async () => {
 
 await step('runCodeAsync: a failing run reports failed', async () => {
   const accepted = await sandbox.runCodeAsync('import sys\nprint("partial")\nsys.exit(4)', {
-    callbackUrl: `${controlPlaneUrl}/hooks/failing`,
+    callbackUrl: `${hookUrl}/hooks/failing`,
     language: 'python',
     workingDir: workspace,
   });
@@ -499,12 +665,12 @@ await step('files.writeBytes / readBytes / download: every byte value', async ()
   const bytes = Buffer.alloc(70000);
   for (let i = 0; i < bytes.length; i++)
     bytes[i] = (i * 7 + (i >> 8)) & 0xff;
-  const target = inWorkspace('bin', 'data.bin');
-  await sandbox.files.writeBytes(target, bytes);
-  const back = await sandbox.files.readBytes(target);
+  const file = inWorkspace('bin', 'data.bin');
+  await sandbox.files.writeBytes(file, bytes);
+  const back = await sandbox.files.readBytes(file);
   check(back.equals(bytes), 'readBytes round trip');
-  check((await sandbox.files.download(target)).equals(bytes), 'download round trip');
-  check(fs.readFileSync(target).equals(bytes), 'bytes on disk');
+  check((await sandbox.files.download(file)).equals(bytes), 'download round trip');
+  check(fs.readFileSync(target.onHost(file)).equals(bytes), 'bytes on disk');
 });
 
 await step('files.upload: multipart, file part before path', async () => {
@@ -523,9 +689,9 @@ await step('files: names with spaces, &, #, +, % and unicode', async () => {
   equal(await sandbox.files.read(file), 'odd', 'read');
   equal(await sandbox.files.exists(file), true, 'exists');
   equal((await sandbox.files.list(dir)).map((f) => f.name), ['a b&c#d+e%20f ✓.txt'], 'list');
-  check(fs.existsSync(file), 'the exact name on disk');
+  check(fs.existsSync(target.onHost(file)), 'the exact name on disk');
   await sandbox.files.remove(dir);
-  equal(fs.existsSync(dir), false, 'removed');
+  equal(fs.existsSync(target.onHost(dir)), false, 'removed');
 });
 
 await step('files errors: FileNotFoundError', async () => {
@@ -553,19 +719,19 @@ await step('watchFiles: events for writes and removals', async () => {
    * once it has arrived or a first event has. */
   const first = await iterator.next();
   events.push(first.value);
-  const target = path.join(dir, 'new-file.txt');
-  await sandbox.files.write(target, 'watch me');
+  const file = path.join(dir, 'new-file.txt');
+  await sandbox.files.write(file, 'watch me');
   for (;;) {
     const { value } = await iterator.next();
     events.push(value);
-    if (value.type === 'change' && value.path === target)
+    if (value.type === 'change' && value.path === file)
       break;
   }
-  await sandbox.files.remove(target);
+  await sandbox.files.remove(file);
   for (;;) {
     const { value } = await iterator.next();
     events.push(value);
-    if (value.type === 'change' && value.path === target && value.event === 'deleted')
+    if (value.type === 'change' && value.path === file && value.event === 'deleted')
       break;
   }
   /* A burst: one event per file, none lost between frames. */
@@ -680,7 +846,8 @@ await step('getMetricsSnapshot / getAgentMetrics', async () => {
 
 await step('listSystemProcesses', async () => {
   const processes = await sandbox.listSystemProcesses();
-  const self = processes.find((p) => p.pid === daemon.child.pid || p.ppid === daemon.child.pid);
+  const agentPid = await target.agentPid();
+  const self = processes.find((p) => p.pid === agentPid || p.ppid === agentPid);
   check(processes.length > 1, 'processes');
   check(processes.some((p) => p.name === 'portholed'), 'the daemon is listed');
   check(self, 'the daemon or its children are listed');
@@ -692,10 +859,16 @@ await step('listSystemProcesses', async () => {
  * once; then it raises AuthenticationError. (Its refresh cannot
  * recover: the new token goes into axios's `common` headers, which the
  * instance's own Authorization header set at creation overrides, so the
- * retry carries the old token again. Nothing the daemon can change.) */
+ * retry carries the old token again. Nothing the daemon can change.)
+ * The refused sandbox's agent trusts neither token: the stand-in signs
+ * them with another secret; the second hub's agent expects another
+ * sandbox's tokens. */
 await step('a refused token: one refresh, one retry, then AuthenticationError', async () => {
-  const refused = await Sandbox.connect(REFUSED_SANDBOX_ID, API_KEY, controlPlaneUrl);
-  const before = controlPlane.refreshes[REFUSED_SANDBOX_ID];
+  const { baseURL, sandboxId } = target.refused;
+  const refused = await Sandbox.connect(sandboxId, API_KEY, baseURL);
+  await controlPlane.settle();
+  const before = controlPlane.refreshes[sandboxId];
+  check(before >= 1, 'connect fetched a token');
   const originalLog = console.log;
   console.log = () => {};           /* the SDK reports its refresh on stdout, our TAP stream */
   try {
@@ -704,7 +877,8 @@ await step('a refused token: one refresh, one retry, then AuthenticationError', 
   } finally {
     console.log = originalLog;
   }
-  equal(controlPlane.refreshes[REFUSED_SANDBOX_ID], before + 1, 'refreshed once on the 401');
+  await controlPlane.settle();
+  equal(controlPlane.refreshes[sandboxId], before + 1, 'refreshed once on the 401');
   await rejects(refused.terminal.connect(), Error, 'a WebSocket handshake with a refused token');
 });
 
@@ -953,6 +1127,6 @@ await step('desktop: recording', async () => {
 /* ---------------- the end ---------------- */
 
 /* Under AddressSanitizer this is where leaks and errors surface. */
-await step('portholed stops cleanly on SIGTERM', () => stopDaemon(daemon));
+await step('portholed stops cleanly on SIGTERM', () => target.stop());
 
 finish();
