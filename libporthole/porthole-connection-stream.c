@@ -136,7 +136,9 @@ begin_end (PortholeConnectionInput *self)
 }
 
 /* End of file or a failure (ECONNRESET: the client closed with our
- * answer unread) while idle starts the end request. */
+ * answer unread) while idle starts the end request; not after part of a
+ * request: its bytes and the end request would run together, and soup
+ * ends that request itself (see connection_read()). */
 static gssize
 filter_read (PortholeConnectionInput *self,
              gssize                   n,
@@ -153,16 +155,6 @@ filter_read (PortholeConnectionInput *self,
       g_clear_error (local_error);
       self->ending = TRUE;
       return take_end_request (self, buffer, count);
-    }
-
-  /* soup takes a header block cut short by the end of the connection
-   * for a whole one, its last line unchecked: it gets a failure (the
-   * request has started, so soup cleans it up). */
-  if (n == 0 && partial)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED,
-                           "Connection closed in the middle of a request's headers");
-      return -1;
     }
 
   if (*local_error != NULL)
@@ -245,6 +237,20 @@ line_is_valid (PortholeConnectionInput *self,
          ((end - value) == strlen ("identity") && g_ascii_strncasecmp (value, "identity", end - value) == 0);
 }
 
+/* Framing soup could misread: nothing more goes to soup, and the
+ * server answers 400 itself. */
+static void
+refuse_framing (PortholeConnectionInput *self)
+{
+  self->scanning = FALSE;
+  self->chunk_state = CHUNK_NONE;
+  self->discarding = TRUE;
+  self->idle = FALSE;
+  g_byte_array_set_size (self->pending, 0);
+  if (self->owner != NULL)
+    framing_invalid (self->owner);
+}
+
 /* A chunk size: 1 to 8 hexadecimal digits, then the end or an extension. */
 static gboolean
 parse_chunk_size (const char *line,
@@ -324,11 +330,7 @@ scan_chunked (PortholeConnectionInput *self,
       continue;
 
     invalid:
-      self->chunk_state = CHUNK_NONE;
-      self->discarding = TRUE;
-      g_byte_array_set_size (self->pending, 0);
-      if (self->owner != NULL)
-        framing_invalid (self->owner);
+      refuse_framing (self);
       return i;
     }
 
@@ -415,12 +417,7 @@ scan_headers (PortholeConnectionInput *self,
 
       if (!scan_line (self, byte))
         {
-          self->scanning = FALSE;
-          self->discarding = TRUE;
-          g_byte_array_set_size (self->pending, 0);
-          self->idle = FALSE;
-          if (self->owner != NULL)
-            framing_invalid (self->owner);
+          refuse_framing (self);
           return i;
         }
 
@@ -482,6 +479,16 @@ connection_read (PortholeConnectionInput  *self,
       n = g_pollable_stream_read (self->base, buffer, count, blocking, cancellable, &local_error);
       n = filter_read (self, n, &local_error, buffer, count, error);
     }
+  /* soup takes a header block cut short by the end of the connection
+   * for a whole one: its unfinished last line is checked as if it ended
+   * here. */
+  if (n == 0 && self->scanning && self->header_length > 0 && self->line_length > 0 &&
+      !scan_line (self, '\n'))
+    {
+      refuse_framing (self);
+      return discard (self, buffer, count, blocking, cancellable, error);
+    }
+
   if (n <= 0 || self->ending)
     return n;
 
