@@ -81,6 +81,9 @@ porthole_fuzz_get_daemon (void)
   g_key_file_set_string (settings, PORTHOLE_CONFIG_GROUP, "state-dir", state);
   g_key_file_set_string (settings, PORTHOLE_CONFIG_GROUP, "display", "none");
   g_key_file_set_string (settings, PORTHOLE_CONFIG_GROUP, "jwt-secret-file", secret_path);
+  /* The guardian is this executable run as `portholed guard`, which a
+   * fuzz target is not (libFuzzer took "guard" for a corpus and quit). */
+  g_key_file_set_boolean (settings, PORTHOLE_CONFIG_GROUP, "process-guardian", FALSE);
   /* Roots and a deny list, so that the path target has borders to
    * cross: the workspace and a second root, minus the state directory.
    * Both are in the scratch directory: whatever the fuzzed requests
