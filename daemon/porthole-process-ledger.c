@@ -162,10 +162,17 @@ static void
 start_guardian (const char *state_dir,
                 const char *identity)
 {
+  /* The file the link names, unless an update replaced it since: an
+   * exec wrapper such as valgrind runs the program as its client, and
+   * there /proc/self/exe is the wrapper's own binary. */
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
   const char *argv[] = { "/proc/self/exe", "guard", state_dir, identity, NULL };
   g_autoptr(GError) error = NULL;
   int fds[2];
   GPid pid;
+
+  if (exe != NULL && g_path_is_absolute (exe) && !g_str_has_suffix (exe, " (deleted)"))
+    argv[0] = exe;
 
   if (!g_unix_open_pipe (fds, FD_CLOEXEC, &error))
     {

@@ -138,14 +138,28 @@ connect_loopback (guint port)
 static void
 test_fd_exhaustion (void)
 {
-  g_autoptr(PortholeTestDaemon) daemon = porthole_test_daemon_new (NULL);
-  GPid pid = porthole_test_daemon_get_pid (daemon);
+  g_auto(GStrv) wrapper = porthole_test_get_daemon_wrapper ();
+  g_autoptr(PortholeTestDaemon) daemon = NULL;
   g_autoptr(GArray) sockets = g_array_new (FALSE, FALSE, sizeof (int));
-  guint open_before = porthole_test_count_fds (pid);
-  struct rlimit limit = { open_before + 24, open_before + 24 };
+  struct rlimit limit;
   guint64 ticks_before, ticks_after;
   long ticks_per_second = sysconf (_SC_CLK_TCK);
+  guint open_before;
   gint64 deadline;
+  GPid pid;
+
+  /* Valgrind holds descriptors of its own in the daemon's process and
+   * keeps its own idea of the limit: a limit set from outside measures
+   * valgrind, not the daemon. */
+  if (wrapper != NULL)
+    {
+      g_test_skip ("the daemon runs under a wrapper (valgrind) with descriptors of its own");
+      return;
+    }
+  daemon = porthole_test_daemon_new (NULL);
+  pid = porthole_test_daemon_get_pid (daemon);
+  open_before = porthole_test_count_fds (pid);
+  limit = (struct rlimit) { open_before + 24, open_before + 24 };
 
   /* Soft and hard: the daemon raises its soft limit to the hard one. */
   g_assert_no_errno (prlimit (pid, RLIMIT_NOFILE, &limit, NULL));

@@ -38,7 +38,8 @@ porthole_test_init (int    *argc,
  * porthole_test_skip_if_sanitized:
  *
  * Memory measurements are meaningless under ASan (its quarantine keeps
- * freed memory resident); the default test setup runs them.
+ * freed memory resident) and valgrind (its own heap); the default test
+ * setup runs them.
  *
  * Returns: %TRUE if the test was skipped
  */
@@ -48,7 +49,7 @@ porthole_test_skip_if_sanitized (void)
   if (g_getenv ("PORTHOLE_TEST_SANITIZED") == NULL)
     return FALSE;
 
-  g_test_skip ("memory figures are not meaningful under AddressSanitizer");
+  g_test_skip ("memory figures are not meaningful under AddressSanitizer or valgrind");
   return TRUE;
 }
 
@@ -87,6 +88,46 @@ porthole_test_get_daemon_path (void)
 
   g_assert_nonnull (path);
   return path;
+}
+
+/**
+ * porthole_test_get_daemon_wrapper:
+ *
+ * The command the daemon runs under, from PORTHOLE_TEST_DAEMON_WRAPPER
+ * (the valgrind test setup sets it, so a leak or an invalid read in the
+ * daemon fails the test through the wrapper's exit status).
+ *
+ * Returns: (transfer full) (nullable): its argument vector, or %NULL
+ */
+char **
+porthole_test_get_daemon_wrapper (void)
+{
+  const char *wrapper = g_getenv ("PORTHOLE_TEST_DAEMON_WRAPPER");
+  g_autoptr(GError) error = NULL;
+  char **argv = NULL;
+
+  if (wrapper == NULL || *wrapper == '\0')
+    return NULL;
+  g_shell_parse_argv (wrapper, NULL, &argv, &error);
+  g_assert_no_error (error);
+  return argv;
+}
+
+/**
+ * porthole_test_time_scale:
+ *
+ * How much longer the harness waits for the daemon to start and stop:
+ * PORTHOLE_TEST_TIME_SCALE (the valgrind setup sets it), else 1.
+ */
+guint
+porthole_test_time_scale (void)
+{
+  const char *scale = g_getenv ("PORTHOLE_TEST_TIME_SCALE");
+  guint64 value;
+
+  if (scale == NULL || !g_ascii_string_to_unsigned (scale, 10, 1, 100, &value, NULL))
+    return 1;
+  return value;
 }
 
 char *
@@ -301,6 +342,7 @@ spawn_daemon (PortholeTestDaemon *daemon)
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *home = g_build_filename (daemon->tmpdir, "home", NULL);
+  g_auto(GStrv) wrapper = porthole_test_get_daemon_wrapper ();
   gint64 deadline;
   int fd;
 
@@ -316,6 +358,10 @@ spawn_daemon (PortholeTestDaemon *daemon)
       daemon->url = g_strdup_printf ("%s://127.0.0.1:%u", tls ? "https" : "http", daemon->port);
     }
 
+  /* The valgrind setup runs the daemon under valgrind too. */
+  if (wrapper != NULL)
+    for (guint i = 0; wrapper[i] != NULL; i++)
+      g_ptr_array_add (argv, wrapper[i]);
   g_ptr_array_add (argv, (gpointer) porthole_test_get_daemon_path ());
   g_ptr_array_add (argv, "--listen-fd=3");
   g_ptr_array_add (argv, "--workspace");
@@ -349,7 +395,7 @@ spawn_daemon (PortholeTestDaemon *daemon)
 
   /* The socket listens already, so the first request just waits for the
    * daemon to accept it. */
-  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  deadline = g_get_monotonic_time () + 20 * porthole_test_time_scale () * G_USEC_PER_SEC;
   while (!daemon_is_healthy (daemon))
     {
       g_main_context_iteration (NULL, FALSE);
@@ -519,7 +565,7 @@ porthole_test_daemon_mint_token (PortholeTestDaemon *daemon,
 void
 porthole_test_daemon_stop (PortholeTestDaemon *daemon)
 {
-  gint64 deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + 15 * porthole_test_time_scale () * G_USEC_PER_SEC;
 
   if (daemon->process == NULL)
     return;

@@ -17,7 +17,8 @@ G_BEGIN_DECLS
  * file appearing, a pid going away) that wake no source of ours. */
 #define PORTHOLE_TEST_WAIT_UNTIL(cond)                                  \
   G_STMT_START {                                                        \
-    gint64 _deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;   \
+    gint64 _deadline = g_get_monotonic_time ()                          \
+                       + 30 * porthole_test_time_scale () * G_USEC_PER_SEC; \
     while (!(cond))                                                     \
       {                                                                 \
         g_assert_cmpint (g_get_monotonic_time (), <, _deadline);        \
@@ -57,6 +58,8 @@ void                  porthole_test_init              (int                  *arg
                                                        char               ***argv);
 gboolean              porthole_test_skip_if_sanitized (void);
 const char           *porthole_test_get_daemon_path   (void);
+char                **porthole_test_get_daemon_wrapper (void);
+guint                 porthole_test_time_scale        (void);
 char                 *porthole_test_make_tmpdir       (void);
 void                  porthole_test_rm_rf             (const char           *path);
 void                  porthole_test_assert_timestamp  (JsonObject           *object,
