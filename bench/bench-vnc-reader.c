@@ -42,6 +42,10 @@ got_rect (rfbClient *client,
   pixels += (double) width * height;
 }
 
+/* TurboJPEG's, which libvncclient carries and exports (no turbojpeg.h
+ * needed). */
+int tjDestroy (void *handle);
+
 static void
 log_nothing (const char *format,
              ...)
@@ -93,6 +97,13 @@ main (int    argc,
   printf ("updates %u seconds %.3f width %d height %d frames %.2f\n", updates,
           (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC, client->width, client->height,
           pixels / ((double) client->width * client->height));
+  /* What rfbClientCleanup() leaves to the application, and (0.9.14; fixed
+   * upstream in 900758ea) the TurboJPEG decompressor of Tight rects. */
+  free (client->frameBuffer);
+  free (client->rcSource);
+  free (client->rcMask);
+  if (client->tjhnd != NULL)
+    tjDestroy (client->tjhnd);
   rfbClientCleanup (client);
   return 0;
 }
