@@ -536,6 +536,44 @@ test_header_block_too_large (void)
   g_assert_true (g_str_has_prefix (fine, "HTTP/1.1 200"));
 }
 
+/* One connection's exchange: @length bytes of @data (-1: a string),
+ * the client's end of sending if @shut_write, then what the daemon says
+ * until it closes. */
+static char *
+exchange (PortholeTestDaemon *daemon,
+          const char         *data,
+          gssize              length,
+          gboolean            shut_write)
+{
+  g_autoptr(GSocketConnection) conn = raw_connect (daemon);
+
+  g_test_message ("%s", data);
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)), data,
+                             length < 0 ? strlen (data) : (gsize) length, NULL, NULL, NULL);
+  if (shut_write)
+    g_socket_shutdown (g_socket_connection_get_socket (conn), FALSE, TRUE, NULL);
+  return read_until_closed (conn, 30);
+}
+
+static guint
+count_ok (const char *answers)
+{
+  guint n = 0;
+
+  for (const char *at = answers; (at = strstr (at, "HTTP/1.1 200")) != NULL; at++)
+    n++;
+  return n;
+}
+
+/* The daemon's own 400, not soup's (which has no body). */
+static void
+assert_framing_refused (const char *answer)
+{
+  g_assert_nonnull (answer);
+  g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 400"));
+  g_assert_nonnull (strstr (answer, "INVALID_REQUEST"));
+}
+
 /* libsoup 3.2.3 leaked each request's path when it could not read the
  * body's framing (found by fuzz/fuzz-http); such requests are answered
  * 400 before soup sees them, and so are the ambiguous ones a proxy in
@@ -573,47 +611,25 @@ test_framing (void)
     "GET /health HTTP/1.1\r\nHost: x\r\nContent-Length:  2 \r\n\r\n{}"
     "GET /health HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: Chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n"
     "GET /health HTTP/1.1\r\nHost: x\r\nX-Content-Length: nope\r\nConnection: close\r\n\r\n";
-  g_autoptr(GSocketConnection) keep = raw_connect (daemon);
   g_autofree char *answers = NULL;
-  const char *at;
-  guint n_ok = 0;
 
   for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
     {
-      g_autoptr(GSocketConnection) conn = raw_connect (daemon);
-      g_autofree char *answer = NULL;
+      g_autofree char *answer = exchange (daemon, refused[i], -1, FALSE);
 
-      g_test_message ("%s", refused[i]);
-      g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)), refused[i], strlen (refused[i]),
-                                 NULL, NULL, NULL);
-      answer = read_until_closed (conn, 30);
-      g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 400"));
-      g_assert_nonnull (strstr (answer, "INVALID_REQUEST"));
+      assert_framing_refused (answer);
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (pipelined); i++)
     {
-      g_autoptr(GSocketConnection) conn = raw_connect (daemon);
-      g_autofree char *answer = NULL;
-      const char *second;
+      g_autofree char *answer = exchange (daemon, pipelined[i], -1, FALSE);
 
-      g_test_message ("%s", pipelined[i]);
-      g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)), pipelined[i], strlen (pipelined[i]),
-                                 NULL, NULL, NULL);
-      answer = read_until_closed (conn, 30);
       g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 200"));
-      second = strstr (answer + 1, "HTTP/1.1 ");
-      g_assert_nonnull (second);
-      g_assert_true (g_str_has_prefix (second, "HTTP/1.1 400"));
-      g_assert_nonnull (strstr (second, "INVALID_REQUEST"));
+      assert_framing_refused (strstr (answer + 1, "HTTP/1.1 "));
     }
 
-  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (keep)), accepted, strlen (accepted),
-                             NULL, NULL, NULL);
-  answers = read_until_closed (keep, 30);
-  for (at = answers; (at = strstr (at, "HTTP/1.1 200")) != NULL; at++)
-    n_ok++;
-  g_assert_cmpuint (n_ok, ==, 3);
+  answers = exchange (daemon, accepted, -1, FALSE);
+  g_assert_cmpuint (count_ok (answers), ==, 3);
 }
 
 /* Two more ways a request's framing reached soup unchecked (found by
@@ -630,33 +646,16 @@ test_framing_cut_short (void)
     "GET /health HTTP/1.1\r\nHost: x\r\nContent-Length: x",
     "GET /health HTTP/1.1\r\nHost: x\r\n\r\nGET /health HTTP/1.1\r\nHost: x\r\nContent-Length: x",
   };
+  g_autofree char *nul_answer = exchange (daemon, with_nul, sizeof with_nul - 1, FALSE);
 
-  {
-    g_autoptr(GSocketConnection) conn = raw_connect (daemon);
-    g_autofree char *answer = NULL;
+  assert_framing_refused (nul_answer);
 
-    g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)), with_nul, sizeof with_nul - 1,
-                               NULL, NULL, NULL);
-    answer = read_until_closed (conn, 30);
-    g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 400"));
-    g_assert_nonnull (strstr (answer, "INVALID_REQUEST"));
-  }
-
+  /* The whole request is answered; the cut one is not run. */
   for (guint i = 0; i < G_N_ELEMENTS (cut_short); i++)
     {
-      g_autoptr(GSocketConnection) conn = raw_connect (daemon);
-      g_autofree char *answer = NULL;
-      guint n_ok = 0;
+      g_autofree char *answer = exchange (daemon, cut_short[i], -1, TRUE);
 
-      g_test_message ("%s", cut_short[i]);
-      send_text (conn, cut_short[i]);
-      g_socket_shutdown (g_socket_connection_get_socket (conn), FALSE, TRUE, NULL);
-      answer = read_until_closed (conn, 30);
-
-      /* The whole request is answered; the cut one is not run. */
-      for (const char *at = answer; (at = strstr (at, "HTTP/1.1 200")) != NULL; at++)
-        n_ok++;
-      g_assert_cmpuint (n_ok, ==, i);
+      g_assert_cmpuint (count_ok (answer), ==, i);
     }
 
   /* The daemon goes on serving. */
