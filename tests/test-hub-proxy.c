@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "porthole-hub-proxy.h"
+#include "test-utils.h"
 
 #define UPGRADE "GET /commands/stream HTTP/1.1\r\nHost: sandbox\r\nUpgrade: websocket\r\n" \
                 "Connection: Upgrade\r\nX-API-Key: secret\r\n\r\n"
@@ -83,37 +84,6 @@ send_all (GSocket      *socket,
     }
 }
 
-/* One server frame of @length bytes of @fill. */
-static void
-append_frame (GByteArray *out,
-              guint8      opcode,
-              gsize       length,
-              guint8      fill)
-{
-  guint8 header[10] = { 0x80 | opcode };
-  guint n = 2;
-
-  if (length < 126)
-    header[1] = length;
-  else if (length < 65536)
-    {
-      header[1] = 126;
-      header[2] = length >> 8;
-      header[3] = length & 0xff;
-      n = 4;
-    }
-  else
-    {
-      header[1] = 127;
-      for (guint i = 0; i < 8; i++)
-        header[2 + i] = ((guint64) length >> (8 * (7 - i))) & 0xff;
-      n = 10;
-    }
-  g_byte_array_append (out, header, n);
-  for (gsize i = 0; i < length; i++)
-    g_byte_array_append (out, &fill, 1);
-}
-
 /* The agent, blocking, while the main thread runs the proxy. */
 static gpointer
 agent_thread (gpointer data)
@@ -143,12 +113,12 @@ agent_thread (gpointer data)
    * its last piece; then the close. */
   g_byte_array_append (burst, (const guint8 *) HEAD_101, strlen (HEAD_101));
   for (guint i = 0; i < 6; i++)
-    append_frame (burst, 0x1, 20 + i, 'a' + i);
-  append_frame (burst, 0x9, 0, 0);
+    porthole_test_ws_frame_append (burst, 0x1, 20 + i, 'a' + i, FALSE, FALSE);
+  porthole_test_ws_frame_append (burst, 0x9, 0, 0, FALSE, FALSE);
   cuts[0] = burst->len;
-  append_frame (burst, 0x2, 200 * 1024, 'z');
-  append_frame (burst, 0x1, 300, 'y');
-  append_frame (burst, 0x8, 2, 3);
+  porthole_test_ws_frame_append (burst, 0x2, 200 * 1024, 'z', FALSE, FALSE);
+  porthole_test_ws_frame_append (burst, 0x1, 300, 'y', FALSE, FALSE);
+  porthole_test_ws_frame_append (burst, 0x8, 2, 3, FALSE, FALSE);
   cuts[1] = cuts[0] + 1;
   cuts[2] = cuts[0] + 70 * 1024;
   cuts[3] = burst->len;

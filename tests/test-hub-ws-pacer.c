@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "porthole-hub-ws-pacer.h"
+#include "test-utils.h"
 
 #define HEAD_101 "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
 
@@ -47,46 +48,6 @@ feed (PortholeHubWsPacer *pacer,
     }
 }
 
-/* Appends a server frame (FIN, @opcode) of @length bytes of @fill, its
- * header as short as it can be unless @long_form; @mask adds a key. */
-static void
-append_frame (GByteArray *out,
-              guint8      opcode,
-              gsize       length,
-              guint8      fill,
-              gboolean    long_form,
-              gboolean    mask)
-{
-  guint8 header[14] = { 0x80 | opcode };
-  guint n = 2;
-
-  if (length < 126 && !long_form)
-    header[1] = length;
-  else if (length < 65536 && !long_form)
-    {
-      header[1] = 126;
-      header[2] = length >> 8;
-      header[3] = length & 0xff;
-      n = 4;
-    }
-  else
-    {
-      header[1] = 127;
-      for (guint i = 0; i < 8; i++)
-        header[2 + i] = ((guint64) length >> (8 * (7 - i))) & 0xff;
-      n = 10;
-    }
-  if (mask)
-    {
-      header[1] |= 0x80;
-      memcpy (header + n, "\x12\x34\x56\x78", 4);
-      n += 4;
-    }
-  g_byte_array_append (out, header, n);
-  for (gsize i = 0; i < length; i++)
-    g_byte_array_append (out, &fill, 1);
-}
-
 /* The head, then frames of every header form: a burst as one read. */
 static GByteArray *
 make_stream (GArray *expected)
@@ -113,7 +74,7 @@ make_stream (GArray *expected)
   g_array_append_val (expected, end);
   for (guint i = 0; i < G_N_ELEMENTS (frames); i++)
     {
-      append_frame (stream, frames[i].opcode, frames[i].length, 'a' + i, frames[i].long_form, frames[i].mask);
+      porthole_test_ws_frame_append (stream, frames[i].opcode, frames[i].length, 'a' + i, frames[i].long_form, frames[i].mask);
       end = stream->len;
       g_array_append_val (expected, end);
     }

@@ -1021,6 +1021,52 @@ porthole_test_find_process (PortholeTestDaemon *daemon,
  *
  * Returns: (transfer full): the connection, upgraded
  */
+/**
+ * porthole_test_ws_frame_append:
+ * @long_form: a 64-bit length whatever @length is
+ * @mask: with a masking key (the payload stays @fill, unmasked)
+ *
+ * Appends a WebSocket frame (FIN, @opcode) of @length bytes of @fill,
+ * its header as short as it can be unless @long_form.
+ */
+void
+porthole_test_ws_frame_append (GByteArray *out,
+                               guint8      opcode,
+                               gsize       length,
+                               guint8      fill,
+                               gboolean    long_form,
+                               gboolean    mask)
+{
+  guint8 header[14] = { 0x80 | opcode };
+  guint n = 2;
+
+  if (length < 126 && !long_form)
+    header[1] = length;
+  else if (length < 65536 && !long_form)
+    {
+      header[1] = 126;
+      header[2] = length >> 8;
+      header[3] = length & 0xff;
+      n = 4;
+    }
+  else
+    {
+      header[1] = 127;
+      for (guint i = 0; i < 8; i++)
+        header[2 + i] = ((guint64) length >> (8 * (7 - i))) & 0xff;
+      n = 10;
+    }
+  if (mask)
+    {
+      header[1] |= 0x80;
+      memcpy (header + n, "\x12\x34\x56\x78", 4);
+      n += 4;
+    }
+  g_byte_array_append (out, header, n);
+  for (gsize i = 0; i < length; i++)
+    g_byte_array_append (out, &fill, 1);
+}
+
 GSocketConnection *
 porthole_test_raw_websocket (PortholeTestDaemon *daemon,
                              const char         *path,

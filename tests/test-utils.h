@@ -130,6 +130,12 @@ JsonObject           *porthole_test_socket_wait_type  (PortholeTestSocket   *soc
 void                  porthole_test_socket_wait_closed (PortholeTestSocket  *socket);
 guint                 porthole_test_socket_count_type (PortholeTestSocket   *socket,
                                                        const char           *type);
+void                  porthole_test_ws_frame_append   (GByteArray           *out,
+                                                       guint8                opcode,
+                                                       gsize                 length,
+                                                       guint8                fill,
+                                                       gboolean              long_form,
+                                                       gboolean              mask);
 GSocketConnection    *porthole_test_raw_websocket     (PortholeTestDaemon   *daemon,
                                                        const char           *path,
                                                        const char           *first_message);
