@@ -135,6 +135,13 @@ begin_end (PortholeConnectionInput *self)
   g_cancellable_cancel (self->wake);
 }
 
+/* Part of a request's header block has come, not all of it. */
+static gboolean
+in_header_block (PortholeConnectionInput *self)
+{
+  return self->scanning && self->header_length > 0;
+}
+
 /* End of file or a failure (ECONNRESET: the client closed with our
  * answer unread) while idle starts the end request; not after part of a
  * request: its bytes and the end request would run together, and soup
@@ -147,9 +154,7 @@ filter_read (PortholeConnectionInput *self,
              gsize                    count,
              GError                 **error)
 {
-  gboolean partial = self->scanning && self->header_length > 0;
-
-  if (n <= 0 && self->idle && !self->ending && !partial &&
+  if (n <= 0 && self->idle && !self->ending && !in_header_block (self) &&
       !g_error_matches (*local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
     {
       g_clear_error (local_error);
@@ -482,7 +487,7 @@ connection_read (PortholeConnectionInput  *self,
   /* soup takes a header block cut short by the end of the connection
    * for a whole one: its unfinished last line is checked as if it ended
    * here. */
-  if (n == 0 && self->scanning && self->header_length > 0 && self->line_length > 0 &&
+  if (n == 0 && in_header_block (self) && self->line_length > 0 &&
       !scan_line (self, '\n'))
     {
       refuse_framing (self);
