@@ -26,6 +26,7 @@
 #include "porthole-restart.h"
 #include "porthole-self-test.h"
 #include "porthole-spawn.h"
+#include "porthole-target-user.h"
 #include "porthole-updater.h"
 #include "porthole-version.h"
 
@@ -46,6 +47,7 @@ typedef struct
   char **listen_fds;
   char *workspace;
   char *state_dir;
+  char *user;
   char *display;
   char *display_size;
   char *window_manager;
@@ -77,6 +79,7 @@ options_clear (Options *options)
   g_strfreev (options->listen_fds);
   g_free (options->workspace);
   g_free (options->state_dir);
+  g_free (options->user);
   g_free (options->display);
   g_free (options->display_size);
   g_free (options->window_manager);
@@ -105,6 +108,7 @@ options_to_overrides (Options *options)
     { "listen-fd", PORTHOLE_OVERRIDE_STRV, options->listen_fds },
     { "workspace", PORTHOLE_OVERRIDE_STRING, options->workspace },
     { "state-dir", PORTHOLE_OVERRIDE_STRING, options->state_dir },
+    { "user", PORTHOLE_OVERRIDE_STRING, options->user },
     { "display", PORTHOLE_OVERRIDE_STRING, options->display },
     { "display-size", PORTHOLE_OVERRIDE_STRING, options->display_size },
     { "window-manager", PORTHOLE_OVERRIDE_STRING, options->window_manager },
@@ -333,6 +337,7 @@ main (int    argc,
     { "listen-fd", 0, 0, G_OPTION_ARG_STRING_ARRAY, &options.listen_fds, "Serve an already listening socket (repeatable)", "FD" },
     { "workspace", 'w', 0, G_OPTION_ARG_FILENAME, &options.workspace, "Default working directory (default /workspace)", "DIR" },
     { "state-dir", 0, 0, G_OPTION_ARG_FILENAME, &options.state_dir, "Where state survives restarts", "DIR" },
+    { "user", 'u', 0, G_OPTION_ARG_STRING, &options.user, "Run code, terminals and file operations as this user (name or uid; the daemon must be root)", "USER" },
     { "display", 'd', 0, G_OPTION_ARG_STRING, &options.display, "X display: auto, :N or none (default auto)", "DISPLAY" },
     { "display-size", 0, 0, G_OPTION_ARG_STRING, &options.display_size, "Size of the embedded display (default 1920x1080x24)", "WxHxD" },
     { "window-manager", 0, 0, G_OPTION_ARG_STRING, &options.window_manager, "Window manager on the embedded display: auto, none or a command (default auto: openbox if installed)", "WM" },
@@ -406,6 +411,18 @@ main (int    argc,
 
   if (options.rollback)
     return run_rollback (config);
+
+  /* Before any thread or child: the groups are the whole process's. */
+  if (porthole_config_get_user (config) != NULL)
+    {
+      g_autoptr(PortholeTargetUser) user = porthole_target_user_lookup (porthole_config_get_user (config), &error);
+
+      if (user == NULL || !porthole_target_user_install (user, &error))
+        {
+          g_printerr ("portholed: %s\n", error->message);
+          return EXIT_FAILURE;
+        }
+    }
 
   /* Writes to a closed pipe or socket are errors, not a reason to die;
    * children get the default disposition back before exec. */

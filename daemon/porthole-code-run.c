@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "porthole-code-run.h"
+#include "porthole-target-user.h"
 #include "porthole-daemon.h"
 #include "porthole-error.h"
 #include "porthole-exec-result.h"
@@ -97,11 +98,16 @@ remove_entry (const char        *path,
   return 0;
 }
 
+/* As the user whose code could change the tree meanwhile. */
 static void
 remove_directory (char **directory)
 {
+  g_auto(PortholeFsIdentity) identity = { 0 };
+
   if (*directory == NULL)
     return;
+
+  porthole_fs_as_user_begin (&identity);
 
   nftw (*directory, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
   g_clear_pointer (directory, g_free);
@@ -285,6 +291,10 @@ write_program (PortholeCodeRun  *self,
   g_autoptr(GError) local_error = NULL;
   g_autofree char *template = g_build_filename (porthole_executor_get_scratch_directory (self->executor),
                                                 "porthole-run-XXXXXX", NULL);
+  g_auto(PortholeFsIdentity) identity = { 0 };
+
+  /* The program's directory and file are its user's. */
+  porthole_fs_as_user_begin (&identity);
 
   if (g_mkdtemp_full (template, 0700) == NULL)
     {

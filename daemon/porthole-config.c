@@ -31,6 +31,7 @@ typedef struct
   gboolean verbose;
   gboolean child_subreaper;
   gboolean process_guardian;
+  char *user;
 
   gboolean insecure_no_auth;
   char *jwt_secret_file;
@@ -110,6 +111,7 @@ settings_free (Settings *settings)
   g_free (settings->window_manager);
   g_free (settings->vnc_listen);
   g_free (settings->sandbox_id);
+  g_free (settings->user);
   g_free (settings->jwt_secret_file);
   g_free (settings->jwt_public_key_file);
   g_free (settings->jwt_alg);
@@ -458,6 +460,8 @@ settings_load (GKeyFile  *file,
     return NULL;
 
   settings->sandbox_id = get_string (file, "sandbox-id", NULL);
+  /* Looked up once, at start-up (porthole-target-user.c). */
+  settings->user = get_string (file, "user", NULL);
   if (!get_boolean (file, "verbose", FALSE, &settings->verbose, error) ||
       !get_boolean (file, "insecure-no-auth", FALSE, &settings->insecure_no_auth, error) ||
       !get_boolean (file, "child-subreaper", FALSE, &settings->child_subreaper, error) ||
@@ -712,6 +716,18 @@ const char *
 porthole_config_get_workspace (PortholeConfig *self)
 {
   return self->settings->workspace;
+}
+
+/**
+ * porthole_config_get_user:
+ *
+ * Returns: (nullable): the user (name or uid) children and file
+ *   operations run as, or %NULL for the daemon's own
+ */
+const char *
+porthole_config_get_user (PortholeConfig *self)
+{
+  return self->settings->user;
 }
 
 const char *

@@ -29,6 +29,7 @@ const int          *porthole_config_get_listen_fds         (PortholeConfig  *sel
                                                             guint           *n_fds);
 const char         *porthole_config_get_workspace          (PortholeConfig  *self);
 const char         *porthole_config_get_state_dir          (PortholeConfig  *self);
+const char         *porthole_config_get_user               (PortholeConfig  *self);
 const char         *porthole_config_get_display            (PortholeConfig  *self);
 void                porthole_config_get_display_size       (PortholeConfig  *self,
                                                             guint           *width,

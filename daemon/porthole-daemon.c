@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <string.h>
 #include <glib/gstdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "porthole-auth.h"
@@ -30,6 +31,7 @@
 #include "porthole-route.h"
 #include "porthole-run-table.h"
 #include "porthole-sysinfo.h"
+#include "porthole-target-user.h"
 #include "porthole-updater.h"
 
 /* After SIGTERM, in-flight requests get this long to finish. */
@@ -197,12 +199,16 @@ setup_workspace (PortholeDaemon  *self,
                  GError         **error)
 {
   const char *configured = porthole_config_get_workspace (self->config);
+  PortholeTargetUser *user = porthole_target_user_get_default ();
+  gboolean existed = g_file_test (configured, G_FILE_TEST_EXISTS);
   g_autoptr(GError) local_error = NULL;
 
   if (ensure_directory (configured, 0755, &local_error))
     {
       self->workspace = g_canonicalize_filename (configured, NULL);
-      return TRUE;
+      /* The user's code works there; one that was there before keeps
+       * its owner (the image may have chosen it). */
+      return user == NULL || porthole_target_user_take_directory (user, self->workspace, !existed, error);
     }
 
   /* An unprivileged daemon falls back to a workspace of its own. */
@@ -222,6 +228,56 @@ setup_workspace (PortholeDaemon  *self,
   return FALSE;
 }
 
+/* With a target user, the executor's directories in the state directory
+ * are the user's (porthole-executor.c): the user may pass through it,
+ * not list it. Everything else there is the daemon's alone (0700
+ * directories, 0600 files). */
+static gboolean
+open_state_dir_to_user (PortholeDaemon  *self,
+                        GError         **error)
+{
+  PortholeTargetUser *user = porthole_target_user_get_default ();
+  const char *path = porthole_config_get_state_dir (self->config);
+
+  if (user == NULL || !porthole_target_user_switches (user))
+    return TRUE;
+
+  if (chmod (path, 0711) != 0)
+    {
+      int errsv = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv), "Cannot open %s to %s: %s", path,
+                   porthole_target_user_get_name (user), g_strerror (errsv));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Children see the target user's HOME, USER, LOGNAME (and SHELL, if it
+ * is a login shell) unless the request or /env set them. */
+static void
+set_user_environment (PortholeDaemon *self)
+{
+  PortholeTargetUser *user = porthole_target_user_get_default ();
+  const char *shell;
+
+  if (user == NULL)
+    return;
+
+  porthole_env_store_set_base (self->env_store, "HOME", porthole_target_user_get_home (user));
+  porthole_env_store_set_base (self->env_store, "USER", porthole_target_user_get_name (user));
+  porthole_env_store_set_base (self->env_store, "LOGNAME", porthole_target_user_get_name (user));
+
+  /* nologin and false are no shells for a terminal. */
+  setusershell ();
+  while ((shell = getusershell ()) != NULL && !g_str_equal (shell, porthole_target_user_get_shell (user)))
+    ;
+  if (shell != NULL)
+    porthole_env_store_set_base (self->env_store, "SHELL", shell);
+  endusershell ();
+}
+
 /* Temporary files of writes a killed daemon left behind. */
 static void
 clean_stale_files (GTask        *task,
@@ -229,6 +285,10 @@ clean_stale_files (GTask        *task,
                    gpointer      task_data,
                    GCancellable *cancellable)
 {
+  g_auto(PortholeFsIdentity) identity = { 0 };
+
+  /* The workspace is the user's: so are the files removed there. */
+  porthole_fs_as_user_begin (&identity);
   porthole_atomic_file_clean_stale (task_data, 200000);
 }
 
@@ -247,7 +307,8 @@ porthole_daemon_start (PortholeDaemon  *self,
   g_return_val_if_fail (PORTHOLE_IS_DAEMON (self), FALSE);
 
   if (!setup_workspace (self, error) ||
-      !ensure_directory (porthole_config_get_state_dir (self->config), 0700, error))
+      !ensure_directory (porthole_config_get_state_dir (self->config), 0700, error) ||
+      !open_state_dir_to_user (self, error))
     return FALSE;
 
   porthole_json_set_max_depth (porthole_config_get_max_json_depth (self->config));
@@ -271,6 +332,7 @@ porthole_daemon_start (PortholeDaemon  *self,
 
   self->sysinfo = porthole_sysinfo_new (self->workspace);
   self->env_store = porthole_env_store_new (porthole_config_get_state_dir (self->config));
+  set_user_environment (self);
   self->fs_policy = porthole_fs_policy_new (self->config, self->workspace);
   self->file_watcher = porthole_file_watcher_new (self->fs_policy);
   self->executor = porthole_executor_new (self);

@@ -24,6 +24,7 @@
 
 #include "porthole-daemon.h"
 #include "porthole-executor.h"
+#include "porthole-target-user.h"
 #include "porthole-kernel-manager.h"
 #include "porthole-language.h"
 #include "porthole-process.h"
@@ -159,7 +160,10 @@ install_runner (PortholeExecutor *self,
 {
   g_autoptr(GBytes) script = NULL;
   g_autoptr(GError) error = NULL;
+  g_auto(PortholeFsIdentity) identity = { 0 };
 
+  /* In the runtime directory, which is the target user's. */
+  porthole_fs_as_user_begin (&identity);
   self->runner_source = g_build_filename (directory, "porthole-runner.py", NULL);
   self->runner_compiled = g_build_filename (directory, "porthole-runner.pyc", NULL);
 
@@ -193,9 +197,15 @@ make_state_directory (PortholeDaemon *daemon,
                       const char     *name)
 {
   char *path = g_build_filename (porthole_daemon_get_state_dir (daemon), name, NULL);
+  PortholeTargetUser *user = porthole_target_user_get_default ();
+  g_autoptr(GError) error = NULL;
 
   if (g_mkdir_with_parents (path, 0700) != 0)
     g_warning ("Cannot create %s: %s", path, g_strerror (errno));
+  /* Runs write there (caches, kernels' connection files): they are
+   * their user's. */
+  else if (user != NULL && !porthole_target_user_take_directory (user, path, TRUE, &error))
+    g_warning ("%s", error->message);
 
   return path;
 }

@@ -33,6 +33,7 @@
 #include "porthole-error.h"
 #include "porthole-file-watcher.h"
 #include "porthole-fs-policy.h"
+#include "porthole-target-user.h"
 
 #define WATCH_MASK (IN_CREATE | IN_DELETE | IN_MODIFY | IN_ATTRIB | IN_MOVED_FROM | IN_MOVED_TO | \
                     IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR | IN_DONT_FOLLOW | IN_EXCL_UNLINK)
@@ -530,6 +531,10 @@ inotify_ready_cb (int          fd,
   PortholeFileWatcher *self = user_data;
   g_autoptr(PortholeFileWatcher) hold = g_object_ref (self);
   char buffer[64 * 1024] __attribute__ ((aligned (__alignof__ (struct inotify_event))));
+  g_auto(PortholeFsIdentity) identity = { 0 };
+
+  /* New directories are looked into as the user /files/watch acts for. */
+  porthole_fs_as_user_begin (&identity);
 
   for (;;)
     {

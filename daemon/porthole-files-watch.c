@@ -20,6 +20,7 @@
 #include "porthole-daemon.h"
 #include "porthole-file-watcher.h"
 #include "porthole-files-routes.h"
+#include "porthole-target-user.h"
 #include "porthole-fs-policy.h"
 #include "porthole-json.h"
 #include "porthole-protocol.h"
@@ -215,7 +216,10 @@ on_message (PortholeWsChannel *channel,
 {
   const char *action = NULL;
   const char *path = NULL;
+  g_auto(PortholeFsIdentity) identity = { 0 };
 
+  /* Watches are added as the user the route acts for. */
+  porthole_fs_as_user_begin (&identity);
   if (message != NULL)
     {
       action = porthole_json_object_get_string (message, "action");

@@ -42,6 +42,7 @@
 #include "porthole-fs-identities.h"
 #include "porthole-fs-mounts.h"
 #include "porthole-fs-policy.h"
+#include "porthole-target-user.h"
 
 /* File events check the policy without a request to refresh it: they
  * refresh it themselves, at most this often. */
@@ -304,6 +305,10 @@ refresh (PortholeFsPolicy *self)
   g_auto(GStrv) paths = dup_denied_paths (self);
   guint n = g_strv_length (paths);
   g_autofree int *fds = g_new (int, n + 1);
+  g_auto(PortholeFsIdentity) identity = { 0 };
+
+  /* The daemon's own files, opened as the daemon (see denies()). */
+  porthole_fs_as_daemon_begin (&identity);
 
   g_array_set_size (self->locations, 0);
   for (guint i = 0; i < n; i++)
@@ -362,6 +367,11 @@ denies (PortholeFsPolicy  *self,
         const struct stat *st,
         guint64            mount_id)
 {
+  g_auto(PortholeFsIdentity) identity = { 0 };
+
+  /* The denied places are looked into as the daemon, even for a
+   * request done as the target user. */
+  porthole_fs_as_daemon_begin (&identity);
   return porthole_fs_policy_is_denied (self, real) ||
          location_is_denied (self, mount_id, real) ||
          porthole_fs_identities_contains (self->identities, st);

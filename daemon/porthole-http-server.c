@@ -38,6 +38,7 @@
 #include "porthole-daemon.h"
 #include "porthole-http-listener.h"
 #include "porthole-http-server.h"
+#include "porthole-target-user.h"
 #include "porthole-json.h"
 #include "porthole-protocol.h"
 #include "porthole-request.h"
@@ -845,8 +846,11 @@ early_handler (SoupServer        *soup,
   if ((route->flags & PORTHOLE_ROUTE_FLAGS_STREAM_BODY) && route->open_body != NULL)
     {
       g_autoptr(GOutputStream) stream = NULL;
+      g_auto(PortholeFsIdentity) identity = { 0 };
 
       soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+      if (route->flags & PORTHOLE_ROUTE_FLAGS_AS_USER)
+        porthole_fs_as_user_begin (&identity);
       stream = route->open_body (req, &error);
       if (stream == NULL)
         {
@@ -937,7 +941,13 @@ complete_upgrade (SoupServerMessage *msg,
                  g_get_monotonic_time () - porthole_request_get_start_time (req),
                  porthole_request_get_id (req));
 
-  route->websocket (req, ws);
+  {
+    g_auto(PortholeFsIdentity) identity = { 0 };
+
+    if (route->flags & PORTHOLE_ROUTE_FLAGS_AS_USER)
+      porthole_fs_as_user_begin (&identity);
+    route->websocket (req, ws);
+  }
 }
 
 static gboolean

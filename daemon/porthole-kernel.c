@@ -38,6 +38,7 @@
 #include "porthole-json.h"
 #include "porthole-jupyter-channel.h"
 #include "porthole-kernel.h"
+#include "porthole-target-user.h"
 #include "porthole-language.h"
 #include "porthole-process.h"
 
@@ -571,6 +572,16 @@ stop_starting (PortholeKernel *self)
   g_hash_table_remove_all (self->info_requests);
 }
 
+/* In the kernels' directory, which is the target user's. */
+static void
+remove_connection_file (PortholeKernel *self)
+{
+  g_auto(PortholeFsIdentity) identity = { 0 };
+
+  porthole_fs_as_user_begin (&identity);
+  g_unlink (self->connection_file);
+}
+
 static void
 on_process_exited (PortholeProcess *process,
                    PortholeKernel  *self)
@@ -587,7 +598,7 @@ on_process_exited (PortholeProcess *process,
   stop_starting (self);
   close_channels (self);
   g_clear_object (&self->process);
-  g_unlink (self->connection_file);
+  remove_connection_file (self);
 
   if (self->current != NULL)
     {
@@ -671,6 +682,7 @@ write_connection_file (PortholeKernel  *self,
   static const char *const names[] = { "shell_port", "iopub_port", "stdin_port", "control_port", "hb_port" };
   g_autoptr(JsonObject) connection = json_object_new ();
   g_autoptr(GBytes) bytes = NULL;
+  g_auto(PortholeFsIdentity) identity = { 0 };
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     json_object_set_int_member (connection, names[i], ports[i]);
@@ -681,6 +693,8 @@ write_connection_file (PortholeKernel  *self,
   json_object_set_string_member (connection, "kernel_name", "python3");
   bytes = porthole_json_object_to_bytes (connection);
 
+  /* The kernel, its user's, reads it. */
+  porthole_fs_as_user_begin (&identity);
   return g_file_set_contents_full (self->connection_file, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
                                    G_FILE_SET_CONTENTS_NONE, 0600, error);
 }
@@ -959,7 +973,9 @@ static void
 porthole_kernel_finalize (GObject *object)
 {
   PortholeKernel *self = (PortholeKernel *)object;
+  g_auto(PortholeFsIdentity) identity = { 0 };
 
+  porthole_fs_as_user_begin (&identity);
   if (self->connection_file != NULL)
     g_unlink (self->connection_file);
   if (self->directory != NULL)
@@ -1007,6 +1023,7 @@ porthole_kernel_new (PortholeDaemon *daemon,
                      const char     *directory)
 {
   PortholeKernel *self = g_object_new (PORTHOLE_TYPE_KERNEL, NULL);
+  g_auto(PortholeFsIdentity) identity = { 0 };
 
   self->daemon = daemon;
   self->context = zmq_context;
@@ -1016,6 +1033,7 @@ porthole_kernel_new (PortholeDaemon *daemon,
   self->directory = g_build_filename (directory, self->id, NULL);
   self->connection_file = g_build_filename (self->directory, "kernel.json", NULL);
   self->started = self->last_activity = g_get_real_time ();
+  porthole_fs_as_user_begin (&identity);
   if (g_mkdir_with_parents (self->directory, 0700) != 0)
     g_warning ("Cannot create %s: %s", self->directory, g_strerror (errno));
 

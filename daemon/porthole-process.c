@@ -9,6 +9,8 @@
  *    (see porthole-spawn.c), and death with the daemon; what a crash
  *    leaves of the tree is ended by the next daemon
  *    (porthole-process-ledger.c);
+ *  - the target user's identity (`user=`), unless the child is one of
+ *    the daemon's own helpers;
  *  - stdin is /dev/null (or a new pseudo-terminal), the environment is
  *    exactly what the caller built, SIGPIPE back to its default, and the
  *    OOM killer prefers the child to the daemon;
@@ -45,6 +47,7 @@
 #include "porthole-process.h"
 #include "porthole-process-ledger.h"
 #include "porthole-spawn.h"
+#include "porthole-target-user.h"
 
 #define READ_CHUNK (64 * 1024)
 /* Terminal input waiting for the child to read it, at most. */
@@ -767,10 +770,19 @@ porthole_process_spawn (PortholeProcess  *self,
     .cgroup_dir_fd = -1,
     .cgroup_procs_fd = -1,
   };
+  PortholeTargetUser *user = porthole_target_user_get_default ();
   gboolean ok;
 
   g_return_val_if_fail (PORTHOLE_IS_PROCESS (self), FALSE);
   g_return_val_if_fail (!self->spawned, FALSE);
+
+  if (!(self->flags & PORTHOLE_PROCESS_FLAGS_DAEMON) && user != NULL && porthole_target_user_switches (user))
+    {
+      args.switch_user = TRUE;
+      args.uid = porthole_target_user_get_uid (user);
+      args.gid = porthole_target_user_get_gid (user);
+      args.groups = porthole_target_user_get_groups (user, &args.n_groups);
+    }
 
   cgroup_name = g_strdup_printf ("run-%u", ++counter);
   if (porthole_cgroup_is_supported ())
@@ -792,6 +804,9 @@ porthole_process_spawn (PortholeProcess  *self,
       if (!open_pty (self, &slave, error))
         return FALSE;
       args.controlling_tty = TRUE;
+      /* The user's terminal is the user's, as login would make it. */
+      if (args.switch_user && fchown (slave, args.uid, (gid_t) -1) != 0)
+        g_debug ("Cannot give the terminal to uid %u: %s", (guint) args.uid, g_strerror (errno));
     }
   else
     {

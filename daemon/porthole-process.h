@@ -36,6 +36,10 @@ typedef enum
   PORTHOLE_PROCESS_FLAGS_PTY          = 1 << 2,
   /* Look argv[0] up in the PATH of the child's environment. */
   PORTHOLE_PROCESS_FLAGS_SEARCH_PATH  = 1 << 3,
+  /* One of the daemon's own helpers (Xvfb, the updater): it keeps the
+   * daemon's identity. Everything else runs as the target user
+   * (`user=`, porthole-target-user.c) when there is one. */
+  PORTHOLE_PROCESS_FLAGS_DAEMON       = 1 << 4,
 } PortholeProcessFlags;
 
 #define PORTHOLE_TYPE_PROCESS (porthole_process_get_type ())

@@ -12,6 +12,7 @@
 #include "porthole-json.h"
 #include "porthole-protocol.h"
 #include "porthole-request.h"
+#include "porthole-target-user.h"
 
 typedef struct _StreamReply StreamReply;
 
@@ -1535,7 +1536,13 @@ _porthole_request_dispatch (PortholeRequest *self)
       return;
     }
 
-  self->route->handler (self);
+  {
+    g_auto(PortholeFsIdentity) identity = { 0 };
+
+    if (self->route->flags & PORTHOLE_ROUTE_FLAGS_AS_USER)
+      porthole_fs_as_user_begin (&identity);
+    self->route->handler (self);
+  }
 
   if (!self->replied && !self->finished)
     {

@@ -24,6 +24,11 @@ typedef enum
   /* A WebSocket endpoint (API.md §11), built or not: `?token=` is
    * accepted and a plain GET is a 400. */
   PORTHOLE_ROUTE_FLAGS_WEBSOCKET   = 1 << 2,
+  /* File operations: the handler, open_body and the WebSocket handler
+   * run with the target user's file-system identity (`user=`,
+   * porthole-target-user.c). Work they leave for later takes it
+   * itself. */
+  PORTHOLE_ROUTE_FLAGS_AS_USER     = 1 << 3,
 } PortholeRouteFlags;
 
 /* Answers a request, now or later: a handler that returns without

@@ -40,6 +40,9 @@
 #include "porthole-terminal-routes.h"
 #include "porthole-update-routes.h"
 
+/* The file routes act as the target user (`user=`). */
+#define AS_USER PORTHOLE_ROUTE_FLAGS_AS_USER
+
 /* noVNC asked for "binary" until 1.2; 1.3 asks for nothing. */
 static const char *const vnc_protocols[] = { "binary", NULL };
 
@@ -79,16 +82,18 @@ static const PortholeRoute routes[] = {
   { "GET", "/commands/stream", "commands_stream", NULL, .websocket = porthole_commands_handle_stream, .flags = PORTHOLE_ROUTE_FLAGS_WEBSOCKET },
 
   /* files */
-  { "GET", "/files/read", "files_read", porthole_files_handle_read },
-  { "POST", "/files/write", "files_write", porthole_files_handle_write, .get_body_limit = porthole_files_write_limit },
-  { "GET", "/files/list", "files_list", porthole_files_handle_list },
-  { "GET", "/files/exists", "files_exists", porthole_files_handle_exists },
-  { "DELETE", "/files/remove", "files_remove", porthole_files_handle_remove },
-  { "POST", "/files/mkdir", "files_mkdir", porthole_files_handle_mkdir },
+  { "GET", "/files/read", "files_read", porthole_files_handle_read, .flags = AS_USER },
+  { "POST", "/files/write", "files_write", porthole_files_handle_write, .get_body_limit = porthole_files_write_limit,
+    .flags = AS_USER },
+  { "GET", "/files/list", "files_list", porthole_files_handle_list, .flags = AS_USER },
+  { "GET", "/files/exists", "files_exists", porthole_files_handle_exists, .flags = AS_USER },
+  { "DELETE", "/files/remove", "files_remove", porthole_files_handle_remove, .flags = AS_USER },
+  { "POST", "/files/mkdir", "files_mkdir", porthole_files_handle_mkdir, .flags = AS_USER },
   { "POST", "/files/upload", "files_upload", porthole_files_handle_upload, .open_body = porthole_files_open_upload,
-    .flags = PORTHOLE_ROUTE_FLAGS_STREAM_BODY, .get_body_limit = porthole_files_upload_limit },
-  { "GET", "/files/download", "files_download", porthole_files_handle_download },
-  { "GET", "/files/watch", "files_watch", NULL, .websocket = porthole_files_handle_watch, .flags = PORTHOLE_ROUTE_FLAGS_WEBSOCKET },
+    .flags = PORTHOLE_ROUTE_FLAGS_STREAM_BODY | AS_USER, .get_body_limit = porthole_files_upload_limit },
+  { "GET", "/files/download", "files_download", porthole_files_handle_download, .flags = AS_USER },
+  { "GET", "/files/watch", "files_watch", NULL, .websocket = porthole_files_handle_watch,
+    .flags = PORTHOLE_ROUTE_FLAGS_WEBSOCKET | AS_USER },
 
   /* env */
   { "GET", "/env", "env_get", porthole_env_handle_get },

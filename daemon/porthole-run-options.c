@@ -12,6 +12,7 @@
 #include "porthole-fs-policy.h"
 #include "porthole-json.h"
 #include "porthole-run-options.h"
+#include "porthole-target-user.h"
 
 static JsonNode *
 member (JsonObject *fields,
@@ -81,7 +82,9 @@ make_workdir (PortholeFsPolicy  *policy,
 {
   g_auto(PortholeFsPath) path = { .root_fd = -1 };
   g_autoptr(GError) local_error = NULL;
+  g_auto(PortholeFsIdentity) identity = { 0 };
 
+  porthole_fs_as_user_begin (&identity);
   if (g_file_test (workdir, G_FILE_TEST_IS_DIR))
     return TRUE;
 

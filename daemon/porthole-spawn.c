@@ -77,6 +77,7 @@ static GHashTable *own_children;
 enum
 {
   STAGE_DUP,
+  STAGE_USER,
   STAGE_CHDIR,
   STAGE_EXEC,
 };
@@ -257,6 +258,35 @@ child_main (Plan *plan)
       low = (unsigned int) plan->keep[i] + 1;
     }
   cloexec_range (plan, low, ~0U);
+
+  /* Groups, gid, then uid (after it, the others are no longer ours to
+   * set), each checked: a child left with root's identity must not run.
+   * Raw system calls: glibc's wrappers would signal every thread of the
+   * parent, whose memory this child may share. Before chdir, so the
+   * directory is entered as the user. */
+  if (args->switch_user)
+    {
+      uid_t ruid, euid, suid;
+      gid_t rgid, egid, sgid;
+
+      if (syscall (SYS_setgroups, (size_t) args->n_groups, args->groups) != 0 ||
+          syscall (SYS_setresgid, args->gid, args->gid, args->gid) != 0 ||
+          syscall (SYS_setresuid, args->uid, args->uid, args->uid) != 0)
+        child_fail (plan->report_fd, STAGE_USER);
+      if (syscall (SYS_getresgid, &rgid, &egid, &sgid) != 0 ||
+          syscall (SYS_getresuid, &ruid, &euid, &suid) != 0 ||
+          rgid != args->gid || egid != args->gid || sgid != args->gid ||
+          ruid != args->uid || euid != args->uid || suid != args->uid)
+        {
+          errno = EPERM;
+          child_fail (plan->report_fd, STAGE_USER);
+        }
+
+      /* A change of credentials clears the parent-death signal. */
+      if (plan->parent != 0 && prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == 0 &&
+          getppid () != plan->parent)
+        _exit (127);
+    }
 
   if (args->cwd != NULL && chdir (args->cwd) != 0)
     child_fail (plan->report_fd, STAGE_CHDIR);
@@ -512,6 +542,10 @@ read_report (int          fd,
     case STAGE_CHDIR:
       g_set_error (error, G_SPAWN_ERROR, G_SPAWN_ERROR_CHDIR, "Failed to change to directory “%s” (%s)",
                    plan->args->cwd, g_strerror (message[1]));
+      break;
+    case STAGE_USER:
+      g_set_error (error, G_SPAWN_ERROR, G_SPAWN_ERROR_PERM, "Failed to run as uid %u (%s)",
+                   (guint) plan->args->uid, g_strerror (message[1]));
       break;
     case STAGE_EXEC:
       g_set_error (error, G_SPAWN_ERROR, spawn_error_from_errno (message[1]),

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <glib.h>
+#include <sys/types.h>
 
 G_BEGIN_DECLS
 
@@ -28,6 +29,14 @@ typedef struct
 
   gboolean           controlling_tty; /* stdin is a terminal to make ours */
   const char        *oom_score_adj;   /* (nullable) written for the child */
+
+  /* Another user to run as (groups, gid, uid, set before chdir and
+   * exec), or FALSE for the daemon's own identity. */
+  gboolean           switch_user;
+  uid_t              uid;
+  gid_t              gid;
+  const gid_t       *groups;
+  guint              n_groups;
 
   /* A cgroup v2 directory and its cgroup.procs, or -1: the child starts
    * inside (clone3 CLONE_INTO_CGROUP) or, on older kernels, moves itself

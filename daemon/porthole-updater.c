@@ -717,7 +717,7 @@ run_check (GTask      *task,
   g_autoptr(GError) error = NULL;
 
   process = porthole_process_new (argv, (const char *const *) envp, apply->scratch,
-                                  PORTHOLE_PROCESS_FLAGS_CAPTURE);
+                                  PORTHOLE_PROCESS_FLAGS_CAPTURE | PORTHOLE_PROCESS_FLAGS_DAEMON);
   porthole_process_set_timeout (process, CHECK_TIMEOUT_SECONDS);
   porthole_process_set_capture_limit (process, 64 * 1024);
   if (!porthole_process_spawn (process, &error))

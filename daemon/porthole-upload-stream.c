@@ -26,6 +26,7 @@
 #include "porthole-error.h"
 #include "porthole-fs-policy.h"
 #include "porthole-multipart.h"
+#include "porthole-target-user.h"
 #include "porthole-upload-stream.h"
 
 #define UPLOAD_MODE 0644
@@ -271,7 +272,11 @@ porthole_upload_stream_write (GOutputStream  *stream,
                               GError        **error)
 {
   PortholeUploadStream *self = PORTHOLE_UPLOAD_STREAM (stream);
+  g_auto(PortholeFsIdentity) identity = { 0 };
 
+  /* The body arrives outside the route's handler: the temporary file is
+   * made, and dropped below, as the user the route acts for. */
+  porthole_fs_as_user_begin (&identity);
   if (!porthole_multipart_parser_feed (self->parser, buffer, count, error))
     return -1;
 
@@ -284,8 +289,10 @@ porthole_upload_stream_close (GOutputStream  *stream,
                               GError        **error)
 {
   PortholeUploadStream *self = PORTHOLE_UPLOAD_STREAM (stream);
+  g_auto(PortholeFsIdentity) identity = { 0 };
 
   /* Whatever was not committed goes, and its space with it. */
+  porthole_fs_as_user_begin (&identity);
   g_clear_pointer (&self->file, porthole_atomic_file_free);
 
   return TRUE;
@@ -295,7 +302,9 @@ static void
 porthole_upload_stream_finalize (GObject *object)
 {
   PortholeUploadStream *self = (PortholeUploadStream *)object;
+  g_auto(PortholeFsIdentity) identity = { 0 };
 
+  porthole_fs_as_user_begin (&identity);
   g_clear_pointer (&self->file, porthole_atomic_file_free);
   g_clear_pointer (&self->parser, porthole_multipart_parser_free);
   g_clear_object (&self->policy);

@@ -36,6 +36,7 @@ struct _PortholeHelperProcess
   guint restarts;
   const char *status;
   guint wanted : 1;
+  guint daemon_identity : 1;
 };
 
 enum {
@@ -159,6 +160,20 @@ porthole_helper_process_new (const char        *name,
 }
 
 /**
+ * porthole_helper_process_keep_daemon_identity:
+ *
+ * The helper is the daemon's own (the X server): it does not run as the
+ * target user (`user=`), as the programs of the desktop session do.
+ */
+void
+porthole_helper_process_keep_daemon_identity (PortholeHelperProcess *self)
+{
+  g_return_if_fail (PORTHOLE_IS_HELPER_PROCESS (self));
+
+  self->daemon_identity = TRUE;
+}
+
+/**
  * porthole_helper_process_set_argv:
  *
  * Used from the next start on.
@@ -251,7 +266,8 @@ spawn (PortholeHelperProcess *self)
 
   self->process = porthole_process_new ((const char *const *) self->argv,
                                         (const char *const *) self->envp, "/",
-                                        PORTHOLE_PROCESS_FLAGS_SEARCH_PATH);
+                                        PORTHOLE_PROCESS_FLAGS_SEARCH_PATH |
+                                        (self->daemon_identity ? PORTHOLE_PROCESS_FLAGS_DAEMON : 0));
   self->output_id = g_signal_connect_swapped (self->process, "output", G_CALLBACK (on_output), self);
   self->exited_id = g_signal_connect_swapped (self->process, "exited", G_CALLBACK (on_exited), self);
 

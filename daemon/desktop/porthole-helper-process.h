@@ -21,6 +21,7 @@ void                   porthole_helper_process_set_argv     (PortholeHelperProce
                                                              const char *const     *argv);
 void                   porthole_helper_process_set_envp     (PortholeHelperProcess *self,
                                                              const char *const     *envp);
+void                   porthole_helper_process_keep_daemon_identity (PortholeHelperProcess *self);
 void                   porthole_helper_process_start        (PortholeHelperProcess *self);
 void                   porthole_helper_process_stop         (PortholeHelperProcess *self);
 

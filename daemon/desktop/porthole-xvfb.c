@@ -141,6 +141,7 @@ porthole_xvfb_new (PortholeLogBuffer *log,
   self->height = height;
   self->depth = depth;
   self->helper = porthole_helper_process_new ("Xvfb", log);
+  porthole_helper_process_keep_daemon_identity (self->helper);
 
   return self;
 }

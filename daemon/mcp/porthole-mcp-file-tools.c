@@ -3,7 +3,8 @@
  * read_file, write_file and list_directory, and the workspace's files as
  * file:// resources. Every path goes through the file policy
  * (porthole-fs-policy.c) and the functions the /files routes use: the
- * same roots, deny list, link rules and atomic writes.
+ * same roots, deny list, link rules and atomic writes, done as the target
+ * user (`user=`) as the routes do.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -21,6 +22,7 @@
 #include "porthole-mcp-call.h"
 #include "porthole-mcp-message.h"
 #include "porthole-mcp-tools.h"
+#include "porthole-target-user.h"
 
 /* Files resources/list shows, at most. */
 #define MAX_LISTED_RESOURCES 1000
@@ -85,6 +87,7 @@ tool_read_file (PortholeMcpCall *call,
                 JsonObject      *arguments,
                 gpointer         user_data)
 {
+  g_auto(PortholeFsIdentity) identity = { 0 };
   g_auto(PortholeFsPath) path = { .root_fd = -1 };
   g_autoptr(JsonObject) result = json_object_new ();
   g_autoptr(GBytes) bytes = NULL;
@@ -97,6 +100,8 @@ tool_read_file (PortholeMcpCall *call,
   struct stat st;
   gsize size;
   const char *data;
+
+  porthole_fs_as_user_begin (&identity);
 
   if (!porthole_fs_policy_resolve (get_policy (call), json_object_get_string_member (arguments, "path"), &path, &error) ||
       (bytes = porthole_files_read_bytes (get_policy (call), &path, get_read_limit (call), &st, &error)) == NULL)
@@ -146,6 +151,7 @@ tool_write_file (PortholeMcpCall *call,
                  JsonObject      *arguments,
                  gpointer         user_data)
 {
+  g_auto(PortholeFsIdentity) identity = { 0 };
   g_auto(PortholeFsPath) path = { .root_fd = -1 };
   g_autoptr(JsonObject) result = json_object_new ();
   g_autoptr(GError) error = NULL;
@@ -158,6 +164,8 @@ tool_write_file (PortholeMcpCall *call,
   gconstpointer bytes = content;
   gsize length = strlen (content);
   mode_t mode = g_ascii_strtoull (mode_text, NULL, 8) & 07777;
+
+  porthole_fs_as_user_begin (&identity);
 
   if (g_str_equal (encoding, "base64"))
     {
@@ -187,6 +195,7 @@ tool_list_directory (PortholeMcpCall *call,
                      JsonObject      *arguments,
                      gpointer         user_data)
 {
+  g_auto(PortholeFsIdentity) identity = { 0 };
   PortholeDaemon *daemon = porthole_mcp_call_get_daemon (call);
   g_auto(PortholeFsPath) path = { .root_fd = -1 };
   g_autoptr(JsonObject) result = json_object_new ();
@@ -196,6 +205,8 @@ tool_list_directory (PortholeMcpCall *call,
   const char *input = json_object_get_string_member_with_default (arguments, "path", NULL);
   gboolean truncated;
   JsonArray *entries;
+
+  porthole_fs_as_user_begin (&identity);
 
   if (input == NULL || *input == '\0')
     input = porthole_daemon_get_workspace (daemon);
@@ -249,11 +260,14 @@ list_files (PortholeMcpCall *call,
             JsonArray       *resources,
             gpointer         user_data)
 {
+  g_auto(PortholeFsIdentity) identity = { 0 };
   PortholeDaemon *daemon = porthole_mcp_call_get_daemon (call);
   g_auto(PortholeFsPath) path = { .root_fd = -1 };
   g_autoptr(GPtrArray) listed = NULL;
   gboolean truncated;
   guint n = 0;
+
+  porthole_fs_as_user_begin (&identity);
 
   /* The workspace, not every file the policy allows: what a client can
    * offer its user to pick from. */
@@ -291,6 +305,7 @@ read_file_resource (PortholeMcpCall *call,
                     const char      *uri,
                     gpointer         user_data)
 {
+  g_auto(PortholeFsIdentity) identity = { 0 };
   g_auto(PortholeFsPath) path = { .root_fd = -1 };
   g_autoptr(JsonObject) result = json_object_new ();
   g_autoptr(GBytes) bytes = NULL;
@@ -302,6 +317,8 @@ read_file_resource (PortholeMcpCall *call,
   struct stat st;
   const char *data;
   gsize size;
+
+  porthole_fs_as_user_begin (&identity);
 
   if (file == NULL)
     {
