@@ -930,7 +930,9 @@ open_directory (PortholeFsPolicy  *self,
     {
       int parent;
 
-      parent = open_below (self, path, prefix->len ? prefix->str : ".", O_RDONLY | O_DIRECTORY, 0);
+      /* O_PATH: a directory on the way needs only to be passed through
+       * (`user=` acts as a user who may not read it). */
+      parent = open_below (self, path, prefix->len ? prefix->str : ".", O_PATH | O_DIRECTORY, 0);
       if (parent < 0)
         {
           porthole_fs_set_error (error, errno, path->path);
