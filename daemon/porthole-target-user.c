@@ -19,6 +19,11 @@
  * A switch that does not take aborts the daemon: going on would do the
  * user's file operation as root.
  *
+ * Each change of the file-system identity makes the kernel mark the
+ * daemon undumpable (commit_creds()), as does a child that changes its
+ * credentials on the daemon's memory (porthole-spawn.c): with `user=`
+ * the daemon leaves no core dump, and its keys stay out of one.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
