@@ -235,6 +235,35 @@ test_execute (void)
                   "    print('denied')\n");
 }
 
+/* A Jupyter kernel is a child like any other. */
+static void
+test_kernel (void)
+{
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(PortholeTestResponse) response = NULL;
+
+  SKIP_UNLESS_READY ();
+
+  code = g_strdup_printf ("import os\n"
+                          "try:\n"
+                          "    open('%s').read()\n"
+                          "    denied = False\n"
+                          "except PermissionError:\n"
+                          "    denied = True\n"
+                          "f'{os.getuid()}/{os.getgid()}/{denied}'", root_file);
+  json_object_set_string_member (body, "code", code);
+  node = json_node_init_object (json_node_alloc (), body);
+  text = json_to_string (node, FALSE);
+  response = porthole_test_request (daemon_under_test, "POST", "/execute/ipython", NULL, text);
+  g_assert_cmpuint (response->status, ==, 200);
+  expected = g_strdup_printf ("'%u/%u/True'", user_uid, user_gid);
+  g_assert_cmpstr (json_object_get_string_member (response->json, "result"), ==, expected);
+}
+
 static gboolean
 output_has (PortholeTestSocket *socket,
             const char         *text)
@@ -444,6 +473,7 @@ main (int    argc,
 
   g_test_add_func ("/run-as/command", test_command);
   g_test_add_func ("/run-as/execute", test_execute);
+  g_test_add_func ("/run-as/kernel", test_kernel);
   g_test_add_func ("/run-as/terminal", test_terminal);
   g_test_add_func ("/run-as/files", test_files);
   g_test_add_func ("/run-as/workspace-and-state", test_workspace_and_state);
