@@ -167,6 +167,80 @@ test_malformed_first_messages (void)
   }
 }
 
+/* An empty frame, text or binary, is text that is not a JSON object on
+ * every JSON WebSocket route. (An empty GBytes without data crashed the
+ * frame parse, found by fuzz/fuzz-ws-messages; libsoup 3.2 happens to
+ * give data even to empty frames, so test-json.c holds that regression
+ * test, and this one the routes' answers.) */
+static void
+send_empty (PortholeTestSocket *ws,
+            gboolean            binary)
+{
+  if (binary)
+    soup_websocket_connection_send_binary (ws->connection, NULL, 0);
+  else
+    soup_websocket_connection_send_text (ws->connection, "");
+}
+
+static void
+test_empty_frames (void)
+{
+  const char *streams[] = { "/commands/stream", "/execute/stream", "/stream", "/stream/ipython" };
+
+  for (guint binary = 0; binary < 2; binary++)
+    {
+      g_test_message ("%s frames", binary ? "binary" : "text");
+
+      /* /files/watch answers and stays. */
+      {
+        g_autoptr(PortholeTestSocket) ws = porthole_test_socket_open (daemon_under_test, "/files/watch", NULL);
+        JsonObject *error;
+
+        send_empty (ws, binary);
+        error = porthole_test_socket_wait_type (ws, "error");
+        g_assert_cmpstr (json_object_get_string_member (error, "code"), ==, "INVALID_JSON");
+        porthole_test_socket_send (ws, "{\"action\":\"ping\"}");
+        porthole_test_socket_wait_type (ws, "pong");
+        g_assert_false (ws->closed);
+      }
+
+      /* A terminal types nothing. */
+      {
+        g_autoptr(PortholeTestSocket) ws = porthole_test_socket_open (daemon_under_test, "/terminal", NULL);
+
+        send_empty (ws, binary);
+        porthole_test_socket_send (ws, "{\"type\":\"ping\"}");
+        porthole_test_socket_wait_type (ws, "pong");
+        g_assert_cmpuint (porthole_test_socket_count_type (ws, "error"), ==, 0);
+      }
+
+      /* A run stream's first message: error, complete, close 1007. */
+      for (guint i = 0; i < G_N_ELEMENTS (streams); i++)
+        {
+          g_autoptr(PortholeTestSocket) ws = porthole_test_socket_open (daemon_under_test, streams[i], NULL);
+          JsonObject *error;
+
+          g_test_message ("%s", streams[i]);
+          send_empty (ws, binary);
+          porthole_test_socket_wait_closed (ws);
+          error = porthole_test_socket_wait_type (ws, "error");
+          g_assert_cmpstr (json_object_get_string_member (error, "code"), ==, "INVALID_JSON");
+          porthole_test_socket_wait_type (ws, "complete");
+          g_assert_cmpuint (ws->close_code, ==, SOUP_WEBSOCKET_CLOSE_BAD_DATA);
+        }
+
+      /* /metrics/stream reads nothing, but parses what arrives. */
+      {
+        g_autoptr(PortholeTestSocket) ws = porthole_test_socket_open (daemon_under_test, "/metrics/stream", NULL);
+
+        send_empty (ws, binary);
+        porthole_test_socket_wait_type (ws, "sample");
+      }
+
+      assert_alive ();
+    }
+}
+
 /* {"path":{"a":{}}} on /files/watch logged Json-CRITICAL. Each mistyped
  * field is a 400 (or an `error` message), never a critical. */
 static void
@@ -259,6 +333,7 @@ main (int    argc,
   g_test_add_func ("/malformed/deep-messages", test_deep_messages);
   g_test_add_func ("/malformed/first-messages", test_malformed_first_messages);
   g_test_add_func ("/malformed/mistyped-fields", test_mistyped_fields);
+  g_test_add_func ("/malformed/empty-frames", test_empty_frames);
 
   daemon_under_test = porthole_test_daemon_new (NULL);
   status = g_test_run ();
