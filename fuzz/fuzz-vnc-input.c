@@ -67,21 +67,38 @@ typedef struct
   gboolean removed;
 } Sink;
 
+/* What SetDesktopSize may ask (checked by the plugin) and what the
+ * framebuffer may then be. */
+static void
+assert_size (int width,
+             int height)
+{
+  g_assert_cmpint (width, >=, 1);
+  g_assert_cmpint (width, <=, MAX_WIDTH);
+  g_assert_cmpint (height, >=, 1);
+  g_assert_cmpint (height, <=, MAX_HEIGHT);
+}
+
+/* Viewer input: never from a view-only server. */
+static void
+record_input (Sink *sink)
+{
+  g_assert_false (sink->view_only);
+  sink->events++;
+}
+
 static void
 sink_pointer (gpointer user_data,
               int      x,
               int      y,
               guint    buttons)
 {
-  Sink *sink = user_data;
-
-  g_assert_false (sink->view_only);
   g_assert_cmpint (x, >=, 0);
   g_assert_cmpint (x, <=, G_MAXUINT16);
   g_assert_cmpint (y, >=, 0);
   g_assert_cmpint (y, <=, G_MAXUINT16);
   g_assert_cmpuint (buttons, <=, G_MAXUINT8);
-  sink->events++;
+  record_input (user_data);
 }
 
 static void
@@ -89,23 +106,17 @@ sink_key (gpointer user_data,
           guint32  keysym,
           gboolean down)
 {
-  Sink *sink = user_data;
-
-  g_assert_false (sink->view_only);
   g_assert_true (down == TRUE || down == FALSE);
-  sink->events++;
+  record_input (user_data);
 }
 
 static void
 sink_cut_text (gpointer    user_data,
                const char *text)
 {
-  Sink *sink = user_data;
-
   /* The clipboard takes UTF-8 only. */
-  g_assert_false (sink->view_only);
   g_assert_true (g_utf8_validate (text, -1, NULL));
-  sink->events++;
+  record_input (user_data);
 }
 
 static void
@@ -115,14 +126,10 @@ sink_set_size (gpointer user_data,
 {
   Sink *sink = user_data;
 
-  g_assert_false (sink->view_only);
-  g_assert_cmpint (width, >=, 1);
-  g_assert_cmpint (width, <=, MAX_WIDTH);
-  g_assert_cmpint (height, >=, 1);
-  g_assert_cmpint (height, <=, MAX_HEIGHT);
+  assert_size (width, height);
   /* As the daemon does: the viewer waits for a framebuffer. */
   sink->plugin->resize (sink->backend, width, height);
-  sink->events++;
+  record_input (sink);
 }
 
 static void
@@ -139,10 +146,7 @@ sink_want_frame (gpointer user_data)
 
   /* The size asked last may be on its way still: what try_lock() gives
    * is the truth (porthole-vnc-server.c's copy_damage() knows too). */
-  g_assert_cmpint (width, >=, 1);
-  g_assert_cmpint (width, <=, MAX_WIDTH);
-  g_assert_cmpint (height, >=, 1);
-  g_assert_cmpint (height, <=, MAX_HEIGHT);
+  assert_size (width, height);
   g_assert_cmpint (stride, >=, width * 4);
   for (int y = 0; y < height; y++)
     for (int x = 0; x < width; x++)
@@ -157,10 +161,7 @@ sink_resized (gpointer user_data,
               int      width,
               int      height)
 {
-  g_assert_cmpint (width, >=, 1);
-  g_assert_cmpint (width, <=, MAX_WIDTH);
-  g_assert_cmpint (height, >=, 1);
-  g_assert_cmpint (height, <=, MAX_HEIGHT);
+  assert_size (width, height);
 }
 
 static void
