@@ -93,10 +93,10 @@ sink_pointer (gpointer user_data,
               int      y,
               guint    buttons)
 {
+  /* May be off the screen: RFB places are 16 bits, and SetScale
+   * multiplies them (the X side clamps: porthole-x11-input.c). */
   g_assert_cmpint (x, >=, 0);
-  g_assert_cmpint (x, <=, G_MAXUINT16);
   g_assert_cmpint (y, >=, 0);
-  g_assert_cmpint (y, <=, G_MAXUINT16);
   g_assert_cmpuint (buttons, <=, G_MAXUINT8);
   record_input (user_data);
 }
