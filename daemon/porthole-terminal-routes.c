@@ -15,17 +15,15 @@
 
 #include "config.h"
 
-#include <signal.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "porthole-daemon.h"
 #include "porthole-env-store.h"
 #include "porthole-json.h"
-#include "porthole-json-nul.h"
 #include "porthole-process.h"
 #include "porthole-protocol.h"
 #include "porthole-run-options.h"
+#include "porthole-terminal-message.h"
 #include "porthole-terminal-routes.h"
 #include "porthole-ws-channel.h"
 
@@ -35,9 +33,6 @@
 #define OUTPUT_FLUSH_AT (4 * MAX_OUTPUT_FRAME)
 #define DEFAULT_COLUMNS 80
 #define DEFAULT_ROWS 24
-/* Sizes a terminal may take (TIOCSWINSZ takes 16 bits; nothing real is
- * larger than this). */
-#define MAX_DIMENSION 10000
 
 typedef struct
 {
@@ -147,124 +142,59 @@ on_exited (PortholeProcess *process,
 
 /* Input */
 
-static int
-parse_signal (JsonNode *node)
-{
-  static const struct { const char *name; int number; } signals[] = {
-    { "HUP", SIGHUP }, { "INT", SIGINT }, { "QUIT", SIGQUIT }, { "KILL", SIGKILL },
-    { "TERM", SIGTERM }, { "USR1", SIGUSR1 }, { "USR2", SIGUSR2 }, { "STOP", SIGSTOP },
-    { "CONT", SIGCONT }, { "TSTP", SIGTSTP }, { "WINCH", SIGWINCH }, { "ALRM", SIGALRM },
-  };
-  const char *name;
-  gint64 number;
-
-  if (node == NULL)
-    return -1;
-
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    {
-      name = json_node_get_string (node);
-      if (g_ascii_strncasecmp (name, "SIG", 3) == 0)
-        name += 3;
-      for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
-        if (g_ascii_strcasecmp (name, signals[i].name) == 0)
-          return signals[i].number;
-    }
-
-  if (porthole_json_node_get_int (node, &number) && number > 0 && number < NSIG)
-    return number;
-
-  return -1;
-}
-
-static gboolean
-parse_dimension (JsonNode *node,
-                 guint    *value)
-{
-  gint64 number;
-
-  if (node == NULL || !porthole_json_node_get_int (node, &number) || number < 1 || number > MAX_DIMENSION)
-    return FALSE;
-
-  *value = number;
-  return TRUE;
-}
-
 static void
-write_input (Terminal   *term,
-             const char *data,
-             gsize       length)
+write_input (Terminal *term,
+             GBytes   *bytes)
 {
   g_autoptr(GError) error = NULL;
 
   if (term->process == NULL || porthole_process_has_exited (term->process))
     return;
 
-  if (!porthole_process_write (term->process, data, length, &error))
+  if (!porthole_process_write (term->process, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &error))
     porthole_ws_channel_send_error_printf (term->channel, PORTHOLE_ERROR_INVALID_REQUEST,
                                            "Input not written: %s", error->message);
 }
 
 static void
 on_message (PortholeWsChannel *channel,
-            JsonObject        *message,
+            JsonObject        *object,
             const char        *text,
             Terminal          *term)
 {
-  const char *type;
+  g_auto(PortholeTerminalMessage) message = { 0 };
+  g_autoptr(GError) error = NULL;
 
-  /* Not a JSON object: typed text, as a raw terminal client sends it. */
-  if (message == NULL)
+  if (!porthole_terminal_message_parse (&message, object, text, &error))
     {
-      write_input (term, text, strlen (text));
+      porthole_ws_channel_send_error (term->channel, error);
       return;
     }
 
-  type = porthole_json_object_get_string (message, PORTHOLE_MEMBER_TYPE);
-
-  if (g_strcmp0 (type, PORTHOLE_WS_TYPE_INPUT) == 0)
+  switch (message.type)
     {
-      JsonNode *data = json_object_get_member (message, PORTHOLE_MEMBER_DATA);
+    case PORTHOLE_TERMINAL_MESSAGE_INPUT:
+      write_input (term, message.input);
+      break;
 
-      if (data == NULL || !JSON_NODE_HOLDS_VALUE (data) || json_node_get_value_type (data) != G_TYPE_STRING)
-        porthole_ws_channel_send_error_printf (term->channel, PORTHOLE_ERROR_MISSING_PARAMETER,
-                                               "input needs a string `data`");
-      else
-        {
-          /* "\u0000" is a key too (Ctrl-@). */
-          g_autoptr(GBytes) bytes = porthole_json_text_to_bytes (json_node_get_string (data), -1);
-
-          write_input (term, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-        }
-    }
-  else if (g_strcmp0 (type, PORTHOLE_WS_TYPE_RESIZE) == 0)
-    {
-      g_autoptr(GError) error = NULL;
-      guint columns, rows;
-
-      if (!parse_dimension (json_object_get_member (message, "cols"), &columns) ||
-          !parse_dimension (json_object_get_member (message, "rows"), &rows))
-        porthole_ws_channel_send_error_printf (term->channel, PORTHOLE_ERROR_INVALID_REQUEST,
-                    "resize needs integer `cols` and `rows` between 1 and %d", MAX_DIMENSION);
-      else if (term->process != NULL && !porthole_process_has_exited (term->process) &&
-               !porthole_process_resize (term->process, columns, rows, &error))
+    case PORTHOLE_TERMINAL_MESSAGE_RESIZE:
+      if (term->process != NULL && !porthole_process_has_exited (term->process) &&
+          !porthole_process_resize (term->process, message.columns, message.rows, &error))
         porthole_ws_channel_send_error_printf (term->channel, PORTHOLE_ERROR_INTERNAL_ERROR, "%s", error->message);
-    }
-  else if (g_strcmp0 (type, PORTHOLE_WS_TYPE_PING) == 0)
-    send_type (term, PORTHOLE_WS_TYPE_PONG);
-  else if (g_strcmp0 (type, PORTHOLE_WS_TYPE_SIGNAL) == 0)
-    {
-      int signum = parse_signal (json_object_get_member (message, "signal"));
+      break;
 
-      if (signum < 0)
-        porthole_ws_channel_send_error_printf (term->channel, PORTHOLE_ERROR_INVALID_REQUEST,
-                                               "Unknown signal: expected a name such as SIGINT");
-      else if (term->process != NULL)
-        porthole_process_send_signal (term->process, signum);
+    case PORTHOLE_TERMINAL_MESSAGE_PING:
+      send_type (term, PORTHOLE_WS_TYPE_PONG);
+      break;
+
+    case PORTHOLE_TERMINAL_MESSAGE_SIGNAL:
+      if (term->process != NULL)
+        porthole_process_send_signal (term->process, message.signum);
+      break;
+
+    default:
+      g_assert_not_reached ();
     }
-  else
-    porthole_ws_channel_send_error_printf (term->channel, PORTHOLE_ERROR_INVALID_REQUEST,
-                "Unknown message type '%s': expected input, resize, signal or ping", type ? type : "");
 }
 
 /* Session */
@@ -334,7 +264,7 @@ query_dimension (Terminal        *term,
   if (text == NULL)
     return;
 
-  if (!porthole_string_get_int (text, &number) || number < 1 || number > MAX_DIMENSION)
+  if (!porthole_string_get_int (text, &number) || number < 1 || number > PORTHOLE_TERMINAL_MAX_DIMENSION)
     {
       porthole_ws_channel_send_error_printf (term->channel, PORTHOLE_ERROR_INVALID_REQUEST,
                                              "Invalid %s '%s': using %u", name, text, fallback);
