@@ -11,8 +11,10 @@
  * when the client goes, the session gets SIGHUP, then the runner's kill.
  *
  * A terminal holds a slot under max-terminals (SECURITY.md G5) from the
- * moment its upgrade is admitted until it is freed, whichever way it
- * ends; the daemon's TERMINALS activity is the count of slots.
+ * moment its upgrade is admitted until both its WebSocket and its
+ * process (with the PTY) are gone, whichever way it ends: a tree killed
+ * after the client left holds its PTY for up to the runner's kill grace.
+ * The daemon's TERMINALS activity is the count of slots.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -50,7 +52,8 @@ typedef struct
   PortholeProcess *process;
   GString *output;
   guint flush_id;
-  /* The slot (a PortholeDaemon reference) taken by porthole_terminal_admit(). */
+  /* The slot (a PortholeDaemon reference) taken by porthole_terminal_admit(),
+   * until the process holds it. */
   gpointer slot;
 } Terminal;
 
@@ -438,6 +441,9 @@ porthole_terminal_handle (PortholeRequest         *req,
       return;
     }
 
+  /* Freed with the process, once the PTY is closed. */
+  if (term->slot != NULL)
+    g_object_set_data_full (G_OBJECT (term->process), slot_key, g_steal_pointer (&term->slot), slot_release);
   g_signal_connect (term->process, "output", G_CALLBACK (on_output), term);
   g_signal_connect (term->process, "exited", G_CALLBACK (on_exited), term);
 }

@@ -158,6 +158,24 @@ test_shell_exit_frees_slot (void)
   assert_refused (daemon);
 }
 
+/* A client that goes without a word (no close frame) frees its slot
+ * too, once its shell is gone. */
+static void
+test_hangup_frees_slot (void)
+{
+  g_autoptr(PortholeTestDaemon) daemon = daemon_with_config ("[portholed]\nmax-terminals=1\n");
+  g_autoptr(GSocketConnection) raw = porthole_test_raw_websocket (daemon, "/terminal", NULL);
+  g_autoptr(PortholeTestSocket) next = NULL;
+
+  g_assert_cmpint (open_terminals (daemon), ==, 1);
+  assert_refused (daemon);
+
+  g_io_stream_close (G_IO_STREAM (raw), NULL, NULL);
+  PORTHOLE_TEST_WAIT_UNTIL (open_terminals (daemon) == 0);
+  next = porthole_test_socket_open (daemon, "/terminal", NULL);
+  assert_echoes (next, 5);
+}
+
 /* The soft RLIMIT_NOFILE of @pid, from /proc. */
 static guint64
 soft_fd_limit (GPid pid)
@@ -274,6 +292,7 @@ main (int    argc,
 
   g_test_add_func ("/terminal-limits/cap", test_cap);
   g_test_add_func ("/terminal-limits/shell-exit-frees-slot", test_shell_exit_frees_slot);
+  g_test_add_func ("/terminal-limits/hangup-frees-slot", test_hangup_frees_slot);
   g_test_add_func ("/terminal-limits/children-get-inherited-limit", test_children_get_inherited_limit);
   g_test_add_func ("/terminal-limits/cap-fits-fd-limit", test_cap_fits_fd_limit);
 
