@@ -84,7 +84,7 @@ porthole_terminal_admit (PortholeRequest  *req,
   if (porthole_daemon_get_activity (daemon, PORTHOLE_ACTIVITY_TERMINALS) >= max)
     {
       g_set_error (error, PORTHOLE_ERROR, PORTHOLE_ERROR_SERVICE_UNAVAILABLE,
-                   "Too many terminals: all %u are open; close one and try again", max);
+                   "Too many terminals open (%u at most); close one and try again", max);
       return FALSE;
     }
 
