@@ -10,6 +10,12 @@
  * memory. When the shell exits the client gets `exit` and a normal close;
  * when the client goes, the session gets SIGHUP, then the runner's kill.
  *
+ * A terminal holds a slot under max-terminals (SECURITY.md G5) from the
+ * moment its upgrade is admitted until both its WebSocket and its
+ * process (with the PTY) are gone, whichever way it ends: a tree killed
+ * after the client left holds its PTY for up to the runner's kill grace.
+ * The daemon's TERMINALS activity is the count of slots.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -41,8 +47,46 @@ typedef struct
   PortholeProcess *process;
   GString *output;
   guint flush_id;
-  gboolean counted;
+  /* The slot (a PortholeDaemon reference) taken by porthole_terminal_admit(),
+   * until the process holds it. */
+  gpointer slot;
 } Terminal;
+
+static const char slot_key[] = "porthole-terminal-slot";
+
+static void
+slot_release (gpointer daemon)
+{
+  porthole_daemon_activity_end (daemon, PORTHOLE_ACTIVITY_TERMINALS);
+  g_object_unref (daemon);
+}
+
+/**
+ * porthole_terminal_admit:
+ *
+ * Takes a slot for the terminal @req asks for, or refuses the upgrade
+ * with %PORTHOLE_ERROR_SERVICE_UNAVAILABLE when every slot is taken.
+ *
+ * Returns: %TRUE if the terminal may open
+ */
+gboolean
+porthole_terminal_admit (PortholeRequest  *req,
+                         GError          **error)
+{
+  PortholeDaemon *daemon = porthole_request_get_daemon (req);
+  guint max = porthole_daemon_get_max_terminals (daemon);
+
+  if (porthole_daemon_get_activity (daemon, PORTHOLE_ACTIVITY_TERMINALS) >= max)
+    {
+      g_set_error (error, PORTHOLE_ERROR, PORTHOLE_ERROR_SERVICE_UNAVAILABLE,
+                   "Too many terminals open (%u at most); close one and try again", max);
+      return FALSE;
+    }
+
+  porthole_daemon_activity_begin (daemon, PORTHOLE_ACTIVITY_TERMINALS);
+  g_object_set_data_full (G_OBJECT (req), slot_key, g_object_ref (daemon), slot_release);
+  return TRUE;
+}
 
 static void
 send_type (Terminal   *term,
@@ -218,8 +262,7 @@ terminal_free (Terminal *term)
       g_object_unref (term->process);
     }
 
-  if (term->counted)
-    porthole_daemon_activity_end (term->daemon, PORTHOLE_ACTIVITY_TERMINALS);
+  g_clear_pointer (&term->slot, slot_release);
 
   g_string_free (term->output, TRUE);
   g_object_unref (term->channel);
@@ -286,6 +329,7 @@ porthole_terminal_handle (PortholeRequest         *req,
   guint columns, rows;
 
   term->daemon = g_object_ref (porthole_request_get_daemon (req));
+  term->slot = g_object_steal_data (G_OBJECT (req), slot_key);
   term->channel = porthole_ws_channel_new (req, connection);
   term->output = g_string_new (NULL);
   g_signal_connect (term->channel, "message", G_CALLBACK (on_message), term);
@@ -327,8 +371,9 @@ porthole_terminal_handle (PortholeRequest         *req,
       return;
     }
 
-  porthole_daemon_activity_begin (term->daemon, PORTHOLE_ACTIVITY_TERMINALS);
-  term->counted = TRUE;
+  /* Freed with the process, once the PTY is closed. */
+  if (term->slot != NULL)
+    g_object_set_data_full (G_OBJECT (term->process), slot_key, g_steal_pointer (&term->slot), slot_release);
   g_signal_connect (term->process, "output", G_CALLBACK (on_output), term);
   g_signal_connect (term->process, "exited", G_CALLBACK (on_exited), term);
 }
