@@ -4,6 +4,7 @@
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+import asyncio
 import base64
 import http.client
 import json
@@ -177,71 +178,132 @@ class TestClient:
                 self.process.wait()
 
 
+def ws_handshake(port, path, token):
+    """A WebSocket upgrade request for PATH, with TOKEN."""
+    key = base64.b64encode(os.urandom(16)).decode()
+    return (f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+            "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+            f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
+            f"Authorization: Bearer {token}\r\n\r\n").encode()
+
+
+def ws_frame(payload, opcode=1):
+    """One masked client frame (FIN) carrying PAYLOAD (bytes)."""
+    mask = os.urandom(4)
+    n = len(payload)
+    if n < 126:
+        header = struct.pack("!BB", 0x80 | opcode, 0x80 | n)
+    elif n < 65536:
+        header = struct.pack("!BBH", 0x80 | opcode, 0x80 | 126, n)
+    else:
+        header = struct.pack("!BBQ", 0x80 | opcode, 0x80 | 127, n)
+    return header + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+
+
+class WebSocketRefused(ConnectionError):
+    """The server answered the upgrade with STATUS and BODY instead of 101."""
+
+    def __init__(self, path, status, body):
+        super().__init__(f"{path}: HTTP {status} {body[:200]!r}")
+        self.status = status
+        self.body = body
+
+
+def ws_upgrade_answer(path, head):
+    """The status of an upgrade answer's HEAD (bytes up to the blank
+    line) and its Content-Length."""
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    length = 0
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        if name.strip().lower() == "content-length":
+            length = int(value)
+    return status, length
+
+
+class WsMessages:
+    """Bytes from the server, fed in, come out as whole messages: JSON
+    objects, or CLOSED. Replies to pings wait in self.replies."""
+
+    NEED_MORE = object()
+    CLOSED = None
+
+    def __init__(self, data=b""):
+        self.buffer = data
+        self.partial = b""
+        self.replies = []
+
+    def feed(self, data):
+        self.buffer += data
+
+    def next(self):
+        while True:
+            if len(self.buffer) < 2:
+                return self.NEED_MORE
+            first, second = self.buffer[0], self.buffer[1]
+            n, offset = second & 0x7F, 2
+            if n == 126:
+                if len(self.buffer) < 4:
+                    return self.NEED_MORE
+                n, offset = struct.unpack("!H", self.buffer[2:4])[0], 4
+            elif n == 127:
+                if len(self.buffer) < 10:
+                    return self.NEED_MORE
+                n, offset = struct.unpack("!Q", self.buffer[2:10])[0], 10
+            if len(self.buffer) < offset + n:
+                return self.NEED_MORE
+            payload, self.buffer = self.buffer[offset:offset + n], self.buffer[offset + n:]
+            opcode = first & 0x0F
+            if opcode == 8:
+                return self.CLOSED
+            if opcode == 9:
+                self.replies.append(ws_frame(payload, opcode=10))
+                continue
+            if opcode == 10:
+                continue
+            self.partial += payload
+            if first & 0x80:
+                message, self.partial = json.loads(self.partial), b""
+                return message
+
+
 class WebSocket:
     """An RFC 6455 client, enough for the daemon's JSON text streams
     (Debian's python3 here has no websockets module)."""
 
     def __init__(self, port, path, token):
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=60)
-        key = base64.b64encode(os.urandom(16)).decode()
-        self.sock.sendall((f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-                           "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-                           f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
-                           f"Authorization: Bearer {token}\r\n\r\n").encode())
-        self.buffer = b""
-        while b"\r\n\r\n" not in self.buffer:
+        self.sock.sendall(ws_handshake(port, path, token))
+        buffer = b""
+        while b"\r\n\r\n" not in buffer:
             chunk = self.sock.recv(4096)
             if not chunk:
                 raise ConnectionError(f"{path}: closed during the handshake")
-            self.buffer += chunk
-        head, self.buffer = self.buffer.split(b"\r\n\r\n", 1)
-        if not head.startswith(b"HTTP/1.1 101"):
-            raise ConnectionError(f"{path}: {head.splitlines()[0]!r}")
-
-    def _read(self, n):
-        while len(self.buffer) < n:
-            chunk = self.sock.recv(65536)
-            if not chunk:
-                raise ConnectionError("closed")
-            self.buffer += chunk
-        data, self.buffer = self.buffer[:n], self.buffer[n:]
-        return data
+            buffer += chunk
+        head, rest = buffer.split(b"\r\n\r\n", 1)
+        status, length = ws_upgrade_answer(path, head)
+        if status != 101:
+            while len(rest) < length and (chunk := self.sock.recv(4096)):
+                rest += chunk
+            self.sock.close()
+            raise WebSocketRefused(path, status, rest)
+        self.messages = WsMessages(rest)
 
     def send(self, obj, opcode=1):
-        payload = json.dumps(obj).encode() if opcode == 1 else obj
-        mask = os.urandom(4)
-        n = len(payload)
-        if n < 126:
-            header = struct.pack("!BB", 0x80 | opcode, 0x80 | n)
-        elif n < 65536:
-            header = struct.pack("!BBH", 0x80 | opcode, 0x80 | 126, n)
-        else:
-            header = struct.pack("!BBQ", 0x80 | opcode, 0x80 | 127, n)
-        masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
-        self.sock.sendall(header + mask + masked)
+        self.sock.sendall(ws_frame(json.dumps(obj).encode() if opcode == 1 else obj, opcode))
 
     def receive(self):
         """The next text message as an object; None once the server closed."""
-        message = b""
-        while True:
-            first, second = self._read(2)
-            n = second & 0x7F
-            if n == 126:
-                n = struct.unpack("!H", self._read(2))[0]
-            elif n == 127:
-                n = struct.unpack("!Q", self._read(8))[0]
-            payload = self._read(n)
-            opcode = first & 0x0F
-            if opcode == 8:
-                return None
-            if opcode == 9:
-                self.send(payload, opcode=10)
-                continue
-            if opcode == 10:
-                continue
-            message += payload
-            if first & 0x80:
-                return json.loads(message)
+        while (message := self.messages.next()) is WsMessages.NEED_MORE:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise ConnectionError("closed")
+            self.messages.feed(chunk)
+        for reply in self.messages.replies:
+            self.sock.sendall(reply)
+        self.messages.replies.clear()
+        return message
 
     def close(self):
         try:
@@ -249,3 +311,45 @@ class WebSocket:
         except OSError:
             pass
         self.sock.close()
+
+
+class AsyncWebSocket:
+    """WebSocket's asyncio twin, for benchmarks that hold many at once."""
+
+    @classmethod
+    async def connect(cls, port, path, token, local_host=None):
+        self = cls()
+        self.reader, self.writer = await asyncio.open_connection(
+            "127.0.0.1", port, local_addr=(local_host, 0) if local_host else None)
+        self.writer.write(ws_handshake(port, path, token))
+        head = (await self.reader.readuntil(b"\r\n\r\n"))[:-4]
+        status, length = ws_upgrade_answer(path, head)
+        if status != 101:
+            body = await self.reader.readexactly(length)
+            self.writer.close()
+            raise WebSocketRefused(path, status, body)
+        self.messages = WsMessages()
+        return self
+
+    def send(self, obj, opcode=1):
+        self.writer.write(ws_frame(json.dumps(obj).encode() if opcode == 1 else obj, opcode))
+
+    async def receive(self):
+        """The next text message as an object; None once the server closed."""
+        while (message := self.messages.next()) is WsMessages.NEED_MORE:
+            chunk = await self.reader.read(65536)
+            if not chunk:
+                raise ConnectionError("closed")
+            self.messages.feed(chunk)
+        for reply in self.messages.replies:
+            self.writer.write(reply)
+        self.messages.replies.clear()
+        return message
+
+    async def close(self):
+        try:
+            self.send(struct.pack("!H", 1000), opcode=8)
+            await self.writer.drain()
+        except OSError:
+            pass
+        self.writer.close()

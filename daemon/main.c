@@ -14,12 +14,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include "porthole-auth.h"
 #include "porthole-config.h"
 #include "porthole-daemon.h"
+#include "porthole-fd-limit.h"
 #include "porthole-http-server.h"
 #include "porthole-option-overrides.h"
 #include "porthole-process-ledger.h"
@@ -182,21 +182,6 @@ run_token (int    argc,
 
   g_print ("%s\n", token);
   return EXIT_SUCCESS;
-}
-
-static void
-raise_fd_limit (void)
-{
-  struct rlimit limit;
-
-  /* Terminals, pipes and sockets: the descriptor count must never be the
-   * limit. CAP_SYS_RESOURCE may be missing, so only the soft limit moves. */
-  if (getrlimit (RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max)
-    {
-      limit.rlim_cur = limit.rlim_max;
-      if (setrlimit (RLIMIT_NOFILE, &limit) != 0)
-        g_debug ("Could not raise RLIMIT_NOFILE");
-    }
 }
 
 /* glibc raises its mmap threshold each time a large mmapped block is
@@ -427,7 +412,7 @@ main (int    argc,
   /* Writes to a closed pipe or socket are errors, not a reason to die;
    * children get the default disposition back before exec. */
   signal (SIGPIPE, SIG_IGN);
-  raise_fd_limit ();
+  porthole_fd_limit_raise ();
   protect_from_oom_killer ();
   fix_mmap_threshold ();
 

@@ -13,6 +13,8 @@
 #include "porthole-command.h"
 #include "porthole-daemon.h"
 #include "porthole-error.h"
+#include "porthole-json.h"
+#include "porthole-protocol.h"
 
 void
 porthole_command_clear (PortholeCommand *command)
@@ -89,6 +91,45 @@ porthole_command_parse (PortholeCommand  *command,
 
   return porthole_run_options_parse (&command->options, daemon, fields, default_timeout,
                                      zero_is_unlimited, error);
+}
+
+/**
+ * porthole_command_parse_stream:
+ * @message: (nullable): /commands/stream's first message, as parsed
+ *   (porthole_ws_channel_parse_frame())
+ *
+ * porthole_command_parse() of a message of type `execute`, `command` or
+ * `run` (or none); anything else is refused, and ends the session.
+ */
+gboolean
+porthole_command_parse_stream (PortholeCommand  *command,
+                               PortholeDaemon   *daemon,
+                               JsonObject       *message,
+                               guint             default_timeout,
+                               GError          **error)
+{
+  const char *type = NULL;
+
+  memset (command, 0, sizeof *command);
+
+  if (!porthole_json_object_lookup_string (message, PORTHOLE_MEMBER_TYPE, &type))
+    {
+      g_set_error_literal (error, PORTHOLE_ERROR, PORTHOLE_ERROR_INVALID_REQUEST,
+                           "Invalid value for 'type': expected a string");
+      return FALSE;
+    }
+
+  if (message == NULL || (type != NULL && !g_str_equal (type, PORTHOLE_WS_TYPE_EXECUTE) &&
+                          !g_str_equal (type, "command") && !g_str_equal (type, "run")))
+    {
+      g_set_error (error, PORTHOLE_ERROR, message ? PORTHOLE_ERROR_INVALID_REQUEST : PORTHOLE_ERROR_INVALID_JSON,
+                   "Expected {\"type\":\"execute\",\"command\":…} first, not %s%s",
+                   message ? "a message of type " : "text that is not a JSON object",
+                   message ? type : "");
+      return FALSE;
+    }
+
+  return porthole_command_parse (command, daemon, message, default_timeout, FALSE, error);
 }
 
 /* Spawns @command. A program that cannot be found or run is the

@@ -29,6 +29,11 @@ gboolean         porthole_command_parse (PortholeCommand       *command,
                                          guint                  default_timeout,
                                          gboolean               zero_is_unlimited,
                                          GError               **error);
+gboolean         porthole_command_parse_stream (PortholeCommand  *command,
+                                                PortholeDaemon   *daemon,
+                                                JsonObject       *message,
+                                                guint             default_timeout,
+                                                GError          **error);
 void             porthole_command_clear (PortholeCommand       *command);
 PortholeProcess *porthole_command_spawn (PortholeCommand       *command,
                                          PortholeProcessFlags   flags,

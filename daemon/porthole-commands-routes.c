@@ -202,7 +202,6 @@ on_stream_first_message (PortholeWsChannel *channel,
   g_auto(PortholeCommand) command = { 0 };
   g_autoptr(GError) error = NULL;
   g_autofree char *failure = NULL;
-  const char *type = NULL;
   int exit_code;
 
   g_clear_signal_handler (&session->message_id, channel);
@@ -210,27 +209,8 @@ on_stream_first_message (PortholeWsChannel *channel,
   run = porthole_run_new ("command", NULL, NULL, NULL, NULL);
   session->stream = porthole_run_stream_new (channel, porthole_run_get_execution_id (run));
 
-  if (!porthole_json_object_lookup_string (message, PORTHOLE_MEMBER_TYPE, &type))
-    {
-      g_set_error_literal (&error, PORTHOLE_ERROR, PORTHOLE_ERROR_INVALID_REQUEST,
-                           "Invalid value for 'type': expected a string");
-      porthole_run_stream_fail (session->stream, error);
-      return;
-    }
-
   /* Not a command: said so, like any invalid request (error, complete). */
-  if (message == NULL || (type != NULL && g_strcmp0 (type, "execute") != 0 &&
-                          g_strcmp0 (type, "command") != 0 && g_strcmp0 (type, "run") != 0))
-    {
-      g_set_error (&error, PORTHOLE_ERROR, message ? PORTHOLE_ERROR_INVALID_REQUEST : PORTHOLE_ERROR_INVALID_JSON,
-                   "Expected {\"type\":\"execute\",\"command\":…} first, not %s%s",
-                   message ? "a message of type " : "text that is not a JSON object",
-                   message ? type : "");
-      porthole_run_stream_fail (session->stream, error);
-      return;
-    }
-
-  if (!porthole_command_parse (&command, daemon, message, DEFAULT_TIMEOUT, FALSE, &error) ||
+  if (!porthole_command_parse_stream (&command, daemon, message, DEFAULT_TIMEOUT, &error) ||
       (!(process = porthole_command_spawn (&command, PORTHOLE_PROCESS_FLAGS_NONE, &exit_code, &failure, &error)) &&
        error != NULL))
     {

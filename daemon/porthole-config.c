@@ -48,6 +48,7 @@ typedef struct
 
   guint max_connections;
   guint max_connections_per_address;
+  guint max_terminals;
   guint header_timeout;
   guint body_timeout;
   guint body_min_rate;
@@ -510,6 +511,7 @@ settings_load (GKeyFile  *file,
   if (!get_uint (file, "max-connections", 1024, 1, 100000, &settings->max_connections, error) ||
       !get_uint (file, "max-connections-per-address", 256, 1, 100000,
                  &settings->max_connections_per_address, error) ||
+      !get_uint (file, "max-terminals", 1000, 1, 100000, &settings->max_terminals, error) ||
       !get_seconds (file, "header-timeout", 15, &settings->header_timeout, error) ||
       !get_seconds (file, "body-timeout", 60, &settings->body_timeout, error) ||
       !get_uint (file, "body-min-rate", 500, 0, G_MAXINT, &settings->body_min_rate, error) ||
@@ -901,6 +903,19 @@ guint
 porthole_config_get_max_connections_per_address (PortholeConfig *self)
 {
   return self->settings->max_connections_per_address;
+}
+
+/**
+ * porthole_config_get_max_terminals:
+ *
+ * Returns: the configured cap on open terminals; the daemon may serve
+ *   fewer when they would not fit in its descriptor limit
+ *   (porthole_daemon_get_max_terminals())
+ */
+guint
+porthole_config_get_max_terminals (PortholeConfig *self)
+{
+  return self->settings->max_terminals;
 }
 
 guint

@@ -61,6 +61,7 @@ const char         *porthole_config_get_tls_key            (PortholeConfig  *sel
 /* Limits (SECURITY.md §4) */
 guint               porthole_config_get_max_connections    (PortholeConfig  *self);
 guint               porthole_config_get_max_connections_per_address (PortholeConfig *self);
+guint               porthole_config_get_max_terminals      (PortholeConfig  *self);
 guint               porthole_config_get_header_timeout     (PortholeConfig  *self);
 guint               porthole_config_get_body_timeout       (PortholeConfig  *self);
 guint               porthole_config_get_body_min_rate      (PortholeConfig  *self);

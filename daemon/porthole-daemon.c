@@ -22,6 +22,7 @@
 #include "porthole-file-watcher.h"
 #include "porthole-fs-policy.h"
 #include "porthole-executor.h"
+#include "porthole-fd-limit.h"
 #include "porthole-http-server.h"
 #include "porthole-json.h"
 #include "porthole-mcp-server.h"
@@ -62,6 +63,7 @@ struct _PortholeDaemon
   guint active_streams;
   guint activity[PORTHOLE_N_ACTIVITIES];
   guint64 activity_total[PORTHOLE_N_ACTIVITIES];
+  guint max_terminals;
 
   gint64 stop_started;
   guint stop_poll_id;
@@ -168,6 +170,20 @@ porthole_daemon_new (PortholeConfig *config)
   self->auth = porthole_auth_new ();
 
   return self;
+}
+
+/* max-terminals, held to what the descriptor limit has room for. */
+static void
+update_max_terminals (PortholeDaemon *self)
+{
+  guint wanted = porthole_config_get_max_terminals (self->config);
+
+  self->max_terminals = porthole_fd_limit_fit_terminals (wanted);
+  if (self->max_terminals < wanted)
+    g_warning ("max-terminals=%u needs %u descriptors, more than RLIMIT_NOFILE allows: "
+               "serving at most %u terminals", wanted,
+               wanted * PORTHOLE_FD_LIMIT_PER_TERMINAL + PORTHOLE_FD_LIMIT_RESERVED,
+               self->max_terminals);
 }
 
 static gboolean
@@ -312,6 +328,7 @@ porthole_daemon_start (PortholeDaemon  *self,
     return FALSE;
 
   porthole_json_set_max_depth (porthole_config_get_max_json_depth (self->config));
+  update_max_terminals (self);
 
   /* Before the first child: what a crashed daemon left running ends. */
   porthole_process_ledger_set_guardian (porthole_config_get_process_guardian (self->config));
@@ -378,6 +395,7 @@ porthole_daemon_reload (PortholeDaemon *self)
       return;
     }
   porthole_json_set_max_depth (porthole_config_get_max_json_depth (self->config));
+  update_max_terminals (self);
 
   g_message ("Configuration and verification key reloaded");
 }
@@ -663,6 +681,20 @@ porthole_daemon_get_activity (PortholeDaemon   *self,
   g_return_val_if_fail (activity < PORTHOLE_N_ACTIVITIES, 0);
 
   return self->activity[activity];
+}
+
+/**
+ * porthole_daemon_get_max_terminals:
+ *
+ * Returns: how many terminals may be open at once: max-terminals, or
+ *   fewer if the descriptor limit has no room for them
+ */
+guint
+porthole_daemon_get_max_terminals (PortholeDaemon *self)
+{
+  g_return_val_if_fail (PORTHOLE_IS_DAEMON (self), 0);
+
+  return self->max_terminals;
 }
 
 /**

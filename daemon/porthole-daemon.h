@@ -62,6 +62,7 @@ guint               porthole_daemon_get_activity     (PortholeDaemon  *self,
                                                       PortholeActivity activity);
 guint64             porthole_daemon_get_activity_total (PortholeDaemon *self,
                                                         PortholeActivity activity);
+guint               porthole_daemon_get_max_terminals (PortholeDaemon *self);
 
 /* Open WebSocket sessions, for /health "active_streams". */
 guint               porthole_daemon_get_active_streams (PortholeDaemon *self);

@@ -13,6 +13,7 @@
 #include "porthole-executor.h"
 #include "porthole-json.h"
 #include "porthole-kernel-manager.h"
+#include "porthole-protocol.h"
 
 /**
  * porthole_exec_request_clear:
@@ -109,6 +110,61 @@ porthole_exec_request_parse (PortholeExecRequest  *request,
 
   return porthole_run_options_parse (&request->options, daemon, fields, default_timeout,
                                      zero_is_unlimited, error);
+}
+
+/**
+ * porthole_exec_request_starts_stream:
+ * @message: (nullable): a WebSocket frame as parsed
+ *   (porthole_ws_channel_parse_frame())
+ *
+ * /execute/stream, /stream and /stream/ipython wait for their `execute`:
+ * a message of another type first is ignored (API.md §3.9), while text
+ * that is not a JSON object ends the session.
+ *
+ * Returns: %FALSE for a message to ignore
+ */
+gboolean
+porthole_exec_request_starts_stream (JsonObject *message)
+{
+  const char *type = porthole_json_object_get_string (message, PORTHOLE_MEMBER_TYPE);
+
+  return message == NULL || type == NULL || g_str_equal (type, PORTHOLE_WS_TYPE_EXECUTE);
+}
+
+/**
+ * porthole_exec_request_parse_stream:
+ * @message: (nullable): the message that starts a stream
+ *   (porthole_exec_request_starts_stream())
+ * @python_only: /stream/ipython
+ *
+ * porthole_exec_request_parse() of a stream's first message.
+ */
+gboolean
+porthole_exec_request_parse_stream (PortholeExecRequest  *request,
+                                    PortholeDaemon       *daemon,
+                                    JsonObject           *message,
+                                    guint                 default_timeout,
+                                    gboolean              python_only,
+                                    GError              **error)
+{
+  const char *type;
+
+  memset (request, 0, sizeof *request);
+
+  if (message == NULL)
+    {
+      g_set_error_literal (error, PORTHOLE_ERROR, PORTHOLE_ERROR_INVALID_JSON,
+                           "Expected {\"type\":\"execute\",\"code\":…} first, not text that is not a JSON object");
+      return FALSE;
+    }
+  if (!porthole_json_object_lookup_string (message, PORTHOLE_MEMBER_TYPE, &type))
+    {
+      g_set_error_literal (error, PORTHOLE_ERROR, PORTHOLE_ERROR_INVALID_REQUEST,
+                           "Invalid value for 'type': expected a string");
+      return FALSE;
+    }
+
+  return porthole_exec_request_parse (request, daemon, message, default_timeout, FALSE, python_only, error);
 }
 
 /* Runs silently before each cell: the cell sees the working directory

@@ -34,6 +34,13 @@ gboolean                 porthole_exec_request_parse        (PortholeExecRequest
                                                              gboolean              zero_is_unlimited,
                                                              gboolean              python_only,
                                                              GError              **error);
+gboolean                 porthole_exec_request_starts_stream (JsonObject          *message);
+gboolean                 porthole_exec_request_parse_stream (PortholeExecRequest  *request,
+                                                             PortholeDaemon       *daemon,
+                                                             JsonObject           *message,
+                                                             guint                 default_timeout,
+                                                             gboolean              python_only,
+                                                             GError              **error);
 void                     porthole_exec_request_clear        (PortholeExecRequest  *request);
 PortholeKernelExecution *porthole_exec_request_prepare_cell (PortholeExecRequest  *request,
                                                              PortholeDaemon       *daemon,

@@ -667,12 +667,9 @@ on_stream_first_message (PortholeWsChannel *channel,
   PortholeDaemon *daemon = porthole_ws_channel_get_daemon (channel);
   g_auto(PortholeExecRequest) request = { 0 };
   g_autoptr(GError) error = NULL;
-  const char *type = porthole_json_object_get_string (message, PORTHOLE_MEMBER_TYPE);
   g_autofree char *execution_id = NULL;
 
-  /* Another message type first is ignored (API.md §3.9); text that is
-   * not a JSON object ends the session: error, complete, close 1007. */
-  if (message != NULL && type != NULL && g_strcmp0 (type, PORTHOLE_WS_TYPE_EXECUTE) != 0)
+  if (!porthole_exec_request_starts_stream (message))
     return;
 
   g_clear_signal_handler (&session->message_id, channel);
@@ -680,15 +677,10 @@ on_stream_first_message (PortholeWsChannel *channel,
   execution_id = porthole_run_new_execution_id ();
   session->stream = porthole_run_stream_new (channel, execution_id);
 
-  if (message == NULL)
-    g_set_error_literal (&error, PORTHOLE_ERROR, PORTHOLE_ERROR_INVALID_JSON,
-                         "Expected {\"type\":\"execute\",\"code\":…} first, not text that is not a JSON object");
-  else if (!porthole_json_object_lookup_string (message, PORTHOLE_MEMBER_TYPE, &type))
-    g_set_error_literal (&error, PORTHOLE_ERROR, PORTHOLE_ERROR_INVALID_REQUEST,
-                         "Invalid value for 'type': expected a string");
-  if (error != NULL ||
-      !porthole_exec_request_parse (&request, daemon, message, DEFAULT_STREAM_TIMEOUT, FALSE,
-                                    session->kind == STREAM_IPYTHON, &error))
+  /* Text that is not a JSON object ends the session: error, complete,
+   * close 1007. */
+  if (!porthole_exec_request_parse_stream (&request, daemon, message, DEFAULT_STREAM_TIMEOUT,
+                                           session->kind == STREAM_IPYTHON, &error))
     {
       porthole_run_stream_fail (session->stream, error);
       return;

@@ -27,6 +27,19 @@ gsize          porthole_files_upload_limit     (PortholeRequest          *req);
 void           porthole_files_handle_watch     (PortholeRequest          *req,
                                                 SoupWebsocketConnection  *connection);
 
+/* What a /files/watch client asks (porthole-files-watch.c). */
+typedef enum
+{
+  PORTHOLE_FILES_WATCH_PING,
+  PORTHOLE_FILES_WATCH_ADD,
+  PORTHOLE_FILES_WATCH_REMOVE,
+} PortholeFilesWatchAction;
+
+gboolean       porthole_files_watch_parse_message (JsonObject               *message,
+                                                   PortholeFilesWatchAction *action,
+                                                   const char              **path,
+                                                   GError                  **error);
+
 /* What the routes do, for others that do the same (the MCP tools). */
 GBytes        *porthole_files_read_bytes       (PortholeFsPolicy         *policy,
                                                 PortholeFsPath           *path,

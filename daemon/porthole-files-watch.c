@@ -208,65 +208,102 @@ unwatch (WatchSession *session,
   send_message (session, PORTHOLE_WS_TYPE_UNWATCHED, path.path);
 }
 
+/**
+ * porthole_files_watch_parse_message:
+ * @message: (nullable): a frame as parsed (porthole_ws_channel_parse_frame())
+ * @path: (out): for ADD and REMOVE, the path as given (in @message)
+ *
+ * Returns: %FALSE with the error to send back (the session goes on)
+ */
+gboolean
+porthole_files_watch_parse_message (JsonObject                *message,
+                                    PortholeFilesWatchAction  *action,
+                                    const char               **path,
+                                    GError                   **error)
+{
+  const char *name = NULL;
+
+  *path = NULL;
+  if (message != NULL)
+    {
+      name = porthole_json_object_get_string (message, "action");
+      if (name == NULL)
+        name = porthole_json_object_get_string (message, PORTHOLE_MEMBER_TYPE);
+      *path = porthole_json_object_get_string (message, PORTHOLE_MEMBER_PATH);
+    }
+
+  if (g_strcmp0 (name, PORTHOLE_WS_TYPE_PING) == 0)
+    {
+      *action = PORTHOLE_FILES_WATCH_PING;
+      return TRUE;
+    }
+
+  if (message == NULL)
+    {
+      g_set_error_literal (error, PORTHOLE_ERROR, PORTHOLE_ERROR_INVALID_JSON,
+                           "Not a JSON object (or nested too deep): send {\"action\":\"watch\"|\"unwatch\",\"path\":…}");
+      return FALSE;
+    }
+
+  if (g_strcmp0 (name, "watch") != 0 && g_strcmp0 (name, "unwatch") != 0)
+    {
+      g_set_error_literal (error, PORTHOLE_ERROR, PORTHOLE_ERROR_INVALID_REQUEST,
+                           "Unknown message: send {\"action\":\"watch\"|\"unwatch\",\"path\":…}");
+      return FALSE;
+    }
+
+  if (*path == NULL && json_object_has_member (message, PORTHOLE_MEMBER_PATH) &&
+      !JSON_NODE_HOLDS_NULL (json_object_get_member (message, PORTHOLE_MEMBER_PATH)))
+    {
+      g_set_error_literal (error, PORTHOLE_ERROR, PORTHOLE_ERROR_INVALID_REQUEST,
+                           "Invalid value for 'path': expected a string");
+      return FALSE;
+    }
+
+  if (*path == NULL || (*path)[0] == '\0')
+    {
+      g_set_error_literal (error, PORTHOLE_ERROR, PORTHOLE_ERROR_MISSING_PARAMETER,
+                           "Missing required parameter: path");
+      return FALSE;
+    }
+
+  *action = g_str_equal (name, "watch") ? PORTHOLE_FILES_WATCH_ADD : PORTHOLE_FILES_WATCH_REMOVE;
+  return TRUE;
+}
+
 static void
 on_message (PortholeWsChannel *channel,
             JsonObject        *message,
             const char        *text,
             WatchSession      *session)
 {
-  const char *action = NULL;
-  const char *path = NULL;
+  g_autoptr(GError) error = NULL;
   g_auto(PortholeFsIdentity) identity = { 0 };
+  PortholeFilesWatchAction action;
+  const char *path;
 
   /* Watches are added as the user the route acts for. */
   porthole_fs_as_user_begin (&identity);
-  if (message != NULL)
+  if (!porthole_files_watch_parse_message (message, &action, &path, &error))
     {
-      action = porthole_json_object_get_string (message, "action");
-      if (action == NULL)
-        action = porthole_json_object_get_string (message, PORTHOLE_MEMBER_TYPE);
-      path = porthole_json_object_get_string (message, PORTHOLE_MEMBER_PATH);
+      porthole_ws_channel_send_error (session->channel, error);
+      return;
     }
 
-  if (g_strcmp0 (action, PORTHOLE_WS_TYPE_PING) == 0)
+  switch (action)
     {
+    case PORTHOLE_FILES_WATCH_PING:
       send_message (session, PORTHOLE_WS_TYPE_PONG, NULL);
-      return;
+      break;
+    case PORTHOLE_FILES_WATCH_ADD:
+      watch (session, path);
+      break;
+    case PORTHOLE_FILES_WATCH_REMOVE:
+      unwatch (session, path);
+      break;
+    default:
+      g_assert_not_reached ();
     }
-
-  if (message == NULL)
-    {
-      porthole_ws_channel_send_error_printf (session->channel, PORTHOLE_ERROR_INVALID_JSON,
-                  "Not a JSON object (or nested too deep): send {\"action\":\"watch\"|\"unwatch\",\"path\":…}");
-      return;
-    }
-
-  if (g_strcmp0 (action, "watch") != 0 && g_strcmp0 (action, "unwatch") != 0)
-    {
-      porthole_ws_channel_send_error_printf (session->channel, PORTHOLE_ERROR_INVALID_REQUEST,
-                  "Unknown message: send {\"action\":\"watch\"|\"unwatch\",\"path\":…}");
-      return;
-    }
-
-  if (path == NULL && json_object_has_member (message, PORTHOLE_MEMBER_PATH) &&
-      !JSON_NODE_HOLDS_NULL (json_object_get_member (message, PORTHOLE_MEMBER_PATH)))
-    {
-      porthole_ws_channel_send_error_printf (session->channel, PORTHOLE_ERROR_INVALID_REQUEST,
-                                             "Invalid value for 'path': expected a string");
-      return;
-    }
-
-  if (path == NULL || path[0] == '\0')
-    {
-      porthole_ws_channel_send_error_printf (session->channel, PORTHOLE_ERROR_MISSING_PARAMETER,
-                                             "Missing required parameter: path");
-      return;
-    }
-
-  if (g_str_equal (action, "watch"))
-    watch (session, path);
-  else
-    unwatch (session, path);
 }
 
 static void

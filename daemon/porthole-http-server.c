@@ -983,6 +983,15 @@ upgrade (PortholeHttpServer *self,
       return;
     }
 
+  /* A session over its cap is refused here, as HTTP, rather than
+   * accepted and closed at once. */
+  if (route->websocket_admit != NULL && !route->websocket_admit (req, &error))
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", "1");
+      porthole_request_reply_gerror (req, error);
+      return;
+    }
+
   soup_websocket_server_process_handshake (msg, NULL, (char **) route->websocket_protocols, NULL, NULL);
   _porthole_request_mark_upgraded (req);
   g_signal_connect_object (msg, "wrote-informational", G_CALLBACK (complete_upgrade), req, 0);

@@ -170,6 +170,7 @@ porthole_metrics_build_snapshot (PortholeMetrics *self)
   json_object_set_object_member (snapshot, "daemon", me);
 
   json_object_set_int_member (activity, "terminals", porthole_daemon_get_activity (daemon, PORTHOLE_ACTIVITY_TERMINALS));
+  json_object_set_int_member (activity, "max_terminals", porthole_daemon_get_max_terminals (daemon));
   json_object_set_int_member (activity, "vnc_clients", porthole_daemon_get_activity (daemon, PORTHOLE_ACTIVITY_VNC_CLIENTS));
   json_object_set_int_member (activity, "recordings", porthole_daemon_get_activity (daemon, PORTHOLE_ACTIVITY_RECORDINGS));
   json_object_set_object_member (snapshot, "activity", activity);
@@ -321,6 +322,9 @@ porthole_metrics_build_prometheus (PortholeMetrics *self)
   write_activity (out, daemon, PORTHOLE_ACTIVITY_TERMINALS,
                   "hopx_agent_active_terminals", "Open terminal sessions.",
                   "hopx_agent_terminal_sessions_total", "Terminal sessions opened.");
+  porthole_prometheus_metric (out, "hopx_agent_max_terminals", "gauge",
+                              "Terminal sessions that may be open at once (max-terminals, or what RLIMIT_NOFILE has room for).",
+                              porthole_daemon_get_max_terminals (daemon));
   write_activity (out, daemon, PORTHOLE_ACTIVITY_VNC_CLIENTS,
                   "hopx_agent_active_vnc_clients", "Connected VNC viewers.",
                   "hopx_agent_vnc_connections_total", "VNC viewers connected.");

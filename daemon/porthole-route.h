@@ -46,6 +46,14 @@ typedef void           (*PortholeWebsocketHandler) (PortholeRequest         *req
 typedef GOutputStream *(*PortholeBodyOpener)       (PortholeRequest         *req,
                                                     GError                 **error);
 
+/* Asked before a WebSocket upgrade is accepted, after its handshake was
+ * checked: FALSE refuses it, with @error as the HTTP answer. What it
+ * reserves for the session it keeps on @req (g_object_set_data_full()),
+ * where the session's handler takes it over; if the upgrade never
+ * completes, it goes with @req. */
+typedef gboolean       (*PortholeWebsocketAdmitFunc) (PortholeRequest       *req,
+                                                      GError               **error);
+
 /* A body limit that comes from the configuration, for @req's route. */
 typedef gsize          (*PortholeBodyLimitFunc)    (PortholeRequest         *req);
 
@@ -60,6 +68,8 @@ typedef struct
   PortholeRouteHandler      handler;
   /* Non-NULL: an upgrade request is handed here. */
   PortholeWebsocketHandler  websocket;
+  /* Non-NULL: may refuse an upgrade before it happens (a cap). */
+  PortholeWebsocketAdmitFunc websocket_admit;
   PortholeBodyOpener        open_body;
   PortholeRouteFlags        flags;
   /* Largest accepted body; 0 means the configured max-body-size. */

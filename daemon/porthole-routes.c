@@ -178,7 +178,8 @@ static const PortholeRoute routes[] = {
     .websocket = porthole_metrics_handle_stream_websocket, .flags = PORTHOLE_ROUTE_FLAGS_WEBSOCKET },
 
   /* terminal */
-  { "GET", "/terminal", "terminal", NULL, .websocket = porthole_terminal_handle, .flags = PORTHOLE_ROUTE_FLAGS_WEBSOCKET },
+  { "GET", "/terminal", "terminal", NULL, .websocket = porthole_terminal_handle,
+    .websocket_admit = porthole_terminal_admit, .flags = PORTHOLE_ROUTE_FLAGS_WEBSOCKET },
 
   /* mcp (portholed's own): Streamable HTTP, README "MCP" */
   { "POST", "/mcp", "mcp", porthole_mcp_handle_post, .get_body_limit = porthole_mcp_body_limit },

@@ -271,15 +271,26 @@ porthole_run_stream_is_finished (PortholeRunStream *self)
   return self->finished;
 }
 
+/**
+ * porthole_run_stream_is_cancel:
+ * @message: (nullable): a frame after the first, as parsed
+ *   (porthole_ws_channel_parse_frame())
+ *
+ * Returns: %TRUE for `cancel`; anything else after the first message is
+ *   ignored (API.md §3.9)
+ */
+gboolean
+porthole_run_stream_is_cancel (JsonObject *message)
+{
+  return g_strcmp0 (porthole_json_object_get_string (message, PORTHOLE_MEMBER_TYPE), PORTHOLE_WS_TYPE_CANCEL) == 0;
+}
+
 static void
 on_channel_message (PortholeRunStream *self,
                     JsonObject        *message,
                     const char        *text)
 {
-  const char *type = porthole_json_object_get_string (message, PORTHOLE_MEMBER_TYPE);
-
-  /* Anything else after the first message is ignored (API.md §3.9). */
-  if (g_strcmp0 (type, PORTHOLE_WS_TYPE_CANCEL) == 0 && !self->finished)
+  if (porthole_run_stream_is_cancel (message) && !self->finished)
     g_signal_emit (self, signals[CANCEL], 0);
 }
 

@@ -35,5 +35,6 @@ void               porthole_run_stream_fail           (PortholeRunStream     *se
 void               porthole_run_stream_attach_process (PortholeRunStream     *self,
                                                        PortholeProcess       *process);
 gboolean           porthole_run_stream_is_finished    (PortholeRunStream     *self);
+gboolean           porthole_run_stream_is_cancel      (JsonObject            *message);
 
 G_END_DECLS

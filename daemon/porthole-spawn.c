@@ -48,11 +48,13 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "porthole-fd-limit.h"
 #include "porthole-procfs.h"
 #include "porthole-spawn.h"
 
@@ -96,6 +98,8 @@ typedef struct
   pid_t parent;          /* to die with, or 0 */
   gboolean join_cgroup;
   gboolean shares_memory; /* CLONE_VM: the parent's signal handlers are ours */
+  gboolean restore_nofile; /* the daemon raised its RLIMIT_NOFILE: give back */
+  struct rlimit nofile;
 } Plan;
 
 /* Cleared once the kernel says it has no clone3 or no CLONE_INTO_CGROUP. */
@@ -290,6 +294,13 @@ child_main (Plan *plan)
 
   if (args->cwd != NULL && chdir (args->cwd) != 0)
     child_fail (plan->report_fd, STAGE_CHDIR);
+
+  /* The limit the daemon was started with (porthole-fd-limit.c): it is
+   * only lowered, which needs no privilege. */
+  if (plan->restore_nofile && setrlimit (RLIMIT_NOFILE, &plan->nofile) != 0)
+    {
+      /* The child runs with the daemon's limit. */
+    }
 
   execve (plan->program, (char *const *) args->argv, (char *const *) args->envp);
   child_fail (plan->report_fd, STAGE_EXEC);
@@ -621,6 +632,8 @@ porthole_spawn (const PortholeSpawnArgs  *args,
       plan.high = MAX (plan.high, targets[3 + i] + 1);
     }
   qsort (keep, plan.n_keep, sizeof *keep, compare_ints);
+
+  plan.restore_nofile = porthole_fd_limit_get_inherited (&plan.nofile);
 
   if (!g_unix_open_pipe (report, FD_CLOEXEC, error))
     return FALSE;

@@ -10,22 +10,26 @@
  * memory. When the shell exits the client gets `exit` and a normal close;
  * when the client goes, the session gets SIGHUP, then the runner's kill.
  *
+ * A terminal holds a slot under max-terminals (SECURITY.md G5) from the
+ * moment its upgrade is admitted until both its WebSocket and its
+ * process (with the PTY) are gone, whichever way it ends: a tree killed
+ * after the client left holds its PTY for up to the runner's kill grace.
+ * The daemon's TERMINALS activity is the count of slots.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"
 
-#include <signal.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "porthole-daemon.h"
 #include "porthole-env-store.h"
 #include "porthole-json.h"
-#include "porthole-json-nul.h"
 #include "porthole-process.h"
 #include "porthole-protocol.h"
 #include "porthole-run-options.h"
+#include "porthole-terminal-message.h"
 #include "porthole-terminal-routes.h"
 #include "porthole-ws-channel.h"
 
@@ -35,9 +39,6 @@
 #define OUTPUT_FLUSH_AT (4 * MAX_OUTPUT_FRAME)
 #define DEFAULT_COLUMNS 80
 #define DEFAULT_ROWS 24
-/* Sizes a terminal may take (TIOCSWINSZ takes 16 bits; nothing real is
- * larger than this). */
-#define MAX_DIMENSION 10000
 
 typedef struct
 {
@@ -46,8 +47,46 @@ typedef struct
   PortholeProcess *process;
   GString *output;
   guint flush_id;
-  gboolean counted;
+  /* The slot (a PortholeDaemon reference) taken by porthole_terminal_admit(),
+   * until the process holds it. */
+  gpointer slot;
 } Terminal;
+
+static const char slot_key[] = "porthole-terminal-slot";
+
+static void
+slot_release (gpointer daemon)
+{
+  porthole_daemon_activity_end (daemon, PORTHOLE_ACTIVITY_TERMINALS);
+  g_object_unref (daemon);
+}
+
+/**
+ * porthole_terminal_admit:
+ *
+ * Takes a slot for the terminal @req asks for, or refuses the upgrade
+ * with %PORTHOLE_ERROR_SERVICE_UNAVAILABLE when every slot is taken.
+ *
+ * Returns: %TRUE if the terminal may open
+ */
+gboolean
+porthole_terminal_admit (PortholeRequest  *req,
+                         GError          **error)
+{
+  PortholeDaemon *daemon = porthole_request_get_daemon (req);
+  guint max = porthole_daemon_get_max_terminals (daemon);
+
+  if (porthole_daemon_get_activity (daemon, PORTHOLE_ACTIVITY_TERMINALS) >= max)
+    {
+      g_set_error (error, PORTHOLE_ERROR, PORTHOLE_ERROR_SERVICE_UNAVAILABLE,
+                   "Too many terminals open (%u at most); close one and try again", max);
+      return FALSE;
+    }
+
+  porthole_daemon_activity_begin (daemon, PORTHOLE_ACTIVITY_TERMINALS);
+  g_object_set_data_full (G_OBJECT (req), slot_key, g_object_ref (daemon), slot_release);
+  return TRUE;
+}
 
 static void
 send_type (Terminal   *term,
@@ -147,124 +186,59 @@ on_exited (PortholeProcess *process,
 
 /* Input */
 
-static int
-parse_signal (JsonNode *node)
-{
-  static const struct { const char *name; int number; } signals[] = {
-    { "HUP", SIGHUP }, { "INT", SIGINT }, { "QUIT", SIGQUIT }, { "KILL", SIGKILL },
-    { "TERM", SIGTERM }, { "USR1", SIGUSR1 }, { "USR2", SIGUSR2 }, { "STOP", SIGSTOP },
-    { "CONT", SIGCONT }, { "TSTP", SIGTSTP }, { "WINCH", SIGWINCH }, { "ALRM", SIGALRM },
-  };
-  const char *name;
-  gint64 number;
-
-  if (node == NULL)
-    return -1;
-
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    {
-      name = json_node_get_string (node);
-      if (g_ascii_strncasecmp (name, "SIG", 3) == 0)
-        name += 3;
-      for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
-        if (g_ascii_strcasecmp (name, signals[i].name) == 0)
-          return signals[i].number;
-    }
-
-  if (porthole_json_node_get_int (node, &number) && number > 0 && number < NSIG)
-    return number;
-
-  return -1;
-}
-
-static gboolean
-parse_dimension (JsonNode *node,
-                 guint    *value)
-{
-  gint64 number;
-
-  if (node == NULL || !porthole_json_node_get_int (node, &number) || number < 1 || number > MAX_DIMENSION)
-    return FALSE;
-
-  *value = number;
-  return TRUE;
-}
-
 static void
-write_input (Terminal   *term,
-             const char *data,
-             gsize       length)
+write_input (Terminal *term,
+             GBytes   *bytes)
 {
   g_autoptr(GError) error = NULL;
 
   if (term->process == NULL || porthole_process_has_exited (term->process))
     return;
 
-  if (!porthole_process_write (term->process, data, length, &error))
+  if (!porthole_process_write (term->process, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &error))
     porthole_ws_channel_send_error_printf (term->channel, PORTHOLE_ERROR_INVALID_REQUEST,
                                            "Input not written: %s", error->message);
 }
 
 static void
 on_message (PortholeWsChannel *channel,
-            JsonObject        *message,
+            JsonObject        *object,
             const char        *text,
             Terminal          *term)
 {
-  const char *type;
+  g_auto(PortholeTerminalMessage) message = { 0 };
+  g_autoptr(GError) error = NULL;
 
-  /* Not a JSON object: typed text, as a raw terminal client sends it. */
-  if (message == NULL)
+  if (!porthole_terminal_message_parse (&message, object, text, &error))
     {
-      write_input (term, text, strlen (text));
+      porthole_ws_channel_send_error (term->channel, error);
       return;
     }
 
-  type = porthole_json_object_get_string (message, PORTHOLE_MEMBER_TYPE);
-
-  if (g_strcmp0 (type, PORTHOLE_WS_TYPE_INPUT) == 0)
+  switch (message.type)
     {
-      JsonNode *data = json_object_get_member (message, PORTHOLE_MEMBER_DATA);
+    case PORTHOLE_TERMINAL_MESSAGE_INPUT:
+      write_input (term, message.input);
+      break;
 
-      if (data == NULL || !JSON_NODE_HOLDS_VALUE (data) || json_node_get_value_type (data) != G_TYPE_STRING)
-        porthole_ws_channel_send_error_printf (term->channel, PORTHOLE_ERROR_MISSING_PARAMETER,
-                                               "input needs a string `data`");
-      else
-        {
-          /* "\u0000" is a key too (Ctrl-@). */
-          g_autoptr(GBytes) bytes = porthole_json_text_to_bytes (json_node_get_string (data), -1);
-
-          write_input (term, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-        }
-    }
-  else if (g_strcmp0 (type, PORTHOLE_WS_TYPE_RESIZE) == 0)
-    {
-      g_autoptr(GError) error = NULL;
-      guint columns, rows;
-
-      if (!parse_dimension (json_object_get_member (message, "cols"), &columns) ||
-          !parse_dimension (json_object_get_member (message, "rows"), &rows))
-        porthole_ws_channel_send_error_printf (term->channel, PORTHOLE_ERROR_INVALID_REQUEST,
-                    "resize needs integer `cols` and `rows` between 1 and %d", MAX_DIMENSION);
-      else if (term->process != NULL && !porthole_process_has_exited (term->process) &&
-               !porthole_process_resize (term->process, columns, rows, &error))
+    case PORTHOLE_TERMINAL_MESSAGE_RESIZE:
+      if (term->process != NULL && !porthole_process_has_exited (term->process) &&
+          !porthole_process_resize (term->process, message.columns, message.rows, &error))
         porthole_ws_channel_send_error_printf (term->channel, PORTHOLE_ERROR_INTERNAL_ERROR, "%s", error->message);
-    }
-  else if (g_strcmp0 (type, PORTHOLE_WS_TYPE_PING) == 0)
-    send_type (term, PORTHOLE_WS_TYPE_PONG);
-  else if (g_strcmp0 (type, PORTHOLE_WS_TYPE_SIGNAL) == 0)
-    {
-      int signum = parse_signal (json_object_get_member (message, "signal"));
+      break;
 
-      if (signum < 0)
-        porthole_ws_channel_send_error_printf (term->channel, PORTHOLE_ERROR_INVALID_REQUEST,
-                                               "Unknown signal: expected a name such as SIGINT");
-      else if (term->process != NULL)
-        porthole_process_send_signal (term->process, signum);
+    case PORTHOLE_TERMINAL_MESSAGE_PING:
+      send_type (term, PORTHOLE_WS_TYPE_PONG);
+      break;
+
+    case PORTHOLE_TERMINAL_MESSAGE_SIGNAL:
+      if (term->process != NULL)
+        porthole_process_send_signal (term->process, message.signum);
+      break;
+
+    default:
+      g_assert_not_reached ();
     }
-  else
-    porthole_ws_channel_send_error_printf (term->channel, PORTHOLE_ERROR_INVALID_REQUEST,
-                "Unknown message type '%s': expected input, resize, signal or ping", type ? type : "");
 }
 
 /* Session */
@@ -288,8 +262,7 @@ terminal_free (Terminal *term)
       g_object_unref (term->process);
     }
 
-  if (term->counted)
-    porthole_daemon_activity_end (term->daemon, PORTHOLE_ACTIVITY_TERMINALS);
+  g_clear_pointer (&term->slot, slot_release);
 
   g_string_free (term->output, TRUE);
   g_object_unref (term->channel);
@@ -334,7 +307,7 @@ query_dimension (Terminal        *term,
   if (text == NULL)
     return;
 
-  if (!porthole_string_get_int (text, &number) || number < 1 || number > MAX_DIMENSION)
+  if (!porthole_string_get_int (text, &number) || number < 1 || number > PORTHOLE_TERMINAL_MAX_DIMENSION)
     {
       porthole_ws_channel_send_error_printf (term->channel, PORTHOLE_ERROR_INVALID_REQUEST,
                                              "Invalid %s '%s': using %u", name, text, fallback);
@@ -356,6 +329,7 @@ porthole_terminal_handle (PortholeRequest         *req,
   guint columns, rows;
 
   term->daemon = g_object_ref (porthole_request_get_daemon (req));
+  term->slot = g_object_steal_data (G_OBJECT (req), slot_key);
   term->channel = porthole_ws_channel_new (req, connection);
   term->output = g_string_new (NULL);
   g_signal_connect (term->channel, "message", G_CALLBACK (on_message), term);
@@ -397,8 +371,9 @@ porthole_terminal_handle (PortholeRequest         *req,
       return;
     }
 
-  porthole_daemon_activity_begin (term->daemon, PORTHOLE_ACTIVITY_TERMINALS);
-  term->counted = TRUE;
+  /* Freed with the process, once the PTY is closed. */
+  if (term->slot != NULL)
+    g_object_set_data_full (G_OBJECT (term->process), slot_key, g_steal_pointer (&term->slot), slot_release);
   g_signal_connect (term->process, "output", G_CALLBACK (on_output), term);
   g_signal_connect (term->process, "exited", G_CALLBACK (on_exited), term);
 }

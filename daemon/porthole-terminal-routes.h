@@ -9,7 +9,9 @@
 
 G_BEGIN_DECLS
 
-void porthole_terminal_handle (PortholeRequest         *req,
-                               SoupWebsocketConnection *connection);
+gboolean porthole_terminal_admit  (PortholeRequest         *req,
+                                   GError                 **error);
+void     porthole_terminal_handle (PortholeRequest         *req,
+                                   SoupWebsocketConnection *connection);
 
 G_END_DECLS

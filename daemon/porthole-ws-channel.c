@@ -365,16 +365,46 @@ porthole_ws_channel_close (PortholeWsChannel *self,
     flush (self);
 }
 
+/**
+ * porthole_ws_channel_parse_frame:
+ * @bytes: a text or binary frame's payload
+ * @text: (out) (transfer full): the frame as text, up to its first NUL
+ *
+ * What the "message" signal carries, made of one frame; the one parse
+ * of every JSON WebSocket route (and of fuzz-ws-messages).
+ *
+ * Returns: (transfer full) (nullable): the frame as a JSON object, %NULL
+ *   when it is not one
+ */
+JsonObject *
+porthole_ws_channel_parse_frame (GBytes  *bytes,
+                                 char   **text)
+{
+  g_autoptr(JsonNode) node = NULL;
+  gsize size;
+  const char *data = g_bytes_get_data (bytes, &size);
+
+  /* Binary frames are UTF-8 JSON too (API.md §1.9); one that is not
+   * reaches the handler as text that is not a JSON object, which each
+   * answers (soup itself closes on a text frame that is not UTF-8). */
+  /* An empty frame's bytes have no data at all: text is "" then. */
+  *text = g_strndup (data != NULL ? data : "", size);
+  if (g_utf8_validate_len (data, size, NULL))
+    node = porthole_json_parse (*text, size, NULL);
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  return json_object_ref (json_node_get_object (node));
+}
+
 static void
 on_message (SoupWebsocketConnection *connection,
             int                      type,
             GBytes                  *bytes,
             PortholeWsChannel       *self)
 {
-  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonObject) object = NULL;
   g_autofree char *text = NULL;
-  gsize size;
-  const char *data = g_bytes_get_data (bytes, &size);
 
   self->last_heard = g_get_monotonic_time ();
   /* A peer that speaks has read the 101: a reply need not wait behind
@@ -388,16 +418,8 @@ on_message (SoupWebsocketConnection *connection,
       return;
     }
 
-  /* Binary frames are UTF-8 JSON too (API.md §1.9); one that is not
-   * reaches the handler as text that is not a JSON object, which each
-   * answers (soup itself closes on a text frame that is not UTF-8). */
-  text = g_strndup (data, size);
-  if (g_utf8_validate_len (data, size, NULL))
-    node = porthole_json_parse (text, size, NULL);
-
-  g_signal_emit (self, signals[MESSAGE], 0,
-                 node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL,
-                 text);
+  object = porthole_ws_channel_parse_frame (bytes, &text);
+  g_signal_emit (self, signals[MESSAGE], 0, object, text);
 }
 
 static void

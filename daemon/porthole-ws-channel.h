@@ -48,4 +48,7 @@ void               porthole_ws_channel_close        (PortholeWsChannel       *se
                                                      const char              *reason);
 PortholeDaemon    *porthole_ws_channel_get_daemon   (PortholeWsChannel       *self);
 
+JsonObject        *porthole_ws_channel_parse_frame  (GBytes                  *bytes,
+                                                     char                   **text);
+
 G_END_DECLS

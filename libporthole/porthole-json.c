@@ -261,7 +261,7 @@ bad_escape:
 
 /**
  * porthole_json_parse:
- * @data: JSON text
+ * @data: (nullable): JSON text; %NULL is empty text (with a @length of 0)
  * @length: length of @data, or -1 if NUL-terminated
  *
  * The one place JSON from outside is parsed, in the daemon and in the
@@ -281,6 +281,15 @@ porthole_json_parse (const char  *data,
   g_autofree char *prepared = NULL;
   gsize prepared_length = 0;
   JsonNode *root;
+
+  /* An empty GBytes (an empty WebSocket frame) has no data at all, and
+   * json-glib returns FALSE for NULL without saying why. */
+  g_return_val_if_fail (data != NULL || length <= 0, NULL);
+  if (data == NULL)
+    {
+      data = "";
+      length = 0;
+    }
 
   if (length < 0)
     length = strlen (data);

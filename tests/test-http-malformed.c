@@ -74,17 +74,30 @@ test_deep_bodies (void)
 }
 
 static void
-test_deep_messages (void)
+send_frame (PortholeTestSocket *ws,
+            const char         *text,
+            gboolean            binary)
 {
-  g_autofree char *deep = g_strnfill (100000, '[');
+  if (binary)
+    soup_websocket_connection_send_binary (ws->connection, text, strlen (text));
+  else
+    soup_websocket_connection_send_text (ws->connection, text);
+}
+
+/* Each JSON WebSocket route's answer to @text, which is not a JSON
+ * object. */
+static void
+assert_not_json_answered (const char *text,
+                          gboolean    binary)
+{
   const char *streams[] = { "/commands/stream", "/execute/stream", "/stream", "/stream/ipython" };
 
-  /* /files/watch answers what is not a JSON object and stays. */
+  /* /files/watch answers and stays. */
   {
     g_autoptr(PortholeTestSocket) ws = porthole_test_socket_open (daemon_under_test, "/files/watch", NULL);
     JsonObject *error;
 
-    porthole_test_socket_send (ws, deep);
+    send_frame (ws, text, binary);
     error = porthole_test_socket_wait_type (ws, "error");
     g_assert_cmpstr (json_object_get_string_member (error, "code"), ==, "INVALID_JSON");
     porthole_test_socket_send (ws, "{\"action\":\"ping\"}");
@@ -96,9 +109,10 @@ test_deep_messages (void)
   {
     g_autoptr(PortholeTestSocket) ws = porthole_test_socket_open (daemon_under_test, "/terminal", NULL);
 
-    porthole_test_socket_send (ws, deep);
+    send_frame (ws, text, binary);
     porthole_test_socket_send (ws, "{\"type\":\"ping\"}");
     porthole_test_socket_wait_type (ws, "pong");
+    g_assert_cmpuint (porthole_test_socket_count_type (ws, "error"), ==, 0);
   }
 
   /* A run stream's first message: error, complete, close 1007. */
@@ -108,7 +122,7 @@ test_deep_messages (void)
       JsonObject *error;
 
       g_test_message ("%s", streams[i]);
-      porthole_test_socket_send (ws, deep);
+      send_frame (ws, text, binary);
       porthole_test_socket_wait_closed (ws);
       error = porthole_test_socket_wait_type (ws, "error");
       g_assert_cmpstr (json_object_get_string_member (error, "code"), ==, "INVALID_JSON");
@@ -117,6 +131,14 @@ test_deep_messages (void)
     }
 
   assert_alive ();
+}
+
+static void
+test_deep_messages (void)
+{
+  g_autofree char *deep = g_strnfill (100000, '[');
+
+  assert_not_json_answered (deep, FALSE);
 }
 
 /* `{` first on /execute/stream got no answer and no close. Every route
@@ -165,6 +187,30 @@ test_malformed_first_messages (void)
     porthole_test_socket_wait_closed (ws);
     g_assert_cmpuint (ws->close_code, ==, SOUP_WEBSOCKET_CLOSE_NORMAL);
   }
+}
+
+/* An empty frame, text or binary, is text that is not a JSON object on
+ * every JSON WebSocket route. (An empty GBytes without data crashed the
+ * frame parse, found by fuzz/fuzz-ws-messages; libsoup 3.2 happens to
+ * give data even to empty frames, so test-json.c holds that regression
+ * test, and this one the routes' answers.) */
+static void
+test_empty_frames (void)
+{
+  for (guint binary = 0; binary < 2; binary++)
+    {
+      g_test_message ("%s frames", binary ? "binary" : "text");
+      assert_not_json_answered ("", binary);
+
+      /* /metrics/stream reads nothing, but parses what arrives. */
+      {
+        g_autoptr(PortholeTestSocket) ws = porthole_test_socket_open (daemon_under_test, "/metrics/stream", NULL);
+
+        send_frame (ws, "", binary);
+        porthole_test_socket_wait_type (ws, "sample");
+        assert_alive ();
+      }
+    }
 }
 
 /* {"path":{"a":{}}} on /files/watch logged Json-CRITICAL. Each mistyped
@@ -259,6 +305,7 @@ main (int    argc,
   g_test_add_func ("/malformed/deep-messages", test_deep_messages);
   g_test_add_func ("/malformed/first-messages", test_malformed_first_messages);
   g_test_add_func ("/malformed/mistyped-fields", test_mistyped_fields);
+  g_test_add_func ("/malformed/empty-frames", test_empty_frames);
 
   daemon_under_test = porthole_test_daemon_new (NULL);
   status = g_test_run ();

@@ -11,6 +11,7 @@
 #include "porthole-error.h"
 #include "porthole-json.h"
 #include "porthole-json-nul.h"
+#include "porthole-ws-channel.h"
 #include "test-utils.h"
 
 static JsonNode *
@@ -95,6 +96,44 @@ test_invalid_json (void)
 
   g_assert_null (node);
   g_assert_error (error, PORTHOLE_ERROR, PORTHOLE_ERROR_INVALID_JSON);
+}
+
+/* An empty GBytes may have no data at all: the WebSocket frame parse
+ * gave that NULL to json-glib, which refused it without an error that
+ * was then read (found by fuzz/fuzz-ws-messages). Empty text is invalid
+ * JSON, from a daemon's client or to a daemon's route. */
+static void
+test_empty_frames (void)
+{
+  g_autoptr(GBytes) empty = g_bytes_new (NULL, 0);
+  g_autoptr(GBytes) cut = g_bytes_new ("{}\0{\"a\":1}", 10);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = porthole_json_parse (NULL, 0, &error);
+  g_autoptr(JsonObject) object = NULL;
+  g_autofree char *text = NULL;
+  const char *type = "unset";
+
+  g_assert_null (g_bytes_get_data (empty, NULL));
+  g_assert_null (node);
+  g_assert_error (error, PORTHOLE_ERROR, PORTHOLE_ERROR_INVALID_JSON);
+  g_clear_error (&error);
+  node = porthole_json_parse ("", 0, &error);
+  g_assert_null (node);
+  g_assert_error (error, PORTHOLE_ERROR, PORTHOLE_ERROR_INVALID_JSON);
+
+  object = porthole_json_parse_message (empty, &type);
+  g_assert_null (object);
+  g_assert_null (type);
+
+  object = porthole_ws_channel_parse_frame (empty, &text);
+  g_assert_null (object);
+  g_assert_cmpstr (text, ==, "");
+  g_clear_pointer (&text, g_free);
+
+  /* A NUL ends the text; such a frame is not JSON. */
+  object = porthole_ws_channel_parse_frame (cut, &text);
+  g_assert_null (object);
+  g_assert_cmpstr (text, ==, "{}");
 }
 
 /* json-glib reads 1e400 as an infinity, which would print back as "inf"
@@ -361,6 +400,7 @@ main (int    argc,
   g_test_add_func ("/json/invalid", test_invalid_json);
   g_test_add_func ("/json/depth", test_depth);
   g_test_add_func ("/json/nul-round-trip", test_nul_round_trip);
+  g_test_add_func ("/json/empty-frames", test_empty_frames);
   g_test_add_func ("/config/durations-and-sizes", test_durations_and_sizes);
   g_test_add_func ("/config/file-and-overrides", test_config_file_and_overrides);
   g_test_add_func ("/error/codes", test_error_codes);

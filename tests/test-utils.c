@@ -607,20 +607,15 @@ porthole_test_daemon_free (PortholeTestDaemon *daemon)
   g_free (daemon);
 }
 
-PortholeTestResponse *
-porthole_test_send (PortholeTestDaemon *daemon,
-                    SoupMessage        *msg)
+/* @body becomes @response's, parsed when its content type is JSON. */
+static void
+response_take_body (PortholeTestResponse *response,
+                    GBytes               *body)
 {
-  PortholeTestResponse *response = g_new0 (PortholeTestResponse, 1);
   g_autoptr(GError) error = NULL;
   const char *content_type;
 
-  g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_test_certificate), NULL);
-  response->body = soup_session_send_and_read (daemon->session, msg, NULL, &error);
-  g_assert_no_error (error);
-  response->status = soup_message_get_status (msg);
-  response->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
-
+  response->body = body;
   content_type = soup_message_headers_get_content_type (response->headers, NULL);
   if (g_strcmp0 (content_type, "application/json") == 0 && g_bytes_get_size (response->body) > 0)
     {
@@ -631,6 +626,22 @@ porthole_test_send (PortholeTestDaemon *daemon,
       g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
       response->json = json_object_ref (json_node_get_object (node));
     }
+}
+
+PortholeTestResponse *
+porthole_test_send (PortholeTestDaemon *daemon,
+                    SoupMessage        *msg)
+{
+  PortholeTestResponse *response = g_new0 (PortholeTestResponse, 1);
+  g_autoptr(GError) error = NULL;
+  GBytes *body;
+
+  g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_test_certificate), NULL);
+  body = soup_session_send_and_read (daemon->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  response->status = soup_message_get_status (msg);
+  response->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
+  response_take_body (response, body);
 
   return response;
 }
@@ -1067,31 +1078,85 @@ porthole_test_ws_frame_append (GByteArray *out,
     g_byte_array_append (out, &fill, 1);
 }
 
-GSocketConnection *
-porthole_test_raw_websocket (PortholeTestDaemon *daemon,
-                             const char         *path,
-                             const char         *first_message)
+/**
+ * porthole_test_raw_upgrade:
+ * @connection: (out): the connection, upgraded or not
+ *
+ * Asks for a WebSocket upgrade of @path, with the fixture's token, on a
+ * connection of its own, and reads the answer: its head, and its body
+ * unless it is a 101.
+ *
+ * Returns: the answer
+ */
+PortholeTestResponse *
+porthole_test_raw_upgrade (PortholeTestDaemon  *daemon,
+                           const char          *path,
+                           GSocketConnection  **connection)
 {
   g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) conn = NULL;
+  g_autoptr(GByteArray) answer = g_byte_array_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *request = NULL;
-  GSocketConnection *conn;
-  GOutputStream *out;
-  char answer[1024] = { 0 };
+  PortholeTestResponse *response = g_new0 (PortholeTestResponse, 1);
+  GInputStream *in;
+  gsize body_length;
 
   conn = g_socket_client_connect_to_host (client, "127.0.0.1", daemon->port, NULL, &error);
   g_assert_no_error (error);
-  out = g_io_stream_get_output_stream (G_IO_STREAM (conn));
+  in = g_io_stream_get_input_stream (G_IO_STREAM (conn));
 
   request = g_strdup_printf ("GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
                              "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                              "Sec-WebSocket-Version: 13\r\nAuthorization: Bearer %s\r\n\r\n",
                              path, daemon->token);
-  g_output_stream_write_all (out, request, strlen (request), NULL, NULL, &error);
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)), request, strlen (request),
+                             NULL, NULL, &error);
   g_assert_no_error (error);
-  g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (conn)), answer, sizeof answer - 1, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 101"));
+
+  /* Byte by byte up to the blank line: what follows a 101 is the
+   * WebSocket's, not ours. */
+  while (answer->len < 4 || memcmp (answer->data + answer->len - 4, "\r\n\r\n", 4) != 0)
+    {
+      guint8 byte;
+
+      g_assert_cmpint (g_input_stream_read (in, &byte, 1, NULL, &error), ==, 1);
+      g_byte_array_append (answer, &byte, 1);
+    }
+
+  response->headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
+  g_assert_true (soup_headers_parse_response ((const char *) answer->data, answer->len, response->headers,
+                                              NULL, &response->status, NULL));
+
+  if (response->status != SOUP_STATUS_SWITCHING_PROTOCOLS)
+    {
+      g_autofree guint8 *body = NULL;
+
+      g_assert_cmpint (soup_message_headers_get_encoding (response->headers), ==, SOUP_ENCODING_CONTENT_LENGTH);
+      body_length = soup_message_headers_get_content_length (response->headers);
+      body = g_malloc (body_length + 1);
+      g_input_stream_read_all (in, body, body_length, NULL, NULL, &error);
+      g_assert_no_error (error);
+      response_take_body (response, g_bytes_new_take (g_steal_pointer (&body), body_length));
+    }
+  else
+    response->body = g_bytes_new (NULL, 0);
+
+  *connection = g_steal_pointer (&conn);
+  return response;
+}
+
+GSocketConnection *
+porthole_test_raw_websocket (PortholeTestDaemon *daemon,
+                             const char         *path,
+                             const char         *first_message)
+{
+  g_autoptr(GError) error = NULL;
+  GSocketConnection *conn;
+  g_autoptr(PortholeTestResponse) response = porthole_test_raw_upgrade (daemon, path, &conn);
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (conn));
+
+  g_assert_cmpuint (response->status, ==, SOUP_STATUS_SWITCHING_PROTOCOLS);
 
   if (first_message != NULL)
     {

@@ -136,6 +136,9 @@ void                  porthole_test_ws_frame_append   (GByteArray           *out
                                                        guint8                fill,
                                                        gboolean              long_form,
                                                        gboolean              mask);
+PortholeTestResponse *porthole_test_raw_upgrade       (PortholeTestDaemon   *daemon,
+                                                       const char           *path,
+                                                       GSocketConnection   **connection);
 GSocketConnection    *porthole_test_raw_websocket     (PortholeTestDaemon   *daemon,
                                                        const char           *path,
                                                        const char           *first_message);

@@ -357,6 +357,41 @@ test_bridge_viewer (Fixture       *fixture,
   }));
 }
 
+/* A viewer's pointer off the screen (RFB places are 16 bits, and
+ * SetScale multiplies them) stops at the screen's edge: XTest's 16-bit
+ * signed places had put x = 40000 at the left edge (found by
+ * fuzz/fuzz-vnc-input). */
+static void
+test_pointer_off_screen (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  PortholeTestDaemon *daemon = fixture->daemon;
+  g_autoptr(JsonObject) started = start_vnc (daemon, NULL);
+  g_autoptr(PortholeTestVncBridge) bridge = NULL;
+  Display *xdisplay = fixture->x11->xdisplay;
+  rfbClient *client = connect_bridge (daemon, &bridge);
+  const struct { int x, y, expected_x, expected_y; } moves[] = {
+    { 40000, 300, SCREEN_W - 1, 300 },
+    { 500, 65535, 500, SCREEN_H - 1 },
+    { SCREEN_W + 1, 40000, SCREEN_W - 1, SCREEN_H - 1 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (moves); i++)
+    {
+      Window root, child;
+      int root_x = -1, root_y = -1, x, y;
+      unsigned int mask;
+
+      g_test_message ("viewer at %d,%d", moves[i].x, moves[i].y);
+      g_assert_true (SendPointerEvent (client, moves[i].x, moves[i].y, 0));
+      PORTHOLE_TEST_VNC_WAIT (client, (XQueryPointer (xdisplay, DefaultRootWindow (xdisplay), &root, &child,
+                                                      &root_x, &root_y, &x, &y, &mask),
+                                       root_x == moves[i].expected_x && root_y == moves[i].expected_y));
+    }
+
+  porthole_test_vnc_close (client);
+}
+
 /* The RFB TCP port asks for the VNC password; a view-only server takes
  * no input. */
 static void
@@ -605,6 +640,7 @@ main (int    argc,
   ADD ("/vnc/start-stop", test_start_stop);
   ADD ("/vnc/bridge-viewer", test_bridge_viewer);
   ADD ("/vnc/tcp-viewer", test_tcp_viewer);
+  ADD ("/vnc/pointer-off-screen", test_pointer_off_screen);
   ADD ("/vnc/bridge-refused", test_bridge_refused);
   ADD ("/vnc/loopback-only", test_loopback_only);
   g_test_add_func ("/vnc/listen-configured", test_listen_configured);

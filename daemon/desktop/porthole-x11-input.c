@@ -259,11 +259,19 @@ porthole_x11_input_pointer_motion (PortholeX11Input *self,
                                    int               x,
                                    int               y)
 {
+  int width, height;
+
   g_return_if_fail (PORTHOLE_IS_X11_INPUT (self));
 
   if (porthole_x11_display_is_closed (self->display))
     return;
 
+  /* XTest carries 16-bit signed places: a VNC viewer's x of 40000 (or
+   * 65535 scaled by its SetScale) came out as -25536, at the opposite
+   * edge (found by fuzz/fuzz-vnc-input). Off the screen is its edge. */
+  porthole_x11_display_get_size (self->display, &width, &height);
+  x = CLAMP (x, 0, MAX (width, 1) - 1);
+  y = CLAMP (y, 0, MAX (height, 1) - 1);
   XTestFakeMotionEvent (get_xdisplay (self), -1, x, y, CurrentTime);
   XFlush (get_xdisplay (self));
 }
