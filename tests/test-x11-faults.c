@@ -245,12 +245,16 @@ typedef struct
   const char *body;
   /* Checks a 200 answer. */
   void (*check) (PortholeTestResponse *response);
+  /* The 200 answers, checked once the thread is done: it asks again at
+   * once, so a request of its is in flight whenever the server dies. */
+  GPtrArray *answers;
   GThread *thread;
   gint stop;
   gint ok;                      /* 200 answers */
   gint unavailable;             /* 503 answers */
   gint killed;                  /* set by the test: the server is gone */
   gint in_flight;               /* answers to requests sent before it */
+  gint in_flight_ok;            /* of which whole images */
 } Shooter;
 
 static void
@@ -285,10 +289,14 @@ shooter_thread (gpointer data)
       g_autoptr(PortholeTestResponse) response = porthole_test_pending_join (pending, NULL);
 
       if (before_kill && g_atomic_int_get (&shooter->killed))
-        g_atomic_int_inc (&shooter->in_flight);
+        {
+          g_atomic_int_inc (&shooter->in_flight);
+          if (response->status == 200)
+            g_atomic_int_inc (&shooter->in_flight_ok);
+        }
       if (response->status == 200)
         {
-          shooter->check (response);
+          g_ptr_array_add (shooter->answers, g_steal_pointer (&response));
           g_atomic_int_inc (&shooter->ok);
         }
       else
@@ -310,6 +318,7 @@ shooter_start (Shooter            *shooter,
                void              (*check) (PortholeTestResponse *response))
 {
   *shooter = (Shooter) { daemon, method, path, body, check };
+  shooter->answers = g_ptr_array_new_with_free_func ((GDestroyNotify) porthole_test_response_free);
   shooter->thread = g_thread_new ("shooter", shooter_thread, shooter);
 }
 
@@ -333,7 +342,7 @@ test_screenshot_server_killed (void)
   PortholeTestPending *waits[2];
   guint n_waits = 0;
   guint waits_before = porthole_test_count_log_lines (daemon, "POST /desktop/wait");
-  guint in_flight = 0, ok = 0, unavailable = 0;
+  guint in_flight = 0, in_flight_ok = 0, ok = 0, unavailable = 0;
 
   for (guint i = 0; i < SHOOTERS; i++)
     shooter_start (&shooters[i], daemon, "GET", "/desktop/screenshot", NULL, check_screenshot);
@@ -358,10 +367,11 @@ test_screenshot_server_killed (void)
   for (guint i = 0; i < n_shooters; i++)
     PORTHOLE_TEST_X11_WAIT_FOR (g_atomic_int_get (&shooters[i].ok) >= 2, 60);
 
-  g_clear_pointer (&client, porthole_test_client_free);
+  /* The window stays up to the end: every image shows it. */
   for (guint i = 0; i < n_shooters; i++)
     g_atomic_int_set (&shooters[i].killed, 1);
   porthole_test_x11_kill_server (x11);
+  g_clear_pointer (&client, porthole_test_client_free);
 
   /* Each client hears of it, none hangs. */
   for (guint i = 0; i < n_shooters; i++)
@@ -376,11 +386,16 @@ test_screenshot_server_killed (void)
     {
       g_atomic_int_set (&shooters[i].stop, 1);
       g_thread_join (shooters[i].thread);
+      for (guint j = 0; j < shooters[i].answers->len; j++)
+        shooters[i].check (g_ptr_array_index (shooters[i].answers, j));
+      g_ptr_array_unref (shooters[i].answers);
       in_flight += shooters[i].in_flight;
+      in_flight_ok += shooters[i].in_flight_ok;
       ok += shooters[i].ok;
       unavailable += shooters[i].unavailable;
     }
-  g_test_message ("%u answers 200, %u answers 503, %u requests in flight at the kill", ok, unavailable, in_flight);
+  g_test_message ("%u answers 200, %u answers 503; %u requests in flight at the kill, %u of them answered 200",
+                  ok, unavailable, in_flight, in_flight_ok);
   g_assert_cmpuint (in_flight, >=, 1);
 
   /* The same process, still serving, and the desktop again once the
@@ -449,60 +464,69 @@ noise_clear (Noise *noise)
   XSync (noise->xdisplay, False);
 }
 
-/* Records noise until the recording ends by itself (the disk is full),
- * and checks how: failed, no_space, 507 for its stop and download. */
-static void
-record_until_full (PortholeTestDaemon *daemon,
-                   Noise              *noise)
+/* Starts a recording of noise, and returns once it has frames. */
+static char *
+start_noise_recording (PortholeTestDaemon *daemon,
+                       Noise              *noise)
 {
   g_autoptr(JsonObject) started = NULL;
-  g_autoptr(JsonObject) ended = NULL;
-  g_autoptr(PortholeTestResponse) stop = NULL;
-  g_autoptr(PortholeTestResponse) download = NULL;
-  g_autofree char *stop_body = NULL;
-  g_autofree char *download_path = NULL;
-  gint64 deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
-  const char *id;
+  g_autofree char *id = NULL;
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
 
   noise_paint (noise);
   started = porthole_test_desktop_call (daemon, "POST", "/desktop/recording/start",
                                         "{\"fps\": 30, \"quality\": \"high\", \"max_duration\": 600}");
-  id = json_object_get_string_member (started, "recording_id");
-  for (;;)
+  id = g_strdup (json_object_get_string_member (started, "recording_id"));
+  while (get_frames (daemon, id) < 3)
     {
-      g_clear_pointer (&ended, json_object_unref);
-      ended = porthole_test_recording_status (daemon, id);
-      if (!json_object_get_boolean_member (ended, "recording"))
-        break;
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
       noise_paint (noise);
     }
+
+  return g_steal_pointer (&id);
+}
+
+/* A recording the full disk ended: its stop (whether the stop ended it
+ * or it had ended already) and download answer 507 as a file write does
+ * (clients do not retry it), its status says why, and its partial file
+ * is gone. */
+static void
+assert_no_space (PortholeTestDaemon *daemon,
+                 const char         *id)
+{
+  g_autofree char *stop_body = g_strdup_printf ("{\"recording_id\": \"%s\"}", id);
+  g_autofree char *download_path = g_strdup_printf ("/desktop/recording/download?id=%s", id);
+  g_autoptr(PortholeTestResponse) stop = porthole_test_request (daemon, "POST", "/desktop/recording/stop", NULL,
+                                                                stop_body);
+  g_autoptr(PortholeTestResponse) download = NULL;
+  g_autoptr(JsonObject) ended = NULL;
+
+  porthole_test_assert_error_body (stop, 507, "FILE_OPERATION_FAILED");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (stop->json, "details"),
+                                                  "recording_id"), ==, id);
+
+  ended = porthole_test_recording_status (daemon, id);
   g_test_message ("%s: %s after %" G_GINT64_FORMAT " frames: %s", id,
                   json_object_get_string_member (ended, "end_reason"), json_object_get_int_member (ended, "frames"),
                   json_object_get_string_member (ended, "error"));
   g_assert_cmpstr (json_object_get_string_member (ended, "status"), ==, "failed");
+  g_assert_false (json_object_get_boolean_member (ended, "recording"));
   g_assert_cmpstr (json_object_get_string_member (ended, "end_reason"), ==, "no_space");
   g_assert_nonnull (strstr (json_object_get_string_member (ended, "error"), "No space"));
 
-  /* No file to give: as a file write, 507 (clients do not retry it). */
-  stop_body = g_strdup_printf ("{\"recording_id\": \"%s\"}", id);
-  stop = porthole_test_request (daemon, "POST", "/desktop/recording/stop", NULL, stop_body);
-  porthole_test_assert_error_body (stop, 507, "FILE_OPERATION_FAILED");
-  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (stop->json, "details"),
-                                                  "recording_id"), ==, id);
-  download_path = g_strdup_printf ("/desktop/recording/download?id=%s", id);
   download = porthole_test_request (daemon, "GET", download_path, NULL, NULL);
   porthole_test_assert_error_body (download, 507, "FILE_OPERATION_FAILED");
   g_assert_false (g_file_test (json_object_get_string_member (ended, "file_path"), G_FILE_TEST_EXISTS));
+  g_assert_cmpint (porthole_test_active_recordings (daemon), ==, 0);
   PORTHOLE_TEST_X11_WAIT (recording_threads (daemon) == 0);
 }
 
-/* Fills @dir with a file until no space is left. */
+/* Writes at the end of @path until no space is left. */
 static void
 fill_up (const char *path)
 {
   g_autofree char *block = g_malloc0 (64 * 1024);
-  int fd = open (path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  int fd = open (path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 
   g_assert_cmpint (fd, >=, 0);
   for (;;)
@@ -520,8 +544,9 @@ fill_up (const char *path)
 
 /* The recordings directory on a 4 MiB tmpfs: a recording of noise fills
  * it and ends (no_space) with its partial file removed, which gives the
- * space back; on a disk already full, start answers 507; the daemon
- * keeps serving, and once there is space a recording works. */
+ * space back; one stopped when the disk has just filled up ends the same;
+ * on a disk already full, start answers 507; the daemon keeps serving,
+ * and once there is space a recording works. */
 static void
 test_disk_full (void)
 {
@@ -553,13 +578,38 @@ test_disk_full (void)
   daemon = porthole_test_recording_daemon_new (x11, dir, settings);
   noise_init (&noise, x11);
 
-  /* The recording fills the disk itself. */
-  record_until_full (daemon, &noise);
-  g_assert_cmpuint (porthole_test_count_entries (mount_point), ==, 0);
+  /* The recording fills the disk itself, and ends. */
+  {
+    g_autofree char *id = start_noise_recording (daemon, &noise);
+    gint64 deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
 
-  /* A disk full before the start: the file's header cannot be written,
-   * and the start says so, leaving nothing. */
+    for (;;)
+      {
+        g_autoptr(JsonObject) status = porthole_test_recording_status (daemon, id);
+
+        if (!json_object_get_boolean_member (status, "recording"))
+          break;
+        g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+        noise_paint (&noise);
+      }
+    assert_no_space (daemon, id);
+    g_assert_cmpuint (porthole_test_count_entries (mount_point), ==, 0);
+  }
+
+  /* The disk fills up under a recording, which is stopped at once: the
+   * rest of its file does not fit. */
   filler = g_build_filename (mount_point, "filler", NULL);
+  {
+    g_autofree char *id = start_noise_recording (daemon, &noise);
+
+    fill_up (filler);
+    assert_no_space (daemon, id);
+    g_assert_cmpuint (porthole_test_count_entries (mount_point), ==, 1);
+  }
+
+  /* A disk full before the start (the removed file had given space
+   * back): the file's header cannot be written, and the start says so,
+   * leaving nothing. */
   fill_up (filler);
   porthole_test_expect_error (daemon, "POST", "/desktop/recording/start", "{}", 507, "FILE_OPERATION_FAILED");
   g_assert_cmpuint (porthole_test_count_entries (mount_point), ==, 1);

@@ -170,24 +170,26 @@ item_free (Item *item)
 }
 
 /* Any thread: ends the recording for @reason (the first reason given
- * wins); @message says what went wrong, for failures. */
+ * wins, but for a failure after it: a stop whose file could not be
+ * finished failed, and says why); @message says what went wrong, for
+ * failures. */
 static void
 end_with (PortholeRecording    *self,
           PortholeRecordingEnd  reason,
           const char           *message)
 {
+  gboolean failure = reason == PORTHOLE_RECORDING_END_DISPLAY_LOST || reason == PORTHOLE_RECORDING_END_ERROR ||
+                     reason == PORTHOLE_RECORDING_END_NO_SPACE;
+
   g_mutex_lock (&self->lock);
   if (self->end == PORTHOLE_RECORDING_END_NONE)
-    {
-      self->end = reason;
-      self->stop_monotonic = g_get_monotonic_time ();
-    }
-  if (reason == PORTHOLE_RECORDING_END_DISPLAY_LOST || reason == PORTHOLE_RECORDING_END_ERROR ||
-      reason == PORTHOLE_RECORDING_END_NO_SPACE)
+    self->stop_monotonic = g_get_monotonic_time ();
+  if (self->end == PORTHOLE_RECORDING_END_NONE || (failure && !self->failed))
+    self->end = reason;
+  if (failure && !self->failed)
     {
       self->failed = TRUE;
-      if (self->error == NULL)
-        self->error = g_strdup (message);
+      self->error = g_strdup (message);
     }
   self->stop_requested = TRUE;
   g_cond_broadcast (&self->cond);
