@@ -215,11 +215,13 @@ test_recording_server_killed (void)
       g_assert_cmpint (porthole_test_daemon_get_pid (daemon), ==, pid);
 
       /* The first round starts what the daemon starts once (its guard
-       * process, the recordings directory): compared from the second. */
+       * process, the recordings directory): compared from the second.
+       * A leak adds up round after round; a descriptor closing as the
+       * baseline was taken only makes it higher. */
       if (round == 1)
         fds = count_own_fds (pid);
       else if (round > 1)
-        PORTHOLE_TEST_X11_WAIT (count_own_fds (pid) == fds);
+        PORTHOLE_TEST_X11_WAIT (count_own_fds (pid) <= fds);
       g_test_message ("round %u: %u descriptors, %" G_GINT64_FORMAT " frames kept", round,
                       count_own_fds (pid), json_object_get_int_member (failed, "frames"));
     }
@@ -326,7 +328,8 @@ shooter_start (Shooter            *shooter,
  * on one) are asked for back to back from several connections, and
  * while waits are pending: every answer is a whole image or 503
  * DESKTOP_NOT_AVAILABLE, the waits end with 503, nothing hangs, and
- * the same daemon serves the restarted server. */
+ * the same daemon serves the restarted server with the descriptors it
+ * had. */
 static void
 test_screenshot_server_killed (void)
 {
@@ -343,6 +346,19 @@ test_screenshot_server_killed (void)
   guint n_waits = 0;
   guint waits_before = porthole_test_count_log_lines (daemon, "POST /desktop/wait");
   guint in_flight = 0, in_flight_ok = 0, ok = 0, unavailable = 0;
+  guint fds;
+
+  /* What the daemon holds once it has answered a screenshot and OCR
+   * and run a child (its process guardian starts with the first). */
+  {
+    g_autoptr(PortholeTestResponse) r = porthole_test_request (daemon, "GET", "/desktop/screenshot", NULL, NULL);
+    g_autoptr(PortholeTestResponse) run = porthole_test_request (daemon, "POST", "/commands/run", NULL,
+                                                                 "{\"command\": \"true\"}");
+
+    g_assert_cmpuint (r->status, ==, 200);
+    g_assert_cmpuint (run->status, ==, 200);
+    fds = count_own_fds (pid);
+  }
 
   for (guint i = 0; i < SHOOTERS; i++)
     shooter_start (&shooters[i], daemon, "GET", "/desktop/screenshot", NULL, check_screenshot);
@@ -412,6 +428,9 @@ test_screenshot_server_killed (void)
     check_screenshot (r);
   }
   g_assert_cmpint (porthole_test_daemon_get_pid (daemon), ==, pid);
+  /* Nothing of the dead connection or the refused requests stays open. */
+  PORTHOLE_TEST_X11_WAIT (count_own_fds (pid) <= fds);
+  g_test_message ("%u descriptors before, %u after", fds, count_own_fds (pid));
 }
 
 /* A window of noise, repainted on each call: frames that do not
