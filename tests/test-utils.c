@@ -210,17 +210,73 @@ porthole_test_read_pid_file (const char *path)
   return pid;
 }
 
-/* Descriptors @pid holds open. */
+/* Entries of the directory @path (which must exist). */
 guint
-porthole_test_count_fds (GPid pid)
+porthole_test_count_entries (const char *path)
 {
-  g_autofree char *path = g_strdup_printf ("/proc/%d/fd", pid);
   g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
   guint n = 0;
 
   g_assert_nonnull (dir);
   while (g_dir_read_name (dir) != NULL)
     n++;
+
+  return n;
+}
+
+/* Descriptors @pid holds open. */
+guint
+porthole_test_count_fds (GPid pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/fd", pid);
+
+  return porthole_test_count_entries (path);
+}
+
+/* What each descriptor of @pid is ("socket:[N]", a path…); one closed
+ * meanwhile is left out. */
+GPtrArray *
+porthole_test_fd_targets (GPid pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/fd", pid);
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  GPtrArray *targets = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *link = g_build_filename (path, name, NULL);
+      char *target = g_file_read_link (link, NULL);
+
+      if (target != NULL)
+        g_ptr_array_add (targets, target);
+    }
+
+  return targets;
+}
+
+/* Threads of @pid whose name starts with @prefix (they inherit the
+ * name of the thread that started them). */
+guint
+porthole_test_count_threads (GPid        pid,
+                             const char *prefix)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/task", pid);
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *task;
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while ((task = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *comm_path = g_build_filename (path, task, "comm", NULL);
+      g_autofree char *comm = NULL;
+
+      /* A thread that ended meanwhile is not counted. */
+      if (g_file_get_contents (comm_path, &comm, NULL, NULL) && g_str_has_prefix (comm, prefix))
+        n++;
+    }
 
   return n;
 }

@@ -70,7 +70,11 @@ void                  porthole_test_assert_timestamp  (JsonObject           *obj
 gboolean              porthole_test_pid_is_running    (int                   pid);
 gboolean              porthole_test_pid_exists        (gint64                pid);
 int                   porthole_test_read_pid_file     (const char           *path);
+guint                 porthole_test_count_entries     (const char           *path);
 guint                 porthole_test_count_fds         (GPid                  pid);
+GPtrArray            *porthole_test_fd_targets        (GPid                  pid);
+guint                 porthole_test_count_threads     (GPid                  pid,
+                                                       const char           *prefix);
 char                 *porthole_test_use_private_xdg_dirs (void);
 
 PortholeTestDaemon   *porthole_test_daemon_new        (const char *const    *extra_args);

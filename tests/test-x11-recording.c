@@ -13,11 +13,10 @@
 
 #include <glib/gstdio.h>
 #include <libavcodec/avcodec.h>
-#include <libavformat/avformat.h>
 #include <signal.h>
 
 #include "porthole-json.h"
-#include "test-x11-utils.h"
+#include "test-recording-utils.h"
 
 #define SCREEN_W 800
 #define SCREEN_H 600
@@ -31,90 +30,6 @@
 typedef PortholeTestDesktop Fixture;
 
 static const PortholeTestDesktopSpec spec = { SCREEN_W, SCREEN_H, "Recording test", WIN_X, WIN_Y, 400, 300, NULL };
-
-/* What a file holds, read back with libavformat. */
-typedef struct
-{
-  enum AVCodecID codec;
-  double duration;
-  guint packets;
-  int width;
-  int height;
-  guint8 *first;                /* RGB24 */
-  guint8 *last;
-} Video;
-
-static void
-video_clear (Video *video)
-{
-  g_clear_pointer (&video->first, g_free);
-  g_clear_pointer (&video->last, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Video, video_clear)
-
-static void
-keep_frame (Video   *video,
-            AVFrame *frame)
-{
-  g_assert_cmpint (frame->width, ==, video->width);
-  g_assert_cmpint (frame->height, ==, video->height);
-
-  if (video->first == NULL)
-    video->first = porthole_test_frame_to_rgb (frame);
-  g_free (video->last);
-  video->last = porthole_test_frame_to_rgb (frame);
-}
-
-/* Decodes every frame of @path (all must decode, at the stream's size). */
-static void
-read_video (const char *path,
-            Video      *video)
-{
-  AVFormatContext *input = NULL;
-  AVCodecContext *decoder;
-  AVPacket *packet = av_packet_alloc ();
-  AVFrame *frame = av_frame_alloc ();
-  const AVCodec *codec;
-  AVStream *stream;
-  int ret;
-
-  g_assert_cmpint (avformat_open_input (&input, path, NULL, NULL), ==, 0);
-  g_assert_cmpint (avformat_find_stream_info (input, NULL), >=, 0);
-  g_assert_cmpuint (input->nb_streams, ==, 1);
-  stream = input->streams[0];
-  g_assert_cmpint (stream->codecpar->codec_type, ==, AVMEDIA_TYPE_VIDEO);
-
-  video->codec = stream->codecpar->codec_id;
-  video->width = stream->codecpar->width;
-  video->height = stream->codecpar->height;
-  video->duration = input->duration / (double) AV_TIME_BASE;
-
-  codec = avcodec_find_decoder (video->codec);
-  g_assert_nonnull (codec);
-  decoder = avcodec_alloc_context3 (codec);
-  g_assert_cmpint (avcodec_parameters_to_context (decoder, stream->codecpar), ==, 0);
-  g_assert_cmpint (avcodec_open2 (decoder, codec, NULL), ==, 0);
-
-  while ((ret = av_read_frame (input, packet)) >= 0)
-    {
-      video->packets++;
-      g_assert_cmpint (avcodec_send_packet (decoder, packet), ==, 0);
-      av_packet_unref (packet);
-      while (avcodec_receive_frame (decoder, frame) == 0)
-        keep_frame (video, frame);
-    }
-  g_assert_cmpint (ret, ==, AVERROR_EOF);
-  g_assert_cmpint (avcodec_send_packet (decoder, NULL), ==, 0);
-  while (avcodec_receive_frame (decoder, frame) == 0)
-    keep_frame (video, frame);
-  g_assert_nonnull (video->first);
-
-  av_frame_free (&frame);
-  av_packet_free (&packet);
-  avcodec_free_context (&decoder);
-  avformat_close_input (&input);
-}
 
 static void
 assert_pattern (const guint8 *rgb,
@@ -148,43 +63,6 @@ assert_like_screenshot (PortholeTestDaemon *daemon,
 
       porthole_test_assert_pixel (rgb, SCREEN_W, x, y, pixel[0] << 16 | pixel[1] << 8 | pixel[2], CODEC_TOLERANCE);
     }
-}
-
-static JsonObject *
-get_status (PortholeTestDaemon *daemon,
-            const char         *id)
-{
-  g_autofree char *path = g_strdup_printf ("/desktop/recording/status?id=%s", id);
-
-  return porthole_test_desktop_call (daemon, "GET", path, NULL);
-}
-
-/* Polls status until it is @status (a recording that ends by itself). */
-static JsonObject *
-wait_for_status (PortholeTestDaemon *daemon,
-                 const char         *id,
-                 const char         *status)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  for (;;)
-    {
-      g_autoptr(JsonObject) reply = get_status (daemon, id);
-
-      if (g_str_equal (json_object_get_string_member (reply, "status"), status))
-        return g_steal_pointer (&reply);
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_usleep (100 * 1000);
-    }
-}
-
-static gint64
-get_active_recordings (PortholeTestDaemon *daemon)
-{
-  g_autoptr(PortholeTestResponse) r = porthole_test_request (daemon, "GET", "/metrics/snapshot", NULL, NULL);
-
-  g_assert_cmpuint (r->status, ==, 200);
-  return json_object_get_int_member (json_object_get_object_member (r->json, "activity"), "recordings");
 }
 
 static void
@@ -226,7 +104,7 @@ assert_stopped (JsonObject *reply,
 static void
 download_and_read (PortholeTestDaemon *daemon,
                    JsonObject         *stopped,
-                   Video              *video)
+                   PortholeTestVideo  *video)
 {
   const char *id = json_object_get_string_member (stopped, "recording_id");
   const char *format = json_object_get_string_member (stopped, "format");
@@ -246,15 +124,15 @@ download_and_read (PortholeTestDaemon *daemon,
   g_assert_true (g_file_get_contents (json_object_get_string_member (stopped, "file_path"), &contents, &length, NULL));
   g_assert_cmpmem (contents, length, g_bytes_get_data (r->body, NULL), g_bytes_get_size (r->body));
 
-  read_video (json_object_get_string_member (stopped, "file_path"), video);
+  porthole_test_read_video (json_object_get_string_member (stopped, "file_path"), video);
 }
 
 /* Duration and frame count agree with the wall clock the daemon saw. */
 static void
-assert_timeline (JsonObject  *stopped,
-                 const Video *video,
-                 double       at_least,
-                 double       at_most)
+assert_timeline (JsonObject              *stopped,
+                 const PortholeTestVideo *video,
+                 double                   at_least,
+                 double                   at_most)
 {
   double duration = json_object_get_double_member (stopped, "duration");
   gint64 fps = json_object_get_int_member (stopped, "fps");
@@ -287,8 +165,8 @@ test_formats (Fixture       *fixture,
   g_autoptr(PortholeTestResponse) r = NULL;
   g_autofree char *webm_path = g_build_filename (daemon->workspace, "videos", "clip.webm", NULL);
   g_autofree char *download = NULL;
-  g_auto(Video) mp4_video = { 0 };
-  g_auto(Video) webm_video = { 0 };
+  g_auto(PortholeTestVideo) mp4_video = { 0 };
+  g_auto(PortholeTestVideo) webm_video = { 0 };
   const char *mp4_id, *webm_id;
   gint64 started, stopped;
 
@@ -311,9 +189,9 @@ test_formats (Fixture       *fixture,
   porthole_test_assert_timestamp (mp4, "start_time");
 
   /* In progress: reported, counted, not downloadable. */
-  status = get_status (daemon, mp4_id);
+  status = porthole_test_recording_status (daemon, mp4_id);
   g_assert_cmpstr (json_object_get_string_member (status, "status"), ==, "recording");
-  g_assert_cmpint (get_active_recordings (daemon), ==, 2);
+  g_assert_cmpint (porthole_test_active_recordings (daemon), ==, 2);
   download = g_strdup_printf ("/desktop/recording/download?id=%s", mp4_id);
   r = porthole_test_request (daemon, "GET", download, NULL, NULL);
   porthole_test_assert_error_body (r, 409, "INVALID_REQUEST");
@@ -330,7 +208,7 @@ test_formats (Fixture       *fixture,
   stopped = g_get_monotonic_time ();
   assert_stopped (mp4_stopped, mp4_id, "mp4");
   assert_stopped (webm_stopped, webm_id, "webm");
-  g_assert_cmpint (get_active_recordings (daemon), ==, 0);
+  g_assert_cmpint (porthole_test_active_recordings (daemon), ==, 0);
 
   download_and_read (daemon, mp4_stopped, &mp4_video);
   download_and_read (daemon, webm_stopped, &webm_video);
@@ -500,7 +378,7 @@ test_client_gone (Fixture       *fixture,
   soup_session_abort (session);
   g_usleep (G_USEC_PER_SEC * 3 / 2);
 
-  status = get_status (daemon, id);
+  status = porthole_test_recording_status (daemon, id);
   g_assert_cmpstr (json_object_get_string_member (status, "status"), ==, "recording");
   g_assert_cmpfloat (json_object_get_double_member (status, "duration"), >=, 1.4);
 
@@ -522,7 +400,7 @@ test_resize (Fixture       *fixture,
   g_autoptr(JsonObject) stopped = NULL;
   g_autoptr(JsonObject) back = NULL;
   g_autofree char *body = NULL;
-  g_auto(Video) video = { 0 };
+  g_auto(PortholeTestVideo) video = { 0 };
   /* 640x480 is 800x600 times 0.8: the same shape, no bars. */
   double scale = SCREEN_W / 640.0;
 
@@ -536,7 +414,7 @@ test_resize (Fixture       *fixture,
   g_assert_cmpstr (json_object_get_string_member (stopped, "status"), ==, "stopped");
   g_assert_cmpint (json_object_get_int_member (stopped, "width"), ==, SCREEN_W);
 
-  read_video (json_object_get_string_member (stopped, "file_path"), &video);
+  porthole_test_read_video (json_object_get_string_member (stopped, "file_path"), &video);
   g_assert_cmpint (video.width, ==, SCREEN_W);
   g_assert_cmpint (video.height, ==, SCREEN_H);
   assert_pattern (video.first, SCREEN_W, CODEC_TOLERANCE);
@@ -558,7 +436,7 @@ test_display_lost (Fixture       *fixture,
   g_autoptr(JsonObject) failed = NULL;
   g_autoptr(PortholeTestResponse) r = NULL;
   g_autofree char *path = NULL;
-  g_auto(Video) video = { 0 };
+  g_auto(PortholeTestVideo) video = { 0 };
   const char *id;
 
   started = porthole_test_desktop_call (daemon, "POST", "/desktop/recording/start", "{\"fps\": 10}");
@@ -568,16 +446,16 @@ test_display_lost (Fixture       *fixture,
   g_clear_pointer (&fixture->client, porthole_test_client_free);
   porthole_test_x11_kill_server (fixture->x11);
 
-  failed = wait_for_status (daemon, id, "failed");
+  failed = porthole_test_wait_recording_status (daemon, id, "failed");
   g_assert_false (json_object_get_boolean_member (failed, "recording"));
   g_assert_cmpstr (json_object_get_string_member (failed, "end_reason"), ==, "display_lost");
   g_assert_nonnull (json_object_get_string_member (failed, "error"));
-  g_assert_cmpint (get_active_recordings (daemon), ==, 0);
+  g_assert_cmpint (porthole_test_active_recordings (daemon), ==, 0);
 
   path = g_strdup_printf ("/desktop/recording/download?id=%s", id);
   r = porthole_test_request (daemon, "GET", path, NULL, NULL);
   g_assert_cmpuint (r->status, ==, 200);
-  read_video (json_object_get_string_member (failed, "file_path"), &video);
+  porthole_test_read_video (json_object_get_string_member (failed, "file_path"), &video);
   g_assert_cmpint (video.codec, ==, AV_CODEC_ID_H264);
   g_assert_cmpuint (video.packets, >=, 1);
   assert_pattern (video.first, SCREEN_W, CODEC_TOLERANCE);
@@ -590,7 +468,7 @@ test_sigterm (Fixture       *fixture,
 {
   g_autoptr(JsonObject) started = NULL;
   g_autofree char *path = NULL;
-  g_auto(Video) video = { 0 };
+  g_auto(PortholeTestVideo) video = { 0 };
 
   started = porthole_test_desktop_call (fixture->daemon, "POST", "/desktop/recording/start",
                                         "{\"fps\": 10, \"output_file\": \"term.mp4\"}");
@@ -600,27 +478,11 @@ test_sigterm (Fixture       *fixture,
   /* Asserts a clean exit. */
   porthole_test_daemon_stop (fixture->daemon);
 
-  read_video (path, &video);
+  porthole_test_read_video (path, &video);
   g_assert_cmpint (video.codec, ==, AV_CODEC_ID_H264);
   g_assert_cmpfloat (video.duration, >=, 1.5 - 0.1);
   g_assert_cmpuint (video.packets, >=, 15 * 0.85);
   assert_pattern (video.first, SCREEN_W, CODEC_TOLERANCE);
-}
-
-/* portholed on a server of its own, with a key file. */
-static PortholeTestDaemon *
-daemon_with_config (PortholeTestX11 *x11,
-                    const char      *dir,
-                    const char      *settings)
-{
-  g_autofree char *config = g_build_filename (dir, "portholed.conf", NULL);
-  g_autofree char *contents = g_strconcat ("[portholed]\n", settings, NULL);
-  g_autofree char *config_arg = g_strconcat ("--config=", config, NULL);
-  g_autofree char *display_arg = g_strdup_printf ("--display=%s", x11->name);
-  const char *args[] = { display_arg, config_arg, NULL };
-
-  g_assert_true (g_file_set_contents (config, contents, -1, NULL));
-  return porthole_test_daemon_new (args);
 }
 
 /* max_duration, recording-max-concurrent, and recording-max-kept (an
@@ -633,7 +495,7 @@ test_limits (void)
   g_autofree char *recordings = g_build_filename (dir, "videos", NULL);
   g_autofree char *settings = g_strdup_printf ("recordings-dir=%s\nrecording-max-concurrent=1\n"
                                                "recording-max-kept=1\n", recordings);
-  PortholeTestDaemon *daemon = daemon_with_config (x11, dir, settings);
+  PortholeTestDaemon *daemon = porthole_test_recording_daemon_new (x11, dir, settings);
   g_autoptr(PortholeTestClient) client = porthole_test_client_new (x11, "Limits", WIN_X, WIN_Y, 400, 300, NULL);
   g_autoptr(JsonObject) first = NULL;
   g_autoptr(JsonObject) first_ended = NULL;
@@ -641,7 +503,7 @@ test_limits (void)
   g_autoptr(JsonObject) second_ended = NULL;
   g_autofree char *first_id = NULL;
   g_autofree char *status_path = NULL;
-  g_auto(Video) video = { 0 };
+  g_auto(PortholeTestVideo) video = { 0 };
 
   /* Ends by itself, exactly that long. */
   first = porthole_test_desktop_call (daemon, "POST", "/desktop/recording/start", "{\"fps\": 10, \"max_duration\": 2}");
@@ -650,15 +512,16 @@ test_limits (void)
   g_assert_true (g_str_has_prefix (json_object_get_string_member (first, "file_path"), recordings));
   porthole_test_expect_error (daemon, "POST", "/desktop/recording/start", NULL, 409, "CONFLICT");
 
-  first_ended = wait_for_status (daemon, first_id, "stopped");
+  first_ended = porthole_test_wait_recording_status (daemon, first_id, "stopped");
   g_assert_cmpstr (json_object_get_string_member (first_ended, "end_reason"), ==, "max_duration");
   g_assert_cmpfloat (json_object_get_double_member (first_ended, "duration"), ==, 2.0);
-  read_video (json_object_get_string_member (first_ended, "file_path"), &video);
+  porthole_test_read_video (json_object_get_string_member (first_ended, "file_path"), &video);
   g_assert_cmpfloat (ABS (video.duration - 2.0), <=, 0.2);
   assert_pattern (video.last, SCREEN_W, CODEC_TOLERANCE);
 
   second = porthole_test_desktop_call (daemon, "POST", "/desktop/recording/start", "{\"max_duration\": 1}");
-  second_ended = wait_for_status (daemon, json_object_get_string_member (second, "recording_id"), "stopped");
+  second_ended = porthole_test_wait_recording_status (daemon, json_object_get_string_member (second, "recording_id"),
+                                                      "stopped");
 
   status_path = g_strdup_printf ("/desktop/recording/status?id=%s", first_id);
   porthole_test_expect_error (daemon, "GET", status_path, NULL, 404, "NOT_FOUND");
@@ -676,19 +539,20 @@ test_max_size (void)
 {
   g_autoptr(PortholeTestX11) x11 = porthole_test_x11_new (SCREEN_W, SCREEN_H);
   g_autofree char *dir = porthole_test_make_tmpdir ();
-  PortholeTestDaemon *daemon = daemon_with_config (x11, dir, "recording-max-size=1K\n");
+  PortholeTestDaemon *daemon = porthole_test_recording_daemon_new (x11, dir, "recording-max-size=1K\n");
   g_autoptr(PortholeTestClient) client = porthole_test_client_new (x11, "Size", WIN_X, WIN_Y, 400, 300, NULL);
   g_autoptr(JsonObject) started = NULL;
   g_autoptr(JsonObject) ended = NULL;
-  g_auto(Video) video = { 0 };
+  g_auto(PortholeTestVideo) video = { 0 };
 
   /* A safety net: without the size limit it would end at 20 s. */
   started = porthole_test_desktop_call (daemon, "POST", "/desktop/recording/start",
                                         "{\"quality\": \"high\", \"max_duration\": 20}");
-  ended = wait_for_status (daemon, json_object_get_string_member (started, "recording_id"), "stopped");
+  ended = porthole_test_wait_recording_status (daemon, json_object_get_string_member (started, "recording_id"),
+                                               "stopped");
   g_assert_cmpstr (json_object_get_string_member (ended, "end_reason"), ==, "max_size");
   g_assert_cmpint (json_object_get_int_member (ended, "file_size"), >=, 1024);
-  read_video (json_object_get_string_member (ended, "file_path"), &video);
+  porthole_test_read_video (json_object_get_string_member (ended, "file_path"), &video);
   g_assert_cmpuint (video.packets, >=, 1);
   assert_pattern (video.first, SCREEN_W, CODEC_TOLERANCE);
 

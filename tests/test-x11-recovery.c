@@ -14,26 +14,6 @@
 #include "porthole-route.h"
 #include "test-x11-utils.h"
 
-static guint
-status_of (PortholeTestDaemon *daemon,
-           const char         *method,
-           const char         *path)
-{
-  g_autoptr(PortholeTestResponse) r = porthole_test_request (daemon, method, path, NULL,
-                                                             g_str_equal (method, "POST") ? "{}" : NULL);
-
-  if (r->status == 503)
-    {
-      /* Always the SDKs' desktop error, with what to install. */
-      porthole_test_assert_error_body (r, 503, "DESKTOP_NOT_AVAILABLE");
-      g_assert_cmpuint (json_array_get_length (json_object_get_array_member (r->json, "missing_dependencies")), >, 0);
-      g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_object_get_object_member (r->json, "details"),
-                                                                            "missing_dependencies")), >, 0);
-    }
-
-  return r->status;
-}
-
 /* /health says whether the desktop is usable now, not merely built. */
 static gboolean
 desktop_feature (PortholeTestDaemon *daemon)
@@ -99,17 +79,17 @@ test_server_restart (void)
   g_assert_cmpstr (json_object_get_string_member (server, "name"), ==, "Xvfb");
 
   porthole_test_x11_kill_server (x11);
-  PORTHOLE_TEST_X11_WAIT (status_of (daemon, "GET", "/desktop/vnc/status") == 503);
+  PORTHOLE_TEST_X11_WAIT (porthole_test_desktop_status (daemon, "GET", "/desktop/vnc/status") == 503);
   g_assert_false (desktop_feature (daemon));
-  g_assert_cmpuint (status_of (daemon, "GET", "/desktop/screenshot"), ==, 503);
-  g_assert_cmpuint (status_of (daemon, "POST", "/desktop/mouse/click"), ==, 503);
+  g_assert_cmpuint (porthole_test_desktop_status (daemon, "GET", "/desktop/screenshot"), ==, 503);
+  g_assert_cmpuint (porthole_test_desktop_status (daemon, "POST", "/desktop/mouse/click"), ==, 503);
   /* The rest of the API keeps working. */
-  g_assert_cmpuint (status_of (daemon, "GET", "/health"), ==, 200);
-  g_assert_cmpuint (status_of (daemon, "GET", "/env"), ==, 200);
+  g_assert_cmpuint (porthole_test_desktop_status (daemon, "GET", "/health"), ==, 200);
+  g_assert_cmpuint (porthole_test_desktop_status (daemon, "GET", "/env"), ==, 200);
   g_assert_true (logs_mention (daemon, "went away"));
 
   porthole_test_x11_restart_server (x11);
-  PORTHOLE_TEST_X11_WAIT (status_of (daemon, "GET", "/desktop/vnc/status") == 200);
+  PORTHOLE_TEST_X11_WAIT (porthole_test_desktop_status (daemon, "GET", "/desktop/vnc/status") == 200);
   g_assert_true (desktop_feature (daemon));
   assert_screenshot_size (daemon, 640, 480);
   g_assert_true (logs_mention (daemon, "Connected to X display"));
@@ -130,7 +110,7 @@ test_embedded (void)
   g_unsetenv ("DISPLAY");
   daemon = porthole_test_daemon_new (args);
 
-  PORTHOLE_TEST_X11_WAIT (status_of (daemon, "GET", "/desktop/vnc/status") == 200);
+  PORTHOLE_TEST_X11_WAIT (porthole_test_desktop_status (daemon, "GET", "/desktop/vnc/status") == 200);
   status = porthole_test_desktop_call (daemon, "GET", "/desktop/vnc/status", NULL);
   g_assert_cmpint (json_object_get_int_member (status, "display"), >=, 0);
   assert_screenshot_size (daemon, 800, 600);
@@ -154,10 +134,10 @@ test_embedded (void)
 
   /* Killed: 503 meanwhile, then restarted and usable again. */
   g_assert_cmpint (kill (xvfb_pid, SIGKILL), ==, 0);
-  PORTHOLE_TEST_X11_WAIT (status_of (daemon, "GET", "/desktop/screenshot") == 503 ||
+  PORTHOLE_TEST_X11_WAIT (porthole_test_desktop_status (daemon, "GET", "/desktop/screenshot") == 503 ||
                           ((new_pid = porthole_test_running_pid (daemon, "Xvfb")) != 0 && new_pid != xvfb_pid));
   PORTHOLE_TEST_X11_WAIT ((new_pid = porthole_test_running_pid (daemon, "Xvfb")) != 0 && new_pid != xvfb_pid &&
-                          status_of (daemon, "GET", "/desktop/vnc/status") == 200);
+                          porthole_test_desktop_status (daemon, "GET", "/desktop/vnc/status") == 200);
   assert_screenshot_size (daemon, 800, 600);
   PORTHOLE_TEST_X11_WAIT ((wm_pid = porthole_test_running_pid (daemon, "openbox")) != 0);
 
@@ -202,7 +182,7 @@ test_display_none (void)
           strchr (routes[i].path, '{') != NULL)
         continue;
 
-      g_assert_cmpuint (status_of (daemon, routes[i].method, routes[i].path), ==, 503);
+      g_assert_cmpuint (porthole_test_desktop_status (daemon, routes[i].method, routes[i].path), ==, 503);
       n_checked++;
     }
   g_assert_cmpuint (n_checked, >=, 40);
@@ -248,9 +228,9 @@ test_silent_server (void)
   g_autoptr(PortholeTestDaemon) daemon = porthole_test_daemon_new (args);
 
   g_assert_false (desktop_feature (daemon));
-  g_assert_cmpuint (status_of (daemon, "GET", "/desktop/screenshot"), ==, 503);
-  g_assert_cmpuint (status_of (daemon, "GET", "/ping"), ==, 200);
-  g_assert_cmpuint (status_of (daemon, "GET", "/env"), ==, 200);
+  g_assert_cmpuint (porthole_test_desktop_status (daemon, "GET", "/desktop/screenshot"), ==, 503);
+  g_assert_cmpuint (porthole_test_desktop_status (daemon, "GET", "/ping"), ==, 200);
+  g_assert_cmpuint (porthole_test_desktop_status (daemon, "GET", "/env"), ==, 200);
   g_assert_true (logs_mention (daemon, "does not answer"));
 }
 

@@ -555,6 +555,31 @@ porthole_test_request_accept (PortholeTestDaemon *daemon,
   return porthole_test_send (daemon, msg);
 }
 
+/**
+ * porthole_test_desktop_status:
+ *
+ * Sends @method @path (POST with "{}") and returns the status; a 503 must
+ * be the SDKs' desktop error, with what to install.
+ */
+guint
+porthole_test_desktop_status (PortholeTestDaemon *daemon,
+                              const char         *method,
+                              const char         *path)
+{
+  g_autoptr(PortholeTestResponse) r = porthole_test_request (daemon, method, path, NULL,
+                                                             g_str_equal (method, "POST") ? "{}" : NULL);
+
+  if (r->status == 503)
+    {
+      porthole_test_assert_error_body (r, 503, "DESKTOP_NOT_AVAILABLE");
+      g_assert_cmpuint (json_array_get_length (json_object_get_array_member (r->json, "missing_dependencies")), >, 0);
+      g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_object_get_object_member (r->json, "details"),
+                                                                            "missing_dependencies")), >, 0);
+    }
+
+  return r->status;
+}
+
 /* A request that must fail with @status and @code (API.md §1.5 body). */
 void
 porthole_test_expect_error (PortholeTestDaemon *daemon,
@@ -615,7 +640,9 @@ pending_thread (gpointer user_data)
   g_assert_no_error (error);
   response->status = soup_message_get_status (pending->msg);
   response->headers = soup_message_headers_ref (soup_message_get_response_headers (pending->msg));
-  if (g_bytes_get_size (response->body) > 0)
+  /* JSON answers parsed; others (a screenshot) as they came. */
+  if (g_strcmp0 (soup_message_headers_get_content_type (response->headers, NULL), "application/json") == 0 &&
+      g_bytes_get_size (response->body) > 0)
     {
       g_autoptr(JsonNode) node = porthole_json_parse (g_bytes_get_data (response->body, NULL),
                                                       g_bytes_get_size (response->body), &error);

@@ -119,6 +119,9 @@ PortholeTestResponse *porthole_test_request_accept   (PortholeTestDaemon *daemon
                                                       const char         *body,
                                                       const char         *accept);
 
+guint               porthole_test_desktop_status     (PortholeTestDaemon *daemon,
+                                                      const char         *method,
+                                                      const char         *path);
 void                porthole_test_expect_error       (PortholeTestDaemon *daemon,
                                                       const char         *method,
                                                       const char         *path,

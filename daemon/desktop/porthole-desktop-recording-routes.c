@@ -84,10 +84,22 @@ reply_file_error (PortholeRequest *req,
 {
   g_autoptr(JsonObject) details = json_object_new ();
 
-  if (g_error_matches (error, PORTHOLE_ERROR, PORTHOLE_ERROR_NOT_FOUND))
-    json_object_set_string_member (details, "resource", "recording");
-  else if (path != NULL)
+  if (path != NULL)
     json_object_set_string_member (details, PORTHOLE_MEMBER_PATH, path);
+  porthole_request_reply_gerror_full (req, error, details);
+}
+
+/* A recording without its file: not written (404), or the disk filled
+ * up (507, as for file writes). */
+static void
+reply_recording_error (PortholeRequest   *req,
+                       PortholeRecording *recording,
+                       const GError      *error)
+{
+  g_autoptr(JsonObject) details = json_object_new ();
+
+  json_object_set_string_member (details, "resource", "recording");
+  json_object_set_string_member (details, "recording_id", porthole_recording_get_id (recording));
   porthole_request_reply_gerror_full (req, error, details);
 }
 
@@ -304,7 +316,7 @@ on_stopped (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   if (!porthole_recording_stop_finish (recording, result, &error))
-    porthole_request_reply_gerror (req, error);
+    reply_recording_error (req, recording, error);
   else
     reply_recording (req, recording);
 }
@@ -490,7 +502,7 @@ download (PortholeRequest *req,
   download->fd = porthole_recording_open_file (recording, &error);
   if (download->fd < 0)
     {
-      reply_file_error (req, NULL, error);
+      reply_recording_error (req, recording, error);
       return;
     }
   if (fstat (download->fd, &st) != 0 || !S_ISREG (st.st_mode))

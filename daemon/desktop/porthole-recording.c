@@ -131,6 +131,7 @@ static const char *const end_names[] = {
   [PORTHOLE_RECORDING_END_SHUTDOWN] = "shutdown",
   [PORTHOLE_RECORDING_END_DISPLAY_LOST] = "display_lost",
   [PORTHOLE_RECORDING_END_ERROR] = "error",
+  [PORTHOLE_RECORDING_END_NO_SPACE] = "no_space",
 };
 
 static Picture *
@@ -169,27 +170,42 @@ item_free (Item *item)
 }
 
 /* Any thread: ends the recording for @reason (the first reason given
- * wins); @message says what went wrong, for failures. */
+ * wins, but for a failure after it: a stop whose file could not be
+ * finished failed, and says why); @message says what went wrong, for
+ * failures. */
 static void
 end_with (PortholeRecording    *self,
           PortholeRecordingEnd  reason,
           const char           *message)
 {
+  gboolean failure = reason == PORTHOLE_RECORDING_END_DISPLAY_LOST || reason == PORTHOLE_RECORDING_END_ERROR ||
+                     reason == PORTHOLE_RECORDING_END_NO_SPACE;
+
   g_mutex_lock (&self->lock);
   if (self->end == PORTHOLE_RECORDING_END_NONE)
-    {
-      self->end = reason;
-      self->stop_monotonic = g_get_monotonic_time ();
-    }
-  if (reason == PORTHOLE_RECORDING_END_DISPLAY_LOST || reason == PORTHOLE_RECORDING_END_ERROR)
+    self->stop_monotonic = g_get_monotonic_time ();
+  if (self->end == PORTHOLE_RECORDING_END_NONE || (failure && !self->failed))
+    self->end = reason;
+  if (failure && !self->failed)
     {
       self->failed = TRUE;
-      if (self->error == NULL)
-        self->error = g_strdup (message);
+      self->error = g_strdup (message);
     }
   self->stop_requested = TRUE;
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
+}
+
+/* Any thread: ends the recording for a failure of the file or its
+ * encoding; a full disk has its own reason (the file is not kept). */
+static void
+end_with_error (PortholeRecording *self,
+                const GError      *error)
+{
+  end_with (self,
+            g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE) ? PORTHOLE_RECORDING_END_NO_SPACE
+                                                                      : PORTHOLE_RECORDING_END_ERROR,
+            error->message);
 }
 
 /* Capture thread */
@@ -343,7 +359,7 @@ encode_thread (gpointer data)
         {
           ok = self->plugin->encode (self->encoder, item->picture->picture, item->pts, &error);
           if (!ok)
-            end_with (self, PORTHOLE_RECORDING_END_ERROR, error->message);
+            end_with_error (self, error);
           else
             {
               g_atomic_int_inc (&self->frames);
@@ -359,13 +375,15 @@ encode_thread (gpointer data)
         break;
     }
 
-  /* Also after the X server went away: what was captured is kept. */
+  /* Also after the X server went away: what was captured is kept.
+   * After a failure the temporary file goes (join_threads): on a full
+   * disk that gives the space back, and no half-written file remains. */
   if (ok && (!self->plugin->finish (self->encoder, &error) ||
              !porthole_atomic_file_commit (self->file, self->dirfd, self->name,
                                            self->owned ? 0600 : 0644, TRUE, self->path, &error)))
     {
       ok = FALSE;
-      end_with (self, PORTHOLE_RECORDING_END_ERROR, error->message);
+      end_with_error (self, error);
     }
 
   if (ok)
@@ -385,6 +403,39 @@ encode_thread (gpointer data)
 }
 
 /* Main thread */
+
+/* A recording the full disk ended has no file: its stop and download
+ * answer as file writes do then (507). */
+static gboolean
+check_space (PortholeRecording  *self,
+             GError            **error)
+{
+  g_autofree char *message = NULL;
+
+  g_mutex_lock (&self->lock);
+  if (self->end == PORTHOLE_RECORDING_END_NO_SPACE)
+    message = g_strdup (self->error);
+  g_mutex_unlock (&self->lock);
+
+  if (message == NULL)
+    return TRUE;
+
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE, "Recording %s ended without a file: %s",
+               self->id, message);
+  return FALSE;
+}
+
+static void
+return_stopped (PortholeRecording *self,
+                GTask             *task)
+{
+  GError *error = NULL;
+
+  if (check_space (self, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
 
 static gboolean
 join_threads (PortholeRecording *self)
@@ -429,7 +480,7 @@ complete (PortholeRecording *self)
   tasks = g_steal_pointer (&self->stop_tasks);
   self->stop_tasks = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < tasks->len; i++)
-    g_task_return_boolean (g_ptr_array_index (tasks, i), TRUE);
+    return_stopped (self, g_ptr_array_index (tasks, i));
 }
 
 static gboolean
@@ -654,7 +705,8 @@ porthole_recording_start (const char                     *id,
  *
  * Ends the recording and finishes once its file is written (at once if
  * it ended already). Never cancelled: a stop asked for is carried out,
- * whether the client waits or not.
+ * whether the client waits or not. Fails with %G_IO_ERROR_NO_SPACE when
+ * the disk filled up (there is no file then).
  */
 void
 porthole_recording_stop_async (PortholeRecording   *self,
@@ -670,7 +722,7 @@ porthole_recording_stop_async (PortholeRecording   *self,
 
   if (!porthole_recording_is_active (self))
     {
-      g_task_return_boolean (task, TRUE);
+      return_stopped (self, task);
       return;
     }
 
@@ -781,6 +833,8 @@ porthole_recording_open_file (PortholeRecording  *self,
 {
   int fd;
 
+  if (!porthole_recording_is_active (self) && !check_space (self, error))
+    return -1;
   if (!has_file (self))
     {
       g_set_error (error, PORTHOLE_ERROR, PORTHOLE_ERROR_NOT_FOUND,

@@ -32,6 +32,8 @@ typedef enum
   PORTHOLE_RECORDING_END_SHUTDOWN,
   PORTHOLE_RECORDING_END_DISPLAY_LOST,
   PORTHOLE_RECORDING_END_ERROR,
+  /* The file system filled up: the file is removed. */
+  PORTHOLE_RECORDING_END_NO_SPACE,
 } PortholeRecordingEnd;
 
 typedef struct

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <gio/gio.h>
 #include <gmodule.h>
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
@@ -76,10 +77,11 @@ set_av_error (GError     **error,
   char text[AV_ERROR_MAX_STRING_SIZE] = "";
 
   av_strerror (code, text, sizeof text);
-  g_set_error (error, PORTHOLE_ERROR,
-               code == AVERROR (ENOSPC) || code == AVERROR (EDQUOT) ? PORTHOLE_ERROR_FILE_OPERATION_FAILED
-                                                                    : PORTHOLE_ERROR_INTERNAL_ERROR,
-               "%s: %s", what, text);
+  /* Out of space is the files routes' error (507, not retried). */
+  if (code == AVERROR (ENOSPC) || code == AVERROR (EDQUOT))
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE, "%s: %s", what, text);
+  else
+    g_set_error (error, PORTHOLE_ERROR, PORTHOLE_ERROR_INTERNAL_ERROR, "%s: %s", what, text);
 }
 
 /* Output: our descriptor, written at our own position. */

@@ -1,0 +1,665 @@
+/* test-x11-faults.c — the desktop's faults (issue 23): the X server
+ * killed in the middle of a recording and of screenshots, waits and OCR,
+ * and the disk filling up under a recording. Each gives the contract's
+ * error, leaves no half-written file, no recording thread and no
+ * descriptor behind, and the daemon (the same process) recovers.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/mount.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+#include <X11/Xutil.h>
+
+#include "test-recording-utils.h"
+
+#define SCREEN_W 800
+#define SCREEN_H 600
+#define WIN_X 100
+#define WIN_Y 120
+/* YUV 4:2:0 and lossy codecs: colours inside the squares stay close. */
+#define CODEC_TOLERANCE 48
+/* Large: each screenshot holds the X connection a while. */
+#define BIG_W 1920
+#define BIG_H 1080
+#define SHOOTERS 3
+
+static void
+assert_pattern (const guint8 *rgb,
+                int           width,
+                int           height)
+{
+  g_assert_cmpuint (porthole_test_assert_pattern (rgb, width, height, WIN_X, WIN_Y, CODEC_TOLERANCE), ==,
+                    PORTHOLE_TEST_PATTERN_POINTS);
+}
+
+static gint64
+get_frames (PortholeTestDaemon *daemon,
+            const char         *id)
+{
+  g_autoptr(JsonObject) status = porthole_test_recording_status (daemon, id);
+
+  return json_object_get_int_member (status, "frames");
+}
+
+/* Starts a recording and returns once it has written @frames frames. */
+static char *
+start_recording (PortholeTestDaemon *daemon,
+                 const char         *body,
+                 gint64              frames)
+{
+  g_autoptr(JsonObject) started = porthole_test_desktop_call (daemon, "POST", "/desktop/recording/start", body);
+  g_autofree char *id = g_strdup (json_object_get_string_member (started, "recording_id"));
+
+  g_assert_cmpstr (json_object_get_string_member (started, "status"), ==, "recording");
+  PORTHOLE_TEST_X11_WAIT_FOR (get_frames (daemon, id) >= frames, 60);
+
+  return g_steal_pointer (&id);
+}
+
+static JsonObject *
+stop_recording (PortholeTestDaemon *daemon,
+                const char         *id)
+{
+  g_autofree char *body = g_strdup_printf ("{\"recording_id\": \"%s\"}", id);
+
+  return porthole_test_desktop_call (daemon, "POST", "/desktop/recording/stop", body);
+}
+
+/* A working recording: stopped by request, its file complete. */
+static void
+assert_records (PortholeTestDaemon *daemon,
+                int                 width,
+                int                 height)
+{
+  g_autofree char *id = start_recording (daemon, "{\"fps\": 10}", 5);
+  g_autoptr(JsonObject) stopped = stop_recording (daemon, id);
+  g_auto(PortholeTestVideo) video = { 0 };
+
+  g_assert_cmpstr (json_object_get_string_member (stopped, "status"), ==, "stopped");
+  g_assert_cmpstr (json_object_get_string_member (stopped, "end_reason"), ==, "requested");
+  porthole_test_read_video (json_object_get_string_member (stopped, "file_path"), &video);
+  g_assert_cmpint (video.width, ==, width);
+  g_assert_cmpuint (video.packets, ==, json_object_get_int_member (stopped, "frames"));
+  assert_pattern (video.last, width, height);
+}
+
+static void
+expect_unavailable (PortholeTestDaemon *daemon,
+                    const char         *method,
+                    const char         *path,
+                    const char         *body)
+{
+  porthole_test_expect_error (daemon, method, path, body, 503, "DESKTOP_NOT_AVAILABLE");
+}
+
+/* Threads of the recordings (x264's start from the encoder's and
+ * inherit its name). */
+static guint
+recording_threads (PortholeTestDaemon *daemon)
+{
+  return porthole_test_count_threads (porthole_test_daemon_get_pid (daemon), "rec-");
+}
+
+/* Inodes of the TCP sockets in @pid's network namespace. */
+static void
+add_tcp_inodes (GHashTable *inodes,
+                const char *table)
+{
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (!g_file_get_contents (table, &contents, NULL, NULL))
+    return;
+  lines = g_strsplit (contents, "\n", -1);
+  /* After the header: "sl local rem st tx:rx tr:when retrnsmt uid timeout inode ..." */
+  for (guint i = 1; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) fields = g_strsplit_set (g_strstrip (lines[i]), " ", -1);
+      guint n = 0;
+
+      for (guint j = 0; fields[j] != NULL; j++)
+        if (fields[j][0] != '\0' && n++ == 9)
+          g_hash_table_add (inodes, g_strdup_printf ("socket:[%s]", fields[j]));
+    }
+}
+
+/* Descriptors @pid holds, but for TCP sockets: HTTP connections come
+ * and go with the client's keep-alive, whatever the daemon does. */
+static guint
+count_own_fds (GPid pid)
+{
+  g_autoptr(GHashTable) tcp = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *tcp4 = g_strdup_printf ("/proc/%d/net/tcp", pid);
+  g_autofree char *tcp6 = g_strdup_printf ("/proc/%d/net/tcp6", pid);
+  g_autoptr(GPtrArray) targets = NULL;
+  guint n = 0;
+
+  add_tcp_inodes (tcp, tcp4);
+  add_tcp_inodes (tcp, tcp6);
+  targets = porthole_test_fd_targets (pid);
+  for (guint i = 0; i < targets->len; i++)
+    n += !g_hash_table_contains (tcp, g_ptr_array_index (targets, i));
+
+  return n;
+}
+
+/* The X server is killed while a recording runs, three times: each
+ * recording ends by itself ("failed", display_lost) with a playable file
+ * of what was captured; status (by id and the latest) answers; once the
+ * server is back a new recording starts; and each round leaves the
+ * daemon with the descriptors it had after the first. */
+static void
+test_recording_server_killed (void)
+{
+  g_autoptr(PortholeTestX11) x11 = porthole_test_x11_new (SCREEN_W, SCREEN_H);
+  g_autofree char *dir = porthole_test_make_tmpdir ();
+  g_autofree char *recordings = g_build_filename (dir, "videos", NULL);
+  /* One ended recording kept: each round ends with the same files open. */
+  g_autofree char *settings = g_strdup_printf ("recordings-dir=%s\nrecording-max-kept=1\n", recordings);
+  PortholeTestDaemon *daemon = porthole_test_recording_daemon_new (x11, dir, settings);
+  GPid pid = porthole_test_daemon_get_pid (daemon);
+  guint fds = 0;
+
+  for (guint round = 0; round < 4; round++)
+    {
+      g_autoptr(PortholeTestClient) client = porthole_test_client_new (x11, "Faults", WIN_X, WIN_Y, 400, 300, NULL);
+      g_autofree char *id = start_recording (daemon, "{\"fps\": 10}", 5);
+      g_autoptr(JsonObject) failed = NULL;
+      g_autoptr(JsonObject) latest = NULL;
+      g_autoptr(PortholeTestResponse) download = NULL;
+      g_autofree char *download_path = g_strdup_printf ("/desktop/recording/download?id=%s", id);
+      g_auto(PortholeTestVideo) video = { 0 };
+
+      g_clear_pointer (&client, porthole_test_client_free);
+      porthole_test_x11_kill_server (x11);
+
+      failed = porthole_test_wait_recording_status (daemon, id, "failed");
+      g_assert_false (json_object_get_boolean_member (failed, "recording"));
+      g_assert_cmpstr (json_object_get_string_member (failed, "end_reason"), ==, "display_lost");
+      g_assert_nonnull (json_object_get_string_member (failed, "error"));
+      porthole_test_assert_timestamp (failed, "end_time");
+      latest = porthole_test_desktop_call (daemon, "GET", "/desktop/recording/status", NULL);
+      g_assert_cmpstr (json_object_get_string_member (latest, "recording_id"), ==, id);
+      g_assert_cmpstr (json_object_get_string_member (latest, "status"), ==, "failed");
+      g_assert_cmpint (porthole_test_active_recordings (daemon), ==, 0);
+      PORTHOLE_TEST_X11_WAIT (recording_threads (daemon) == 0);
+
+      /* What was captured, finished into a file that plays. */
+      download = porthole_test_request (daemon, "GET", download_path, NULL, NULL);
+      g_assert_cmpuint (download->status, ==, 200);
+      g_assert_cmpint (g_bytes_get_size (download->body), ==, json_object_get_int_member (failed, "file_size"));
+      porthole_test_read_video (json_object_get_string_member (failed, "file_path"), &video);
+      g_assert_cmpuint (video.packets, >=, 5);
+      g_assert_cmpuint (video.packets, ==, json_object_get_int_member (failed, "frames"));
+      assert_pattern (video.first, SCREEN_W, SCREEN_H);
+      /* Stopping it now is harmless: its file stays. */
+      {
+        g_autoptr(JsonObject) again = stop_recording (daemon, id);
+
+        g_assert_cmpstr (json_object_get_string_member (again, "status"), ==, "failed");
+      }
+
+      /* No server: the contract's error, and nothing started. */
+      expect_unavailable (daemon, "POST", "/desktop/recording/start", "{}");
+      expect_unavailable (daemon, "GET", "/desktop/screenshot", NULL);
+      g_assert_cmpuint (porthole_test_desktop_status (daemon, "GET", "/health"), ==, 200);
+
+      porthole_test_x11_restart_server (x11);
+      PORTHOLE_TEST_X11_WAIT (porthole_test_desktop_status (daemon, "GET", "/desktop/vnc/status") == 200);
+      g_assert_cmpint (porthole_test_daemon_get_pid (daemon), ==, pid);
+
+      /* The first round starts what the daemon starts once (its guard
+       * process, the recordings directory): compared from the second.
+       * A leak adds up round after round; a descriptor closing as the
+       * baseline was taken only makes it higher. */
+      if (round == 1)
+        fds = count_own_fds (pid);
+      else if (round > 1)
+        PORTHOLE_TEST_X11_WAIT (count_own_fds (pid) <= fds);
+      g_test_message ("round %u: %u descriptors, %" G_GINT64_FORMAT " frames kept", round,
+                      count_own_fds (pid), json_object_get_int_member (failed, "frames"));
+    }
+
+  /* The server is back: recording works as before. */
+  {
+    g_autoptr(PortholeTestClient) client = porthole_test_client_new (x11, "Faults", WIN_X, WIN_Y, 400, 300, NULL);
+
+    assert_records (daemon, SCREEN_W, SCREEN_H);
+    PORTHOLE_TEST_X11_WAIT (recording_threads (daemon) == 0);
+  }
+
+  porthole_test_daemon_free (daemon);
+  porthole_test_rm_rf (dir);
+}
+
+/* Clients that ask again and again while the server is killed. */
+typedef struct
+{
+  PortholeTestDaemon *daemon;
+  const char *method;
+  const char *path;
+  const char *body;
+  /* Checks a 200 answer. */
+  void (*check) (PortholeTestResponse *response);
+  /* The 200 answers, checked once the thread is done: it asks again at
+   * once, so a request of its is in flight whenever the server dies. */
+  GPtrArray *answers;
+  GThread *thread;
+  gint stop;
+  gint ok;                      /* 200 answers */
+  gint unavailable;             /* 503 answers */
+  gint killed;                  /* set by the test: the server is gone */
+  gint in_flight;               /* answers to requests sent before it */
+  gint in_flight_ok;            /* of which whole images */
+} Shooter;
+
+static void
+check_screenshot (PortholeTestResponse *response)
+{
+  g_autofree guint8 *rgb = NULL;
+  int width, height;
+
+  rgb = porthole_test_decode_image (response->body, "png", &width, &height);
+  g_assert_cmpint (width, ==, BIG_W);
+  g_assert_cmpint (height, ==, BIG_H);
+  assert_pattern (rgb, width, height);
+}
+
+static void
+check_ocr (PortholeTestResponse *response)
+{
+  g_assert_nonnull (response->json);
+  g_assert_true (json_object_get_boolean_member (response->json, "success"));
+}
+
+static gpointer
+shooter_thread (gpointer data)
+{
+  Shooter *shooter = data;
+
+  while (!g_atomic_int_get (&shooter->stop))
+    {
+      gboolean before_kill = !g_atomic_int_get (&shooter->killed);
+      PortholeTestPending *pending = porthole_test_pending_new (shooter->daemon, shooter->method, shooter->path,
+                                                                shooter->body);
+      g_autoptr(PortholeTestResponse) response = porthole_test_pending_join (pending, NULL);
+
+      if (before_kill && g_atomic_int_get (&shooter->killed))
+        {
+          g_atomic_int_inc (&shooter->in_flight);
+          if (response->status == 200)
+            g_atomic_int_inc (&shooter->in_flight_ok);
+        }
+      if (response->status == 200)
+        {
+          g_ptr_array_add (shooter->answers, g_steal_pointer (&response));
+          g_atomic_int_inc (&shooter->ok);
+        }
+      else
+        {
+          porthole_test_assert_error_body (response, 503, "DESKTOP_NOT_AVAILABLE");
+          g_atomic_int_inc (&shooter->unavailable);
+        }
+    }
+
+  return NULL;
+}
+
+static void
+shooter_start (Shooter            *shooter,
+               PortholeTestDaemon *daemon,
+               const char         *method,
+               const char         *path,
+               const char         *body,
+               void              (*check) (PortholeTestResponse *response))
+{
+  *shooter = (Shooter) { daemon, method, path, body, check };
+  shooter->answers = g_ptr_array_new_with_free_func ((GDestroyNotify) porthole_test_response_free);
+  shooter->thread = g_thread_new ("shooter", shooter_thread, shooter);
+}
+
+/* The X server is killed while screenshots of a large screen (and OCR
+ * on one) are asked for back to back from several connections, and
+ * while waits are pending: every answer is a whole image or 503
+ * DESKTOP_NOT_AVAILABLE, the waits end with 503, nothing hangs, and
+ * the same daemon serves the restarted server with the descriptors it
+ * had. */
+static void
+test_screenshot_server_killed (void)
+{
+  g_autoptr(PortholeTestX11) x11 = porthole_test_x11_new (BIG_W, BIG_H);
+  g_autoptr(PortholeTestDaemon) daemon = porthole_test_x11_daemon_new (x11);
+  g_autoptr(PortholeTestClient) client = porthole_test_client_new (x11, "Shots", WIN_X, WIN_Y, 400, 300, NULL);
+  GPid pid = porthole_test_daemon_get_pid (daemon);
+  const char *ocr_body = "{\"x\": 100, \"y\": 120, \"width\": 400, \"height\": 300}";
+  g_autoptr(PortholeTestResponse) ocr_probe = porthole_test_request (daemon, "POST", "/desktop/x11/ocr", NULL, ocr_body);
+  gboolean with_ocr = ocr_probe->status == 200;
+  Shooter shooters[SHOOTERS + 1];
+  guint n_shooters = with_ocr ? SHOOTERS + 1 : SHOOTERS;
+  PortholeTestPending *waits[2];
+  guint n_waits = 0;
+  guint waits_before = porthole_test_count_log_lines (daemon, "POST /desktop/wait");
+  guint in_flight = 0, in_flight_ok = 0, ok = 0, unavailable = 0;
+  guint fds;
+
+  /* What the daemon holds once it has answered a screenshot and OCR
+   * and run a child (its process guardian starts with the first). */
+  {
+    g_autoptr(PortholeTestResponse) r = porthole_test_request (daemon, "GET", "/desktop/screenshot", NULL, NULL);
+    g_autoptr(PortholeTestResponse) run = porthole_test_request (daemon, "POST", "/commands/run", NULL,
+                                                                 "{\"command\": \"true\"}");
+
+    g_assert_cmpuint (r->status, ==, 200);
+    g_assert_cmpuint (run->status, ==, 200);
+    fds = count_own_fds (pid);
+  }
+
+  for (guint i = 0; i < SHOOTERS; i++)
+    shooter_start (&shooters[i], daemon, "GET", "/desktop/screenshot", NULL, check_screenshot);
+  if (with_ocr)
+    shooter_start (&shooters[SHOOTERS], daemon, "POST", "/desktop/x11/ocr", ocr_body, check_ocr);
+  else
+    g_test_message ("no OCR here: screenshots and waits only");
+
+  /* Waits that hold on to the display: a window that never comes, and
+   * (with OCR) a text never shown. */
+  waits[n_waits++] = porthole_test_pending_new (daemon, "POST", "/desktop/wait",
+                                                "{\"condition\": \"window\", \"title\": \"Never shown\", "
+                                                "\"timeout_ms\": 120000}");
+  if (with_ocr)
+    waits[n_waits++] = porthole_test_pending_new (daemon, "POST", "/desktop/wait",
+                                                  "{\"condition\": \"text\", \"text\": \"never shown anywhere\", "
+                                                  "\"timeout_ms\": 120000}");
+  PORTHOLE_TEST_X11_WAIT (porthole_test_count_log_lines (daemon, "POST /desktop/wait") >= waits_before + n_waits);
+  for (guint i = 0; i < n_waits; i++)
+    g_assert_false (porthole_test_pending_is_done (waits[i]));
+
+  for (guint i = 0; i < n_shooters; i++)
+    PORTHOLE_TEST_X11_WAIT_FOR (g_atomic_int_get (&shooters[i].ok) >= 2, 60);
+
+  /* The window stays up to the end: every image shows it. */
+  for (guint i = 0; i < n_shooters; i++)
+    g_atomic_int_set (&shooters[i].killed, 1);
+  porthole_test_x11_kill_server (x11);
+  g_clear_pointer (&client, porthole_test_client_free);
+
+  /* Each client hears of it, none hangs. */
+  for (guint i = 0; i < n_shooters; i++)
+    PORTHOLE_TEST_X11_WAIT_FOR (g_atomic_int_get (&shooters[i].unavailable) >= 2, 60);
+  for (guint i = 0; i < n_waits; i++)
+    {
+      g_autoptr(PortholeTestResponse) r = porthole_test_pending_join (waits[i], NULL);
+
+      porthole_test_assert_error_body (r, 503, "DESKTOP_NOT_AVAILABLE");
+    }
+  for (guint i = 0; i < n_shooters; i++)
+    {
+      g_atomic_int_set (&shooters[i].stop, 1);
+      g_thread_join (shooters[i].thread);
+      for (guint j = 0; j < shooters[i].answers->len; j++)
+        shooters[i].check (g_ptr_array_index (shooters[i].answers, j));
+      g_ptr_array_unref (shooters[i].answers);
+      in_flight += shooters[i].in_flight;
+      in_flight_ok += shooters[i].in_flight_ok;
+      ok += shooters[i].ok;
+      unavailable += shooters[i].unavailable;
+    }
+  g_test_message ("%u answers 200, %u answers 503; %u requests in flight at the kill, %u of them answered 200",
+                  ok, unavailable, in_flight, in_flight_ok);
+  g_assert_cmpuint (in_flight, >=, 1);
+
+  /* The same process, still serving, and the desktop again once the
+   * server is back. */
+  g_assert_true (porthole_test_pid_is_running (pid));
+  g_assert_cmpuint (porthole_test_desktop_status (daemon, "GET", "/health"), ==, 200);
+  porthole_test_x11_restart_server (x11);
+  PORTHOLE_TEST_X11_WAIT (porthole_test_desktop_status (daemon, "GET", "/desktop/vnc/status") == 200);
+  client = porthole_test_client_new (x11, "Shots", WIN_X, WIN_Y, 400, 300, NULL);
+  {
+    g_autoptr(PortholeTestResponse) r = porthole_test_request (daemon, "GET", "/desktop/screenshot", NULL, NULL);
+
+    g_assert_cmpuint (r->status, ==, 200);
+    check_screenshot (r);
+  }
+  g_assert_cmpint (porthole_test_daemon_get_pid (daemon), ==, pid);
+  /* Nothing of the dead connection or the refused requests stays open. */
+  PORTHOLE_TEST_X11_WAIT (count_own_fds (pid) <= fds);
+  g_test_message ("%u descriptors before, %u after", fds, count_own_fds (pid));
+}
+
+/* A window of noise, repainted on each call: frames that do not
+ * compress, to fill a small file system quickly. */
+typedef struct
+{
+  Display *xdisplay;
+  Window window;
+  XImage *image;
+  GC gc;
+} Noise;
+
+static void
+noise_init (Noise           *noise,
+            PortholeTestX11 *x11)
+{
+  Display *xdisplay = x11->xdisplay;
+  int screen = DefaultScreen (xdisplay);
+  char *data = g_malloc ((gsize) x11->width * x11->height * 4);
+
+  noise->xdisplay = xdisplay;
+  noise->window = XCreateSimpleWindow (xdisplay, RootWindow (xdisplay, screen), 0, 0, x11->width, x11->height,
+                                       0, 0, 0);
+  XMapRaised (xdisplay, noise->window);
+  noise->gc = XCreateGC (xdisplay, noise->window, 0, NULL);
+  noise->image = XCreateImage (xdisplay, DefaultVisual (xdisplay, screen), DefaultDepth (xdisplay, screen),
+                               ZPixmap, 0, data, x11->width, x11->height, 32, 0);
+  g_assert_nonnull (noise->image);
+}
+
+static void
+noise_paint (Noise *noise)
+{
+  guint32 *pixels = (guint32 *) noise->image->data;
+  gsize n = (gsize) noise->image->width * noise->image->height;
+
+  for (gsize i = 0; i < n; i++)
+    pixels[i] = g_random_int ();
+  XPutImage (noise->xdisplay, noise->window, noise->gc, noise->image, 0, 0, 0, 0,
+             noise->image->width, noise->image->height);
+  XSync (noise->xdisplay, False);
+}
+
+static void
+noise_clear (Noise *noise)
+{
+  XDestroyImage (noise->image);
+  XFreeGC (noise->xdisplay, noise->gc);
+  XDestroyWindow (noise->xdisplay, noise->window);
+  XSync (noise->xdisplay, False);
+}
+
+/* Starts a recording of noise, and returns once it has frames. */
+static char *
+start_noise_recording (PortholeTestDaemon *daemon,
+                       Noise              *noise)
+{
+  g_autoptr(JsonObject) started = NULL;
+  g_autofree char *id = NULL;
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  noise_paint (noise);
+  started = porthole_test_desktop_call (daemon, "POST", "/desktop/recording/start",
+                                        "{\"fps\": 30, \"quality\": \"high\", \"max_duration\": 600}");
+  id = g_strdup (json_object_get_string_member (started, "recording_id"));
+  while (get_frames (daemon, id) < 3)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      noise_paint (noise);
+    }
+
+  return g_steal_pointer (&id);
+}
+
+/* A recording the full disk ended: its stop (whether the stop ended it
+ * or it had ended already) and download answer 507 as a file write does
+ * (clients do not retry it), its status says why, and its partial file
+ * is gone. */
+static void
+assert_no_space (PortholeTestDaemon *daemon,
+                 const char         *id)
+{
+  g_autofree char *stop_body = g_strdup_printf ("{\"recording_id\": \"%s\"}", id);
+  g_autofree char *download_path = g_strdup_printf ("/desktop/recording/download?id=%s", id);
+  g_autoptr(PortholeTestResponse) stop = porthole_test_request (daemon, "POST", "/desktop/recording/stop", NULL,
+                                                                stop_body);
+  g_autoptr(PortholeTestResponse) download = NULL;
+  g_autoptr(JsonObject) ended = NULL;
+
+  porthole_test_assert_error_body (stop, 507, "FILE_OPERATION_FAILED");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (stop->json, "details"),
+                                                  "recording_id"), ==, id);
+
+  ended = porthole_test_recording_status (daemon, id);
+  g_test_message ("%s: %s after %" G_GINT64_FORMAT " frames: %s", id,
+                  json_object_get_string_member (ended, "end_reason"), json_object_get_int_member (ended, "frames"),
+                  json_object_get_string_member (ended, "error"));
+  g_assert_cmpstr (json_object_get_string_member (ended, "status"), ==, "failed");
+  g_assert_false (json_object_get_boolean_member (ended, "recording"));
+  g_assert_cmpstr (json_object_get_string_member (ended, "end_reason"), ==, "no_space");
+  g_assert_nonnull (strstr (json_object_get_string_member (ended, "error"), "No space"));
+
+  download = porthole_test_request (daemon, "GET", download_path, NULL, NULL);
+  porthole_test_assert_error_body (download, 507, "FILE_OPERATION_FAILED");
+  g_assert_false (g_file_test (json_object_get_string_member (ended, "file_path"), G_FILE_TEST_EXISTS));
+  g_assert_cmpint (porthole_test_active_recordings (daemon), ==, 0);
+  PORTHOLE_TEST_X11_WAIT (recording_threads (daemon) == 0);
+}
+
+/* Writes at the end of @path until no space is left. */
+static void
+fill_up (const char *path)
+{
+  g_autofree char *block = g_malloc0 (64 * 1024);
+  int fd = open (path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+
+  g_assert_cmpint (fd, >=, 0);
+  for (;;)
+    {
+      ssize_t n = write (fd, block, 64 * 1024);
+
+      if (n < 0)
+        {
+          g_assert_cmpint (errno, ==, ENOSPC);
+          break;
+        }
+    }
+  close (fd);
+}
+
+/* The recordings directory on a 4 MiB tmpfs: a recording of noise fills
+ * it and ends (no_space) with its partial file removed, which gives the
+ * space back; one stopped when the disk has just filled up ends the same;
+ * on a disk already full, start answers 507; the daemon keeps serving,
+ * and once there is space a recording works. */
+static void
+test_disk_full (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *mount_point = NULL;
+  g_autofree char *settings = NULL;
+  g_autofree char *filler = NULL;
+  g_autoptr(PortholeTestX11) x11 = NULL;
+  PortholeTestDaemon *daemon;
+  Noise noise;
+
+  if (geteuid () != 0)
+    {
+      g_test_skip ("mounting a small tmpfs needs root");
+      return;
+    }
+  dir = porthole_test_make_tmpdir ();
+  mount_point = g_build_filename (dir, "videos", NULL);
+  g_assert_no_errno (g_mkdir_with_parents (mount_point, 0700));
+  if (mount ("tmpfs", mount_point, "tmpfs", 0, "size=4m,mode=0700") != 0)
+    {
+      g_test_skip_printf ("cannot mount a tmpfs here: %s", g_strerror (errno));
+      porthole_test_rm_rf (dir);
+      return;
+    }
+
+  x11 = porthole_test_x11_new (640, 480);
+  settings = g_strdup_printf ("recordings-dir=%s\n", mount_point);
+  daemon = porthole_test_recording_daemon_new (x11, dir, settings);
+  noise_init (&noise, x11);
+
+  /* The recording fills the disk itself, and ends. */
+  {
+    g_autofree char *id = start_noise_recording (daemon, &noise);
+    gint64 deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+
+    for (;;)
+      {
+        g_autoptr(JsonObject) status = porthole_test_recording_status (daemon, id);
+
+        if (!json_object_get_boolean_member (status, "recording"))
+          break;
+        g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+        noise_paint (&noise);
+      }
+    assert_no_space (daemon, id);
+    g_assert_cmpuint (porthole_test_count_entries (mount_point), ==, 0);
+  }
+
+  /* The disk fills up under a recording, which is stopped at once: the
+   * rest of its file does not fit. */
+  filler = g_build_filename (mount_point, "filler", NULL);
+  {
+    g_autofree char *id = start_noise_recording (daemon, &noise);
+
+    fill_up (filler);
+    assert_no_space (daemon, id);
+    g_assert_cmpuint (porthole_test_count_entries (mount_point), ==, 1);
+  }
+
+  /* A disk full before the start (the removed file had given space
+   * back): the file's header cannot be written, and the start says so,
+   * leaving nothing. */
+  fill_up (filler);
+  porthole_test_expect_error (daemon, "POST", "/desktop/recording/start", "{}", 507, "FILE_OPERATION_FAILED");
+  g_assert_cmpuint (porthole_test_count_entries (mount_point), ==, 1);
+  g_assert_cmpuint (recording_threads (daemon), ==, 0);
+
+  /* The daemon kept serving all along; with space again, it records. */
+  g_assert_cmpuint (porthole_test_desktop_status (daemon, "GET", "/desktop/screenshot"), ==, 200);
+  g_assert_cmpuint (porthole_test_desktop_status (daemon, "GET", "/health"), ==, 200);
+  g_assert_no_errno (g_unlink (filler));
+  noise_clear (&noise);
+  {
+    g_autoptr(PortholeTestClient) client = porthole_test_client_new (x11, "Space", WIN_X, WIN_Y, 400, 300, NULL);
+
+    assert_records (daemon, 640, 480);
+  }
+  g_assert_cmpuint (porthole_test_count_entries (mount_point), ==, 1);
+
+  porthole_test_daemon_free (daemon);
+  g_assert_no_errno (umount (mount_point));
+  porthole_test_rm_rf (dir);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  porthole_test_init (&argc, &argv);
+
+  g_test_add_func ("/x11/faults/recording-server-killed", test_recording_server_killed);
+  g_test_add_func ("/x11/faults/screenshot-server-killed", test_screenshot_server_killed);
+  g_test_add_func ("/x11/faults/disk-full", test_disk_full);
+
+  return g_test_run ();
+}
