@@ -1441,6 +1441,7 @@ static void
 begin_stop (PortholeHttpServer *self,
             gboolean            drain)
 {
+  g_autoptr(GPtrArray) connections = NULL;
   GHashTableIter iter;
   gpointer key;
 
@@ -1451,12 +1452,17 @@ begin_stop (PortholeHttpServer *self,
   self->draining = drain;
   g_ptr_array_set_size (self->listeners, 0);
 
+  /* Closing and cancelling may end a connection or a request at once,
+   * dropping it from its table: visit copies. */
+  connections = g_ptr_array_sized_new (g_hash_table_size (self->connections));
   g_hash_table_iter_init (&iter, self->connections);
   while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (connections, key);
+  for (guint i = 0; i < connections->len; i++)
     {
-      Connection *conn = key;
+      Connection *conn = g_ptr_array_index (connections, i);
 
-      if (conn->state != CONNECTION_WAITING)
+      if (!g_hash_table_contains (self->connections, conn) || conn->state != CONNECTION_WAITING)
         continue;
       /* Accepted, its request not read yet: a restart gives it a little
        * time; kept-alive idle ones may be closed, as clients expect. */
@@ -1468,9 +1474,13 @@ begin_stop (PortholeHttpServer *self,
 
   if (!drain)
     {
+      g_autoptr(GPtrArray) requests = g_ptr_array_new_with_free_func (g_object_unref);
+
       g_hash_table_iter_init (&iter, self->active_requests);
       while (g_hash_table_iter_next (&iter, &key, NULL))
-        g_cancellable_cancel (porthole_request_get_cancellable (key));
+        g_ptr_array_add (requests, g_object_ref (key));
+      for (guint i = 0; i < requests->len; i++)
+        g_cancellable_cancel (porthole_request_get_cancellable (g_ptr_array_index (requests, i)));
     }
 
   self->stop_timeout_id = g_timeout_add_seconds (STOP_GRACE_SECONDS, stop_timeout_cb, self);

@@ -199,13 +199,19 @@ porthole_kernel_manager_list (PortholeKernelManager *self)
 void
 porthole_kernel_manager_shutdown (PortholeKernelManager *self)
 {
+  g_autoptr(GPtrArray) kernels = NULL;
   GHashTableIter iter;
-  PortholeKernel *kernel;
+  gpointer kernel;
 
   g_return_if_fail (PORTHOLE_IS_KERNEL_MANAGER (self));
 
   self->shut_down = TRUE;
+  /* A kernel's shutdown ends its cells and start at once, whose callers
+   * may come back here: visit a copy. */
+  kernels = g_ptr_array_new_with_free_func (g_object_unref);
   g_hash_table_iter_init (&iter, self->kernels);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &kernel))
-    porthole_kernel_shutdown (kernel);
+  while (g_hash_table_iter_next (&iter, NULL, &kernel))
+    g_ptr_array_add (kernels, g_object_ref (kernel));
+  for (guint i = 0; i < kernels->len; i++)
+    porthole_kernel_shutdown (g_ptr_array_index (kernels, i));
 }
