@@ -296,11 +296,10 @@ child_main (Plan *plan)
     child_fail (plan->report_fd, STAGE_CHDIR);
 
   /* The limit the daemon was started with (porthole-fd-limit.c): it is
-   * only lowered, which needs no privilege. */
-  if (plan->restore_nofile && setrlimit (RLIMIT_NOFILE, &plan->nofile) != 0)
-    {
-      /* The child runs with the daemon's limit. */
-    }
+   * only lowered, which needs no privilege; should that still fail, the
+   * child runs with the daemon's limit. */
+  if (plan->restore_nofile)
+    (void) setrlimit (RLIMIT_NOFILE, &plan->nofile);
 
   execve (plan->program, (char *const *) args->argv, (char *const *) args->envp);
   child_fail (plan->report_fd, STAGE_EXEC);
