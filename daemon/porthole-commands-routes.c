@@ -29,6 +29,7 @@ reply_result (PortholeRequest *req,
               const char      *err,
               int              exit_code,
               gboolean         timed_out,
+              gboolean         oom_killed,
               gboolean         truncated,
               double           execution_time,
               GPid             pid)
@@ -44,6 +45,7 @@ reply_result (PortholeRequest *req,
   json_object_set_string_member (result, "command", display);
   json_object_set_int_member (result, "pid", pid);
   json_object_set_boolean_member (result, "timed_out", timed_out);
+  json_object_set_boolean_member (result, "oom_killed", oom_killed);
   json_object_set_boolean_member (result, "truncated", truncated);
   json_object_set_string_member (result, PORTHOLE_MEMBER_TIMESTAMP, timestamp);
 
@@ -65,7 +67,7 @@ on_run_exited (PortholeProcess *process,
 
   reply_result (state->req, state->display, porthole_process_get_stdout (process), err,
                 porthole_process_get_exit_code (process), porthole_process_get_timed_out (process),
-                porthole_process_get_truncated (process), porthole_process_get_duration (process),
+                porthole_process_get_oom_killed (process), porthole_process_get_truncated (process), porthole_process_get_duration (process),
                 porthole_process_get_pid (process));
 
   g_cancellable_disconnect (porthole_request_get_cancellable (state->req), state->cancelled_id);
@@ -110,7 +112,7 @@ porthole_commands_handle_run (PortholeRequest *req)
       if (error != NULL)
         porthole_request_reply_gerror (req, error);
       else
-        reply_result (req, command.display, "", message, exit_code, FALSE, FALSE, 0.0, 0);
+        reply_result (req, command.display, "", message, exit_code, FALSE, FALSE, FALSE, 0.0, 0);
       return;
     }
 

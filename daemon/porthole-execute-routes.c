@@ -558,6 +558,7 @@ finish_stream (PortholeRunStream *stream,
                const char        *result_text,
                int                exit_code,
                gboolean           timed_out,
+               gboolean           oom_killed,
                double             execution_time)
 {
   g_autoptr(JsonObject) extra = json_object_new ();
@@ -566,6 +567,7 @@ finish_stream (PortholeRunStream *stream,
     porthole_run_stream_push (stream, PORTHOLE_PROCESS_STDERR, notice, strlen (notice));
   if (result_text != NULL)
     json_object_set_string_member (extra, "result", result_text);
+  json_object_set_boolean_member (extra, "oom_killed", oom_killed);
   porthole_run_stream_finish (stream, exit_code, timed_out, execution_time, extra);
 }
 
@@ -575,7 +577,7 @@ on_stream_run_finished (PortholeCodeRun   *run,
 {
   finish_stream (stream, porthole_code_run_get_notice (run), porthole_code_run_get_result (run),
                  porthole_code_run_get_exit_code (run), porthole_code_run_get_timed_out (run),
-                 porthole_code_run_get_duration (run));
+                 porthole_code_run_get_oom_killed (run), porthole_code_run_get_duration (run));
 }
 
 static void
@@ -596,6 +598,7 @@ on_stream_cell_finished (PortholeKernelExecution *execution,
                  porthole_kernel_execution_get_result (execution),
                  porthole_kernel_execution_get_exit_code (execution),
                  porthole_kernel_execution_get_timed_out (execution),
+                 porthole_kernel_execution_get_oom_killed (execution),
                  porthole_kernel_execution_get_duration (execution));
 }
 

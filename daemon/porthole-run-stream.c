@@ -17,6 +17,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "porthole-config.h"
 #include "porthole-daemon.h"
 #include "porthole-json.h"
@@ -323,9 +325,15 @@ static void
 on_process_exited (PortholeProcess   *process,
                    PortholeRunStream *self)
 {
+  g_autoptr(JsonObject) extra = json_object_new ();
+
+  if (porthole_process_get_oom_killed (process))
+    porthole_run_stream_push (self, PORTHOLE_PROCESS_STDERR, PORTHOLE_PROCESS_OOM_NOTICE,
+                              strlen (PORTHOLE_PROCESS_OOM_NOTICE));
+  json_object_set_boolean_member (extra, "oom_killed", porthole_process_get_oom_killed (process));
   porthole_run_stream_finish (self, porthole_process_get_exit_code (process),
                               porthole_process_get_timed_out (process),
-                              porthole_process_get_duration (process), NULL);
+                              porthole_process_get_duration (process), extra);
 }
 
 static void
