@@ -173,74 +173,47 @@ porthole_commands_handle_background (PortholeRequest *req)
   porthole_request_reply_json (req, SOUP_STATUS_OK, reply);
 }
 
-/* /commands/stream: the first message starts the command; the session
- * lives until the socket closes. */
+/* /commands/stream: the first message starts the command. */
 
-typedef struct
-{
-  PortholeWsChannel *channel;
-  PortholeRunStream *stream;
-  gulong message_id;
-} StreamSession;
-
-static void
-stream_session_free (StreamSession *session)
-{
-  g_clear_signal_handler (&session->message_id, session->channel);
-  g_clear_object (&session->stream);
-  g_clear_object (&session->channel);
-  g_free (session);
-}
-
-static void
-on_stream_first_message (PortholeWsChannel *channel,
-                         JsonObject        *message,
-                         const char        *text,
-                         StreamSession     *session)
+static PortholeRunStream *
+start_stream (PortholeWsChannel *channel,
+              JsonObject        *message,
+              gpointer           user_data)
 {
   PortholeDaemon *daemon = porthole_ws_channel_get_daemon (channel);
   g_autoptr(PortholeProcess) process = NULL;
-  g_autoptr(PortholeRun) run = NULL;
+  g_autoptr(PortholeRun) run = porthole_run_new ("command", NULL, NULL, NULL, NULL);
+  g_autoptr(PortholeRunStream) stream = porthole_run_stream_new (channel, porthole_run_get_execution_id (run));
   g_auto(PortholeCommand) command = { 0 };
   g_autoptr(GError) error = NULL;
   g_autofree char *failure = NULL;
   int exit_code;
-
-  g_clear_signal_handler (&session->message_id, channel);
-
-  run = porthole_run_new ("command", NULL, NULL, NULL, NULL);
-  session->stream = porthole_run_stream_new (channel, porthole_run_get_execution_id (run));
 
   /* Not a command: said so, like any invalid request (error, complete). */
   if (!porthole_command_parse_stream (&command, daemon, message, DEFAULT_TIMEOUT, &error) ||
       (!(process = porthole_command_spawn (&command, PORTHOLE_PROCESS_FLAGS_NONE, &exit_code, &failure, &error)) &&
        error != NULL))
     {
-      porthole_run_stream_fail (session->stream, error);
-      return;
+      porthole_run_stream_fail (stream, error);
+      return g_steal_pointer (&stream);
     }
 
-  porthole_run_stream_send_start (session->stream);
+  porthole_run_stream_send_start (stream);
   if (process == NULL)
     {
-      porthole_run_stream_push (session->stream, PORTHOLE_PROCESS_STDERR, failure, strlen (failure));
-      porthole_run_stream_finish (session->stream, exit_code, FALSE, 0.0, NULL);
-      return;
+      porthole_run_stream_push (stream, PORTHOLE_PROCESS_STDERR, failure, strlen (failure));
+      porthole_run_stream_finish (stream, exit_code, FALSE, 0.0, NULL);
+      return g_steal_pointer (&stream);
     }
 
   porthole_command_track (daemon, process);
-  porthole_run_stream_attach_process (session->stream, process);
+  porthole_run_stream_attach_process (stream, process);
+  return g_steal_pointer (&stream);
 }
 
 void
 porthole_commands_handle_stream (PortholeRequest         *req,
                                  SoupWebsocketConnection *connection)
 {
-  StreamSession *session = g_new0 (StreamSession, 1);
-
-  session->channel = porthole_ws_channel_new (req, connection);
-  session->message_id = g_signal_connect (session->channel, "message",
-                                          G_CALLBACK (on_stream_first_message), session);
-  /* The session ends with the socket. */
-  g_signal_connect_swapped (session->channel, "closed", G_CALLBACK (stream_session_free), session);
+  porthole_run_stream_accept (req, connection, start_stream, NULL);
 }

@@ -445,3 +445,60 @@ porthole_run_stream_new (PortholeWsChannel *channel,
 
   return self;
 }
+
+/* The session of a stream route: the first message that starts a run
+ * makes the stream. The session ends with the socket; what it started
+ * keeps itself alive until its run has finished. */
+typedef struct
+{
+  PortholeWsChannel *channel;
+  PortholeRunStream *stream;
+  PortholeRunStreamStarter starter;
+  gpointer user_data;
+  gulong message_id;
+} Session;
+
+static void
+session_free (Session *session)
+{
+  g_clear_signal_handler (&session->message_id, session->channel);
+  g_clear_object (&session->stream);
+  g_clear_object (&session->channel);
+  g_free (session);
+}
+
+static void
+on_session_message (PortholeWsChannel *channel,
+                    JsonObject        *message,
+                    const char        *text,
+                    Session           *session)
+{
+  PortholeRunStream *stream = session->starter (channel, message, session->user_data);
+
+  if (stream == NULL)
+    return;
+
+  g_clear_signal_handler (&session->message_id, channel);
+  session->stream = stream;
+}
+
+/**
+ * porthole_run_stream_accept:
+ * @starter: makes the stream of the first message that starts a run
+ *
+ * Serves an upgraded stream route (/commands/stream, /execute/stream…).
+ */
+void
+porthole_run_stream_accept (PortholeRequest          *req,
+                            SoupWebsocketConnection  *connection,
+                            PortholeRunStreamStarter  starter,
+                            gpointer                  user_data)
+{
+  Session *session = g_new0 (Session, 1);
+
+  session->channel = porthole_ws_channel_new (req, connection);
+  session->starter = starter;
+  session->user_data = user_data;
+  session->message_id = g_signal_connect (session->channel, "message", G_CALLBACK (on_session_message), session);
+  g_signal_connect_swapped (session->channel, "closed", G_CALLBACK (session_free), session);
+}
