@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "porthole-defer.h"
 #include "porthole-event-stream.h"
 #include "porthole-http-server.h"
 #include "porthole-request.h"
@@ -151,7 +152,7 @@ static void
 on_cancelled (GCancellable        *cancellable,
               PortholeEventStream *self)
 {
-  g_idle_add (close_idle_cb, g_object_ref (self));
+  porthole_defer (close_idle_cb, g_object_ref (self));
 }
 
 /**

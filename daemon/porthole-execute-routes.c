@@ -13,6 +13,7 @@
 
 #include "config.h"
 
+#include "porthole-defer.h"
 #include "porthole-code-run.h"
 #include "porthole-config.h"
 #include "porthole-daemon.h"
@@ -495,7 +496,7 @@ porthole_execute_handle_async (PortholeRequest *req)
   porthole_run_set_extra (job->run, "callback_url", json_node_init_string (json_node_alloc (), url));
   set_callback_status (job, "pending");
   porthole_run_table_add (porthole_daemon_get_run_table (daemon), job->run);
-  g_idle_add (start_async_cb, job);
+  porthole_defer (start_async_cb, job);
 
   timestamp = porthole_timestamp_now ();
   json_object_set_boolean_member (reply, PORTHOLE_MEMBER_SUCCESS, TRUE);

@@ -19,6 +19,7 @@
 
 #include <glib-unix.h>
 
+#include "porthole-defer.h"
 #include "porthole-jupyter-channel.h"
 #include "porthole-plugin.h"
 
@@ -119,7 +120,7 @@ porthole_jupyter_channel_send (PortholeJupyterChannel *self,
 
   /* Sending may have consumed the edge of ZMQ_FD. */
   if (self->drain_id == 0)
-    self->drain_id = g_idle_add (drain_cb, self);
+    self->drain_id = porthole_defer (drain_cb, self);
 
   return g_strdup (porthole_jupyter_message_get_id (message));
 }

@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include "porthole-defer.h"
 #include "porthole-daemon.h"
 #include "porthole-protocol.h"
 #include "porthole-restart.h"
@@ -178,7 +179,7 @@ on_wrote_body (Restart *restart)
 {
   g_clear_signal_handler (&restart->wrote_id, restart->msg);
   g_clear_handle_id (&restart->timeout_id, g_source_remove);
-  restart->timeout_id = g_idle_add (restart_timeout_cb, restart);
+  restart->timeout_id = porthole_defer (restart_timeout_cb, restart);
 }
 
 void

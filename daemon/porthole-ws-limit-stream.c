@@ -24,6 +24,7 @@
 
 #include <string.h>
 
+#include "porthole-defer.h"
 #include "porthole-ws-limit-stream.h"
 
 #define BUFFER_SIZE (16 * 1024)
@@ -355,7 +356,7 @@ stream_overflowed (PortholeWsLimitStream *self)
 {
   /* Soup is in the middle of a read: tell the owner once it is done. */
   if (self->notify_id == 0)
-    self->notify_id = g_idle_add (notify_cb, self);
+    self->notify_id = porthole_defer (notify_cb, self);
 }
 
 static GInputStream *

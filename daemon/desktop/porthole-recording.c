@@ -33,6 +33,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "porthole-defer.h"
 #include "porthole-atomic-file.h"
 #include "porthole-error.h"
 #include "porthole-fs-policy.h"
@@ -393,7 +394,7 @@ encode_thread (gpointer data)
   g_mutex_unlock (&self->lock);
 
   /* Joined by the main thread, which only reads done_source then. */
-  source = g_idle_source_new ();
+  source = porthole_defer_source_new ();
   g_source_set_callback (source, done_cb, self, NULL);
   g_source_set_static_name (source, "[portholed] recording done");
   self->done_source = source;

@@ -38,6 +38,7 @@
 #include <X11/extensions/Xfixes.h>
 #include <X11/extensions/Xrandr.h>
 
+#include "porthole-defer.h"
 #include "porthole-config.h"
 #include "porthole-daemon.h"
 #include "porthole-desktop.h"
@@ -125,7 +126,7 @@ schedule_copy (PortholeVncServer *self,
   if (self->copy_id != 0)
     return;
 
-  self->copy_id = delay_ms == 0 ? g_idle_add (copy_cb, self) : g_timeout_add (delay_ms, copy_cb, self);
+  self->copy_id = delay_ms == 0 ? porthole_defer (copy_cb, self) : g_timeout_add (delay_ms, copy_cb, self);
   g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->copy_id), "[portholed] VNC copy");
 }
 

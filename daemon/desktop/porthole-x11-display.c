@@ -30,6 +30,7 @@
 #include <X11/extensions/Xfixes.h>
 #include <X11/extensions/Xrandr.h>
 
+#include "porthole-defer.h"
 #include "porthole-x11-display.h"
 
 typedef struct
@@ -171,8 +172,7 @@ mark_closed (PortholeX11Display *self)
       g_source_destroy (self->source);
       g_clear_pointer (&self->source, g_source_unref);
     }
-  self->closed_idle = g_idle_source_new ();
-  g_source_set_priority (self->closed_idle, G_PRIORITY_DEFAULT);
+  self->closed_idle = porthole_defer_source_new ();
   g_source_set_callback (self->closed_idle, emit_closed_idle, g_object_ref (self), g_object_unref);
   g_source_set_static_name (self->closed_idle, "[portholed] X display closed");
   g_source_attach (self->closed_idle, self->context);

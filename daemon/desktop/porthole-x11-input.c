@@ -13,6 +13,7 @@
 #include <X11/extensions/XTest.h>
 #include <X11/keysym.h>
 
+#include "porthole-defer.h"
 #include "porthole-error.h"
 #include "porthole-x11-input.h"
 #include "porthole-x11-keymap.h"
@@ -377,7 +378,7 @@ schedule (GTask  *task,
   g_assert (run->source_id == 0);
 
   if (delay_ms == 0)
-    run->source_id = g_idle_add (run_steps_cb, task);
+    run->source_id = porthole_defer (run_steps_cb, task);
   else
     run->source_id = g_timeout_add (delay_ms, run_steps_cb, task);
 }

@@ -23,6 +23,7 @@
 #include <X11/Xatom.h>
 #include <X11/Xutil.h>
 
+#include "porthole-defer.h"
 #include "porthole-error.h"
 #include "porthole-x11-windows.h"
 
@@ -845,7 +846,7 @@ watch_filter (PortholeX11Display *display,
     }
 
   if (changed && self->changed_id == 0)
-    self->changed_id = g_idle_add (changed_cb, self);
+    self->changed_id = porthole_defer (changed_cb, self);
 
   return FALSE;
 }
