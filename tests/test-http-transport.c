@@ -405,9 +405,20 @@ test_websocket_token_expiry (void)
   g_assert_cmpint (soup_websocket_connection_get_state (lasting->connection), ==, SOUP_WEBSOCKET_STATE_OPEN);
 }
 
+static gint64
+active_streams (PortholeTestDaemon *daemon)
+{
+  g_autoptr(PortholeTestResponse) health = porthole_test_request (daemon, "GET", "/health", NULL, NULL);
+
+  g_assert_cmpuint (health->status, ==, 200);
+  return json_object_get_int_member (health->json, "active_streams");
+}
+
 /* libsoup 3.2 pings but never gives up on a peer that stops answering
- * (SECURITY.md G9): the daemon drops a peer silent for three keep-alive
- * intervals. This client reads the pings and never answers. */
+ * (no keepalive-pong-timeout before 3.5.1, SECURITY.md G9): the daemon
+ * drops a peer silent for three keep-alive intervals, and its session
+ * with it. This client completed the handshake, reads the pings (its
+ * kernel acknowledges every byte) and never answers. */
 static void
 test_websocket_dead_peer (void)
 {
@@ -418,11 +429,14 @@ test_websocket_dead_peer (void)
   g_autoptr(GSocketConnection) conn = NULL;
   g_autoptr(GString) texts = g_string_new (NULL);
   g_autoptr(GError) error = NULL;
+  gint64 opened, silent_for;
   guint8 byte;
 
   g_file_set_contents (config, "[portholed]\nws-keepalive-interval=1s\n", -1, NULL);
   daemon = porthole_test_daemon_new ((const char *[]) { config_arg, NULL });
   conn = porthole_test_raw_websocket (daemon, "/files/watch", NULL);
+  opened = g_get_monotonic_time ();
+  g_assert_cmpint (active_streams (daemon), ==, 1);
 
   /* Pings come and go unanswered until the daemon ends the connection
    * (without a close handshake: the peer is taken for gone). */
@@ -431,6 +445,13 @@ test_websocket_dead_peer (void)
   g_assert_cmpint (g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (conn)), &byte, 1, NULL, &error),
                    <=, 0);
   g_assert_false (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT));
+  silent_for = (g_get_monotonic_time () - opened) / 1000;
+  g_test_message ("silent peer dropped after %" G_GINT64_FORMAT " ms (keep-alive 1 s)", silent_for);
+  /* Not before its three intervals. */
+  g_assert_cmpint (silent_for, >=, 3000);
+
+  /* Its session is gone with it. */
+  PORTHOLE_TEST_WAIT_UNTIL (active_streams (daemon) == 0);
 
   porthole_test_rm_rf (dir);
 }
