@@ -412,7 +412,7 @@ on_framing_invalid (PortholeConnectionStream *stream,
                     Connection               *conn)
 {
   g_autoptr(GBytes) response = raw_error_response (SOUP_STATUS_BAD_REQUEST, PORTHOLE_ERROR_INVALID_REQUEST,
-                                                   "Invalid Content-Length or Transfer-Encoding", NULL);
+                                                   "Invalid Content-Length, Transfer-Encoding or Host", NULL);
 
   connection_refuse (conn, response, SOUP_STATUS_BAD_REQUEST);
 }

@@ -25,7 +25,10 @@
  * "framing-invalid" lets the server answer 400 itself. The rules are
  * RFC 9112 §6's, a little stricter than soup's: one Content-Length of
  * digits only or one Transfer-Encoding of "chunked" (or soup's
- * "identity"), never both, neither folded over lines. What a read brings
+ * "identity"), never both, neither folded over lines. One Host too (RFC
+ * 9112 §3.2: two are a 400; soup 3.2.3 joins them with a comma, and a
+ * proxy in front may have routed on the other one, CVE-2025-14523).
+ * What a read brings
  * past the end of a header block is held back and handed out next, so a
  * pipelined request is measured and checked like the first (soup reads
  * a whole buffer ahead for headers, but exactly a Content-Length body).
@@ -95,6 +98,7 @@ struct _PortholeConnectionInput
   gboolean last_was_framing;
   guint n_content_length;
   guint n_transfer_encoding;
+  guint n_host;
   gboolean chunked;
   /* Where a chunked body is, once its header block is past. */
   ChunkState chunk_state;
@@ -184,7 +188,7 @@ line_is_valid (PortholeConnectionInput *self,
                gsize                    length)
 {
   const char *colon, *value, *end;
-  gboolean content_length, transfer_encoding;
+  gboolean content_length, transfer_encoding, host;
 
   if (!self->seen_request_line)
     {
@@ -208,9 +212,12 @@ line_is_valid (PortholeConnectionInput *self,
                    g_ascii_strncasecmp (line, "Content-Length", colon - line) == 0;
   transfer_encoding = (colon - line) == strlen ("Transfer-Encoding") &&
                       g_ascii_strncasecmp (line, "Transfer-Encoding", colon - line) == 0;
-  self->last_was_framing = content_length || transfer_encoding;
+  host = (colon - line) == strlen ("Host") && g_ascii_strncasecmp (line, "Host", colon - line) == 0;
+  self->last_was_framing = content_length || transfer_encoding || host;
   if (!self->last_was_framing)
     return TRUE;
+  if (host)
+    return ++self->n_host == 1;
   if (self->line_truncated)
     return FALSE;
   /* Both at once is how requests are smuggled past a proxy (§6.3). */
@@ -755,6 +762,7 @@ porthole_connection_stream_expect_request (PortholeConnectionStream *self,
   self->input->last_was_framing = FALSE;
   self->input->n_content_length = 0;
   self->input->n_transfer_encoding = 0;
+  self->input->n_host = 0;
   self->input->chunked = FALSE;
   self->input->chunk_state = CHUNK_NONE;
 }

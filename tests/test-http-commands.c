@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <glib/gstdio.h>
 
 #include "test-utils.h"
 
@@ -313,6 +314,94 @@ test_stream_cancel_and_disconnect (void)
                                      "{\"command\":\"echo $$ > PID_FILE; exec sleep 300\"}");
 }
 
+static gint64
+written_by (gpointer pid)
+{
+  return porthole_test_written_bytes (GPOINTER_TO_INT (pid));
+}
+
+/* What a client that never reads may cost the daemon: its channel's
+ * queue (PORTHOLE_WS_CHANNEL_HIGH_WATER, 1 MiB) and the chunk being
+ * coalesced (64 KiB, and its frames), twice over for the allocator's
+ * slack (SECURITY.md G11). */
+#define MEMORY_BOUND (4 * 1024 * 1024)
+
+/* A client that opens a stream on a command printing without end and
+ * never reads a byte: the command is made to wait once the channel's
+ * queue is full (1 MiB high-water mark, plus a 64 KiB chunk and its
+ * mirror), the daemon's memory grows by no more than that (the rest
+ * waits in the kernel's socket buffers and the pipe), and other clients
+ * are served meanwhile. */
+static void
+test_stream_unread (void)
+{
+  PortholeTestDaemon *daemon = daemon_under_test;
+  g_autofree char *pid_file = g_build_filename (daemon->tmpdir, "flood.pid", NULL);
+  g_autofree char *flood = g_strdup_printf ("{\"type\":\"execute\",\"command\":"
+                                            "\"echo $$ > %s; exec yes porthole-flood\",\"timeout\":120}",
+                                            pid_file);
+  g_autoptr(GSocketConnection) unread = NULL;
+  gsize rss_before, rss_during, rss_after;
+  gint64 written, written_later;
+  gint64 started;
+  int pid;
+
+  /* Warm up: a stream of 2 MB read to its end. */
+  {
+    g_autoptr(PortholeTestSocket) ws = porthole_test_socket_open (daemon, "/commands/stream", NULL);
+
+    porthole_test_socket_send (ws, "{\"type\":\"execute\",\"command\":\"seq 1 300000\"}");
+    porthole_test_socket_wait_type (ws, "complete");
+  }
+  rss_before = porthole_test_daemon_get_rss (daemon);
+
+  g_unlink (pid_file);
+  unread = porthole_test_raw_websocket (daemon, "/commands/stream", flood);
+  pid = porthole_test_read_pid_file (pid_file);
+  written = porthole_test_wait_still (written_by, GINT_TO_POINTER (pid));
+  rss_during = porthole_test_daemon_get_rss (daemon);
+
+  /* Served meanwhile: /health, and another stream read to its end. */
+  started = g_get_monotonic_time ();
+  {
+    g_autoptr(PortholeTestResponse) health = porthole_test_request (daemon, "GET", "/health", NULL, NULL);
+
+    g_assert_cmpuint (health->status, ==, 200);
+  }
+  g_test_message ("/health answered in %" G_GINT64_FORMAT " ms", (g_get_monotonic_time () - started) / 1000);
+  {
+    g_autoptr(PortholeTestSocket) ws = porthole_test_socket_open (daemon, "/commands/stream", NULL);
+    g_autoptr(GString) out = NULL;
+
+    porthole_test_socket_send (ws, "{\"type\":\"execute\",\"command\":\"seq 1 300000\"}");
+    porthole_test_socket_wait_type (ws, "complete");
+    out = porthole_test_socket_collect (ws, "stdout");
+    g_assert_true (g_str_has_suffix (out->str, "\n299999\n300000\n"));
+  }
+  g_test_message ("a second stream of 2 MB read in %" G_GINT64_FORMAT " ms",
+                  (g_get_monotonic_time () - started) / 1000);
+
+  /* The command still waits where it stopped. */
+  written_later = porthole_test_written_bytes (pid);
+  rss_after = porthole_test_daemon_get_rss (daemon);
+  g_test_message ("command wrote %" G_GINT64_FORMAT " KiB and waits (%" G_GINT64_FORMAT " KiB later); "
+                  "daemon RSS %zu KiB before, %zu KiB held up, %zu KiB after serving another stream",
+                  written / 1024, written_later / 1024, rss_before / 1024, rss_during / 1024, rss_after / 1024);
+  g_assert_cmpint (written_later, ==, written);
+  /* The queue filled: every byte goes out twice (stdout and its output
+   * mirror), so half its 1 MiB mark of output reaches it. */
+  g_assert_cmpint (written, >, 512 * 1024);
+  if (g_getenv ("PORTHOLE_TEST_SANITIZED") == NULL)
+    {
+      g_assert_cmpuint (rss_during, <, rss_before + MEMORY_BOUND);
+      g_assert_cmpuint (rss_after, <, rss_before + MEMORY_BOUND);
+    }
+
+  /* Going away takes the command with it. */
+  g_io_stream_close (G_IO_STREAM (unread), NULL, NULL);
+  PORTHOLE_TEST_WAIT_UNTIL (!porthole_test_pid_is_running (pid));
+}
+
 static void
 test_stream_bad_request (void)
 {
@@ -395,6 +484,7 @@ main (int    argc,
   g_test_add_func ("/commands/stream", test_stream);
   g_test_add_func ("/commands/stream-cancel-and-disconnect", test_stream_cancel_and_disconnect);
   g_test_add_func ("/commands/stream-bad-request", test_stream_bad_request);
+  g_test_add_func ("/commands/stream-unread", test_stream_unread);
   g_test_add_func ("/commands/managed-env-everywhere", test_managed_env_everywhere);
 
   ret = g_test_run ();

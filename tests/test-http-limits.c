@@ -587,6 +587,10 @@ test_framing (void)
     "GET /health HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n-2\r\n{}\r\n0\r\n\r\n",
     "GET /health HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}XX\r\n0\r\n\r\n",
     "GET /health HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX-Trailer: 1\r\n\r\n",
+    /* Two Hosts, which soup 3.2.3 joined into one (CVE-2025-14523),
+     * whatever their case or values. */
+    "GET /health HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n",
+    "GET /health HTTP/1.1\r\nhost: x\r\nX-Other: 1\r\nHOST: x\r\n\r\n",
   };
   /* The same refusals behind a good request on a kept-alive connection:
    * soup reads ahead, so the second request went to soup unchecked. */
@@ -597,6 +601,8 @@ test_framing (void)
     "GET /health HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\nx",
     "GET /health HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2;ext=1\r\n{}\r\n0\r\n\r\n"
     "GET /health HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\nhello",
+    "GET /health HTTP/1.1\r\nHost: x\r\n\r\n"
+    "GET /health HTTP/1.1\r\nHost: x\r\nHost: evil.example\r\n\r\n",
   };
   const char *accepted =
     "GET /health HTTP/1.1\r\nHost: x\r\nContent-Length:  2 \r\n\r\n{}"

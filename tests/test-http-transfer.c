@@ -10,8 +10,11 @@
 
 #include "config.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
 
 #include "test-utils.h"
 
@@ -258,6 +261,115 @@ test_upload_then_download (void)
   check_growth ("download");
 }
 
+typedef struct
+{
+  GPid pid;
+  const char *path;
+} FilePosition;
+
+static gint64
+file_position (gpointer data)
+{
+  FilePosition *position = data;
+
+  return porthole_test_fd_position (position->pid, position->path);
+}
+
+/* Downloads the first @length bytes of @path (a Range request). */
+static void
+download_start (PortholeTestDaemon *daemon,
+                const char         *path,
+                gsize               length)
+{
+  g_autofree char *escaped = g_uri_escape_string (path, NULL, TRUE);
+  g_autofree char *url = g_strconcat (daemon->url, "/files/download?path=", escaped, NULL);
+  g_autofree char *bearer = g_strconcat ("Bearer ", daemon->token, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", bearer);
+  soup_message_headers_set_range (soup_message_get_request_headers (msg), 0, length - 1);
+  body = soup_session_send_and_read (daemon->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 206);
+  g_assert_cmpuint (g_bytes_get_size (body), ==, length);
+}
+
+/* A download whose client never reads (SECURITY.md G11): the daemon
+ * reads the file only as soup writes what it has (two chunks of 256 KiB
+ * at most, porthole-request.c), so it stops reading it and its memory
+ * grows by no more than those chunks, twice over for the allocator's
+ * slack; other clients are served meanwhile. */
+#define UNREAD_SIZE ((goffset) 1024 * 1024 * 1024)
+#define UNREAD_MAX_GROWTH (2 * 1024 * 1024)
+
+static void
+test_download_unread (void)
+{
+  PortholeTestDaemon *daemon = daemon_under_test;
+  g_autofree char *dir = g_build_filename (daemon->workspace, "transfer", NULL);
+  g_autofree char *path = g_build_filename (dir, "sparse.bin", NULL);
+  g_autofree char *request = g_strdup_printf ("GET /files/download?path=transfer/sparse.bin HTTP/1.1\r\n"
+                                              "Host: x\r\nAuthorization: Bearer %s\r\n\r\n", daemon->token);
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) unread = NULL;
+  g_autoptr(GError) error = NULL;
+  FilePosition position = { porthole_test_daemon_get_pid (daemon), path };
+  gsize rss_before, rss_during, rss_after;
+  gint64 read_at, read_later, started;
+  int fd;
+
+  /* 1 GiB that costs no disk. */
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  fd = open (path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ftruncate (fd, UNREAD_SIZE), ==, 0);
+  close (fd);
+
+  /* Warm up: a streamed download read to its end. */
+  download_start (daemon, "transfer/sparse.bin", 1024 * 1024);
+  rss_before = porthole_test_daemon_get_rss (daemon);
+
+  unread = g_socket_client_connect_to_host (client, "127.0.0.1", daemon->port, NULL, &error);
+  g_assert_no_error (error);
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (unread)), request, strlen (request),
+                             NULL, NULL, &error);
+  g_assert_no_error (error);
+  read_at = porthole_test_wait_still (file_position, &position);
+  rss_during = porthole_test_daemon_get_rss (daemon);
+
+  /* Served meanwhile: /health, and 8 MiB of the same file. */
+  started = g_get_monotonic_time ();
+  {
+    g_autoptr(PortholeTestResponse) health = porthole_test_request (daemon, "GET", "/health", NULL, NULL);
+
+    g_assert_cmpuint (health->status, ==, 200);
+  }
+  g_test_message ("/health answered in %" G_GINT64_FORMAT " ms", (g_get_monotonic_time () - started) / 1000);
+  download_start (daemon, "transfer/sparse.bin", 8 * 1024 * 1024);
+  g_test_message ("8 MiB downloaded meanwhile in %" G_GINT64_FORMAT " ms", (g_get_monotonic_time () - started) / 1000);
+
+  read_later = porthole_test_fd_position (position.pid, path);
+  rss_after = porthole_test_daemon_get_rss (daemon);
+  g_test_message ("file read to %" G_GINT64_FORMAT " KiB of %" G_GOFFSET_FORMAT " MiB and held there (%"
+                  G_GINT64_FORMAT " KiB later); daemon RSS %zu KiB before, %zu KiB held up, %zu KiB after",
+                  read_at / 1024, UNREAD_SIZE / 1024 / 1024, read_later / 1024,
+                  rss_before / 1024, rss_during / 1024, rss_after / 1024);
+  g_assert_cmpint (read_later, ==, read_at);
+  g_assert_cmpint (read_at, <, UNREAD_SIZE / 16);
+  if (g_getenv ("PORTHOLE_TEST_SANITIZED") == NULL)
+    {
+      g_assert_cmpuint (rss_during, <, rss_before + UNREAD_MAX_GROWTH);
+      g_assert_cmpuint (rss_after, <, rss_before + UNREAD_MAX_GROWTH);
+    }
+
+  /* The client goes: the file is let go. */
+  g_io_stream_close (G_IO_STREAM (unread), NULL, NULL);
+  PORTHOLE_TEST_WAIT_UNTIL (porthole_test_fd_position (position.pid, path) < 0);
+  g_unlink (path);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -278,6 +390,7 @@ main (int    argc,
   daemon_under_test = porthole_test_daemon_new (NULL);
 
   g_test_add_func ("/transfer/upload-then-download", test_upload_then_download);
+  g_test_add_func ("/transfer/download-unread", test_download_unread);
 
   ret = g_test_run ();
   porthole_test_daemon_free (daemon_under_test);

@@ -1,4 +1,5 @@
-/* test-http-transport.c — TLS, and the WebSocket limits of SECURITY.md G9
+/* test-http-transport.c — TLS, HTTP/1.1 only, and the WebSocket limits of
+ * SECURITY.md G9
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -9,18 +10,16 @@
 
 #include "test-utils.h"
 
-static void
-test_tls (void)
+/* A daemon serving TLS with a throwaway certificate made in @dir. */
+static PortholeTestDaemon *
+tls_daemon_new (const char *dir)
 {
-  g_autofree char *dir = porthole_test_make_tmpdir ();
   g_autofree char *cert = g_build_filename (dir, "cert.pem", NULL);
   g_autofree char *key = g_build_filename (dir, "key.pem", NULL);
   g_autofree char *cert_arg = g_strconcat ("--tls-cert=", cert, NULL);
   g_autofree char *key_arg = g_strconcat ("--tls-key=", key, NULL);
   const char *openssl[] = { "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost",
                             "-days", "1", "-keyout", key, "-out", cert, NULL };
-  g_autoptr(PortholeTestDaemon) daemon = NULL;
-  g_autoptr(PortholeTestResponse) r = NULL;
   g_autoptr(GError) error = NULL;
   int status;
 
@@ -29,13 +28,119 @@ test_tls (void)
   g_assert_no_error (error);
   g_assert_true (g_spawn_check_wait_status (status, NULL));
 
+  return porthole_test_daemon_new_full (NULL, (const char *[]) { cert_arg, key_arg, NULL }, TRUE);
+}
+
+static void
+test_tls (void)
+{
+  g_autofree char *dir = porthole_test_make_tmpdir ();
+  g_autoptr(PortholeTestDaemon) daemon = tls_daemon_new (dir);
+  g_autoptr(PortholeTestResponse) r = NULL;
+
   /* The fixture speaks https:// to a daemon given --tls-cert. */
-  daemon = porthole_test_daemon_new_full (NULL, (const char *[]) { cert_arg, key_arg, NULL }, TRUE);
   g_assert_true (g_str_has_prefix (daemon->url, "https://"));
 
   r = porthole_test_request (daemon, "GET", "/env", NULL, NULL);
   g_assert_cmpuint (r->status, ==, 200);
   g_assert_nonnull (json_object_get_object_member (r->json, "env_vars"));
+
+  porthole_test_rm_rf (dir);
+}
+
+static gboolean
+accept_any_certificate (GTlsConnection       *connection,
+                        GTlsCertificate      *certificate,
+                        GTlsCertificateFlags  errors,
+                        gpointer              user_data)
+{
+  return TRUE;
+}
+
+/* A TLS connection to @daemon offering @protocols by ALPN; its answer to
+ * @request, read until the daemon closes or 64 KiB came. */
+static char *
+tls_exchange (PortholeTestDaemon  *daemon,
+              const char         **protocols,
+              const char          *request,
+              gsize                request_length,
+              char               **negotiated)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) tcp = NULL;
+  g_autoptr(GIOStream) tls = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) answer = g_string_new (NULL);
+  char buf[4096];
+  gssize n;
+
+  tcp = g_socket_client_connect_to_host (client, "127.0.0.1", daemon->port, NULL, &error);
+  g_assert_no_error (error);
+  g_socket_set_timeout (g_socket_connection_get_socket (tcp), 30);
+  tls = g_tls_client_connection_new (G_IO_STREAM (tcp), NULL, &error);
+  g_assert_no_error (error);
+  g_signal_connect (tls, "accept-certificate", G_CALLBACK (accept_any_certificate), NULL);
+  g_tls_connection_set_advertised_protocols (G_TLS_CONNECTION (tls), protocols);
+  g_tls_connection_handshake (G_TLS_CONNECTION (tls), NULL, &error);
+  g_assert_no_error (error);
+  *negotiated = g_strdup (g_tls_connection_get_negotiated_protocol (G_TLS_CONNECTION (tls)));
+
+  g_output_stream_write_all (g_io_stream_get_output_stream (tls), request, request_length, NULL, NULL, &error);
+  g_assert_no_error (error);
+  while (answer->len < 64 * 1024 &&
+         (n = g_input_stream_read (g_io_stream_get_input_stream (tls), buf, sizeof buf, NULL, NULL)) > 0)
+    g_string_append_len (answer, buf, n);
+
+  return g_string_free (g_steal_pointer (&answer), FALSE);
+}
+
+/* libsoup's HTTP/2 server is switched on by SOUP_SERVER_HTTP2 in the
+ * environment (SECURITY.md §2: code we never want reachable). A daemon
+ * started with it set still speaks HTTP/1.1 only: ALPN never picks h2,
+ * the HTTP/2 preface is refused, an h2c upgrade is ignored, and the
+ * variable does not reach the commands it runs. (Three things keep it
+ * so today: main() unsets it, the daemon's own TLS wrapping advertises
+ * no ALPN protocol, and children never get SOUP_* variables; this
+ * guards the outcome whichever of them changes.) */
+static void
+test_http2_env_ignored (void)
+{
+  static const char preface[] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\x00\x00\x00\x04\x00\x00\x00\x00\x00";
+  const char *h2_first[] = { "h2", "http/1.1", NULL };
+  const char *h2_only[] = { "h2", NULL };
+  const char *h2c =
+    "GET /health HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, HTTP2-Settings, close\r\nUpgrade: h2c\r\n"
+    "HTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n";
+  g_autofree char *dir = porthole_test_make_tmpdir ();
+  g_autoptr(PortholeTestDaemon) daemon = NULL;
+  g_autoptr(PortholeTestResponse) env = NULL;
+  g_autofree char *answer = NULL, *negotiated = NULL;
+  g_autofree char *preface_answer = NULL, *preface_negotiated = NULL;
+
+  g_setenv ("SOUP_SERVER_HTTP2", "1", TRUE);
+  daemon = tls_daemon_new (dir);
+  g_unsetenv ("SOUP_SERVER_HTTP2");
+
+  /* h2 preferred: the daemon agrees to no h2 by ALPN and answers in
+   * HTTP/1.1. */
+  answer = tls_exchange (daemon, h2_first, h2c, strlen (h2c), &negotiated);
+  g_assert_cmpstr (negotiated, !=, "h2");
+  g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 200"));
+  /* The h2c upgrade was not taken: no 101, the answer is HTTP/1.1's. */
+  g_assert_null (strstr (answer, "101 Switching"));
+
+  /* h2 only, then the HTTP/2 preface: no protocol is agreed, and the
+   * preface gets an HTTP/1 refusal, never an HTTP/2 SETTINGS frame. */
+  preface_answer = tls_exchange (daemon, h2_only, preface, sizeof preface - 1, &preface_negotiated);
+  g_assert_cmpstr (preface_negotiated, !=, "h2");
+  g_test_message ("HTTP/2 preface answered: %.40s", preface_answer);
+  g_assert_true (g_str_has_prefix (preface_answer, "HTTP/1."));
+  g_assert_false (g_str_has_prefix (preface_answer, "HTTP/1.1 2"));
+
+  env = porthole_test_request (daemon, "POST", "/commands/run", NULL, "{\"command\":\"env\"}");
+  g_assert_cmpuint (env->status, ==, 200);
+  g_assert_nonnull (strstr (json_object_get_string_member (env->json, "stdout"), "PATH="));
+  g_assert_null (strstr (json_object_get_string_member (env->json, "stdout"), "SOUP_SERVER_HTTP2"));
 
   porthole_test_rm_rf (dir);
 }
@@ -295,9 +400,20 @@ test_websocket_token_expiry (void)
   g_assert_cmpint (soup_websocket_connection_get_state (lasting->connection), ==, SOUP_WEBSOCKET_STATE_OPEN);
 }
 
+static gint64
+active_streams (PortholeTestDaemon *daemon)
+{
+  g_autoptr(PortholeTestResponse) health = porthole_test_request (daemon, "GET", "/health", NULL, NULL);
+
+  g_assert_cmpuint (health->status, ==, 200);
+  return json_object_get_int_member (health->json, "active_streams");
+}
+
 /* libsoup 3.2 pings but never gives up on a peer that stops answering
- * (SECURITY.md G9): the daemon drops a peer silent for three keep-alive
- * intervals. This client reads the pings and never answers. */
+ * (no keepalive-pong-timeout before 3.5.1, SECURITY.md G9): the daemon
+ * drops a peer silent for three keep-alive intervals, and its session
+ * with it. This client completed the handshake, reads the pings (its
+ * kernel acknowledges every byte) and never answers. */
 static void
 test_websocket_dead_peer (void)
 {
@@ -308,11 +424,15 @@ test_websocket_dead_peer (void)
   g_autoptr(GSocketConnection) conn = NULL;
   g_autoptr(GString) texts = g_string_new (NULL);
   g_autoptr(GError) error = NULL;
+  gint64 opened, silent_for;
   guint8 byte;
 
   g_file_set_contents (config, "[portholed]\nws-keepalive-interval=1s\n", -1, NULL);
   daemon = porthole_test_daemon_new ((const char *[]) { config_arg, NULL });
+  /* Taken before the upgrade: the daemon counts the silence from it. */
+  opened = g_get_monotonic_time ();
   conn = porthole_test_raw_websocket (daemon, "/files/watch", NULL);
+  g_assert_cmpint (active_streams (daemon), ==, 1);
 
   /* Pings come and go unanswered until the daemon ends the connection
    * (without a close handshake: the peer is taken for gone). */
@@ -321,6 +441,13 @@ test_websocket_dead_peer (void)
   g_assert_cmpint (g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (conn)), &byte, 1, NULL, &error),
                    <=, 0);
   g_assert_false (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT));
+  silent_for = (g_get_monotonic_time () - opened) / 1000;
+  g_test_message ("silent peer dropped after %" G_GINT64_FORMAT " ms (keep-alive 1 s)", silent_for);
+  /* Not before its three intervals. */
+  g_assert_cmpint (silent_for, >=, 3000);
+
+  /* Its session is gone with it. */
+  PORTHOLE_TEST_WAIT_UNTIL (active_streams (daemon) == 0);
 
   porthole_test_rm_rf (dir);
 }
@@ -332,6 +459,7 @@ main (int    argc,
   porthole_test_init (&argc, &argv);
 
   g_test_add_func ("/transport/tls", test_tls);
+  g_test_add_func ("/transport/http2-env-ignored", test_http2_env_ignored);
   g_test_add_func ("/transport/websocket-no-deflate", test_websocket_no_deflate);
   g_test_add_func ("/transport/websocket-oversize-message", test_websocket_oversize_message);
   g_test_add_func ("/transport/websocket-fragmented-message", test_websocket_fragmented_message);

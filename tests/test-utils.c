@@ -256,6 +256,84 @@ porthole_test_fd_targets (GPid pid)
   return targets;
 }
 
+/* Where the descriptor of @pid open on @target (a path) stands in
+ * it: its fdinfo "pos", or -1 while none is open on it. */
+gint64
+porthole_test_fd_position (GPid        pid,
+                           const char *target)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/fd", pid);
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *link = g_build_filename (path, name, NULL);
+      g_autofree char *points_to = g_file_read_link (link, NULL);
+      g_autofree char *info_path = NULL;
+      g_autofree char *info = NULL;
+
+      if (g_strcmp0 (points_to, target) != 0)
+        continue;
+      info_path = g_strdup_printf ("/proc/%d/fdinfo/%s", pid, name);
+      if (g_file_get_contents (info_path, &info, NULL, NULL) && g_str_has_prefix (info, "pos:"))
+        return g_ascii_strtoll (info + strlen ("pos:"), NULL, 10);
+    }
+
+  return -1;
+}
+
+/* Bytes @pid has written so far (/proc/PID/io "wchar"): pipes and
+ * sockets included. */
+gint64
+porthole_test_written_bytes (GPid pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/io", pid);
+  g_autofree char *io = NULL;
+  const char *wchar;
+
+  if (!g_file_get_contents (path, &io, NULL, NULL) || (wchar = strstr (io, "wchar:")) == NULL)
+    return -1;
+  return g_ascii_strtoll (wchar + strlen ("wchar:"), NULL, 10);
+}
+
+/**
+ * porthole_test_wait_still:
+ * @probe: how far a producer got (bytes written, a file position)
+ *
+ * Waits, spinning the default main context, until @probe gives the same
+ * value (not -1) for a whole second: the producer was made to wait.
+ * Fails after 30 s.
+ *
+ * Returns: that value
+ */
+gint64
+porthole_test_wait_still (PortholeTestProbe probe,
+                          gpointer          data)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * porthole_test_time_scale () * G_USEC_PER_SEC;
+  gint64 value = probe (data), since = g_get_monotonic_time ();
+
+  for (;;)
+    {
+      gint64 now = g_get_monotonic_time ();
+      gint64 current = probe (data);
+
+      if (current != value || current < 0)
+        {
+          value = current;
+          since = now;
+        }
+      else if (now - since >= G_USEC_PER_SEC)
+        return value;
+      g_assert_cmpint (now, <, deadline);
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (20 * 1000);
+    }
+}
+
 /* Threads of @pid whose name starts with @prefix (they inherit the
  * name of the thread that started them). */
 guint

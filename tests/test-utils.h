@@ -75,6 +75,12 @@ guint                 porthole_test_count_fds         (GPid                  pid
 GPtrArray            *porthole_test_fd_targets        (GPid                  pid);
 guint                 porthole_test_count_threads     (GPid                  pid,
                                                        const char           *prefix);
+gint64                porthole_test_fd_position       (GPid                  pid,
+                                                       const char           *target);
+gint64                porthole_test_written_bytes     (GPid                  pid);
+typedef gint64      (*PortholeTestProbe)              (gpointer              data);
+gint64                porthole_test_wait_still        (PortholeTestProbe     probe,
+                                                       gpointer              data);
 char                 *porthole_test_use_private_xdg_dirs (void);
 
 PortholeTestDaemon   *porthole_test_daemon_new        (const char *const    *extra_args);

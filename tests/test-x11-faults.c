@@ -433,73 +433,23 @@ test_screenshot_server_killed (void)
   g_test_message ("%u descriptors before, %u after", fds, count_own_fds (pid));
 }
 
-/* A window of noise, repainted on each call: frames that do not
- * compress, to fill a small file system quickly. */
-typedef struct
-{
-  Display *xdisplay;
-  Window window;
-  XImage *image;
-  GC gc;
-} Noise;
-
-static void
-noise_init (Noise           *noise,
-            PortholeTestX11 *x11)
-{
-  Display *xdisplay = x11->xdisplay;
-  int screen = DefaultScreen (xdisplay);
-  char *data = g_malloc ((gsize) x11->width * x11->height * 4);
-
-  noise->xdisplay = xdisplay;
-  noise->window = XCreateSimpleWindow (xdisplay, RootWindow (xdisplay, screen), 0, 0, x11->width, x11->height,
-                                       0, 0, 0);
-  XMapRaised (xdisplay, noise->window);
-  noise->gc = XCreateGC (xdisplay, noise->window, 0, NULL);
-  noise->image = XCreateImage (xdisplay, DefaultVisual (xdisplay, screen), DefaultDepth (xdisplay, screen),
-                               ZPixmap, 0, data, x11->width, x11->height, 32, 0);
-  g_assert_nonnull (noise->image);
-}
-
-static void
-noise_paint (Noise *noise)
-{
-  guint32 *pixels = (guint32 *) noise->image->data;
-  gsize n = (gsize) noise->image->width * noise->image->height;
-
-  for (gsize i = 0; i < n; i++)
-    pixels[i] = g_random_int ();
-  XPutImage (noise->xdisplay, noise->window, noise->gc, noise->image, 0, 0, 0, 0,
-             noise->image->width, noise->image->height);
-  XSync (noise->xdisplay, False);
-}
-
-static void
-noise_clear (Noise *noise)
-{
-  XDestroyImage (noise->image);
-  XFreeGC (noise->xdisplay, noise->gc);
-  XDestroyWindow (noise->xdisplay, noise->window);
-  XSync (noise->xdisplay, False);
-}
-
 /* Starts a recording of noise, and returns once it has frames. */
 static char *
 start_noise_recording (PortholeTestDaemon *daemon,
-                       Noise              *noise)
+                       PortholeTestNoise  *noise)
 {
   g_autoptr(JsonObject) started = NULL;
   g_autofree char *id = NULL;
   gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
 
-  noise_paint (noise);
+  porthole_test_noise_paint (noise);
   started = porthole_test_desktop_call (daemon, "POST", "/desktop/recording/start",
                                         "{\"fps\": 30, \"quality\": \"high\", \"max_duration\": 600}");
   id = g_strdup (json_object_get_string_member (started, "recording_id"));
   while (get_frames (daemon, id) < 3)
     {
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      noise_paint (noise);
+      porthole_test_noise_paint (noise);
     }
 
   return g_steal_pointer (&id);
@@ -575,7 +525,7 @@ test_disk_full (void)
   g_autofree char *filler = NULL;
   g_autoptr(PortholeTestX11) x11 = NULL;
   PortholeTestDaemon *daemon;
-  Noise noise;
+  PortholeTestNoise noise;
 
   if (geteuid () != 0)
     {
@@ -595,7 +545,7 @@ test_disk_full (void)
   x11 = porthole_test_x11_new (640, 480);
   settings = g_strdup_printf ("recordings-dir=%s\n", mount_point);
   daemon = porthole_test_recording_daemon_new (x11, dir, settings);
-  noise_init (&noise, x11);
+  porthole_test_noise_init (&noise, x11);
 
   /* The recording fills the disk itself, and ends. */
   {
@@ -609,7 +559,7 @@ test_disk_full (void)
         if (!json_object_get_boolean_member (status, "recording"))
           break;
         g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-        noise_paint (&noise);
+        porthole_test_noise_paint (&noise);
       }
     assert_no_space (daemon, id);
     g_assert_cmpuint (porthole_test_count_entries (mount_point), ==, 0);
@@ -638,7 +588,7 @@ test_disk_full (void)
   g_assert_cmpuint (porthole_test_desktop_status (daemon, "GET", "/desktop/screenshot"), ==, 200);
   g_assert_cmpuint (porthole_test_desktop_status (daemon, "GET", "/health"), ==, 200);
   g_assert_no_errno (g_unlink (filler));
-  noise_clear (&noise);
+  porthole_test_noise_clear (&noise);
   {
     g_autoptr(PortholeTestClient) client = porthole_test_client_new (x11, "Space", WIN_X, WIN_Y, 400, 300, NULL);
 

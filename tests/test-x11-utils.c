@@ -16,6 +16,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 #include <X11/Xatom.h>
+#include <X11/Xutil.h>
 #include <gio/gunixinputstream.h>
 #include <libavcodec/avcodec.h>
 #include <libswscale/swscale.h>
@@ -776,4 +777,46 @@ porthole_test_process_is_gone (int pid)
   PortholeProcStat stat;
 
   return !porthole_procfs_read_stat (pid, &stat) || stat.state == 'Z';
+}
+
+/* Noise (test-x11-utils.h) */
+
+void
+porthole_test_noise_init (PortholeTestNoise *noise,
+                          PortholeTestX11   *x11)
+{
+  Display *xdisplay = x11->xdisplay;
+  int screen = DefaultScreen (xdisplay);
+  char *data = g_malloc ((gsize) x11->width * x11->height * 4);
+
+  noise->xdisplay = xdisplay;
+  noise->window = XCreateSimpleWindow (xdisplay, RootWindow (xdisplay, screen), 0, 0, x11->width, x11->height,
+                                       0, 0, 0);
+  XMapRaised (xdisplay, noise->window);
+  noise->gc = XCreateGC (xdisplay, noise->window, 0, NULL);
+  noise->image = XCreateImage (xdisplay, DefaultVisual (xdisplay, screen), DefaultDepth (xdisplay, screen),
+                               ZPixmap, 0, data, x11->width, x11->height, 32, 0);
+  g_assert_nonnull (noise->image);
+}
+
+void
+porthole_test_noise_paint (PortholeTestNoise *noise)
+{
+  guint32 *pixels = (guint32 *) noise->image->data;
+  gsize n = (gsize) noise->image->width * noise->image->height;
+
+  for (gsize i = 0; i < n; i++)
+    pixels[i] = g_random_int ();
+  XPutImage (noise->xdisplay, noise->window, noise->gc, noise->image, 0, 0, 0, 0,
+             noise->image->width, noise->image->height);
+  XSync (noise->xdisplay, False);
+}
+
+void
+porthole_test_noise_clear (PortholeTestNoise *noise)
+{
+  XDestroyImage (noise->image);
+  XFreeGC (noise->xdisplay, noise->gc);
+  XDestroyWindow (noise->xdisplay, noise->window);
+  XSync (noise->xdisplay, False);
 }

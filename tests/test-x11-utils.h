@@ -129,6 +129,21 @@ void                porthole_test_expect_error       (PortholeTestDaemon *daemon
                                                       guint               status,
                                                       const char         *code);
 
+/* A window of noise over the whole screen, repainted on each call:
+ * frames (and VNC updates) that do not compress. */
+typedef struct
+{
+  Display *xdisplay;
+  Window window;
+  XImage *image;
+  GC gc;
+} PortholeTestNoise;
+
+void                porthole_test_noise_init         (PortholeTestNoise  *noise,
+                                                      PortholeTestX11    *x11);
+void                porthole_test_noise_paint        (PortholeTestNoise  *noise);
+void                porthole_test_noise_clear        (PortholeTestNoise  *noise);
+
 /* The usual x11 test: a server, portholed on it, one client window. */
 typedef struct
 {

@@ -9,6 +9,7 @@
 
 #include <poll.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 #include <X11/keysym.h>
 
@@ -610,6 +611,114 @@ test_churn (Fixture       *fixture,
     g_assert_cmpuint (rss_after, <, rss_before + 8 * 1024 * 1024);
 }
 
+static gint64
+bytes_waiting (gpointer data)
+{
+  rfbClient *client = data;
+  int n = 0;
+
+  g_assert_cmpint (ioctl (client->sock, FIONREAD, &n), ==, 0);
+  return n;
+}
+
+/* One round trip of a viewer that reads: a 1x1 update asked for and
+ * received, once the updates already under way are in. Returns how long
+ * it took, in ms. */
+static gint64
+round_trip (rfbClient *client)
+{
+  gint64 started;
+  guint updates;
+
+  do
+    {
+      updates = porthole_test_vnc_get_state (client)->updates;
+      g_assert_true (porthole_test_vnc_pump (client, 100));
+    }
+  while (porthole_test_vnc_get_state (client)->updates != updates);
+  started = g_get_monotonic_time ();
+
+  g_assert_true (SendFramebufferUpdateRequest (client, 0, 0, 1, 1, FALSE));
+  PORTHOLE_TEST_VNC_WAIT (client, porthole_test_vnc_get_state (client)->updates > updates);
+  return (g_get_monotonic_time () - started) / 1000;
+}
+
+/* A viewer that keeps asking for updates of a screen of noise (3 MiB
+ * each, they do not compress) and reads none (SECURITY.md G11): what it
+ * is sent waits in the socket buffers and in its one read of 64 KiB
+ * between them (porthole-vnc-viewer.c), not in the daemon's memory; the
+ * server's thread gives up on it after MAX_CLIENT_WAIT_MS (10 s) and
+ * drops it; another viewer is served afterwards. Not yet: served
+ * meanwhile (libvncserver's one thread writes to each viewer in turn
+ * and waits for a full one). */
+#define UNREAD_ROUNDS 32
+/* Its encoder's buffer holds one update, a whole screen at most, and
+ * the allocator's slack as much again. */
+#define UNREAD_MAX_GROWTH (2 * SCREEN_W * SCREEN_H * 4)
+
+static void
+test_unread_viewer (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  PortholeTestDaemon *daemon = fixture->daemon;
+  g_autoptr(JsonObject) started = start_vnc (daemon, NULL);
+  const char *password = json_object_get_string_member (started, "password");
+  PortholeTestNoise noise;
+  rfbClient *unread, *reader;
+  gsize rss_before, rss_during, rss_after;
+  gint64 waiting, first_trip, worst_trip = 0, since, dropped_after;
+
+  /* Warm up: a viewer with a whole screen of noise. */
+  porthole_test_noise_init (&noise, fixture->x11);
+  porthole_test_noise_paint (&noise);
+  reader = porthole_test_vnc_connect (-1, get_port (started), password);
+  g_assert_nonnull (reader);
+  wait_for_screenshot_match (daemon, reader);
+  rss_before = porthole_test_daemon_get_rss (daemon);
+
+  unread = porthole_test_vnc_connect (-1, get_port (started), password);
+  g_assert_nonnull (unread);
+  since = g_get_monotonic_time ();
+  for (guint i = 0; i < UNREAD_ROUNDS; i++)
+    {
+      porthole_test_noise_paint (&noise);
+      /* A closed connection fails the send: the viewer is gone. */
+      if (!SendFramebufferUpdateRequest (unread, 0, 0, SCREEN_W, SCREEN_H, TRUE))
+        break;
+      g_usleep (50 * 1000);
+    }
+  waiting = porthole_test_wait_still (bytes_waiting, unread);
+  rss_during = porthole_test_daemon_get_rss (daemon);
+
+  /* The other viewer is served (once the server's thread has given up
+   * on the unread one: it waits for a viewer's socket, see below). */
+  first_trip = round_trip (reader);
+  /* The unread viewer is dropped; the reader goes on. */
+  PORTHOLE_TEST_WAIT_UNTIL (({
+    g_autoptr(JsonObject) status = porthole_test_desktop_call (daemon, "GET", "/desktop/vnc/status", NULL);
+    json_object_get_int_member (status, "viewers") == 1;
+  }));
+  dropped_after = (g_get_monotonic_time () - since) / 1000;
+  for (guint i = 0; i < 10; i++)
+    worst_trip = MAX (worst_trip, round_trip (reader));
+  rss_after = porthole_test_daemon_get_rss (daemon);
+
+  g_test_message ("%" G_GINT64_FORMAT " KiB waiting unread after %u updates of %u KiB asked for; dropped after %"
+                  G_GINT64_FORMAT " ms; reader round trips %" G_GINT64_FORMAT " ms first, at worst %" G_GINT64_FORMAT
+                  " ms after; daemon RSS %zu KiB before, %zu KiB held up, %zu KiB after",
+                  waiting / 1024, UNREAD_ROUNDS, SCREEN_W * SCREEN_H * 4 / 1024, dropped_after,
+                  first_trip, worst_trip, rss_before / 1024, rss_during / 1024, rss_after / 1024);
+  if (g_getenv ("PORTHOLE_TEST_SANITIZED") == NULL)
+    {
+      g_assert_cmpuint (rss_during, <, rss_before + UNREAD_MAX_GROWTH);
+      g_assert_cmpuint (rss_after, <, rss_before + UNREAD_MAX_GROWTH);
+    }
+
+  porthole_test_vnc_close (unread);
+  porthole_test_vnc_close (reader);
+  porthole_test_noise_clear (&noise);
+}
+
 /* Stopping portholed ends its viewers, and it exits cleanly. */
 static void
 test_daemon_stop (Fixture       *fixture,
@@ -645,6 +754,7 @@ main (int    argc,
   ADD ("/vnc/loopback-only", test_loopback_only);
   g_test_add_func ("/vnc/listen-configured", test_listen_configured);
   ADD ("/vnc/churn", test_churn);
+  ADD ("/vnc/unread-viewer", test_unread_viewer);
   ADD ("/vnc/daemon-stop", test_daemon_stop);
 #undef ADD
 
