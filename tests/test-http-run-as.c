@@ -75,11 +75,7 @@ ws (const char *relative)
 static void
 assert_owner (const char *path)
 {
-  GStatBuf st;
-
-  g_assert_cmpint (g_lstat (path, &st), ==, 0);
-  g_assert_cmpuint (st.st_uid, ==, user_uid);
-  g_assert_cmpuint (st.st_gid, ==, user_gid);
+  porthole_test_assert_owned_by (path, user);
 }
 
 /* POST /commands/run of @command; its stdout, and its exit code. */

@@ -1430,6 +1430,18 @@ porthole_test_user_new (const char *extra_group)
   return user;
 }
 
+/* @path (not followed) is @user's, uid and gid. */
+void
+porthole_test_assert_owned_by (const char       *path,
+                               PortholeTestUser *user)
+{
+  GStatBuf st;
+
+  g_assert_cmpint (g_lstat (path, &st), ==, 0);
+  g_assert_cmpuint (st.st_uid, ==, user->uid);
+  g_assert_cmpuint (st.st_gid, ==, user->gid);
+}
+
 void
 porthole_test_user_free (PortholeTestUser *user)
 {

@@ -74,6 +74,8 @@ typedef struct
 
 PortholeTestUser     *porthole_test_user_new          (const char            *extra_group);
 void                  porthole_test_user_free         (PortholeTestUser      *user);
+void                  porthole_test_assert_owned_by   (const char            *path,
+                                                       PortholeTestUser      *user);
 const char           *porthole_test_get_daemon_path   (void);
 char                **porthole_test_get_daemon_wrapper (void);
 guint                 porthole_test_time_scale        (void);

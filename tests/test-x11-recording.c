@@ -593,17 +593,6 @@ test_plugin_missing (void)
   porthole_test_rm_rf (empty);
 }
 
-static void
-assert_owned_by (const char       *path,
-                 PortholeTestUser *user)
-{
-  GStatBuf st;
-
-  g_assert_cmpint (g_lstat (path, &st), ==, 0);
-  g_assert_cmpuint (st.st_uid, ==, user->uid);
-  g_assert_cmpuint (st.st_gid, ==, user->gid);
-}
-
 /* `user=`: output_file is written as the target user, like any file
  * route's write (issue 23, "Files as a target user"): refused in root's
  * 0700 directory, nothing made there; in the workspace, the file and
@@ -667,8 +656,8 @@ test_as_user (void)
   assert_stopped (stopped, json_object_get_string_member (started, "recording_id"), "mp4");
   videos = g_build_filename (daemon->workspace, "videos", NULL);
   clip = g_build_filename (videos, "clip.mp4", NULL);
-  assert_owned_by (videos, user);
-  assert_owned_by (clip, user);
+  porthole_test_assert_owned_by (videos, user);
+  porthole_test_assert_owned_by (clip, user);
   g_assert_cmpint (g_lstat (clip, &st), ==, 0);
   g_assert_cmpuint (st.st_size, ==, json_object_get_int_member (stopped, "file_size"));
 
