@@ -247,11 +247,14 @@ watch_directory (PortholeFileWatcher  *self,
     {
       int errsv = errno;
 
-      g_set_error (error, PORTHOLE_ERROR,
-                   errsv == ENOENT ? PORTHOLE_ERROR_FILE_NOT_FOUND
-                   : errsv == ENOTDIR ? PORTHOLE_ERROR_INVALID_PATH
-                   : PORTHOLE_ERROR_FILE_OPERATION_FAILED,
-                   "Cannot watch %s: %s", path, g_strerror (errsv));
+      /* Here ENOSPC is the watch limit, not a full disk; the rest mean
+       * what they do for any file operation (EACCES: the user may not
+       * read the directory). */
+      if (errsv == ENOSPC)
+        g_set_error (error, PORTHOLE_ERROR, PORTHOLE_ERROR_FILE_OPERATION_FAILED,
+                     "Cannot watch %s: %s", path, g_strerror (errsv));
+      else
+        porthole_fs_set_error (error, errsv, path);
       return FALSE;
     }
 

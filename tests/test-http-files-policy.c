@@ -22,7 +22,8 @@
 
 #include "test-utils.h"
 
-#define N_RACE_WRITES 150
+/* --race-iterations=N: bench/files-race runs 10^4. */
+static guint race_iterations = 150;
 
 typedef struct
 {
@@ -403,6 +404,21 @@ swap_links (gpointer user_data)
   return NULL;
 }
 
+/* What landed in the outside directory besides its secret: each escaped
+ * write makes a file of its own name. */
+static guint
+count_outside_writes (Fixture *fixture)
+{
+  g_autoptr(GDir) dir = g_dir_open (fixture->outside, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    n += !g_str_equal (name, "secret.txt");
+
+  return n;
+}
+
 static void
 test_symlink_race (Fixture       *fixture,
                    gconstpointer  user_data)
@@ -410,6 +426,8 @@ test_symlink_race (Fixture       *fixture,
   Swapper swapper = { 0 };
   GThread *thread;
   guint accepted = 0;
+  guint read_escapes = 0;
+  guint write_escapes;
 
   swapper.link = ws (fixture, "swing");
   swapper.inside = ws (fixture, "target-inside");
@@ -418,23 +436,30 @@ test_symlink_race (Fixture       *fixture,
   g_assert_no_errno (symlink (swapper.inside, swapper.link));
 
   thread = g_thread_new ("swapper", swap_links, &swapper);
-  for (guint i = 0; i < N_RACE_WRITES; i++)
+  for (guint i = 0; i < race_iterations; i++)
     {
       g_autofree char *name = g_strdup_printf ("swing/f%u.txt", i);
       g_autoptr(PortholeTestResponse) w = post (fixture, "/files/write", name, "raced");
-      g_autofree char *read_name = g_strdup_printf ("swing/f%u.txt", i);
-      g_autoptr(PortholeTestResponse) r = get (fixture, "/files/read", read_name);
+      g_autoptr(PortholeTestResponse) r = get (fixture, "/files/read", name);
+      /* Only through the link pointing outside could this be found. */
+      g_autoptr(PortholeTestResponse) s = get (fixture, "/files/read", "swing/secret.txt");
 
       g_assert_true (w->status == 200 || w->status == 403);
       g_assert_true (r->status == 200 || r->status == 403 || r->status == 404);
       if (r->status == 200)
         g_assert_cmpstr (json_object_get_string_member (r->json, "content"), ==, "raced");
+      g_assert_true (s->status == 200 || s->status == 403 || s->status == 404);
+      read_escapes += s->status == 200;
       accepted += w->status == 200;
     }
   g_atomic_int_set (&swapper.stop, 1);
   g_thread_join (thread);
 
-  g_test_message ("%u of %u writes went through the link while it pointed inside", accepted, N_RACE_WRITES);
+  write_escapes = count_outside_writes (fixture);
+  g_test_message ("race: %u iterations, %u writes went through the link while it pointed inside, "
+                  "%u write escapes, %u read escapes", race_iterations, accepted, write_escapes, read_escapes);
+  g_assert_cmpuint (write_escapes, ==, 0);
+  g_assert_cmpuint (read_escapes, ==, 0);
   assert_outside_untouched (fixture);
   g_free (swapper.link);
   g_free (swapper.inside);
@@ -464,6 +489,7 @@ int
 main (int    argc,
       char **argv)
 {
+  race_iterations = porthole_test_take_uint_option (&argc, argv, "--race-iterations=", race_iterations);
   porthole_test_init (&argc, &argv);
 
   g_test_add ("/files-policy/workdir", Fixture, GINT_TO_POINTER (FALSE),

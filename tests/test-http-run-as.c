@@ -29,11 +29,10 @@
 
 /* A group every Debian system has, for the supplementary one. */
 #define EXTRA_GROUP "users"
-/* The throwaway user's name, then the test's pid. */
-#define USER_PREFIX "porthole-t"
 
 static const char *skip_reason;
-static char *user_name;
+static PortholeTestUser *user;
+static const char *user_name;
 static uid_t user_uid;
 static gid_t user_gid;
 static gid_t extra_gid;
@@ -42,6 +41,8 @@ static PortholeTestDaemon *daemon_under_test;
 static char *root_file;
 /* Root's (0755): only root may write in it. */
 static char *root_dir;
+/* Root's alone (0700): only root may list it. */
+static char *private_dir;
 
 #define SKIP_UNLESS_READY()                     \
   G_STMT_START {                                \
@@ -53,69 +54,15 @@ static char *root_dir;
   } G_STMT_END
 
 static gboolean
-run_tool (const char *const *argv)
-{
-  g_autoptr(GError) error = NULL;
-  int status = 0;
-
-  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
-                     NULL, NULL, NULL, NULL, &status, &error) ||
-      !g_spawn_check_wait_status (status, &error))
-    {
-      g_printerr ("# %s: %s\n", argv[0], error->message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* Users an earlier run could not remove (it aborted): their test is
- * gone. */
-static void
-remove_stale_users (void)
-{
-  g_autoptr(GPtrArray) stale = g_ptr_array_new_with_free_func (g_free);
-  struct passwd *pwd;
-
-  setpwent ();
-  while ((pwd = getpwent ()) != NULL)
-    {
-      guint64 pid;
-
-      if (g_str_has_prefix (pwd->pw_name, USER_PREFIX) &&
-          g_ascii_string_to_unsigned (pwd->pw_name + strlen (USER_PREFIX), 10, 1, G_MAXINT, &pid, NULL) &&
-          !porthole_test_pid_exists ((gint64) pid))
-        g_ptr_array_add (stale, g_strdup (pwd->pw_name));
-    }
-  endpwent ();
-
-  for (guint i = 0; i < stale->len; i++)
-    run_tool ((const char *const[]) { "userdel", g_ptr_array_index (stale, i), NULL });
-}
-
-static gboolean
 make_user (void)
 {
-  struct passwd *pwd;
-  struct group *grp;
-
-  if ((grp = getgrnam (EXTRA_GROUP)) == NULL)
+  user = porthole_test_user_new (EXTRA_GROUP);
+  if (user == NULL)
     return FALSE;
-  extra_gid = grp->gr_gid;
-
-  remove_stale_users ();
-  user_name = g_strdup_printf (USER_PREFIX "%d", (int) getpid ());
-  if (!run_tool ((const char *const[]) { "useradd", "--system", "--no-create-home", "--shell", "/bin/sh",
-                                         "--groups", EXTRA_GROUP, user_name, NULL }))
-    {
-      g_clear_pointer (&user_name, g_free);
-      return FALSE;
-    }
-
-  pwd = getpwnam (user_name);
-  g_assert_nonnull (pwd);
-  user_uid = pwd->pw_uid;
-  user_gid = pwd->pw_gid;
-  g_assert_cmpuint (user_uid, !=, 0);
+  user_name = user->name;
+  user_uid = user->uid;
+  user_gid = user->gid;
+  extra_gid = user->extra_gid;
   return TRUE;
 }
 
@@ -128,11 +75,7 @@ ws (const char *relative)
 static void
 assert_owner (const char *path)
 {
-  GStatBuf st;
-
-  g_assert_cmpint (g_lstat (path, &st), ==, 0);
-  g_assert_cmpuint (st.st_uid, ==, user_uid);
-  g_assert_cmpuint (st.st_gid, ==, user_gid);
+  porthole_test_assert_owned_by (path, user);
 }
 
 /* POST /commands/run of @command; its stdout, and its exit code. */
@@ -381,6 +324,132 @@ test_files (void)
   }
 }
 
+/* A stateless MCP tools/call (MCP 2026-07-28) of @tool with @arguments
+ * (a JSON object): its result. */
+static JsonObject *
+mcp_call (const char *tool,
+          const char *arguments)
+{
+  g_autofree char *url = g_strconcat (daemon_under_test->url, "/mcp", NULL);
+  g_autofree char *bearer = g_strconcat ("Bearer ", daemon_under_test->token, NULL);
+  g_autofree char *body = g_strdup_printf ("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":"
+                                           "{\"name\":\"%s\",\"arguments\":%s,\"_meta\":{"
+                                           "\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
+                                           "\"io.modelcontextprotocol/clientCapabilities\":{}}}}", tool, arguments);
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+  g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+  SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
+  g_autoptr(PortholeTestResponse) response = NULL;
+  JsonObject *result;
+
+  soup_message_headers_replace (headers, "Authorization", bearer);
+  soup_message_headers_replace (headers, "Accept", "application/json, text/event-stream");
+  soup_message_headers_replace (headers, "MCP-Protocol-Version", "2026-07-28");
+  soup_message_headers_replace (headers, "Mcp-Method", "tools/call");
+  soup_message_headers_replace (headers, "Mcp-Name", tool);
+  soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+  response = porthole_test_send (daemon_under_test, msg);
+  g_assert_cmpuint (response->status, ==, 200);
+  g_assert_nonnull (response->json);
+  result = json_object_get_object_member (response->json, "result");
+  g_assert_nonnull (result);
+  return json_object_ref (result);
+}
+
+static void
+assert_mcp_denied (const char *tool,
+                   const char *arguments)
+{
+  g_autoptr(JsonObject) result = mcp_call (tool, arguments);
+  JsonArray *content = json_object_get_array_member (result, "content");
+  const char *text;
+
+  g_assert_true (json_object_get_boolean_member_with_default (result, "isError", FALSE));
+  text = json_object_get_string_member (json_array_get_object_element (content, 0), "text");
+  g_test_message ("%s %s: %s", tool, arguments, text);
+  g_assert_nonnull (strstr (text, "ermission denied"));
+}
+
+/* The MCP file tools act as the user, as the file routes do. */
+static void
+test_mcp_files (void)
+{
+  g_autofree char *in_root_dir = NULL;
+  g_autofree char *arguments = NULL;
+  g_autofree char *written = NULL;
+
+  SKIP_UNLESS_READY ();
+
+  in_root_dir = g_build_filename (root_dir, "mcp.txt", NULL);
+  written = ws ("mcp-written.txt");
+
+  arguments = g_strdup_printf ("{\"path\":\"%s\"}", root_file);
+  assert_mcp_denied ("read_file", arguments);
+  g_free (arguments);
+  arguments = g_strdup_printf ("{\"path\":\"%s\",\"content\":\"x\"}", in_root_dir);
+  assert_mcp_denied ("write_file", arguments);
+  g_assert_false (g_file_test (in_root_dir, G_FILE_TEST_EXISTS));
+  g_free (arguments);
+  arguments = g_strdup_printf ("{\"path\":\"%s\"}", private_dir);
+  assert_mcp_denied ("list_directory", arguments);
+
+  /* What it writes is the user's. */
+  g_free (arguments);
+  arguments = g_strdup_printf ("{\"path\":\"%s\",\"content\":\"hello\"}", written);
+  {
+    g_autoptr(JsonObject) result = mcp_call ("write_file", arguments);
+
+    g_assert_false (json_object_get_boolean_member_with_default (result, "isError", FALSE));
+    assert_owner (written);
+  }
+}
+
+/* /files/watch adds its watches as the user: neither root's private
+ * directory nor one below it can be watched, the workspace can. */
+static void
+test_watch (void)
+{
+  g_autoptr(PortholeTestSocket) socket = NULL;
+  g_autofree char *inner = NULL;
+  const char *refused[2];
+  guint seen = 0;
+
+  SKIP_UNLESS_READY ();
+
+  inner = g_build_filename (private_dir, "inner", NULL);
+  g_assert_no_errno (g_mkdir_with_parents (inner, 0755));
+  refused[0] = private_dir;
+  refused[1] = inner;
+  socket = porthole_test_socket_open (daemon_under_test, "/files/watch", NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autofree char *message = g_strdup_printf ("{\"action\":\"watch\",\"path\":\"%s\"}", refused[i]);
+
+      porthole_test_socket_send (socket, message);
+    }
+  PORTHOLE_TEST_WAIT_UNTIL (porthole_test_socket_count_type (socket, "error") >= G_N_ELEMENTS (refused) ||
+                            socket->closed);
+  for (guint i = 0; i < socket->messages->len; i++)
+    {
+      JsonObject *message = g_ptr_array_index (socket->messages, i);
+
+      g_assert_cmpstr (json_object_get_string_member (message, "type"), ==, "error");
+      g_assert_cmpstr (json_object_get_string_member (message, "code"), ==, "PERMISSION_DENIED");
+      seen++;
+    }
+  g_assert_cmpuint (seen, ==, G_N_ELEMENTS (refused));
+
+  /* The same connection watches what the user may read. */
+  {
+    g_autofree char *message = g_strdup_printf ("{\"action\":\"watch\",\"path\":\"%s\"}",
+                                                daemon_under_test->workspace);
+
+    porthole_test_socket_send (socket, message);
+    porthole_test_socket_wait_type (socket, "watching");
+  }
+  g_assert_false (socket->closed);
+}
+
 static void
 test_workspace_and_state (void)
 {
@@ -468,6 +537,8 @@ main (int    argc,
       g_assert_cmpint (g_chmod (root_file, 0600), ==, 0);
       root_dir = g_build_filename (tmpdir, "root-dir", NULL);
       g_assert_cmpint (g_mkdir (root_dir, 0755), ==, 0);
+      private_dir = g_build_filename (tmpdir, "root-private", NULL);
+      g_assert_cmpint (g_mkdir (private_dir, 0700), ==, 0);
       daemon_under_test = porthole_test_daemon_new_full (tmpdir, (const char *const[]) { user_arg, NULL }, TRUE);
     }
 
@@ -476,16 +547,17 @@ main (int    argc,
   g_test_add_func ("/run-as/kernel", test_kernel);
   g_test_add_func ("/run-as/terminal", test_terminal);
   g_test_add_func ("/run-as/files", test_files);
+  g_test_add_func ("/run-as/mcp-files", test_mcp_files);
+  g_test_add_func ("/run-as/watch", test_watch);
   g_test_add_func ("/run-as/workspace-and-state", test_workspace_and_state);
   g_test_add_func ("/run-as/refused", test_refused);
 
   ret = g_test_run ();
 
   g_clear_pointer (&daemon_under_test, porthole_test_daemon_free);
-  if (user_name != NULL)
-    run_tool ((const char *const[]) { "userdel", user_name, NULL });
-  g_free (user_name);
+  g_clear_pointer (&user, porthole_test_user_free);
   g_free (root_file);
   g_free (root_dir);
+  g_free (private_dir);
   return ret;
 }

@@ -376,16 +376,8 @@ main (int    argc,
 {
   int ret;
 
-  /* Our own option goes before GLib's parser sees it. */
-  for (int i = 1; i < argc; i++)
-    if (g_str_has_prefix (argv[i], "--size-mib="))
-      {
-        transfer_size = (goffset) atoi (argv[i] + strlen ("--size-mib=")) * 1024 * 1024;
-        memmove (&argv[i], &argv[i + 1], (argc - i) * sizeof (char *));
-        argc--;
-        i--;
-      }
-
+  transfer_size = (goffset) porthole_test_take_uint_option (&argc, argv, "--size-mib=",
+                                                            transfer_size / (1024 * 1024)) * 1024 * 1024;
   porthole_test_init (&argc, &argv);
   daemon_under_test = porthole_test_daemon_new (NULL);
 

@@ -12,6 +12,8 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <grp.h>
+#include <pwd.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -32,6 +34,39 @@ porthole_test_init (int    *argc,
   g_test_init (argc, argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   /* A daemon that dies under a request must fail the test, not kill it. */
   signal (SIGPIPE, SIG_IGN);
+}
+
+/**
+ * porthole_test_take_uint_option:
+ * @argc: the program's
+ * @argv: the program's
+ * @name: the option with its `=`, e.g. `"--writes="`
+ * @default_value: when the option is absent
+ *
+ * A test's own `NAME<number>` option, taken out of @argv before GLib's
+ * parser sees it: the slow suite and the benchmarks run the same test
+ * with larger counts.
+ *
+ * Returns: the last such option's value, or @default_value
+ */
+guint
+porthole_test_take_uint_option (int        *argc,
+                                char      **argv,
+                                const char *name,
+                                guint       default_value)
+{
+  guint value = default_value;
+
+  for (int i = 1; i < *argc; i++)
+    if (g_str_has_prefix (argv[i], name))
+      {
+        value = (guint) g_ascii_strtoull (argv[i] + strlen (name), NULL, 10);
+        memmove (&argv[i], &argv[i + 1], (*argc - i) * sizeof (char *));
+        (*argc)--;
+        i--;
+      }
+
+  return value;
 }
 
 /**
@@ -1388,4 +1423,107 @@ porthole_test_check_stream_cancel (PortholeTestDaemon *daemon,
   pid = porthole_test_read_pid_file (pid_file2);
   g_io_stream_close (G_IO_STREAM (raw), NULL, NULL);
   PORTHOLE_TEST_WAIT_UNTIL (!porthole_test_pid_is_running (pid));
+}
+
+/* The throwaway users' names: this prefix, then the test's pid. */
+#define TEST_USER_PREFIX "porthole-t"
+
+static gboolean
+run_tool (const char *const *argv)
+{
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                     NULL, NULL, NULL, NULL, &status, &error) ||
+      !g_spawn_check_wait_status (status, &error))
+    {
+      g_printerr ("# %s: %s\n", argv[0], error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Users an earlier run could not remove (it aborted): their test is
+ * gone. */
+static void
+remove_stale_users (void)
+{
+  g_autoptr(GPtrArray) stale = g_ptr_array_new_with_free_func (g_free);
+  struct passwd *pwd;
+
+  setpwent ();
+  while ((pwd = getpwent ()) != NULL)
+    {
+      guint64 pid;
+
+      if (g_str_has_prefix (pwd->pw_name, TEST_USER_PREFIX) &&
+          g_ascii_string_to_unsigned (pwd->pw_name + strlen (TEST_USER_PREFIX), 10, 1, G_MAXINT, &pid, NULL) &&
+          !porthole_test_pid_exists ((gint64) pid))
+        g_ptr_array_add (stale, g_strdup (pwd->pw_name));
+    }
+  endpwent ();
+
+  for (guint i = 0; i < stale->len; i++)
+    run_tool ((const char *const[]) { "userdel", g_ptr_array_index (stale, i), NULL });
+}
+
+/**
+ * porthole_test_user_new:
+ * @extra_group: a supplementary group it gets
+ *
+ * A throwaway system user without a home, for `--user` tests (needs
+ * root and useradd); porthole_test_user_free() removes it.
+ *
+ * Returns: (nullable): the user, or %NULL when it cannot be made
+ */
+PortholeTestUser *
+porthole_test_user_new (const char *extra_group)
+{
+  g_autofree char *name = NULL;
+  PortholeTestUser *user;
+  struct passwd *pwd;
+  struct group *grp;
+
+  if ((grp = getgrnam (extra_group)) == NULL)
+    return NULL;
+  user = g_new0 (PortholeTestUser, 1);
+  user->extra_gid = grp->gr_gid;
+
+  remove_stale_users ();
+  name = g_strdup_printf (TEST_USER_PREFIX "%d", (int) getpid ());
+  if (!run_tool ((const char *const[]) { "useradd", "--system", "--no-create-home", "--shell", "/bin/sh",
+                                         "--groups", extra_group, name, NULL }))
+    {
+      g_free (user);
+      return NULL;
+    }
+
+  user->name = g_steal_pointer (&name);
+  pwd = getpwnam (user->name);
+  g_assert_nonnull (pwd);
+  user->uid = pwd->pw_uid;
+  user->gid = pwd->pw_gid;
+  g_assert_cmpuint (user->uid, !=, 0);
+  return user;
+}
+
+/* @path (not followed) is @user's, uid and gid. */
+void
+porthole_test_assert_owned_by (const char       *path,
+                               PortholeTestUser *user)
+{
+  GStatBuf st;
+
+  g_assert_cmpint (g_lstat (path, &st), ==, 0);
+  g_assert_cmpuint (st.st_uid, ==, user->uid);
+  g_assert_cmpuint (st.st_gid, ==, user->gid);
+}
+
+void
+porthole_test_user_free (PortholeTestUser *user)
+{
+  run_tool ((const char *const[]) { "userdel", user->name, NULL });
+  g_free (user->name);
+  g_free (user);
 }

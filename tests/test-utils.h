@@ -6,6 +6,7 @@
 #pragma once
 
 #include <json-glib/json-glib.h>
+#include <sys/types.h>
 #include <libsoup/soup.h>
 
 #include "porthole-client.h"
@@ -56,7 +57,25 @@ typedef struct
 
 void                  porthole_test_init              (int                  *argc,
                                                        char               ***argv);
+guint                 porthole_test_take_uint_option  (int                   *argc,
+                                                       char                 **argv,
+                                                       const char            *name,
+                                                       guint                  default_value);
 gboolean              porthole_test_skip_if_sanitized (void);
+
+/* A throwaway user for `--user` tests (root only). */
+typedef struct
+{
+  char *name;
+  uid_t uid;
+  gid_t gid;
+  gid_t extra_gid;
+} PortholeTestUser;
+
+PortholeTestUser     *porthole_test_user_new          (const char            *extra_group);
+void                  porthole_test_user_free         (PortholeTestUser      *user);
+void                  porthole_test_assert_owned_by   (const char            *path,
+                                                       PortholeTestUser      *user);
 const char           *porthole_test_get_daemon_path   (void);
 char                **porthole_test_get_daemon_wrapper (void);
 guint                 porthole_test_time_scale        (void);

@@ -14,6 +14,8 @@
 #include <glib/gstdio.h>
 #include <libavcodec/avcodec.h>
 #include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "porthole-json.h"
 #include "test-recording-utils.h"
@@ -591,6 +593,79 @@ test_plugin_missing (void)
   porthole_test_rm_rf (empty);
 }
 
+/* `user=`: output_file is written as the target user, like any file
+ * route's write (issue 23, "Files as a target user"): refused in root's
+ * 0700 directory, nothing made there; in the workspace, the file and
+ * the directories made for it are the user's. Needs root. */
+static void
+test_as_user (void)
+{
+  g_autoptr(PortholeTestX11) x11 = NULL;
+  PortholeTestUser *user;
+  PortholeTestDaemon *daemon;
+  g_autofree char *tmpdir = NULL;
+  g_autofree char *root_dir = NULL;
+  g_autofree char *user_arg = NULL;
+  g_autofree char *display_arg = NULL;
+  g_autofree char *videos = NULL;
+  g_autofree char *clip = NULL;
+  g_autoptr(JsonObject) started = NULL;
+  g_autoptr(JsonObject) stopped = NULL;
+  const char *refused[] = { "clip.mp4", "sub/clip.mp4" };
+  GStatBuf st;
+
+  if (geteuid () != 0)
+    {
+      g_test_skip ("needs root: the daemon must be root to run as another user, and the test makes one");
+      return;
+    }
+  if ((user = porthole_test_user_new ("users")) == NULL)
+    {
+      g_test_skip ("cannot make a throwaway user (useradd, group users)");
+      return;
+    }
+
+  x11 = porthole_test_x11_new (SCREEN_W, SCREEN_H);
+  /* The user passes through to its workspace; the rest is root's. */
+  tmpdir = porthole_test_make_tmpdir ();
+  g_assert_cmpint (g_chmod (tmpdir, 0711), ==, 0);
+  root_dir = g_build_filename (tmpdir, "root-only", NULL);
+  g_assert_cmpint (g_mkdir (root_dir, 0700), ==, 0);
+  user_arg = g_strconcat ("--user=", user->name, NULL);
+  display_arg = g_strdup_printf ("--display=%s", x11->name);
+  daemon = porthole_test_daemon_new_full (tmpdir, (const char *const[]) { display_arg, user_arg, NULL }, TRUE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autofree char *target = g_build_filename (root_dir, refused[i], NULL);
+      g_autofree char *body = g_strdup_printf ("{\"output_file\": \"%s\"}", target);
+
+      porthole_test_expect_error (daemon, "POST", "/desktop/recording/start", body, 403, "PERMISSION_DENIED");
+    }
+  {
+    g_autoptr(GDir) dir = g_dir_open (root_dir, 0, NULL);
+
+    g_assert_null (g_dir_read_name (dir));
+  }
+  g_assert_cmpint (porthole_test_active_recordings (daemon), ==, 0);
+
+  started = porthole_test_desktop_call (daemon, "POST", "/desktop/recording/start",
+                                        "{\"fps\": 10, \"output_file\": \"videos/clip.mp4\"}");
+  g_usleep (G_USEC_PER_SEC);
+  stopped = porthole_test_desktop_call (daemon, "POST", "/desktop/recording/stop", NULL);
+  assert_stopped (stopped, json_object_get_string_member (started, "recording_id"), "mp4");
+  videos = g_build_filename (daemon->workspace, "videos", NULL);
+  clip = g_build_filename (videos, "clip.mp4", NULL);
+  porthole_test_assert_owned_by (videos, user);
+  porthole_test_assert_owned_by (clip, user);
+  g_assert_cmpint (g_lstat (clip, &st), ==, 0);
+  g_assert_cmpuint (st.st_size, ==, json_object_get_int_member (stopped, "file_size"));
+
+  porthole_test_daemon_free (daemon);
+  porthole_test_rm_rf (tmpdir);
+  porthole_test_user_free (user);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -609,6 +684,7 @@ main (int    argc,
   g_test_add_func ("/x11/recording/limits", test_limits);
   g_test_add_func ("/x11/recording/max-size", test_max_size);
   g_test_add_func ("/x11/recording/plugin-missing", test_plugin_missing);
+  g_test_add_func ("/x11/recording/as-user", test_as_user);
 
   return g_test_run ();
 }

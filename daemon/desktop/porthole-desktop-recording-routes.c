@@ -7,8 +7,10 @@
  * limits, or until the daemon stops (which finishes its file).
  *
  * output_file is a file write like any other: through the file policy
- * (porthole-fs-policy.c), never as a raw path. Without it the file goes
- * to the recordings directory.
+ * (porthole-fs-policy.c), never as a raw path, and as the target user
+ * (`user=`): its directories are made as that user here, the file itself
+ * by the recording (porthole-recording.c). Without it the file goes to
+ * the recordings directory, the daemon's own.
  *
  * Downloads: raw bytes, except the JS SDK's path form, which reads the
  * body as JSON and calls Buffer.from() on it (porthole-buffer-json.c).
@@ -32,6 +34,7 @@
 #include "porthole-plugin.h"
 #include "porthole-protocol.h"
 #include "porthole-recorder.h"
+#include "porthole-target-user.h"
 
 #define DEFAULT_FPS 10
 #define MAX_FPS 60
@@ -209,13 +212,15 @@ get_start_options (PortholeRequest           *req,
   return TRUE;
 }
 
-/* The directory of @output_file, through the file policy. */
+/* The directory of @output_file, through the file policy, made (and
+ * opened) as the target user. */
 static int
 open_output_directory (PortholeRequest *req,
                        const char      *output_file,
                        PortholeFsPath  *path)
 {
   PortholeFsPolicy *policy = porthole_daemon_get_fs_policy (porthole_request_get_daemon (req));
+  g_auto(PortholeFsIdentity) identity = { 0 };
   g_autoptr(GError) error = NULL;
   struct stat st;
   int dirfd;
@@ -233,6 +238,7 @@ open_output_directory (PortholeRequest *req,
       return -1;
     }
 
+  porthole_fs_as_user_begin (&identity);
   dirfd = porthole_fs_path_open_parent (policy, path, TRUE, &error);
   if (dirfd < 0)
     {

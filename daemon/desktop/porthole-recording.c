@@ -22,7 +22,11 @@
  *
  * The file is a temporary file in its directory until the trailer is
  * written: then it takes its name (porthole-atomic-file.c), so nobody
- * reads a half-written MP4 under the final name.
+ * reads a half-written MP4 under the final name. A file the client
+ * named is made and named as the target user (`user=`), like any file
+ * route's: the temporary file on the calling thread, its name on the
+ * encode thread (a file-system identity is per thread, so each takes
+ * its own for that scope).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -40,6 +44,7 @@
 #include "porthole-json.h"
 #include "porthole-plugin.h"
 #include "porthole-recording.h"
+#include "porthole-target-user.h"
 #include "porthole-x11-capture.h"
 
 /* Converted pictures waiting for the encoder: at most this much memory,
@@ -343,6 +348,19 @@ capture_thread (gpointer data)
 static gboolean
 done_cb (gpointer user_data);
 
+/* The file takes its name: a client's as the target user. */
+static gboolean
+commit_file (PortholeRecording  *self,
+             GError            **error)
+{
+  g_auto(PortholeFsIdentity) identity = { 0 };
+
+  if (!self->owned)
+    porthole_fs_as_user_begin (&identity);
+  return porthole_atomic_file_commit (self->file, self->dirfd, self->name,
+                                      self->owned ? 0600 : 0644, TRUE, self->path, error);
+}
+
 static gpointer
 encode_thread (gpointer data)
 {
@@ -379,9 +397,7 @@ encode_thread (gpointer data)
   /* Also after the X server went away: what was captured is kept.
    * After a failure the temporary file goes (join_threads): on a full
    * disk that gives the space back, and no half-written file remains. */
-  if (ok && (!self->plugin->finish (self->encoder, &error) ||
-             !porthole_atomic_file_commit (self->file, self->dirfd, self->name,
-                                           self->owned ? 0600 : 0644, TRUE, self->path, &error)))
+  if (ok && (!self->plugin->finish (self->encoder, &error) || !commit_file (self, &error)))
     {
       ok = FALSE;
       end_with_error (self, error);
@@ -681,7 +697,13 @@ porthole_recording_start (const char                     *id,
   picture_bytes = (gsize) self->options.video.width * self->options.video.height * 3 / 2;
   self->queue_limit = CLAMP (QUEUE_BYTES / picture_bytes, QUEUE_MIN_PICTURES, QUEUE_MAX_PICTURES);
 
-  self->file = porthole_atomic_file_new (self->dirfd, self->path, error);
+  {
+    g_auto(PortholeFsIdentity) identity = { 0 };
+
+    if (!self->owned)
+      porthole_fs_as_user_begin (&identity);
+    self->file = porthole_atomic_file_new (self->dirfd, self->path, error);
+  }
   if (self->file == NULL)
     return NULL;
   self->encoder = plugin->encoder_new (&self->options.video, porthole_atomic_file_get_fd (self->file), error);
