@@ -492,6 +492,7 @@ assert_writes_fail (PortholeTestDaemon *daemon,
     assert_io_error (written);
     assert_io_error (overwritten);
     assert_io_error (uploaded);
+    g_assert_true (g_str_has_suffix (json_object_get_string_member (uploaded->json, "path"), "/up.txt"));
     /* The sockets go through send() and recv(): still served. */
     health = porthole_test_request (daemon, "GET", "/health", NULL, NULL);
     g_assert_cmpuint (health->status, ==, 200);
@@ -505,8 +506,8 @@ assert_writes_fail (PortholeTestDaemon *daemon,
 }
 
 /* G15 "EIO at write": write() or fsync() of /files/write and
- * /files/upload failing with EIO; the same daemon writes again once the
- * fault is gone. */
+ * /files/upload failing with EIO, then read() of /files/read; the same
+ * daemon writes again once the fault is gone. */
 static void
 test_io_error (void)
 {
@@ -529,6 +530,14 @@ test_io_error (void)
   assert_writes_fail (daemon, "posix/io/rw/write");
   /* A failed writeback shows at fsync(), before the file takes its name. */
   assert_writes_fail (daemon, "posix/io/sync/fsync");
+  /* And a read that fails is the same 500. */
+  porthole_test_fiu_ctrl (daemon, "enable name=posix/io/rw/read,failinfo=%d", EIO);
+  {
+    g_autoptr(PortholeTestResponse) read = porthole_test_files_get (daemon, "/files/read", "kept.txt", NULL);
+
+    assert_io_error (read);
+  }
+  porthole_test_fiu_ctrl (daemon, "disable name=posix/io/rw/read");
 
   {
     g_autoptr(PortholeTestResponse) written = write_file (daemon, "new.txt", "now");
