@@ -270,6 +270,27 @@ assert_spawn_refused (PortholeTestResponse *r,
   porthole_test_assert_error_body (r, 500, code);
 }
 
+/* Every kind of run refused for @errsv (fork() failing), in the
+ * contract's words, while the daemon answers. */
+static void
+assert_runs_refused (PortholeTestDaemon *daemon,
+                     int                 errsv)
+{
+  g_autoptr(PortholeTestResponse) run = porthole_test_request (daemon, "POST", "/commands/run", NULL,
+                                                               "{\"command\":\"echo never\"}");
+  g_autoptr(PortholeTestResponse) code = porthole_test_request (daemon, "POST", "/execute", NULL,
+                                                                "{\"language\":\"bash\",\"code\":\"echo never\"}");
+  g_autoptr(PortholeTestResponse) background = porthole_test_request (daemon, "POST", "/commands/background", NULL,
+                                                                      "{\"command\":\"echo never\"}");
+  g_autoptr(PortholeTestResponse) health = porthole_test_request (daemon, "GET", "/health", NULL, NULL);
+
+  assert_spawn_refused (run, "COMMAND_FAILED");
+  g_assert_nonnull (strstr (json_object_get_string_member (run->json, "message"), g_strerror (errsv)));
+  assert_spawn_refused (code, "EXECUTION_FAILED");
+  assert_spawn_refused (background, "COMMAND_FAILED");
+  g_assert_cmpuint (health->status, ==, 200);
+}
+
 /* fork() failing (EAGAIN under pids.max, as under RLIMIT_NPROC): the
  * contract's 500 COMMAND_FAILED (/commands) or EXECUTION_FAILED
  * (/execute), and runs work again once the limit
@@ -292,17 +313,7 @@ test_fork_fails (void)
   write_cgroup (cgroup, "pids.max", current);
   g_test_message ("daemon in %s, pids.max %s", cgroup, current);
 
-  {
-    g_autoptr(PortholeTestResponse) run = porthole_test_request (daemon, "POST", "/commands/run", NULL,
-                                                                 "{\"command\":\"echo never\"}");
-    g_autoptr(PortholeTestResponse) code = porthole_test_request (daemon, "POST", "/execute", NULL,
-                                                                  "{\"language\":\"bash\",\"code\":\"echo never\"}");
-    g_autoptr(PortholeTestResponse) health = porthole_test_request (daemon, "GET", "/health", NULL, NULL);
-
-    assert_spawn_refused (run, "COMMAND_FAILED");
-    assert_spawn_refused (code, "EXECUTION_FAILED");
-    g_assert_cmpuint (health->status, ==, 200);
-  }
+  assert_runs_refused (daemon, EAGAIN);
 
   write_cgroup (cgroup, "pids.max", "max");
   assert_serving (daemon);
@@ -668,21 +679,7 @@ test_enomem (void)
   assert_serving (daemon);
 
   porthole_test_fiu_ctrl (daemon, "enable name=posix/proc/fork,failinfo=%d", ENOMEM);
-  {
-    g_autoptr(PortholeTestResponse) run = porthole_test_request (daemon, "POST", "/commands/run", NULL,
-                                                                 "{\"command\":\"echo never\"}");
-    g_autoptr(PortholeTestResponse) code = porthole_test_request (daemon, "POST", "/execute", NULL,
-                                                                  "{\"language\":\"bash\",\"code\":\"echo never\"}");
-    g_autoptr(PortholeTestResponse) background = porthole_test_request (daemon, "POST", "/commands/background", NULL,
-                                                                        "{\"command\":\"echo never\"}");
-    g_autoptr(PortholeTestResponse) health = porthole_test_request (daemon, "GET", "/health", NULL, NULL);
-
-    assert_spawn_refused (run, "COMMAND_FAILED");
-    g_assert_nonnull (strstr (json_object_get_string_member (run->json, "message"), g_strerror (ENOMEM)));
-    assert_spawn_refused (code, "EXECUTION_FAILED");
-    assert_spawn_refused (background, "COMMAND_FAILED");
-    g_assert_cmpuint (health->status, ==, 200);
-  }
+  assert_runs_refused (daemon, ENOMEM);
   porthole_test_fiu_ctrl (daemon, "disable name=posix/proc/fork");
   assert_serving (daemon);
 
