@@ -25,9 +25,29 @@
 
 #include "test-fiu-utils.h"
 
-static const char *const variables[] = { "LD_PRELOAD", "FIU_CTRL_FIFO", "FIU_ENABLE", "ASAN_OPTIONS" };
+static const char *const variables[] = { "LD_PRELOAD", "FIU_CTRL_FIFO", "FIU_ENABLE" };
 static char *saved[G_N_ELEMENTS (variables)];
 static char *control_base;
+
+/* The ASan runtime this test program (built as the daemon is) runs
+ * with, from its mappings; NULL without ASan. */
+static char *
+find_asan_runtime (void)
+{
+  g_autofree char *maps = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  g_assert_true (g_file_get_contents ("/proc/self/maps", &maps, NULL, NULL));
+  lines = g_strsplit (maps, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *path = strchr (lines[i], '/');
+
+      if (path != NULL && strstr (path, "/libasan.so") != NULL)
+        return g_strdup (path);
+    }
+  return NULL;
+}
 
 /**
  * porthole_test_fiu_begin:
@@ -46,7 +66,9 @@ porthole_test_fiu_begin (const char *dir)
   g_autofree char *run = NULL;
   g_autofree char *posix = NULL;
   g_autofree char *preload = NULL;
-  const char *asan_options;
+  g_autofree char *asan = find_asan_runtime ();
+  g_autoptr(GStrvBuilder) libraries = g_strv_builder_new ();
+  g_auto(GStrv) list = NULL;
 
   if (library_dir == NULL)
     {
@@ -73,20 +95,21 @@ porthole_test_fiu_begin (const char *dir)
 
   g_free (control_base);
   control_base = g_build_filename (dir, "fiu", NULL);
-  preload = g_strjoin (" ", run, posix, saved[0], NULL);
+  /* An ASan daemon wants its runtime first (before it, libfiu's
+   * wrappers crash it at start-up); the calls then go through ASan's
+   * interceptor to libfiu's wrapper to libc. The daemon's children get
+   * the runtime too: shells run fine with it. */
+  if (asan != NULL)
+    g_strv_builder_add (libraries, asan);
+  g_strv_builder_add (libraries, run);
+  g_strv_builder_add (libraries, posix);
+  if (saved[0] != NULL)
+    g_strv_builder_add (libraries, saved[0]);
+  list = g_strv_builder_end (libraries);
+  preload = g_strjoinv (" ", list);
   g_setenv ("LD_PRELOAD", preload, TRUE);
   g_setenv ("FIU_CTRL_FIFO", control_base, TRUE);
   g_unsetenv ("FIU_ENABLE");
-  /* An ASan daemon: the preload comes before ASan's runtime, which is
-   * fine as long as that runtime does not insist on being first; the
-   * calls go through libfiu's wrapper, then ASan's interceptor. */
-  asan_options = saved[3];
-  if (asan_options != NULL)
-    {
-      g_autofree char *options = g_strconcat (asan_options, ":verify_asan_link_order=0", NULL);
-
-      g_setenv ("ASAN_OPTIONS", options, TRUE);
-    }
 
   return TRUE;
 }
