@@ -149,13 +149,30 @@ write_all (int         fd,
     }
 }
 
+/* libfiu's wrappers take a lock, which its control thread holds while
+ * it enables or disables a point. A child copied from the daemon at
+ * that moment (sanitized builds fork, and so does the fallback when
+ * clone3() is off) finds it held forever the first time it calls one
+ * between fork and exec, and the daemon waits for that child. Commands
+ * are only sent while no run is being started: after the runner's
+ * deferred compile (a second after the start), the tests start runs
+ * only through requests they wait for. */
+static void
+wait_for_startup_children (PortholeTestDaemon *daemon)
+{
+  g_autofree char *compiled = g_build_filename (daemon->state_dir, "runtime", "porthole-runner.pyc", NULL);
+
+  PORTHOLE_TEST_WAIT_UNTIL (g_file_test (compiled, G_FILE_TEST_EXISTS));
+}
+
 /**
  * porthole_test_fiu_ctrl:
  * @format: a libfiu remote control command, such as
  *   "enable name=posix/io/rw/write,failinfo=5" or "disable name=..."
  *
  * Sends the command to @daemon, started since porthole_test_fiu_begin(),
- * and asserts that libfiu took it.
+ * and asserts that libfiu took it. No run may be starting meanwhile
+ * (see wait_for_startup_children()).
  */
 void
 porthole_test_fiu_ctrl (PortholeTestDaemon *daemon,
@@ -177,6 +194,7 @@ porthole_test_fiu_ctrl (PortholeTestDaemon *daemon,
   va_end (args);
   line = g_strconcat (command, "\n", NULL);
 
+  wait_for_startup_children (daemon);
   /* The pipes exist from before main(): opening one that does not would
    * block forever. libfiu's thread opens "in", then "out". */
   g_assert_true (g_file_test (in_path, G_FILE_TEST_EXISTS));
