@@ -244,6 +244,11 @@ finish (PortholeCodeRun *self)
           g_free (self->notice);
           self->notice = g_strdup_printf (PORTHOLE_EXEC_TIMEOUT_NOTICE, self->options.timeout);
         }
+      else if (porthole_process_get_oom_killed (self->process))
+        {
+          g_free (self->notice);
+          self->notice = g_strdup (PORTHOLE_PROCESS_OOM_NOTICE);
+        }
     }
   if (self->cache_key != NULL)
     porthole_exec_cache_commit (porthole_executor_get_cache (self->executor), self->cache_key);
@@ -609,6 +614,12 @@ porthole_code_run_get_timed_out (PortholeCodeRun *self)
   return self->process != NULL && self->finished && porthole_process_get_timed_out (self->process);
 }
 
+gboolean
+porthole_code_run_get_oom_killed (PortholeCodeRun *self)
+{
+  return self->process != NULL && self->finished && porthole_process_get_oom_killed (self->process);
+}
+
 double
 porthole_code_run_get_duration (PortholeCodeRun *self)
 {
@@ -670,6 +681,7 @@ porthole_code_run_to_json (PortholeCodeRun *self,
       facts.stdout_text = porthole_process_get_stdout (self->process);
       facts.stderr_text = porthole_process_get_stderr (self->process);
       facts.timed_out = porthole_process_get_timed_out (self->process);
+      facts.oom_killed = porthole_process_get_oom_killed (self->process);
       facts.truncated = porthole_process_get_truncated (self->process);
       facts.execution_time = porthole_process_get_duration (self->process);
     }

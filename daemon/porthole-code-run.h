@@ -43,6 +43,7 @@ const char       *porthole_code_run_get_workdir  (PortholeCodeRun      *self);
 gboolean          porthole_code_run_is_finished  (PortholeCodeRun      *self);
 int               porthole_code_run_get_exit_code (PortholeCodeRun     *self);
 gboolean          porthole_code_run_get_timed_out (PortholeCodeRun     *self);
+gboolean          porthole_code_run_get_oom_killed (PortholeCodeRun    *self);
 double            porthole_code_run_get_duration (PortholeCodeRun      *self);
 const char       *porthole_code_run_get_notice   (PortholeCodeRun      *self);
 const char       *porthole_code_run_get_result   (PortholeCodeRun      *self);

@@ -191,16 +191,20 @@ porthole_command_track (PortholeDaemon  *daemon,
  * porthole_command_dup_stderr:
  *
  * Returns: (transfer full): what the command wrote to stderr, and that
- *   it timed out if it did
+ *   it timed out or the kernel killed it for memory if it did
  */
 char *
 porthole_command_dup_stderr (PortholeProcess *process)
 {
   const char *captured = porthole_process_get_stderr (process);
+  const char *notice = NULL;
 
   if (porthole_process_get_timed_out (process))
-    return g_strdup_printf ("%s%sCommand timed out\n", captured,
-                            captured[0] && !g_str_has_suffix (captured, "\n") ? "\n" : "");
+    notice = "Command timed out\n";
+  else if (porthole_process_get_oom_killed (process))
+    notice = PORTHOLE_PROCESS_OOM_NOTICE;
+  if (notice == NULL)
+    return g_strdup (captured);
 
-  return g_strdup (captured);
+  return g_strconcat (captured, captured[0] && !g_str_has_suffix (captured, "\n") ? "\n" : "", notice, NULL);
 }

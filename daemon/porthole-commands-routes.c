@@ -29,6 +29,7 @@ reply_result (PortholeRequest *req,
               const char      *err,
               int              exit_code,
               gboolean         timed_out,
+              gboolean         oom_killed,
               gboolean         truncated,
               double           execution_time,
               GPid             pid)
@@ -44,6 +45,7 @@ reply_result (PortholeRequest *req,
   json_object_set_string_member (result, "command", display);
   json_object_set_int_member (result, "pid", pid);
   json_object_set_boolean_member (result, "timed_out", timed_out);
+  json_object_set_boolean_member (result, "oom_killed", oom_killed);
   json_object_set_boolean_member (result, "truncated", truncated);
   json_object_set_string_member (result, PORTHOLE_MEMBER_TIMESTAMP, timestamp);
 
@@ -65,7 +67,7 @@ on_run_exited (PortholeProcess *process,
 
   reply_result (state->req, state->display, porthole_process_get_stdout (process), err,
                 porthole_process_get_exit_code (process), porthole_process_get_timed_out (process),
-                porthole_process_get_truncated (process), porthole_process_get_duration (process),
+                porthole_process_get_oom_killed (process), porthole_process_get_truncated (process), porthole_process_get_duration (process),
                 porthole_process_get_pid (process));
 
   g_cancellable_disconnect (porthole_request_get_cancellable (state->req), state->cancelled_id);
@@ -110,7 +112,7 @@ porthole_commands_handle_run (PortholeRequest *req)
       if (error != NULL)
         porthole_request_reply_gerror (req, error);
       else
-        reply_result (req, command.display, "", message, exit_code, FALSE, FALSE, 0.0, 0);
+        reply_result (req, command.display, "", message, exit_code, FALSE, FALSE, FALSE, 0.0, 0);
       return;
     }
 
@@ -171,74 +173,47 @@ porthole_commands_handle_background (PortholeRequest *req)
   porthole_request_reply_json (req, SOUP_STATUS_OK, reply);
 }
 
-/* /commands/stream: the first message starts the command; the session
- * lives until the socket closes. */
+/* /commands/stream: the first message starts the command. */
 
-typedef struct
-{
-  PortholeWsChannel *channel;
-  PortholeRunStream *stream;
-  gulong message_id;
-} StreamSession;
-
-static void
-stream_session_free (StreamSession *session)
-{
-  g_clear_signal_handler (&session->message_id, session->channel);
-  g_clear_object (&session->stream);
-  g_clear_object (&session->channel);
-  g_free (session);
-}
-
-static void
-on_stream_first_message (PortholeWsChannel *channel,
-                         JsonObject        *message,
-                         const char        *text,
-                         StreamSession     *session)
+static PortholeRunStream *
+start_stream (PortholeWsChannel *channel,
+              JsonObject        *message,
+              gpointer           user_data)
 {
   PortholeDaemon *daemon = porthole_ws_channel_get_daemon (channel);
   g_autoptr(PortholeProcess) process = NULL;
-  g_autoptr(PortholeRun) run = NULL;
+  g_autoptr(PortholeRun) run = porthole_run_new ("command", NULL, NULL, NULL, NULL);
+  g_autoptr(PortholeRunStream) stream = porthole_run_stream_new (channel, porthole_run_get_execution_id (run));
   g_auto(PortholeCommand) command = { 0 };
   g_autoptr(GError) error = NULL;
   g_autofree char *failure = NULL;
   int exit_code;
-
-  g_clear_signal_handler (&session->message_id, channel);
-
-  run = porthole_run_new ("command", NULL, NULL, NULL, NULL);
-  session->stream = porthole_run_stream_new (channel, porthole_run_get_execution_id (run));
 
   /* Not a command: said so, like any invalid request (error, complete). */
   if (!porthole_command_parse_stream (&command, daemon, message, DEFAULT_TIMEOUT, &error) ||
       (!(process = porthole_command_spawn (&command, PORTHOLE_PROCESS_FLAGS_NONE, &exit_code, &failure, &error)) &&
        error != NULL))
     {
-      porthole_run_stream_fail (session->stream, error);
-      return;
+      porthole_run_stream_fail (stream, error);
+      return g_steal_pointer (&stream);
     }
 
-  porthole_run_stream_send_start (session->stream);
+  porthole_run_stream_send_start (stream);
   if (process == NULL)
     {
-      porthole_run_stream_push (session->stream, PORTHOLE_PROCESS_STDERR, failure, strlen (failure));
-      porthole_run_stream_finish (session->stream, exit_code, FALSE, 0.0, NULL);
-      return;
+      porthole_run_stream_push (stream, PORTHOLE_PROCESS_STDERR, failure, strlen (failure));
+      porthole_run_stream_finish (stream, exit_code, FALSE, 0.0, NULL);
+      return g_steal_pointer (&stream);
     }
 
   porthole_command_track (daemon, process);
-  porthole_run_stream_attach_process (session->stream, process);
+  porthole_run_stream_attach_process (stream, process);
+  return g_steal_pointer (&stream);
 }
 
 void
 porthole_commands_handle_stream (PortholeRequest         *req,
                                  SoupWebsocketConnection *connection)
 {
-  StreamSession *session = g_new0 (StreamSession, 1);
-
-  session->channel = porthole_ws_channel_new (req, connection);
-  session->message_id = g_signal_connect (session->channel, "message",
-                                          G_CALLBACK (on_stream_first_message), session);
-  /* The session ends with the socket. */
-  g_signal_connect_swapped (session->channel, "closed", G_CALLBACK (stream_session_free), session);
+  porthole_run_stream_accept (req, connection, start_stream, NULL);
 }

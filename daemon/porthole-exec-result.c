@@ -301,6 +301,7 @@ porthole_exec_result_to_json (const PortholeExecFacts *facts,
   json_object_set_string_member (result, "language", facts->language);
   json_object_set_string_member (result, PORTHOLE_MEMBER_TIMESTAMP, timestamp);
   json_object_set_boolean_member (result, "timed_out", facts->timed_out);
+  json_object_set_boolean_member (result, "oom_killed", facts->oom_killed);
   json_object_set_boolean_member (result, "truncated", facts->truncated);
 
   if (facts->rich != NULL)

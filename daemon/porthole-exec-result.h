@@ -41,6 +41,7 @@ typedef struct
   const char *notice;
   int exit_code;
   gboolean timed_out;
+  gboolean oom_killed;
   gboolean truncated;
   double execution_time;
   PortholeRichOutputs *rich;

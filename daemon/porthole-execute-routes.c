@@ -517,26 +517,6 @@ typedef enum
   STREAM_IPYTHON,
 } StreamKind;
 
-/* What the socket's first message started is tied to the stream, not to
- * this session: runs and streams keep themselves alive until the run has
- * finished, while the session ends with the socket. */
-typedef struct
-{
-  StreamKind kind;
-  PortholeWsChannel *channel;
-  PortholeRunStream *stream;
-  gulong message_id;
-} StreamSession;
-
-static void
-stream_session_free (StreamSession *session)
-{
-  g_clear_signal_handler (&session->message_id, session->channel);
-  g_clear_object (&session->stream);
-  g_clear_object (&session->channel);
-  g_free (session);
-}
-
 static void
 on_stream_rich (GObject           *producer,
                 const char        *msg_type,
@@ -558,6 +538,7 @@ finish_stream (PortholeRunStream *stream,
                const char        *result_text,
                int                exit_code,
                gboolean           timed_out,
+               gboolean           oom_killed,
                double             execution_time)
 {
   g_autoptr(JsonObject) extra = json_object_new ();
@@ -566,6 +547,7 @@ finish_stream (PortholeRunStream *stream,
     porthole_run_stream_push (stream, PORTHOLE_PROCESS_STDERR, notice, strlen (notice));
   if (result_text != NULL)
     json_object_set_string_member (extra, "result", result_text);
+  json_object_set_boolean_member (extra, "oom_killed", oom_killed);
   porthole_run_stream_finish (stream, exit_code, timed_out, execution_time, extra);
 }
 
@@ -575,7 +557,7 @@ on_stream_run_finished (PortholeCodeRun   *run,
 {
   finish_stream (stream, porthole_code_run_get_notice (run), porthole_code_run_get_result (run),
                  porthole_code_run_get_exit_code (run), porthole_code_run_get_timed_out (run),
-                 porthole_code_run_get_duration (run));
+                 porthole_code_run_get_oom_killed (run), porthole_code_run_get_duration (run));
 }
 
 static void
@@ -596,14 +578,16 @@ on_stream_cell_finished (PortholeKernelExecution *execution,
                  porthole_kernel_execution_get_result (execution),
                  porthole_kernel_execution_get_exit_code (execution),
                  porthole_kernel_execution_get_timed_out (execution),
+                 porthole_kernel_execution_get_oom_killed (execution),
                  porthole_kernel_execution_get_duration (execution));
 }
 
 static void
-start_stream_cell (StreamSession *session,
-                   PortholeExecRequest   *request)
+start_stream_cell (PortholeRunStream   *stream,
+                   StreamKind           kind,
+                   PortholeDaemon      *daemon,
+                   PortholeExecRequest *request)
 {
-  PortholeDaemon *daemon = porthole_ws_channel_get_daemon (session->channel);
   g_autoptr(PortholeKernelExecution) execution = NULL;
   g_autoptr(GError) error = NULL;
   PortholeKernel *kernel;
@@ -611,39 +595,40 @@ start_stream_cell (StreamSession *session,
   execution = porthole_exec_request_prepare_cell (request, daemon, &kernel, &error);
   if (execution == NULL)
     {
-      porthole_run_stream_fail (session->stream, error);
+      porthole_run_stream_fail (stream, error);
       return;
     }
 
-  g_signal_connect_object (execution, "finished", G_CALLBACK (on_stream_cell_finished), session->stream, 0);
-  g_signal_connect_object (execution, "output", G_CALLBACK (on_stream_cell_output), session->stream, 0);
-  if (session->kind == STREAM_RICH)
-    g_signal_connect_object (execution, "rich", G_CALLBACK (on_stream_rich), session->stream, 0);
+  g_signal_connect_object (execution, "finished", G_CALLBACK (on_stream_cell_finished), stream, 0);
+  g_signal_connect_object (execution, "output", G_CALLBACK (on_stream_cell_output), stream, 0);
+  if (kind == STREAM_RICH)
+    g_signal_connect_object (execution, "rich", G_CALLBACK (on_stream_rich), stream, 0);
   /* `cancel`, or the client gone: the cell is interrupted. */
-  g_signal_connect_object (session->stream, "cancel", G_CALLBACK (porthole_kernel_execution_cancel),
+  g_signal_connect_object (stream, "cancel", G_CALLBACK (porthole_kernel_execution_cancel),
                            execution, G_CONNECT_SWAPPED);
-  porthole_run_stream_send_start (session->stream);
+  porthole_run_stream_send_start (stream);
   porthole_kernel_submit (kernel, execution);
 }
 
 static void
-start_stream_run (StreamSession *session,
-                  PortholeExecRequest   *request)
+start_stream_run (PortholeRunStream   *stream,
+                  StreamKind           kind,
+                  PortholeDaemon      *daemon,
+                  PortholeExecRequest *request)
 {
-  PortholeDaemon *daemon = porthole_ws_channel_get_daemon (session->channel);
   g_autoptr(PortholeCodeRun) run = NULL;
   g_autoptr(GError) error = NULL;
   PortholeProcess *process;
 
   run = porthole_code_run_new (get_executor (daemon), request->language, request->code,
                                &request->options, PORTHOLE_CODE_RUN_FLAGS_RICH);
-  g_signal_connect_object (run, "finished", G_CALLBACK (on_stream_run_finished), session->stream, 0);
-  if (session->kind == STREAM_RICH)
-    g_signal_connect_object (run, "rich", G_CALLBACK (on_stream_rich), session->stream, 0);
+  g_signal_connect_object (run, "finished", G_CALLBACK (on_stream_run_finished), stream, 0);
+  if (kind == STREAM_RICH)
+    g_signal_connect_object (run, "rich", G_CALLBACK (on_stream_rich), stream, 0);
 
   if (!porthole_code_run_start (run, &error))
     {
-      porthole_run_stream_fail (session->stream, error);
+      porthole_run_stream_fail (stream, error);
       return;
     }
 
@@ -653,43 +638,41 @@ start_stream_run (StreamSession *session,
   process = porthole_code_run_get_process (run);
   if (process != NULL && !porthole_code_run_is_finished (run))
     {
-      porthole_run_stream_send_start (session->stream);
-      porthole_run_stream_attach_process (session->stream, process);
+      porthole_run_stream_send_start (stream);
+      porthole_run_stream_attach_process (stream, process);
     }
 }
 
-static void
-on_stream_first_message (PortholeWsChannel *channel,
-                         JsonObject        *message,
-                         const char        *text,
-                         StreamSession     *session)
+/* The first message that carries code starts the run. */
+static PortholeRunStream *
+start_stream (PortholeWsChannel *channel,
+              JsonObject        *message,
+              gpointer           user_data)
 {
+  StreamKind kind = GPOINTER_TO_INT (user_data);
   PortholeDaemon *daemon = porthole_ws_channel_get_daemon (channel);
   g_auto(PortholeExecRequest) request = { 0 };
   g_autoptr(GError) error = NULL;
   g_autofree char *execution_id = NULL;
+  g_autoptr(PortholeRunStream) stream = NULL;
 
   if (!porthole_exec_request_starts_stream (message))
-    return;
-
-  g_clear_signal_handler (&session->message_id, channel);
+    return NULL;
 
   execution_id = porthole_run_new_execution_id ();
-  session->stream = porthole_run_stream_new (channel, execution_id);
+  stream = porthole_run_stream_new (channel, execution_id);
 
   /* Text that is not a JSON object ends the session: error, complete,
    * close 1007. */
   if (!porthole_exec_request_parse_stream (&request, daemon, message, DEFAULT_STREAM_TIMEOUT,
-                                           session->kind == STREAM_IPYTHON, &error))
-    {
-      porthole_run_stream_fail (session->stream, error);
-      return;
-    }
-
-  if (request.session != NULL)
-    start_stream_cell (session, &request);
+                                           kind == STREAM_IPYTHON, &error))
+    porthole_run_stream_fail (stream, error);
+  else if (request.session != NULL)
+    start_stream_cell (stream, kind, daemon, &request);
   else
-    start_stream_run (session, &request);
+    start_stream_run (stream, kind, daemon, &request);
+
+  return g_steal_pointer (&stream);
 }
 
 static void
@@ -697,14 +680,7 @@ open_stream (PortholeRequest         *req,
              SoupWebsocketConnection *connection,
              StreamKind               kind)
 {
-  StreamSession *session = g_new0 (StreamSession, 1);
-
-  session->kind = kind;
-  session->channel = porthole_ws_channel_new (req, connection);
-  session->message_id = g_signal_connect (session->channel, "message",
-                                          G_CALLBACK (on_stream_first_message), session);
-  /* The session ends with the socket; a run still going keeps itself. */
-  g_signal_connect_swapped (session->channel, "closed", G_CALLBACK (stream_session_free), session);
+  porthole_run_stream_accept (req, connection, start_stream, GINT_TO_POINTER (kind));
 }
 
 void

@@ -28,6 +28,7 @@ struct _PortholeKernelExecution
   gint64 ended;
   int exit_code;
   gboolean timed_out;
+  gboolean oom_killed;
   gboolean finished;
   gboolean cancelled;
   char *notice;
@@ -179,6 +180,20 @@ porthole_kernel_execution_get_timed_out (PortholeKernelExecution *self)
   return self->timed_out;
 }
 
+gboolean
+porthole_kernel_execution_get_oom_killed (PortholeKernelExecution *self)
+{
+  return self->oom_killed;
+}
+
+/* Before porthole_kernel_execution_finish(): the kernel's process was
+ * killed for memory while running the cell. */
+void
+porthole_kernel_execution_set_oom_killed (PortholeKernelExecution *self)
+{
+  self->oom_killed = TRUE;
+}
+
 double
 porthole_kernel_execution_get_duration (PortholeKernelExecution *self)
 {
@@ -290,6 +305,7 @@ porthole_kernel_execution_to_json (PortholeKernelExecution *self,
     .notice = self->notice,
     .exit_code = self->exit_code,
     .timed_out = self->timed_out,
+    .oom_killed = self->oom_killed,
     .truncated = self->truncated,
     .execution_time = porthole_kernel_execution_get_duration (self),
     .rich = self->rich,

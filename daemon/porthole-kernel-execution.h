@@ -27,6 +27,8 @@ guint                    porthole_kernel_execution_get_timeout   (PortholeKernel
 gboolean                 porthole_kernel_execution_is_finished   (PortholeKernelExecution *self);
 int                      porthole_kernel_execution_get_exit_code (PortholeKernelExecution *self);
 gboolean                 porthole_kernel_execution_get_timed_out (PortholeKernelExecution *self);
+gboolean                 porthole_kernel_execution_get_oom_killed (PortholeKernelExecution *self);
+void                     porthole_kernel_execution_set_oom_killed (PortholeKernelExecution *self);
 double                   porthole_kernel_execution_get_duration  (PortholeKernelExecution *self);
 const char              *porthole_kernel_execution_get_notice    (PortholeKernelExecution *self);
 const char              *porthole_kernel_execution_get_result    (PortholeKernelExecution *self);

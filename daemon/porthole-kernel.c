@@ -35,6 +35,7 @@
 
 #include "porthole-daemon.h"
 #include "porthole-env-store.h"
+#include "porthole-exec-result.h"
 #include "porthole-json.h"
 #include "porthole-jupyter-channel.h"
 #include "porthole-kernel.h"
@@ -197,7 +198,7 @@ finish_cell (PortholeKernel *self,
   g_signal_handlers_disconnect_by_data (execution, self);
   if (timed_out)
     {
-      timeout_notice = g_strdup_printf ("Execution timed out after %u seconds\n",
+      timeout_notice = g_strdup_printf (PORTHOLE_EXEC_TIMEOUT_NOTICE,
                                         porthole_kernel_execution_get_timeout (execution));
       notice = timeout_notice;
       exit_code = PORTHOLE_PROCESS_EXIT_TIMEOUT;
@@ -602,10 +603,18 @@ on_process_exited (PortholeProcess *process,
 
   if (self->current != NULL)
     {
-      g_autofree char *notice = g_strdup_printf ("The kernel died (exit status %d) while running this code; "
-                                                 "its state is lost and it restarts for the next call\n",
-                                                 exit_code);
+      g_autofree char *notice = NULL;
 
+      if (porthole_process_get_oom_killed (process))
+        {
+          porthole_kernel_execution_set_oom_killed (self->current);
+          notice = g_strdup (PORTHOLE_PROCESS_OOM_NOTICE
+                             "The kernel's state is lost; it restarts for the next call\n");
+        }
+      else
+        notice = g_strdup_printf ("The kernel died (exit status %d) while running this code; "
+                                  "its state is lost and it restarts for the next call\n",
+                                  exit_code);
       finish_cell (self, exit_code, notice);
     }
 

@@ -46,6 +46,7 @@
 #include "porthole-json-nul.h"
 #include "porthole-process.h"
 #include "porthole-process-ledger.h"
+#include "porthole-procfs.h"
 #include "porthole-spawn.h"
 #include "porthole-target-user.h"
 
@@ -91,6 +92,7 @@ struct _PortholeProcess
 
   gint64 start_time;
   gint64 end_time;
+  gint64 oom_kills_at_start;
   int wait_status;
   guint child_watch_id;
   guint timeout_id;
@@ -106,6 +108,7 @@ struct _PortholeProcess
   guint kill_started : 1;
   guint truncated : 1;
   guint output_paused : 1;
+  guint oom_killed : 1;
 };
 
 enum {
@@ -659,6 +662,21 @@ maybe_finish (PortholeProcess *self)
     finish (self);
 }
 
+/* SIGKILL (or a shell's 137 for a child killed so) that no one here sent,
+ * while the kernel's OOM killer killed something: the run is reported
+ * as killed for memory, not as a plain 137 (SECURITY.md §6.7). Another
+ * process's kill at the same moment could be taken for ours; a kill of
+ * ours is never missed. */
+static gboolean
+was_oom_killed (PortholeProcess *self)
+{
+  gboolean sigkill = (WIFSIGNALED (self->wait_status) && WTERMSIG (self->wait_status) == SIGKILL) ||
+                     (WIFEXITED (self->wait_status) && WEXITSTATUS (self->wait_status) == 128 + SIGKILL);
+
+  return sigkill && !self->kill_started && self->oom_kills_at_start >= 0 &&
+         porthole_procfs_oom_kills () > self->oom_kills_at_start;
+}
+
 static void
 child_watch_cb (GPid     pid,
                 int      status,
@@ -671,6 +689,7 @@ child_watch_cb (GPid     pid,
   self->child_watch_id = 0;
   self->main_exited = TRUE;
   self->wait_status = status;
+  self->oom_killed = was_oom_killed (self);
 
   for (guint i = 0; i < G_N_ELEMENTS (self->readers); i++)
     all_eof &= self->readers[i].fd < 0;
@@ -833,6 +852,7 @@ porthole_process_spawn (PortholeProcess  *self,
 
   porthole_process_ledger_start_guardian ();
   self->start_time = g_get_real_time ();
+  self->oom_kills_at_start = porthole_procfs_oom_kills ();
   ok = porthole_spawn (&args, &self->pid, error);
 
   /* The child has its copies (or never will). */
@@ -1326,6 +1346,18 @@ gboolean
 porthole_process_get_killed (PortholeProcess *self)
 {
   return self->killed;
+}
+
+/**
+ * porthole_process_get_oom_killed:
+ *
+ * Returns: whether the kernel's out-of-memory killer ended the run (its
+ *   main process, or the child whose status a shell passed on)
+ */
+gboolean
+porthole_process_get_oom_killed (PortholeProcess *self)
+{
+  return self->oom_killed;
 }
 
 /**

@@ -17,6 +17,8 @@ G_BEGIN_DECLS
 #define PORTHOLE_PROCESS_KILL_GRACE_MS 2000
 /* Exit code of a run that hit its timeout. */
 #define PORTHOLE_PROCESS_EXIT_TIMEOUT 124
+/* What stderr gains when the kernel's OOM killer ended a run. */
+#define PORTHOLE_PROCESS_OOM_NOTICE "Killed by the kernel's out-of-memory killer\n"
 
 typedef enum
 {
@@ -90,6 +92,7 @@ int              porthole_process_get_exit_code     (PortholeProcess      *self)
 int              porthole_process_get_term_signal   (PortholeProcess      *self);
 gboolean         porthole_process_get_timed_out     (PortholeProcess      *self);
 gboolean         porthole_process_get_killed        (PortholeProcess      *self);
+gboolean         porthole_process_get_oom_killed    (PortholeProcess      *self);
 const char      *porthole_process_get_stdout        (PortholeProcess      *self);
 const char      *porthole_process_get_stderr        (PortholeProcess      *self);
 gboolean         porthole_process_get_truncated     (PortholeProcess      *self);

@@ -41,6 +41,33 @@ porthole_procfs_memory_total (void)
 }
 
 /**
+ * porthole_procfs_oom_kills:
+ *
+ * Counts both the kernel's system-wide and its memory cgroups' kills.
+ *
+ * Returns: how many processes the kernel's out-of-memory killer has
+ *   killed since boot (/proc/vmstat "oom_kill", Linux 4.13), -1 if
+ *   unknown
+ */
+gint64
+porthole_procfs_oom_kills (void)
+{
+  g_autofree char *contents = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/vmstat", &contents, NULL, NULL))
+    return -1;
+  if (g_str_has_prefix (contents, "oom_kill "))
+    line = contents;
+  else if ((line = strstr (contents, "\noom_kill ")) != NULL)
+    line++;
+  else
+    return -1;
+
+  return g_ascii_strtoll (line + strlen ("oom_kill "), NULL, 10);
+}
+
+/**
  * porthole_procfs_boot_time:
  *
  * Returns: the boot time, in seconds since the epoch ("btime")

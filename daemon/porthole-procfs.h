@@ -41,6 +41,7 @@ guint64     porthole_procfs_ticks_per_second (void);
 guint64     porthole_procfs_boot_time        (void);
 gint64      porthole_procfs_start_time       (const PortholeProcStat *stat);
 guint64     porthole_procfs_memory_total     (void);
+gint64      porthole_procfs_oom_kills        (void);
 
 /* CPU use of one process between two readings. */
 typedef struct

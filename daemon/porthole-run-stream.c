@@ -17,6 +17,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "porthole-config.h"
 #include "porthole-daemon.h"
 #include "porthole-json.h"
@@ -323,9 +325,15 @@ static void
 on_process_exited (PortholeProcess   *process,
                    PortholeRunStream *self)
 {
+  g_autoptr(JsonObject) extra = json_object_new ();
+
+  if (porthole_process_get_oom_killed (process))
+    porthole_run_stream_push (self, PORTHOLE_PROCESS_STDERR, PORTHOLE_PROCESS_OOM_NOTICE,
+                              strlen (PORTHOLE_PROCESS_OOM_NOTICE));
+  json_object_set_boolean_member (extra, "oom_killed", porthole_process_get_oom_killed (process));
   porthole_run_stream_finish (self, porthole_process_get_exit_code (process),
                               porthole_process_get_timed_out (process),
-                              porthole_process_get_duration (process), NULL);
+                              porthole_process_get_duration (process), extra);
 }
 
 static void
@@ -436,4 +444,61 @@ porthole_run_stream_new (PortholeWsChannel *channel,
   self->drained_handler = g_signal_connect_swapped (channel, "drained", G_CALLBACK (on_channel_drained), self);
 
   return self;
+}
+
+/* The session of a stream route: the first message that starts a run
+ * makes the stream. The session ends with the socket; what it started
+ * keeps itself alive until its run has finished. */
+typedef struct
+{
+  PortholeWsChannel *channel;
+  PortholeRunStream *stream;
+  PortholeRunStreamStarter starter;
+  gpointer user_data;
+  gulong message_id;
+} Session;
+
+static void
+session_free (Session *session)
+{
+  g_clear_signal_handler (&session->message_id, session->channel);
+  g_clear_object (&session->stream);
+  g_clear_object (&session->channel);
+  g_free (session);
+}
+
+static void
+on_session_message (PortholeWsChannel *channel,
+                    JsonObject        *message,
+                    const char        *text,
+                    Session           *session)
+{
+  PortholeRunStream *stream = session->starter (channel, message, session->user_data);
+
+  if (stream == NULL)
+    return;
+
+  g_clear_signal_handler (&session->message_id, channel);
+  session->stream = stream;
+}
+
+/**
+ * porthole_run_stream_accept:
+ * @starter: makes the stream of the first message that starts a run
+ *
+ * Serves an upgraded stream route (/commands/stream, /execute/stream…).
+ */
+void
+porthole_run_stream_accept (PortholeRequest          *req,
+                            SoupWebsocketConnection  *connection,
+                            PortholeRunStreamStarter  starter,
+                            gpointer                  user_data)
+{
+  Session *session = g_new0 (Session, 1);
+
+  session->channel = porthole_ws_channel_new (req, connection);
+  session->starter = starter;
+  session->user_data = user_data;
+  session->message_id = g_signal_connect (session->channel, "message", G_CALLBACK (on_session_message), session);
+  g_signal_connect_swapped (session->channel, "closed", G_CALLBACK (session_free), session);
 }

@@ -37,4 +37,22 @@ void               porthole_run_stream_attach_process (PortholeRunStream     *se
 gboolean           porthole_run_stream_is_finished    (PortholeRunStream     *self);
 gboolean           porthole_run_stream_is_cancel      (JsonObject            *message);
 
+/**
+ * PortholeRunStreamStarter:
+ * @channel: the session's channel
+ * @message: a message the client sent
+ * @user_data: what porthole_run_stream_accept() was given
+ *
+ * Returns: (transfer full) (nullable): the stream @message started (or
+ *   failed), %NULL if it starts none and the next message is to be tried
+ */
+typedef PortholeRunStream *(*PortholeRunStreamStarter) (PortholeWsChannel *channel,
+                                                        JsonObject        *message,
+                                                        gpointer           user_data);
+
+void               porthole_run_stream_accept         (PortholeRequest          *req,
+                                                       SoupWebsocketConnection  *connection,
+                                                       PortholeRunStreamStarter  starter,
+                                                       gpointer                  user_data);
+
 G_END_DECLS

@@ -473,7 +473,7 @@ watch_folder (PortholeFilesPage *self)
   GCancellable *cancellable = porthole_page_get_cancellable (PORTHOLE_PAGE (self));
 
   if (self->watch != NULL)
-    porthole_file_watch_close (self->watch);
+    porthole_ws_object_close (PORTHOLE_WS_OBJECT (self->watch));
   g_clear_object (&self->watch);
   if (cancellable == NULL || get_client (self) == NULL)
     return;
@@ -1195,7 +1195,7 @@ porthole_files_page_stop (PortholePage *page)
   if (self->watch != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->watch, self);
-      porthole_file_watch_close (self->watch);
+      porthole_ws_object_close (PORTHOLE_WS_OBJECT (self->watch));
     }
   g_clear_object (&self->watch);
   if (self->shown_sandbox != porthole_page_get_sandbox (page))

@@ -187,7 +187,7 @@ drop_subscription (PortholeMetricsPage *self)
   if (self->subscription != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->subscription, self);
-      porthole_metrics_subscription_close (self->subscription);
+      porthole_ws_object_close (PORTHOLE_WS_OBJECT (self->subscription));
       g_clear_object (&self->subscription);
     }
 }

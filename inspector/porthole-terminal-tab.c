@@ -131,7 +131,7 @@ clear_session (PortholeTerminalTab *self)
   if (self->session != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->session, self);
-      porthole_terminal_session_close (self->session);
+      porthole_ws_object_close (PORTHOLE_WS_OBJECT (self->session));
       g_clear_object (&self->session);
     }
 }

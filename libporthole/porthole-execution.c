@@ -4,8 +4,9 @@
  * `stdout`/`stderr` frames become "output" signals; their `output`
  * mirrors (API.md §3.9) are ignored so nothing shows twice. `display`
  * frames become "display" signals (MIME type and data), `result` gives
- * the exit code and duration, `error` the daemon's reason, and
- * `complete` — or a socket that closed without it — "finished", once.
+ * the exit code and duration, `error` the daemon's reason (through
+ * PortholeWsObject's "error"), and `complete` — or a socket that closed
+ * without it — "finished", once.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -18,9 +19,8 @@
 
 struct _PortholeExecution
 {
-  GObject parent_instance;
+  PortholeWsObject parent_instance;
 
-  SoupWebsocketConnection *connection;
   gboolean finished;
   gboolean success;
   gboolean timed_out;
@@ -41,7 +41,7 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-G_DEFINE_FINAL_TYPE (PortholeExecution, porthole_execution, G_TYPE_OBJECT)
+G_DEFINE_FINAL_TYPE (PortholeExecution, porthole_execution, PORTHOLE_TYPE_WS_OBJECT)
 
 static void
 finish (PortholeExecution *self)
@@ -53,106 +53,88 @@ finish (PortholeExecution *self)
   if (!self->have_result)
     self->duration = (g_get_monotonic_time () - self->started) / (double) G_USEC_PER_SEC;
   g_signal_emit (self, signals[FINISHED], 0);
-  if (soup_websocket_connection_get_state (self->connection) == SOUP_WEBSOCKET_STATE_OPEN)
-    soup_websocket_connection_close (self->connection, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+  porthole_ws_object_close (PORTHOLE_WS_OBJECT (self));
 }
 
 static void
-on_message (SoupWebsocketConnection *connection,
-            int                      type,
-            GBytes                  *bytes,
-            PortholeExecution       *self)
+read_exit (PortholeExecution *self,
+           JsonObject        *message)
 {
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(PortholeExecution) hold = g_object_ref (self);
-  JsonObject *object;
-  const char *kind;
-  gsize size;
-  const char *data = g_bytes_get_data (bytes, &size);
+  gint64 exit_code = -1;
 
-  node = porthole_json_parse (data, size, NULL);
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node) || self->finished)
+  porthole_json_node_get_int (json_object_get_member (message, PORTHOLE_MEMBER_EXIT_CODE), &exit_code);
+  self->exit_code = exit_code;
+  porthole_json_node_get_boolean (json_object_get_member (message, PORTHOLE_MEMBER_SUCCESS), &self->success);
+}
+
+static void
+porthole_execution_message (PortholeWsObject *object,
+                            const char       *kind,
+                            JsonObject       *message)
+{
+  PortholeExecution *self = PORTHOLE_EXECUTION (object);
+
+  if (self->finished)
     return;
-
-  object = json_node_get_object (node);
-  kind = porthole_json_object_get_string (object, PORTHOLE_MEMBER_TYPE);
 
   if (g_strcmp0 (kind, PORTHOLE_WS_TYPE_STDOUT) == 0 || g_strcmp0 (kind, PORTHOLE_WS_TYPE_STDERR) == 0)
     {
-      const char *text = porthole_json_object_get_string (object, PORTHOLE_MEMBER_DATA);
+      const char *text = porthole_json_object_get_string (message, PORTHOLE_MEMBER_DATA);
 
       if (text != NULL)
         g_signal_emit (self, signals[OUTPUT], 0, kind, text);
     }
   else if (g_strcmp0 (kind, PORTHOLE_WS_TYPE_DISPLAY) == 0)
     {
-      const char *mime = porthole_json_object_get_string (object, "mime_type");
-      JsonNode *value = json_object_get_member (object, PORTHOLE_MEMBER_DATA);
+      const char *mime = porthole_json_object_get_string (message, "mime_type");
+      JsonNode *value = json_object_get_member (message, PORTHOLE_MEMBER_DATA);
 
       if (mime != NULL && value != NULL && !JSON_NODE_HOLDS_NULL (value))
         g_signal_emit (self, signals[DISPLAY], 0, mime, value);
     }
   else if (g_strcmp0 (kind, PORTHOLE_WS_TYPE_RESULT) == 0)
     {
-      gint64 exit_code = -1;
-      const char *result = porthole_json_object_get_string (object, "result");
+      const char *result = porthole_json_object_get_string (message, "result");
 
       self->have_result = TRUE;
-      porthole_json_node_get_int (json_object_get_member (object, PORTHOLE_MEMBER_EXIT_CODE), &exit_code);
-      self->exit_code = exit_code;
-      porthole_json_node_get_double (json_object_get_member (object, "execution_time"), &self->duration);
-      porthole_json_node_get_boolean (json_object_get_member (object, PORTHOLE_MEMBER_SUCCESS), &self->success);
-      porthole_json_node_get_boolean (json_object_get_member (object, "timed_out"), &self->timed_out);
+      read_exit (self, message);
+      porthole_json_node_get_double (json_object_get_member (message, "execution_time"), &self->duration);
+      porthole_json_node_get_boolean (json_object_get_member (message, "timed_out"), &self->timed_out);
       if (result != NULL)
         {
           g_free (self->result);
           self->result = g_strdup (result);
         }
     }
-  else if (g_strcmp0 (kind, PORTHOLE_WS_TYPE_ERROR) == 0)
-    {
-      const char *error = porthole_json_object_get_string (object, PORTHOLE_MEMBER_ERROR);
-
-      g_free (self->error);
-      self->error = g_strdup (error ? error : "");
-    }
   else if (g_strcmp0 (kind, PORTHOLE_WS_TYPE_COMPLETE) == 0)
     {
       if (!self->have_result)
-        {
-          gint64 exit_code = -1;
-
-          porthole_json_node_get_int (json_object_get_member (object, PORTHOLE_MEMBER_EXIT_CODE), &exit_code);
-          self->exit_code = exit_code;
-          porthole_json_node_get_boolean (json_object_get_member (object, PORTHOLE_MEMBER_SUCCESS), &self->success);
-        }
+        read_exit (self, message);
       finish (self);
     }
 }
 
 static void
-on_closed (SoupWebsocketConnection *connection,
-           PortholeExecution       *self)
+porthole_execution_error (PortholeWsObject *object,
+                          const char       *error)
 {
-  if (!self->finished && self->error == NULL)
-    self->error = g_strdup ("The connection closed before the run ended");
-  finish (self);
+  PortholeExecution *self = PORTHOLE_EXECUTION (object);
+
+  if (self->finished)
+    return;
+
+  g_free (self->error);
+  self->error = g_strdup (error);
 }
 
 static void
-porthole_execution_dispose (GObject *object)
+porthole_execution_closed (PortholeWsObject *object)
 {
-  PortholeExecution *self = (PortholeExecution *)object;
+  PortholeExecution *self = PORTHOLE_EXECUTION (object);
 
-  if (self->connection != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->connection, self);
-      if (soup_websocket_connection_get_state (self->connection) == SOUP_WEBSOCKET_STATE_OPEN)
-        soup_websocket_connection_close (self->connection, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
-    }
-  g_clear_object (&self->connection);
-
-  G_OBJECT_CLASS (porthole_execution_parent_class)->dispose (object);
+  if (!self->finished && self->error == NULL)
+    self->error = g_strdup ("The connection closed before the run ended");
+  finish (self);
 }
 
 static void
@@ -171,8 +153,12 @@ porthole_execution_class_init (PortholeExecutionClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
-  object_class->dispose = porthole_execution_dispose;
+  PortholeWsObjectClass *ws_class = PORTHOLE_WS_OBJECT_CLASS (klass);
+
   object_class->finalize = porthole_execution_finalize;
+  ws_class->message = porthole_execution_message;
+  ws_class->error = porthole_execution_error;
+  ws_class->closed = porthole_execution_closed;
 
   /**
    * PortholeExecution::output:
@@ -227,21 +213,13 @@ porthole_execution_new (SoupWebsocketConnection *connection,
                         JsonObject              *request)
 {
   PortholeExecution *self;
-  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
-  g_autofree char *text = NULL;
 
   g_return_val_if_fail (SOUP_IS_WEBSOCKET_CONNECTION (connection), NULL);
   g_return_val_if_fail (request != NULL, NULL);
 
-  self = g_object_new (PORTHOLE_TYPE_EXECUTION, NULL);
-  self->connection = g_object_ref (connection);
+  self = g_object_new (PORTHOLE_TYPE_EXECUTION, "connection", connection, NULL);
   self->started = g_get_monotonic_time ();
-  g_signal_connect (connection, "message", G_CALLBACK (on_message), self);
-  g_signal_connect (connection, "closed", G_CALLBACK (on_closed), self);
-
-  json_node_set_object (node, request);
-  text = porthole_json_to_string (node, NULL);
-  soup_websocket_connection_send_text (connection, text);
+  porthole_ws_object_send (PORTHOLE_WS_OBJECT (self), request);
 
   return self;
 }
@@ -254,12 +232,15 @@ porthole_execution_new (SoupWebsocketConnection *connection,
 void
 porthole_execution_cancel (PortholeExecution *self)
 {
+  g_autoptr(JsonObject) message = json_object_new ();
+
   g_return_if_fail (PORTHOLE_IS_EXECUTION (self));
 
-  if (self->finished || soup_websocket_connection_get_state (self->connection) != SOUP_WEBSOCKET_STATE_OPEN)
+  if (self->finished)
     return;
 
-  soup_websocket_connection_send_text (self->connection, "{\"type\":\"" PORTHOLE_WS_TYPE_CANCEL "\"}");
+  json_object_set_string_member (message, PORTHOLE_MEMBER_TYPE, PORTHOLE_WS_TYPE_CANCEL);
+  porthole_ws_object_send (PORTHOLE_WS_OBJECT (self), message);
 }
 
 gboolean

@@ -6,14 +6,13 @@
 
 #pragma once
 
-#include <json-glib/json-glib.h>
-#include <libsoup/soup.h>
+#include "porthole-ws-object.h"
 
 G_BEGIN_DECLS
 
 #define PORTHOLE_TYPE_EXECUTION (porthole_execution_get_type ())
 
-G_DECLARE_FINAL_TYPE (PortholeExecution, porthole_execution, PORTHOLE, EXECUTION, GObject)
+G_DECLARE_FINAL_TYPE (PortholeExecution, porthole_execution, PORTHOLE, EXECUTION, PortholeWsObject)
 
 PortholeExecution *porthole_execution_new               (SoupWebsocketConnection *connection,
                                                          JsonObject              *request);

@@ -6,20 +6,18 @@
 
 #pragma once
 
-#include <json-glib/json-glib.h>
-#include <libsoup/soup.h>
+#include "porthole-ws-object.h"
 
 G_BEGIN_DECLS
 
 #define PORTHOLE_TYPE_FILE_WATCH (porthole_file_watch_get_type ())
 
-G_DECLARE_FINAL_TYPE (PortholeFileWatch, porthole_file_watch, PORTHOLE, FILE_WATCH, GObject)
+G_DECLARE_FINAL_TYPE (PortholeFileWatch, porthole_file_watch, PORTHOLE, FILE_WATCH, PortholeWsObject)
 
 PortholeFileWatch *porthole_file_watch_new        (SoupWebsocketConnection *connection,
                                                    const char              *path);
 const char        *porthole_file_watch_get_path   (PortholeFileWatch       *self);
 gboolean           porthole_file_watch_is_watching (PortholeFileWatch      *self);
 guint64            porthole_file_watch_get_n_events (PortholeFileWatch     *self);
-void               porthole_file_watch_close      (PortholeFileWatch       *self);
 
 G_END_DECLS

@@ -6,19 +6,16 @@
 
 #pragma once
 
-#include <json-glib/json-glib.h>
-#include <libsoup/soup.h>
+#include "porthole-ws-object.h"
 
 G_BEGIN_DECLS
 
 #define PORTHOLE_TYPE_METRICS_SUBSCRIPTION (porthole_metrics_subscription_get_type ())
 
-G_DECLARE_FINAL_TYPE (PortholeMetricsSubscription, porthole_metrics_subscription, PORTHOLE, METRICS_SUBSCRIPTION, GObject)
+G_DECLARE_FINAL_TYPE (PortholeMetricsSubscription, porthole_metrics_subscription, PORTHOLE, METRICS_SUBSCRIPTION, PortholeWsObject)
 
 PortholeMetricsSubscription *porthole_metrics_subscription_new          (SoupWebsocketConnection     *connection);
 gint64                       porthole_metrics_subscription_get_last_id  (PortholeMetricsSubscription *self);
 guint64                      porthole_metrics_subscription_get_n_samples (PortholeMetricsSubscription *self);
-gboolean                     porthole_metrics_subscription_is_closed    (PortholeMetricsSubscription *self);
-void                         porthole_metrics_subscription_close        (PortholeMetricsSubscription *self);
 
 G_END_DECLS

@@ -7,12 +7,13 @@
 #pragma once
 
 #include "porthole-client.h"
+#include "porthole-ws-object.h"
 
 G_BEGIN_DECLS
 
 #define PORTHOLE_TYPE_TERMINAL_SESSION (porthole_terminal_session_get_type ())
 
-G_DECLARE_FINAL_TYPE (PortholeTerminalSession, porthole_terminal_session, PORTHOLE, TERMINAL_SESSION, GObject)
+G_DECLARE_FINAL_TYPE (PortholeTerminalSession, porthole_terminal_session, PORTHOLE, TERMINAL_SESSION, PortholeWsObject)
 
 PortholeTerminalSession *porthole_terminal_session_new        (SoupWebsocketConnection *connection);
 void                     porthole_terminal_session_send_input (PortholeTerminalSession *self,
@@ -21,8 +22,6 @@ void                     porthole_terminal_session_send_input (PortholeTerminalS
 void                     porthole_terminal_session_resize     (PortholeTerminalSession *self,
                                                                guint                    columns,
                                                                guint                    rows);
-gboolean                 porthole_terminal_session_is_closed  (PortholeTerminalSession *self);
-void                     porthole_terminal_session_close      (PortholeTerminalSession *self);
 
 void                     porthole_client_open_terminal_async  (PortholeClient          *client,
                                                                guint                    columns,

@@ -207,9 +207,9 @@ test_fd_exhaustion (void)
 /* A v1 pids cgroup of our own, the daemon in it (PLATFORM.md §11: the
  * v1 pids hierarchy is mounted and root may make directories in it). */
 static char *
-make_pids_cgroup (void)
+make_cgroup (const char *controller)
 {
-  g_autofree char *dir = g_strdup_printf ("/sys/fs/cgroup/pids/porthole-test-faults-%d", getpid ());
+  g_autofree char *dir = g_strdup_printf ("/sys/fs/cgroup/%s/porthole-test-faults-%d", controller, getpid ());
 
   if (g_mkdir (dir, 0755) != 0 && errno != EEXIST)
     return NULL;
@@ -248,8 +248,8 @@ pids_current (const char *cgroup)
 }
 
 /* Moves @daemon, warmed up (the worker threads runs need exist), into
- * @cgroup. Returns: its pids.current there */
-static char *
+ * @cgroup. */
+static void
 move_to_cgroup (PortholeTestDaemon *daemon,
                 const char         *cgroup)
 {
@@ -258,7 +258,6 @@ move_to_cgroup (PortholeTestDaemon *daemon,
   assert_serving (daemon);
   json_object_unref (post_ok (daemon, "/execute", "{\"language\":\"bash\",\"code\":\"true\"}"));
   write_cgroup (cgroup, "cgroup.procs", pid_text);
-  return read_cgroup (cgroup, "pids.current");
 }
 
 static void
@@ -302,14 +301,15 @@ test_fork_fails (void)
   g_autofree char *current = NULL;
   g_autoptr(PortholeTestDaemon) daemon = NULL;
 
-  if (geteuid () != 0 || (cgroup = make_pids_cgroup ()) == NULL)
+  if (geteuid () != 0 || (cgroup = make_cgroup ("pids")) == NULL)
     {
       g_test_skip ("no writable v1 pids cgroup hierarchy (needs root and /sys/fs/cgroup/pids)");
       return;
     }
 
   daemon = porthole_test_daemon_new (NULL);
-  current = move_to_cgroup (daemon, cgroup);
+  move_to_cgroup (daemon, cgroup);
+  current = read_cgroup (cgroup, "pids.current");
   write_cgroup (cgroup, "pids.max", current);
   g_test_message ("daemon in %s, pids.max %s", cgroup, current);
 
@@ -349,14 +349,15 @@ test_fork_bomb (void)
   g_autoptr(JsonObject) bomb = NULL;
   guint64 baseline;
 
-  if (geteuid () != 0 || (cgroup = make_pids_cgroup ()) == NULL)
+  if (geteuid () != 0 || (cgroup = make_cgroup ("pids")) == NULL)
     {
       g_test_skip ("no writable v1 pids cgroup hierarchy (needs root and /sys/fs/cgroup/pids)");
       return;
     }
 
   daemon = porthole_test_daemon_new (NULL);
-  current = move_to_cgroup (daemon, cgroup);
+  move_to_cgroup (daemon, cgroup);
+  current = read_cgroup (cgroup, "pids.current");
   baseline = g_ascii_strtoull (current, NULL, 10);
   max = g_strdup_printf ("%" G_GUINT64_FORMAT, baseline + 64);
   write_cgroup (cgroup, "pids.max", max);
@@ -381,6 +382,106 @@ test_fork_bomb (void)
   PORTHOLE_TEST_WAIT_UNTIL (pids_current (cgroup) <= baseline + 1);
   write_cgroup (cgroup, "pids.max", "max");
   assert_serving (daemon);
+
+  porthole_test_daemon_stop (daemon);
+  PORTHOLE_TEST_WAIT_UNTIL (g_rmdir (cgroup) == 0);
+}
+
+static guint64
+oom_kills (const char *cgroup)
+{
+  g_autofree char *text = read_cgroup (cgroup, "memory.oom_control");
+  const char *line = strstr (text, "oom_kill ");
+
+  g_assert_nonnull (line);
+  return g_ascii_strtoull (line + strlen ("oom_kill "), NULL, 10);
+}
+
+/* Runs @body; checks that the kernel's OOM killer ended it and that the
+ * answer says so. */
+static void
+assert_oom_killed (PortholeTestDaemon *daemon,
+                   const char         *cgroup,
+                   const char         *path,
+                   const char         *body)
+{
+  guint64 kills = oom_kills (cgroup);
+  gint64 start = g_get_monotonic_time ();
+  g_autoptr(JsonObject) result = post_ok (daemon, path, body);
+  const char *err = json_object_get_string_member (result, "stderr");
+
+  g_test_message ("%s: exit %" G_GINT64_FORMAT " after %.1f s, stderr %s", path,
+                  json_object_get_int_member (result, "exit_code"),
+                  (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC, err);
+  g_assert_cmpuint (oom_kills (cgroup), >, kills);
+  g_assert_cmpint (json_object_get_int_member (result, "exit_code"), ==, 137);
+  g_assert_false (json_object_get_boolean_member (result, "success"));
+  g_assert_false (json_object_get_boolean_member (result, "timed_out"));
+  g_assert_true (json_object_get_boolean_member (result, "oom_killed"));
+  g_assert_nonnull (strstr (err, "Killed by the kernel's out-of-memory killer\n"));
+}
+
+/* A memory hog started through /commands/run and /execute, in a memory
+ * cgroup with the daemon: the kernel's OOM killer picks the hog (the
+ * children's oom_score_adj is +100), the daemon lives on, and the
+ * answers say the run was killed for memory (SECURITY.md G16, §6.7);
+ * the same for a Jupyter kernel killed mid-cell, which restarts.
+ * A run that kills itself with SIGKILL is not taken for one. */
+static void
+test_memory_hog (void)
+{
+  /* Each step writes its 16 MiB, so the pages are really used. */
+  static const char hog[] = "python3 -c 'x = []\\nwhile True: x.append(b\\\"x\\\" * (16 << 20))'";
+  g_autofree char *cgroup = NULL;
+  g_autofree char *limit_file = NULL;
+  g_autofree char *memsw_file = NULL;
+  g_autofree char *run_body = NULL;
+  g_autofree char *execute_body = NULL;
+  g_autoptr(PortholeTestDaemon) daemon = NULL;
+  g_autoptr(JsonObject) itself = NULL;
+  int pid;
+
+  if (geteuid () != 0 || (cgroup = make_cgroup ("memory")) == NULL ||
+      !g_file_test ((limit_file = g_build_filename (cgroup, "memory.limit_in_bytes", NULL)), G_FILE_TEST_EXISTS))
+    {
+      if (cgroup != NULL)
+        g_rmdir (cgroup);
+      g_test_skip ("no writable v1 memory cgroup hierarchy (needs root and /sys/fs/cgroup/memory)");
+      return;
+    }
+
+  daemon = porthole_test_daemon_new (NULL);
+  pid = porthole_test_daemon_get_pid (daemon);
+  move_to_cgroup (daemon, cgroup);
+  /* Room for the daemon (ASan's quarantine included); the hog takes the
+   * rest. Swap would only slow the hog down, so it counts too. */
+  write_cgroup (cgroup, "memory.limit_in_bytes", "512M");
+  memsw_file = g_build_filename (cgroup, "memory.memsw.limit_in_bytes", NULL);
+  if (g_file_test (memsw_file, G_FILE_TEST_EXISTS))
+    write_cgroup (cgroup, "memory.memsw.limit_in_bytes", "512M");
+
+  /* The hog as the run itself (the SDKs' bash -c execs it), and as a
+   * shell's child whose 137 the shell passes on (/execute's script). */
+  run_body = g_strdup_printf ("{\"command\":\"bash\",\"args\":[\"-c\",\"%s\"],\"timeout\":120}", hog);
+  execute_body = g_strdup_printf ("{\"language\":\"bash\",\"timeout\":120,\"code\":\"%s\\nexit $?\"}", hog);
+  assert_oom_killed (daemon, cgroup, "/commands/run", run_body);
+  assert_oom_killed (daemon, cgroup, "/execute", execute_body);
+  /* Python's kernel killed mid-cell; the next cell gets a new one. */
+  assert_oom_killed (daemon, cgroup, "/execute",
+                     "{\"language\":\"python\",\"timeout\":120,"
+                     "\"code\":\"x = []\\nwhile True: x.append(b'x' * (16 << 20))\"}");
+  {
+    g_autoptr(JsonObject) cell = post_ok (daemon, "/execute", "{\"language\":\"python\",\"code\":\"print(6 * 7)\"}");
+
+    g_assert_cmpstr (json_object_get_string_member (cell, "stdout"), ==, "42\n");
+  }
+
+  g_assert_cmpint (porthole_test_daemon_get_pid (daemon), ==, pid);
+  assert_serving (daemon);
+
+  itself = post_ok (daemon, "/commands/run", "{\"command\":\"kill -9 $$\"}");
+  g_assert_cmpint (json_object_get_int_member (itself, "exit_code"), ==, 137);
+  g_assert_false (json_object_get_boolean_member (itself, "oom_killed"));
 
   porthole_test_daemon_stop (daemon);
   PORTHOLE_TEST_WAIT_UNTIL (g_rmdir (cgroup) == 0);
@@ -727,6 +828,7 @@ main (int argc, char **argv)
   g_test_add_func ("/faults/fd-exhaustion", test_fd_exhaustion);
   g_test_add_func ("/faults/fork-fails", test_fork_fails);
   g_test_add_func ("/faults/fork-bomb", test_fork_bomb);
+  g_test_add_func ("/faults/memory-hog", test_memory_hog);
   g_test_add_func ("/faults/term-ignored", test_term_ignored);
   g_test_add_func ("/faults/io-error", test_io_error);
   g_test_add_func ("/faults/eintr-storm", test_eintr_storm);

@@ -300,7 +300,7 @@ test_websocket (void)
   g_autoptr(Subscriber) sub = subscribe_websocket (daemon_under_test, 0.5);
 
   check_pacing (sub, 0.5);
-  porthole_metrics_subscription_close (sub->subscription);
+  porthole_ws_object_close (PORTHOLE_WS_OBJECT (sub->subscription));
   PORTHOLE_TEST_WAIT_UNTIL (sub->closed);
   PORTHOLE_TEST_WAIT_UNTIL (stream_stat ("subscribers") == 0);
 }
