@@ -1203,7 +1203,7 @@ porthole_files_handle_upload (PortholeRequest *req)
       if (g_error_matches (error, PORTHOLE_ERROR, PORTHOLE_ERROR_MISSING_PARAMETER))
         porthole_request_reply_missing (req, "file");
       else
-        reply_error (req, NULL, error);
+        reply_error (req, porthole_upload_stream_get_destination (PORTHOLE_UPLOAD_STREAM (stream)), error);
       return;
     }
 

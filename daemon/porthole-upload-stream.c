@@ -417,3 +417,18 @@ porthole_upload_stream_finish (PortholeUploadStream  *self,
 
   return TRUE;
 }
+
+/**
+ * porthole_upload_stream_get_destination:
+ *
+ * For errors about the file: its destination, once known.
+ *
+ * Returns: (nullable): the destination's path
+ */
+const char *
+porthole_upload_stream_get_destination (PortholeUploadStream *self)
+{
+  g_return_val_if_fail (PORTHOLE_IS_UPLOAD_STREAM (self), NULL);
+
+  return self->destination_dirfd >= 0 ? self->destination.path : NULL;
+}

@@ -25,5 +25,6 @@ gboolean              porthole_upload_stream_finish (PortholeUploadStream  *self
                                                      char                 **filename,
                                                      goffset               *size,
                                                      GError               **error);
+const char           *porthole_upload_stream_get_destination (PortholeUploadStream *self);
 
 G_END_DECLS

@@ -4,7 +4,9 @@
  * After each the same daemon, never restarted, serves again.
  *
  * Disk full during /files/write and /files/upload is in test-http-files
- * (/files/out-of-space).
+ * (/files/out-of-space). I/O errors, EINTR storms and ENOMEM come from
+ * outside too, through libfiu's preload (test-fiu-utils.c): the daemon
+ * has no fault hooks.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -14,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +26,7 @@
 
 #include <glib/gstdio.h>
 
-#include "test-utils.h"
+#include "test-fiu-utils.h"
 
 static PortholeTestDaemon *daemon_under_test;
 
@@ -266,6 +269,27 @@ assert_spawn_refused (PortholeTestResponse *r,
   porthole_test_assert_error_body (r, 500, code);
 }
 
+/* Every kind of run refused for @errsv (fork() failing), in the
+ * contract's words, while the daemon answers. */
+static void
+assert_runs_refused (PortholeTestDaemon *daemon,
+                     int                 errsv)
+{
+  g_autoptr(PortholeTestResponse) run = porthole_test_request (daemon, "POST", "/commands/run", NULL,
+                                                               "{\"command\":\"echo never\"}");
+  g_autoptr(PortholeTestResponse) code = porthole_test_request (daemon, "POST", "/execute", NULL,
+                                                                "{\"language\":\"bash\",\"code\":\"echo never\"}");
+  g_autoptr(PortholeTestResponse) background = porthole_test_request (daemon, "POST", "/commands/background", NULL,
+                                                                      "{\"command\":\"echo never\"}");
+  g_autoptr(PortholeTestResponse) health = porthole_test_request (daemon, "GET", "/health", NULL, NULL);
+
+  assert_spawn_refused (run, "COMMAND_FAILED");
+  g_assert_nonnull (strstr (json_object_get_string_member (run->json, "message"), g_strerror (errsv)));
+  assert_spawn_refused (code, "EXECUTION_FAILED");
+  assert_spawn_refused (background, "COMMAND_FAILED");
+  g_assert_cmpuint (health->status, ==, 200);
+}
+
 /* fork() failing (EAGAIN under pids.max, as under RLIMIT_NPROC): the
  * contract's 500 COMMAND_FAILED (/commands) or EXECUTION_FAILED
  * (/execute), and runs work again once the limit
@@ -289,17 +313,7 @@ test_fork_fails (void)
   write_cgroup (cgroup, "pids.max", current);
   g_test_message ("daemon in %s, pids.max %s", cgroup, current);
 
-  {
-    g_autoptr(PortholeTestResponse) run = porthole_test_request (daemon, "POST", "/commands/run", NULL,
-                                                                 "{\"command\":\"echo never\"}");
-    g_autoptr(PortholeTestResponse) code = porthole_test_request (daemon, "POST", "/execute", NULL,
-                                                                  "{\"language\":\"bash\",\"code\":\"echo never\"}");
-    g_autoptr(PortholeTestResponse) health = porthole_test_request (daemon, "GET", "/health", NULL, NULL);
-
-    assert_spawn_refused (run, "COMMAND_FAILED");
-    assert_spawn_refused (code, "EXECUTION_FAILED");
-    g_assert_cmpuint (health->status, ==, 200);
-  }
+  assert_runs_refused (daemon, EAGAIN);
 
   write_cgroup (cgroup, "pids.max", "max");
   assert_serving (daemon);
@@ -526,6 +540,282 @@ test_term_ignored (void)
   assert_serving (daemon_under_test);
 }
 
+/* Faults from libfiu (test-fiu-utils.c) */
+
+/* A daemon under libfiu's preload, its control pipes in @dir; NULL
+ * (the test skipped) without libfiu. */
+static PortholeTestDaemon *
+fiu_daemon_new (const char *dir)
+{
+  PortholeTestDaemon *daemon;
+
+  if (!porthole_test_fiu_begin (dir))
+    return NULL;
+  daemon = porthole_test_daemon_new (NULL);
+  porthole_test_fiu_end ();
+  return daemon;
+}
+
+static PortholeTestResponse *
+write_file (PortholeTestDaemon *daemon,
+            const char         *path,
+            const char         *content)
+{
+  g_autofree char *body = g_strdup_printf ("{\"path\":\"%s\",\"content\":\"%s\"}", path, content);
+
+  return porthole_test_request (daemon, "POST", "/files/write", NULL, body);
+}
+
+static void
+assert_io_error (PortholeTestResponse *r)
+{
+  g_test_message ("answered %u: %.*s", r->status, (int) g_bytes_get_size (r->body),
+                  (const char *) g_bytes_get_data (r->body, NULL));
+  porthole_test_assert_error_body (r, 500, "FILE_OPERATION_FAILED");
+  g_assert_nonnull (strstr (json_object_get_string_member (r->json, "message"), g_strerror (EIO)));
+}
+
+static char *
+read_file (PortholeTestDaemon *daemon,
+           const char         *path)
+{
+  g_autoptr(PortholeTestResponse) r = porthole_test_files_get (daemon, "/files/read", path, NULL);
+
+  g_assert_cmpuint (r->status, ==, 200);
+  return g_strdup (json_object_get_string_member (r->json, "content"));
+}
+
+/* Writes, uploads and an overwrite of kept.txt ("old"), while @point
+ * fails with EIO: each the contract's 500 FILE_OPERATION_FAILED (507 is
+ * for a full disk), nothing new in the workspace, kept.txt intact. */
+static void
+assert_writes_fail (PortholeTestDaemon *daemon,
+                    const char         *point)
+{
+  g_autoptr(PortholeTestResponse) health = NULL;
+  g_autofree char *kept = NULL;
+
+  porthole_test_fiu_ctrl (daemon, "enable name=%s,failinfo=%d", point, EIO);
+  {
+    g_autoptr(PortholeTestResponse) written = write_file (daemon, "new.txt", "never");
+    g_autoptr(PortholeTestResponse) overwritten = write_file (daemon, "kept.txt", "new");
+    g_autoptr(PortholeTestResponse) uploaded = porthole_test_files_upload (daemon, "up.txt", "never");
+
+    assert_io_error (written);
+    assert_io_error (overwritten);
+    assert_io_error (uploaded);
+    g_assert_true (g_str_has_suffix (json_object_get_string_member (uploaded->json, "path"), "/up.txt"));
+    /* The sockets go through send() and recv(): still served. */
+    health = porthole_test_request (daemon, "GET", "/health", NULL, NULL);
+    g_assert_cmpuint (health->status, ==, 200);
+  }
+  porthole_test_fiu_ctrl (daemon, "disable name=%s", point);
+
+  /* No partial file, no temporary left over. */
+  g_assert_cmpuint (porthole_test_count_entries (daemon->workspace), ==, 1);
+  kept = read_file (daemon, "kept.txt");
+  g_assert_cmpstr (kept, ==, "old");
+}
+
+/* G15 "EIO at write": write() or fsync() of /files/write and
+ * /files/upload failing with EIO, then read() of /files/read; the same
+ * daemon writes again once the fault is gone. */
+static void
+test_io_error (void)
+{
+  g_autofree char *dir = porthole_test_make_tmpdir ();
+  g_autoptr(PortholeTestDaemon) daemon = fiu_daemon_new (dir);
+  GPid pid;
+
+  if (daemon == NULL)
+    {
+      porthole_test_rm_rf (dir);
+      return;
+    }
+  pid = porthole_test_daemon_get_pid (daemon);
+  {
+    g_autoptr(PortholeTestResponse) kept = write_file (daemon, "kept.txt", "old");
+
+    g_assert_cmpuint (kept->status, ==, 200);
+  }
+
+  assert_writes_fail (daemon, "posix/io/rw/write");
+  /* A failed writeback shows at fsync(), before the file takes its name. */
+  assert_writes_fail (daemon, "posix/io/sync/fsync");
+  /* And a read that fails is the same 500. */
+  porthole_test_fiu_ctrl (daemon, "enable name=posix/io/rw/read,failinfo=%d", EIO);
+  {
+    g_autoptr(PortholeTestResponse) read = porthole_test_files_get (daemon, "/files/read", "kept.txt", NULL);
+
+    assert_io_error (read);
+  }
+  porthole_test_fiu_ctrl (daemon, "disable name=posix/io/rw/read");
+
+  {
+    g_autoptr(PortholeTestResponse) written = write_file (daemon, "new.txt", "now");
+    g_autoptr(PortholeTestResponse) overwritten = write_file (daemon, "kept.txt", "new");
+    g_autoptr(PortholeTestResponse) uploaded = porthole_test_files_upload (daemon, "up.txt", "uploaded");
+    g_autofree char *new_content = NULL;
+    g_autofree char *kept_content = NULL;
+    g_autofree char *up_content = NULL;
+
+    g_assert_cmpuint (written->status, ==, 200);
+    g_assert_cmpuint (overwritten->status, ==, 200);
+    g_assert_cmpuint (uploaded->status, ==, 200);
+    new_content = read_file (daemon, "new.txt");
+    kept_content = read_file (daemon, "kept.txt");
+    up_content = read_file (daemon, "up.txt");
+    g_assert_cmpstr (new_content, ==, "now");
+    g_assert_cmpstr (kept_content, ==, "new");
+    g_assert_cmpstr (up_content, ==, "uploaded");
+  }
+  g_assert_cmpint (porthole_test_daemon_get_pid (daemon), ==, pid);
+  assert_serving (daemon);
+
+  porthole_test_daemon_stop (daemon);
+  porthole_test_rm_rf (dir);
+}
+
+/* The calls that may block, and so be interrupted by a signal: the
+ * sockets, the pipes and files, the main loops' poll(). (waitpid() is
+ * only called with WNOHANG, which does not block.) */
+static const char *const interruptible[] = {
+  "posix/io/rw/read", "posix/io/rw/write", "posix/io/net/recv", "posix/io/net/send",
+  "posix/io/net/recvmsg", "posix/io/net/sendmsg", "posix/io/net/poll", "posix/io/net/accept",
+};
+
+/* One of each kind of work, checked: a probe, a command, a file round
+ * trip by write and by upload, a bash run. */
+static void
+assert_round (PortholeTestDaemon *daemon,
+              guint               round)
+{
+  g_autofree char *command = g_strdup_printf ("{\"command\":\"echo round %u\"}", round);
+  g_autofree char *expected = g_strdup_printf ("round %u\n", round);
+  g_autofree char *content = g_strdup_printf ("content of round %u", round);
+  g_autofree char *name = g_strdup_printf ("round-%u.txt", round);
+  g_autofree char *up_name = g_strdup_printf ("up-%u.txt", round);
+  g_autofree char *code = g_strdup_printf ("{\"language\":\"bash\",\"code\":\"echo $((%u * 2))\"}", round);
+  g_autofree char *doubled = g_strdup_printf ("%u\n", round * 2);
+  g_autoptr(PortholeTestResponse) health = porthole_test_request (daemon, "GET", "/health", NULL, NULL);
+  g_autoptr(JsonObject) run = post_ok (daemon, "/commands/run", command);
+  g_autoptr(PortholeTestResponse) written = write_file (daemon, name, content);
+  g_autoptr(PortholeTestResponse) uploaded = porthole_test_files_upload (daemon, up_name, content);
+  g_autoptr(JsonObject) executed = post_ok (daemon, "/execute", code);
+  g_autofree char *read_back = NULL;
+  g_autofree char *up_read_back = NULL;
+
+  g_assert_cmpuint (health->status, ==, 200);
+  g_assert_cmpint (json_object_get_int_member (run, "exit_code"), ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (run, "stdout"), ==, expected);
+  g_assert_cmpuint (written->status, ==, 200);
+  g_assert_cmpuint (uploaded->status, ==, 200);
+  read_back = read_file (daemon, name);
+  up_read_back = read_file (daemon, up_name);
+  g_assert_cmpstr (read_back, ==, content);
+  g_assert_cmpstr (up_read_back, ==, content);
+  g_assert_cmpint (json_object_get_int_member (executed, "exit_code"), ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (executed, "stdout"), ==, doubled);
+}
+
+/* G15 "EINTR": every interruptible call fails with EINTR one time in
+ * four during a burst of ordinary work; each request still gets its
+ * right answer, from the same daemon. */
+static void
+test_eintr_storm (void)
+{
+  g_autofree char *dir = porthole_test_make_tmpdir ();
+  g_autoptr(PortholeTestDaemon) daemon = fiu_daemon_new (dir);
+  GPid pid;
+  gint64 start;
+
+  if (daemon == NULL)
+    {
+      porthole_test_rm_rf (dir);
+      return;
+    }
+  pid = porthole_test_daemon_get_pid (daemon);
+
+  for (guint i = 0; i < G_N_ELEMENTS (interruptible); i++)
+    porthole_test_fiu_ctrl (daemon, "enable_random name=%s,failinfo=%d,probability=0.25",
+                            interruptible[i], EINTR);
+  start = g_get_monotonic_time ();
+  for (guint round = 0; round < 10; round++)
+    assert_round (daemon, round);
+  g_test_message ("10 rounds of 7 requests under the storm: %.1f s",
+                  (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC);
+  for (guint i = 0; i < G_N_ELEMENTS (interruptible); i++)
+    porthole_test_fiu_ctrl (daemon, "disable name=%s", interruptible[i]);
+
+  g_assert_cmpint (porthole_test_daemon_get_pid (daemon), ==, pid);
+  assert_serving (daemon);
+
+  porthole_test_daemon_stop (daemon);
+  porthole_test_rm_rf (dir);
+}
+
+/* The kernel's ENOMEM where the daemon meets it (G15 "ENOMEM"): fork()
+ * refused (as when the commit limit is reached) is the contract's 500,
+ * accept() refused pauses accepting; each recovers once memory is
+ * back. GLib's own allocations abort on failure by design, and are not
+ * injected (SECURITY.md G15). */
+static void
+test_enomem (void)
+{
+  g_autofree char *dir = porthole_test_make_tmpdir ();
+  g_autoptr(PortholeTestDaemon) daemon = NULL;
+  GPid pid;
+
+  /* clone3() is a raw system call libfiu cannot stand in front of; with
+   * it off, runs are started by fork(), which it can. */
+  g_setenv ("PORTHOLE_SPAWN_NO_CLONE3", "1", TRUE);
+  daemon = fiu_daemon_new (dir);
+  g_unsetenv ("PORTHOLE_SPAWN_NO_CLONE3");
+  if (daemon == NULL)
+    {
+      porthole_test_rm_rf (dir);
+      return;
+    }
+  pid = porthole_test_daemon_get_pid (daemon);
+  assert_serving (daemon);
+
+  porthole_test_fiu_ctrl (daemon, "enable name=posix/proc/fork,failinfo=%d", ENOMEM);
+  assert_runs_refused (daemon, ENOMEM);
+  porthole_test_fiu_ctrl (daemon, "disable name=posix/proc/fork");
+  assert_serving (daemon);
+
+  /* accept() refused: the connection waits in the backlog, not dropped,
+   * and is served once accept() works again. */
+  porthole_test_fiu_ctrl (daemon, "enable name=posix/io/net/accept,failinfo=%d", ENOMEM);
+  {
+    static const char request[] = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+    int fd = connect_loopback (daemon->port);
+    struct pollfd readable = { .fd = fd, .events = POLLIN };
+    char reply[64] = "";
+    gsize got = 0;
+
+    g_assert_cmpint (send (fd, request, strlen (request), MSG_NOSIGNAL), ==, (gssize) strlen (request));
+    g_assert_cmpint (poll (&readable, 1, 500), ==, 0);
+    g_assert_true (porthole_test_pid_is_running (pid));
+    porthole_test_fiu_ctrl (daemon, "disable name=posix/io/net/accept");
+    while (got < strlen ("HTTP/1.1 200"))
+      {
+        gssize n = recv (fd, reply + got, sizeof reply - 1 - got, 0);
+
+        g_assert_cmpint (n, >, 0);
+        got += n;
+      }
+    g_assert_true (g_str_has_prefix (reply, "HTTP/1.1 200"));
+    close (fd);
+  }
+
+  g_assert_cmpint (porthole_test_daemon_get_pid (daemon), ==, pid);
+  assert_serving (daemon);
+
+  porthole_test_daemon_stop (daemon);
+  porthole_test_rm_rf (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -540,6 +830,9 @@ main (int argc, char **argv)
   g_test_add_func ("/faults/fork-bomb", test_fork_bomb);
   g_test_add_func ("/faults/memory-hog", test_memory_hog);
   g_test_add_func ("/faults/term-ignored", test_term_ignored);
+  g_test_add_func ("/faults/io-error", test_io_error);
+  g_test_add_func ("/faults/eintr-storm", test_eintr_storm);
+  g_test_add_func ("/faults/enomem", test_enomem);
 
   ret = g_test_run ();
   porthole_test_daemon_free (daemon_under_test);

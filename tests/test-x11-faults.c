@@ -16,6 +16,7 @@
 #include <glib/gstdio.h>
 #include <X11/Xutil.h>
 
+#include "test-fiu-utils.h"
 #include "test-recording-utils.h"
 
 #define SCREEN_W 800
@@ -455,13 +456,17 @@ start_noise_recording (PortholeTestDaemon *daemon,
   return g_steal_pointer (&id);
 }
 
-/* A recording the full disk ended: its stop (whether the stop ended it
- * or it had ended already) and download answer 507 as a file write does
- * (clients do not retry it), its status says why, and its partial file
- * is gone. */
+/* A recording whose file could not be written ended: its stop (whether
+ * the stop ended it or it had ended already) and download answer as a
+ * file write does then (@status FILE_OPERATION_FAILED: 507 for a full
+ * disk, which clients do not retry, 500 for a failed write), its status
+ * says why (@reason, @text in its error), and its partial file is gone. */
 static void
-assert_no_space (PortholeTestDaemon *daemon,
-                 const char         *id)
+assert_file_lost (PortholeTestDaemon *daemon,
+                  const char         *id,
+                  guint               status,
+                  const char         *reason,
+                  const char         *text)
 {
   g_autofree char *stop_body = g_strdup_printf ("{\"recording_id\": \"%s\"}", id);
   g_autofree char *download_path = g_strdup_printf ("/desktop/recording/download?id=%s", id);
@@ -470,7 +475,7 @@ assert_no_space (PortholeTestDaemon *daemon,
   g_autoptr(PortholeTestResponse) download = NULL;
   g_autoptr(JsonObject) ended = NULL;
 
-  porthole_test_assert_error_body (stop, 507, "FILE_OPERATION_FAILED");
+  porthole_test_assert_error_body (stop, status, "FILE_OPERATION_FAILED");
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (stop->json, "details"),
                                                   "recording_id"), ==, id);
 
@@ -480,14 +485,40 @@ assert_no_space (PortholeTestDaemon *daemon,
                   json_object_get_string_member (ended, "error"));
   g_assert_cmpstr (json_object_get_string_member (ended, "status"), ==, "failed");
   g_assert_false (json_object_get_boolean_member (ended, "recording"));
-  g_assert_cmpstr (json_object_get_string_member (ended, "end_reason"), ==, "no_space");
-  g_assert_nonnull (strstr (json_object_get_string_member (ended, "error"), "No space"));
+  g_assert_cmpstr (json_object_get_string_member (ended, "end_reason"), ==, reason);
+  g_assert_nonnull (strstr (json_object_get_string_member (ended, "error"), text));
 
   download = porthole_test_request (daemon, "GET", download_path, NULL, NULL);
-  porthole_test_assert_error_body (download, 507, "FILE_OPERATION_FAILED");
+  porthole_test_assert_error_body (download, status, "FILE_OPERATION_FAILED");
   g_assert_false (g_file_test (json_object_get_string_member (ended, "file_path"), G_FILE_TEST_EXISTS));
   g_assert_cmpint (porthole_test_active_recordings (daemon), ==, 0);
   PORTHOLE_TEST_X11_WAIT (recording_threads (daemon) == 0);
+}
+
+static void
+assert_no_space (PortholeTestDaemon *daemon,
+                 const char         *id)
+{
+  assert_file_lost (daemon, id, 507, "no_space", "No space");
+}
+
+/* Paints noise until the recording @id has ended by itself. */
+static void
+wait_recording_ended (PortholeTestDaemon *daemon,
+                      const char         *id,
+                      PortholeTestNoise  *noise)
+{
+  gint64 deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      g_autoptr(JsonObject) status = porthole_test_recording_status (daemon, id);
+
+      if (!json_object_get_boolean_member (status, "recording"))
+        break;
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      porthole_test_noise_paint (noise);
+    }
 }
 
 /* Writes at the end of @path until no space is left. */
@@ -550,17 +581,8 @@ test_disk_full (void)
   /* The recording fills the disk itself, and ends. */
   {
     g_autofree char *id = start_noise_recording (daemon, &noise);
-    gint64 deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
 
-    for (;;)
-      {
-        g_autoptr(JsonObject) status = porthole_test_recording_status (daemon, id);
-
-        if (!json_object_get_boolean_member (status, "recording"))
-          break;
-        g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-        porthole_test_noise_paint (&noise);
-      }
+    wait_recording_ended (daemon, id, &noise);
     assert_no_space (daemon, id);
     g_assert_cmpuint (porthole_test_count_entries (mount_point), ==, 0);
   }
@@ -601,6 +623,69 @@ test_disk_full (void)
   porthole_test_rm_rf (dir);
 }
 
+/* G15 "EIO at write", injected with libfiu (test-fiu-utils.c): the
+ * recording's own writes (pwrite(), write_packet()) fail, then the
+ * fsync() of its stop. Each ends it as failed (io_error) without a
+ * partial file, its stop and download answer 500 FILE_OPERATION_FAILED,
+ * and the same daemon records once writes work again. */
+static void
+test_recording_io_error (void)
+{
+  g_autofree char *dir = porthole_test_make_tmpdir ();
+  g_autofree char *videos = g_build_filename (dir, "videos", NULL);
+  g_autofree char *settings = g_strdup_printf ("recordings-dir=%s\n", videos);
+  g_autoptr(PortholeTestX11) x11 = NULL;
+  PortholeTestDaemon *daemon;
+  PortholeTestNoise noise;
+  GPid pid;
+
+  g_assert_no_errno (g_mkdir_with_parents (videos, 0700));
+  /* Xvfb first: only the daemon runs under libfiu. */
+  x11 = porthole_test_x11_new (640, 480);
+  if (!porthole_test_fiu_begin (dir))
+    {
+      porthole_test_rm_rf (dir);
+      return;
+    }
+  daemon = porthole_test_recording_daemon_new (x11, dir, settings);
+  porthole_test_fiu_end ();
+  pid = porthole_test_daemon_get_pid (daemon);
+  porthole_test_noise_init (&noise, x11);
+
+  {
+    g_autofree char *id = start_noise_recording (daemon, &noise);
+
+    porthole_test_fiu_ctrl (daemon, "enable name=posix/io/rw/pwrite,failinfo=%d", EIO);
+    wait_recording_ended (daemon, id, &noise);
+    assert_file_lost (daemon, id, 500, "io_error", g_strerror (EIO));
+    porthole_test_fiu_ctrl (daemon, "disable name=posix/io/rw/pwrite");
+    g_assert_cmpuint (porthole_test_count_entries (videos), ==, 0);
+  }
+
+  /* The stop's fsync(), before the file takes its name. */
+  {
+    g_autofree char *id = start_noise_recording (daemon, &noise);
+
+    porthole_test_fiu_ctrl (daemon, "enable name=posix/io/sync/fsync,failinfo=%d", EIO);
+    assert_file_lost (daemon, id, 500, "io_error", g_strerror (EIO));
+    porthole_test_fiu_ctrl (daemon, "disable name=posix/io/sync/fsync");
+    g_assert_cmpuint (porthole_test_count_entries (videos), ==, 0);
+  }
+
+  porthole_test_noise_clear (&noise);
+  g_assert_cmpuint (porthole_test_desktop_status (daemon, "GET", "/health"), ==, 200);
+  {
+    g_autoptr(PortholeTestClient) client = porthole_test_client_new (x11, "Healed", WIN_X, WIN_Y, 400, 300, NULL);
+
+    assert_records (daemon, 640, 480);
+  }
+  g_assert_cmpuint (porthole_test_count_entries (videos), ==, 1);
+  g_assert_cmpint (porthole_test_daemon_get_pid (daemon), ==, pid);
+
+  porthole_test_daemon_free (daemon);
+  porthole_test_rm_rf (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -610,6 +695,7 @@ main (int    argc,
   g_test_add_func ("/x11/faults/recording-server-killed", test_recording_server_killed);
   g_test_add_func ("/x11/faults/screenshot-server-killed", test_screenshot_server_killed);
   g_test_add_func ("/x11/faults/disk-full", test_disk_full);
+  g_test_add_func ("/x11/faults/recording-io-error", test_recording_io_error);
 
   return g_test_run ();
 }

@@ -93,7 +93,7 @@ reply_file_error (PortholeRequest *req,
 }
 
 /* A recording without its file: not written (404), or the disk filled
- * up (507, as for file writes). */
+ * up or a write failed (507 or 500, as for file writes). */
 static void
 reply_recording_error (PortholeRequest   *req,
                        PortholeRecording *recording,

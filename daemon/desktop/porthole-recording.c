@@ -138,6 +138,7 @@ static const char *const end_names[] = {
   [PORTHOLE_RECORDING_END_DISPLAY_LOST] = "display_lost",
   [PORTHOLE_RECORDING_END_ERROR] = "error",
   [PORTHOLE_RECORDING_END_NO_SPACE] = "no_space",
+  [PORTHOLE_RECORDING_END_IO_ERROR] = "io_error",
 };
 
 static Picture *
@@ -185,7 +186,7 @@ end_with (PortholeRecording    *self,
           const char           *message)
 {
   gboolean failure = reason == PORTHOLE_RECORDING_END_DISPLAY_LOST || reason == PORTHOLE_RECORDING_END_ERROR ||
-                     reason == PORTHOLE_RECORDING_END_NO_SPACE;
+                     reason == PORTHOLE_RECORDING_END_NO_SPACE || reason == PORTHOLE_RECORDING_END_IO_ERROR;
 
   g_mutex_lock (&self->lock);
   if (self->end == PORTHOLE_RECORDING_END_NONE)
@@ -203,15 +204,20 @@ end_with (PortholeRecording    *self,
 }
 
 /* Any thread: ends the recording for a failure of the file or its
- * encoding; a full disk has its own reason (the file is not kept). */
+ * encoding; a full disk and a failed write have their own reasons (the
+ * file is not kept). */
 static void
 end_with_error (PortholeRecording *self,
                 const GError      *error)
 {
-  end_with (self,
-            g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE) ? PORTHOLE_RECORDING_END_NO_SPACE
-                                                                      : PORTHOLE_RECORDING_END_ERROR,
-            error->message);
+  PortholeRecordingEnd reason = PORTHOLE_RECORDING_END_ERROR;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
+    reason = PORTHOLE_RECORDING_END_NO_SPACE;
+  else if (error->domain == G_IO_ERROR ||
+           g_error_matches (error, PORTHOLE_ERROR, PORTHOLE_ERROR_FILE_OPERATION_FAILED))
+    reason = PORTHOLE_RECORDING_END_IO_ERROR;
+  end_with (self, reason, error->message);
 }
 
 /* Capture thread */
@@ -421,24 +427,27 @@ encode_thread (gpointer data)
 
 /* Main thread */
 
-/* A recording the full disk ended has no file: its stop and download
- * answer as file writes do then (507). */
+/* A recording whose file could not be written (a full disk, an I/O
+ * error) has none: its stop and download answer as file writes do then
+ * (507, or 500 FILE_OPERATION_FAILED). */
 static gboolean
-check_space (PortholeRecording  *self,
-             GError            **error)
+check_file (PortholeRecording  *self,
+            GError            **error)
 {
   g_autofree char *message = NULL;
+  PortholeRecordingEnd end;
 
   g_mutex_lock (&self->lock);
-  if (self->end == PORTHOLE_RECORDING_END_NO_SPACE)
+  end = self->end;
+  if (end == PORTHOLE_RECORDING_END_NO_SPACE || end == PORTHOLE_RECORDING_END_IO_ERROR)
     message = g_strdup (self->error);
   g_mutex_unlock (&self->lock);
 
   if (message == NULL)
     return TRUE;
 
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE, "Recording %s ended without a file: %s",
-               self->id, message);
+  g_set_error (error, G_IO_ERROR, end == PORTHOLE_RECORDING_END_NO_SPACE ? G_IO_ERROR_NO_SPACE : G_IO_ERROR_FAILED,
+               "Recording %s ended without a file: %s", self->id, message);
   return FALSE;
 }
 
@@ -448,7 +457,7 @@ return_stopped (PortholeRecording *self,
 {
   GError *error = NULL;
 
-  if (check_space (self, &error))
+  if (check_file (self, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -729,7 +738,8 @@ porthole_recording_start (const char                     *id,
  * Ends the recording and finishes once its file is written (at once if
  * it ended already). Never cancelled: a stop asked for is carried out,
  * whether the client waits or not. Fails with %G_IO_ERROR_NO_SPACE when
- * the disk filled up (there is no file then).
+ * the disk filled up, another %G_IO_ERROR when writing the file failed
+ * (there is no file then).
  */
 void
 porthole_recording_stop_async (PortholeRecording   *self,
@@ -856,7 +866,7 @@ porthole_recording_open_file (PortholeRecording  *self,
 {
   int fd;
 
-  if (!porthole_recording_is_active (self) && !check_space (self, error))
+  if (!porthole_recording_is_active (self) && !check_file (self, error))
     return -1;
   if (!has_file (self))
     {

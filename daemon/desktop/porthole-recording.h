@@ -34,6 +34,8 @@ typedef enum
   PORTHOLE_RECORDING_END_ERROR,
   /* The file system filled up: the file is removed. */
   PORTHOLE_RECORDING_END_NO_SPACE,
+  /* Writing the file failed (EIO): the file is removed. */
+  PORTHOLE_RECORDING_END_IO_ERROR,
 } PortholeRecordingEnd;
 
 typedef struct

@@ -77,9 +77,13 @@ set_av_error (GError     **error,
   char text[AV_ERROR_MAX_STRING_SIZE] = "";
 
   av_strerror (code, text, sizeof text);
-  /* Out of space is the files routes' error (507, not retried). */
+  /* Out of space is the files routes' error (507, not retried), and so
+   * is a failed write (500 FILE_OPERATION_FAILED): the encoders do not
+   * return EIO, only our output's write_packet() does. */
   if (code == AVERROR (ENOSPC) || code == AVERROR (EDQUOT))
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE, "%s: %s", what, text);
+  else if (code == AVERROR (EIO))
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: %s", what, text);
   else
     g_set_error (error, PORTHOLE_ERROR, PORTHOLE_ERROR_INTERNAL_ERROR, "%s: %s", what, text);
 }
