@@ -314,6 +314,10 @@ shooter_thread (gpointer data)
         {
           porthole_test_assert_error_body (response, 503, "DESKTOP_NOT_AVAILABLE");
           g_atomic_int_inc (&shooter->unavailable);
+          /* As a client would: the desktop is away, ask again a little
+           * later (back to back 503s would keep the daemon's main loop
+           * from ever running its idle sources). */
+          g_usleep (20 * 1000);
         }
     }
 
