@@ -535,7 +535,11 @@ test_server_stopped (void)
       g_usleep (100 * 1000);
     }
   for (guint i = 0; i < G_N_ELEMENTS (shooters); i++)
-    g_assert_cmpint (g_atomic_int_get (&shooters[i].unavailable), >=, 2);
+    {
+      g_test_message ("%s %s: %d answers 200, %d answers 503", shooters[i].method, shooters[i].path,
+                      g_atomic_int_get (&shooters[i].ok), g_atomic_int_get (&shooters[i].unavailable));
+      g_assert_cmpint (g_atomic_int_get (&shooters[i].unavailable), >=, 2);
+    }
   {
     g_autoptr(JsonObject) failed = porthole_test_wait_recording_status (daemon, id, "failed");
 
