@@ -392,8 +392,11 @@ encode_thread (gpointer data)
   self->file_ready = ok;
   g_mutex_unlock (&self->lock);
 
-  /* Joined by the main thread, which only reads done_source then. */
+  /* Joined by the main thread, which only reads done_source then. At
+   * the default priority: an idle one starves while clients keep the
+   * main loop busy, and the recording would never end. */
   source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
   g_source_set_callback (source, done_cb, self, NULL);
   g_source_set_static_name (source, "[portholed] recording done");
   self->done_source = source;

@@ -376,8 +376,10 @@ schedule (GTask  *task,
 
   g_assert (run->source_id == 0);
 
+  /* Not an idle priority: it would starve while clients keep the main
+   * loop busy, and the request would never be answered. */
   if (delay_ms == 0)
-    run->source_id = g_idle_add (run_steps_cb, task);
+    run->source_id = g_idle_add_full (G_PRIORITY_DEFAULT, run_steps_cb, task, NULL);
   else
     run->source_id = g_timeout_add (delay_ms, run_steps_cb, task);
 }
