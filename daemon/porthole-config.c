@@ -24,6 +24,7 @@ typedef struct
   guint display_width;
   guint display_height;
   guint display_depth;
+  guint display_timeout;
   char *window_manager;
   char *vnc_listen;
   guint vnc_max_viewers;
@@ -440,6 +441,9 @@ settings_load (GKeyFile  *file,
                    "display: expected auto, none or :N");
       return NULL;
     }
+  /* Longest an X round trip may wait on a server that stopped answering. */
+  if (!get_seconds (file, "display-timeout", 5, &settings->display_timeout, error))
+    return NULL;
 
   settings->window_manager = get_string (file, "window-manager", "auto");
   if (*settings->window_manager == '\0')
@@ -782,6 +786,18 @@ porthole_config_get_display_size (PortholeConfig *self,
   *width = self->settings->display_width;
   *height = self->settings->display_height;
   *depth = self->settings->display_depth;
+}
+
+/**
+ * porthole_config_get_display_timeout:
+ *
+ * Returns: seconds a local X server may leave a question unanswered
+ *   before the desktop treats it as lost (porthole-x11-watchdog.c)
+ */
+guint
+porthole_config_get_display_timeout (PortholeConfig *self)
+{
+  return self->settings->display_timeout;
 }
 
 const char *

@@ -35,6 +35,7 @@ void                porthole_config_get_display_size       (PortholeConfig  *sel
                                                             guint           *width,
                                                             guint           *height,
                                                             guint           *depth);
+guint               porthole_config_get_display_timeout    (PortholeConfig  *self);
 const char         *porthole_config_get_window_manager     (PortholeConfig  *self);
 const char         *porthole_config_get_vnc_listen         (PortholeConfig  *self);
 guint               porthole_config_get_vnc_max_viewers    (PortholeConfig  *self);

@@ -1,6 +1,7 @@
 /* test-x11-faults.c — the desktop's faults (issue 23): the X server
  * killed in the middle of a recording and of screenshots, waits and OCR,
- * and the disk filling up under a recording. Each gives the contract's
+ * stopped (SIGSTOP: it no longer answers) in the middle of the same, and
+ * the disk filling up under a recording. Each gives the contract's
  * error, leaves no half-written file, no recording thread and no
  * descriptor behind, and the daemon (the same process) recovers.
  *
@@ -11,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/mount.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
@@ -240,14 +242,19 @@ test_recording_server_killed (void)
 }
 
 /* Clients that ask again and again while the server is killed. */
-typedef struct
+typedef struct _Shooter Shooter;
+
+struct _Shooter
 {
   PortholeTestDaemon *daemon;
   const char *method;
   const char *path;
   const char *body;
-  /* Checks a 200 answer. */
-  void (*check) (PortholeTestResponse *response);
+  /* The screen's size, for check_screenshot. */
+  int width;
+  int height;
+  /* Checks a 200 answer, or NULL. */
+  void (*check) (Shooter *shooter, PortholeTestResponse *response);
   /* The 200 answers, checked once the thread is done: it asks again at
    * once, so a request of its is in flight whenever the server dies. */
   GPtrArray *answers;
@@ -258,22 +265,24 @@ typedef struct
   gint killed;                  /* set by the test: the server is gone */
   gint in_flight;               /* answers to requests sent before it */
   gint in_flight_ok;            /* of which whole images */
-} Shooter;
+};
 
 static void
-check_screenshot (PortholeTestResponse *response)
+check_screenshot (Shooter              *shooter,
+                  PortholeTestResponse *response)
 {
   g_autofree guint8 *rgb = NULL;
   int width, height;
 
   rgb = porthole_test_decode_image (response->body, "png", &width, &height);
-  g_assert_cmpint (width, ==, BIG_W);
-  g_assert_cmpint (height, ==, BIG_H);
+  g_assert_cmpint (width, ==, shooter->width);
+  g_assert_cmpint (height, ==, shooter->height);
   assert_pattern (rgb, width, height);
 }
 
 static void
-check_ocr (PortholeTestResponse *response)
+check_ocr (Shooter              *shooter,
+           PortholeTestResponse *response)
 {
   g_assert_nonnull (response->json);
   g_assert_true (json_object_get_boolean_member (response->json, "success"));
@@ -306,6 +315,10 @@ shooter_thread (gpointer data)
         {
           porthole_test_assert_error_body (response, 503, "DESKTOP_NOT_AVAILABLE");
           g_atomic_int_inc (&shooter->unavailable);
+          /* As a client would: the desktop is away, ask again a little
+           * later (back to back 503s would keep the daemon's main loop
+           * from ever running its idle sources). */
+          g_usleep (20 * 1000);
         }
     }
 
@@ -318,11 +331,22 @@ shooter_start (Shooter            *shooter,
                const char         *method,
                const char         *path,
                const char         *body,
-               void              (*check) (PortholeTestResponse *response))
+               void              (*check) (Shooter *shooter, PortholeTestResponse *response))
 {
-  *shooter = (Shooter) { daemon, method, path, body, check };
+  *shooter = (Shooter) { daemon, method, path, body, BIG_W, BIG_H, check };
   shooter->answers = g_ptr_array_new_with_free_func ((GDestroyNotify) porthole_test_response_free);
   shooter->thread = g_thread_new ("shooter", shooter_thread, shooter);
+}
+
+/* Stops @shooter and checks its 200 answers. */
+static void
+shooter_join (Shooter *shooter)
+{
+  g_atomic_int_set (&shooter->stop, 1);
+  g_thread_join (shooter->thread);
+  for (guint j = 0; j < shooter->answers->len && shooter->check != NULL; j++)
+    shooter->check (shooter, g_ptr_array_index (shooter->answers, j));
+  g_ptr_array_unref (shooter->answers);
 }
 
 /* The X server is killed while screenshots of a large screen (and OCR
@@ -401,11 +425,7 @@ test_screenshot_server_killed (void)
     }
   for (guint i = 0; i < n_shooters; i++)
     {
-      g_atomic_int_set (&shooters[i].stop, 1);
-      g_thread_join (shooters[i].thread);
-      for (guint j = 0; j < shooters[i].answers->len; j++)
-        shooters[i].check (g_ptr_array_index (shooters[i].answers, j));
-      g_ptr_array_unref (shooters[i].answers);
+      shooter_join (&shooters[i]);
       in_flight += shooters[i].in_flight;
       in_flight_ok += shooters[i].in_flight_ok;
       ok += shooters[i].ok;
@@ -426,12 +446,139 @@ test_screenshot_server_killed (void)
     g_autoptr(PortholeTestResponse) r = porthole_test_request (daemon, "GET", "/desktop/screenshot", NULL, NULL);
 
     g_assert_cmpuint (r->status, ==, 200);
-    check_screenshot (r);
+    check_screenshot (&shooters[0], r);
   }
   g_assert_cmpint (porthole_test_daemon_get_pid (daemon), ==, pid);
   /* Nothing of the dead connection or the refused requests stays open. */
   PORTHOLE_TEST_X11_WAIT (count_own_fds (pid) <= fds);
   g_test_message ("%u descriptors before, %u after", fds, count_own_fds (pid));
+}
+
+/* How long the server stays stopped, and the most any request may take
+ * meanwhile: a guard against a frozen daemon, not a timing check (the
+ * daemon gives up on the server after display-timeout, 5 s). */
+#define STOP_SECONDS 22
+#define ANSWER_BOUND_SECONDS 20
+
+/* Sends @method @path, fails the test if no answer comes within
+ * ANSWER_BOUND_SECONDS, and keeps the longest wait in @longest. */
+static void
+assert_answers (PortholeTestDaemon *daemon,
+                const char         *method,
+                const char         *path,
+                const char         *body,
+                gint64             *longest)
+{
+  gint64 sent = g_get_monotonic_time ();
+  PortholeTestPending *pending = porthole_test_pending_new (daemon, method, path, body);
+  g_autoptr(PortholeTestResponse) response = NULL;
+  gint64 answered;
+
+  while (!porthole_test_pending_is_done (pending))
+    {
+      if (g_get_monotonic_time () - sent > ANSWER_BOUND_SECONDS * G_USEC_PER_SEC)
+        g_error ("%s %s: no answer in %d s: the daemon is frozen", method, path, ANSWER_BOUND_SECONDS);
+      g_usleep (10000);
+    }
+  response = porthole_test_pending_join (pending, &answered);
+  g_assert_cmpuint (response->status, ==, 200);
+  *longest = MAX (*longest, answered - sent);
+}
+
+/* The X server stops answering (SIGSTOP, as a wedged server would) while
+ * screenshots, window lists and pointer moves are asked for back to back
+ * and a recording runs, and stays stopped for longer than the bound:
+ * /health and /env keep answering within it all along; every desktop
+ * request answers, 200 or 503 DESKTOP_NOT_AVAILABLE; the recording ends
+ * "failed" (display_lost) with its file; and after SIGCONT the same
+ * daemon serves the desktop again. */
+static void
+test_server_stopped (void)
+{
+  g_autoptr(PortholeTestX11) x11 = porthole_test_x11_new (SCREEN_W, SCREEN_H);
+  g_autofree char *dir = porthole_test_make_tmpdir ();
+  g_autofree char *recordings = g_build_filename (dir, "videos", NULL);
+  g_autofree char *settings = g_strdup_printf ("recordings-dir=%s\n", recordings);
+  PortholeTestDaemon *daemon = porthole_test_recording_daemon_new (x11, dir, settings);
+  g_autoptr(PortholeTestClient) client = porthole_test_client_new (x11, "Stopped", WIN_X, WIN_Y, 400, 300, NULL);
+  GPid pid = porthole_test_daemon_get_pid (daemon);
+  GPid server = atoi (g_subprocess_get_identifier (x11->server));
+  g_autofree char *id = NULL;
+  Shooter shooters[4];
+  gint64 stopped, resumed, back, longest = 0;
+  guint in_flight = 0, unavailable = 0;
+
+  g_assert_cmpuint (porthole_test_count_log_lines (daemon, "did not answer"), ==, 0);
+  shooter_start (&shooters[0], daemon, "GET", "/desktop/screenshot", NULL, check_screenshot);
+  shooter_start (&shooters[1], daemon, "GET", "/desktop/screenshot", NULL, check_screenshot);
+  shooter_start (&shooters[2], daemon, "GET", "/desktop/windows", NULL, NULL);
+  shooter_start (&shooters[3], daemon, "POST", "/desktop/mouse/move", "{\"x\": 300, \"y\": 200}", NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (shooters); i++)
+    {
+      shooters[i].width = SCREEN_W;
+      shooters[i].height = SCREEN_H;
+    }
+  id = start_recording (daemon, "{\"fps\": 10}", 5);
+  for (guint i = 0; i < G_N_ELEMENTS (shooters); i++)
+    PORTHOLE_TEST_X11_WAIT_FOR (g_atomic_int_get (&shooters[i].ok) >= 2, 60);
+
+  for (guint i = 0; i < G_N_ELEMENTS (shooters); i++)
+    g_atomic_int_set (&shooters[i].killed, 1);
+  g_assert_no_errno (kill (server, SIGSTOP));
+  stopped = g_get_monotonic_time ();
+
+  /* The rest of the daemon serves all along, and so does the desktop:
+   * with 503 once the daemon gave up on the server. */
+  while (g_get_monotonic_time () - stopped < STOP_SECONDS * G_USEC_PER_SEC)
+    {
+      assert_answers (daemon, "GET", "/health", NULL, &longest);
+      assert_answers (daemon, "GET", "/env", NULL, &longest);
+      g_usleep (100 * 1000);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (shooters); i++)
+    {
+      g_test_message ("%s %s: %d answers 200, %d answers 503", shooters[i].method, shooters[i].path,
+                      g_atomic_int_get (&shooters[i].ok), g_atomic_int_get (&shooters[i].unavailable));
+      g_assert_cmpint (g_atomic_int_get (&shooters[i].unavailable), >=, 2);
+    }
+  {
+    g_autoptr(JsonObject) failed = porthole_test_wait_recording_status (daemon, id, "failed");
+
+    g_assert_cmpstr (json_object_get_string_member (failed, "end_reason"), ==, "display_lost");
+    g_assert_cmpint (json_object_get_int_member (failed, "frames"), >=, 5);
+    g_assert_true (g_file_test (json_object_get_string_member (failed, "file_path"), G_FILE_TEST_IS_REGULAR));
+  }
+  PORTHOLE_TEST_X11_WAIT (recording_threads (daemon) == 0);
+
+  /* The server answers again: the same daemon reconnects by itself. */
+  g_assert_no_errno (kill (server, SIGCONT));
+  resumed = g_get_monotonic_time ();
+  PORTHOLE_TEST_X11_WAIT (porthole_test_desktop_status (daemon, "GET", "/desktop/screenshot") == 200);
+  back = g_get_monotonic_time ();
+  for (guint i = 0; i < G_N_ELEMENTS (shooters); i++)
+    {
+      shooter_join (&shooters[i]);
+      in_flight += shooters[i].in_flight;
+      unavailable += shooters[i].unavailable;
+    }
+  g_assert_cmpuint (in_flight, >=, 1);
+  {
+    g_autoptr(PortholeTestResponse) r = porthole_test_request (daemon, "GET", "/desktop/screenshot", NULL, NULL);
+
+    g_assert_cmpuint (r->status, ==, 200);
+    check_screenshot (&shooters[0], r);
+  }
+  g_assert_cmpint (porthole_test_daemon_get_pid (daemon), ==, pid);
+  /* It was the deadline that ended the connections. */
+  g_assert_cmpuint (porthole_test_count_log_lines (daemon, "did not answer"), >=, 1);
+  assert_records (daemon, SCREEN_W, SCREEN_H);
+  g_test_message ("stopped %d s: /health and /env took at most %.1f s; %u desktop requests in flight at the stop, "
+                  "%u answers 503; the desktop was back %.1f s after SIGCONT",
+                  STOP_SECONDS, longest / (double) G_USEC_PER_SEC, in_flight, unavailable,
+                  (back - resumed) / (double) G_USEC_PER_SEC);
+
+  porthole_test_daemon_free (daemon);
+  porthole_test_rm_rf (dir);
 }
 
 /* Starts a recording of noise, and returns once it has frames. */
@@ -694,6 +841,7 @@ main (int    argc,
 
   g_test_add_func ("/x11/faults/recording-server-killed", test_recording_server_killed);
   g_test_add_func ("/x11/faults/screenshot-server-killed", test_screenshot_server_killed);
+  g_test_add_func ("/x11/faults/server-stopped", test_server_stopped);
   g_test_add_func ("/x11/faults/disk-full", test_disk_full);
   g_test_add_func ("/x11/faults/recording-io-error", test_recording_io_error);
 

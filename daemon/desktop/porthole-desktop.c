@@ -30,6 +30,7 @@
 #include "porthole-procfs.h"
 #include "porthole-session-bus.h"
 #include "porthole-x11-damage.h"
+#include "porthole-x11-watchdog.h"
 #include "porthole-recorder.h"
 #include "porthole-xvfb.h"
 #include "porthole-ocr.h"
@@ -253,6 +254,9 @@ try_connect (PortholeDesktop  *self,
   g_assert (self->display == NULL);
 
   self->last_attempt = g_get_monotonic_time ();
+  /* Process-wide (recordings' connections too); SIGHUP's value counts
+   * from the next connection. */
+  porthole_x11_watchdog_set_timeout (porthole_config_get_display_timeout (self->config));
   self->display = porthole_x11_display_open (name, self->log, &local_error);
   if (self->display == NULL)
     {

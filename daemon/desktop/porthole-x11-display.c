@@ -8,20 +8,18 @@
  * traps, anything else is logged. When the server goes away, Xlib calls
  * the I/O error exit handler (libX11 >= 1.7), which returns instead of
  * exiting; every later Xlib call on the dead connection is a no-op, and
- * "closed" is emitted from an idle so the owner can drop us.
+ * "closed" is emitted from an idle so the owner can drop us. A local
+ * server that stops answering ends the same way: the watchdog
+ * (porthole-x11-watchdog.c) shuts our socket down, so no round trip
+ * waits longer than its timeout.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"
 
-#include <errno.h>
-#include <poll.h>
-#include <stddef.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
-#include <unistd.h>
 #include <X11/Xlib.h>
 #include <X11/Xatom.h>
 #include <X11/extensions/XShm.h>
@@ -32,6 +30,7 @@
 
 #include "porthole-defer.h"
 #include "porthole-x11-display.h"
+#include "porthole-x11-watchdog.h"
 
 typedef struct
 {
@@ -81,6 +80,7 @@ struct _PortholeX11Display
   GSList *traps;
 
   PortholeLogBuffer *log;
+  PortholeX11Watch *watch;
   /* The thread-default context at opening: where our sources run. */
   GMainContext *context;
   GSource *source;
@@ -166,7 +166,12 @@ mark_closed (PortholeX11Display *self)
     return;
 
   self->closed = TRUE;
-  porthole_log_buffer_append (self->log, "x11", "Lost the connection to X display %s", self->name);
+  if (self->watch != NULL && porthole_x11_watch_has_fired (self->watch))
+    porthole_log_buffer_append (self->log, "x11",
+                                "X display %s did not answer for %u s: dropped the connection",
+                                self->name, porthole_x11_watchdog_get_timeout ());
+  else
+    porthole_log_buffer_append (self->log, "x11", "Lost the connection to X display %s", self->name);
   if (self->source != NULL)
     {
       g_source_destroy (self->source);
@@ -369,60 +374,20 @@ parse_display_number (const char *name)
 /* Xlib waits for the server's greeting without a deadline: a server that
  * accepts connections and never answers (stopped, wedged) would freeze
  * the daemon's main loop inside XOpenDisplay(). So a local display is
- * asked first, on a socket of our own, with a deadline. */
+ * asked first, on a socket of our own, with a deadline. (Later round
+ * trips are guarded by the watchdog.) */
 #define PROBE_TIMEOUT_MS 500
-
-static int
-connect_local (int number)
-{
-  /* The abstract name first, as Xlib does, then the file. */
-  for (int abstract = 1; abstract >= 0; abstract--)
-    {
-      struct sockaddr_un address = { .sun_family = AF_UNIX };
-      int fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-      socklen_t length;
-
-      if (fd < 0)
-        return -1;
-      g_snprintf (address.sun_path + abstract, sizeof address.sun_path - abstract,
-                  "/tmp/.X11-unix/X%d", number);
-      length = offsetof (struct sockaddr_un, sun_path) + abstract + strlen (address.sun_path + abstract);
-      if (connect (fd, (struct sockaddr *) &address, length) == 0)
-        return fd;
-      close (fd);
-    }
-
-  return -1;
-}
 
 static gboolean
 probe_local (const char  *name,
              GError     **error)
 {
-  /* Connection setup, little-endian, protocol 11.0, no authorization:
-   * any reply (success, failure, authenticate) shows a live server. */
-  static const guint8 setup[12] = { 'l', 0, 11, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
   int number = parse_display_number (name);
-  struct pollfd poll_fd = { .events = POLLIN };
-  guint8 reply;
-  int n;
 
   /* Only ":N": a remote display, or no socket to ask, is for Xlib. */
-  if (name[0] != ':' || number < 0 || (poll_fd.fd = connect_local (number)) < 0)
+  if (name[0] != ':' || number < 0 ||
+      porthole_x11_probe (number, PROBE_TIMEOUT_MS) != PORTHOLE_X11_PROBE_SILENT)
     return TRUE;
-
-  if (write (poll_fd.fd, setup, sizeof setup) == sizeof setup)
-    {
-      do
-        n = poll (&poll_fd, 1, PROBE_TIMEOUT_MS);
-      while (n < 0 && errno == EINTR);
-      if (n > 0 && read (poll_fd.fd, &reply, 1) == 1)
-        {
-          close (poll_fd.fd);
-          return TRUE;
-        }
-    }
-  close (poll_fd.fd);
 
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
                "X display %s accepts connections but does not answer", name);
@@ -507,6 +472,9 @@ porthole_x11_display_open (const char         *name,
   open_displays = g_list_prepend (open_displays, self);
   G_UNLOCK (open_displays);
   XSetIOErrorExitHandler (xdisplay, x_io_error_exit_handler, NULL);
+  /* From the first round trip on. */
+  if (name[0] == ':' && self->number >= 0)
+    self->watch = porthole_x11_watch_new (self->number, ConnectionNumber (xdisplay));
 
   query_extensions (self);
   porthole_x11_display_refresh_size (self);
@@ -564,6 +532,8 @@ porthole_x11_display_close (PortholeX11Display *self)
       open_displays = g_list_remove (open_displays, self);
       G_UNLOCK (open_displays);
     }
+  /* After XCloseDisplay: its sync is a round trip too. */
+  g_clear_pointer (&self->watch, porthole_x11_watch_free);
 
   self->closed = TRUE;
 }
