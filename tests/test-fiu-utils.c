@@ -29,26 +29,6 @@ static const char *const variables[] = { "LD_PRELOAD", "FIU_CTRL_FIFO", "FIU_ENA
 static char *saved[G_N_ELEMENTS (variables)];
 static char *control_base;
 
-/* The ASan runtime this test program (built as the daemon is) runs
- * with, from its mappings; NULL without ASan. */
-static char *
-find_asan_runtime (void)
-{
-  g_autofree char *maps = NULL;
-  g_auto(GStrv) lines = NULL;
-
-  g_assert_true (g_file_get_contents ("/proc/self/maps", &maps, NULL, NULL));
-  lines = g_strsplit (maps, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      const char *path = strchr (lines[i], '/');
-
-      if (path != NULL && strstr (path, "/libasan.so") != NULL)
-        return g_strdup (path);
-    }
-  return NULL;
-}
-
 /**
  * porthole_test_fiu_begin:
  * @dir: where the control pipes go (the caller removes it)
@@ -66,7 +46,6 @@ porthole_test_fiu_begin (const char *dir)
   g_autofree char *run = NULL;
   g_autofree char *posix = NULL;
   g_autofree char *preload = NULL;
-  g_autofree char *asan = find_asan_runtime ();
   g_autoptr(GStrvBuilder) libraries = g_strv_builder_new ();
   g_auto(GStrv) list = NULL;
 
@@ -82,6 +61,17 @@ porthole_test_fiu_begin (const char *dir)
       g_test_skip ("the daemon runs under a wrapper (valgrind), which libfiu's preload cannot go under");
       return FALSE;
     }
+  /* A sanitized daemon copies itself for each run (clone3 without
+   * CLONE_VM), and libfiu's wrappers are not safe across such a copy: a
+   * child made while another thread holds libfiu's lock waits on it
+   * forever at its first wrapped call (seen under ASan: child_main's
+   * open() in fiu_fail(), the run never started). Normal builds share
+   * the parent's memory until exec, so the lock is released for them. */
+  if (g_getenv ("PORTHOLE_TEST_SANITIZED") != NULL)
+    {
+      g_test_skip ("libfiu's preload is not fork-safe, and a sanitized daemon's runs are copies of it");
+      return FALSE;
+    }
   run = g_build_filename (library_dir, "fiu_run_preload.so", NULL);
   posix = g_build_filename (library_dir, "fiu_posix_preload.so", NULL);
   if (!g_file_test (run, G_FILE_TEST_EXISTS) || !g_file_test (posix, G_FILE_TEST_EXISTS))
@@ -95,12 +85,6 @@ porthole_test_fiu_begin (const char *dir)
 
   g_free (control_base);
   control_base = g_build_filename (dir, "fiu", NULL);
-  /* An ASan daemon wants its runtime first (before it, libfiu's
-   * wrappers crash it at start-up); the calls then go through ASan's
-   * interceptor to libfiu's wrapper to libc. The daemon's children get
-   * the runtime too: shells run fine with it. */
-  if (asan != NULL)
-    g_strv_builder_add (libraries, asan);
   g_strv_builder_add (libraries, run);
   g_strv_builder_add (libraries, posix);
   if (saved[0] != NULL)
