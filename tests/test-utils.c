@@ -956,6 +956,10 @@ porthole_test_server_new (void)
   g_key_file_set_string (overrides, PORTHOLE_CONFIG_GROUP, "state-dir", state);
   g_key_file_set_string (overrides, PORTHOLE_CONFIG_GROUP, "display", "none");
   g_key_file_set_string (overrides, PORTHOLE_CONFIG_GROUP, "jwt-secret-file", secret_file);
+  /* The guardian is this program run as `PROGRAM guard …`: a test
+   * program would run its tests again there, each run starting the next
+   * guardian in a session of its own that outlives the test's timeout. */
+  g_key_file_set_boolean (overrides, PORTHOLE_CONFIG_GROUP, "process-guardian", FALSE);
 
   config = porthole_config_new (NULL, overrides, &error);
   g_assert_no_error (error);
