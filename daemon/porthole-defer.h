@@ -17,6 +17,13 @@
 
 G_BEGIN_DECLS
 
+/* Above default: someone waits on the other end of a terminal. Each
+ * turn of the main loop serves every ready source of the best ready
+ * priority, and under load a default turn serves hundreds of requests
+ * (tens of milliseconds); a terminal's steps at this priority run
+ * between two such turns instead of each waiting for a whole one. */
+#define PORTHOLE_PRIORITY_INTERACTIVE (G_PRIORITY_DEFAULT - 10)
+
 static inline guint
 porthole_defer (GSourceFunc function,
                 gpointer    data)

@@ -28,6 +28,10 @@ struct _PortholeEnvStore
 
 G_DEFINE_FINAL_TYPE (PortholeEnvStore, porthole_env_store, G_TYPE_OBJECT)
 
+/* A child's PATH when neither the daemon's environment nor the managed
+ * variables have one. */
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
 /* Never handed to children (SECURITY.md §6.6): the daemon's own debug and
  * loader settings, socket activation and journal plumbing. */
 static const char *const private_prefixes[] = {
@@ -218,6 +222,29 @@ porthole_env_store_dup_view (PortholeEnvStore *self)
   return view;
 }
 
+/**
+ * porthole_env_store_foreach:
+ *
+ * Calls @func on each variable of the view (porthole_env_store_dup_view())
+ * without copying it: the base ones the managed ones do not hide, then
+ * the managed ones.
+ */
+void
+porthole_env_store_foreach (PortholeEnvStore *self,
+                            GHFunc            func,
+                            gpointer          user_data)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, self->base);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (!g_hash_table_contains (self->managed, key))
+      func (key, value, user_data);
+
+  g_hash_table_foreach (self->managed, func, user_data);
+}
+
 GHashTable *
 porthole_env_store_dup_managed (PortholeEnvStore *self)
 {
@@ -362,6 +389,24 @@ porthole_env_store_set_base (PortholeEnvStore *self,
 }
 
 /**
+ * porthole_env_store_get_path:
+ *
+ * Returns: the PATH porthole_env_store_build_envp() gives a child without
+ *   variables of its own, without building the environment (/health
+ *   asks on every call)
+ */
+const char *
+porthole_env_store_get_path (PortholeEnvStore *self)
+{
+  const char *path = g_hash_table_lookup (self->managed, "PATH");
+
+  if (path == NULL)
+    path = g_hash_table_lookup (self->base, "PATH");
+
+  return path != NULL ? path : DEFAULT_PATH;
+}
+
+/**
  * porthole_env_store_build_envp:
  * @extra: (nullable): the request's own variables, which win
  *
@@ -379,8 +424,7 @@ porthole_env_store_build_envp (PortholeEnvStore *self,
   overlay (view, extra);
 
   if (!g_hash_table_contains (view, "PATH"))
-    g_hash_table_replace (view, g_strdup ("PATH"),
-                          g_strdup ("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"));
+    g_hash_table_replace (view, g_strdup ("PATH"), g_strdup (DEFAULT_PATH));
 
   g_hash_table_iter_init (&iter, view);
   while (g_hash_table_iter_next (&iter, &key, &value))

@@ -15,6 +15,9 @@ G_DECLARE_FINAL_TYPE (PortholeEnvStore, porthole_env_store, PORTHOLE, ENV_STORE,
 
 PortholeEnvStore *porthole_env_store_new          (const char        *state_dir);
 GHashTable       *porthole_env_store_dup_view     (PortholeEnvStore  *self);
+void              porthole_env_store_foreach      (PortholeEnvStore  *self,
+                                                   GHFunc             func,
+                                                   gpointer           user_data);
 GHashTable       *porthole_env_store_dup_managed  (PortholeEnvStore  *self);
 gboolean          porthole_env_store_replace      (PortholeEnvStore  *self,
                                                    GHashTable        *managed,
@@ -26,6 +29,7 @@ gboolean          porthole_env_store_clear        (PortholeEnvStore  *self,
                                                    const char *const *names,
                                                    GError           **error);
 gint64            porthole_env_store_get_changed  (PortholeEnvStore  *self);
+const char       *porthole_env_store_get_path     (PortholeEnvStore  *self);
 void              porthole_env_store_set_base     (PortholeEnvStore  *self,
                                                    const char        *name,
                                                    const char        *value);

@@ -48,6 +48,9 @@ struct _PortholeExecutor
   PortholeKernelManager *kernels;
   SoupSession *http_session;
   GCancellable *cancellable;
+  /* porthole_executor_has_ipykernel()'s answer, until then. */
+  gboolean has_ipykernel;
+  gint64 has_ipykernel_until;
 };
 
 G_DEFINE_FINAL_TYPE (PortholeExecutor, porthole_executor, G_TYPE_OBJECT)
@@ -383,21 +386,29 @@ python_has_module (const char *version,
  * porthole_executor_has_ipykernel:
  *
  * Asked by every /health: a few stat() calls, no Python started (that
- * cost the first /health tens of milliseconds), so a package installed
- * later is seen at once.
+ * cost the first /health tens of milliseconds), and one answer serves
+ * for a second (those calls were a quarter of what /health cost under
+ * load), so a package installed later is seen within a second.
  *
  * Returns: whether Debian's Python can run a Jupyter kernel
  */
 gboolean
 porthole_executor_has_ipykernel (PortholeExecutor *self)
 {
-  g_autofree char *target = g_file_read_link (PORTHOLE_PYTHON, NULL);
+  g_autofree char *target = NULL;
   g_autofree char *version = NULL;
+  gint64 now = g_get_monotonic_time ();
+
+  if (now < self->has_ipykernel_until)
+    return self->has_ipykernel;
 
   /* /usr/bin/python3 -> python3.11 */
-  if (target == NULL || !g_str_has_prefix ((version = g_path_get_basename (target)), "python3."))
-    return FALSE;
+  target = g_file_read_link (PORTHOLE_PYTHON, NULL);
+  self->has_ipykernel = target != NULL &&
+                        g_str_has_prefix ((version = g_path_get_basename (target)), "python3.") &&
+                        python_has_module (version, "ipykernel_launcher.py") &&
+                        python_has_module (version, "zmq/__init__.py");
+  self->has_ipykernel_until = now + G_USEC_PER_SEC;
 
-  return python_has_module (version, "ipykernel_launcher.py") &&
-         python_has_module (version, "zmq/__init__.py");
+  return self->has_ipykernel;
 }

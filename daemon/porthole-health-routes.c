@@ -90,10 +90,13 @@ static JsonObject *
 build_features (PortholeDaemon *daemon)
 {
   JsonObject *features = json_object_new ();
-  g_auto(GStrv) envp = porthole_env_store_build_envp (porthole_daemon_get_env_store (daemon), NULL);
+  /* The runtimes are looked up in PATH only: no need to build the whole
+   * environment on every call. */
+  g_autofree char *path = g_strconcat ("PATH=", porthole_env_store_get_path (porthole_daemon_get_env_store (daemon)), NULL);
+  const char *const envp[] = { path, NULL };
   gboolean can_execute = is_built ("POST", PORTHOLE_ROUTE_EXECUTE);
   /* The languages whose runtime is installed. */
-  JsonArray *languages = can_execute ? porthole_language_dup_available ((const char *const *) envp) : json_array_new ();
+  JsonArray *languages = can_execute ? porthole_language_dup_available (envp) : json_array_new ();
 
   json_object_set_boolean_member (features, "code_execution", is_built ("POST", PORTHOLE_ROUTE_EXECUTE));
   json_object_set_boolean_member (features, "file_operations", is_built ("GET", PORTHOLE_ROUTE_FILES_READ));

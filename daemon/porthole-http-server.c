@@ -83,6 +83,9 @@ typedef struct
   GSocketAddress *local;
   GSocketAddress *remote;
   GSource *deadline;
+  /* The deadline in force (monotonic µs), or -1; the source may be due
+   * earlier than that and then moves itself (connection_set_deadline_at). */
+  gint64 deadline_at;
   GSource *hangup_watch;
   PortholeRequest *current;
   ConnectionState state;
@@ -147,8 +150,7 @@ static void     connection_refuse (Connection *conn,
 static void
 connection_clear_deadline (Connection *conn)
 {
-  if (conn->deadline != NULL)
-    g_source_set_ready_time (conn->deadline, -1);
+  conn->deadline_at = -1;
 }
 
 static void
@@ -179,6 +181,16 @@ connection_deadline_cb (gpointer user_data)
 {
   Connection *conn = user_data;
 
+  /* Due for an earlier deadline since pushed back or cleared. */
+  if (conn->deadline_at < 0 || conn->deadline_at > g_get_monotonic_time ())
+    {
+      g_source_set_ready_time (conn->deadline, conn->deadline_at);
+      return G_SOURCE_CONTINUE;
+    }
+
+  g_source_set_ready_time (conn->deadline, -1);
+  conn->deadline_at = -1;
+
   /* A reserve connection without a request in time is told why. */
   if (conn->reserve && conn->state == CONNECTION_WAITING && conn->n_requests == 0)
     {
@@ -191,7 +203,6 @@ connection_deadline_cb (gpointer user_data)
   g_debug ("closing connection %p: %s", conn,
            conn->state == CONNECTION_REFUSED ? "refused, and its client did not close" :
            conn->state == CONNECTION_READING ? "body too slow" : "no request in time");
-  g_source_set_ready_time (conn->deadline, -1);
   connection_close (conn);
 
   return G_SOURCE_CONTINUE;
@@ -207,12 +218,18 @@ deadline_dispatch (GSource     *source,
 
 static GSourceFuncs deadline_funcs = { NULL, NULL, deadline_dispatch, NULL, NULL, NULL };
 
-/* One source per connection, re-armed per request: no allocation on the
- * hot path. */
+/* One source per connection: no allocation on the hot path. Nor a system
+ * call: GLib 2.74 wakes its loop (an eventfd write) at every
+ * g_source_set_ready_time(), three per request. A deadline pushed back
+ * (the idle deadline after each request) or cleared leaves the source
+ * due earlier; it then moves itself when it fires (connection_deadline_cb),
+ * at most once per deadline period. Only an earlier deadline moves it now. */
 static void
 connection_set_deadline_at (Connection *conn,
                             gint64      when)
 {
+  gint64 due;
+
   if (conn->deadline == NULL)
     {
       conn->deadline = g_source_new (&deadline_funcs, sizeof (GSource));
@@ -221,7 +238,10 @@ connection_set_deadline_at (Connection *conn,
       g_source_attach (conn->deadline, NULL);
     }
 
-  g_source_set_ready_time (conn->deadline, when);
+  conn->deadline_at = when;
+  due = g_source_get_ready_time (conn->deadline);
+  if (due < 0 || when < due)
+    g_source_set_ready_time (conn->deadline, when);
 }
 
 static void
@@ -531,6 +551,7 @@ porthole_http_server_accept (PortholeHttpServer *self,
 
   conn = g_new0 (Connection, 1);
   conn->server = self;
+  conn->deadline_at = -1;
   conn->socket = g_object_ref (socket);
   conn->local = g_steal_pointer (&local);
   conn->remote = g_steal_pointer (&remote);

@@ -43,6 +43,7 @@
 #include <unistd.h>
 
 #include "porthole-cgroup.h"
+#include "porthole-defer.h"
 #include "porthole-json-nul.h"
 #include "porthole-process.h"
 #include "porthole-process-ledger.h"
@@ -313,6 +314,12 @@ reader_watch (Reader *reader)
   reader->source = g_unix_fd_source_new (reader->fd, G_IO_IN | G_IO_HUP | G_IO_ERR);
   g_source_set_callback (reader->source, G_SOURCE_FUNC (reader_ready_cb), reader, NULL);
   g_source_set_static_name (reader->source, "[porthole] process output");
+  /* A terminal's output is someone waiting for their echo: it goes
+   * before the turn that serves every ready connection. The channel's
+   * congestion pauses this reader, so a flood cannot hold that turn off
+   * for long. Runs keep the default priority. */
+  if (reader->process->flags & PORTHOLE_PROCESS_FLAGS_PTY)
+    g_source_set_priority (reader->source, PORTHOLE_PRIORITY_INTERACTIVE);
   g_source_attach (reader->source, NULL);
 }
 
@@ -957,17 +964,15 @@ porthole_process_exit_code_for_spawn_error (const GError *error)
 
 /* Terminal input */
 
+/* Returns: whether input still waits for the terminal to take it. */
 static gboolean
-input_ready_cb (int          fd,
-                GIOCondition condition,
-                gpointer     user_data)
+write_pending_input (PortholeProcess *self)
 {
-  PortholeProcess *self = user_data;
   gssize n;
 
-  n = write (fd, self->pending_input->data, self->pending_input->len);
+  n = write (self->pty_master, self->pending_input->data, self->pending_input->len);
   if (n < 0 && (errno == EAGAIN || errno == EINTR))
-    return G_SOURCE_CONTINUE;
+    return TRUE;
 
   if (n > 0)
     g_byte_array_remove_range (self->pending_input, 0, n);
@@ -975,11 +980,24 @@ input_ready_cb (int          fd,
   if (n < 0 || self->pending_input->len == 0)
     {
       g_byte_array_set_size (self->pending_input, 0);
-      g_clear_pointer (&self->input_source, g_source_unref);
-      return G_SOURCE_REMOVE;
+      return FALSE;
     }
 
-  return G_SOURCE_CONTINUE;
+  return TRUE;
+}
+
+static gboolean
+input_ready_cb (int          fd,
+                GIOCondition condition,
+                gpointer     user_data)
+{
+  PortholeProcess *self = user_data;
+
+  if (write_pending_input (self))
+    return G_SOURCE_CONTINUE;
+
+  g_clear_pointer (&self->input_source, g_source_unref);
+  return G_SOURCE_REMOVE;
 }
 
 /**
@@ -1010,7 +1028,10 @@ porthole_process_write (PortholeProcess  *self,
     }
 
   g_byte_array_append (self->pending_input, (const guint8 *) data, length);
-  if (self->input_source == NULL)
+  /* At once when nothing waits (the usual keystroke): waiting for the
+   * descriptor to poll writable cost the echo a whole turn of a busy
+   * main loop. */
+  if (self->input_source == NULL && write_pending_input (self))
     {
       self->input_source = g_unix_fd_source_new (self->pty_master, G_IO_OUT);
       g_source_set_callback (self->input_source, G_SOURCE_FUNC (input_ready_cb), self, NULL);

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "porthole-daemon.h"
+#include "porthole-defer.h"
 #include "porthole-env-store.h"
 #include "porthole-json.h"
 #include "porthole-process.h"
@@ -166,7 +167,10 @@ on_output (PortholeProcess *process,
   if (term->output->len >= OUTPUT_FLUSH_AT)
     flush_output (term);
   else if (term->flush_id == 0)
-    term->flush_id = g_timeout_add (OUTPUT_COALESCE_MS, flush_cb, term);
+    /* At the reader's priority: else the window, 10 ms, would last
+     * until the end of a busy turn (see porthole-defer.h). */
+    term->flush_id = g_timeout_add_full (PORTHOLE_PRIORITY_INTERACTIVE, OUTPUT_COALESCE_MS,
+                                         flush_cb, term, NULL);
 }
 
 static void
@@ -331,6 +335,7 @@ porthole_terminal_handle (PortholeRequest         *req,
   term->daemon = g_object_ref (porthole_request_get_daemon (req));
   term->slot = g_object_steal_data (G_OBJECT (req), slot_key);
   term->channel = porthole_ws_channel_new (req, connection);
+  porthole_ws_channel_set_priority (term->channel, PORTHOLE_PRIORITY_INTERACTIVE);
   term->output = g_string_new (NULL);
   g_signal_connect (term->channel, "message", G_CALLBACK (on_message), term);
   g_signal_connect_swapped (term->channel, "drained", G_CALLBACK (on_drained), term);

@@ -41,6 +41,7 @@ struct _PortholeWsChannel
   gint64 last_sent;
   gint64 last_heard;
   guint interval_ms;
+  int priority;
   gsize max_backlog;
   guint keepalive;
   guint flush_id;
@@ -89,7 +90,7 @@ schedule_flush (PortholeWsChannel *self,
                 guint              delay_ms)
 {
   if (self->flush_id == 0)
-    self->flush_id = g_timeout_add (delay_ms, flush_cb, self);
+    self->flush_id = g_timeout_add_full (self->priority, delay_ms, flush_cb, self, NULL);
 }
 
 static gsize
@@ -292,6 +293,25 @@ porthole_ws_channel_send_bytes (PortholeWsChannel *self,
 
   if (self->flush_id == 0)
     flush (self);
+}
+
+/**
+ * porthole_ws_channel_set_priority:
+ *
+ * The main-loop priority of the paced sends; default
+ * %G_PRIORITY_DEFAULT. A terminal's frames go at the priority of its
+ * output (porthole-defer.h). Reads stay at soup's priority: soup 3.2
+ * replaces its input source as it reads, so a priority set on the
+ * source our stream gave it does not last (/fairness/terminal-flood
+ * starved when it was tried).
+ */
+void
+porthole_ws_channel_set_priority (PortholeWsChannel *self,
+                                  int                priority)
+{
+  g_return_if_fail (PORTHOLE_IS_WS_CHANNEL (self));
+
+  self->priority = priority;
 }
 
 gboolean
@@ -604,6 +624,7 @@ static void
 porthole_ws_channel_init (PortholeWsChannel *self)
 {
   g_queue_init (&self->queue);
+  self->priority = G_PRIORITY_DEFAULT;
 }
 
 /**

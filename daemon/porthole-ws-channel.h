@@ -38,6 +38,8 @@ void               porthole_ws_channel_send_error_printf (PortholeWsChannel *sel
 void               porthole_ws_channel_set_binary   (PortholeWsChannel       *self);
 void               porthole_ws_channel_send_bytes   (PortholeWsChannel       *self,
                                                      GBytes                  *bytes);
+void               porthole_ws_channel_set_priority (PortholeWsChannel       *self,
+                                                     int                      priority);
 gboolean           porthole_ws_channel_is_congested (PortholeWsChannel       *self);
 void               porthole_ws_channel_set_max_backlog  (PortholeWsChannel  *self,
                                                          gsize               bytes);

@@ -109,6 +109,83 @@ test_deferred_work_under_load (void)
   g_object_unref (pipeline.conn);
 }
 
+/* Input frames of a terminal's paste flood: 256 MiB in all, far more
+ * than the daemon takes in while it answers one request. */
+#define FLOOD_FRAME_DATA (32 * 1024)
+#define FLOOD_FRAMES 8192
+
+typedef struct
+{
+  GSocketConnection *conn;
+  gint stop;
+  gint done;
+  gint sent;
+} Flood;
+
+static gpointer
+write_flood (gpointer data)
+{
+  Flood *flood = data;
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (flood->conn));
+  g_autoptr(GString) message = g_string_new ("{\"type\":\"input\",\"data\":\"");
+  g_autoptr(GByteArray) frame = g_byte_array_new ();
+  const guint8 mask[4] = { 0x12, 0x34, 0x56, 0x78 };
+
+  for (guint i = 0; i < FLOOD_FRAME_DATA; i++)
+    g_string_append_c (message, 'a');
+  g_string_append (message, "\"}");
+  /* The header of a masked text frame, then the masked payload. */
+  porthole_test_ws_frame_append (frame, 1, message->len, 0, FALSE, TRUE);
+  g_byte_array_set_size (frame, frame->len - message->len);
+  for (gsize i = 0; i < message->len; i++)
+    g_byte_array_append (frame, &(guint8) { message->str[i] ^ mask[i % 4] }, 1);
+
+  while (g_atomic_int_get (&flood->sent) < FLOOD_FRAMES && !g_atomic_int_get (&flood->stop))
+    {
+      g_autoptr(GError) error = NULL;
+
+      /* The test shuts the socket down to stop a write in progress. */
+      if (!g_output_stream_write_all (out, frame->data, frame->len, NULL, NULL, &error) &&
+          g_atomic_int_get (&flood->stop))
+        break;
+      g_assert_no_error (error);
+      g_atomic_int_inc (&flood->sent);
+    }
+  g_atomic_int_set (&flood->done, TRUE);
+  return NULL;
+}
+
+/* A terminal's output and frames go at a raised priority (its keys at
+ * soup's): a client pasting without end, its echo included, must not
+ * keep other requests waiting until it stops. */
+static void
+test_terminal_flood_does_not_starve (void)
+{
+  g_autoptr(PortholeTestDaemon) daemon = porthole_test_daemon_new (NULL);
+  g_autoptr(PortholeTestResponse) health = NULL;
+  Flood flood = { 0 };
+  GThread *writer;
+  gboolean flooding;
+  gint sent;
+
+  flood.conn = porthole_test_raw_websocket (daemon, "/terminal?shell=/bin/sh", NULL);
+  writer = g_thread_new ("flood-writer", write_flood, &flood);
+  PORTHOLE_TEST_WAIT_UNTIL (g_atomic_int_get (&flood.sent) >= 16);
+
+  health = porthole_test_request (daemon, "GET", "/health", NULL, NULL);
+  flooding = !g_atomic_int_get (&flood.done);
+  sent = g_atomic_int_get (&flood.sent);
+  g_atomic_int_set (&flood.stop, TRUE);
+  g_socket_shutdown (g_socket_connection_get_socket (flood.conn), FALSE, TRUE, NULL);
+  g_thread_join (writer);
+  g_object_unref (flood.conn);
+
+  g_test_message ("/health answered after %d of %d flood frames of %d KiB", sent, FLOOD_FRAMES,
+                  FLOOD_FRAME_DATA / 1024);
+  g_assert_cmpuint (health->status, ==, 200);
+  g_assert_true (flooding);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -116,6 +193,7 @@ main (int   argc,
   porthole_test_init (&argc, &argv);
 
   g_test_add_func ("/fairness/deferred-work-under-load", test_deferred_work_under_load);
+  g_test_add_func ("/fairness/terminal-flood", test_terminal_flood_does_not_starve);
 
   return g_test_run ();
 }
