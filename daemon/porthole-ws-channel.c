@@ -306,6 +306,7 @@ porthole_ws_channel_set_binary (PortholeWsChannel *self)
 
   self->binary = TRUE;
   self->interval_ms = 0;
+  self->peer_here = FALSE;
 }
 
 /**
