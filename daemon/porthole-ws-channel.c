@@ -8,7 +8,10 @@
  * "congested" so producers stop reading their sources instead of filling
  * memory, and "drained" says when to resume. Frames are also held back
  * while the kernel's send buffer is full, so a client that stops reading
- * costs its own queue and nothing else.
+ * costs its own queue and nothing else. A client on this host gets the
+ * next frame only once it has read the previous one (the kernel tells,
+ * porthole_socket_peer_unread()): on a busy machine it may not run for
+ * the interval, and two frames would land in one read all the same.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -23,11 +26,16 @@
 #include "porthole-json.h"
 #include "porthole-protocol.h"
 #include "porthole-request.h"
+#include "porthole-socket-peer.h"
 #include "porthole-ws-channel.h"
 
 /* Unsent bytes in the kernel beyond which the next frame waits. */
 #define MAX_KERNEL_BACKLOG (256 * 1024)
 #define BACKLOG_POLL_MS 20
+/* How often to ask again whether a client on this host has read: sooner
+ * first, less often for one that stays behind (or stopped reading). */
+#define PEER_POLL_MIN_MS 2
+#define PEER_POLL_MAX_MS 64
 
 struct _PortholeWsChannel
 {
@@ -42,6 +50,7 @@ struct _PortholeWsChannel
   gint64 last_heard;
   guint interval_ms;
   int priority;
+  guint peer_poll_ms;
   gsize max_backlog;
   guint keepalive;
   guint flush_id;
@@ -58,6 +67,8 @@ struct _PortholeWsChannel
    * still queued (paced, §1.9) leave before it, whoever let go. */
   guint held_for_close : 1;
   guint sent_any : 1;
+  /* The kernel tells what the client has not read (it is on this host). */
+  guint peer_here : 1;
 };
 
 enum {
@@ -116,6 +127,29 @@ kernel_is_full (PortholeWsChannel *self)
          !(g_socket_condition_check (self->socket, G_IO_OUT) & G_IO_OUT);
 }
 
+/* Whether the client, on this host, has not read all of the previous
+ * frame (or the 101 answer) yet: the next one would join it in one read
+ * if sent now (a client that does not run for the frame interval, on a
+ * busy machine). Elsewhere the interval alone keeps frames apart. */
+static gboolean
+peer_is_behind (PortholeWsChannel *self)
+{
+  gssize unread;
+
+  if (!self->peer_here)
+    return FALSE;
+
+  unread = porthole_socket_peer_unread (g_socket_get_fd (self->socket));
+  if (unread < 0)
+    self->peer_here = FALSE;
+  if (unread <= 0)
+    {
+      self->peer_poll_ms = PEER_POLL_MIN_MS;
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 flush (PortholeWsChannel *self)
 {
@@ -152,6 +186,13 @@ flush (PortholeWsChannel *self)
   if (kernel_is_full (self))
     {
       schedule_flush (self, BACKLOG_POLL_MS);
+      return;
+    }
+
+  if (peer_is_behind (self))
+    {
+      schedule_flush (self, self->peer_poll_ms);
+      self->peer_poll_ms = MIN (self->peer_poll_ms * 2, PEER_POLL_MAX_MS);
       return;
     }
 
@@ -266,6 +307,7 @@ porthole_ws_channel_set_binary (PortholeWsChannel *self)
 
   self->binary = TRUE;
   self->interval_ms = 0;
+  self->peer_here = FALSE;
 }
 
 /**
@@ -647,6 +689,8 @@ porthole_ws_channel_new (PortholeRequest         *req,
   self->socket = g_object_get_data (G_OBJECT (connection), "porthole-socket");
   if (self->socket != NULL)
     g_object_ref (self->socket);
+  self->peer_here = self->socket != NULL;
+  self->peer_poll_ms = PEER_POLL_MIN_MS;
   self->interval_ms = porthole_config_get_ws_frame_interval_ms (config);
   self->max_backlog = MAX_KERNEL_BACKLOG;
   self->keepalive = porthole_config_get_ws_keepalive_interval (config);

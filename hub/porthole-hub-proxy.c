@@ -16,7 +16,10 @@
  * after the previous one ended. The agent paces its frames that way for
  * the JS SDK, which loses all but the first frame of a socket read
  * (API.md §1.9); relayed as read, frames that arrived apart would leave
- * together whenever the relay thread runs late. A frame waiting for its
+ * together whenever the relay thread runs late. A client on this host
+ * also gets the next unit only once it has read the previous one (the
+ * kernel tells, porthole_socket_peer_unread()): on a busy machine it may
+ * not run for the interval, and two units would land in one read. A frame waiting for its
  * turn keeps the rest of its read waiting, so this adds no buffering.
  * (Upgrades after other requests on a connection, which no WebSocket
  * client makes, are relayed as read.)
@@ -53,8 +56,13 @@
 #include "porthole-hub-proxy.h"
 #include "porthole-hub-ws-pacer.h"
 #include "porthole-json.h"
+#include "porthole-socket-peer.h"
 
 #define RELAY_BUFFER_SIZE (64 * 1024)
+/* How often a relay asks again whether its client has read: sooner
+ * first, less often for a client that stays behind (or stopped reading). */
+#define PEER_POLL_MIN_USEC (2 * G_TIME_SPAN_MILLISECOND)
+#define PEER_POLL_MAX_USEC (64 * G_TIME_SPAN_MILLISECOND)
 
 typedef struct _Relay Relay;
 
@@ -118,6 +126,8 @@ struct _Relay
   gboolean unit_open;          /* part of a unit went out: the rest goes without waiting */
   gint64 next_unit_at;         /* monotonic µs: when the next unit may start */
   gboolean pacing;             /* waiting for next_unit_at, not for the socket */
+  gboolean client_here;        /* the kernel tells what the client has not read */
+  gint64 peer_poll;            /* µs: the next wait for it to read */
   GIOCondition client_events;  /* what the source polls for now */
   GIOCondition agent_events;
 };
@@ -263,6 +273,30 @@ direction_flush (Direction *direction,
   return TRUE;
 }
 
+/* Whether the client, on this host, has not read all of the last unit
+ * yet: the next one would join it in one read if sent now (a client
+ * that does not run for the frame interval, on a busy machine). Elsewhere
+ * the interval alone keeps units apart. */
+static gboolean
+client_is_behind (Relay *relay,
+                  int    fd)
+{
+  gssize unread;
+
+  if (!relay->client_here)
+    return FALSE;
+
+  unread = porthole_socket_peer_unread (fd);
+  if (unread < 0)
+    relay->client_here = FALSE;
+  if (unread <= 0)
+    {
+      relay->peer_poll = PEER_POLL_MIN_USEC;
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Agent to client: as read, or once upgraded, each unit (the 101 head,
  * a frame) with its own send(), the frame interval after the previous
  * unit ended. FALSE on an error. */
@@ -286,6 +320,14 @@ relay_flush_down (Relay *relay,
             {
               /* The source wakes up then (relay_source_dispatch). */
               relay->pacing = TRUE;
+              g_source_set_ready_time (relay->source, relay->next_unit_at);
+              return TRUE;
+            }
+          if (!relay->unit_open && client_is_behind (relay, fd))
+            {
+              relay->pacing = TRUE;
+              relay->next_unit_at = g_get_monotonic_time () + relay->peer_poll;
+              relay->peer_poll = MIN (relay->peer_poll * 2, PEER_POLL_MAX_USEC);
               g_source_set_ready_time (relay->source, relay->next_unit_at);
               return TRUE;
             }
@@ -383,7 +425,11 @@ relay_step (Relay *relay)
       if (relay->pacer == NULL && relay->frame_interval > 0 && !relay->closing &&
           porthole_hub_http_framer_is_tunnel (relay->framer) &&
           porthole_hub_http_framer_get_requests (relay->framer) == 1)
-        relay->pacer = porthole_hub_ws_pacer_new ();
+        {
+          relay->pacer = porthole_hub_ws_pacer_new ();
+          relay->client_here = TRUE;
+          relay->peer_poll = PEER_POLL_MIN_USEC;
+        }
     }
   if (relay->agent != NULL && !relay->up.done)
     {

@@ -14,6 +14,7 @@
 
 #include "porthole-client-metrics.h"
 #include "porthole-json.h"
+#include "porthole-procfs.h"
 #include "test-utils.h"
 
 static PortholeTestDaemon *daemon_under_test;
@@ -414,19 +415,63 @@ test_snapshot (void)
   porthole_test_assert_error_body (unauthorized, 401, "TOKEN_INVALID");
 }
 
-/* Figures are deltas between readings: each poll waits a little. */
-static double
-process_cpu_after (gint64 pid,
-                   guint  delay_ms)
+/* The kernel's count of @pid's CPU time, utime + stime in ticks: what
+ * the daemon reads too. */
+static guint64
+cpu_ticks_of (gint64 pid)
+{
+  PortholeProcStat stat;
+
+  g_assert_true (porthole_procfs_read_stat (pid, &stat));
+  return stat.cpu_ticks;
+}
+
+/* One /processes listing's figure for @pid, between readings of the
+ * clock and of the kernel's count taken just before and just after it. */
+typedef struct
+{
+  guint64 ticks_before;
+  gint64 before;
+  double percent;
+  gint64 after;
+  guint64 ticks_after;
+} Listing;
+
+static void
+list_process (gint64   pid,
+              Listing *listing)
 {
   g_autoptr(JsonObject) list = NULL;
   JsonObject *p;
 
-  g_usleep (delay_ms * 1000);
+  listing->ticks_before = cpu_ticks_of (pid);
+  listing->before = g_get_monotonic_time ();
   list = get_json ("/processes");
+  listing->after = g_get_monotonic_time ();
+  listing->ticks_after = cpu_ticks_of (pid);
   p = find_process (json_object_get_array_member (list, "processes"), pid);
   g_assert_nonnull (p);
-  return json_object_get_double_member (p, "cpu_percent");
+  listing->percent = json_object_get_double_member (p, "cpu_percent");
+}
+
+/* Whether @pid had @ticks of CPU time and @ms went by since @listing;
+ * polled every 10 ms. */
+static gboolean
+ran_since (gint64         pid,
+           const Listing *listing,
+           guint64        ticks,
+           guint          ms)
+{
+  g_usleep (10 * 1000);
+  return cpu_ticks_of (pid) - listing->ticks_after >= ticks
+         && g_get_monotonic_time () - listing->after >= ms * 1000;
+}
+
+static double
+percent_of (guint64 ticks,
+            gint64  usec)
+{
+  return 100.0 * ticks / porthole_procfs_ticks_per_second () / (usec / (double) G_USEC_PER_SEC);
 }
 
 static double
@@ -447,6 +492,9 @@ test_cpu_busy_loop (void)
   g_autoptr(PortholeTestResponse) started = NULL;
   g_autoptr(JsonObject) snapshot = NULL;
   double machine_share = 100.0 / sysconf (_SC_NPROCESSORS_ONLN);
+  guint64 hz = porthole_procfs_ticks_per_second ();
+  Listing first, second;
+  double lowest, highest;
   gint64 pid;
 
   started = porthole_test_request (daemon_under_test, "POST", "/commands/background", NULL,
@@ -454,9 +502,27 @@ test_cpu_busy_loop (void)
   g_assert_cmpuint (started->status, ==, 200);
   pid = json_object_get_int_member (started->json, "pid");
 
-  /* Its own figure is a delta between listings: a loop takes most of
-   * a CPU even on a busy machine. */
-  PORTHOLE_TEST_WAIT_UNTIL (process_cpu_after (pid, 600) > 40.0);
+  /* Its own figure is the CPU time the kernel gave it between two
+   * listings over the time between them: on a busy machine a loop gets
+   * what the scheduler gives it, not a CPU, so the figure is checked
+   * against the kernel's count over the same window, not against a
+   * share. The first listing starts the daemon's window; the second
+   * comes after half a second of the loop's CPU time, past the
+   * daemon's shortest window (500 ms). */
+  list_process (pid, &first);
+  PORTHOLE_TEST_WAIT_UNTIL (ran_since (pid, &first, hz / 2, 600));
+  list_process (pid, &second);
+
+  /* The daemon read the clock and the count inside each listing: its
+   * window and its count lie between the shortest and the longest the
+   * readings around the listings allow. */
+  lowest = percent_of (second.ticks_before - first.ticks_after, second.after - first.before);
+  highest = percent_of (second.ticks_after - first.ticks_before, second.before - first.after);
+  g_test_message ("busy loop: daemon %.1f %%, the kernel's count over the window %.1f to %.1f %%",
+                  second.percent, lowest, highest);
+  g_assert_cmpfloat (lowest, >, 0.0);
+  g_assert_cmpfloat (second.percent, >=, lowest);
+  g_assert_cmpfloat (second.percent, <=, highest);
   /* The machine's: at least half of what one CPU adds. */
   PORTHOLE_TEST_WAIT_UNTIL (system_cpu_after (300) > machine_share / 2);
 

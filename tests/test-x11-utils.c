@@ -78,7 +78,32 @@ read_line_from (int      fd,
     }
 }
 
-static void
+/* Binds the abstract socket name @name: while the socket is open, no one
+ * else can (bound, not listening: connections to it are refused).
+ * Returns: the socket, or -1 with errno set */
+static int
+bind_abstract (const char *name)
+{
+  struct sockaddr_un address = { .sun_family = AF_UNIX };
+  socklen_t length = offsetof (struct sockaddr_un, sun_path) + 1 + strlen (name);
+  int fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  int saved_errno;
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpuint (strlen (name), <, sizeof address.sun_path - 1);
+  memcpy (address.sun_path + 1, name, strlen (name));
+  if (bind (fd, (struct sockaddr *) &address, length) == 0)
+    return fd;
+
+  saved_errno = errno;
+  close (fd);
+  errno = saved_errno;
+  return -1;
+}
+
+/* Xvfb on x11->number; FALSE if it exits before it accepts connections
+ * (another X server has the number). */
+static gboolean
 spawn_server (PortholeTestX11 *x11)
 {
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_SILENCE);
@@ -86,41 +111,47 @@ spawn_server (PortholeTestX11 *x11)
   g_autoptr(GString) pending = g_string_new (NULL);
   g_autofree char *screen = g_strdup_printf ("%dx%dx24", x11->width, x11->height);
   g_autofree char *line = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   int fds[2];
 
   g_assert_cmpint (pipe (fds), ==, 0);
 
-  g_ptr_array_add (argv, "Xvfb");
-  if (x11->name != NULL)
-    g_ptr_array_add (argv, x11->name);
-  g_ptr_array_add (argv, "-displayfd");
-  g_ptr_array_add (argv, "3");
-  g_ptr_array_add (argv, "-screen");
-  g_ptr_array_add (argv, "0");
-  g_ptr_array_add (argv, screen);
-  g_ptr_array_add (argv, "-noreset");
-  g_ptr_array_add (argv, "-br");
-  g_ptr_array_add (argv, "-nolisten");
-  g_ptr_array_add (argv, "tcp");
-  g_ptr_array_add (argv, NULL);
-
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   g_subprocess_launcher_take_fd (launcher, fds[1], 3);
-  x11->server = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
+  x11->server = g_subprocess_launcher_spawn (launcher, &error, "Xvfb", x11->name, "-displayfd", "3",
+                                             "-screen", "0", screen, "-noreset", "-br",
+                                             "-nolisten", "tcp", NULL);
   g_assert_no_error (error);
+  /* Our copy of the pipe's end: without it, a server that exits is
+   * read as end of file at once. */
+  g_clear_object (&launcher);
 
   /* -displayfd: the number, once the server accepts connections. */
   line = read_line_from (fds[0], pending);
   close (fds[0]);
-  g_assert_nonnull (line);
-  x11->number = atoi (line);
-  if (x11->name == NULL)
-    x11->name = g_strdup_printf (":%d", x11->number);
+  if (line == NULL)
+    {
+      g_subprocess_wait (x11->server, NULL, NULL);
+      g_assert_false (g_subprocess_get_if_exited (x11->server) && g_subprocess_get_exit_status (x11->server) == 0);
+      g_clear_object (&x11->server);
+      return FALSE;
+    }
+  g_assert_cmpint (atoi (line), ==, x11->number);
 
   x11->xdisplay = XOpenDisplay (x11->name);
   g_assert_nonnull (x11->xdisplay);
+  return TRUE;
 }
+
+/* Test servers run on numbers from here on, each held by its
+ * PortholeTestX11 for its whole life with an abstract socket name of
+ * ours. An X server that picks its own number (-displayfd without one:
+ * the daemon's embedded Xvfb, anyone else's) takes the lowest it can
+ * bind and does not come up this far, and test servers pass by the
+ * numbers other tests hold: a number stays a test's own while its
+ * server is down and restarted (x11-faults, x11-recovery), which
+ * servers choosing the lowest free number (as tests did) took from it. */
+#define FIRST_TEST_DISPLAY 200
+#define N_TEST_DISPLAYS 1000
 
 /**
  * porthole_test_x11_new:
@@ -137,7 +168,28 @@ porthole_test_x11_new (int width,
   x11->reservation = -1;
   x11->width = width;
   x11->height = height;
-  spawn_server (x11);
+
+  for (x11->number = FIRST_TEST_DISPLAY; ; x11->number++)
+    {
+      g_autofree char *claim_name = g_strdup_printf ("porthole-test-display-%d", x11->number);
+
+      g_assert_cmpint (x11->number, <, FIRST_TEST_DISPLAY + N_TEST_DISPLAYS);
+      x11->claim = bind_abstract (claim_name);
+      if (x11->claim < 0)
+        {
+          /* Another test's. */
+          g_assert_cmpint (errno, ==, EADDRINUSE);
+          continue;
+        }
+
+      x11->name = g_strdup_printf (":%d", x11->number);
+      if (spawn_server (x11))
+        break;
+
+      /* An X server not started here has it. */
+      g_clear_pointer (&x11->name, g_free);
+      close (x11->claim);
+    }
 
   return x11;
 }
@@ -162,6 +214,7 @@ porthole_test_x11_free (PortholeTestX11 *x11)
   stop_process (&x11->server);
   if (x11->reservation >= 0)
     close (x11->reservation);
+  close (x11->claim);
   g_free (x11->name);
   g_free (x11);
 }
@@ -176,21 +229,16 @@ void
 porthole_test_x11_kill_server (PortholeTestX11 *x11)
 {
   g_autofree char *path = g_strdup_printf ("/tmp/.X11-unix/X%d", x11->number);
-  struct sockaddr_un address = { .sun_family = AF_UNIX };
-  socklen_t length = offsetof (struct sockaddr_un, sun_path) + 1 + strlen (path);
 
   g_clear_pointer (&x11->xdisplay, XCloseDisplay);
   stop_process (&x11->server);
 
-  /* Keep the number ours while the server is away. An X server started
-   * meanwhile with -displayfd (another test, in parallel) takes the
-   * lowest number whose sockets it can bind, lock files or not; holding
-   * the display's abstract socket name makes it pass this one by (bound,
-   * not listening: clients are refused, as with no server at all). */
-  memcpy (address.sun_path + 1, path, strlen (path));
-  x11->reservation = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  g_assert_cmpint (x11->reservation, >=, 0);
-  g_assert_no_errno (bind (x11->reservation, (struct sockaddr *) &address, length));
+  /* No test takes the number (x11->claim), and an X server choosing its
+   * own does not come up this far; should one do so all the same, the
+   * display's abstract socket name, held while the server is away, makes
+   * it pass this one by (clients are refused, as with no server). */
+  x11->reservation = bind_abstract (path);
+  g_assert_no_errno (x11->reservation);
 }
 
 /* Starts Xvfb again on the same display number. */
@@ -201,7 +249,7 @@ porthole_test_x11_restart_server (PortholeTestX11 *x11)
   g_assert_cmpint (x11->reservation, >=, 0);
   close (x11->reservation);
   x11->reservation = -1;
-  spawn_server (x11);
+  g_assert_true (spawn_server (x11));
 }
 
 /**

@@ -38,7 +38,9 @@ typedef struct
   int height;
   /* The test's own connection, to check what the daemon did. */
   Display *xdisplay;
-  /* Holds the display number while the server is away. */
+  /* Keeps the display number from other tests' servers (for the life
+   * of this), and from any X server while this one is away. */
+  int claim;
   int reservation;
 } PortholeTestX11;
 

@@ -195,7 +195,8 @@ bind_keycode (PortholeX11Keymap *self,
  * porthole_x11_keymap_lookup:
  * @needs_shift: (out): the keysym is at level 1 of @keycode
  * @ready_at: (out): monotonic time before which @keycode must not be
- *   sent (a spare keycode that was just rebound)
+ *   sent: a spare keycode that clients may still be reading for its
+ *   previous use, not rebound yet; ask again then
  *
  * Returns: FALSE if @keysym has no keycode and none could be bound
  */
@@ -257,13 +258,21 @@ porthole_x11_keymap_lookup (PortholeX11Keymap *self,
   if (victim == NULL)
     return FALSE;
 
-  if (victim->keysym != NoSymbol)
-    *ready_at = victim->last_used + REBIND_DELAY_USEC;
+  /* Not rebound before then, not only not pressed: a client reads the
+   * symbols of a key event's keycode from the server when it handles the
+   * event (or the MappingNotify before it), so one that runs late on a
+   * busy machine would read the new binding for the previous use. The
+   * caller asks again at *ready_at. */
+  *keycode = victim->keycode;
+  if (victim->keysym != NoSymbol && now < victim->last_used + REBIND_DELAY_USEC)
+    {
+      *ready_at = victim->last_used + REBIND_DELAY_USEC;
+      return TRUE;
+    }
 
   bind_keycode (self, victim->keycode, keysym);
   victim->keysym = keysym;
-  victim->last_used = MAX (now, *ready_at);
-  *keycode = victim->keycode;
+  victim->last_used = now;
 
   return TRUE;
 }

@@ -1,0 +1,156 @@
+/* test-socket-peer.c — what a TCP peer on this host has not read yet,
+ * as WebSocket pacing (API.md §1.9) asks it
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "porthole-socket-peer.h"
+#include "test-utils.h"
+
+/* @server_fd and @client_fd: the two ends of a connection to @address,
+ * a listener's address with port 0. */
+static void
+connect_pair (GInetAddress *address,
+              int          *server_fd,
+              int          *client_fd)
+{
+  g_autoptr(GSocket) listener = NULL;
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (address, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GSocket) client = NULL;
+  g_autoptr(GSocket) server = NULL;
+  g_autoptr(GError) error = NULL;
+
+  listener = g_socket_new (g_inet_address_get_family (address), G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_socket_bind (listener, any, TRUE, &error));
+  g_assert_true (g_socket_listen (listener, &error));
+  bound = g_socket_get_local_address (listener, &error);
+  g_assert_no_error (error);
+
+  client = g_socket_new (g_inet_address_get_family (address), G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_socket_connect (client, bound, NULL, &error));
+  server = g_socket_accept (listener, NULL, &error);
+  g_assert_no_error (error);
+
+  *server_fd = dup (g_socket_get_fd (server));
+  *client_fd = dup (g_socket_get_fd (client));
+}
+
+static void
+check_unread (GInetAddress *address)
+{
+  char bytes[100] = { 0 };
+  int server_fd, client_fd;
+
+  connect_pair (address, &server_fd, &client_fd);
+
+  /* Nothing sent, then 100 bytes the client has not read, then read. */
+  g_assert_cmpint (porthole_socket_peer_unread (server_fd), ==, 0);
+  g_assert_cmpint (send (server_fd, bytes, sizeof bytes, 0), ==, sizeof bytes);
+  /* Loopback delivers within the send, or soon after under load. */
+  PORTHOLE_TEST_WAIT_UNTIL (porthole_socket_peer_unread (server_fd) == sizeof bytes);
+  g_assert_cmpint (recv (client_fd, bytes, sizeof bytes, MSG_WAITALL), ==, sizeof bytes);
+  g_assert_cmpint (porthole_socket_peer_unread (server_fd), ==, 0);
+  /* And the other way round. */
+  g_assert_cmpint (send (client_fd, bytes, 10, 0), ==, 10);
+  PORTHOLE_TEST_WAIT_UNTIL (porthole_socket_peer_unread (client_fd) == 10);
+
+  close (client_fd);
+  close (server_fd);
+}
+
+static void
+test_ipv4 (void)
+{
+  g_autoptr(GInetAddress) address = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+
+  check_unread (address);
+}
+
+static void
+test_ipv6 (void)
+{
+  g_autoptr(GInetAddress) address = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV6);
+  g_autoptr(GSocket) probe = g_socket_new (G_SOCKET_FAMILY_IPV6, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (address, 0);
+
+  if (probe == NULL || !g_socket_bind (probe, any, TRUE, NULL))
+    {
+      g_test_skip ("no IPv6 loopback");
+      return;
+    }
+  check_unread (address);
+}
+
+/* A dual-stack listener sees an IPv4 client as ::ffff:127.0.0.1; the
+ * kernel keys the client's socket by its IPv4 address. */
+static void
+test_ipv4_mapped (void)
+{
+  g_autoptr(GSocket) listener = g_socket_new (G_SOCKET_FAMILY_IPV6, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) any6 = g_inet_address_new_any (G_SOCKET_FAMILY_IPV6);
+  g_autoptr(GInetAddress) loopback4 = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) bind_address = g_inet_socket_address_new (any6, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GSocketAddress) target = NULL;
+  g_autoptr(GSocket) client = NULL;
+  g_autoptr(GSocket) server = NULL;
+  g_autoptr(GError) error = NULL;
+  char bytes[7] = { 0 };
+
+  if (listener == NULL || !g_socket_bind (listener, bind_address, TRUE, NULL))
+    {
+      g_test_skip ("no IPv6");
+      return;
+    }
+  g_socket_set_option (listener, IPPROTO_IPV6, IPV6_V6ONLY, 0, NULL);
+  g_assert_true (g_socket_listen (listener, &error));
+  bound = g_socket_get_local_address (listener, &error);
+  target = g_inet_socket_address_new (loopback4, g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  client = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  if (!g_socket_connect (client, target, NULL, NULL))
+    {
+      g_test_skip ("no dual-stack sockets");
+      return;
+    }
+  server = g_socket_accept (listener, NULL, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpint (send (g_socket_get_fd (server), bytes, sizeof bytes, 0), ==, sizeof bytes);
+  PORTHOLE_TEST_WAIT_UNTIL (porthole_socket_peer_unread (g_socket_get_fd (server)) == sizeof bytes);
+}
+
+/* Not TCP: the kernel cannot tell. */
+static void
+test_not_tcp (void)
+{
+  int pair[2];
+
+  g_assert_no_errno (socketpair (AF_UNIX, SOCK_STREAM, 0, pair));
+  g_assert_cmpint (porthole_socket_peer_unread (pair[0]), ==, -1);
+  close (pair[0]);
+  close (pair[1]);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  porthole_test_init (&argc, &argv);
+
+  g_test_add_func ("/socket-peer/ipv4", test_ipv4);
+  g_test_add_func ("/socket-peer/ipv6", test_ipv6);
+  g_test_add_func ("/socket-peer/ipv4-mapped", test_ipv4_mapped);
+  g_test_add_func ("/socket-peer/not-tcp", test_not_tcp);
+
+  return g_test_run ();
+}
