@@ -48,8 +48,11 @@
  * latency. A little is kept so that areas marked one after the other
  * go out in one update. */
 #define DEFER_UPDATE_MS 2
-/* A viewer that takes no data for this long is dropped (libvncserver
- * waits for it in its loop, holding up the others meanwhile). */
+/* A viewer's socket that takes no data for this long is dropped
+ * (libvncserver waits for it in its loop, holding up the others
+ * meanwhile). portholed's main loop reads every viewer's socket whether
+ * the viewer reads or not (porthole-vnc-viewer.c), so this is only ever
+ * a wait for the main loop. */
 #define MAX_CLIENT_WAIT_MS 10000
 /* Pointer events queued for the main thread, beyond which motion is
  * merged into the last one. */
@@ -649,17 +652,37 @@ has_deferred_update (PortholeVncBackend *self)
   return deferred;
 }
 
+/* libvncserver sends a new framebuffer size (which every non-incremental
+ * request of an ExtendedDesktopSize viewer asks for) in an update of its
+ * own, and the pixels asked for at its next turn: a viewer that reads
+ * brings that turn with its next request, but one that does not never
+ * would. So a turn where a size was pending is followed by another. */
+static gboolean
+has_pending_size (PortholeVncBackend *self)
+{
+  rfbClientIteratorPtr iterator = rfbGetClientIterator (self->screen);
+  gboolean pending = FALSE;
+  rfbClientPtr cl;
+
+  while (!pending && (cl = rfbClientIteratorNext (iterator)) != NULL)
+    pending = cl->useNewFBSize && cl->newFBSizePending;
+  rfbReleaseClientIterator (iterator);
+
+  return pending;
+}
+
 static gpointer
 run_thread (gpointer user_data)
 {
   PortholeVncBackend *self = user_data;
   g_autoptr(GArray) fds = g_array_new (FALSE, FALSE, sizeof (struct pollfd));
+  gboolean another_turn = FALSE;
 
   for (;;)
     {
       rfbClientIteratorPtr iterator;
       rfbClientPtr cl;
-      int timeout = has_deferred_update (self) ? DEFER_UPDATE_MS + 1 : -1;
+      int timeout = another_turn || has_deferred_update (self) ? DEFER_UPDATE_MS + 1 : -1;
 
       g_array_set_size (fds, 0);
       g_array_append_val (fds, ((struct pollfd) { self->wake_fd, POLLIN, 0 }));
@@ -683,6 +706,7 @@ run_thread (gpointer user_data)
       if (!handle_requests (self))
         break;
 
+      another_turn = has_pending_size (self);
       rfbProcessEvents (self->screen, 0);
     }
 

@@ -72,6 +72,10 @@ struct _PortholeVncServer
   GSocketService *service;
   GPtrArray *viewers;           /* PortholeVncViewer */
   guint n_viewers;
+  /* For the viewers' queue limit: the largest framebuffer (bytes) and
+   * the longest clipboard text sent since the start. */
+  gsize largest_screen;
+  gsize longest_cut_text;
 
   /* The X side, while running */
   PortholeX11Display *display;
@@ -319,6 +323,29 @@ event_filter (PortholeX11Display *display,
   return FALSE;
 }
 
+/* What may wait for a viewer that does not read before it is dropped
+ * (porthole-vnc-viewer.c), so that it cannot hold up the others. A
+ * viewer asks for an update once it has read the last one (libvncserver
+ * has no continuous updates), and an update is at most a screen of
+ * 32-bit pixels in any encoding, give or take a byte per tile: two
+ * screens hold the update a slow viewer is reading and the next one,
+ * with the cursor images and small messages between them. A clipboard
+ * text goes to every viewer unasked, so the longest one is added. The
+ * largest since the start, so that a shrinking screen does not drop a
+ * viewer reading an update of the old size. */
+static gsize
+queue_limit (PortholeVncServer *self)
+{
+  return 2 * self->largest_screen + self->longest_cut_text;
+}
+
+static void
+update_queue_limits (PortholeVncServer *self)
+{
+  for (guint i = 0; i < self->viewers->len; i++)
+    porthole_vnc_viewer_set_max_queued (self->viewers->pdata[i], queue_limit (self));
+}
+
 static void
 resize_framebuffer (PortholeVncServer *self,
                     int                width,
@@ -326,6 +353,9 @@ resize_framebuffer (PortholeVncServer *self,
 {
   self->width = width;
   self->height = height;
+  /* Before the first update of that size. */
+  self->largest_screen = MAX (self->largest_screen, (gsize) width * height * 4);
+  update_queue_limits (self);
   self->plugin->resize (self->backend, width, height);
 }
 
@@ -343,6 +373,10 @@ static void
 on_clipboard_changed (PortholeVncServer *self,
                       const char        *text)
 {
+  /* A viewer is sent the text (or as many bytes of Latin-1), or less
+   * compressed (extended clipboard). */
+  self->longest_cut_text = MAX (self->longest_cut_text, strlen (text));
+  update_queue_limits (self);
   self->plugin->set_cut_text (self->backend, text);
 }
 
@@ -482,6 +516,9 @@ static void
 on_viewer_closed (PortholeVncViewer *viewer,
                   PortholeVncServer *self)
 {
+  if (porthole_vnc_viewer_get_drop_reason (viewer) != NULL)
+    porthole_log_buffer_append (get_log (self), "vnc", "Viewer dropped: %s",
+                                porthole_vnc_viewer_get_drop_reason (viewer));
   g_signal_handlers_disconnect_by_data (viewer, self);
   g_ptr_array_remove_fast (self->viewers, viewer);
 }
@@ -493,6 +530,7 @@ admit (PortholeVncServer *self,
 {
   g_ptr_array_add (self->viewers, viewer);
   g_signal_connect (viewer, "closed", G_CALLBACK (on_viewer_closed), self);
+  porthole_vnc_viewer_set_max_queued (viewer, queue_limit (self));
 
   if (!self->plugin->add_viewer (self->backend, porthole_vnc_viewer_steal_server_fd (viewer), needs_password))
     {
@@ -722,6 +760,8 @@ porthole_vnc_server_start (PortholeVncServer  *self,
     }
 
   porthole_x11_display_get_size (display, &self->width, &self->height);
+  self->largest_screen = (gsize) self->width * self->height * 4;
+  self->longest_cut_text = 0;
   options.width = self->width;
   options.height = self->height;
   options.max_width = self->width;

@@ -3,9 +3,23 @@
  * Every viewer, from the WebSocket bridge or from the RFB TCP port,
  * reaches libvncserver through a socketpair of ours: the server gets one
  * end (below FD_SETSIZE, PLATFORM.md §5), and this object moves bytes
- * between the other end and the viewer's connection in the main loop,
- * with back-pressure both ways (a viewer that stops reading stops the
- * reading of its socketpair; the server then waits for it alone).
+ * between the other end and the viewer's connection in the main loop.
+ *
+ * Towards the server there is back-pressure: a TCP viewer is not read
+ * while the server has not taken its last bytes; a WebSocket, which
+ * cannot be paused, is capped (MAX_TO_SERVER).
+ *
+ * Towards the viewer there is none (SECURITY.md G11): libvncserver
+ * writes to every viewer from its one thread, and a socket of a viewer
+ * that stopped reading would hold it, and so every other viewer, for up
+ * to MAX_CLIENT_WAIT_MS. So the server's end is always read, into a
+ * queue here, and a viewer whose queue grows past its limit is dropped
+ * instead (porthole_vnc_viewer_set_max_queued(): a viewer that reads
+ * has one update in flight, see porthole-vnc-server.c). The server's
+ * thread then waits only for the main loop, as long as the server's
+ * end's send buffer (SO_SNDBUF, net.core.wmem_default: 208 KiB) is
+ * full; that buffer is the one other place, kernel memory, where a
+ * viewer's bytes wait.
  *
  * libvncserver's rfbNewClient() peeks at a new socket for up to 100 ms
  * to catch a WebSocket or TLS handshake of its own (websockets.c). We
@@ -38,6 +52,8 @@
 #define MAX_TO_SERVER (24 * 1024 * 1024)
 /* WebSocket close codes (RFC 6455 §7.4.1). */
 #define CLOSE_TRY_AGAIN_LATER 1013
+/* Until the server says (porthole_vnc_viewer_set_max_queued()). */
+#define DEFAULT_MAX_QUEUED (8 * 1024 * 1024)
 
 struct _PortholeVncViewer
 {
@@ -52,13 +68,20 @@ struct _PortholeVncViewer
   GSocket *peer;
 
   GByteArray *to_vnc;
-  GByteArray *to_peer;
+  /* Server -> viewer: GBytes, the first sent up to @to_peer_offset
+   * (TCP); @to_peer_length bytes are left to send. */
+  GQueue to_peer;
+  gsize to_peer_offset;
+  gsize to_peer_length;
+  gsize max_queued;
+  char *drop_reason;
   GSource *vnc_in;
   GSource *vnc_out;
   GSource *peer_in;
   GSource *peer_out;
   guint prefix_left;
   guint closed : 1;
+  guint vnc_ended : 1;          /* the server closed its end */
 };
 
 enum {
@@ -129,6 +152,24 @@ watch (PortholeVncViewer *self,
 }
 
 static void
+pop_to_peer (PortholeVncViewer *self)
+{
+  GBytes *head = g_queue_pop_head (&self->to_peer);
+
+  self->to_peer_length -= g_bytes_get_size (head) - self->to_peer_offset;
+  self->to_peer_offset = 0;
+  g_bytes_unref (head);
+}
+
+static void
+clear_to_peer (PortholeVncViewer *self)
+{
+  g_queue_clear_full (&self->to_peer, (GDestroyNotify) g_bytes_unref);
+  self->to_peer_offset = 0;
+  self->to_peer_length = 0;
+}
+
+static void
 finish (PortholeVncViewer *self,
         gushort            code,
         const char        *reason)
@@ -145,6 +186,7 @@ finish (PortholeVncViewer *self,
   clear_source (&self->peer_out);
   /* The server sees the end of its socket and forgets the viewer. */
   g_socket_close (self->vnc, NULL);
+  clear_to_peer (self);
 
   if (self->channel != NULL)
     {
@@ -163,7 +205,6 @@ static gboolean on_vnc_writable (GSocket *socket, GIOCondition condition, gpoint
 static gboolean on_peer_readable (GSocket *socket, GIOCondition condition, gpointer user_data);
 static gboolean on_vnc_readable (GSocket *socket, GIOCondition condition, gpointer user_data);
 
-/* Returns FALSE when the viewer was closed. */
 /* Writes as much of @pending as @socket takes now; FALSE on an error
  * other than a full socket. */
 static gboolean
@@ -218,6 +259,11 @@ from_peer (PortholeVncViewer *self,
            const guint8      *data,
            gsize              length)
 {
+  /* The server is done with the viewer, which may still be sent its
+   * last words. */
+  if (self->vnc_ended)
+    return;
+
   /* The viewer's ProtocolVersion starts with the bytes we sent for it. */
   while (self->prefix_left > 0 && length > 0)
     {
@@ -287,24 +333,64 @@ on_peer_readable (GSocket      *socket,
 
 static gboolean on_peer_writable (GSocket *socket, GIOCondition condition, gpointer user_data);
 
+/* Writes as much of the queue as the TCP viewer takes now; FALSE on an
+ * error other than a full socket. */
+static gboolean
+send_to_socket (PortholeVncViewer *self)
+{
+  while (!g_queue_is_empty (&self->to_peer))
+    {
+      g_autoptr(GError) error = NULL;
+      gsize size;
+      const char *data = g_bytes_get_data (g_queue_peek_head (&self->to_peer), &size);
+      gssize written = g_socket_send (self->peer, data + self->to_peer_offset, size - self->to_peer_offset,
+                                      NULL, &error);
+
+      if (written < 0)
+        return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK);
+      self->to_peer_offset += written;
+      self->to_peer_length -= written;
+      if (self->to_peer_offset == size)
+        pop_to_peer (self);
+    }
+
+  return TRUE;
+}
+
+/* Hands the queue on as far as the viewer takes it; FALSE when the
+ * viewer was closed. */
 static gboolean
 flush_to_peer (PortholeVncViewer *self)
 {
-  if (!send_pending (self->peer, self->to_peer))
+  if (self->channel != NULL)
     {
-      finish (self, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
-      return FALSE;
-    }
-
-  if (self->to_peer->len > 0)
-    {
-      watch (self, self->peer, G_IO_OUT, on_peer_writable, &self->peer_out);
-      clear_source (&self->vnc_in);
+      /* The channel queues up to its high-water mark (1 MiB) and then
+       * says "drained" once it took them out. */
+      while (!g_queue_is_empty (&self->to_peer) && !porthole_ws_channel_is_congested (self->channel))
+        {
+          porthole_ws_channel_send_bytes (self->channel, g_queue_peek_head (&self->to_peer));
+          pop_to_peer (self);
+        }
     }
   else
     {
-      clear_source (&self->peer_out);
-      watch (self, self->vnc, G_IO_IN, on_vnc_readable, &self->vnc_in);
+      if (!send_to_socket (self))
+        {
+          finish (self, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+          return FALSE;
+        }
+      if (g_queue_is_empty (&self->to_peer))
+        clear_source (&self->peer_out);
+      else
+        watch (self, self->peer, G_IO_OUT, on_peer_writable, &self->peer_out);
+    }
+
+  /* The server is done with the viewer, which has all it was sent
+   * (a WebSocket's close waits for the channel's queue). */
+  if (self->vnc_ended && g_queue_is_empty (&self->to_peer))
+    {
+      finish (self, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+      return FALSE;
     }
 
   return TRUE;
@@ -336,36 +422,36 @@ on_vnc_readable (GSocket      *socket,
     return G_SOURCE_CONTINUE;
   if (n <= 0)
     {
-      /* The server dropped the viewer (it left, or the server stopped). */
-      finish (self, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
-      return G_SOURCE_REMOVE;
-    }
-
-  if (self->channel != NULL)
-    {
-      g_autoptr(GBytes) bytes = g_bytes_new_take (g_steal_pointer (&buffer), n);
-
-      porthole_ws_channel_send_bytes (self->channel, bytes);
-      if (!porthole_ws_channel_is_congested (self->channel))
-        return G_SOURCE_CONTINUE;
-      /* Resumed by "drained". */
+      /* The server dropped the viewer (it left, was refused, or the
+       * server stopped); what the server said last still goes out. */
       g_clear_pointer (&self->vnc_in, g_source_unref);
+      self->vnc_ended = TRUE;
+      flush_to_peer (self);
       return G_SOURCE_REMOVE;
     }
 
-  g_byte_array_append (self->to_peer, buffer, n);
+  /* @n bytes, not READ_CHUNK: the limit counts what is held. */
+  g_queue_push_tail (&self->to_peer, g_bytes_new (buffer, n));
+  self->to_peer_length += n;
+  if (self->to_peer_length > self->max_queued)
+    {
+      g_free (self->drop_reason);
+      self->drop_reason = g_strdup_printf ("the viewer left more than %zu KiB of updates unread",
+                                           self->max_queued / 1024);
+      finish (self, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, self->drop_reason);
+      return G_SOURCE_REMOVE;
+    }
+
   if (!flush_to_peer (self))
     return G_SOURCE_REMOVE;
-  if (self->vnc_in != NULL)
-    return G_SOURCE_CONTINUE;
-  return G_SOURCE_REMOVE;
+  return G_SOURCE_CONTINUE;
 }
 
 static void
 on_channel_drained (PortholeVncViewer *self)
 {
   if (!self->closed)
-    watch (self, self->vnc, G_IO_IN, on_vnc_readable, &self->vnc_in);
+    flush_to_peer (self);
 }
 
 static void
@@ -400,7 +486,8 @@ porthole_vnc_viewer_finalize (GObject *object)
   g_clear_object (&self->vnc);
   g_clear_object (&self->connection);
   g_clear_pointer (&self->to_vnc, g_byte_array_unref);
-  g_clear_pointer (&self->to_peer, g_byte_array_unref);
+  clear_to_peer (self);
+  g_free (self->drop_reason);
 
   G_OBJECT_CLASS (porthole_vnc_viewer_parent_class)->finalize (object);
 }
@@ -431,7 +518,8 @@ porthole_vnc_viewer_init (PortholeVncViewer *self)
 {
   self->server_fd = -1;
   self->to_vnc = g_byte_array_new ();
-  self->to_peer = g_byte_array_new ();
+  g_queue_init (&self->to_peer);
+  self->max_queued = DEFAULT_MAX_QUEUED;
   self->prefix_left = RFB_PREFIX_LENGTH;
 }
 
@@ -548,4 +636,32 @@ porthole_vnc_viewer_close (PortholeVncViewer *self,
   g_return_if_fail (PORTHOLE_IS_VNC_VIEWER (self));
 
   finish (self, reason != NULL ? CLOSE_TRY_AGAIN_LATER : SOUP_WEBSOCKET_CLOSE_NORMAL, reason);
+}
+
+/**
+ * porthole_vnc_viewer_set_max_queued:
+ * @bytes: what may wait for the viewer; a viewer that leaves more
+ *   unread is dropped
+ */
+void
+porthole_vnc_viewer_set_max_queued (PortholeVncViewer *self,
+                                    gsize              bytes)
+{
+  g_return_if_fail (PORTHOLE_IS_VNC_VIEWER (self));
+
+  self->max_queued = bytes;
+}
+
+/**
+ * porthole_vnc_viewer_get_drop_reason:
+ *
+ * Returns: (nullable): why the viewer was dropped, when it was for not
+ *   reading
+ */
+const char *
+porthole_vnc_viewer_get_drop_reason (PortholeVncViewer *self)
+{
+  g_return_val_if_fail (PORTHOLE_IS_VNC_VIEWER (self), NULL);
+
+  return self->drop_reason;
 }

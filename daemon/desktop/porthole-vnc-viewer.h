@@ -24,6 +24,9 @@ int                porthole_vnc_viewer_steal_server_fd (PortholeVncViewer *self)
 gboolean           porthole_vnc_viewer_is_websocket  (PortholeVncViewer  *self);
 void               porthole_vnc_viewer_close         (PortholeVncViewer  *self,
                                                       const char         *reason);
+void               porthole_vnc_viewer_set_max_queued (PortholeVncViewer *self,
+                                                       gsize              bytes);
+const char        *porthole_vnc_viewer_get_drop_reason (PortholeVncViewer *self);
 
 int                porthole_vnc_fd_move_below_limit  (int                 fd,
                                                       GError            **error);
