@@ -20,7 +20,7 @@ G_BEGIN_DECLS
 
 /* Bumped whenever a vtable or a function plugins call changes: a
  * plugin from another build is refused rather than called wrongly. */
-#define PORTHOLE_PLUGIN_ABI_VERSION 1
+#define PORTHOLE_PLUGIN_ABI_VERSION 2
 
 #define PORTHOLE_PLUGIN_QUERY_SYMBOL "porthole_plugin_query"
 

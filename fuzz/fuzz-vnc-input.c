@@ -9,6 +9,15 @@
  * framebuffer and with changed pixels, so that the viewer's pixel
  * format and encodings are used.
  *
+ * The server is the plugin's synchronous one: no thread, the harness
+ * runs the same turns of its loop (iterate()) between the viewer's, so
+ * an input is served in one thread without waiting on timers or the
+ * scheduler, and a crash replays the same way. Once every byte of the
+ * input is in the server's socket, the harness shuts that socket's
+ * reading side (a viewer that said all it had to say): a message cut
+ * short then ends the viewer at once, as it would after libvncserver's
+ * read timeout, instead of waiting out that timeout.
+ *
  * A fresh screen and viewer per input: its first byte chooses how the
  * viewer is attached (bit 0: asked for the VNC password, as on the TCP
  * port; bit 1: a view-only server; bit 2: the harness sends a valid
@@ -22,7 +31,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -49,12 +57,6 @@ static const char handshake[] = "RFB 003.008\n\x01\x01";
 /* The longest an input may take before it is cut short; libFuzzer's
  * -timeout is what catches a hang. */
 #define MAX_ITERATION_USEC (5 * G_USEC_PER_SEC)
-/* A viewer the bridge refused at once (not "RFB ") may be closed before
- * libvncserver took it: no viewer is added then, and none removed. */
-#define ADD_GRACE_USEC (5 * 1000)
-/* How long a round waits for the viewer's socket. The server's thread
- * is not seen: two quiet rounds in a row end an input. */
-#define POLL_NSEC (200 * 1000)
 
 typedef struct
 {
@@ -245,6 +247,15 @@ discard_output (int fd)
     }
 }
 
+/* Whatever is ready in the main context: the viewer's byte pump and the
+ * server's events. */
+static void
+dispatch_all (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
@@ -264,15 +275,15 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     /* As with a TCP port: viewers of the bridge are not asked it. */
     .password = "porthole",
     .max_viewers = 1,
+    .synchronous = TRUE,
   };
   Sink sink = { .plugin = plugin };
   gint64 deadline = g_get_monotonic_time () + MAX_ITERATION_USEC;
-  gint64 grace;
   gboolean needs_password;
   gsize written = 0;
+  int last_pending = 0;
   int peer[2];
   int server_fd;
-  guint quiet = 0;
 
   if (size < 1)
     return 0;
@@ -296,42 +307,46 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   server_fd = porthole_vnc_viewer_steal_server_fd (viewer);
   g_assert_true (plugin->add_viewer (sink.backend, server_fd, needs_password));
 
-  /* Until the server has read every byte (or dropped the viewer): no
-   * bytes left in either socket, and nothing left to dispatch, twice. */
-  while (g_get_monotonic_time () < deadline)
+  /* The viewer's bytes, through the bridge into the server's socket,
+   * before the server reads any: it reads a message whole, waiting for
+   * its rest. Until the bridge has forwarded all (or refused the viewer
+   * and closed), or no more fits: libFuzzer's -max_len of 64 KiB here
+   * always does, a longer input is cut where the sockets are full. */
+  for (guint round = 0;; round++)
     {
-      struct pollfd pfd = { peer[0], POLLIN | (written < input->len ? POLLOUT : 0), 0 };
-      gboolean dispatched = FALSE;
+      gsize before = written;
+      int pending;
 
       send_all (peer[0], input, &written);
-      if (!discard_output (peer[0]))
+      dispatch_all ();
+      pending = unread_bytes (peer[1]);
+      if ((written == input->len && pending == 0) ||
+          (round > 0 && written == before && pending == last_pending))
         break;
-      while (g_main_context_iteration (NULL, FALSE))
-        dispatched = TRUE;
+      last_pending = pending;
+    }
+  /* The server has not taken its socket yet: it is open. */
+  shutdown (server_fd, SHUT_RD);
 
-      if (!dispatched && written == input->len &&
-          unread_bytes (peer[1]) == 0 && unread_bytes (server_fd) == 0)
-        {
-          if (++quiet >= 2)
-            break;
-        }
-      else
-        quiet = 0;
-
-      ppoll (&pfd, 1, &(struct timespec) { 0, POLL_NSEC }, NULL);
+  /* The server takes the viewer (none when the bridge refused it: the
+   * ProtocolVersion cannot be sent), then reads a message a turn, each
+   * turn followed by the viewer's, until it drops the viewer: at the
+   * end of its input at the latest. */
+  plugin->iterate (sink.backend);
+  dispatch_all ();
+  while (sink.added && !sink.removed && g_get_monotonic_time () < deadline)
+    {
+      discard_output (peer[0]);
+      plugin->iterate (sink.backend);
+      /* Its events, the removal last, and the viewer's bytes. */
+      dispatch_all ();
     }
 
-  /* The server sees the end of its socket and drops the viewer; the
-   * events of what it read come before that, and are all dispatched
-   * once the viewer's removal is. */
+  /* Formatted only when shown: this runs hundreds of times a second. */
+  if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
+    g_debug ("%zu of %u bytes sent, %u events, %s", written, input->len, sink.events,
+             sink.removed || !sink.added ? "all handled" : "cut short");
   porthole_vnc_viewer_close (viewer, NULL);
-  grace = g_get_monotonic_time () + ADD_GRACE_USEC;
-  while (!sink.removed && g_get_monotonic_time () < deadline &&
-         (sink.added || g_get_monotonic_time () < grace))
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (100);
-  g_debug ("%zu of %u bytes sent, %u events, %s", written, input->len, sink.events,
-           sink.removed ? "all handled" : "cut short");
   plugin->backend_free (sink.backend);
   close (peer[0]);
 

@@ -17,6 +17,10 @@
  * HTTP server stays off, and every fd it select()s is one portholed
  * checked to be below FD_SETSIZE.
  *
+ * A synchronous server (the fuzz target's) has no thread: its caller
+ * runs the same turn of the loop with iterate(), and gets the events in
+ * its context as portholed does.
+ *
  * The pixels are shared with the main thread, which copies damaged
  * areas in under @fb_lock; the thread holds @fb_lock while it encodes
  * an update (displayHook .. displayFinishedHook) and while it swaps the
@@ -109,6 +113,7 @@ struct _PortholeVncBackend
   int max_width;
   int max_height;
   guint max_viewers;
+  gboolean synchronous;
   gint want_posted;             /* atomic */
   gint n_viewers;               /* atomic: accepted, not yet gone */
 
@@ -135,18 +140,24 @@ struct _PortholeVncBackend
 };
 
 /* libvncserver logs through two globals: its chatter per viewer goes
- * to the debug log. */
+ * to the debug log, formatted only when that is shown (some 25 lines
+ * a viewer, its statistics at the end among them; under ASan even a
+ * g_free (NULL) records a stack, hence no g_autofree). */
 static void G_GNUC_PRINTF (1, 2)
 log_debug (const char *format,
            ...)
 {
-  g_autofree char *text = NULL;
+  char *text;
   va_list args;
+
+  if (g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
+    return;
 
   va_start (args, format);
   text = g_strdup_vprintf (format, args);
   va_end (args);
   g_debug ("libvncserver: %s", g_strchomp (text));
+  g_free (text);
 }
 
 static void
@@ -167,6 +178,10 @@ static void
 wake_thread (PortholeVncBackend *self)
 {
   guint64 one = 1;
+
+  /* Nobody waits: iterate() takes the requests. */
+  if (self->synchronous)
+    return;
 
   while (write (self->wake_fd, &one, sizeof one) < 0 && errno == EINTR)
     ;
@@ -574,7 +589,9 @@ static gboolean
 handle_requests (PortholeVncBackend *self)
 {
   g_autoptr(GArray) damage = NULL;
-  g_autofree char *cut_text = NULL;
+  /* Not g_autofree: it is NULL on almost every turn, and under ASan
+   * (the fuzz target's turns) even g_free (NULL) records a stack. */
+  char *cut_text;
   PendingCursor *cursor;
   GQueue viewers;
   NewViewer *viewer;
@@ -609,6 +626,7 @@ handle_requests (PortholeVncBackend *self)
   if (stopping)
     {
       g_clear_pointer (&cursor, pending_cursor_free);
+      g_clear_pointer (&cut_text, g_free);
       return FALSE;
     }
 
@@ -632,7 +650,10 @@ handle_requests (PortholeVncBackend *self)
     }
 
   if (cut_text != NULL)
-    send_cut_text (self, cut_text);
+    {
+      send_cut_text (self, cut_text);
+      g_free (cut_text);
+    }
 
   return TRUE;
 }
@@ -671,6 +692,23 @@ has_pending_size (PortholeVncBackend *self)
   return pending;
 }
 
+/* One turn of the server: what the main thread asked, then at most one
+ * message of each viewer and the updates due, without waiting for more
+ * input. FALSE when stopping. @another_turn (may be %NULL): whether a
+ * size went out this turn, so its pixels go at the next (has_pending_size). */
+static gboolean
+serve (PortholeVncBackend *self,
+       gboolean           *another_turn)
+{
+  if (!handle_requests (self))
+    return FALSE;
+
+  if (another_turn != NULL)
+    *another_turn = has_pending_size (self);
+  rfbProcessEvents (self->screen, 0);
+  return TRUE;
+}
+
 static gpointer
 run_thread (gpointer user_data)
 {
@@ -703,11 +741,8 @@ run_thread (gpointer user_data)
             ;
         }
 
-      if (!handle_requests (self))
+      if (!serve (self, &another_turn))
         break;
-
-      another_turn = has_pending_size (self);
-      rfbProcessEvents (self->screen, 0);
     }
 
   /* Every viewer is closed here; clientGoneHook counts them out. */
@@ -735,6 +770,7 @@ backend_new (const PortholeVncOptions   *options,
   self->max_width = options->max_width;
   self->max_height = options->max_height;
   self->max_viewers = options->max_viewers;
+  self->synchronous = options->synchronous;
   self->passwords[0] = g_strdup (options->password);
   g_mutex_init (&self->lock);
   g_mutex_init (&self->fb_lock);
@@ -787,7 +823,7 @@ backend_new (const PortholeVncOptions   *options,
   screen->autoPort = FALSE;
   screen->permitFileTransfer = FALSE;
   screen->alwaysShared = TRUE;
-  screen->deferUpdateTime = DEFER_UPDATE_MS;
+  screen->deferUpdateTime = self->synchronous ? 0 : DEFER_UPDATE_MS;
   screen->maxClientWait = MAX_CLIENT_WAIT_MS;
   /* SIGPIPE is ignored by portholed already (and reset for children). */
   screen->ignoreSIGPIPE = FALSE;
@@ -807,6 +843,9 @@ backend_new (const PortholeVncOptions   *options,
   screen->displayFinishedHook = on_display_finished;
 
   rfbInitServer (screen);
+
+  if (self->synchronous)
+    return self;
 
   self->thread = g_thread_try_new ("portholed-vnc", run_thread, self, error);
   if (self->thread == NULL)
@@ -830,6 +869,13 @@ backend_free (PortholeVncBackend *self)
       g_mutex_unlock (&self->lock);
       wake_thread (self);
       g_thread_join (self->thread);
+    }
+  else if (self->synchronous && self->screen != NULL)
+    {
+      /* As the thread ends. */
+      self->stopping = TRUE;
+      serve (self, NULL);
+      rfbShutdownServer (self->screen, TRUE);
     }
 
   if (self->screen != NULL)
@@ -973,6 +1019,15 @@ set_cut_text (PortholeVncBackend *self,
   wake_thread (self);
 }
 
+static void
+iterate (PortholeVncBackend *self)
+{
+  g_return_if_fail (self->synchronous);
+
+  /* The caller turns again until its viewer is gone, sizes included. */
+  serve (self, NULL);
+}
+
 static const PortholeVncPlugin vnc_plugin = {
   .backend_new = backend_new,
   .backend_free = backend_free,
@@ -982,6 +1037,7 @@ static const PortholeVncPlugin vnc_plugin = {
   .resize = resize,
   .set_cursor = set_cursor,
   .set_cut_text = set_cut_text,
+  .iterate = iterate,
 };
 
 static const PortholePluginInfo plugin_info = {

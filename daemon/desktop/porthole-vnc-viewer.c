@@ -415,7 +415,10 @@ on_vnc_readable (GSocket      *socket,
 {
   PortholeVncViewer *self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree guint8 *buffer = g_malloc (READ_CHUNK);
+  /* Not from the heap: most reads are a few bytes (an answer to an
+   * update request is often one small rectangle), and a fresh 64 KiB
+   * block per read cost more than the read. */
+  guint8 buffer[READ_CHUNK];
   gssize n = g_socket_receive (socket, (char *) buffer, READ_CHUNK, NULL, &error);
 
   if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))

@@ -1,7 +1,8 @@
 /* porthole-vnc.h — the vnc plugin's table: an RFB server on a framebuffer
  *
  * The plugin (porthole-vnc-libvncserver.c) links libvncserver and runs
- * its loop in a thread of its own; portholed (porthole-vnc-server.c)
+ * its loop in a thread of its own (or, for the fuzz target, in the
+ * caller's, step by step: "synchronous"); portholed (porthole-vnc-server.c)
  * keeps the X side (damage, capture, cursor, input, clipboard, RandR)
  * and the sockets viewers arrive on. Everything here is called from the
  * main thread, and the callbacks are made in the main context.
@@ -65,6 +66,10 @@ typedef struct
   const char *password;
   gboolean view_only;
   guint max_viewers;
+  /* No thread: the caller runs the server with iterate(), and updates
+   * go out at once instead of after a short deferral, so that nothing
+   * depends on timing (fuzz/fuzz-vnc-input.c). */
+  gboolean synchronous;
 } PortholeVncOptions;
 
 typedef struct
@@ -105,6 +110,11 @@ typedef struct
                                              const guint32              *argb);
   void                (*set_cut_text)       (PortholeVncBackend         *backend,
                                              const char                 *text);
+  /* Synchronous servers only: takes what was asked above, then handles
+   * at most one message of each viewer (reading all of it, waiting for
+   * its rest if need be) and sends the updates due, as one turn of the
+   * thread's loop does. */
+  void                (*iterate)            (PortholeVncBackend         *backend);
 } PortholeVncPlugin;
 
 G_END_DECLS
