@@ -32,10 +32,6 @@
 /* Unsent bytes in the kernel beyond which the next frame waits. */
 #define MAX_KERNEL_BACKLOG (256 * 1024)
 #define BACKLOG_POLL_MS 20
-/* How often to ask again whether a client on this host has read: sooner
- * first, less often for one that stays behind (or stopped reading). */
-#define PEER_POLL_MIN_MS 2
-#define PEER_POLL_MAX_MS 64
 
 struct _PortholeWsChannel
 {
@@ -50,7 +46,7 @@ struct _PortholeWsChannel
   gint64 last_heard;
   guint interval_ms;
   int priority;
-  guint peer_poll_ms;
+  PortholePeerWait peer_wait;
   gsize max_backlog;
   guint keepalive;
   guint flush_id;
@@ -67,8 +63,6 @@ struct _PortholeWsChannel
    * still queued (paced, §1.9) leave before it, whoever let go. */
   guint held_for_close : 1;
   guint sent_any : 1;
-  /* The kernel tells what the client has not read (it is on this host). */
-  guint peer_here : 1;
 };
 
 enum {
@@ -127,35 +121,13 @@ kernel_is_full (PortholeWsChannel *self)
          !(g_socket_condition_check (self->socket, G_IO_OUT) & G_IO_OUT);
 }
 
-/* Whether the client, on this host, has not read all of the previous
- * frame (or the 101 answer) yet: the next one would join it in one read
- * if sent now (a client that does not run for the frame interval, on a
- * busy machine). Elsewhere the interval alone keeps frames apart. */
-static gboolean
-peer_is_behind (PortholeWsChannel *self)
-{
-  gssize unread;
-
-  if (!self->peer_here)
-    return FALSE;
-
-  unread = porthole_socket_peer_unread (g_socket_get_fd (self->socket));
-  if (unread < 0)
-    self->peer_here = FALSE;
-  if (unread <= 0)
-    {
-      self->peer_poll_ms = PEER_POLL_MIN_MS;
-      return FALSE;
-    }
-  return TRUE;
-}
-
 static void
 flush (PortholeWsChannel *self)
 {
   g_autoptr(GBytes) frame = NULL;
   gint64 now = g_get_monotonic_time ();
   gint64 due = self->last_sent + self->interval_ms * 1000;
+  guint wait_ms;
 
   if (self->closed)
     return;
@@ -189,10 +161,10 @@ flush (PortholeWsChannel *self)
       return;
     }
 
-  if (peer_is_behind (self))
+  /* A client on this host reads each frame on its own. */
+  if (self->socket != NULL && (wait_ms = porthole_peer_wait_next (&self->peer_wait, g_socket_get_fd (self->socket))) > 0)
     {
-      schedule_flush (self, self->peer_poll_ms);
-      self->peer_poll_ms = MIN (self->peer_poll_ms * 2, PEER_POLL_MAX_MS);
+      schedule_flush (self, wait_ms);
       return;
     }
 
@@ -307,7 +279,7 @@ porthole_ws_channel_set_binary (PortholeWsChannel *self)
 
   self->binary = TRUE;
   self->interval_ms = 0;
-  self->peer_here = FALSE;
+  porthole_peer_wait_init (&self->peer_wait, FALSE);
 }
 
 /**
@@ -689,8 +661,7 @@ porthole_ws_channel_new (PortholeRequest         *req,
   self->socket = g_object_get_data (G_OBJECT (connection), "porthole-socket");
   if (self->socket != NULL)
     g_object_ref (self->socket);
-  self->peer_here = self->socket != NULL;
-  self->peer_poll_ms = PEER_POLL_MIN_MS;
+  porthole_peer_wait_init (&self->peer_wait, self->socket != NULL);
   self->interval_ms = porthole_config_get_ws_frame_interval_ms (config);
   self->max_backlog = MAX_KERNEL_BACKLOG;
   self->keepalive = porthole_config_get_ws_keepalive_interval (config);

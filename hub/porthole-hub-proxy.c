@@ -59,10 +59,6 @@
 #include "porthole-socket-peer.h"
 
 #define RELAY_BUFFER_SIZE (64 * 1024)
-/* How often a relay asks again whether its client has read: sooner
- * first, less often for a client that stays behind (or stopped reading). */
-#define PEER_POLL_MIN_USEC (2 * G_TIME_SPAN_MILLISECOND)
-#define PEER_POLL_MAX_USEC (64 * G_TIME_SPAN_MILLISECOND)
 
 typedef struct _Relay Relay;
 
@@ -126,8 +122,7 @@ struct _Relay
   gboolean unit_open;          /* part of a unit went out: the rest goes without waiting */
   gint64 next_unit_at;         /* monotonic µs: when the next unit may start */
   gboolean pacing;             /* waiting for next_unit_at, not for the socket */
-  gboolean client_here;        /* the kernel tells what the client has not read */
-  gint64 peer_poll;            /* µs: the next wait for it to read */
+  PortholePeerWait client_wait; /* for a client on this host to read */
   GIOCondition client_events;  /* what the source polls for now */
   GIOCondition agent_events;
 };
@@ -273,30 +268,6 @@ direction_flush (Direction *direction,
   return TRUE;
 }
 
-/* Whether the client, on this host, has not read all of the last unit
- * yet: the next one would join it in one read if sent now (a client
- * that does not run for the frame interval, on a busy machine). Elsewhere
- * the interval alone keeps units apart. */
-static gboolean
-client_is_behind (Relay *relay,
-                  int    fd)
-{
-  gssize unread;
-
-  if (!relay->client_here)
-    return FALSE;
-
-  unread = porthole_socket_peer_unread (fd);
-  if (unread < 0)
-    relay->client_here = FALSE;
-  if (unread <= 0)
-    {
-      relay->peer_poll = PEER_POLL_MIN_USEC;
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /* Agent to client: as read, or once upgraded, each unit (the 101 head,
  * a frame) with its own send(), the frame interval after the previous
  * unit ended. FALSE on an error. */
@@ -305,6 +276,7 @@ relay_flush_down (Relay *relay,
                   int    fd)
 {
   Direction *down = &relay->down;
+  guint wait_ms;
 
   relay->pacing = FALSE;
   if (relay->pacer == NULL)
@@ -323,11 +295,10 @@ relay_flush_down (Relay *relay,
               g_source_set_ready_time (relay->source, relay->next_unit_at);
               return TRUE;
             }
-          if (!relay->unit_open && client_is_behind (relay, fd))
+          if (!relay->unit_open && (wait_ms = porthole_peer_wait_next (&relay->client_wait, fd)) > 0)
             {
               relay->pacing = TRUE;
-              relay->next_unit_at = g_get_monotonic_time () + relay->peer_poll;
-              relay->peer_poll = MIN (relay->peer_poll * 2, PEER_POLL_MAX_USEC);
+              relay->next_unit_at = g_get_monotonic_time () + wait_ms * G_TIME_SPAN_MILLISECOND;
               g_source_set_ready_time (relay->source, relay->next_unit_at);
               return TRUE;
             }
@@ -427,8 +398,7 @@ relay_step (Relay *relay)
           porthole_hub_http_framer_get_requests (relay->framer) == 1)
         {
           relay->pacer = porthole_hub_ws_pacer_new ();
-          relay->client_here = TRUE;
-          relay->peer_poll = PEER_POLL_MIN_USEC;
+          porthole_peer_wait_init (&relay->client_wait, TRUE);
         }
     }
   if (relay->agent != NULL && !relay->up.done)

@@ -142,3 +142,56 @@ porthole_socket_peer_unread (int fd)
 
   return unread;
 }
+
+/* How often to ask again whether a client on this host has read: sooner
+ * first, less often for one that stays behind (or stopped reading). */
+#define PEER_WAIT_MIN_MS 2
+#define PEER_WAIT_MAX_MS 64
+
+/**
+ * porthole_peer_wait_init:
+ * @here: whether the peer may be on this host (a TCP connection)
+ */
+void
+porthole_peer_wait_init (PortholePeerWait *wait,
+                         gboolean          here)
+{
+  wait->here = here;
+  wait->next_ms = PEER_WAIT_MIN_MS;
+}
+
+/**
+ * porthole_peer_wait_next:
+ * @fd: the connection's socket
+ *
+ * Before the next frame (or relayed unit) goes out: a client on this
+ * host that has not read all of the previous one would get both in one
+ * read if it went now (a client that does not run for the frame
+ * interval, on a busy machine). Elsewhere, or where the kernel cannot
+ * tell, the interval alone keeps frames apart.
+ *
+ * Returns: 0 to send now, or how long to wait (ms) before asking again
+ */
+guint
+porthole_peer_wait_next (PortholePeerWait *wait,
+                         int               fd)
+{
+  gssize unread;
+  guint delay;
+
+  if (!wait->here)
+    return 0;
+
+  unread = porthole_socket_peer_unread (fd);
+  if (unread < 0)
+    wait->here = FALSE;
+  if (unread <= 0)
+    {
+      wait->next_ms = PEER_WAIT_MIN_MS;
+      return 0;
+    }
+
+  delay = wait->next_ms;
+  wait->next_ms = MIN (wait->next_ms * 2, PEER_WAIT_MAX_MS);
+  return delay;
+}

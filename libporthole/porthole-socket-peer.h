@@ -11,4 +11,16 @@ G_BEGIN_DECLS
 
 gssize porthole_socket_peer_unread (int fd);
 
+/* Frame pacing's wait for a client on this host to read (API.md §1.9). */
+typedef struct
+{
+  gboolean here;  /* the kernel tells what the peer has not read */
+  guint next_ms;  /* the next wait, while it stays behind */
+} PortholePeerWait;
+
+void  porthole_peer_wait_init (PortholePeerWait *wait,
+                               gboolean          here);
+guint porthole_peer_wait_next (PortholePeerWait *wait,
+                               int               fd);
+
 G_END_DECLS

@@ -141,6 +141,55 @@ test_not_tcp (void)
   close (pair[1]);
 }
 
+/* The wait before the next frame: none while the client has read all,
+ * then doubling while it stays behind, back to the first once it reads;
+ * none at all where the kernel cannot tell. */
+static void
+test_wait (void)
+{
+  g_autoptr(GInetAddress) address = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  PortholePeerWait wait, unix_wait;
+  char bytes[10] = { 0 };
+  int server_fd, client_fd, pair[2];
+  guint first, previous;
+
+  connect_pair (address, &server_fd, &client_fd);
+  porthole_peer_wait_init (&wait, TRUE);
+  g_assert_cmpuint (porthole_peer_wait_next (&wait, server_fd), ==, 0);
+
+  g_assert_cmpint (send (server_fd, bytes, sizeof bytes, 0), ==, sizeof bytes);
+  PORTHOLE_TEST_WAIT_UNTIL (porthole_socket_peer_unread (server_fd) == sizeof bytes);
+  first = previous = porthole_peer_wait_next (&wait, server_fd);
+  g_assert_cmpuint (first, >, 0);
+  for (guint i = 0; i < 10; i++)
+    {
+      guint next = porthole_peer_wait_next (&wait, server_fd);
+
+      /* Doubling up to a cap that still asks several times a second. */
+      g_assert_true (next == previous * 2 || next == previous);
+      g_assert_cmpuint (next, <=, 100);
+      previous = next;
+    }
+  g_assert_cmpuint (previous, >, first);
+
+  g_assert_cmpint (recv (client_fd, bytes, sizeof bytes, MSG_WAITALL), ==, sizeof bytes);
+  g_assert_cmpuint (porthole_peer_wait_next (&wait, server_fd), ==, 0);
+  g_assert_cmpint (send (server_fd, bytes, sizeof bytes, 0), ==, sizeof bytes);
+  PORTHOLE_TEST_WAIT_UNTIL (porthole_socket_peer_unread (server_fd) == sizeof bytes);
+  g_assert_cmpuint (porthole_peer_wait_next (&wait, server_fd), ==, first);
+  g_assert_true (wait.here);
+
+  g_assert_no_errno (socketpair (AF_UNIX, SOCK_STREAM, 0, pair));
+  porthole_peer_wait_init (&unix_wait, TRUE);
+  g_assert_cmpuint (porthole_peer_wait_next (&unix_wait, pair[0]), ==, 0);
+  g_assert_false (unix_wait.here);
+
+  close (pair[0]);
+  close (pair[1]);
+  close (client_fd);
+  close (server_fd);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -151,6 +200,7 @@ main (int    argc,
   g_test_add_func ("/socket-peer/ipv6", test_ipv6);
   g_test_add_func ("/socket-peer/ipv4-mapped", test_ipv4_mapped);
   g_test_add_func ("/socket-peer/not-tcp", test_not_tcp);
+  g_test_add_func ("/socket-peer/wait", test_wait);
 
   return g_test_run ();
 }
