@@ -31,6 +31,14 @@ porthole_defer (GSourceFunc function,
   return g_idle_add_full (G_PRIORITY_DEFAULT, function, data, NULL);
 }
 
+static inline guint
+porthole_defer_full (GSourceFunc    function,
+                     gpointer       data,
+                     GDestroyNotify notify)
+{
+  return g_idle_add_full (G_PRIORITY_DEFAULT, function, data, notify);
+}
+
 static inline GSource *
 porthole_defer_source_new (void)
 {

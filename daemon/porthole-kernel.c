@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "porthole-daemon.h"
+#include "porthole-defer.h"
 #include "porthole-env-store.h"
 #include "porthole-exec-result.h"
 #include "porthole-json.h"
@@ -55,6 +56,11 @@
  * seconds on a busy machine; waiting is normal, the limit is for a lost
  * message. */
 #define IDLE_GRACE_MS 10000
+/* After iopub's "idle", the shell gets this long to bring execute_reply.
+ * ipykernel sends none when an interrupt lands in its own handler rather
+ * than in the cell's code ("KeyboardInterrupt caught in kernel"), or when
+ * its handler fails; it still says idle. */
+#define REPLY_GRACE_MS 5000
 /* Kernel output kept for diagnosing a failed start. */
 #define KERNEL_LOG_TAIL (16 * 1024)
 
@@ -229,6 +235,19 @@ idle_grace_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+reply_grace_cb (gpointer user_data)
+{
+  PortholeKernel *self = user_data;
+
+  self->grace_id = 0;
+  g_message ("Kernel %s went idle without answering a cell", self->name);
+  /* A cancelled or timed-out cell ends as such (finish_cell). */
+  finish_cell (self, 1, "The kernel ended the cell without an answer\n");
+  run_next (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 kill_kernel (PortholeKernel *self)
 {
@@ -253,10 +272,12 @@ interrupt_grace_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* An interrupt that reaches the kernel before the cell's code runs is
- * lost (ipykernel raises KeyboardInterrupt only inside user code), as
- * when a stream is closed right after its request: ask again until the
- * kernel answers the cell, or the grace ends. */
+/* An interrupt that reaches the kernel before its handler for the cell
+ * starts is lost (ipykernel ignores SIGINT between requests), as when a
+ * stream is closed right after its request: ask again until the kernel
+ * answers the cell, or the grace ends. One that lands in the handler
+ * but outside the cell's code ends the request unanswered
+ * (REPLY_GRACE_MS). */
 static gboolean
 interrupt_repeat_cb (gpointer user_data)
 {
@@ -295,6 +316,13 @@ timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+finish_cancelled_cb (gpointer user_data)
+{
+  porthole_kernel_execution_finish (user_data, PORTHOLE_KERNEL_EXIT_CANCELLED, FALSE, NULL);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_execution_cancel (PortholeKernelExecution *execution,
                      PortholeKernel          *self)
@@ -310,8 +338,12 @@ on_execution_cancel (PortholeKernelExecution *execution,
   if (g_queue_remove (&self->queue, execution))
     {
       porthole_daemon_activity_end (self->daemon, PORTHOLE_ACTIVITY_EXECUTIONS);
-      porthole_kernel_execution_finish (execution, PORTHOLE_KERNEL_EXIT_CANCELLED, FALSE, NULL);
-      g_object_unref (execution);
+      /* Finished from the loop, with the queue's reference: the cancel
+       * may come from a GCancellable's handler (a client gone), and the
+       * finished handlers' g_cancellable_disconnect() would wait there
+       * for that very handler to return. A client that left while its
+       * cell waited behind another hung the daemon. */
+      porthole_defer_full (finish_cancelled_cb, execution, g_object_unref);
     }
 }
 
@@ -495,7 +527,10 @@ on_iopub_message (PortholeJupyterChannel *channel,
     {
       self->idle = TRUE;
       g_clear_handle_id (&self->grace_id, g_source_remove);
-      maybe_finish_cell (self);
+      if (self->replied)
+        maybe_finish_cell (self);
+      else
+        self->grace_id = g_timeout_add (REPLY_GRACE_MS, reply_grace_cb, self);
     }
 }
 

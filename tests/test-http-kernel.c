@@ -264,6 +264,60 @@ session_is_idle (const char *name)
          g_strcmp0 (json_object_get_string_member (session, "execution_state"), "idle") == 0;
 }
 
+static gboolean
+session_is_busy (const char *name)
+{
+  g_autoptr(JsonObject) session = find_session (daemon_under_test, name);
+
+  return session != NULL &&
+         g_strcmp0 (json_object_get_string_member (session, "execution_state"), "busy") == 0;
+}
+
+/* An interrupt that lands in ipykernel's handler for a cell, not in the
+ * cell's code, ends the request with "idle" and no execute_reply (as when
+ * a stream's client leaves right after its request): the cell still
+ * ends, cancelled, without a restart. A stand-in handler holds the next
+ * request before the real one runs. */
+static void
+test_interrupt_outside_cell (void)
+{
+  g_autoptr(JsonObject) held = post ("/execute",
+                                     "import inspect, time\n"
+                                     "kernel = get_ipython().kernel\n"
+                                     "real = kernel.shell_handlers['execute_request']\n"
+                                     "async def held(*args):\n"
+                                     "    kernel.shell_handlers['execute_request'] = real\n"
+                                     "    time.sleep(120)\n"
+                                     "    reply = real(*args)\n"
+                                     "    return (await reply) if inspect.isawaitable(reply) else reply\n"
+                                     "kernel.shell_handlers['execute_request'] = held\n"
+                                     "kept = 'kept'\n",
+                                     "\"session\":\"held\"");
+  g_autoptr(PortholeTestSocket) ws = porthole_test_socket_open (daemon_under_test, "/execute/stream", NULL);
+  g_autoptr(JsonObject) session = find_session (daemon_under_test, "held");
+  g_autoptr(JsonObject) after = NULL;
+  g_autoptr(JsonObject) still = NULL;
+  JsonObject *result;
+
+  g_assert_cmpint (json_object_get_int_member (held, "exit_code"), ==, 0);
+  porthole_test_socket_send (ws, "{\"type\":\"execute\",\"session\":\"held\",\"code\":\"print('ran')\"}");
+  PORTHOLE_TEST_WAIT_UNTIL (session_is_busy ("held"));
+  porthole_test_socket_send (ws, "{\"type\":\"cancel\"}");
+  result = porthole_test_socket_wait_type (ws, "result");
+  g_assert_false (json_object_get_boolean_member (result, "success"));
+  g_assert_cmpint (json_object_get_int_member (result, "exit_code"), ==, 128 + SIGTERM);
+  porthole_test_socket_wait_type (ws, "complete");
+  g_assert_false (porthole_test_socket_has_text (ws, "stdout", "ran"));
+
+  /* The same kernel, with its state. */
+  after = post ("/execute", "kept", "\"session\":\"held\"");
+  g_assert_cmpstr (json_object_get_string_member (after, "result"), ==, "'kept'");
+  still = find_session (daemon_under_test, "held");
+  g_assert_cmpstr (json_object_get_string_member (still, "kernel_id"), ==,
+                   json_object_get_string_member (session, "kernel_id"));
+  g_assert_cmpint (json_object_get_int_member (still, "pid"), ==, json_object_get_int_member (session, "pid"));
+}
+
 /* A client that goes away mid-cell gets its cell interrupted; the kernel
  * and its state stay. */
 static void
@@ -281,6 +335,56 @@ test_stream_disconnect (void)
 
   after = post ("/execute", "left", "\"session\":\"gone\"");
   g_assert_cmpstr (json_object_get_string_member (after, "result"), ==, "'behind'");
+}
+
+static gint64
+session_connections (const char *name)
+{
+  g_autoptr(JsonObject) session = find_session (daemon_under_test, name);
+
+  return session != NULL ? json_object_get_int_member (session, "connections") : -1;
+}
+
+/* A client that leaves while its cell waits behind another: the cell
+ * never runs, and the daemon goes on (it used to hang for good, waiting
+ * in the request's GCancellable for the handler it was running). */
+static void
+test_client_gone_while_queued (void)
+{
+  g_autofree char *dir = porthole_test_make_tmpdir ();
+  g_autofree char *flag = g_build_filename (dir, "go", NULL);
+  g_autofree char *wait_code = g_strdup_printf ("{\"session\":\"queue\",\"code\":\"import os, time\\n"
+                                                "while not os.path.exists('%s'): time.sleep(0.02)\"}", flag);
+  g_autoptr(JsonObject) set = post ("/execute", "waited = False", "\"session\":\"queue\"");
+  g_autoptr(GSocketConnection) first = porthole_test_raw_websocket (daemon_under_test, "/execute/stream", wait_code);
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) second = NULL;
+  g_autoptr(PortholeTestResponse) health = NULL;
+  g_autoptr(JsonObject) after = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *body = "{\"session\":\"queue\",\"code\":\"waited = True\"}";
+  g_autofree char *request = NULL;
+
+  PORTHOLE_TEST_WAIT_UNTIL (session_connections ("queue") == 1);
+  second = g_socket_client_connect_to_host (client, "127.0.0.1", daemon_under_test->port, NULL, &error);
+  g_assert_no_error (error);
+  request = g_strdup_printf ("POST /execute HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s\r\n"
+                             "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
+                             daemon_under_test->token, strlen (body), body);
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (second)), request, strlen (request),
+                             NULL, NULL, &error);
+  g_assert_no_error (error);
+  PORTHOLE_TEST_WAIT_UNTIL (session_connections ("queue") == 2);
+  g_io_stream_close (G_IO_STREAM (second), NULL, NULL);
+  PORTHOLE_TEST_WAIT_UNTIL (session_connections ("queue") == 1);
+
+  health = porthole_test_request (daemon_under_test, "GET", "/health", NULL, NULL);
+  g_assert_cmpuint (health->status, ==, 200);
+  g_assert_true (g_file_set_contents (flag, "", 0, NULL));
+  g_io_stream_close (G_IO_STREAM (first), NULL, NULL);
+  after = post ("/execute", "waited", "\"session\":\"queue\"");
+  g_assert_cmpstr (json_object_get_string_member (after, "result"), ==, "False");
+  porthole_test_rm_rf (dir);
 }
 
 /* On SIGTERM the daemon shuts its kernels down. */
@@ -321,6 +425,8 @@ main (int    argc,
   g_test_add_func ("/kernel/stream", test_stream);
   g_test_add_func ("/kernel/stream-session-and-cancel", test_stream_session_and_cancel);
   g_test_add_func ("/kernel/stream-disconnect", test_stream_disconnect);
+  g_test_add_func ("/kernel/interrupt-outside-cell", test_interrupt_outside_cell);
+  g_test_add_func ("/kernel/client-gone-while-queued", test_client_gone_while_queued);
   g_test_add_func ("/kernel/shutdown", test_shutdown);
 
   ret = g_test_run ();
