@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <X11/XKBlib.h>
 #include <X11/Xatom.h>
 #include <X11/Xlib.h>
 #include <X11/Xutil.h>
@@ -419,6 +420,12 @@ main (int    argc,
   gboolean stdin_open = TRUE;
 
   big_text = argc > 6 ? argv[6] : NULL;
+  /* Core keymap handling: each MappingNotify drops the whole cached
+   * mapping. With XKB, Xlib fetches only the changes it noted, and with
+   * spare keycodes bound in a quick series (porthole-x11-keymap.c) it
+   * missed some: a third of /vnc/key-burst's runs read keys as NoSymbol,
+   * none without XKB. */
+  XkbIgnoreExtension (True);
   dpy = XOpenDisplay (NULL);
   if (dpy == NULL)
     {

@@ -358,6 +358,167 @@ test_bridge_viewer (Fixture       *fixture,
   }));
 }
 
+/* Keycodes with no symbols at all, past 8: what porthole-x11-keymap.c
+ * binds keysyms the keymap lacks to. */
+static guint
+count_spare_keycodes (Display *xdisplay)
+{
+  int min_keycode, max_keycode, per_keycode;
+  KeySym *keysyms;
+  guint n = 0;
+
+  XDisplayKeycodes (xdisplay, &min_keycode, &max_keycode);
+  keysyms = XGetKeyboardMapping (xdisplay, min_keycode, max_keycode - min_keycode + 1, &per_keycode);
+  for (int keycode = MAX (min_keycode, 9); keycode <= max_keycode; keycode++)
+    {
+      gboolean empty = TRUE;
+
+      for (int level = 0; level < per_keycode && empty; level++)
+        empty = keysyms[(keycode - min_keycode) * per_keycode + level] == NoSymbol;
+      n += empty;
+    }
+  XFree (keysyms);
+
+  return n;
+}
+
+/* The test client's next key or button line, checked against @expected
+ * (its start). */
+static void
+expect_key_or_button (Fixture    *fixture,
+                      rfbClient  *client,
+                      const char *expected)
+{
+  for (;;)
+    {
+      const char *line = wait_client_line (fixture, client, "");
+      g_autofree char *start = NULL;
+
+      if (!g_str_has_prefix (line, "key ") && !g_str_has_prefix (line, "button "))
+        continue;
+      start = g_strndup (line, strlen (expected));
+      g_assert_cmpstr (start, ==, expected);
+      return;
+    }
+}
+
+/* A viewer types more distinct keysyms the keymap lacks, in one burst,
+ * than there are spare keycodes: a spare is rebound no sooner than
+ * 100 ms after its last use (porthole-x11-keymap.c), so most of them
+ * wait for one, and the click and the key after them wait behind them.
+ * Every key arrives, pressed and released, in order, then the click,
+ * then the last key (they were dropped: "cannot be typed"). */
+#define BURST_KEYSYMS 400
+#define BURST_FIRST 0x4e00      /* CJK ideographs: on no keymap */
+
+static void
+test_key_burst (Fixture       *fixture,
+                gconstpointer  data)
+{
+  PortholeTestDaemon *daemon = fixture->daemon;
+  g_autoptr(JsonObject) started = start_vnc (daemon, NULL);
+  g_autoptr(PortholeTestVncBridge) bridge = NULL;
+  guint n_spares = count_spare_keycodes (fixture->x11->xdisplay);
+  rfbClient *client = connect_bridge (daemon, &bridge);
+  g_autoptr(JsonObject) stopped = NULL;
+  g_autoptr(JsonObject) typed = NULL;
+  g_autofree char *first = NULL;
+  gint64 since;
+
+  g_test_message ("%u spare keycodes for %u keysyms", n_spares, BURST_KEYSYMS);
+  g_assert_cmpuint (n_spares, >, 0);
+  g_assert_cmpuint (n_spares, <, BURST_KEYSYMS);
+
+  /* The keys go to the test client's window: the pointer is in it. */
+  g_assert_true (SendPointerEvent (client, WIN_X + 20, WIN_Y + 20, rfbButton1Mask));
+  g_assert_true (SendPointerEvent (client, WIN_X + 20, WIN_Y + 20, 0));
+  expect_key_or_button (fixture, client, "button press 1 20 20");
+  expect_key_or_button (fixture, client, "button release 1 20 20");
+
+  since = g_get_monotonic_time ();
+  for (guint i = 0; i < BURST_KEYSYMS; i++)
+    {
+      g_assert_true (SendKeyEvent (client, 0x1000000 + BURST_FIRST + i, TRUE));
+      g_assert_true (SendKeyEvent (client, 0x1000000 + BURST_FIRST + i, FALSE));
+    }
+  g_assert_true (SendPointerEvent (client, WIN_X + 40, WIN_Y + 50, 0));
+  g_assert_true (SendPointerEvent (client, WIN_X + 40, WIN_Y + 50, rfbButton1Mask));
+  g_assert_true (SendPointerEvent (client, WIN_X + 40, WIN_Y + 50, 0));
+  g_assert_true (SendKeyEvent (client, XK_a, TRUE));
+  g_assert_true (SendKeyEvent (client, XK_a, FALSE));
+
+  for (guint i = 0; i < BURST_KEYSYMS; i++)
+    {
+      g_autofree char *press = g_strdup_printf ("key press U%04X ", BURST_FIRST + i);
+      g_autofree char *release = g_strdup_printf ("key release U%04X ", BURST_FIRST + i);
+
+      expect_key_or_button (fixture, client, press);
+      expect_key_or_button (fixture, client, release);
+    }
+  expect_key_or_button (fixture, client, "button press 1 40 50");
+  expect_key_or_button (fixture, client, "button release 1 40 50");
+  expect_key_or_button (fixture, client, "key press a ");
+  expect_key_or_button (fixture, client, "key release a ");
+  g_test_message ("all %u keys typed in %" G_GINT64_FORMAT " ms", BURST_KEYSYMS,
+                  (g_get_monotonic_time () - since) / 1000);
+
+  /* The server stopped while keys wait: they go, with their timer (no
+   * leak under ASan), and input goes on. */
+  for (guint i = BURST_KEYSYMS; i < 2 * BURST_KEYSYMS; i++)
+    {
+      g_assert_true (SendKeyEvent (client, 0x1000000 + BURST_FIRST + i, TRUE));
+      g_assert_true (SendKeyEvent (client, 0x1000000 + BURST_FIRST + i, FALSE));
+    }
+  first = g_strdup_printf ("key press U%04X ", BURST_FIRST + BURST_KEYSYMS);
+  expect_key_or_button (fixture, client, first);
+  stopped = porthole_test_desktop_call (daemon, "POST", "/desktop/vnc/stop", NULL);
+  wait_closed (client);
+  porthole_test_vnc_close (client);
+  typed = porthole_test_desktop_call (daemon, "POST", "/desktop/keyboard/type", "{\"text\": \"z\"}");
+  porthole_test_client_wait_line (fixture->client, "key press z ");
+}
+
+/* A viewer sends keys far faster than spare keycodes free up (18 keys
+ * per 100 ms here): what waits is bounded (porthole-x11-input.c, 4096
+ * events), the rest is dropped with one line in the desktop log, and
+ * its leaving drops what still waits. */
+#define FLOOD_KEYSYMS 6000
+
+static void
+test_key_flood (Fixture       *fixture,
+                gconstpointer  data)
+{
+  PortholeTestDaemon *daemon = fixture->daemon;
+  g_autoptr(JsonObject) started = start_vnc (daemon, NULL);
+  g_autoptr(PortholeTestVncBridge) bridge = NULL;
+  g_autoptr(JsonObject) typed = NULL;
+  rfbClient *client = connect_bridge (daemon, &bridge);
+  gsize rss_before, rss_flooded;
+
+  /* Keys go to the window under the pointer. */
+  g_assert_true (SendPointerEvent (client, WIN_X + 20, WIN_Y + 20, 0));
+  rss_before = porthole_test_daemon_get_rss (daemon);
+  for (guint i = 0; i < FLOOD_KEYSYMS; i++)
+    {
+      g_assert_true (SendKeyEvent (client, 0x1000000 + BURST_FIRST + i, TRUE));
+      g_assert_true (SendKeyEvent (client, 0x1000000 + BURST_FIRST + i, FALSE));
+    }
+  PORTHOLE_TEST_VNC_WAIT (client, porthole_test_count_log_lines (daemon, "more are dropped") > 0);
+  rss_flooded = porthole_test_daemon_get_rss (daemon);
+  g_test_message ("%u keys sent at once: daemon RSS %zu KiB before, %zu KiB once some were dropped",
+                  FLOOD_KEYSYMS, rss_before / 1024, rss_flooded / 1024);
+  /* Once for the whole flood. */
+  g_assert_cmpuint (porthole_test_count_log_lines (daemon, "more are dropped"), ==, 1);
+
+  porthole_test_vnc_close (client);
+  PORTHOLE_TEST_WAIT_UNTIL (({
+    g_autoptr(JsonObject) status = porthole_test_desktop_call (daemon, "GET", "/desktop/vnc/status", NULL);
+    json_object_get_int_member (status, "viewers") == 0;
+  }));
+  typed = porthole_test_desktop_call (daemon, "POST", "/desktop/keyboard/type", "{\"text\": \"z\"}");
+  porthole_test_client_wait_line (fixture->client, "key press z ");
+}
+
 /* A viewer's pointer off the screen (RFB places are 16 bits, and
  * SetScale multiplies them) stops at the screen's edge: XTest's 16-bit
  * signed places had put x = 40000 at the left edge (found by
@@ -795,6 +956,8 @@ main (int    argc,
   ADD ("/vnc/bridge-viewer", test_bridge_viewer);
   ADD ("/vnc/tcp-viewer", test_tcp_viewer);
   ADD ("/vnc/pointer-off-screen", test_pointer_off_screen);
+  ADD ("/vnc/key-burst", test_key_burst);
+  ADD ("/vnc/key-flood", test_key_flood);
   ADD ("/vnc/bridge-refused", test_bridge_refused);
   ADD ("/vnc/loopback-only", test_loopback_only);
   g_test_add_func ("/vnc/listen-configured", test_listen_configured);

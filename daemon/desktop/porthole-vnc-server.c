@@ -851,7 +851,9 @@ porthole_vnc_server_stop (PortholeVncServer *self)
             XDamageDestroy (xdisplay, self->damage);
           XFixesSelectCursorInput (xdisplay, porthole_x11_display_get_root (self->display), 0);
           porthole_x11_display_error_trap_pop_ignored (self->display);
-          if (self->buttons != 0 && porthole_desktop_get_input (self->desktop) != NULL)
+          /* What the viewers held, and what they sent that still waits
+           * for a keycode (porthole-x11-input.c). */
+          if (porthole_desktop_get_input (self->desktop) != NULL)
             porthole_x11_input_release_all (porthole_desktop_get_input (self->desktop));
         }
       if (self->filter_id != 0)

@@ -2,7 +2,11 @@
  *
  * XTest in-process: no xdotool. Keysyms become keycodes through
  * PortholeX11Keymap; a keysym found at the Shift level gets a Shift press
- * around it unless Shift is already down.
+ * around it unless Shift is already down. A spare keycode may not be
+ * rebound yet (porthole-x11-keymap.c): a script waits for it, and so do
+ * single events (a VNC viewer's), in a queue, in order, every event
+ * after the one that waits too; a timer sends them once the keycode is
+ * ready.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -20,6 +24,13 @@
 
 /* Steps sent in one go before other main-loop sources get a turn. */
 #define STEPS_PER_DISPATCH 256
+
+/* Single events waiting at most: a viewer may send keys faster than
+ * spare keycodes can be rebound (each 100 ms after its last use), and
+ * 4096 events are some 2000 keys typed, in 256 KiB at most. Beyond,
+ * events are dropped, logged once: a key whose release is dropped stays
+ * down until the viewer types it again or leaves. */
+#define MAX_WAITING 4096
 
 typedef struct
 {
@@ -51,6 +62,12 @@ struct _PortholeX11Input
   GArray *keys;          /* PressedKey, held through the single-event API */
   guint buttons;
   guint n_shift_down;
+
+  /* Single events not sent yet, PortholeInputStep; the head waits for
+   * its keycode, and waiting_id sends it then. */
+  GQueue waiting;
+  guint waiting_id;
+  guint n_dropped;       /* beyond MAX_WAITING, since the queue was empty */
 };
 
 G_DEFINE_FINAL_TYPE (PortholeX11Input, porthole_x11_input, G_TYPE_OBJECT)
@@ -74,6 +91,7 @@ porthole_x11_input_dispose (GObject *object)
 
   g_assert (self->pending.length == 0);
 
+  /* The waiting events and their timer go too. */
   if (self->display != NULL)
     porthole_x11_input_release_all (self);
   g_clear_object (&self->keymap);
@@ -105,6 +123,7 @@ static void
 porthole_x11_input_init (PortholeX11Input *self)
 {
   g_queue_init (&self->pending);
+  g_queue_init (&self->waiting);
   self->keys = g_array_new (FALSE, FALSE, sizeof (PressedKey));
 }
 
@@ -167,9 +186,11 @@ press_key (PortholeX11Input  *self,
       return FALSE;
     }
 
-  if (*ready_at > g_get_monotonic_time ())
+  /* Lookup's verdict, not the clock's now: the keycode is not rebound
+   * yet, even if ready_at passed meanwhile (the key would be typed as
+   * the keycode's previous keysym, found by /vnc/key-burst). */
+  if (*ready_at != 0)
     return FALSE;
-  *ready_at = 0;
 
   if (needs_shift && self->n_shift_down == 0 && self->shift_keycode != 0)
     {
@@ -255,17 +276,12 @@ send_button (PortholeX11Input *self,
     }
 }
 
-void
-porthole_x11_input_pointer_motion (PortholeX11Input *self,
-                                   int               x,
-                                   int               y)
+static void
+send_motion (PortholeX11Input *self,
+             int               x,
+             int               y)
 {
   int width, height;
-
-  g_return_if_fail (PORTHOLE_IS_X11_INPUT (self));
-
-  if (porthole_x11_display_is_closed (self->display))
-    return;
 
   /* XTest carries 16-bit signed places: a VNC viewer's x of 40000 (or
    * 65535 scaled by its SetScale) came out as -25536, at the opposite
@@ -274,7 +290,173 @@ porthole_x11_input_pointer_motion (PortholeX11Input *self,
   x = CLAMP (x, 0, MAX (width, 1) - 1);
   y = CLAMP (y, 0, MAX (height, 1) - 1);
   XTestFakeMotionEvent (get_xdisplay (self), -1, x, y, CurrentTime);
+}
+
+/* Sends a motion, button or key @step for whoever holds @keys and
+ * @buttons. Returns FALSE with *ready_at set when a key may not be
+ * pressed yet, or with @error when it cannot be typed. */
+static gboolean
+send_step (PortholeX11Input         *self,
+           const PortholeInputStep  *step,
+           GArray                   *keys,
+           guint                    *buttons,
+           gint64                   *ready_at,
+           GError                  **error)
+{
+  switch (step->type)
+    {
+    case PORTHOLE_INPUT_STEP_MOTION:
+      send_motion (self, step->x, step->y);
+      return TRUE;
+
+    case PORTHOLE_INPUT_STEP_BUTTON:
+      send_button (self, buttons, step->button, step->pressed);
+      return TRUE;
+
+    case PORTHOLE_INPUT_STEP_KEY:
+      if (step->pressed)
+        return press_key (self, keys, step->keysym, ready_at, error);
+      release_key (self, keys, step->keysym);
+      return TRUE;
+
+    case PORTHOLE_INPUT_STEP_DELAY:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* A timeout's milliseconds until @ready_at has passed. */
+static guint
+ms_until (gint64 ready_at)
+{
+  return MAX (ready_at - g_get_monotonic_time (), 0) / 1000 + 1;
+}
+
+/* Single events */
+
+static void
+clear_waiting (PortholeX11Input *self)
+{
+  g_clear_handle_id (&self->waiting_id, g_source_remove);
+  g_queue_clear_full (&self->waiting, g_free);
+  self->n_dropped = 0;
+}
+
+static gboolean send_waiting_cb (gpointer user_data);
+
+/* Sends the waiting events in order, up to one that must wait again. */
+static void
+send_waiting (PortholeX11Input *self)
+{
+  PortholeLogBuffer *log = porthole_x11_display_get_log (self->display);
+  PortholeInputStep *step;
+  guint sent = 0;
+
+  if (porthole_x11_display_is_closed (self->display))
+    {
+      clear_waiting (self);
+      return;
+    }
+
+  while ((step = g_queue_peek_head (&self->waiting)) != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      gint64 ready_at = 0;
+
+      if (sent >= STEPS_PER_DISPATCH)
+        {
+          self->waiting_id = porthole_defer (send_waiting_cb, self);
+          break;
+        }
+
+      if (!send_step (self, step, self->keys, &self->buttons, &ready_at, &error))
+        {
+          if (error == NULL)
+            {
+              self->waiting_id = g_timeout_add (ms_until (ready_at), send_waiting_cb, self);
+              break;
+            }
+          /* Every spare keycode is held down. */
+          porthole_log_buffer_append (log, "input", "A key press that waited dropped: %s", error->message);
+        }
+
+      g_free (g_queue_pop_head (&self->waiting));
+      sent++;
+    }
+
   XFlush (get_xdisplay (self));
+  porthole_x11_keymap_restore_later (self->keymap);
+
+  if (self->waiting.length == 0 && self->n_dropped > 0)
+    {
+      porthole_log_buffer_append (log, "input", "%u input events dropped: %u waited already",
+                                  self->n_dropped, MAX_WAITING);
+      self->n_dropped = 0;
+    }
+}
+
+static gboolean
+send_waiting_cb (gpointer user_data)
+{
+  PortholeX11Input *self = user_data;
+
+  self->waiting_id = 0;
+  send_waiting (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Sends @step, or queues it when it must wait or others wait already:
+ * none overtakes another (a release its press, a click a key typed
+ * before it). Returns FALSE for a key that can never be typed. */
+static gboolean
+send_single (PortholeX11Input        *self,
+             const PortholeInputStep *step)
+{
+  gboolean is_press = step->type == PORTHOLE_INPUT_STEP_KEY && step->pressed;
+  gint64 ready_at = 0;
+
+  if (porthole_x11_display_is_closed (self->display))
+    return FALSE;
+
+  if (self->waiting.length == 0)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (send_step (self, step, self->keys, &self->buttons, &ready_at, &error))
+        {
+          XFlush (get_xdisplay (self));
+          if (step->type == PORTHOLE_INPUT_STEP_KEY)
+            porthole_x11_keymap_restore_later (self->keymap);
+          return TRUE;
+        }
+      if (error != NULL)
+        return FALSE;
+      self->waiting_id = g_timeout_add (ms_until (ready_at), send_waiting_cb, self);
+    }
+  else if (is_press && !porthole_x11_keymap_can_type (self->keymap, step->keysym))
+    return FALSE;
+  else if (self->waiting.length >= MAX_WAITING)
+    {
+      if (self->n_dropped++ == 0)
+        porthole_log_buffer_append (porthole_x11_display_get_log (self->display), "input",
+                                    "%u input events wait for a spare keycode: more are dropped", MAX_WAITING);
+      return TRUE;
+    }
+
+  g_queue_push_tail (&self->waiting, g_memdup2 (step, sizeof *step));
+
+  return TRUE;
+}
+
+void
+porthole_x11_input_pointer_motion (PortholeX11Input *self,
+                                   int               x,
+                                   int               y)
+{
+  g_return_if_fail (PORTHOLE_IS_X11_INPUT (self));
+
+  send_single (self, &(PortholeInputStep) { .type = PORTHOLE_INPUT_STEP_MOTION, .x = x, .y = y });
 }
 
 void
@@ -285,54 +467,41 @@ porthole_x11_input_pointer_button (PortholeX11Input *self,
   g_return_if_fail (PORTHOLE_IS_X11_INPUT (self));
   g_return_if_fail (button >= 1 && button < 32);
 
-  if (porthole_x11_display_is_closed (self->display))
-    return;
-
-  send_button (self, &self->buttons, button, pressed);
-  XFlush (get_xdisplay (self));
+  send_single (self, &(PortholeInputStep) { .type = PORTHOLE_INPUT_STEP_BUTTON, .button = button,
+                                            .pressed = pressed });
 }
 
 /**
  * porthole_x11_input_keysym:
  *
- * Returns: FALSE if the keysym cannot be typed now
+ * Sends the key event now, or once the events before it are sent and
+ * its keycode is ready.
+ *
+ * Returns: FALSE if the keysym can never be typed
  */
 gboolean
 porthole_x11_input_keysym (PortholeX11Input *self,
                            guint32           keysym,
                            gboolean          pressed)
 {
-  gint64 ready_at = 0;
-
   g_return_val_if_fail (PORTHOLE_IS_X11_INPUT (self), FALSE);
 
-  if (porthole_x11_display_is_closed (self->display))
-    return FALSE;
-
-  if (pressed)
-    {
-      if (!press_key (self, self->keys, keysym, &ready_at, NULL))
-        return FALSE;
-    }
-  else
-    release_key (self, self->keys, keysym);
-
-  XFlush (get_xdisplay (self));
-  porthole_x11_keymap_restore_later (self->keymap);
-
-  return TRUE;
+  return send_single (self, &(PortholeInputStep) { .type = PORTHOLE_INPUT_STEP_KEY, .keysym = keysym,
+                                                   .pressed = pressed });
 }
 
 /**
  * porthole_x11_input_release_all:
  *
- * Releases what the single-event API holds (a remote client went away).
+ * Drops the single events that wait and releases what the single-event
+ * API holds (a remote client went away).
  */
 void
 porthole_x11_input_release_all (PortholeX11Input *self)
 {
   g_return_if_fail (PORTHOLE_IS_X11_INPUT (self));
 
+  clear_waiting (self);
   release_everything (self, self->keys, &self->buttons);
 }
 
@@ -417,41 +586,25 @@ run_steps (GTask *task)
           return;
         }
 
-      switch (step->type)
+      if (step->type == PORTHOLE_INPUT_STEP_DELAY)
         {
-        case PORTHOLE_INPUT_STEP_MOTION:
-          XTestFakeMotionEvent (get_xdisplay (self), -1, step->x, step->y, CurrentTime);
-          break;
-
-        case PORTHOLE_INPUT_STEP_BUTTON:
-          send_button (self, &run->buttons, step->button, step->pressed);
-          break;
-
-        case PORTHOLE_INPUT_STEP_KEY:
-          if (!step->pressed)
-            release_key (self, run->keys, step->keysym);
-          else if (!press_key (self, run->keys, step->keysym, &ready_at, &error))
-            {
-              if (error != NULL)
-                {
-                  finish_run (self, task, g_steal_pointer (&error));
-                  return;
-                }
-              /* A spare keycode still in use by clients: come back. */
-              XFlush (get_xdisplay (self));
-              schedule (task, (ready_at - g_get_monotonic_time ()) / 1000 + 1);
-              return;
-            }
-          break;
-
-        case PORTHOLE_INPUT_STEP_DELAY:
           run->next++;
           XFlush (get_xdisplay (self));
           schedule (task, step->delay_ms);
           return;
+        }
 
-        default:
-          g_assert_not_reached ();
+      if (!send_step (self, step, run->keys, &run->buttons, &ready_at, &error))
+        {
+          if (error != NULL)
+            {
+              finish_run (self, task, g_steal_pointer (&error));
+              return;
+            }
+          /* A spare keycode still in use by clients: come back. */
+          XFlush (get_xdisplay (self));
+          schedule (task, ms_until (ready_at));
+          return;
         }
 
       run->next++;

@@ -16,7 +16,8 @@ G_DECLARE_FINAL_TYPE (PortholeX11Input, porthole_x11_input, PORTHOLE, X11_INPUT,
 
 PortholeX11Input *porthole_x11_input_new            (PortholeX11Display   *display);
 
-/* Single events, as a remote-desktop protocol delivers them. */
+/* Single events, as a remote-desktop protocol delivers them, sent in
+ * order: once one waits for its keycode, those after it wait too. */
 void              porthole_x11_input_pointer_motion (PortholeX11Input     *self,
                                                      int                   x,
                                                      int                   y);

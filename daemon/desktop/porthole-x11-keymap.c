@@ -191,6 +191,46 @@ bind_keycode (PortholeX11Keymap *self,
   load_mapping (self);
 }
 
+/* @keysym at level 0 or 1 of the core mapping. */
+static gboolean
+find_in_mapping (PortholeX11Keymap *self,
+                 KeySym             keysym,
+                 KeyCode           *keycode,
+                 gboolean          *needs_shift)
+{
+  for (int level = 0; level < 2; level++)
+    for (int code = self->min_keycode; code <= self->max_keycode; code++)
+      if (keysym_at (self, code, level) == keysym)
+        {
+          *keycode = code;
+          *needs_shift = level == 1;
+          return TRUE;
+        }
+
+  return FALSE;
+}
+
+/**
+ * porthole_x11_keymap_can_type:
+ *
+ * Returns: FALSE if @keysym has no keycode and there is no spare keycode
+ *   to bind it to, now or later; binds nothing
+ */
+gboolean
+porthole_x11_keymap_can_type (PortholeX11Keymap *self,
+                              KeySym             keysym)
+{
+  KeyCode keycode;
+  gboolean needs_shift;
+
+  g_return_val_if_fail (PORTHOLE_IS_X11_KEYMAP (self), FALSE);
+
+  if (porthole_x11_display_is_closed (self->display) || keysym == NoSymbol)
+    return FALSE;
+
+  return self->spares->len > 0 || find_in_mapping (self, keysym, &keycode, &needs_shift);
+}
+
 /**
  * porthole_x11_keymap_lookup:
  * @needs_shift: (out): the keysym is at level 1 of @keycode
@@ -233,14 +273,8 @@ porthole_x11_keymap_lookup (PortholeX11Keymap *self,
         }
     }
 
-  for (int level = 0; level < 2; level++)
-    for (int code = self->min_keycode; code <= self->max_keycode; code++)
-      if (keysym_at (self, code, level) == keysym)
-        {
-          *keycode = code;
-          *needs_shift = level == 1;
-          return TRUE;
-        }
+  if (find_in_mapping (self, keysym, keycode, needs_shift))
+    return TRUE;
 
   for (guint i = 0; i < self->spares->len; i++)
     {

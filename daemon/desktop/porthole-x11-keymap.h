@@ -20,6 +20,8 @@ gboolean           porthole_x11_keymap_lookup          (PortholeX11Keymap  *self
                                                         KeyCode            *keycode,
                                                         gboolean           *needs_shift,
                                                         gint64             *ready_at);
+gboolean           porthole_x11_keymap_can_type        (PortholeX11Keymap  *self,
+                                                        KeySym              keysym);
 void               porthole_x11_keymap_key_pressed     (PortholeX11Keymap  *self,
                                                         KeyCode             keycode,
                                                         gboolean            pressed);
