@@ -25,6 +25,7 @@
 #include "porthole-process-ledger.h"
 #include "porthole-restart.h"
 #include "porthole-self-test.h"
+#include "porthole-service-notify.h"
 #include "porthole-spawn.h"
 #include "porthole-target-user.h"
 #include "porthole-updater.h"
@@ -268,6 +269,7 @@ on_terminate (gpointer user_data)
   PortholeDaemon *daemon = user_data;
 
   g_message ("Stopping");
+  porthole_service_notify ("STOPPING=1");
   /* SIGTERM wins over a restart under way: the daemon exits. */
   porthole_restart_cancel ();
   porthole_daemon_stop (daemon);
@@ -443,6 +445,13 @@ main (int    argc,
              porthole_version_get (),
              porthole_http_server_get_port (porthole_daemon_get_http_server (daemon)),
              porthole_daemon_get_workspace (daemon));
+  {
+    g_autofree char *ready = g_strdup_printf ("READY=1\nSTATUS=Serving on port %u",
+                                              porthole_http_server_get_port (porthole_daemon_get_http_server (daemon)));
+
+    porthole_service_notify (ready);
+  }
+  porthole_service_watchdog_start ();
 
   g_main_loop_run (loop);
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 # test-deploy.py — the real portholed as the deployments run it: started
 # through socket activation (systemd-socket-activate, the protocol of
-# portholed.socket), and scraped for the metric names the Grafana
-# dashboard of deploy/kubernetes uses.
+# portholed.socket) with a service manager's notify socket and watchdog
+# (Type=notify and WatchdogSec of portholed.service), and scraped for the
+# metric names the Grafana dashboard of deploy/kubernetes uses.
 #
 #   test-deploy.py SOURCE_ROOT PORTHOLED
 #
@@ -48,6 +49,12 @@ class ActivatedDaemon:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = dict(os.environ, HOME=os.path.join(self.tmp, "home"))
+        self.notify = None
+        if not pid1:
+            # What systemd gives a Type=notify service with WatchdogSec=1s.
+            self.notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+            self.notify.bind(os.path.join(self.tmp, "notify"))
+            env.update(NOTIFY_SOCKET=os.path.join(self.tmp, "notify"), WATCHDOG_USEC="1000000")
         self.log = open(os.path.join(self.tmp, "log"), "w+")
         arguments = [PORTHOLED, "--jwt-secret-file", self.secret,
                      "--workspace", os.path.join(self.tmp, "workspace"),
@@ -57,7 +64,9 @@ class ActivatedDaemon:
                       ["--listen", f"127.0.0.1:{self.port}"]
         else:
             # No --listen: the daemon serves the inherited socket only.
-            command = ["systemd-socket-activate", "--listen", f"127.0.0.1:{self.port}"] + arguments
+            # It passes on only the variables named with -E.
+            command = ["systemd-socket-activate", "--listen", f"127.0.0.1:{self.port}",
+                       "-E", "NOTIFY_SOCKET", "-E", "WATCHDOG_USEC"] + arguments
         self.process = subprocess.Popen(command, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         self.token = subprocess.run([PORTHOLED, "token", "--secret-file", self.secret],
                                     check=True, capture_output=True, text=True).stdout.strip()
@@ -84,6 +93,12 @@ class ActivatedDaemon:
     def output(self):
         self.log.seek(0)
         return self.log.read()
+
+    def notification(self, timeout=30):
+        """The next datagram on the notify socket, as a dict."""
+        self.notify.settimeout(timeout)
+        message = self.notify.recv(4096).decode()
+        return dict(line.split("=", 1) for line in message.splitlines())
 
     def stop(self):
         if self.process.poll() is None:
@@ -117,6 +132,22 @@ def test_activation_variables_do_not_reach_children():
     output = json.loads(body)["stdout"]
     assert "PATH=" in output, output
     assert not re.search(r"^LISTEN_(PID|FDS|FDNAMES)=", output, re.M), output
+    assert not re.search(r"^(NOTIFY_SOCKET|WATCHDOG_USEC)=", output, re.M), output
+
+
+def test_service_manager_notifications():
+    # READY=1 once it serves, then WATCHDOG=1 twice a watchdog period,
+    # sent from its main loop while it answers requests.
+    ready = daemon.notification()
+    assert ready.get("READY") == "1", ready
+    assert ready.get("STATUS") == f"Serving on port {daemon.port}", ready
+    pings = 0
+    while pings < 4:
+        status, body = daemon.request("GET", "/health", token=False)
+        assert status == 200, body
+        message = daemon.notification()
+        assert message == {"WATCHDOG": "1"}, message
+        pings += 1
 
 
 def metric_names(text):
@@ -266,14 +297,32 @@ def test_pid1_reaps_orphans_and_stops_on_sigterm():
 
 def test_sigterm_exits_cleanly():
     global daemon
+    notify = daemon.notify
+    notify.settimeout(0)
+    try:
+        while notify.recv(4096):
+            pass
+    except BlockingIOError:
+        pass
     daemon.stop()
+    # STOPPING=1 came before the exit (pings may precede it).
+    notify.settimeout(0)
+    messages = []
+    try:
+        while True:
+            messages.append(notify.recv(4096).decode())
+    except BlockingIOError:
+        pass
+    notify.close()
+    assert "STOPPING=1" in messages, messages
     daemon = None
 
 
 try:
     run([
         ("socket activation serves /health", test_socket_activation),
-        ("LISTEN_* variables do not reach runs", test_activation_variables_do_not_reach_children),
+        ("service manager: READY=1, then WATCHDOG=1 while serving", test_service_manager_notifications),
+        ("LISTEN_*, NOTIFY_SOCKET and WATCHDOG_* do not reach runs", test_activation_variables_do_not_reach_children),
         ("Grafana dashboard uses real metric names", test_dashboard_uses_real_metric_names),
         ("SIGTERM ends the activated daemon with status 0", test_sigterm_exits_cleanly),
         ("a restart keeps the port: queued requests are served", test_restart_keeps_the_port),
