@@ -38,7 +38,7 @@ class ActivatedDaemon:
     """portholed started by systemd-socket-activate on a loopback port, or
     (pid1=True) as PID 1 of a new PID namespace, as in a container."""
 
-    def __init__(self, pid1=False):
+    def __init__(self, pid1=False, watchdog_pid=None):
         self.tmp = tempfile.mkdtemp(prefix="porthole-deploy-")
         self.secret = os.path.join(self.tmp, "jwt-secret")
         fd = os.open(self.secret, os.O_WRONLY | os.O_CREAT, 0o600)
@@ -55,6 +55,10 @@ class ActivatedDaemon:
             self.notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
             self.notify.bind(os.path.join(self.tmp, "notify"))
             env.update(NOTIFY_SOCKET=os.path.join(self.tmp, "notify"), WATCHDOG_USEC="1000000")
+        passed = ["-E", "NOTIFY_SOCKET", "-E", "WATCHDOG_USEC"]
+        if watchdog_pid is not None:
+            env["WATCHDOG_PID"] = str(watchdog_pid)
+            passed += ["-E", "WATCHDOG_PID"]
         self.log = open(os.path.join(self.tmp, "log"), "w+")
         arguments = [PORTHOLED, "--jwt-secret-file", self.secret,
                      "--workspace", os.path.join(self.tmp, "workspace"),
@@ -65,8 +69,8 @@ class ActivatedDaemon:
         else:
             # No --listen: the daemon serves the inherited socket only.
             # It passes on only the variables named with -E.
-            command = ["systemd-socket-activate", "--listen", f"127.0.0.1:{self.port}",
-                       "-E", "NOTIFY_SOCKET", "-E", "WATCHDOG_USEC"] + arguments
+            command = ["systemd-socket-activate", "--listen", f"127.0.0.1:{self.port}"] + \
+                      passed + arguments
         self.process = subprocess.Popen(command, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         self.token = subprocess.run([PORTHOLED, "token", "--secret-file", self.secret],
                                     check=True, capture_output=True, text=True).stdout.strip()
@@ -148,6 +152,33 @@ def test_service_manager_notifications():
         message = daemon.notification()
         assert message == {"WATCHDOG": "1"}, message
         pings += 1
+
+
+def test_watchdog_for_another_process():
+    # WATCHDOG_PID names the process the watchdog is for (systemd sets it
+    # when the service's main process is not the one it started): another
+    # process's watchdog is not the daemon's to ping. READY=1 still goes.
+    other = ActivatedDaemon(watchdog_pid=os.getpid())
+    try:
+        status, body = other.wait_healthy()
+        assert status == 200, body
+        ready = other.notification()
+        assert ready.get("READY") == "1", ready
+        # Two and a half watchdog periods of requests served, in which the
+        # daemon for the watchdog would have pinged five times.
+        deadline = time.monotonic() + 2.5
+        while time.monotonic() < deadline:
+            status, body = other.request("GET", "/health", token=False)
+            assert status == 200, body
+            time.sleep(0.1)
+        messages = pending_messages(other.notify)
+        assert not any("WATCHDOG=1" in message for message in messages), messages
+        status, body = other.request("POST", "/commands/run", {"command": "env"})
+        assert status == 200, body
+        assert not re.search(r"^WATCHDOG_PID=", json.loads(body)["stdout"], re.M), body
+    finally:
+        other.notify.close()
+        other.stop()
 
 
 def metric_names(text):
@@ -326,6 +357,7 @@ try:
         ("socket activation serves /health", test_socket_activation),
         ("service manager: READY=1, then WATCHDOG=1 while serving", test_service_manager_notifications),
         ("LISTEN_*, NOTIFY_SOCKET and WATCHDOG_* do not reach runs", test_activation_variables_do_not_reach_children),
+        ("no WATCHDOG=1 when WATCHDOG_PID names another process", test_watchdog_for_another_process),
         ("Grafana dashboard uses real metric names", test_dashboard_uses_real_metric_names),
         ("SIGTERM ends the activated daemon with status 0", test_sigterm_exits_cleanly),
         ("a restart keeps the port: queued requests are served", test_restart_keeps_the_port),

@@ -190,6 +190,64 @@ test_wait (void)
   close (server_fd);
 }
 
+/* One kernel socket serves every connection and thread: each question
+ * gets its own connection's answer, never another's. */
+#define ASKERS 4
+#define ASKS 2000
+
+typedef struct
+{
+  int server_fd, client_fd;
+  gsize unread;
+  guint wrong;
+} Asker;
+
+static gpointer
+ask_many (gpointer data)
+{
+  Asker *asker = data;
+  PortholePeerWait wait;
+
+  porthole_peer_wait_init (&wait, TRUE);
+  for (guint i = 0; i < ASKS; i++)
+    {
+      if (porthole_socket_peer_unread (asker->server_fd) != (gssize) asker->unread)
+        asker->wrong++;
+      /* Behind: a wait, never "send now". */
+      if (porthole_peer_wait_next (&wait, asker->server_fd) == 0)
+        asker->wrong++;
+    }
+  return NULL;
+}
+
+static void
+test_threads (void)
+{
+  g_autoptr(GInetAddress) address = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  Asker askers[ASKERS];
+  GThread *threads[ASKERS];
+  char bytes[10 * ASKERS] = { 0 };
+
+  for (guint i = 0; i < ASKERS; i++)
+    {
+      connect_pair (address, &askers[i].server_fd, &askers[i].client_fd);
+      askers[i].unread = 10 * (i + 1);
+      askers[i].wrong = 0;
+      g_assert_cmpint (send (askers[i].server_fd, bytes, askers[i].unread, 0), ==, askers[i].unread);
+      PORTHOLE_TEST_WAIT_UNTIL (porthole_socket_peer_unread (askers[i].server_fd) == (gssize) askers[i].unread);
+    }
+
+  for (guint i = 0; i < ASKERS; i++)
+    threads[i] = g_thread_new ("asker", ask_many, &askers[i]);
+  for (guint i = 0; i < ASKERS; i++)
+    {
+      g_thread_join (threads[i]);
+      g_assert_cmpuint (askers[i].wrong, ==, 0);
+      close (askers[i].client_fd);
+      close (askers[i].server_fd);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -197,6 +255,7 @@ main (int    argc,
   porthole_test_init (&argc, &argv);
 
   g_test_add_func ("/socket-peer/ipv4", test_ipv4);
+  g_test_add_func ("/socket-peer/threads", test_threads);
   g_test_add_func ("/socket-peer/ipv6", test_ipv6);
   g_test_add_func ("/socket-peer/ipv4-mapped", test_ipv4_mapped);
   g_test_add_func ("/socket-peer/not-tcp", test_not_tcp);
