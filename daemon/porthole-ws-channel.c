@@ -32,6 +32,13 @@
 /* Unsent bytes in the kernel beyond which the next frame waits. */
 #define MAX_KERNEL_BACKLOG (256 * 1024)
 #define BACKLOG_POLL_MS 20
+/* How long a channel closed at once (porthole_ws_channel_close_now())
+ * waits for the peer's answer to its close frame before shutting the
+ * socket down. soup 3.2 to 3.7 close the stream themselves 5 s after
+ * their close frame was queued, written or not (close_io_after_timeout);
+ * this bound is ours, shorter, and a shut-down socket also ends a close
+ * that would write (TLS's close_notify) to a full send buffer. */
+#define CLOSE_NOW_GRACE_MS 2000
 
 struct _PortholeWsChannel
 {
@@ -52,6 +59,7 @@ struct _PortholeWsChannel
   guint flush_id;
   guint liveness_id;
   guint expiry_id;
+  guint close_grace_id;
   gulong stopping_id;
   gushort close_code;
   char *close_reason;
@@ -374,6 +382,22 @@ porthole_ws_channel_get_daemon (PortholeWsChannel *self)
   return self->daemon;
 }
 
+static void force_close (PortholeWsChannel *self);
+
+/* A closing channel holds itself until soup says the connection is
+ * closed (on_closed()). */
+static void
+begin_close (PortholeWsChannel *self,
+             gushort            code,
+             const char        *reason)
+{
+  self->closing = TRUE;
+  self->close_code = code;
+  self->close_reason = g_strdup (reason);
+  self->held_for_close = TRUE;
+  g_object_ref (self);
+}
+
 /**
  * porthole_ws_channel_close:
  *
@@ -390,13 +414,53 @@ porthole_ws_channel_close (PortholeWsChannel *self,
   if (self->closed || self->closing)
     return;
 
-  self->closing = TRUE;
-  self->close_code = code;
-  self->close_reason = g_strdup (reason);
-  self->held_for_close = TRUE;
-  g_object_ref (self);
+  begin_close (self, code, reason);
   if (self->flush_id == 0)
     flush (self);
+}
+
+static gboolean
+close_grace_cb (gpointer user_data)
+{
+  PortholeWsChannel *self = user_data;
+
+  self->close_grace_id = 0;
+  g_debug ("WebSocket peer did not answer a close in %d ms; shutting it down", CLOSE_NOW_GRACE_MS);
+  force_close (self);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * porthole_ws_channel_close_now:
+ *
+ * Closes at once, for a peer dropped by policy (one that stopped
+ * reading): the frames still queued are dropped, not sent, the close
+ * frame follows what soup is writing already, and a peer that has not
+ * answered it within %CLOSE_NOW_GRACE_MS is shut down. A close after
+ * the queue (porthole_ws_channel_close()) would wait for a peer that
+ * does not read until the keep-alive check gave up on it (SECURITY.md
+ * G11).
+ */
+void
+porthole_ws_channel_close_now (PortholeWsChannel *self,
+                               gushort            code,
+                               const char        *reason)
+{
+  g_return_if_fail (PORTHOLE_IS_WS_CHANNEL (self));
+
+  if (self->closed)
+    return;
+
+  /* Also after porthole_ws_channel_close(): this one does not wait. */
+  if (!self->closing)
+    begin_close (self, code, reason);
+  g_clear_handle_id (&self->flush_id, g_source_remove);
+  g_queue_clear_full (&self->queue, (GDestroyNotify) g_bytes_unref);
+  self->queued_bytes = 0;
+  if (soup_websocket_connection_get_state (self->connection) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (self->connection, code, reason);
+  if (self->close_grace_id == 0)
+    self->close_grace_id = g_timeout_add (CLOSE_NOW_GRACE_MS, close_grace_cb, self);
 }
 
 /**
@@ -477,6 +541,7 @@ on_closed (SoupWebsocketConnection *connection,
   g_clear_handle_id (&self->flush_id, g_source_remove);
   g_clear_handle_id (&self->liveness_id, g_source_remove);
   g_clear_handle_id (&self->expiry_id, g_source_remove);
+  g_clear_handle_id (&self->close_grace_id, g_source_remove);
   g_queue_clear_full (&self->queue, (GDestroyNotify) g_bytes_unref);
   self->queued_bytes = 0;
   porthole_daemon_stream_closed (self->daemon);
@@ -545,6 +610,7 @@ porthole_ws_channel_dispose (GObject *object)
   g_clear_handle_id (&self->flush_id, g_source_remove);
   g_clear_handle_id (&self->liveness_id, g_source_remove);
   g_clear_handle_id (&self->expiry_id, g_source_remove);
+  g_clear_handle_id (&self->close_grace_id, g_source_remove);
   if (self->daemon != NULL)
     g_clear_signal_handler (&self->stopping_id, self->daemon);
   if (self->connection != NULL)

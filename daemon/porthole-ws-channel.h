@@ -48,6 +48,9 @@ gboolean           porthole_ws_channel_is_open      (PortholeWsChannel       *se
 void               porthole_ws_channel_close        (PortholeWsChannel       *self,
                                                      gushort                  code,
                                                      const char              *reason);
+void               porthole_ws_channel_close_now    (PortholeWsChannel       *self,
+                                                     gushort                  code,
+                                                     const char              *reason);
 PortholeDaemon    *porthole_ws_channel_get_daemon   (PortholeWsChannel       *self);
 
 JsonObject        *porthole_ws_channel_parse_frame  (GBytes                  *bytes,

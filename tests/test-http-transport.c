@@ -209,62 +209,6 @@ test_websocket_oversize_message (void)
   g_assert_cmpuint (health->status, ==, 200);
 }
 
-/* Raw frames, for what soup's client cannot send: fragments, and frames
- * past a limit. */
-
-static gboolean
-send_frame (GSocketConnection *conn,
-            gboolean           fin,
-            guint8             opcode,
-            const char        *payload,
-            gsize              length)
-{
-  const guint8 mask[4] = { 0x37, 0xfa, 0x21, 0x3d };
-  g_autoptr(GByteArray) frame = g_byte_array_sized_new (length + 14);
-  guint8 head[10];
-  gsize head_length;
-
-  head[0] = (fin ? 0x80 : 0) | opcode;
-  if (length < 126)
-    {
-      head[1] = 0x80 | length;
-      head_length = 2;
-    }
-  else if (length < 65536)
-    {
-      head[1] = 0x80 | 126;
-      head[2] = length >> 8;
-      head[3] = length & 0xff;
-      head_length = 4;
-    }
-  else
-    {
-      head[1] = 0x80 | 127;
-      for (guint i = 0; i < 8; i++)
-        head[2 + i] = ((guint64) length >> (56 - 8 * i)) & 0xff;
-      head_length = 10;
-    }
-  g_byte_array_append (frame, head, head_length);
-  g_byte_array_append (frame, mask, 4);
-  for (gsize i = 0; i < length; i++)
-    g_byte_array_append (frame, &(guint8) { payload[i] ^ mask[i % 4] }, 1);
-
-  /* Fails once the daemon has closed: the caller stops sending. */
-  return g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)), frame->data, frame->len,
-                                    NULL, NULL, NULL);
-}
-
-static gboolean
-read_exactly (GSocketConnection *conn,
-              guint8            *buffer,
-              gsize              length)
-{
-  gsize n = 0;
-
-  return g_input_stream_read_all (g_io_stream_get_input_stream (G_IO_STREAM (conn)), buffer, length, &n,
-                                  NULL, NULL) && n == length;
-}
-
 /* Reads the daemon's frames until its close frame. Returns the close
  * code (0: the connection ended without one); @texts gets the text
  * frames. */
@@ -276,31 +220,19 @@ read_until_close (GSocketConnection *conn,
 
   for (;;)
     {
-      guint8 head[2], extended[8];
-      guint64 length;
-      g_autofree guint8 *payload = NULL;
+      g_autoptr(GBytes) payload = NULL;
+      guint8 opcode;
+      gsize length;
+      const guint8 *data;
 
-      if (!read_exactly (conn, head, 2))
+      if (!porthole_test_ws_read_frame (conn, &opcode, &payload))
         return 0;
-      length = head[1] & 0x7f;
-      if (length >= 126)
-        {
-          gsize size = length == 126 ? 2 : 8;
-
-          g_assert_true (read_exactly (conn, extended, size));
-          length = 0;
-          for (gsize i = 0; i < size; i++)
-            length = length << 8 | extended[i];
-        }
+      data = g_bytes_get_data (payload, &length);
       g_assert_cmpuint (length, <, 1024 * 1024);
-      payload = g_malloc (length + 1);
-      g_assert_true (read_exactly (conn, payload, length));
-      payload[length] = 0;
-
-      if ((head[0] & 0x0f) == 0x8)
-        return length >= 2 ? payload[0] << 8 | payload[1] : 0;
-      if ((head[0] & 0x0f) == 0x1)
-        g_string_append_printf (texts, "%s\n", (char *) payload);
+      if (opcode == 0x8)
+        return length >= 2 ? data[0] << 8 | data[1] : 0;
+      if (opcode == 0x1)
+        g_string_append_printf (texts, "%.*s\n", (int) length, (const char *) data);
     }
 }
 
@@ -326,14 +258,14 @@ test_websocket_fragmented_message (void)
     g_autoptr(GSocketConnection) conn = porthole_test_raw_websocket (daemon, "/files/watch", NULL);
     g_autoptr(GString) texts = g_string_new (NULL);
 
-    g_assert_true (send_frame (conn, FALSE, 0x1, head, strlen (head)));
+    g_assert_true (porthole_test_ws_send_frame (conn, FALSE, 0x1, head, strlen (head)));
     for (guint i = 0; i < 3; i++)
       {
-        g_assert_true (send_frame (conn, FALSE, 0x0, fragment, strlen (fragment)));
-        g_assert_true (send_frame (conn, TRUE, 0x9, "hi", 2));
+        g_assert_true (porthole_test_ws_send_frame (conn, FALSE, 0x0, fragment, strlen (fragment)));
+        g_assert_true (porthole_test_ws_send_frame (conn, TRUE, 0x9, "hi", 2));
       }
-    g_assert_true (send_frame (conn, TRUE, 0x0, "\"}", 2));
-    g_assert_true (send_frame (conn, TRUE, 0x8, "\x03\xe8", 2));
+    g_assert_true (porthole_test_ws_send_frame (conn, TRUE, 0x0, "\"}", 2));
+    g_assert_true (porthole_test_ws_send_frame (conn, TRUE, 0x8, "\x03\xe8", 2));
     g_assert_cmpuint (read_until_close (conn, texts), ==, SOUP_WEBSOCKET_CLOSE_NORMAL);
     g_assert_nonnull (strstr (texts->str, "\"pong\""));
   }
@@ -346,10 +278,10 @@ test_websocket_fragmented_message (void)
     g_autoptr(GString) texts = g_string_new (NULL);
     guint sent = 0;
 
-    if (send_frame (conn, FALSE, 0x1, head, strlen (head)))
-      while (sent < 2048 && send_frame (conn, FALSE, 0x0, fragment, strlen (fragment)))
+    if (porthole_test_ws_send_frame (conn, FALSE, 0x1, head, strlen (head)))
+      while (sent < 2048 && porthole_test_ws_send_frame (conn, FALSE, 0x0, fragment, strlen (fragment)))
         sent++;
-    send_frame (conn, TRUE, 0x0, "\"}", 2);
+    porthole_test_ws_send_frame (conn, TRUE, 0x0, "\"}", 2);
     g_test_message ("%u fragments of 16 KiB sent before the daemon closed", sent);
 
     g_assert_cmpuint (read_until_close (conn, texts), ==, SOUP_WEBSOCKET_CLOSE_TOO_BIG);
@@ -367,7 +299,7 @@ test_websocket_fragmented_message (void)
     g_autoptr(GString) texts = g_string_new (NULL);
     g_autofree char *big = g_strnfill (65 * 1024, 'y');
 
-    send_frame (conn, TRUE, 0x1, big, strlen (big));
+    porthole_test_ws_send_frame (conn, TRUE, 0x1, big, strlen (big));
     g_assert_cmpuint (read_until_close (conn, texts), ==, SOUP_WEBSOCKET_CLOSE_TOO_BIG);
     g_assert_cmpstr (texts->str, ==, "");
   }

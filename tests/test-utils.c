@@ -1357,6 +1357,111 @@ porthole_test_raw_websocket (PortholeTestDaemon *daemon,
   return conn;
 }
 
+/**
+ * porthole_test_ws_send_frame:
+ * @fin: the last fragment of its message
+ *
+ * Sends one masked frame on a raw WebSocket, for what soup's client
+ * cannot send (fragments, frames past a limit) or where a client must
+ * stop reading (soup's reads whatever comes).
+ *
+ * Returns: %FALSE once the daemon has closed
+ */
+gboolean
+porthole_test_ws_send_frame (GSocketConnection *conn,
+                             gboolean           fin,
+                             guint8             opcode,
+                             const char        *payload,
+                             gsize              length)
+{
+  const guint8 mask[4] = { 0x37, 0xfa, 0x21, 0x3d };
+  g_autoptr(GByteArray) frame = g_byte_array_sized_new (length + 14);
+  guint8 head[10];
+  gsize head_length;
+
+  head[0] = (fin ? 0x80 : 0) | opcode;
+  if (length < 126)
+    {
+      head[1] = 0x80 | length;
+      head_length = 2;
+    }
+  else if (length < 65536)
+    {
+      head[1] = 0x80 | 126;
+      head[2] = length >> 8;
+      head[3] = length & 0xff;
+      head_length = 4;
+    }
+  else
+    {
+      head[1] = 0x80 | 127;
+      for (guint i = 0; i < 8; i++)
+        head[2 + i] = ((guint64) length >> (56 - 8 * i)) & 0xff;
+      head_length = 10;
+    }
+  g_byte_array_append (frame, head, head_length);
+  g_byte_array_append (frame, mask, 4);
+  for (gsize i = 0; i < length; i++)
+    g_byte_array_append (frame, &(guint8) { payload[i] ^ mask[i % 4] }, 1);
+
+  /* Fails once the daemon has closed: the caller stops sending. */
+  return g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)), frame->data, frame->len,
+                                    NULL, NULL, NULL);
+}
+
+static gboolean
+read_exactly (GSocketConnection *conn,
+              guint8            *buffer,
+              gsize              length)
+{
+  gsize n = 0;
+
+  return g_input_stream_read_all (g_io_stream_get_input_stream (G_IO_STREAM (conn)), buffer, length, &n,
+                                  NULL, NULL) && n == length;
+}
+
+/**
+ * porthole_test_ws_read_frame:
+ * @opcode: (out): the frame's opcode
+ * @payload: (out) (transfer full): its payload (the daemon's frames are
+ *   not masked)
+ *
+ * Reads one frame of a raw WebSocket, blocking.
+ *
+ * Returns: %FALSE when the connection ended first, even within a frame
+ */
+gboolean
+porthole_test_ws_read_frame (GSocketConnection  *conn,
+                             guint8             *opcode,
+                             GBytes            **payload)
+{
+  guint8 head[2], extended[8];
+  guint64 length;
+  g_autofree guint8 *data = NULL;
+
+  if (!read_exactly (conn, head, 2))
+    return FALSE;
+  length = head[1] & 0x7f;
+  if (length >= 126)
+    {
+      gsize size = length == 126 ? 2 : 8;
+
+      if (!read_exactly (conn, extended, size))
+        return FALSE;
+      length = 0;
+      for (gsize i = 0; i < size; i++)
+        length = length << 8 | extended[i];
+    }
+  g_assert_cmpuint (length, <, 64 * 1024 * 1024);
+  data = g_malloc (length + 1);
+  if (!read_exactly (conn, data, length))
+    return FALSE;
+
+  *opcode = head[0] & 0x0f;
+  *payload = g_bytes_new_take (g_steal_pointer (&data), length);
+  return TRUE;
+}
+
 void
 porthole_test_socket_free (PortholeTestSocket *socket)
 {

@@ -171,6 +171,14 @@ PortholeTestResponse *porthole_test_raw_upgrade       (PortholeTestDaemon   *dae
 GSocketConnection    *porthole_test_raw_websocket     (PortholeTestDaemon   *daemon,
                                                        const char           *path,
                                                        const char           *first_message);
+gboolean              porthole_test_ws_send_frame     (GSocketConnection    *conn,
+                                                       gboolean              fin,
+                                                       guint8                opcode,
+                                                       const char           *payload,
+                                                       gsize                 length);
+gboolean              porthole_test_ws_read_frame     (GSocketConnection    *conn,
+                                                       guint8               *opcode,
+                                                       GBytes              **payload);
 void                  porthole_test_socket_free       (PortholeTestSocket   *socket);
 void                  porthole_test_check_stream_cancel (PortholeTestDaemon *daemon,
                                                        const char           *path,

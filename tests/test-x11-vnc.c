@@ -925,6 +925,287 @@ test_unread_viewer (Fixture       *fixture,
   porthole_test_noise_clear (&noise);
 }
 
+/* A WebSocket viewer made by hand, RFB 3.8 in binary frames, so that it
+ * can stop reading: libvncclient on the test bridge reads through a
+ * thread that blocks writing to it. */
+typedef struct
+{
+  GSocketConnection *conn;
+  GByteArray *in;               /* RFB bytes received, not taken yet */
+  gushort close_code;
+  char *close_reason;
+  gsize received;               /* RFB bytes received in all */
+} RawViewer;
+
+/* Reads one frame; FALSE once the connection ended (a close frame, or
+ * none). */
+static gboolean
+raw_viewer_fill (RawViewer *viewer)
+{
+  g_autoptr(GBytes) payload = NULL;
+  guint8 opcode;
+  gsize length;
+  const guint8 *data;
+
+  if (!porthole_test_ws_read_frame (viewer->conn, &opcode, &payload))
+    return FALSE;
+  data = g_bytes_get_data (payload, &length);
+  if (opcode == 0x8)
+    {
+      if (length >= 2)
+        {
+          viewer->close_code = data[0] << 8 | data[1];
+          viewer->close_reason = g_strndup ((const char *) data + 2, length - 2);
+        }
+      return FALSE;
+    }
+  /* Pings stay unanswered: the keep-alive is long enough not to matter. */
+  if (opcode == 0x2 || opcode == 0x0)
+    {
+      g_byte_array_append (viewer->in, data, length);
+      viewer->received += length;
+    }
+  return TRUE;
+}
+
+/* Takes @length RFB bytes into @out (or drops them: @out NULL). */
+static void
+raw_viewer_read (RawViewer *viewer,
+                 guint8    *out,
+                 gsize      length)
+{
+  while (length > 0)
+    {
+      gsize n;
+
+      if (viewer->in->len == 0)
+        g_assert_true (raw_viewer_fill (viewer));
+      n = MIN (length, viewer->in->len);
+      if (out != NULL)
+        {
+          memcpy (out, viewer->in->data, n);
+          out += n;
+        }
+      g_byte_array_remove_range (viewer->in, 0, n);
+      length -= n;
+    }
+}
+
+/* A viewer that does not read, and when the daemon counted it gone. */
+typedef struct
+{
+  RawViewer *viewer;
+  PortholeTestDaemon *daemon;
+  gint64 dropped_at;
+} UnreadWatch;
+
+/* Bytes in its socket, not read yet; notes the drop on the way. */
+static gint64
+unread_watch_probe (gpointer data)
+{
+  UnreadWatch *watch = data;
+  int n = 0;
+
+  if (watch->dropped_at == 0 && count_viewers (watch->daemon) == 0)
+    watch->dropped_at = g_get_monotonic_time ();
+  g_assert_cmpint (ioctl (g_socket_get_fd (g_socket_connection_get_socket (watch->viewer->conn)), FIONREAD, &n),
+                   ==, 0);
+  return n;
+}
+
+static gboolean
+raw_viewer_send (RawViewer    *viewer,
+                 const guint8 *data,
+                 gsize         length)
+{
+  return porthole_test_ws_send_frame (viewer->conn, TRUE, 0x2, (const char *) data, length);
+}
+
+/* Asks for a whole screen (a FramebufferUpdateRequest, not incremental);
+ * FALSE when the connection is closed. */
+static gboolean
+raw_viewer_ask_whole_screen (RawViewer *viewer)
+{
+  const guint8 request[] = { 3, 0, 0, 0, 0, 0, SCREEN_W >> 8, SCREEN_W & 0xff, SCREEN_H >> 8, SCREEN_H & 0xff };
+
+  return raw_viewer_send (viewer, request, sizeof request);
+}
+
+/* Connects through the bridge without a password (the token is the
+ * viewer's credential), and asks for 32-bit raw pixels only: each whole
+ * screen is SCREEN_BYTES and a few. */
+static void
+raw_viewer_connect (RawViewer          *viewer,
+                    PortholeTestDaemon *daemon)
+{
+  /* 32 bits, depth 24, little-endian, true colour, 8 bits a channel. */
+  const guint8 set_format[] = { 0, 0, 0, 0, 32, 24, 0, 1, 0, 255, 0, 255, 0, 255, 16, 8, 0, 0, 0, 0 };
+  const guint8 set_encodings[] = { 2, 0, 0, 1, 0, 0, 0, 0 };
+  guint8 version[12], count, types[255], result[4], init[24];
+  guint32 name_length;
+  gboolean has_none = FALSE;
+
+  viewer->conn = porthole_test_raw_websocket (daemon, "/desktop/vnc/websockify", NULL);
+  viewer->in = g_byte_array_new ();
+  g_socket_set_timeout (g_socket_connection_get_socket (viewer->conn), 30);
+
+  raw_viewer_read (viewer, version, sizeof version);
+  g_assert_cmpmem (version, 8, "RFB 003.", 8);
+  g_assert_true (raw_viewer_send (viewer, (const guint8 *) "RFB 003.008\n", 12));
+  raw_viewer_read (viewer, &count, 1);
+  g_assert_cmpuint (count, >, 0);
+  raw_viewer_read (viewer, types, count);
+  for (guint i = 0; i < count; i++)
+    has_none |= types[i] == 1;
+  g_assert_true (has_none);
+  g_assert_true (raw_viewer_send (viewer, (const guint8 *) "\1", 1));
+  raw_viewer_read (viewer, result, sizeof result);
+  g_assert_cmpmem (result, 4, "\0\0\0\0", 4);
+  /* ClientInit: shared. */
+  g_assert_true (raw_viewer_send (viewer, (const guint8 *) "\1", 1));
+  raw_viewer_read (viewer, init, sizeof init);
+  g_assert_cmpuint (init[0] << 8 | init[1], ==, SCREEN_W);
+  g_assert_cmpuint (init[2] << 8 | init[3], ==, SCREEN_H);
+  name_length = (guint32) init[20] << 24 | init[21] << 16 | init[22] << 8 | init[23];
+  g_assert_cmpuint (name_length, <, 4096);
+  raw_viewer_read (viewer, NULL, name_length);
+
+  g_assert_true (raw_viewer_send (viewer, set_format, sizeof set_format));
+  g_assert_true (raw_viewer_send (viewer, set_encodings, sizeof set_encodings));
+}
+
+/* Reads one whole screen's update. */
+static void
+raw_viewer_read_screen (RawViewer *viewer)
+{
+  guint64 area = 0;
+
+  while (area < (guint64) SCREEN_W * SCREEN_H)
+    {
+      guint8 head[4];
+      guint rects;
+
+      raw_viewer_read (viewer, head, sizeof head);
+      g_assert_cmpuint (head[0], ==, 0);        /* FramebufferUpdate */
+      rects = head[2] << 8 | head[3];
+      for (guint i = 0; i < rects; i++)
+        {
+          guint8 rect[12];
+          guint w, h;
+
+          raw_viewer_read (viewer, rect, sizeof rect);
+          w = rect[4] << 8 | rect[5];
+          h = rect[6] << 8 | rect[7];
+          g_assert_cmpmem (rect + 8, 4, "\0\0\0\0", 4);     /* raw */
+          raw_viewer_read (viewer, NULL, (gsize) w * h * 4);
+          area += (guint64) w * h;
+        }
+    }
+}
+
+static void
+raw_viewer_clear (RawViewer *viewer)
+{
+  g_io_stream_close (G_IO_STREAM (viewer->conn), NULL, NULL);
+  g_clear_object (&viewer->conn);
+  g_clear_pointer (&viewer->in, g_byte_array_unref);
+  g_clear_pointer (&viewer->close_reason, g_free);
+}
+
+static gint64
+active_streams (PortholeTestDaemon *daemon)
+{
+  g_autoptr(PortholeTestResponse) health = porthole_test_request (daemon, "GET", "/health", NULL, NULL);
+
+  g_assert_cmpuint (health->status, ==, 200);
+  return json_object_get_int_member (health->json, "active_streams");
+}
+
+/* A WebSocket viewer that stops reading (SECURITY.md G11, G9): once its
+ * queue passes its limit it is dropped, and its WebSocket with it, at
+ * once: what was queued for it is let go, not sent first, and a peer
+ * that does not answer the close is shut down. It used to wait behind
+ * the channel's queue, which a peer that does not read never lets out,
+ * until the keep-alive check gave up after three intervals; that is
+ * 600 s here, so only the drop can end it. */
+static void
+test_unread_websocket_viewer (void)
+{
+  g_autoptr(PortholeTestX11) x11 = porthole_test_x11_new (SCREEN_W, SCREEN_H);
+  g_autofree char *dir = porthole_test_make_tmpdir ();
+  g_autofree char *config = g_build_filename (dir, "portholed.conf", NULL);
+  g_autofree char *config_arg = g_strconcat ("--config=", config, NULL);
+  g_autofree char *display_arg = g_strdup_printf ("--display=%s", x11->name);
+  g_autoptr(PortholeTestDaemon) daemon = NULL;
+  g_autoptr(JsonObject) started = NULL;
+  PortholeTestNoise noise;
+  RawViewer viewer = { 0 };
+  UnreadWatch watch = { &viewer, NULL, 0 };
+  gsize rss_before, rss_after, received_at_stop;
+  gint64 since, dropped_after, closed_after;
+  guint rounds;
+
+  g_assert_true (g_file_set_contents (config, "[portholed]\nws-keepalive-interval=600s\n", -1, NULL));
+  daemon = porthole_test_daemon_new ((const char *[]) { display_arg, config_arg, NULL });
+  watch.daemon = daemon;
+  started = start_vnc (daemon, NULL);
+  porthole_test_noise_init (&noise, x11);
+  porthole_test_noise_paint (&noise);
+
+  /* Warm up: it reads a whole screen of noise. */
+  raw_viewer_connect (&viewer, daemon);
+  g_assert_true (raw_viewer_ask_whole_screen (&viewer));
+  raw_viewer_read_screen (&viewer);
+  g_assert_cmpuint (count_viewers (daemon), ==, 1);
+  g_assert_cmpint (active_streams (daemon), ==, 1);
+  rss_before = porthole_test_daemon_get_rss (daemon);
+
+  /* Then asks for screens and reads nothing. */
+  received_at_stop = viewer.received;
+  since = g_get_monotonic_time ();
+  for (rounds = 0; rounds < UNREAD_MAX_ROUNDS && watch.dropped_at == 0; rounds++)
+    {
+      if (!raw_viewer_ask_whole_screen (&viewer))
+        break;
+      /* Its screen made and held up before the next is asked for (the
+       * server makes one of requests that wait together). */
+      porthole_test_wait_still (unread_watch_probe, &watch);
+    }
+  /* (When the rounds ran out first.) */
+  PORTHOLE_TEST_WAIT_UNTIL (unread_watch_probe (&watch) >= 0 && watch.dropped_at != 0);
+  /* Its WebSocket ends, while it still reads nothing. */
+  PORTHOLE_TEST_WAIT_UNTIL (active_streams (daemon) == 0);
+  closed_after = (g_get_monotonic_time () - watch.dropped_at) / 1000;
+  dropped_after = (watch.dropped_at - since) / 1000;
+  rss_after = porthole_test_daemon_get_rss (daemon);
+
+  /* Reading again, it gets what was under way, then the close frame
+   * (1008 and why) or, when that could not even be written, the end. */
+  while (raw_viewer_fill (&viewer))
+    ;
+  g_test_message ("asked for %u whole screens of %u KiB, each once the last was held up: dropped after %" G_GINT64_FORMAT
+                  " ms, its WebSocket closed %" G_GINT64_FORMAT " ms later; %zu KiB were still under way, then %s %u "
+                  "\"%s\"; daemon RSS %zu KiB before, %zu KiB after",
+                  rounds, SCREEN_BYTES / 1024, dropped_after, closed_after,
+                  (viewer.received - received_at_stop) / 1024, viewer.close_code != 0 ? "a close frame" : "the end",
+                  viewer.close_code, viewer.close_reason != NULL ? viewer.close_reason : "",
+                  rss_before / 1024, rss_after / 1024);
+  if (viewer.close_code != 0)
+    {
+      g_assert_cmpuint (viewer.close_code, ==, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION);
+      g_assert_nonnull (strstr (viewer.close_reason, "unread"));
+    }
+  /* Under ASan, whose quarantine keeps freed memory resident, only the
+   * behaviour. */
+  if (g_getenv ("PORTHOLE_TEST_SANITIZED") == NULL)
+    g_assert_cmpuint (rss_after, <, rss_before + UNREAD_MAX_GROWTH);
+
+  raw_viewer_clear (&viewer);
+  porthole_test_noise_clear (&noise);
+  g_clear_pointer (&daemon, porthole_test_daemon_free);
+  porthole_test_rm_rf (dir);
+}
+
 /* Stopping portholed ends its viewers, and it exits cleanly. */
 static void
 test_daemon_stop (Fixture       *fixture,
@@ -963,6 +1244,7 @@ main (int    argc,
   g_test_add_func ("/vnc/listen-configured", test_listen_configured);
   ADD ("/vnc/churn", test_churn);
   ADD ("/vnc/unread-viewer", test_unread_viewer);
+  g_test_add_func ("/vnc/unread-websocket-viewer", test_unread_websocket_viewer);
   ADD ("/vnc/daemon-stop", test_daemon_stop);
 #undef ADD
 

@@ -15,7 +15,9 @@
  * to MAX_CLIENT_WAIT_MS. So the server's end is always read, into a
  * queue here, and a viewer whose queue grows past its limit is dropped
  * instead (porthole_vnc_viewer_set_max_queued(): a viewer that reads
- * has one update in flight, see porthole-vnc-server.c). The server's
+ * has one update in flight, see porthole-vnc-server.c), at once: what
+ * waits for it is let go, and a WebSocket is not left to drain first
+ * (porthole_ws_channel_close_now()). The server's
  * thread then waits only for the main loop, as long as the server's
  * end's send buffer (SO_SNDBUF, net.core.wmem_default: 208 KiB) is
  * full; that buffer is the one other place, kernel memory, where a
@@ -169,10 +171,14 @@ clear_to_peer (PortholeVncViewer *self)
   self->to_peer_length = 0;
 }
 
+/* @at_once: a viewer dropped for what it did (it reads too little or
+ * writes too much) is sent nothing more, and is not waited for
+ * (porthole_ws_channel_close_now()). */
 static void
-finish (PortholeVncViewer *self,
-        gushort            code,
-        const char        *reason)
+finish_full (PortholeVncViewer *self,
+             gushort            code,
+             const char        *reason,
+             gboolean           at_once)
 {
   g_autoptr(PortholeVncViewer) hold = g_object_ref (self);
 
@@ -191,12 +197,23 @@ finish (PortholeVncViewer *self,
   if (self->channel != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->channel, self);
-      porthole_ws_channel_close (self->channel, code, reason);
+      if (at_once)
+        porthole_ws_channel_close_now (self->channel, code, reason);
+      else
+        porthole_ws_channel_close (self->channel, code, reason);
     }
   if (self->connection != NULL)
     g_io_stream_close (G_IO_STREAM (self->connection), NULL, NULL);
 
   g_signal_emit (self, signals[CLOSED], 0);
+}
+
+static void
+finish (PortholeVncViewer *self,
+        gushort            code,
+        const char        *reason)
+{
+  finish_full (self, code, reason, FALSE);
 }
 
 /* Viewer -> server */
@@ -240,7 +257,7 @@ flush_to_vnc (PortholeVncViewer *self)
       clear_source (&self->peer_in);
       if (self->to_vnc->len > MAX_TO_SERVER)
         {
-          finish (self, SOUP_WEBSOCKET_CLOSE_TOO_BIG, "too much input");
+          finish_full (self, SOUP_WEBSOCKET_CLOSE_TOO_BIG, "too much input", TRUE);
           return FALSE;
         }
     }
@@ -441,7 +458,7 @@ on_vnc_readable (GSocket      *socket,
       g_free (self->drop_reason);
       self->drop_reason = g_strdup_printf ("the viewer left more than %zu KiB of updates unread",
                                            self->max_queued / 1024);
-      finish (self, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, self->drop_reason);
+      finish_full (self, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, self->drop_reason, TRUE);
       return G_SOURCE_REMOVE;
     }
 
