@@ -129,16 +129,11 @@ write_flood (gpointer data)
   GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (flood->conn));
   g_autoptr(GString) message = g_string_new ("{\"type\":\"input\",\"data\":\"");
   g_autoptr(GByteArray) frame = g_byte_array_new ();
-  const guint8 mask[4] = { 0x12, 0x34, 0x56, 0x78 };
 
   for (guint i = 0; i < FLOOD_FRAME_DATA; i++)
     g_string_append_c (message, 'a');
   g_string_append (message, "\"}");
-  /* The header of a masked text frame, then the masked payload. */
-  porthole_test_ws_frame_append (frame, 1, message->len, 0, FALSE, TRUE);
-  g_byte_array_set_size (frame, frame->len - message->len);
-  for (gsize i = 0; i < message->len; i++)
-    g_byte_array_append (frame, &(guint8) { message->str[i] ^ mask[i % 4] }, 1);
+  porthole_test_ws_frame_append_data (frame, TRUE, 1, message->str, message->len);
 
   while (g_atomic_int_get (&flood->sent) < FLOOD_FRAMES && !g_atomic_int_get (&flood->stop))
     {

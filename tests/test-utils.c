@@ -1205,23 +1205,19 @@ porthole_test_find_process (PortholeTestDaemon *daemon,
  *
  * Returns: (transfer full): the connection, upgraded
  */
-/**
- * porthole_test_ws_frame_append:
- * @long_form: a 64-bit length whatever @length is
- * @mask: with a masking key (the payload stays @fill, unmasked)
- *
- * Appends a WebSocket frame (FIN, @opcode) of @length bytes of @fill,
- * its header as short as it can be unless @long_form.
- */
-void
-porthole_test_ws_frame_append (GByteArray *out,
-                               guint8      opcode,
-                               gsize       length,
-                               guint8      fill,
-                               gboolean    long_form,
-                               gboolean    mask)
+#define WS_MASK_KEY "\x37\xfa\x21\x3d"
+
+/* A frame's head: its length as short as it can be unless @long_form,
+ * then the masking key if @mask. */
+static void
+ws_head_append (GByteArray *out,
+                gboolean    fin,
+                guint8      opcode,
+                gsize       length,
+                gboolean    long_form,
+                gboolean    mask)
 {
-  guint8 header[14] = { 0x80 | opcode };
+  guint8 header[14] = { (fin ? 0x80 : 0) | opcode };
   guint n = 2;
 
   if (length < 126 && !long_form)
@@ -1243,12 +1239,51 @@ porthole_test_ws_frame_append (GByteArray *out,
   if (mask)
     {
       header[1] |= 0x80;
-      memcpy (header + n, "\x12\x34\x56\x78", 4);
+      memcpy (header + n, WS_MASK_KEY, 4);
       n += 4;
     }
   g_byte_array_append (out, header, n);
+}
+
+/**
+ * porthole_test_ws_frame_append:
+ * @long_form: a 64-bit length whatever @length is
+ * @mask: with a masking key (the payload stays @fill, unmasked)
+ *
+ * Appends a WebSocket frame (FIN, @opcode) of @length bytes of @fill,
+ * its header as short as it can be unless @long_form.
+ */
+void
+porthole_test_ws_frame_append (GByteArray *out,
+                               guint8      opcode,
+                               gsize       length,
+                               guint8      fill,
+                               gboolean    long_form,
+                               gboolean    mask)
+{
+  ws_head_append (out, TRUE, opcode, length, long_form, mask);
   for (gsize i = 0; i < length; i++)
     g_byte_array_append (out, &fill, 1);
+}
+
+/**
+ * porthole_test_ws_frame_append_data:
+ * @fin: the last fragment of its message
+ *
+ * Appends a client's frame: @opcode, @data masked as a client masks it.
+ */
+void
+porthole_test_ws_frame_append_data (GByteArray *out,
+                                    gboolean    fin,
+                                    guint8      opcode,
+                                    const void *data,
+                                    gsize       length)
+{
+  const guint8 *bytes = data;
+
+  ws_head_append (out, fin, opcode, length, FALSE, TRUE);
+  for (gsize i = 0; i < length; i++)
+    g_byte_array_append (out, &(guint8) { bytes[i] ^ (guint8) WS_MASK_KEY[i % 4] }, 1);
 }
 
 /**
@@ -1374,36 +1409,9 @@ porthole_test_ws_send_frame (GSocketConnection *conn,
                              const char        *payload,
                              gsize              length)
 {
-  const guint8 mask[4] = { 0x37, 0xfa, 0x21, 0x3d };
   g_autoptr(GByteArray) frame = g_byte_array_sized_new (length + 14);
-  guint8 head[10];
-  gsize head_length;
 
-  head[0] = (fin ? 0x80 : 0) | opcode;
-  if (length < 126)
-    {
-      head[1] = 0x80 | length;
-      head_length = 2;
-    }
-  else if (length < 65536)
-    {
-      head[1] = 0x80 | 126;
-      head[2] = length >> 8;
-      head[3] = length & 0xff;
-      head_length = 4;
-    }
-  else
-    {
-      head[1] = 0x80 | 127;
-      for (guint i = 0; i < 8; i++)
-        head[2 + i] = ((guint64) length >> (56 - 8 * i)) & 0xff;
-      head_length = 10;
-    }
-  g_byte_array_append (frame, head, head_length);
-  g_byte_array_append (frame, mask, 4);
-  for (gsize i = 0; i < length; i++)
-    g_byte_array_append (frame, &(guint8) { payload[i] ^ mask[i % 4] }, 1);
-
+  porthole_test_ws_frame_append_data (frame, fin, opcode, payload, length);
   /* Fails once the daemon has closed: the caller stops sending. */
   return g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)), frame->data, frame->len,
                                     NULL, NULL, NULL);

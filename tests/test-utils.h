@@ -165,6 +165,11 @@ void                  porthole_test_ws_frame_append   (GByteArray           *out
                                                        guint8                fill,
                                                        gboolean              long_form,
                                                        gboolean              mask);
+void                  porthole_test_ws_frame_append_data (GByteArray        *out,
+                                                       gboolean              fin,
+                                                       guint8                opcode,
+                                                       const void           *data,
+                                                       gsize                 length);
 PortholeTestResponse *porthole_test_raw_upgrade       (PortholeTestDaemon   *daemon,
                                                        const char           *path,
                                                        GSocketConnection   **connection);

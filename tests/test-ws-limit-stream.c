@@ -11,7 +11,7 @@
 #include "porthole-ws-limit-stream.h"
 #include "test-utils.h"
 
-/* A masked client frame. */
+/* A masked client frame of @length bytes of @fill. */
 static void
 append_frame (GByteArray *out,
               gboolean    fin,
@@ -19,34 +19,10 @@ append_frame (GByteArray *out,
               gsize       length,
               char        fill)
 {
-  const guint8 mask[4] = { 0xa1, 0xb2, 0xc3, 0xd4 };
-  guint8 head[10];
-  gsize head_length;
+  g_autofree char *payload = g_malloc (length);
 
-  head[0] = (fin ? 0x80 : 0) | opcode;
-  if (length < 126)
-    {
-      head[1] = 0x80 | length;
-      head_length = 2;
-    }
-  else if (length < 65536)
-    {
-      head[1] = 0x80 | 126;
-      head[2] = length >> 8;
-      head[3] = length & 0xff;
-      head_length = 4;
-    }
-  else
-    {
-      head[1] = 0x80 | 127;
-      for (guint i = 0; i < 8; i++)
-        head[2 + i] = ((guint64) length >> (56 - 8 * i)) & 0xff;
-      head_length = 10;
-    }
-  g_byte_array_append (out, head, head_length);
-  g_byte_array_append (out, mask, 4);
-  for (gsize i = 0; i < length; i++)
-    g_byte_array_append (out, &(guint8) { fill ^ mask[i % 4] }, 1);
+  memset (payload, fill, length);
+  porthole_test_ws_frame_append_data (out, fin, opcode, payload, length);
 }
 
 static void
