@@ -353,15 +353,6 @@ test_websocket_token_expiry (void)
   g_assert_cmpint (soup_websocket_connection_get_state (lasting->connection), ==, SOUP_WEBSOCKET_STATE_OPEN);
 }
 
-static gint64
-active_streams (PortholeTestDaemon *daemon)
-{
-  g_autoptr(PortholeTestResponse) health = porthole_test_request (daemon, "GET", "/health", NULL, NULL);
-
-  g_assert_cmpuint (health->status, ==, 200);
-  return json_object_get_int_member (health->json, "active_streams");
-}
-
 /* libsoup 3.2 pings but never gives up on a peer that stops answering
  * (no keepalive-pong-timeout before 3.5.1, SECURITY.md G9): the daemon
  * drops a peer silent for three keep-alive intervals, and its session
@@ -385,7 +376,7 @@ test_websocket_dead_peer (void)
   /* Taken before the upgrade: the daemon counts the silence from it. */
   opened = g_get_monotonic_time ();
   conn = porthole_test_raw_websocket (daemon, "/files/watch", NULL);
-  g_assert_cmpint (active_streams (daemon), ==, 1);
+  g_assert_cmpint (porthole_test_daemon_get_active_streams (daemon), ==, 1);
 
   /* Pings come and go unanswered until the daemon ends the connection
    * (without a close handshake: the peer is taken for gone). */
@@ -400,7 +391,7 @@ test_websocket_dead_peer (void)
   g_assert_cmpint (silent_for, >=, 3000);
 
   /* Its session is gone with it. */
-  PORTHOLE_TEST_WAIT_UNTIL (active_streams (daemon) == 0);
+  PORTHOLE_TEST_WAIT_UNTIL (porthole_test_daemon_get_active_streams (daemon) == 0);
 
   porthole_test_rm_rf (dir);
 }

@@ -687,6 +687,20 @@ read_status_size (PortholeTestDaemon *daemon,
 }
 
 /**
+ * porthole_test_daemon_get_active_streams:
+ *
+ * Returns: the streams and WebSockets @daemon counts open (/health)
+ */
+gint64
+porthole_test_daemon_get_active_streams (PortholeTestDaemon *daemon)
+{
+  g_autoptr(PortholeTestResponse) health = porthole_test_request (daemon, "GET", "/health", NULL, NULL);
+
+  g_assert_cmpuint (health->status, ==, 200);
+  return json_object_get_int_member (health->json, "active_streams");
+}
+
+/**
  * porthole_test_daemon_get_rss:
  *
  * Returns: the daemon's resident set, in bytes (VmRSS)

@@ -111,6 +111,7 @@ void                  porthole_test_daemon_restart    (PortholeTestDaemon   *dae
 void                  porthole_test_daemon_free       (PortholeTestDaemon   *daemon);
 GPid                  porthole_test_daemon_get_pid    (PortholeTestDaemon   *daemon);
 gsize                 porthole_test_daemon_get_rss    (PortholeTestDaemon   *daemon);
+gint64                porthole_test_daemon_get_active_streams (PortholeTestDaemon *daemon);
 gsize                 porthole_test_daemon_get_peak_rss (PortholeTestDaemon *daemon);
 char                 *porthole_test_daemon_mint_token (PortholeTestDaemon   *daemon,
                                                        gint64                ttl);

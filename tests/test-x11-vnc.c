@@ -1112,15 +1112,6 @@ raw_viewer_clear (RawViewer *viewer)
   g_clear_pointer (&viewer->close_reason, g_free);
 }
 
-static gint64
-active_streams (PortholeTestDaemon *daemon)
-{
-  g_autoptr(PortholeTestResponse) health = porthole_test_request (daemon, "GET", "/health", NULL, NULL);
-
-  g_assert_cmpuint (health->status, ==, 200);
-  return json_object_get_int_member (health->json, "active_streams");
-}
-
 /* A WebSocket viewer that stops reading (SECURITY.md G11, G9): once its
  * queue passes its limit it is dropped, and its WebSocket with it, at
  * once: what was queued for it is let go, not sent first, and a peer
@@ -1157,7 +1148,7 @@ test_unread_websocket_viewer (void)
   g_assert_true (raw_viewer_ask_whole_screen (&viewer));
   raw_viewer_read_screen (&viewer);
   g_assert_cmpuint (count_viewers (daemon), ==, 1);
-  g_assert_cmpint (active_streams (daemon), ==, 1);
+  g_assert_cmpint (porthole_test_daemon_get_active_streams (daemon), ==, 1);
   rss_before = porthole_test_daemon_get_rss (daemon);
 
   /* Then asks for screens and reads nothing. */
@@ -1174,7 +1165,7 @@ test_unread_websocket_viewer (void)
   /* (When the rounds ran out first.) */
   PORTHOLE_TEST_WAIT_UNTIL (unread_watch_probe (&watch) >= 0 && watch.dropped_at != 0);
   /* Its WebSocket ends, while it still reads nothing. */
-  PORTHOLE_TEST_WAIT_UNTIL (active_streams (daemon) == 0);
+  PORTHOLE_TEST_WAIT_UNTIL (porthole_test_daemon_get_active_streams (daemon) == 0);
   closed_after = (g_get_monotonic_time () - watch.dropped_at) / 1000;
   dropped_after = (watch.dropped_at - since) / 1000;
   rss_after = porthole_test_daemon_get_rss (daemon);
