@@ -42,12 +42,17 @@ def require(*tools):
             sys.exit(f"{tool} is missing (tools/debian-packages.txt, role bench)")
 
 
-def peak_rss_kib(pid):
+def status_kib(pid, field):
+    """A /proc/PID/status figure in KiB, e.g. "VmRSS"; 0 if absent."""
     with open(f"/proc/{pid}/status") as f:
         for line in f:
-            if line.startswith("VmHWM:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1])
     return 0
+
+
+def peak_rss_kib(pid):
+    return status_kib(pid, "VmHWM")
 
 
 class Daemon:

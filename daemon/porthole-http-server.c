@@ -462,9 +462,49 @@ address_key (GSocketAddress *address)
   return g_strdup ("unix");
 }
 
+/* Whether a reserve connection still waiting for its first request may
+ * give its place to a newcomer: yes if it sent nothing (an idle socket
+ * must not keep a health check out) or a request the reserve refuses
+ * anyway; no if a request for a public route has arrived that soup has
+ * not read yet. That is a health check accepted just before its request
+ * came, which a burst of loopback connections past the caps pushed out
+ * (bench/hostile, slow bodies with a token). */
+static gboolean
+reserve_may_evict (PortholeHttpServer *self,
+                   Connection         *conn)
+{
+  g_autoptr(GHashTable) params = NULL;
+  g_autofree char *allowed = NULL;
+  const PortholeRoute *route = NULL;
+  char head[256];
+  char *path, *end;
+  gssize n;
+
+  if (conn->state != CONNECTION_WAITING || conn->n_requests != 0)
+    return FALSE;
+
+  n = recv (g_socket_get_fd (conn->socket), head, sizeof head - 1, MSG_PEEK | MSG_DONTWAIT);
+  if (n <= 0)
+    return TRUE;
+  head[n] = '\0';
+
+  /* "METHOD /path[?query] HTTP/1.1"; what is not (yet) one, or not
+   * plain text (TLS), is no public request. */
+  path = strchr (head, ' ');
+  if (path == NULL)
+    return TRUE;
+  *path++ = '\0';
+  end = path + strcspn (path, " ?\r\n");
+  if (*end == '\0')
+    return TRUE;
+  *end = '\0';
+
+  return porthole_router_lookup (self->router, head, path, &route, &params, &allowed) != PORTHOLE_ROUTER_FOUND ||
+         !(route->flags & PORTHOLE_ROUTE_FLAGS_PUBLIC);
+}
+
 /* A reserve place for a new loopback connection: free, or taken from the
- * oldest reserve connection still waiting for its first request (an idle
- * socket must not keep a health check out). */
+ * oldest reserve connection that may give it up (reserve_may_evict). */
 static gboolean
 reserve_has_room (PortholeHttpServer *self)
 {
@@ -475,7 +515,7 @@ reserve_has_room (PortholeHttpServer *self)
     {
       Connection *conn = l->data;
 
-      if (conn->state == CONNECTION_WAITING && conn->n_requests == 0)
+      if (reserve_may_evict (self, conn))
         {
           g_autoptr(GBytes) response = too_many_connections_response ("Too many connections; try again later");
 

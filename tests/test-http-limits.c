@@ -369,6 +369,89 @@ test_per_address_cap (void)
   porthole_test_rm_rf (dir);
 }
 
+/* A health check the daemon accepted before its request arrived lost
+ * its reserve place to the next loopback connection past the caps while
+ * its request waited to be read: the newcomer took the place of the
+ * oldest reserve connection still waiting for its first request, and
+ * /health answered 503 under 1000 slow bodies with a token
+ * (bench/hostile). A request that has arrived for a public route keeps
+ * its place now; what makes room is a connection that sent nothing, or a
+ * request the reserve refuses anyway. The daemon is stopped while the
+ * requests and the newcomer arrive, so that it accepts the newcomer
+ * before it reads them. */
+static void
+test_reserve_keeps_health_check (void)
+{
+  g_autofree char *dir = porthole_test_make_tmpdir ();
+  g_autoptr(PortholeTestDaemon) daemon = daemon_with_config (dir, "[portholed]\nmax-connections-per-address=2\n"
+                                                                  "header-timeout=60s\nidle-timeout=60s\n");
+  g_autofree char *slow_body = g_strdup_printf ("POST /commands/run HTTP/1.1\r\nHost: x\r\n"
+                                                "Authorization: Bearer %s\r\nContent-Type: application/json\r\n"
+                                                "Content-Length: 65536\r\n\r\n{", daemon->token);
+  const char *health_request = "GET /health HTTP/1.1\r\nHost: x\r\n\r\n";
+  GPid pid = porthole_test_daemon_get_pid (daemon);
+  GSocketConnection *held[2];
+  /* The reserve (LOOPBACK_RESERVE places): a health check, then bodies. */
+  GSocketConnection *bodies[7];
+  g_autoptr(GSocketConnection) health = NULL;
+  g_autoptr(GSocketConnection) newcomer = NULL;
+  g_autofree char *answer = NULL;
+  g_autofree char *newcomer_answer = NULL;
+  gint64 deadline;
+  guint baseline;
+
+  soup_session_abort (daemon->session);
+  g_usleep (200000);
+
+  /* The cap, full of kept-alive connections the daemon has served. */
+  for (guint i = 0; i < G_N_ELEMENTS (held); i++)
+    {
+      g_autofree char *served = NULL;
+
+      held[i] = raw_connect (daemon);
+      send_text (held[i], health_request);
+      served = read_response (held[i]);
+      g_assert_true (g_str_has_prefix (served, "HTTP/1.1 200"));
+    }
+
+  /* The reserve, full of connections accepted before their requests. */
+  baseline = count_sockets (pid);
+  health = raw_connect (daemon);
+  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
+    bodies[i] = raw_connect (daemon);
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (count_sockets (pid) < baseline + 1 + G_N_ELEMENTS (bodies))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (10000);
+    }
+
+  g_assert_no_errno (kill (pid, SIGSTOP));
+  send_text (health, health_request);
+  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
+    send_text (bodies[i], slow_body);
+  newcomer = raw_connect (daemon);
+  send_text (newcomer, health_request);
+  g_assert_no_errno (kill (pid, SIGCONT));
+
+  answer = read_until_closed (health, 30);
+  g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 200"));
+  /* A body the reserve would refuse made room for the newcomer. */
+  newcomer_answer = read_until_closed (newcomer, 30);
+  g_assert_true (g_str_has_prefix (newcomer_answer, "HTTP/1.1 200"));
+  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
+    {
+      g_autofree char *refused = read_until_closed (bodies[i], 30);
+
+      g_assert_true (g_str_has_prefix (refused, "HTTP/1.1 503"));
+      g_object_unref (bodies[i]);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (held); i++)
+    g_object_unref (held[i]);
+
+  porthole_test_rm_rf (dir);
+}
+
 /* A refused request's body was drained so its client got the answer, at
  * whatever pace the client sent it: 1 100 unauthenticated POSTs with
  * Content-Length: 100000 and a byte every 5 s kept /health at 503
@@ -766,6 +849,7 @@ main (int    argc,
   g_test_add_func ("/limits/connection-cap", test_connection_cap);
   g_test_add_func ("/limits/closed-keepalive-connections-are-released", test_closed_keepalive_connections_are_released);
   g_test_add_func ("/limits/per-address-cap", test_per_address_cap);
+  g_test_add_func ("/limits/reserve-keeps-health-check", test_reserve_keeps_health_check);
   g_test_add_func ("/limits/refused-before-body", test_refused_before_body);
   g_test_add_func ("/limits/body-deadline-is-total", test_body_deadline_is_total);
   g_test_add_func ("/limits/header-block-too-large", test_header_block_too_large);
