@@ -3,12 +3,14 @@
  * A chunked text/event-stream answer. Each event is one chunk; what the
  * connection has not taken yet is counted (events and bytes) so that
  * each route decides what a slow reader costs it: metrics drop samples,
- * MCP ends the stream (SECURITY.md G11). The kernel's send buffer is
- * kept small, or a reader that stops would hide megabytes there.
+ * MCP drops the client, its connection included (SECURITY.md G11). The
+ * kernel's send buffer is kept small, or a reader that stops would hide
+ * megabytes there.
  *
  * "closed" is emitted once, when the client went away (soup finished the
  * message, or the connection's hangup watch cancelled the request) or
- * when porthole_event_stream_close() ended the stream.
+ * when porthole_event_stream_close() or porthole_event_stream_drop()
+ * ended the stream.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -43,6 +45,9 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+/* Clients dropped for not reading, daemon-wide, for /metrics. */
+static guint64 n_dropped;
 
 G_DEFINE_FINAL_TYPE (PortholeEventStream, porthole_event_stream, G_TYPE_OBJECT)
 
@@ -363,4 +368,47 @@ porthole_event_stream_close (PortholeEventStream *self)
   if (!porthole_request_is_finished (self->req))
     porthole_request_end_stream (self->req);
   mark_closed (self);
+}
+
+/**
+ * porthole_event_stream_drop:
+ *
+ * Ends the stream of a client dropped by policy (one that does not
+ * read): its connection's socket is shut down, so soup's pending write
+ * fails and the message, with every chunk still queued, is freed now
+ * rather than once the client reads them (SECURITY.md G11). Emits
+ * "closed".
+ */
+void
+porthole_event_stream_drop (PortholeEventStream *self)
+{
+  GSocket *socket;
+
+  g_return_if_fail (PORTHOLE_IS_EVENT_STREAM (self));
+
+  if (self->closed)
+    return;
+
+  n_dropped++;
+  if (!porthole_request_is_finished (self->req))
+    {
+      socket = porthole_http_server_get_message_socket (porthole_request_get_message (self->req));
+      if (socket != NULL)
+        g_socket_shutdown (socket, TRUE, TRUE, NULL);
+      /* An answer with nothing queued is paused: this has soup write
+       * again, and find the socket shut. */
+      porthole_request_end_stream (self->req);
+    }
+  mark_closed (self);
+}
+
+/**
+ * porthole_event_stream_get_n_dropped:
+ *
+ * Returns: how many clients porthole_event_stream_drop() dropped
+ */
+guint64
+porthole_event_stream_get_n_dropped (void)
+{
+  return n_dropped;
 }

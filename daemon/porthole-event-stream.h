@@ -33,5 +33,7 @@ guint                porthole_event_stream_get_n_queued     (PortholeEventStream
 gsize                porthole_event_stream_get_queued_bytes (PortholeEventStream *self);
 gboolean             porthole_event_stream_is_closed        (PortholeEventStream *self);
 void                 porthole_event_stream_close            (PortholeEventStream *self);
+void                 porthole_event_stream_drop             (PortholeEventStream *self);
+guint64              porthole_event_stream_get_n_dropped    (void);
 
 G_END_DECLS

@@ -11,6 +11,7 @@
 
 #include "porthole-cgroup-limits.h"
 #include "porthole-daemon.h"
+#include "porthole-event-stream.h"
 #include "porthole-exec-cache.h"
 #include "porthole-executor.h"
 #include "porthole-http-server.h"
@@ -129,6 +130,7 @@ porthole_metrics_build_snapshot (PortholeMetrics *self)
   JsonObject *me = json_object_new ();
   JsonObject *activity = json_object_new ();
   JsonObject *stream = json_object_new ();
+  JsonObject *events = json_object_new ();
   g_autofree char *timestamp = porthole_timestamp_now ();
   guint64 errors = porthole_request_stats_get_errors (self->requests);
   guint executions = porthole_daemon_get_activity (daemon, PORTHOLE_ACTIVITY_EXECUTIONS);
@@ -179,6 +181,8 @@ porthole_metrics_build_snapshot (PortholeMetrics *self)
   json_object_set_int_member (stream, "samples", porthole_metrics_stream_get_n_samples (self->stream));
   json_object_set_int_member (stream, "dropped", porthole_metrics_stream_get_n_dropped (self->stream));
   json_object_set_object_member (snapshot, "metrics_stream", stream);
+  json_object_set_int_member (events, "dropped_clients", porthole_event_stream_get_n_dropped ());
+  json_object_set_object_member (snapshot, "event_streams", events);
 
   return snapshot;
 }
@@ -345,6 +349,9 @@ porthole_metrics_build_prometheus (PortholeMetrics *self)
   porthole_prometheus_metric (out, "hopx_agent_metrics_stream_dropped_samples_total", "counter",
                               "Live metrics samples not sent to a subscriber that was behind.",
                               porthole_metrics_stream_get_n_dropped (self->stream));
+  porthole_prometheus_metric (out, "hopx_agent_event_stream_dropped_clients_total", "counter",
+                              "Event stream clients dropped for leaving too much unread.",
+                              porthole_event_stream_get_n_dropped ());
 
   porthole_exec_cache_get_counts (porthole_executor_get_cache (porthole_daemon_get_executor (daemon)),
                                   &cache_size, &cache_hits, &cache_misses);

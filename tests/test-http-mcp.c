@@ -1,8 +1,9 @@
 /* test-http-mcp.c — the transport contract of /mcp (issue 20), on the
  * wire: the token (header only, a Bearer challenge), sessions (400, 404,
  * DELETE, the bound), protocol versions, DNS rebinding (Host, Origin),
- * notifications (202), event streams, and the stateless 2026-07-28
- * revision (headers checked against the body, server/discover).
+ * notifications (202), event streams, a client that does not read one
+ * (SECURITY.md G11), and the stateless 2026-07-28 revision (headers
+ * checked against the body, server/discover).
  *
  * The official SDK and conformance suite drive the protocol itself
  * (tests/sdk/); this checks what they cannot see or send.
@@ -13,6 +14,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/socket.h>
 
 #include "test-utils.h"
 
@@ -380,6 +382,143 @@ test_closed_stream (void)
   g_assert_false (porthole_test_pid_is_running (pid));
 }
 
+/* What the daemon leaves unsent before it drops a client (MAX_QUEUED_BYTES
+ * in porthole-mcp-stream.c). */
+#define MAX_QUEUED (32 * 1024 * 1024)
+/* What may still reach a dropped client: the kernel's buffers on both
+ * ends (the daemon's is 256 KiB), not the daemon's queue. */
+#define IN_FLIGHT_BOUND (4 * 1024 * 1024)
+/* The daemon's growth for a second client dropped while the first keeps
+ * its socket: that stream's replay log (8 MiB of events, up to twice
+ * that allocated) and the allocator's slack, not a second queue (about
+ * 64 MiB allocated for its 32 MiB of text: each chunk is a GString). */
+#define UNREAD_MEMORY_BOUND (32 * 1024 * 1024)
+
+static gint64
+rss_kib (gpointer data)
+{
+  return porthole_test_daemon_get_rss (data) / 1024;
+}
+
+/* A tools/call in session @id whose progress notifications carry the
+ * endless output of `yes`, from a client that reads nothing: returns
+ * once the daemon dropped it (its stream closed cancels the call, which
+ * ends the run), /health answering meanwhile. */
+static GSocketConnection *
+flood_unread (PortholeTestDaemon *daemon,
+              const char         *id,
+              guint               n)
+{
+  g_autofree char *pid_file = g_strdup_printf ("%s/unread-%u.pid", daemon->workspace, n);
+  g_autofree char *body = g_strdup_printf (
+    "{\"jsonrpc\":\"2.0\",\"id\":%u,\"method\":\"tools/call\",\"params\":{\"name\":\"run_command\","
+    "\"arguments\":{\"command\":\"echo $$ > %s; exec yes porthole-unread-mcp-client\"},"
+    "\"_meta\":{\"progressToken\":\"flood-%u\"}}}", 10 + n, pid_file, n);
+  g_autofree char *request = g_strdup_printf ("POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                              "Authorization: Bearer %s\r\nContent-Type: application/json\r\n"
+                                              "Accept: " BOTH "\r\nMCP-Session-Id: %s\r\n"
+                                              "MCP-Protocol-Version: " LEGACY "\r\nContent-Length: %zu\r\n\r\n%s",
+                                              daemon->token, id, strlen (body), body);
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 started, deadline;
+  guint health_checks = 0;
+  int pid;
+
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1", daemon->port, NULL, &error);
+  g_assert_no_error (error);
+  /* A small window: what the kernel holds for the client stays small. */
+  g_socket_set_option (g_socket_connection_get_socket (connection), SOL_SOCKET, SO_RCVBUF, 64 * 1024, &error);
+  g_assert_no_error (error);
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)), request, strlen (request),
+                             NULL, NULL, &error);
+  g_assert_no_error (error);
+  started = g_get_monotonic_time ();
+
+  pid = porthole_test_read_pid_file (pid_file);
+  deadline = g_get_monotonic_time () + 60 * porthole_test_time_scale () * G_USEC_PER_SEC;
+  while (porthole_test_pid_is_running (pid))
+    {
+      g_autoptr(PortholeTestResponse) health = porthole_test_request (daemon, "GET", "/health", NULL, NULL);
+
+      g_assert_cmpuint (health->status, ==, 200);
+      health_checks++;
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (50 * G_TIME_SPAN_MILLISECOND);
+    }
+  g_test_message ("client %u dropped %" G_GINT64_FORMAT " ms after its call, /health answered %u times meanwhile",
+                  n, (g_get_monotonic_time () - started) / 1000, health_checks);
+
+  return g_steal_pointer (&connection);
+}
+
+/* Reading now, what @connection gets: what was in the kernel's buffers,
+ * then the end (or a reset), not the daemon's queue. Returns that. */
+static gsize
+read_to_end (GSocketConnection *connection,
+             guint              n)
+{
+  GInputStream *input = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+  g_autofree char *buffer = g_malloc (64 * 1024);
+  g_autoptr(GError) error = NULL;
+  gsize total = 0;
+  gssize got;
+
+  /* Not a figure, a guard: a daemon that still holds the queue never
+   * closes, and would hand over all of it first. */
+  g_socket_set_timeout (g_socket_connection_get_socket (connection), 10 * porthole_test_time_scale ());
+  while (total <= IN_FLIGHT_BOUND && (got = g_input_stream_read (input, buffer, 64 * 1024, NULL, &error)) > 0)
+    total += got;
+  g_test_message ("client %u read %zu KiB after its drop, then %s", n, total / 1024,
+                  error != NULL ? error->message : total > IN_FLIGHT_BOUND ? "more" : "the end");
+  g_assert_false (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT));
+  g_assert_cmpuint (total, <=, IN_FLIGHT_BOUND);
+
+  return total;
+}
+
+/* Clients that never read the event stream answering their tools/call:
+ * past the queue, the daemon drops each one, its connection included
+ * (the client does nothing, and reading finds the end), and frees what
+ * was queued for it: a second one costs no second queue. Dropping used
+ * to end the answer only, so the daemon kept every queued chunk for as
+ * long as the client kept its socket open (SECURITY.md G11). */
+static void
+test_unread_stream (void)
+{
+  g_autoptr(PortholeTestDaemon) daemon = porthole_test_daemon_new (NULL);
+  g_autofree char *id = open_session (daemon);
+  g_autoptr(GSocketConnection) first = NULL;
+  g_autoptr(GSocketConnection) second = NULL;
+  g_autoptr(PortholeTestResponse) metrics = NULL;
+  gsize rss_before, rss_first, rss_second, rss_peak;
+
+  rss_before = porthole_test_daemon_get_rss (daemon);
+  first = flood_unread (daemon, id, 1);
+  rss_first = porthole_test_wait_still (rss_kib, daemon) * 1024;
+  /* The first keeps its socket open, unread. */
+  second = flood_unread (daemon, id, 2);
+  rss_second = porthole_test_wait_still (rss_kib, daemon) * 1024;
+  rss_peak = porthole_test_daemon_get_peak_rss (daemon);
+  g_test_message ("daemon RSS %zu KiB before, %zu KiB after the first drop, %zu KiB after the second, "
+                  "%zu KiB at most (queue limit %u KiB of text)",
+                  rss_before / 1024, rss_first / 1024, rss_second / 1024, rss_peak / 1024, MAX_QUEUED / 1024);
+
+  read_to_end (first, 1);
+  read_to_end (second, 2);
+
+  /* Counted, and the session still served. */
+  metrics = porthole_test_request (daemon, "GET", "/metrics/snapshot", NULL, NULL);
+  g_assert_cmpuint (metrics->status, ==, 200);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (metrics->json, "event_streams"),
+                                               "dropped_clients"), ==, 2);
+  g_assert_cmpuint (list_in_session (daemon, id), ==, 200);
+
+  if (g_getenv ("PORTHOLE_TEST_SANITIZED") == NULL)
+    g_assert_cmpuint (rss_second, <, rss_first + UNREAD_MEMORY_BOUND);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -395,6 +534,7 @@ main (int   argc,
   g_test_add_func ("/http/mcp/event-stream", test_event_stream);
   g_test_add_func ("/http/mcp/modern", test_modern);
   g_test_add_func ("/http/mcp/closed-stream", test_closed_stream);
+  g_test_add_func ("/http/mcp/unread-stream", test_unread_stream);
 
   return g_test_run ();
 }

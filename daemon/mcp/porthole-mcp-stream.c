@@ -11,8 +11,8 @@
  * handed its stream.
  *
  * A client that does not read is not queued for without end: past
- * MAX_QUEUED_BYTES the connection is dropped, which the owner treats as
- * the client leaving (SECURITY.md G11).
+ * MAX_QUEUED_BYTES its connection is shut down, and what was queued for
+ * it freed; the owner treats it as the client leaving (SECURITY.md G11).
  *
  * "detached" is emitted when the connection ends before the stream was
  * finished: the client went away.
@@ -230,8 +230,9 @@ write_event (PortholeMcpStream *self,
 
   if (porthole_event_stream_get_queued_bytes (self->connection) > MAX_QUEUED_BYTES)
     {
-      g_debug ("MCP stream %u: the client does not read; dropping it", self->number);
-      porthole_event_stream_close (self->connection);
+      g_message ("MCP stream %u: the client left more than %d MiB unread; dropping it",
+                 self->number, MAX_QUEUED_BYTES / (1024 * 1024));
+      porthole_event_stream_drop (self->connection);
     }
 }
 
