@@ -377,7 +377,8 @@ porthole_mcp_stream_send (PortholeMcpStream *self,
     return FALSE;
 
   text = porthole_mcp_message_to_string (message, &length);
-  data = g_bytes_new_take (text, length);
+  /* Kept in the log: its exact size, not its builder's power of two. */
+  data = g_bytes_new_take (g_realloc (text, length + 1), length);
   seq = self->next_seq++;
 
   event = g_new0 (LoggedEvent, 1);
