@@ -17,6 +17,8 @@
 
 #include "config.h"
 
+#include <malloc.h>
+
 #include <string.h>
 #include <sys/socket.h>
 
@@ -372,6 +374,18 @@ porthole_event_stream_close (PortholeEventStream *self)
   mark_closed (self);
 }
 
+/* What a dropped client's queue held is freed in small blocks, which
+ * glibc keeps in the heap; once soup has let go of them (its write
+ * fails on the shut socket), their pages go back to the system. */
+static guint trim_id;
+
+static void
+trim_heap_cb (gpointer user_data)
+{
+  trim_id = 0;
+  malloc_trim (0);
+}
+
 /**
  * porthole_event_stream_drop:
  *
@@ -402,6 +416,8 @@ porthole_event_stream_drop (PortholeEventStream *self)
       porthole_request_end_stream (self->req);
     }
   mark_closed (self);
+  if (trim_id == 0)
+    trim_id = g_timeout_add_once (1000, trim_heap_cb, NULL);
 }
 
 /**
