@@ -397,7 +397,6 @@ test_reserve_keeps_health_check (void)
   g_autoptr(GSocketConnection) newcomer = NULL;
   g_autofree char *answer = NULL;
   g_autofree char *newcomer_answer = NULL;
-  gint64 deadline;
   guint baseline;
 
   soup_session_abort (daemon->session);
@@ -419,12 +418,7 @@ test_reserve_keeps_health_check (void)
   health = raw_connect (daemon);
   for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
     bodies[i] = raw_connect (daemon);
-  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  while (count_sockets (pid) < baseline + 1 + G_N_ELEMENTS (bodies))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_usleep (10000);
-    }
+  PORTHOLE_TEST_WAIT_UNTIL (count_sockets (pid) >= baseline + 1 + G_N_ELEMENTS (bodies));
 
   g_assert_no_errno (kill (pid, SIGSTOP));
   send_text (health, health_request);
