@@ -389,9 +389,8 @@ test_closed_stream (void)
  * ends (the daemon's is 256 KiB), not the daemon's queue. */
 #define IN_FLIGHT_BOUND (4 * 1024 * 1024)
 /* The daemon's growth for a second client dropped while the first keeps
- * its socket: that stream's replay log (8 MiB of events, up to twice
- * that allocated) and the allocator's slack, not a second queue (about
- * 64 MiB allocated for its 32 MiB of text: each chunk is a GString). */
+ * its socket: that stream's replay log (8 MiB of events) and the
+ * allocator's slack, not a second queue (32 MiB of text). */
 #define UNREAD_MEMORY_BOUND (32 * 1024 * 1024)
 
 static gint64
