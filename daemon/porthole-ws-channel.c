@@ -129,6 +129,14 @@ kernel_is_full (PortholeWsChannel *self)
          !(g_socket_condition_check (self->socket, G_IO_OUT) & G_IO_OUT);
 }
 
+/* Frames that will never go out. */
+static void
+drop_queue (PortholeWsChannel *self)
+{
+  g_queue_clear_full (&self->queue, (GDestroyNotify) g_bytes_unref);
+  self->queued_bytes = 0;
+}
+
 static void
 flush (PortholeWsChannel *self)
 {
@@ -144,8 +152,7 @@ flush (PortholeWsChannel *self)
    * out, and soup would refuse it. */
   if (soup_websocket_connection_get_state (self->connection) != SOUP_WEBSOCKET_STATE_OPEN)
     {
-      g_queue_clear_full (&self->queue, (GDestroyNotify) g_bytes_unref);
-      self->queued_bytes = 0;
+      drop_queue (self);
       return;
     }
 
@@ -455,8 +462,7 @@ porthole_ws_channel_close_now (PortholeWsChannel *self,
   if (!self->closing)
     begin_close (self, code, reason);
   g_clear_handle_id (&self->flush_id, g_source_remove);
-  g_queue_clear_full (&self->queue, (GDestroyNotify) g_bytes_unref);
-  self->queued_bytes = 0;
+  drop_queue (self);
   if (soup_websocket_connection_get_state (self->connection) == SOUP_WEBSOCKET_STATE_OPEN)
     soup_websocket_connection_close (self->connection, code, reason);
   if (self->close_grace_id == 0)
@@ -542,8 +548,7 @@ on_closed (SoupWebsocketConnection *connection,
   g_clear_handle_id (&self->liveness_id, g_source_remove);
   g_clear_handle_id (&self->expiry_id, g_source_remove);
   g_clear_handle_id (&self->close_grace_id, g_source_remove);
-  g_queue_clear_full (&self->queue, (GDestroyNotify) g_bytes_unref);
-  self->queued_bytes = 0;
+  drop_queue (self);
   porthole_daemon_stream_closed (self->daemon);
 
   g_signal_emit (self, signals[CLOSED], 0);
@@ -625,7 +630,7 @@ porthole_ws_channel_dispose (GObject *object)
         }
     }
   g_clear_object (&self->connection);
-  g_queue_clear_full (&self->queue, (GDestroyNotify) g_bytes_unref);
+  drop_queue (self);
 
   G_OBJECT_CLASS (porthole_ws_channel_parent_class)->dispose (object);
 }
