@@ -398,23 +398,13 @@ trim_heap_cb (gpointer user_data)
 void
 porthole_event_stream_drop (PortholeEventStream *self)
 {
-  GSocket *socket;
-
   g_return_if_fail (PORTHOLE_IS_EVENT_STREAM (self));
 
   if (self->closed)
     return;
 
   n_dropped++;
-  if (!porthole_request_is_finished (self->req))
-    {
-      socket = porthole_http_server_get_message_socket (porthole_request_get_message (self->req));
-      if (socket != NULL)
-        g_socket_shutdown (socket, TRUE, TRUE, NULL);
-      /* An answer with nothing queued is paused: this has soup write
-       * again, and find the socket shut. */
-      porthole_request_end_stream (self->req);
-    }
+  porthole_request_break_off (self->req);
   mark_closed (self);
   if (trim_id == 0)
     trim_id = g_timeout_add_once (1000, trim_heap_cb, NULL);

@@ -9,6 +9,7 @@
 
 #include "porthole-auth.h"
 #include "porthole-daemon.h"
+#include "porthole-http-server.h"
 #include "porthole-json.h"
 #include "porthole-protocol.h"
 #include "porthole-request.h"
@@ -409,6 +410,36 @@ porthole_request_end_stream (PortholeRequest *self)
 }
 
 /**
+ * porthole_request_break_off:
+ *
+ * Ends the answer by shutting its connection down, with whatever soup
+ * still has queued: the only honest end of an answer whose length went
+ * out and cannot be kept, and the way to let a client that does not read
+ * go at once rather than once it reads its queue (SECURITY.md G11).
+ */
+void
+porthole_request_break_off (PortholeRequest *self)
+{
+  GSocket *socket;
+
+  g_return_if_fail (PORTHOLE_IS_REQUEST (self));
+
+  if (self->finished)
+    return;
+
+  /* soup does not know the sockets of the connections it is handed:
+   * soup_server_message_get_socket() has none to give. */
+  socket = porthole_http_server_get_message_socket (self->msg);
+  if (socket != NULL)
+    g_socket_shutdown (socket, TRUE, TRUE, NULL);
+  self->streaming = FALSE;
+  /* An answer with nothing queued is paused: this has soup write again,
+   * find the socket shut and let the message go. */
+  soup_message_body_complete (soup_server_message_get_response_body (self->msg));
+  soup_server_message_unpause (self->msg);
+}
+
+/**
  * porthole_request_is_finished:
  *
  * Returns: %TRUE once the exchange is over (answered, or the client left)
@@ -766,11 +797,8 @@ stream_reply_free (StreamReply *reply)
 static void
 stream_reply_abort (StreamReply *reply)
 {
-  GSocket *socket = reply->req->finished ? NULL : soup_server_message_get_socket (reply->req->msg);
-
   stream_reply_stop (reply);
-  if (socket != NULL)
-    g_socket_shutdown (socket, TRUE, TRUE, NULL);
+  porthole_request_break_off (reply->req);
 }
 
 static void stream_reply_read_more (StreamReply *reply);

@@ -134,6 +134,7 @@ gboolean             porthole_request_begin_stream      (PortholeRequest      *s
 void                 porthole_request_stream_write      (PortholeRequest      *self,
                                                          GBytes               *bytes);
 void                 porthole_request_end_stream        (PortholeRequest      *self);
+void                 porthole_request_break_off         (PortholeRequest      *self);
 gboolean             porthole_request_is_finished       (PortholeRequest      *self);
 
 /* Used by the HTTP server around the handler call. */

@@ -370,6 +370,109 @@ test_download_unread (void)
   g_unlink (path);
 }
 
+/* The file shrinks while it is being downloaded: its length went out
+ * already, so the daemon cannot finish the answer honestly and breaks
+ * the connection off (porthole_request_reply_stream()). The client must
+ * see the end, not wait for bytes that will never come, and the daemon
+ * must let the file and the connection go. */
+#define SHRINK_SIZE ((goffset) 64 * 1024 * 1024)
+
+/* Sockets only: the daemon's other descriptors come and go with its
+ * children. */
+static guint
+count_sockets (GPid pid)
+{
+  g_autoptr(GPtrArray) targets = porthole_test_fd_targets (pid);
+  guint n = 0;
+
+  for (guint i = 0; i < targets->len; i++)
+    n += g_str_has_prefix (g_ptr_array_index (targets, i), "socket:");
+  return n;
+}
+
+static void
+test_download_shrinks (void)
+{
+  PortholeTestDaemon *daemon = daemon_under_test;
+  g_autofree char *dir = g_build_filename (daemon->workspace, "transfer", NULL);
+  g_autofree char *path = g_build_filename (dir, "shrinks.bin", NULL);
+  g_autofree char *request = g_strdup_printf ("GET /files/download?path=transfer/shrinks.bin HTTP/1.1\r\n"
+                                              "Host: x\r\nAuthorization: Bearer %s\r\n\r\n", daemon->token);
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *buffer = g_malloc (CHUNK);
+  FilePosition position = { porthole_test_daemon_get_pid (daemon), path };
+  GInputStream *input;
+  goffset received = 0;
+  gint64 read_at;
+  const char *head_end = NULL;
+  guint sockets_before;
+  int fd;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  fd = open (path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ftruncate (fd, SHRINK_SIZE), ==, 0);
+  sockets_before = count_sockets (position.pid);
+
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1", daemon->port, NULL, &error);
+  g_assert_no_error (error);
+  /* A hang detector, not a timing check: the old code left the client
+   * waiting for ever. */
+  g_socket_set_timeout (g_socket_connection_get_socket (connection), 60);
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)), request, strlen (request),
+                             NULL, NULL, &error);
+  g_assert_no_error (error);
+  input = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+
+  /* The head, and the length it promises. */
+  {
+    g_autoptr(GString) head = g_string_new (NULL);
+
+    while ((head_end = strstr (head->str, "\r\n\r\n")) == NULL)
+      {
+        gssize n = g_input_stream_read (input, buffer, CHUNK, NULL, &error);
+
+        g_assert_no_error (error);
+        g_assert_cmpint (n, >, 0);
+        g_string_append_len (head, buffer, n);
+      }
+    g_assert_true (g_str_has_prefix (head->str, "HTTP/1.1 200"));
+    g_assert_nonnull (strstr (head->str, "Content-Length: 67108864\r\n"));
+    received = head->len - (head_end + 4 - head->str);
+  }
+
+  /* The daemon reads no further than the client takes; then the file
+   * shrinks under it, below where it has read to. */
+  read_at = porthole_test_wait_still (file_position, &position);
+  g_assert_cmpint (read_at, >, 0);
+  g_assert_cmpint (read_at, <, SHRINK_SIZE);
+  g_assert_cmpint (ftruncate (fd, 0), ==, 0);
+  close (fd);
+
+  for (;;)
+    {
+      gssize n = g_input_stream_read (input, buffer, CHUNK, NULL, &error);
+
+      if (n <= 0)
+        break;
+      received += n;
+    }
+  g_test_message ("read to %" G_GINT64_FORMAT " KiB when the file shrank; the client got %" G_GOFFSET_FORMAT
+                  " KiB of %" G_GOFFSET_FORMAT " MiB, then %s",
+                  read_at / 1024, received / 1024, SHRINK_SIZE / 1024 / 1024,
+                  error ? error->message : "the end");
+  g_assert_false (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT));
+  g_assert_cmpint (received, <, SHRINK_SIZE);
+  g_assert_cmpint (received, <=, read_at);
+
+  /* The daemon lets the file and the connection go. */
+  PORTHOLE_TEST_WAIT_UNTIL (porthole_test_fd_position (position.pid, path) < 0);
+  PORTHOLE_TEST_WAIT_UNTIL (count_sockets (position.pid) <= sockets_before);
+  g_unlink (path);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -383,6 +486,7 @@ main (int    argc,
 
   g_test_add_func ("/transfer/upload-then-download", test_upload_then_download);
   g_test_add_func ("/transfer/download-unread", test_download_unread);
+  g_test_add_func ("/transfer/download-shrinks", test_download_shrinks);
 
   ret = g_test_run ();
   porthole_test_daemon_free (daemon_under_test);
