@@ -9,6 +9,7 @@ import base64
 import http.client
 import json
 import os
+import shlex
 import shutil
 import signal
 import socket
@@ -56,9 +57,18 @@ def peak_rss_kib(pid):
 
 
 class Daemon:
-    """portholed from BUILD, stopped (SIGTERM, by its pid) on exit."""
+    """portholed from BUILD, stopped (SIGTERM, by its pid) on exit.
+
+    Under PORTHOLE_TEST_DAEMON_WRAPPER (the valgrind test setup's, as the
+    C tests honour it) the daemon runs under that command, its report on
+    stderr, and waits are PORTHOLE_TEST_TIME_SCALE times longer; stop()
+    keeps its exit status, which then says whether the wrapper found
+    errors."""
 
     def __init__(self, build, extra_args=()):
+        wrapper = shlex.split(os.environ.get("PORTHOLE_TEST_DAEMON_WRAPPER", ""))
+        self.time_scale = int(os.environ.get("PORTHOLE_TEST_TIME_SCALE", "1"))
+        self.exit_status = None
         self.portholed = os.path.join(build, "daemon", "portholed")
         if not os.access(self.portholed, os.X_OK):
             sys.exit(f"No portholed in {build}: build it first")
@@ -71,12 +81,12 @@ class Daemon:
         self.token = subprocess.run([self.portholed, "token", "--secret-file", secret, "--ttl", "1h"],
                                     check=True, capture_output=True, text=True).stdout.strip()
         self.port = free_port()
-        self.process = subprocess.Popen([self.portholed, "--listen", f"127.0.0.1:{self.port}",
+        self.process = subprocess.Popen([*wrapper, self.portholed, "--listen", f"127.0.0.1:{self.port}",
                                          "--display", "none", "--jwt-secret-file", secret,
                                          "--workspace", self.workspace,
                                          "--state-dir", os.path.join(self.dir, "state"), *extra_args],
-                                        stderr=subprocess.DEVNULL)
-        for _ in range(200):
+                                        stderr=None if wrapper else subprocess.DEVNULL)
+        for _ in range(200 * self.time_scale):
             try:
                 self.connect().call("GET", "/health")
                 break
@@ -93,10 +103,11 @@ class Daemon:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
-                self.process.wait(timeout=15)
+                self.process.wait(timeout=15 * self.time_scale)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        self.exit_status = self.process.returncode
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def __enter__(self):
