@@ -1300,11 +1300,20 @@ porthole_request_require_string (PortholeRequest  *self,
   return TRUE;
 }
 
-gboolean
-porthole_request_get_int (PortholeRequest *self,
-                          const char      *names,
-                          gint64           fallback,
-                          gint64          *value)
+/* What the scalar getters share: the first of @names found, in the query
+ * or the body, parsed by the parser for where it was found; *found is
+ * FALSE when none is there (the caller's fallback applies). */
+typedef gboolean (*StringParser) (const char *text, gpointer value);
+typedef gboolean (*NodeParser) (JsonNode *node, gpointer value);
+
+static gboolean
+get_scalar (PortholeRequest *self,
+            const char      *names,
+            StringParser     parse_string,
+            NodeParser       parse_node,
+            const char      *expected,
+            gpointer         value,
+            gboolean        *found)
 {
   const char *name, *query_value;
   JsonNode *node;
@@ -1315,19 +1324,33 @@ porthole_request_get_int (PortholeRequest *self,
   if (!lookup (self, names, &name, &query_value, &node))
     return FALSE;
 
-  if (query_value == NULL && node == NULL)
-    {
-      *value = fallback;
-      return TRUE;
-    }
+  *found = query_value != NULL || node != NULL;
+  if (!*found)
+    return TRUE;
 
-  ok = query_value ? porthole_string_get_int (query_value, value)
-                   : porthole_json_node_get_int (node, value);
+  ok = query_value ? parse_string (query_value, value) : parse_node (node, value);
   if (!ok)
     {
-      porthole_request_reply_invalid (self, name, "Invalid value for '%s': expected an integer", name);
+      porthole_request_reply_invalid (self, name, "Invalid value for '%s': expected %s", name, expected);
       return FALSE;
     }
+
+  return TRUE;
+}
+
+gboolean
+porthole_request_get_int (PortholeRequest *self,
+                          const char      *names,
+                          gint64           fallback,
+                          gint64          *value)
+{
+  gboolean found;
+
+  if (!get_scalar (self, names, (StringParser) porthole_string_get_int, (NodeParser) porthole_json_node_get_int,
+                   "an integer", value, &found))
+    return FALSE;
+  if (!found)
+    *value = fallback;
 
   return TRUE;
 }
@@ -1355,26 +1378,13 @@ porthole_request_get_double (PortholeRequest *self,
                              double           fallback,
                              double          *value)
 {
-  const char *name, *query_value;
-  JsonNode *node;
-  gboolean ok;
+  gboolean found;
 
-  if (!lookup (self, names, &name, &query_value, &node))
+  if (!get_scalar (self, names, (StringParser) porthole_string_get_double, (NodeParser) porthole_json_node_get_double,
+                   "a number", value, &found))
     return FALSE;
-
-  if (query_value == NULL && node == NULL)
-    {
-      *value = fallback;
-      return TRUE;
-    }
-
-  ok = query_value ? porthole_string_get_double (query_value, value)
-                   : porthole_json_node_get_double (node, value);
-  if (!ok)
-    {
-      porthole_request_reply_invalid (self, name, "Invalid value for '%s': expected a number", name);
-      return FALSE;
-    }
+  if (!found)
+    *value = fallback;
 
   return TRUE;
 }
@@ -1385,26 +1395,13 @@ porthole_request_get_boolean (PortholeRequest *self,
                               gboolean         fallback,
                               gboolean        *value)
 {
-  const char *name, *query_value;
-  JsonNode *node;
-  gboolean ok;
+  gboolean found;
 
-  if (!lookup (self, names, &name, &query_value, &node))
+  if (!get_scalar (self, names, (StringParser) porthole_string_get_boolean,
+                   (NodeParser) porthole_json_node_get_boolean, "true or false", value, &found))
     return FALSE;
-
-  if (query_value == NULL && node == NULL)
-    {
-      *value = fallback;
-      return TRUE;
-    }
-
-  ok = query_value ? porthole_string_get_boolean (query_value, value)
-                   : porthole_json_node_get_boolean (node, value);
-  if (!ok)
-    {
-      porthole_request_reply_invalid (self, name, "Invalid value for '%s': expected true or false", name);
-      return FALSE;
-    }
+  if (!found)
+    *value = fallback;
 
   return TRUE;
 }
