@@ -213,20 +213,6 @@ test_connection_cap (void)
   porthole_test_rm_rf (dir);
 }
 
-/* Sockets only: a leaked connection is one, and the daemon opens other
- * descriptors of its own meanwhile (the process guardian's pidfd and
- * pipe, when the runner's deferred compile is its first child). */
-static guint
-count_sockets (GPid pid)
-{
-  g_autoptr(GPtrArray) targets = porthole_test_fd_targets (pid);
-  guint n = 0;
-
-  for (guint i = 0; i < targets->len; i++)
-    n += g_str_has_prefix (g_ptr_array_index (targets, i), "socket:");
-  return n;
-}
-
 /* soup 3.2.3 leaks a kept-alive connection the client closes between
  * requests; the daemon must not (see porthole-http-server.c). */
 static void
@@ -239,7 +225,7 @@ test_closed_keepalive_connections_are_released (void)
 
   soup_session_abort (daemon->session);
   g_usleep (200000);
-  baseline = count_sockets (pid);
+  baseline = porthole_test_count_sockets (pid);
 
   for (guint i = 0; i < 200; i++)
     {
@@ -279,7 +265,7 @@ test_closed_keepalive_connections_are_released (void)
     }
 
   deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  while ((after = count_sockets (pid)) > baseline && g_get_monotonic_time () < deadline)
+  while ((after = porthole_test_count_sockets (pid)) > baseline && g_get_monotonic_time () < deadline)
     g_usleep (50000);
   g_test_message ("daemon sockets: %u before, %u after 250 connections", baseline, after);
   g_assert_cmpuint (after, <=, baseline);
@@ -414,11 +400,11 @@ test_reserve_keeps_health_check (void)
     }
 
   /* The reserve, full of connections accepted before their requests. */
-  baseline = count_sockets (pid);
+  baseline = porthole_test_count_sockets (pid);
   health = raw_connect (daemon);
   for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
     bodies[i] = raw_connect (daemon);
-  PORTHOLE_TEST_WAIT_UNTIL (count_sockets (pid) >= baseline + 1 + G_N_ELEMENTS (bodies));
+  PORTHOLE_TEST_WAIT_UNTIL (porthole_test_count_sockets (pid) >= baseline + 1 + G_N_ELEMENTS (bodies));
 
   g_assert_no_errno (kill (pid, SIGSTOP));
   send_text (health, health_request);

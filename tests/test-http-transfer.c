@@ -377,19 +377,6 @@ test_download_unread (void)
  * must let the file and the connection go. */
 #define SHRINK_SIZE ((goffset) 64 * 1024 * 1024)
 
-/* Sockets only: the daemon's other descriptors come and go with its
- * children. */
-static guint
-count_sockets (GPid pid)
-{
-  g_autoptr(GPtrArray) targets = porthole_test_fd_targets (pid);
-  guint n = 0;
-
-  for (guint i = 0; i < targets->len; i++)
-    n += g_str_has_prefix (g_ptr_array_index (targets, i), "socket:");
-  return n;
-}
-
 static void
 test_download_shrinks (void)
 {
@@ -414,7 +401,7 @@ test_download_shrinks (void)
   fd = open (path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
   g_assert_cmpint (fd, >=, 0);
   g_assert_cmpint (ftruncate (fd, SHRINK_SIZE), ==, 0);
-  sockets_before = count_sockets (position.pid);
+  sockets_before = porthole_test_count_sockets (position.pid);
 
   connection = g_socket_client_connect_to_host (client, "127.0.0.1", daemon->port, NULL, &error);
   g_assert_no_error (error);
@@ -469,7 +456,7 @@ test_download_shrinks (void)
 
   /* The daemon lets the file and the connection go. */
   PORTHOLE_TEST_WAIT_UNTIL (porthole_test_fd_position (position.pid, path) < 0);
-  PORTHOLE_TEST_WAIT_UNTIL (count_sockets (position.pid) <= sockets_before);
+  PORTHOLE_TEST_WAIT_UNTIL (porthole_test_count_sockets (position.pid) <= sockets_before);
   g_unlink (path);
 }
 

@@ -291,6 +291,20 @@ porthole_test_fd_targets (GPid pid)
   return targets;
 }
 
+/* Sockets only: a leaked connection is one, and the daemon opens other
+ * descriptors of its own meanwhile (the process guardian's pidfd and
+ * pipe, once it starts its first child). */
+guint
+porthole_test_count_sockets (GPid pid)
+{
+  g_autoptr(GPtrArray) targets = porthole_test_fd_targets (pid);
+  guint n = 0;
+
+  for (guint i = 0; i < targets->len; i++)
+    n += g_str_has_prefix (g_ptr_array_index (targets, i), "socket:");
+  return n;
+}
+
 /* Where the descriptor of @pid open on @target (a path) stands in
  * it: its fdinfo "pos", or -1 while none is open on it. */
 gint64

@@ -92,6 +92,7 @@ int                   porthole_test_read_pid_file     (const char           *pat
 guint                 porthole_test_count_entries     (const char           *path);
 guint                 porthole_test_count_fds         (GPid                  pid);
 GPtrArray            *porthole_test_fd_targets        (GPid                  pid);
+guint                 porthole_test_count_sockets     (GPid                  pid);
 guint                 porthole_test_count_threads     (GPid                  pid,
                                                        const char           *prefix);
 gint64                porthole_test_fd_position       (GPid                  pid,

@@ -402,6 +402,58 @@ expect_key_or_button (Fixture    *fixture,
     }
 }
 
+/* Types @n keysyms the keymap lacks (Unicode, from @first): pressed and
+ * released each. */
+static void
+send_missing_keysyms (rfbClient *client,
+                      guint32    first,
+                      guint      n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      g_assert_true (SendKeyEvent (client, 0x1000000 + first + i, TRUE));
+      g_assert_true (SendKeyEvent (client, 0x1000000 + first + i, FALSE));
+    }
+}
+
+static void
+expect_missing_keysyms (Fixture   *fixture,
+                        rfbClient *client,
+                        guint32    first,
+                        guint      n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *press = g_strdup_printf ("key press U%04X ", first + i);
+      g_autofree char *release = g_strdup_printf ("key release U%04X ", first + i);
+
+      expect_key_or_button (fixture, client, press);
+      expect_key_or_button (fixture, client, release);
+    }
+}
+
+/* What is sent after keys that wait, to be seen after them: a click at
+ * 40,50 in the window and the key a. */
+static void
+send_click_and_key (rfbClient *client)
+{
+  g_assert_true (SendPointerEvent (client, WIN_X + 40, WIN_Y + 50, 0));
+  g_assert_true (SendPointerEvent (client, WIN_X + 40, WIN_Y + 50, rfbButton1Mask));
+  g_assert_true (SendPointerEvent (client, WIN_X + 40, WIN_Y + 50, 0));
+  g_assert_true (SendKeyEvent (client, XK_a, TRUE));
+  g_assert_true (SendKeyEvent (client, XK_a, FALSE));
+}
+
+static void
+expect_click_and_key (Fixture   *fixture,
+                      rfbClient *client)
+{
+  expect_key_or_button (fixture, client, "button press 1 40 50");
+  expect_key_or_button (fixture, client, "button release 1 40 50");
+  expect_key_or_button (fixture, client, "key press a ");
+  expect_key_or_button (fixture, client, "key release a ");
+}
+
 /* A viewer types more distinct keysyms the keymap lacks, in one burst,
  * than there are spare keycodes: a spare is rebound no sooner than
  * 100 ms after its last use (porthole-x11-keymap.c), so most of them
@@ -436,39 +488,17 @@ test_key_burst (Fixture       *fixture,
   expect_key_or_button (fixture, client, "button release 1 20 20");
 
   since = g_get_monotonic_time ();
-  for (guint i = 0; i < BURST_KEYSYMS; i++)
-    {
-      g_assert_true (SendKeyEvent (client, 0x1000000 + BURST_FIRST + i, TRUE));
-      g_assert_true (SendKeyEvent (client, 0x1000000 + BURST_FIRST + i, FALSE));
-    }
-  g_assert_true (SendPointerEvent (client, WIN_X + 40, WIN_Y + 50, 0));
-  g_assert_true (SendPointerEvent (client, WIN_X + 40, WIN_Y + 50, rfbButton1Mask));
-  g_assert_true (SendPointerEvent (client, WIN_X + 40, WIN_Y + 50, 0));
-  g_assert_true (SendKeyEvent (client, XK_a, TRUE));
-  g_assert_true (SendKeyEvent (client, XK_a, FALSE));
+  send_missing_keysyms (client, BURST_FIRST, BURST_KEYSYMS);
+  send_click_and_key (client);
 
-  for (guint i = 0; i < BURST_KEYSYMS; i++)
-    {
-      g_autofree char *press = g_strdup_printf ("key press U%04X ", BURST_FIRST + i);
-      g_autofree char *release = g_strdup_printf ("key release U%04X ", BURST_FIRST + i);
-
-      expect_key_or_button (fixture, client, press);
-      expect_key_or_button (fixture, client, release);
-    }
-  expect_key_or_button (fixture, client, "button press 1 40 50");
-  expect_key_or_button (fixture, client, "button release 1 40 50");
-  expect_key_or_button (fixture, client, "key press a ");
-  expect_key_or_button (fixture, client, "key release a ");
+  expect_missing_keysyms (fixture, client, BURST_FIRST, BURST_KEYSYMS);
+  expect_click_and_key (fixture, client);
   g_test_message ("all %u keys typed in %" G_GINT64_FORMAT " ms", BURST_KEYSYMS,
                   (g_get_monotonic_time () - since) / 1000);
 
   /* The server stopped while keys wait: they go, with their timer (no
    * leak under ASan), and input goes on. */
-  for (guint i = BURST_KEYSYMS; i < 2 * BURST_KEYSYMS; i++)
-    {
-      g_assert_true (SendKeyEvent (client, 0x1000000 + BURST_FIRST + i, TRUE));
-      g_assert_true (SendKeyEvent (client, 0x1000000 + BURST_FIRST + i, FALSE));
-    }
+  send_missing_keysyms (client, BURST_FIRST + BURST_KEYSYMS, BURST_KEYSYMS);
   first = g_strdup_printf ("key press U%04X ", BURST_FIRST + BURST_KEYSYMS);
   expect_key_or_button (fixture, client, first);
   stopped = porthole_test_desktop_call (daemon, "POST", "/desktop/vnc/stop", NULL);
@@ -498,11 +528,7 @@ test_key_flood (Fixture       *fixture,
   /* Keys go to the window under the pointer. */
   g_assert_true (SendPointerEvent (client, WIN_X + 20, WIN_Y + 20, 0));
   rss_before = porthole_test_daemon_get_rss (daemon);
-  for (guint i = 0; i < FLOOD_KEYSYMS; i++)
-    {
-      g_assert_true (SendKeyEvent (client, 0x1000000 + BURST_FIRST + i, TRUE));
-      g_assert_true (SendKeyEvent (client, 0x1000000 + BURST_FIRST + i, FALSE));
-    }
+  send_missing_keysyms (client, BURST_FIRST, FLOOD_KEYSYMS);
   PORTHOLE_TEST_VNC_WAIT (client, porthole_test_count_log_lines (daemon, "more are dropped") > 0);
   rss_flooded = porthole_test_daemon_get_rss (daemon);
   g_test_message ("%u keys sent at once: daemon RSS %zu KiB before, %zu KiB once some were dropped",
@@ -538,8 +564,6 @@ test_spares_held (Fixture       *fixture,
   g_autoptr(PortholeTestVncBridge) bridge = NULL;
   guint n_spares = count_spare_keycodes (fixture->x11->xdisplay);
   rfbClient *client = connect_bridge (daemon, &bridge);
-  g_autofree char *after_press = g_strdup_printf ("key press U%04X ", HELD_AFTER);
-  g_autofree char *after_release = g_strdup_printf ("key release U%04X ", HELD_AFTER);
 
   g_test_message ("%u spare keycodes", n_spares);
   g_assert_cmpuint (n_spares, >, 0);
@@ -548,27 +572,13 @@ test_spares_held (Fixture       *fixture,
   XSync (fixture->x11->xdisplay, False);
 
   g_assert_true (SendPointerEvent (client, WIN_X + 20, WIN_Y + 20, 0));
-  for (guint i = 0; i < n_spares; i++)
-    {
-      g_assert_true (SendKeyEvent (client, 0x1000000 + BURST_FIRST + i, TRUE));
-      g_assert_true (SendKeyEvent (client, 0x1000000 + BURST_FIRST + i, FALSE));
-    }
+  send_missing_keysyms (client, BURST_FIRST, n_spares);
   for (guint i = 0; i < n_spares; i++)
     g_assert_true (SendKeyEvent (client, 0x1000000 + HELD_FIRST + i, TRUE));
   g_assert_true (SendKeyEvent (client, 0x1000000 + HELD_EXTRA, TRUE));
-  g_assert_true (SendPointerEvent (client, WIN_X + 40, WIN_Y + 50, rfbButton1Mask));
-  g_assert_true (SendPointerEvent (client, WIN_X + 40, WIN_Y + 50, 0));
-  g_assert_true (SendKeyEvent (client, XK_a, TRUE));
-  g_assert_true (SendKeyEvent (client, XK_a, FALSE));
+  send_click_and_key (client);
 
-  for (guint i = 0; i < n_spares; i++)
-    {
-      g_autofree char *press = g_strdup_printf ("key press U%04X ", BURST_FIRST + i);
-      g_autofree char *release = g_strdup_printf ("key release U%04X ", BURST_FIRST + i);
-
-      expect_key_or_button (fixture, client, press);
-      expect_key_or_button (fixture, client, release);
-    }
+  expect_missing_keysyms (fixture, client, BURST_FIRST, n_spares);
   for (guint i = 0; i < n_spares; i++)
     {
       g_autofree char *press = g_strdup_printf ("key press U%04X ", HELD_FIRST + i);
@@ -576,10 +586,7 @@ test_spares_held (Fixture       *fixture,
       expect_key_or_button (fixture, client, press);
     }
   /* Not the extra key: the click and the key behind it. */
-  expect_key_or_button (fixture, client, "button press 1 40 50");
-  expect_key_or_button (fixture, client, "button release 1 40 50");
-  expect_key_or_button (fixture, client, "key press a ");
-  expect_key_or_button (fixture, client, "key release a ");
+  expect_click_and_key (fixture, client);
   g_assert_cmpuint (porthole_test_count_log_lines (daemon, "A key press that waited dropped"), ==, 1);
 
   /* Its release finds nothing to release; the others go up. */
@@ -594,10 +601,8 @@ test_spares_held (Fixture       *fixture,
     }
 
   /* Spares serve again. */
-  g_assert_true (SendKeyEvent (client, 0x1000000 + HELD_AFTER, TRUE));
-  g_assert_true (SendKeyEvent (client, 0x1000000 + HELD_AFTER, FALSE));
-  expect_key_or_button (fixture, client, after_press);
-  expect_key_or_button (fixture, client, after_release);
+  send_missing_keysyms (client, HELD_AFTER, 1);
+  expect_missing_keysyms (fixture, client, HELD_AFTER, 1);
   g_assert_cmpuint (porthole_test_count_log_lines (daemon, "A key press that waited dropped"), ==, 1);
 
   XAutoRepeatOn (fixture->x11->xdisplay);
