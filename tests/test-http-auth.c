@@ -178,6 +178,82 @@ test_fail_closed_without_key (void)
   porthole_test_assert_error_body (forged, 401, "TOKEN_INVALID");
 }
 
+/* The daemon's own clock decides, with 60 s of leeway either way
+ * (SECURITY.md G3): daemons run under libfaketime, their clocks 120 s
+ * behind and ahead of the client's, take the client's tokens that are
+ * within the leeway by their clock and refuse those past it. */
+static PortholeTestDaemon *
+daemon_with_clock_offset (const char *library,
+                          const char *offset)
+{
+  g_autofree char *asan_options = g_strdup (g_getenv ("ASAN_OPTIONS"));
+  PortholeTestDaemon *daemon;
+
+  g_setenv ("LD_PRELOAD", library, TRUE);
+  g_setenv ("FAKETIME", offset, TRUE);
+  g_setenv ("FAKETIME_DONT_FAKE_MONOTONIC", "1", TRUE);
+  /* ASan wants its runtime first; the preload only moves the clock. */
+  if (asan_options != NULL)
+    {
+      g_autofree char *more = g_strconcat (asan_options, ":verify_asan_link_order=0", NULL);
+
+      g_setenv ("ASAN_OPTIONS", more, TRUE);
+    }
+  daemon = porthole_test_daemon_new (NULL);
+  g_unsetenv ("LD_PRELOAD");
+  g_unsetenv ("FAKETIME");
+  g_unsetenv ("FAKETIME_DONT_FAKE_MONOTONIC");
+  if (asan_options != NULL)
+    g_setenv ("ASAN_OPTIONS", asan_options, TRUE);
+
+  return daemon;
+}
+
+static void
+test_daemon_clock (void)
+{
+  const char *library = g_getenv ("PORTHOLE_TEST_FAKETIME");
+  /* Claims relative to the client's now. */
+  const struct { const char *offset; gint64 iat, exp; const char *expected; } cases[] = {
+    /* 120 s behind: issued 90 s ago is 30 s in its future, now is 120 s. */
+    { "-120", -90, 3600, NULL },
+    { "-120", 0, 3600, "TOKEN_INVALID" },
+    /* 120 s ahead: expiring in 90 s expired 30 s ago for it, in 30 s 90 s ago. */
+    { "+120", -60, 90, NULL },
+    { "+120", -60, 30, "TOKEN_EXPIRED" },
+  };
+  g_autoptr(PortholeTestDaemon) behind = NULL;
+  g_autoptr(PortholeTestDaemon) ahead = NULL;
+
+  if (library == NULL)
+    {
+      g_test_skip ("libfaketime is not installed");
+      return;
+    }
+  behind = daemon_with_clock_offset (library, "-120");
+  ahead = daemon_with_clock_offset (library, "+120");
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      PortholeTestDaemon *daemon = cases[i].offset[0] == '-' ? behind : ahead;
+      gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+      g_autofree char *payload = g_strdup_printf ("{\"iat\":%" G_GINT64_FORMAT ",\"exp\":%" G_GINT64_FORMAT "}",
+                                                  now + cases[i].iat, now + cases[i].exp);
+      g_autofree char *token = NULL;
+      g_autoptr(GBytes) secret = daemon_secret (daemon);
+      g_autoptr(PortholeTestResponse) env = NULL;
+      gsize key_length;
+      const guint8 *key = g_bytes_get_data (secret, &key_length);
+
+      token = test_token_hs256 ("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", payload, key, key_length);
+      g_test_message ("daemon clock %s s, token %s", cases[i].offset, payload);
+      env = porthole_test_request (daemon, "GET", "/env", token, NULL);
+      if (cases[i].expected == NULL)
+        g_assert_cmpuint (env->status, ==, 200);
+      else
+        porthole_test_assert_error_body (env, 401, cases[i].expected);
+    }
+}
+
 static void
 test_api_key (void)
 {
@@ -438,6 +514,7 @@ main (int    argc,
   g_test_add_func ("/auth/scheme-variants", test_scheme_variants);
   g_test_add_func ("/auth/query-token-only-for-websockets", test_query_token_only_for_websockets);
   g_test_add_func ("/auth/fail-closed-without-key", test_fail_closed_without_key);
+  g_test_add_func ("/auth/daemon-clock", test_daemon_clock);
   g_test_add_func ("/auth/api-key", test_api_key);
   g_test_add_func ("/auth/insecure-mode", test_insecure_mode);
   g_test_add_func ("/auth/unauthenticated-upload-memory", test_unauthenticated_upload_memory);
