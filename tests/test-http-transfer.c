@@ -296,6 +296,45 @@ download_start (PortholeTestDaemon *daemon,
   g_assert_cmpuint (g_bytes_get_size (body), ==, length);
 }
 
+/* A sparse file of @size at @path (its directory made): bytes that cost
+ * no disk. Returns it open for writing. */
+static int
+create_sparse (const char *path,
+               goffset     size)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  int fd;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  fd = open (path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ftruncate (fd, size), ==, 0);
+
+  return fd;
+}
+
+/* A client of its own that asks for the workspace's @relative and has
+ * read nothing yet. */
+static GSocketConnection *
+send_raw_download (PortholeTestDaemon *daemon,
+                   const char         *relative)
+{
+  g_autofree char *request = g_strdup_printf ("GET /files/download?path=%s HTTP/1.1\r\n"
+                                              "Host: x\r\nAuthorization: Bearer %s\r\n\r\n",
+                                              relative, daemon->token);
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1", daemon->port, NULL, &error);
+  g_assert_no_error (error);
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)), request, strlen (request),
+                             NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  return g_steal_pointer (&connection);
+}
+
 /* A download whose client never reads (SECURITY.md G11): the daemon
  * reads the file only as soup writes what it has (two chunks of 256 KiB
  * at most, porthole-request.c), so it stops reading it and its memory
@@ -308,34 +347,19 @@ static void
 test_download_unread (void)
 {
   PortholeTestDaemon *daemon = daemon_under_test;
-  g_autofree char *dir = g_build_filename (daemon->workspace, "transfer", NULL);
-  g_autofree char *path = g_build_filename (dir, "sparse.bin", NULL);
-  g_autofree char *request = g_strdup_printf ("GET /files/download?path=transfer/sparse.bin HTTP/1.1\r\n"
-                                              "Host: x\r\nAuthorization: Bearer %s\r\n\r\n", daemon->token);
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autofree char *path = g_build_filename (daemon->workspace, "transfer", "sparse.bin", NULL);
   g_autoptr(GSocketConnection) unread = NULL;
-  g_autoptr(GError) error = NULL;
   FilePosition position = { porthole_test_daemon_get_pid (daemon), path };
   gsize rss_before, rss_during, rss_after;
   gint64 read_at, read_later, started;
-  int fd;
 
-  /* 1 GiB that costs no disk. */
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
-  fd = open (path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  g_assert_cmpint (fd, >=, 0);
-  g_assert_cmpint (ftruncate (fd, UNREAD_SIZE), ==, 0);
-  close (fd);
+  close (create_sparse (path, UNREAD_SIZE));
 
   /* Warm up: a streamed download read to its end. */
   download_start (daemon, "transfer/sparse.bin", 1024 * 1024);
   rss_before = porthole_test_daemon_get_rss (daemon);
 
-  unread = g_socket_client_connect_to_host (client, "127.0.0.1", daemon->port, NULL, &error);
-  g_assert_no_error (error);
-  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (unread)), request, strlen (request),
-                             NULL, NULL, &error);
-  g_assert_no_error (error);
+  unread = send_raw_download (daemon, "transfer/sparse.bin");
   read_at = porthole_test_wait_still (file_position, &position);
   rss_during = porthole_test_daemon_get_rss (daemon);
 
@@ -381,11 +405,7 @@ static void
 test_download_shrinks (void)
 {
   PortholeTestDaemon *daemon = daemon_under_test;
-  g_autofree char *dir = g_build_filename (daemon->workspace, "transfer", NULL);
-  g_autofree char *path = g_build_filename (dir, "shrinks.bin", NULL);
-  g_autofree char *request = g_strdup_printf ("GET /files/download?path=transfer/shrinks.bin HTTP/1.1\r\n"
-                                              "Host: x\r\nAuthorization: Bearer %s\r\n\r\n", daemon->token);
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autofree char *path = g_build_filename (daemon->workspace, "transfer", "shrinks.bin", NULL);
   g_autoptr(GSocketConnection) connection = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *buffer = g_malloc (CHUNK);
@@ -397,20 +417,13 @@ test_download_shrinks (void)
   guint sockets_before;
   int fd;
 
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
-  fd = open (path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  g_assert_cmpint (fd, >=, 0);
-  g_assert_cmpint (ftruncate (fd, SHRINK_SIZE), ==, 0);
+  fd = create_sparse (path, SHRINK_SIZE);
   sockets_before = porthole_test_count_sockets (position.pid);
 
-  connection = g_socket_client_connect_to_host (client, "127.0.0.1", daemon->port, NULL, &error);
-  g_assert_no_error (error);
+  connection = send_raw_download (daemon, "transfer/shrinks.bin");
   /* A hang detector, not a timing check: the old code left the client
    * waiting for ever. */
   g_socket_set_timeout (g_socket_connection_get_socket (connection), 60);
-  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)), request, strlen (request),
-                             NULL, NULL, &error);
-  g_assert_no_error (error);
   input = g_io_stream_get_input_stream (G_IO_STREAM (connection));
 
   /* The head, and the length it promises. */
